@@ -1,0 +1,17 @@
+"""An account: which platform, where, and under what name. The key lives in the keyring."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from app.domain.call import Provider
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    provider: Provider
+    base_url: str
+    is_demo: bool = False

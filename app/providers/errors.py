@@ -1,0 +1,56 @@
+"""The one error family the console catches from a platform, each with a plain-words message."""
+
+from __future__ import annotations
+
+
+class ProviderError(Exception):
+    """Anything that went wrong talking to a platform. `str(err)` is fit to show a supervisor."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, platform_message: str | None = None):
+        super().__init__(message)
+        self.status_code = status_code
+        self.platform_message = platform_message
+
+
+class APIConnectionError(ProviderError):
+    """The platform could not be reached (DNS, refused, reset, dropped)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The platform did not answer in time."""
+
+
+class BadResponseError(ProviderError):
+    """The platform answered with something we cannot read (malformed JSON, wrong shape)."""
+
+
+class APIStatusError(ProviderError):
+    """The platform answered with an error status."""
+
+
+class AuthenticationError(APIStatusError):
+    """401/403: the API key is missing, wrong or lacks permission."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such call (or it has expired on the platform)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; `retry_after` seconds to wait when the platform said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """5xx: the platform failed on its side."""
+
+
+class InvalidRequestError(APIStatusError):
+    """400/409/422 and other 4xx: the platform refused the request as sent."""
+
+
+class UnsupportedError(ProviderError):
+    """The platform cannot do this at all (e.g. renaming a call on HMS Sovereign)."""
