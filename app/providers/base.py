@@ -20,6 +20,7 @@ class MediaSource:
 
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    fallback: str | None = None  # fetched without headers when `url` fails (a signed artifact URL)
 
 
 class PlatformClient(Protocol):

@@ -1,0 +1,74 @@
+"""What the three platform clients share: one HTTP session per account, limits, media headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import httpx
+
+from app.domain import CAPABILITIES, Capabilities, Command, Provider
+from app.providers.base import MediaSource
+from app.providers.errors import UnsupportedError
+from app.providers.http import PlatformHttp, RateLimitStatus, RetryPolicy
+
+
+class AccountClient:
+    """Base of VapiClient, HmsClient and VoiceBotClient."""
+
+    provider: Provider
+
+    def __init__(
+        self, base_url: str, api_key: str, *, http: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        headers = self.auth_headers(api_key)
+        self.session = PlatformHttp(self.provider, base_url, headers, http=http, retry=retry or RetryPolicy())
+        self.http: httpx.AsyncClient = self.session.client
+        self.capabilities: Capabilities = CAPABILITIES[self.provider]
+
+    @staticmethod
+    def auth_headers(api_key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_key}"}
+
+    @property
+    def on_rate_limit(self) -> Callable[[float], None] | None:
+        """Called with the seconds about to be waited whenever the platform answers 429."""
+        return self.session.on_rate_limit
+
+    @on_rate_limit.setter
+    def on_rate_limit(self, callback: Callable[[float], None] | None) -> None:
+        self.session.on_rate_limit = callback
+
+    @property
+    def rate_limit(self) -> RateLimitStatus:
+        return self.session.rate_limit
+
+    async def aclose(self) -> None:
+        await self.session.aclose()
+
+    def check_supported(self, command: Command) -> None:
+        """Raise UnsupportedError (nothing sent) when the platform cannot take this command."""
+        reason = self.capabilities.why_not(command.kind)
+        if reason:
+            raise UnsupportedError(reason)
+
+    def media(self, url: str | None, fallback: str | None = None) -> MediaSource | None:
+        """A media URL with our key only when it points at the platform's own host."""
+        url, fallback = url or fallback, fallback if url else None
+        if not url:
+            return None
+        own_host = httpx.URL(url).host == httpx.URL(self.session.base_url).host
+        return MediaSource(url, dict(self.session.auth_headers) if own_host else {}, fallback=fallback)
+
+
+def path_id(call_id: str) -> str:
+    """A call id as one path segment (HMS ids hold '+')."""
+    return quote(call_id, safe="")
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, the form both query APIs document."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat().replace("+00:00", "Z")

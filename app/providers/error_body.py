@@ -1,0 +1,71 @@
+"""What a platform said went wrong, read from either error body shape, and the error it maps to."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from app.domain import Provider
+from app.providers.errors import (
+    APIStatusError,
+    AuthenticationError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
+
+
+def platform_message(content: bytes) -> str | None:
+    """The human part of an error body.
+
+    Vapi: {"statusCode", "error", "message": str | [str]}; HMS flat {"error", "message"} or
+    nested {"error": {"code", "message", "param", "type"}}. Anything else: the text, if short.
+    """
+    try:
+        body = json.loads(content)
+    except ValueError:
+        text = content.decode("utf-8", "replace").strip()
+        return text[:200] if text and not text.startswith("<") else None
+    if not isinstance(body, dict):
+        return None
+    message = body.get("message")
+    error = body.get("error")
+    if isinstance(error, dict):
+        message = message or error.get("message")
+        param = error.get("param")
+        if message and isinstance(param, str) and param:
+            message = f"{message} ({param})"
+    if isinstance(message, list):
+        message = "; ".join(str(part) for part in message if part is not None)
+    if isinstance(message, str) and message.strip():
+        return message.strip()
+    if isinstance(error, str) and error.strip():
+        return error.strip()
+    return None
+
+
+def status_error(
+    provider: Provider, response: httpx.Response, *, retry_after: float | None = None
+) -> APIStatusError:
+    """The error for a non-2xx answer, with a message fit for a supervisor."""
+    code = response.status_code
+    said = platform_message(response.content)
+    title = provider.title
+    detail = f": {said}" if said else ""
+    kwargs = {"status_code": code, "platform_message": said}
+    if code == 401:
+        return AuthenticationError(f"{title} rejected the API key ({code}). Check the key in Accounts.", **kwargs)
+    if code == 403:
+        return AuthenticationError(
+            f"{title} refused access ({code}){detail}. Check the key's permissions in Accounts.", **kwargs
+        )
+    if code == 404:
+        return NotFoundError(f"{title} has no such call ({code}){detail}.", **kwargs)
+    if code == 429:
+        wait = f" Try again in {retry_after:.0f} s." if retry_after is not None else " Try again shortly."
+        return RateLimitError(f"{title} is rate limiting ({code}).{wait}", retry_after=retry_after, **kwargs)
+    if code >= 500:
+        return ServerError(f"{title} failed on its side ({code}){detail}. Try again shortly.", **kwargs)
+    return InvalidRequestError(f"{title} refused the request ({code}){detail}.", **kwargs)

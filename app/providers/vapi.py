@@ -1,0 +1,115 @@
+"""Vapi: GET /call paged by a createdAt window, PATCH names, control through the call's controlUrl."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from app.domain import (
+    Call,
+    Command,
+    CommandResult,
+    End,
+    Inject,
+    Mute,
+    Provider,
+    Say,
+    Transfer,
+    Unmute,
+)
+from app.providers.account_client import AccountClient, iso, path_id
+from app.providers.base import MediaSource, RecordingLayout
+from app.providers.errors import UnsupportedError
+from app.providers.vapi_parse import parse_call, parse_calls
+
+MAX_PAGE = 1000
+
+
+def control_body(command: Command) -> dict[str, Any]:
+    """The JSON Vapi's controlUrl expects for a command."""
+    match command:
+        case Say(text=text, end_after=end_after):
+            return {"type": "say", "content": text, "endCallAfterSpoken": end_after}
+        case Inject(text=text, trigger_response=trigger):
+            return {"type": "add-message", "message": {"role": "system", "content": text},
+                    "triggerResponseEnabled": trigger}
+        case Mute(side=side):
+            return {"type": "control", "control": f"mute-{side.value}"}
+        case Unmute(side=side):
+            return {"type": "control", "control": f"unmute-{side.value}"}
+        case End(message=None):
+            return {"type": "end-call"}
+        case End(message=message):
+            # end-call takes no goodbye; saying it with endCallAfterSpoken ends the call after it.
+            return {"type": "say", "content": message, "endCallAfterSpoken": True}
+        case Transfer(destination=destination, message=message) as transfer:
+            target = ({"type": "sip", "sipUri": destination} if transfer.is_sip
+                      else {"type": "number", "number": destination})
+            body: dict[str, Any] = {"type": "transfer", "destination": target}
+            if message:
+                body["content"] = message
+            return body
+    raise TypeError(command)
+
+
+class VapiClient(AccountClient):
+    provider = Provider.VAPI
+
+    async def list_calls(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        updated_since: datetime | None = None,
+        status: str | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[list[Call]]:
+        """Pages move the window's upper edge to the oldest createdAt seen. The edge is inclusive
+        (createdAtLe) so calls sharing that instant are not lost; the repeats are dropped by id."""
+        limit = max(1, min(page_size, MAX_PAGE))
+        params: dict[str, str | int] = {"limit": limit}
+        if since is not None:
+            params["createdAtGe"] = iso(since)
+        if until is not None:
+            params["createdAtLt"] = iso(until)
+        if updated_since is not None:
+            params["updatedAtGt"] = iso(updated_since)
+        seen: set[str] = set()
+        while True:
+            page = parse_calls(await self.session.read("/call", params))
+            fresh = [call for call in page if call.id not in seen]
+            seen.update(call.id for call in fresh)
+            wanted = [call for call in fresh if status is None or call.status == status]
+            if wanted:
+                yield wanted
+            oldest = min((call.created_at for call in page if call.created_at), default=None)
+            # Sort order is undocumented: only a full page with new calls says there may be more.
+            if len(page) < limit or not fresh or oldest is None:
+                return
+            params["createdAtLe"] = iso(oldest)
+
+    async def get_call(self, call_id: str) -> Call:
+        return parse_call(await self.session.read(f"/call/{path_id(call_id)}"))
+
+    async def rename_call(self, call_id: str, name: str) -> Call:
+        return parse_call(await self.session.write("PATCH", f"/call/{path_id(call_id)}", {"name": name}))
+
+    async def send(self, call: Call, command: Command) -> CommandResult:
+        self.check_supported(command)
+        if not call.control_url:
+            raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
+        return await self.session.control(call.control_url, control_body(command))
+
+    def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
+        """The API endpoint (302 to a fresh signed URL), falling back to the URL on the call."""
+        known = call.recordings.stereo if layout == "stereo" else call.recordings.mono
+        if call.is_live or (call.status != "ended" and not known):
+            return None
+        endpoint = self.session.url(f"/call/{path_id(call.id)}/{layout}-recording")
+        return self.media(endpoint, fallback=known)
+
+    def listen_source(self, call: Call) -> MediaSource | None:
+        if not call.listen_url:
+            return None
+        return MediaSource(call.listen_url, dict(self.session.auth_headers))

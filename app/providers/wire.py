@@ -1,0 +1,174 @@
+"""What every platform parser shares: tolerant wire models, one-pass decoding, small value rules."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import pydantic_core
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from app.domain import Call, Provider, Turn, TurnRole
+from app.providers.errors import BadResponseError
+
+log = logging.getLogger(__name__)
+
+RAW_KEY = "\x00raw"
+
+
+class WireModel(BaseModel):
+    """A platform object as sent: only the fields we read are typed, the rest is kept as is."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, allow_inf_nan=False)
+
+
+class WireRecord(WireModel):
+    """A top-level platform object that also keeps the whole dict it came from (for Call.raw)."""
+
+    raw: dict[str, Any] = Field(default_factory=dict, alias=RAW_KEY)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_raw(cls, data: Any) -> Any:
+        # validate_json hands a before-validator the decoded dict: keeping it costs no second parse.
+        if isinstance(data, dict):
+            return {**data, RAW_KEY: data}
+        return data
+
+
+Record = TypeVar("Record", bound=WireRecord)
+
+
+def _reason(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the body"
+    return f"{where}: {first['msg']}"
+
+
+def decode_one(
+    provider: Provider, content: bytes, model: type[Record], to_call: Callable[[Record], Call]
+) -> Call:
+    """One platform object from raw bytes, in one parse."""
+    try:
+        record = model.model_validate_json(content)
+    except ValidationError as exc:
+        raise BadResponseError(f"{provider.title} sent a call we cannot read ({_reason(exc)}).") from None
+    return mapped(provider, record, to_call)
+
+
+def decode_many(
+    provider: Provider, content: bytes, adapter: TypeAdapter[list[Record]], model: type[Record],
+    to_call: Callable[[Record], Call],
+) -> list[Call]:
+    """A list of platform objects in one parse; one unreadable call is skipped, not the page."""
+    try:
+        records = adapter.validate_json(content)
+    except ValidationError as exc:
+        items = decode_json(provider, content, exc)
+        if not isinstance(items, list):
+            raise BadResponseError(f"{provider.title} sent something that is not a call list.") from None
+        records = keep_readable(provider, items, model)
+    return [mapped(provider, record, to_call) for record in records]
+
+
+def decode_json(provider: Provider, content: bytes, error: ValidationError) -> Any:
+    """Slow path, only after a validation failure: the plain JSON, to salvage what is readable."""
+    try:
+        return pydantic_core.from_json(content, allow_inf_nan=False)
+    except ValueError:
+        raise BadResponseError(f"{provider.title} sent a response we cannot read ({_reason(error)}).") from None
+
+
+def keep_readable(provider: Provider, items: list[Any], model: type[Record]) -> list[Record]:
+    """The items that validate; the others are logged and skipped so one bad call loses no page."""
+    kept: list[Record] = []
+    for item in items:
+        try:
+            kept.append(model.model_validate(item))
+        except ValidationError:
+            continue
+    if len(kept) < len(items):
+        log.warning("%s: skipped %d unreadable call(s) of %d", provider.title, len(items) - len(kept), len(items))
+    return kept
+
+
+def mapped(provider: Provider, record: Record, to_call: Callable[[Record], Call]) -> Call:
+    """Map a validated record; a value our domain rejects is a bad response, not a crash."""
+    try:
+        return to_call(record)
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+        raise BadResponseError(f"{provider.title} sent a call we cannot read ({exc}).") from None
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """Platforms send UTC; a time without a zone is taken as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max(0.0, (end - start).total_seconds())
+
+
+def as_text(value: Any) -> str | None:
+    """A JSON-ish value as text: strings as they are, anything else as compact JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def as_number(value: Any) -> float | None:
+    """A number or numeric string; booleans and anything else are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def evaluation_text(value: Any) -> str | None:
+    """Success evaluations are strings ("true", "8", "Pass"); other JSON kept in its JSON spelling."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+SPEAKER_ROLES = {
+    "ai": TurnRole.ASSISTANT,
+    "assistant": TurnRole.ASSISTANT,
+    "bot": TurnRole.ASSISTANT,
+    "agent": TurnRole.ASSISTANT,
+    "user": TurnRole.CUSTOMER,
+    "customer": TurnRole.CUSTOMER,
+    "human": TurnRole.CUSTOMER,
+    "system": TurnRole.SYSTEM,
+    "tool": TurnRole.TOOL,
+}
+_SPEAKER = re.compile(r"^\s*(AI|Assistant|Bot|Agent|User|Customer|Human|System)\s*:\s?(.*)$", re.IGNORECASE)
+
+
+def turns_from_transcript(transcript: str) -> tuple[Turn, ...]:
+    """Old payloads carry only "AI: ...\\nUser: ..." text: one turn per speaker line, no times."""
+    turns: list[Turn] = []
+    for line in transcript.splitlines():
+        match = _SPEAKER.match(line)
+        if match:
+            turns.append(Turn(role=SPEAKER_ROLES[match.group(1).lower()], text=match.group(2).strip()))
+        elif line.strip() and turns:
+            last = turns[-1]
+            turns[-1] = last.model_copy(update={"text": f"{last.text}\n{line.strip()}"})
+        elif line.strip():
+            turns.append(Turn(role=TurnRole.SYSTEM, text=line.strip()))
+    return tuple(turns)
