@@ -1,0 +1,102 @@
+"""`switchboard control`: send one command to a live call.
+
+Exit codes: 0 accepted; 1 the platform refused or failed; 2 invalid input or not supported
+(nothing sent); 3 outcome unknown (sent, no reliable answer, not retried).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from pydantic import ValidationError
+
+from app.cli.platform_option import (
+    INVALID,
+    CliError,
+    add_platform_arguments,
+    api_key,
+    run_safely,
+    say_error,
+)
+from app.domain import (
+    CAPABILITIES,
+    COMMAND_ADAPTER,
+    Call,
+    Command,
+    Outcome,
+    Provider,
+    Side,
+    describe,
+)
+from app.providers import make_client
+from app.providers.errors import ProviderError, UnsupportedError
+
+EXIT_CODES = {Outcome.ACCEPTED: 0, Outcome.REFUSED: 1, Outcome.UNKNOWN: 3}
+VERDICTS = {Outcome.REFUSED: "not carried out", Outcome.UNKNOWN: "outcome unknown"}
+SIDES = [side.value for side in Side]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_platform_arguments(parser)
+    parser.add_argument("--call", required=True, metavar="ID", help="the call's id")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    say = actions.add_parser("say", help="make the assistant say TEXT")
+    say.add_argument("text")
+    say.add_argument("--end-after", action="store_true", help="end the call once it is said")
+    inject = actions.add_parser("inject", help="add TEXT to the assistant's context")
+    inject.add_argument("text")
+    inject.add_argument("--no-response", action="store_true", help="do not make the assistant answer it")
+    transfer = actions.add_parser("transfer", help="transfer to an E.164 number or sip: URI")
+    transfer.add_argument("destination", metavar="DEST")
+    transfer.add_argument("--message", help="what to say before transferring")
+    end = actions.add_parser("end", help="end the call")
+    end.add_argument("--message", help="a goodbye to say first")
+    for name in ("mute", "unmute"):
+        actions.add_parser(name, help=f"{name} a side of the call").add_argument("side", choices=SIDES)
+
+
+def command_from(args: argparse.Namespace) -> Command:
+    """The domain command the arguments describe; invalid input is a CliError (exit 2)."""
+    fields = {
+        "say": lambda: {"text": args.text, "end_after": args.end_after},
+        "inject": lambda: {"text": args.text, "trigger_response": not args.no_response},
+        "transfer": lambda: {"destination": args.destination, "message": args.message},
+        "end": lambda: {"message": args.message},
+        "mute": lambda: {"side": args.side},
+        "unmute": lambda: {"side": args.side},
+    }[args.action]()
+    try:
+        return COMMAND_ADAPTER.validate_python({"kind": args.action, **fields})
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise CliError(f"{args.action}: {reason}. Nothing was sent.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_safely(lambda: control(args))
+
+
+async def control(args: argparse.Namespace) -> int:
+    provider = Provider(args.provider)
+    command = command_from(args)
+    reason = CAPABILITIES[provider].why_not(command.kind)
+    if reason:
+        raise CliError(f"{reason} Nothing was sent.")
+    key = api_key(provider, args.base_url)
+    client = make_client(provider, args.base_url, key)
+    try:
+        # Vapi's control URL lives on the call itself: read it fresh, never build it.
+        call = await client.get_call(args.call) if provider is Provider.VAPI else Call(id=args.call, provider=provider)
+        result = await client.send(call, command)
+    except UnsupportedError as exc:
+        raise CliError(f"{exc} Nothing was sent.", INVALID) from None
+    except ProviderError as exc:
+        say_error(f"{exc} Nothing was sent.")
+        return 1
+    finally:
+        await client.aclose()
+    if result.outcome is Outcome.ACCEPTED:
+        print(f"{describe(command)}: accepted by {provider.title}. {result.message}".rstrip())
+    else:
+        say_error(f"{describe(command)}: {VERDICTS[result.outcome]}. {result.message}")
+    return EXIT_CODES[result.outcome]

@@ -1,0 +1,133 @@
+"""`switchboard export`: every call in a time range as JSONL or CSV, one normalized call per line/row."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from app.cli.platform_option import CliError, add_platform_arguments, api_key, run_safely, say_error
+from app.domain import Call, Provider, Turn, TurnRole
+from app.providers import make_client
+from app.providers.errors import ProviderError
+
+FIELDS = [
+    "provider", "id", "name", "status", "endedReason", "direction", "customerNumber", "assistantName",
+    "createdAt", "startedAt", "endedAt", "durationSeconds", "cost", "summary", "successEvaluation",
+    "sentiment", "turns", "recordings",
+]
+CSV_FIELDS = [*FIELDS[:-1], "recordings.mono", "recordings.stereo"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_platform_arguments(parser)
+    parser.add_argument("--since", help="calls created at or after this ISO 8601 time (UTC unless a zone is given)")
+    parser.add_argument("--until", help="calls created before this ISO 8601 time")
+    parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_safely(lambda: export(args))
+
+
+def parse_time(option: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option} '{value}' is not an ISO 8601 time, e.g. 2026-01-31T09:00:00Z.") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def turn_text(turn: Turn) -> str:
+    """Tool turns have no spoken text: show what was called and what came back."""
+    if turn.role != TurnRole.TOOL or turn.text:
+        return turn.text
+    text = f"{turn.tool_name or 'tool'}({turn.tool_arguments or ''})"
+    return f"{text} -> {turn.tool_result}" if turn.tool_result is not None else text
+
+
+def export_record(call: Call) -> dict[str, Any]:
+    """The documented export schema (README, "Export schema")."""
+    return {
+        "provider": call.provider.value,
+        "id": call.id,
+        "name": call.name,
+        "status": call.status,
+        "endedReason": call.ended_reason,
+        "direction": call.direction,
+        "customerNumber": call.customer_number,
+        "assistantName": call.assistant_name,
+        "createdAt": iso(call.created_at),
+        "startedAt": iso(call.started_at),
+        "endedAt": iso(call.ended_at),
+        "durationSeconds": call.duration_seconds,
+        "cost": call.cost,
+        "summary": call.summary,
+        "successEvaluation": call.success_evaluation,
+        "sentiment": call.sentiment,
+        "turns": [{"role": t.role.value, "text": turn_text(t), "start": t.start, "end": t.end} for t in call.turns],
+        "recordings": {"mono": call.recordings.mono, "stereo": call.recordings.stereo},
+    }
+
+
+class CallWriter:
+    """Writes records as JSONL lines or CSV rows (turns as a JSON string column)."""
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        self.out = out
+        self.csv = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n") if fmt == "csv" else None
+        if self.csv:
+            self.csv.writeheader()
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.csv is None:
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        row = {key: record[key] for key in FIELDS[:-1]}
+        row["turns"] = json.dumps(record["turns"], ensure_ascii=False)
+        row["recordings.mono"] = record["recordings"]["mono"]
+        row["recordings.stereo"] = record["recordings"]["stereo"]
+        self.csv.writerow(row)
+
+
+async def export(args: argparse.Namespace) -> int:
+    provider = Provider(args.provider)
+    since, until = parse_time("--since", args.since), parse_time("--until", args.until)
+    if since and until and since >= until:
+        raise CliError("--since must be before --until.")
+    key = api_key(provider, args.base_url)
+    try:
+        out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror}.") from None
+    client = make_client(provider, args.base_url, key)
+    count = 0
+    try:
+        writer = CallWriter(out, args.format)
+        async for page in client.list_calls(since=since, until=until):
+            for call in page:
+                writer.write(export_record(call))
+            count += len(page)
+            out.flush()
+            print(f"{provider.title}: {count} calls…", file=sys.stderr)
+    except ProviderError as exc:
+        say_error(f"{exc} ({count} calls were written before this.)")
+        return 1
+    finally:
+        await client.aclose()
+        if out is not sys.stdout:
+            out.close()
+    where = Path(args.output).name if args.output else "standard output"
+    print(f"Exported {count} calls from {provider.title} to {where}.", file=sys.stderr)
+    return 0
