@@ -1,0 +1,65 @@
+"""Calm accent colours for roles and outcomes, derived from the current palette (light or dark)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtGui import QColor, QPalette
+
+
+class Tone(StrEnum):
+    CUSTOMER = "customer"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+    TOOL = "tool"
+    GOOD = "good"
+    BAD = "bad"
+    WARN = "warn"
+    NEUTRAL = "neutral"
+
+
+# (light palette, dark palette): muted hues that stay readable as text on both backgrounds.
+_ACCENTS: dict[Tone, tuple[str, str]] = {
+    Tone.CUSTOMER: ("#2b7a6f", "#5cbfae"),
+    Tone.ASSISTANT: ("#3563c9", "#7ea3f0"),
+    Tone.SYSTEM: ("#a66a00", "#e0aa4a"),
+    Tone.TOOL: ("#7a4fb5", "#b594e6"),
+    Tone.GOOD: ("#23803a", "#6cc982"),
+    Tone.BAD: ("#b3261e", "#f08a80"),
+    Tone.WARN: ("#9a6100", "#e3b050"),
+    Tone.NEUTRAL: ("#5f6670", "#a3aab4"),
+}
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def mix(a: QColor, b: QColor, t: float) -> QColor:
+    """The colour t of the way from a to b."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+    )
+
+
+def accent(tone: Tone, palette: QPalette) -> QColor:
+    light, dark = _ACCENTS[tone]
+    return QColor(dark if is_dark(palette) else light)
+
+
+def tint(tone: Tone, palette: QPalette, strength: float = 1.0) -> QColor:
+    """A background wash of the tone over the palette's base colour."""
+    base = palette.color(QPalette.ColorRole.Base)
+    amount = (0.16 if is_dark(palette) else 0.09) * strength
+    return mix(base, accent(tone, palette), amount)
+
+
+def muted_text(palette: QPalette) -> QColor:
+    return mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.42)
+
+
+def style_color(tone: Tone, palette: QPalette) -> str:
+    """The accent as a stylesheet colour."""
+    return accent(tone, palette).name()
