@@ -1,0 +1,1 @@
+"""Local history: the SQLite call cache, transcript search, QA reviews and the audit log. No Qt."""

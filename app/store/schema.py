@@ -1,0 +1,171 @@
+"""The history schema as a list of forward migrations; `PRAGMA user_version` records the last applied.
+
+Never edit a released migration: add the next one. Times are UTC epoch seconds (REAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+V1_CALL_CACHE = """
+CREATE TABLE calls (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    name TEXT,
+    status TEXT NOT NULL,
+    ended_reason TEXT,
+    direction TEXT,
+    call_type TEXT,
+    customer_number TEXT,
+    customer_name TEXT,
+    assistant_name TEXT,
+    assistant_id TEXT,
+    created_at REAL,
+    updated_at REAL,
+    started_at REAL,
+    ended_at REAL,
+    duration_seconds REAL,
+    cost REAL,
+    summary TEXT,
+    success_evaluation TEXT,
+    turn_count INTEGER NOT NULL DEFAULT 0,
+    fingerprint TEXT NOT NULL,
+    detail_json TEXT NOT NULL,
+    raw_json TEXT NOT NULL,
+    cached_at REAL NOT NULL,
+    PRIMARY KEY (account_id, id)
+) WITHOUT ROWID;
+CREATE INDEX calls_by_account_time ON calls (account_id, created_at DESC);
+CREATE INDEX calls_by_time ON calls (created_at DESC);
+
+CREATE TABLE turns (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start REAL,
+    end REAL,
+    tool_name TEXT,
+    UNIQUE (account_id, call_id, idx)
+);
+
+CREATE TABLE sync_state (
+    account_id TEXT PRIMARY KEY,
+    watermark REAL,
+    synced_at REAL
+);
+"""
+
+V2_TRANSCRIPT_SEARCH = """
+CREATE VIRTUAL TABLE turn_index USING fts5(
+    text, content='turns', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER turns_indexed AFTER INSERT ON turns BEGIN
+    INSERT INTO turn_index (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER turns_unindexed AFTER DELETE ON turns BEGIN
+    INSERT INTO turn_index (turn_index, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER turns_reindexed AFTER UPDATE OF text ON turns BEGIN
+    INSERT INTO turn_index (turn_index, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO turn_index (rowid, text) VALUES (new.id, new.text);
+END;
+INSERT INTO turn_index (turn_index) VALUES ('rebuild');
+CREATE INDEX calls_by_status ON calls (status, created_at DESC);
+"""
+
+V3_REVIEWS = """
+CREATE TABLE scorecard_templates (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    criteria_json TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    template_id TEXT NOT NULL,
+    template_name TEXT NOT NULL,
+    criteria_json TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+    overall REAL,
+    critical_failed INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    submitted_at REAL,
+    UNIQUE (account_id, call_id, reviewer)
+);
+CREATE INDEX reviews_by_time ON reviews (updated_at DESC);
+CREATE TABLE review_scores (
+    review_id INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    criterion_id TEXT NOT NULL,
+    score INTEGER,
+    not_applicable INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (review_id, criterion_id)
+);
+CREATE TABLE review_comments (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    at_seconds REAL,
+    turn_index INTEGER,
+    text TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX review_comments_by_review ON review_comments (review_id);
+"""
+
+V4_AUDIT_LOG = """
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    requested_at REAL NOT NULL,
+    user TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    account_name TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    command_kind TEXT NOT NULL,
+    command_json TEXT NOT NULL,
+    description TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT 'pending',
+    message TEXT NOT NULL DEFAULT '',
+    status_code INTEGER,
+    latency_ms REAL,
+    answered_at REAL
+);
+CREATE INDEX audit_by_time ON audit_log (requested_at DESC);
+CREATE INDEX audit_by_call ON audit_log (account_id, call_id);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    # executescript() would COMMIT the surrounding migration transaction, so run statement by statement.
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in _statements(sql):
+            conn.execute(statement)
+
+    return apply
+
+
+def _statements(sql: str) -> list[str]:
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _script(V1_CALL_CACHE),
+    2: _script(V2_TRANSCRIPT_SEARCH),
+    3: _script(V3_REVIEWS),
+    4: _script(V4_AUDIT_LOG),
+}
+SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,0 +1,136 @@
+"""Filling the call cache from a platform: incremental catch-up and a date-range backfill.
+
+Each platform is caught up its own way, from a watermark kept per account:
+- Vapi filters by `updatedAt`: ask for calls updated since the newest one seen.
+- HMS Sovereign filters by creation date only: ask again from the oldest call still live in
+  the cache (it may have ended since) or the newest creation seen, less a look-back.
+- VoiceBot Studio has no filters: the whole list each time.
+Unchanged calls are not rewritten, so a second run writes nothing. Every page is its own
+transaction: stopping half-way keeps what was stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.domain import Account, Call, Provider
+from app.providers.base import PlatformClient
+from app.store.calls import CallCache, UpsertReport
+from app.store.database import Database
+
+# Overlap with the previous run: equal timestamps and late analysis are fetched again, harmlessly.
+VAPI_OVERLAP = timedelta(seconds=5)
+HMS_LOOKBACK = timedelta(hours=1)
+
+
+@dataclass
+class SyncReport:
+    fetched: int = 0
+    added: int = 0
+    changed: int = 0
+    cancelled: bool = False
+
+    def add(self, page: int, upserted: UpsertReport) -> None:
+        self.fetched += page
+        self.added += upserted.added
+        self.changed += upserted.changed
+
+
+@dataclass(frozen=True)
+class BackfillProgress:
+    fetched: int
+    written: int
+    reached: datetime | None  # the oldest creation time fetched so far
+    fraction: float | None  # 0..1 of the date range covered, when the platform lists newest first
+
+
+class CallSync:
+    """Keeps one account's slice of the cache up to date."""
+
+    def __init__(self, db: Database, account: Account, client: PlatformClient, *, first_days: int = 30,
+                 page_size: int = 100):
+        self.db = db
+        self.account = account
+        self.client = client
+        self.first_days = first_days
+        self.page_size = page_size
+
+    async def catch_up(self, now: datetime | None = None) -> SyncReport:
+        """Fetch what changed since the last run and move the watermark."""
+        now = now or datetime.now(UTC)
+        account_id = self.account.id
+        watermark, live_since = await self.db.read(
+            lambda conn: (CallCache(conn).watermark(account_id), CallCache(conn).live_since(account_id))
+        )
+        first = now - timedelta(days=self.first_days)
+        match self.account.provider:
+            case Provider.VAPI:
+                pages = self.client.list_calls(
+                    updated_since=watermark - VAPI_OVERLAP if watermark else None,
+                    since=None if watermark else first, page_size=self.page_size)
+            case Provider.HMS:
+                start = min(filter(None, (live_since, watermark - HMS_LOOKBACK if watermark else None)),
+                            default=None)
+                pages = self.client.list_calls(since=start or first, page_size=self.page_size)
+            case _:
+                pages = self.client.list_calls(page_size=self.page_size)
+        report = SyncReport()
+        newest = watermark
+        async with _closing(pages):
+            async for page in pages:
+                report.add(len(page), await self._store(page))
+                newest = max(filter(None, (newest, *(self._watermark_of(call) for call in page))), default=None)
+        if newest is not None:
+            await self.db.write(lambda conn: CallCache(conn).set_watermark(account_id, newest))
+        return report
+
+    async def backfill(self, since: datetime, until: datetime | None = None, *,
+                       progress: Callable[[BackfillProgress], None] | None = None,
+                       cancel: asyncio.Event | None = None) -> SyncReport:
+        """Fetch every call created in [since, until), reporting after each page. Setting `cancel`
+        stops after the page in hand; what was stored stays. The watermark is not moved."""
+        until = until or datetime.now(UTC)
+        span = (until - since).total_seconds()
+        report = SyncReport()
+        reached: datetime | None = None
+        fraction = 0.0
+        pages = self.client.list_calls(since=since, until=until, page_size=self.page_size)
+        async with _closing(pages):
+            async for page in pages:
+                report.add(len(page), await self._store(page))
+                created = [call.created_at for call in page if call.created_at is not None]
+                if created:
+                    reached = min([*created, *([reached] if reached else [])])
+                    if span > 0:
+                        fraction = max(fraction, min(1.0, (until - reached).total_seconds() / span))
+                if progress:
+                    progress(BackfillProgress(report.fetched, report.added + report.changed, reached,
+                                              fraction if span > 0 else None))
+                if cancel is not None and cancel.is_set():
+                    report.cancelled = True
+                    break
+        return report
+
+    async def _store(self, page: list[Call]) -> UpsertReport:
+        account_id = self.account.id
+        return await self.db.write(lambda conn: CallCache(conn).upsert(account_id, page))
+
+    def _watermark_of(self, call: Call) -> datetime | None:
+        if self.account.provider is Provider.HMS:
+            return call.created_at
+        return call.updated_at
+
+
+@asynccontextmanager
+async def _closing(pages: AsyncIterator[list[Call]]) -> AsyncIterator[None]:
+    """Close the page iterator when we stop early, so its HTTP response is released."""
+    try:
+        yield
+    finally:
+        close = getattr(pages, "aclose", None)
+        if close is not None:
+            await close()
