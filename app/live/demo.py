@@ -1,0 +1,56 @@
+"""The demo account: the embedded sandbox started in-process on a free loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import TYPE_CHECKING
+
+from app.domain import Account, Provider
+
+if TYPE_CHECKING:
+    from app.sandbox.embedded import EmbeddedSandbox
+
+DEMO_ACCOUNT_ID = "demo"
+DEMO_PROVIDER = Provider.VAPI
+
+
+def demo_account(base_url: str = "") -> Account:
+    """The demo account is never stored: its URL and key change on every start."""
+    return Account(id=DEMO_ACCOUNT_ID, name="Demo (sandbox)", provider=DEMO_PROVIDER, base_url=base_url, is_demo=True)
+
+
+class DemoPlatform:
+    """Starts and stops the sandbox off the caller's thread, so the window never freezes."""
+
+    def __init__(self, *, live: int = 4, history: int = 40, seed: int | None = None, faults: str | None = None):
+        self._options = {"live": live, "history": history, "seed": seed, "faults": faults}
+        self._sandbox: EmbeddedSandbox | None = None
+        self._key = secrets.token_urlsafe(24)
+
+    @property
+    def sandbox(self) -> EmbeddedSandbox:
+        if self._sandbox is None:
+            raise RuntimeError("the demo platform is not running")
+        return self._sandbox
+
+    @property
+    def api_key(self) -> str:
+        return self._key
+
+    async def start(self) -> Account:
+        """Start the sandbox (once) and return the demo account pointing at it."""
+        if self._sandbox is None:
+            # The console imports the sandbox only here, to run the demo account.
+            from app.sandbox.embedded import EmbeddedSandbox
+
+            options = {k: v for k, v in self._options.items() if v is not None}
+            sandbox = EmbeddedSandbox(api_key=self._key, **options)
+            await asyncio.get_running_loop().run_in_executor(None, sandbox.start)
+            self._sandbox = sandbox
+        return demo_account(self._sandbox.base_url(DEMO_PROVIDER))
+
+    async def stop(self) -> None:
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            await asyncio.get_running_loop().run_in_executor(None, sandbox.stop)

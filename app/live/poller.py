@@ -1,0 +1,316 @@
+"""Keeps the call registry fresh: live calls about every second, the list every few seconds.
+
+Rules: never two requests for the same thing in flight; back off on errors; wait out 429s
+(honouring Retry-After); stop on 401 until told to resume. State is reported to listeners
+so the status bar can say what is going on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.domain import Call, CallStatus, Provider
+from app.live.registry import CallRegistry
+from app.providers.base import PlatformClient
+from app.providers.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    NotFoundError,
+    ProviderError,
+    RateLimitError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Connection(StrEnum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"  # the platform cannot be reached
+    FAILING = "failing"  # reachable but answering with errors
+    RATE_LIMITED = "rate-limited"
+    UNAUTHORIZED = "unauthorized"
+
+
+@dataclass(frozen=True)
+class PollState:
+    connection: Connection = Connection.CONNECTING
+    last_update: datetime | None = None
+    retry_in: float | None = None  # seconds until the next attempt after a failure or 429
+    message: str = "Connecting…"
+    loaded: bool = False  # the first list has arrived
+
+
+@dataclass(frozen=True)
+class PollPlan:
+    """How hard to poll a platform. HMS Sovereign allows 100 requests a minute per key."""
+
+    live_interval: float = 1.0
+    list_interval: float = 4.0
+    calls_per_tick: int = 8
+    first_window: timedelta = timedelta(days=7)
+    max_pages: int = 5
+    max_backoff: float = 30.0
+    analysis_wait: timedelta = timedelta(minutes=2)  # keep refreshing ended calls until analysis lands
+
+
+PLANS: dict[Provider, PollPlan] = {
+    Provider.VAPI: PollPlan(),
+    Provider.HMS: PollPlan(list_interval=5.0, calls_per_tick=1),
+    Provider.VOICEBOT: PollPlan(list_interval=5.0, calls_per_tick=4),
+}
+
+StateListener = Callable[[PollState], None]
+
+
+class CallPoller:
+    """The async poll scheduler for one account. Owns its tasks; `stop()` cancels them."""
+
+    def __init__(self, client: PlatformClient, registry: CallRegistry, plan: PollPlan | None = None):
+        self._client = client
+        self._registry = registry
+        self._plan = plan or PLANS.get(client.provider, PollPlan())
+        self._state = PollState()
+        self._listeners: list[StateListener] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._in_flight: dict[str, asyncio.Task[Call | None]] = {}
+        self._list_lock = asyncio.Lock()
+        self._last_refresh: dict[str, float] = {}
+        self._watched: str | None = None
+        self._resume = asyncio.Event()
+        self._resume.set()
+        self._wake_list = asyncio.Event()
+        self._pause_until = 0.0  # loop time before which no request is made (429)
+        self._failures = 0
+        self._newest_update: datetime | None = None
+        self._last_list_at: datetime | None = None
+
+    # --- state ---------------------------------------------------------------------------
+    @property
+    def state(self) -> PollState:
+        return self._state
+
+    def on_state(self, listener: StateListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _set_state(self, **changes: Any) -> None:
+        new = replace(self._state, **changes)
+        if new != self._state:
+            self._state = new
+            for listener in list(self._listeners):
+                try:
+                    listener(new)
+                except Exception:
+                    log.exception("poll state listener failed")
+
+    # --- control -------------------------------------------------------------------------
+    def start(self) -> None:
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self._list_loop(), name="poll-list"),
+                asyncio.create_task(self._live_loop(), name="poll-live"),
+            ]
+
+    async def stop(self) -> None:
+        tasks = self._tasks + list(self._in_flight.values())
+        self._tasks = []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._in_flight.clear()
+
+    def watch(self, call_id: str | None) -> None:
+        """The call a supervisor is looking at is refreshed every tick, live or just ended."""
+        self._watched = call_id
+
+    def resume(self) -> None:
+        """Try again after a 401 (e.g. once the key was fixed)."""
+        self._failures = 0
+        self._set_state(connection=Connection.CONNECTING, message="Connecting…", retry_in=None)
+        self._resume.set()
+        self._wake_list.set()
+
+    def poll_list_soon(self) -> None:
+        self._wake_list.set()
+
+    # --- requests ------------------------------------------------------------------------
+    async def refresh(self, call_id: str) -> Call | None:
+        """Fetch one call now (joining a fetch already in flight) and merge it."""
+        task = self._in_flight.get(call_id)
+        if task is None:
+            task = asyncio.create_task(self._fetch_call(call_id), name=f"poll-call-{call_id}")
+            self._in_flight[call_id] = task
+            task.add_done_callback(lambda _t: self._in_flight.pop(call_id, None))
+        return await asyncio.shield(task)
+
+    async def refresh_list(self) -> None:
+        async with self._list_lock:  # one list request at a time, whoever asks
+            await self._gate()
+            queries = self._list_queries()
+            started = datetime.now(UTC)
+            seen: list[Call] = []
+            for query in queries:
+                pages = 0
+                async for page in self._client.list_calls(**query):
+                    seen.extend(page)
+                    self._registry.merge(page)
+                    pages += 1
+                    if pages >= self._plan.max_pages:
+                        break
+            stamps = [c.updated_at for c in seen if c.updated_at is not None]
+            if stamps:
+                newest = max(stamps)
+                self._newest_update = newest if self._newest_update is None else max(self._newest_update, newest)
+            self._last_list_at = started
+            self._succeeded(loaded=True)
+
+    async def _fetch_call(self, call_id: str) -> Call | None:
+        await self._gate()
+        self._last_refresh[call_id] = asyncio.get_running_loop().time()
+        try:
+            call = await self._client.get_call(call_id)
+        except NotFoundError:
+            log.info("call %s is gone from the platform", call_id)
+            self._registry.remove([call_id])
+            self._succeeded()
+            return None
+        self._registry.merge([call])
+        self._succeeded()
+        return call
+
+    def _list_queries(self) -> list[dict[str, Any]]:
+        """Which list requests to make, in each platform's way of asking 'what changed?'."""
+        plan = self._plan
+        now = datetime.now(UTC)
+        first = self._last_list_at is None
+        provider = self._client.provider
+        if provider is Provider.VAPI:
+            if first or self._newest_update is None:
+                return [{"since": now - plan.first_window}]
+            return [{"updated_since": self._newest_update}]
+        if provider is Provider.HMS:
+            if first or self._last_list_at is None:
+                return [{"since": now - plan.first_window}]
+            # New calls since the last look (a minute of slack for clock skew), plus every call in progress.
+            return [{"since": self._last_list_at - timedelta(minutes=1)}, {"status": CallStatus.IN_PROGRESS.value}]
+        return [{}]
+
+    # --- loops ---------------------------------------------------------------------------
+    async def _list_loop(self) -> None:
+        while True:
+            await self._resume.wait()
+            delay = self._plan.list_interval
+            try:
+                await self.refresh_list()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # every failure is reported and retried, never fatal
+                delay = self._failed(error)
+            self._wake_list.clear()
+            try:
+                await asyncio.wait_for(self._wake_list.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    async def _live_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._resume.wait()
+            delay = self._plan.live_interval
+            due = self._due_calls(loop.time())
+            if due:
+                results = await asyncio.gather(*(self.refresh(i) for i in due), return_exceptions=True)
+                errors = [r for r in results if isinstance(r, BaseException)]
+                for error in errors:
+                    if isinstance(error, asyncio.CancelledError):
+                        raise error
+                if errors:
+                    delay = self._failed(errors[0])
+            await asyncio.sleep(delay)
+
+    def _due_calls(self, now: float) -> list[str]:
+        """The watched call first, then live calls and calls awaiting analysis, stalest first."""
+        cutoff = datetime.now(UTC) - self._plan.analysis_wait
+        candidates = [
+            call.id
+            for call in self._registry.calls()
+            if call.is_live or _awaits_analysis(call, cutoff)
+        ]
+        candidates.sort(key=lambda i: self._last_refresh.get(i, 0.0))
+        due = [i for i in candidates if i not in self._in_flight]
+        watched = self._watched
+        if watched is not None and watched in self._registry and watched not in self._in_flight:
+            call = self._registry.get(watched)
+            if call is not None and (call.is_live or _awaits_analysis(call, cutoff)):
+                due = [watched] + [i for i in due if i != watched]
+        return due[: self._plan.calls_per_tick]
+
+    # --- outcomes ------------------------------------------------------------------------
+    async def _gate(self) -> None:
+        """Wait out a rate-limit pause shared by every loop."""
+        loop = asyncio.get_running_loop()
+        while (wait := self._pause_until - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        await self._resume.wait()
+
+    def _succeeded(self, *, loaded: bool = False) -> None:
+        self._failures = 0
+        changes: dict[str, Any] = {
+            "connection": Connection.ONLINE,
+            "last_update": datetime.now(UTC),
+            "retry_in": None,
+            "message": "Connected",
+        }
+        if loaded:
+            changes["loaded"] = True
+        self._set_state(**changes)
+
+    def _failed(self, error: BaseException) -> float:
+        """Record a failure; returns how long the failing loop should wait before trying again."""
+        self._failures += 1
+        backoff = min(self._plan.max_backoff, self._plan.live_interval * 2 ** min(self._failures, 6))
+        backoff *= random.uniform(0.8, 1.2)  # jitter so loops do not retry in lock-step
+        if isinstance(error, RateLimitError):
+            wait = error.retry_after if error.retry_after is not None else backoff
+            self._pause_until = asyncio.get_running_loop().time() + wait
+            self._set_state(
+                connection=Connection.RATE_LIMITED,
+                retry_in=wait,
+                message=f"Rate limited by the platform — waiting {wait:.0f} s",
+            )
+            return wait
+        if isinstance(error, AuthenticationError):
+            self._resume.clear()
+            self._set_state(connection=Connection.UNAUTHORIZED, retry_in=None, message=str(error))
+            return self._plan.list_interval
+        if isinstance(error, APIConnectionError):
+            connection, what = Connection.OFFLINE, "Cannot reach the platform"
+        elif isinstance(error, ProviderError):
+            connection, what = Connection.FAILING, "The platform is answering with errors"
+        else:
+            log.exception("unexpected error while polling", exc_info=error)
+            connection, what = Connection.FAILING, "Unexpected error while polling"
+        log.info("poll failed (%s): %s", type(error).__name__, error)
+        self._set_state(
+            connection=connection,
+            retry_in=backoff,
+            message=f"{what}: {error}. Retrying in {backoff:.0f} s",
+        )
+        return backoff
+
+
+def _awaits_analysis(call: Call, cutoff: datetime) -> bool:
+    if call.is_live or call.has_analysis or call.ended_at is None:
+        return False
+    try:
+        return call.ended_at >= cutoff
+    except TypeError:
+        return False

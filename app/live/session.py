@@ -1,0 +1,95 @@
+"""One open account: its platform client, capabilities, call registry and poller.
+
+The UI and the CLI ask this to list, refresh, rename or send a command; they never pick a
+provider or build a request. Every control command goes through `send`, the one place to log
+or audit it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from app.domain import Account, Call, Capabilities, Command, CommandResult, Outcome, describe
+from app.live.poller import CallPoller, PollPlan
+from app.live.registry import CallRegistry
+from app.providers.base import PlatformClient
+from app.providers.errors import (
+    APIConnectionError,
+    ProviderError,
+    RateLimitError,
+    UnsupportedError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class AccountSession:
+    """What is happening on one account, and the only way to act on it."""
+
+    def __init__(self, account: Account, client: PlatformClient, *, plan: PollPlan | None = None):
+        self.account = account
+        self.client = client
+        self.registry = CallRegistry()
+        self.poller = CallPoller(client, self.registry, plan)
+
+    @classmethod
+    def open(cls, account: Account, api_key: str, *, http: httpx.AsyncClient | None = None,
+             plan: PollPlan | None = None) -> AccountSession:
+        from app.providers import make_client
+
+        return cls(account, make_client(account.provider, account.base_url, api_key, http=http), plan=plan)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.client.capabilities
+
+    def start(self) -> None:
+        self.poller.start()
+
+    async def aclose(self) -> None:
+        await self.poller.stop()
+        await self.client.aclose()
+
+    # --- reading -------------------------------------------------------------------------
+    async def refresh(self, call_id: str) -> Call | None:
+        return await self.poller.refresh(call_id)
+
+    async def refresh_list(self) -> None:
+        await self.poller.refresh_list()
+
+    # --- acting --------------------------------------------------------------------------
+    async def rename(self, call_id: str, name: str) -> Call:
+        reason = self.capabilities.why_no_rename
+        if reason:
+            raise UnsupportedError(reason)
+        call = await self.client.rename_call(call_id, name.strip())
+        self.registry.merge([call])
+        return call
+
+    async def send(self, call_id: str, command: Command) -> CommandResult:
+        """Send a command once. Errors become a result, never an exception; nothing is retried."""
+        call = self.registry.get(call_id)
+        if call is None:
+            return CommandResult(outcome=Outcome.REFUSED, message="This call is no longer in the list.")
+        reason = self.capabilities.why_not(command.kind)
+        if reason:
+            return CommandResult(outcome=Outcome.REFUSED, message=reason)
+        log.info("sending to call %s: %s", call_id, describe(command))
+        result = await self._deliver(call, command)
+        log.info("call %s: %s → %s %s", call_id, command.kind.value, result.outcome.value, result.message)
+        self.poller.poll_list_soon()
+        return result
+
+    async def _deliver(self, call: Call, command: Command) -> CommandResult:
+        try:
+            return await self.client.send(call, command)
+        except RateLimitError as error:
+            return CommandResult(outcome=Outcome.REFUSED, message=str(error), status_code=error.status_code)
+        except APIConnectionError as error:
+            # It may have reached the platform: say so, never resend.
+            return CommandResult(outcome=Outcome.UNKNOWN, message=str(error), status_code=error.status_code)
+        except ProviderError as error:
+            outcome = Outcome.UNKNOWN if (error.status_code or 0) >= 500 else Outcome.REFUSED
+            return CommandResult(outcome=outcome, message=str(error), status_code=error.status_code)

@@ -1,0 +1,249 @@
+"""The call list: filters, a sortable table with status badges, and a state line when it is empty."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QStackedLayout,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Call, CallStatus, Capabilities
+from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
+from app.ui.theme import status_color
+
+Index = QModelIndex | QPersistentModelIndex
+ALL_STATUSES = "Any status"
+ALL_ASSISTANTS = "Any assistant"
+
+
+class StatusBadge(QStyledItemDelegate):
+    """Paints the status as a coloured pill so live calls stand out at a glance."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        status = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        option.text = ""
+        option.widget.style().drawControl(option.widget.style().ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        if not status:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = option.fontMetrics
+        pill = QRectF(option.rect.x() + 4, option.rect.center().y() - metrics.height() / 2 - 1,
+                      min(metrics.horizontalAdvance(status) + 14, option.rect.width() - 8), metrics.height() + 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(status_color(status))
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setPen(Qt.GlobalColor.white)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(status, Qt.TextElideMode.ElideRight, int(pill.width()) - 8))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 16, hint.height())
+
+
+class CallListView(QWidget):
+    """Emits `call_selected(id or "")` as the selection moves, `rename_requested(id)` on F2/menu."""
+
+    call_selected = Signal(str)
+    rename_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = CallListModel(parent=self)
+        self.proxy = CallFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._loading_message = "Loading calls…"
+        self._loaded = False
+        self._rename_reason: str | None = None
+
+        self.scope = QComboBox(objectName="scopeFilter")
+        self.scope.addItems([s.value for s in Scope])
+        self.scope.setCurrentText(Scope.ALL.value)
+        self.scope.setToolTip("Which calls to show")
+        self.status = QComboBox(objectName="statusFilter")
+        self.status.addItem(ALL_STATUSES)
+        self.status.addItems([s.value for s in CallStatus])
+        self.assistant = QComboBox(objectName="assistantFilter")
+        self.assistant.addItem(ALL_ASSISTANTS)
+        self.assistant.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search = QLineEdit(objectName="callSearch", placeholderText="Search calls (Ctrl+F)", clearButtonEnabled=True)
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.setSpacing(4)
+        for widget in (self.scope, self.status, self.assistant):
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+
+        self.table = QTableView(objectName="callTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.STARTED, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setItemDelegateForColumn(Column.STATUS, StatusBadge(self.table))
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        for column, chars in {
+            Column.STATUS: 12, Column.STARTED: 10, Column.DURATION: 8, Column.TYPE: 9, Column.CUSTOMER: 16,
+            Column.NAME: 14, Column.ASSISTANT: 14, Column.ENDED_REASON: 20, Column.COST: 7,
+        }.items():
+            header.resizeSection(column, self.fontMetrics().averageCharWidth() * chars + 12)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+
+        self.empty = QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty.setMargin(24)
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.table)
+        self._stack.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(filters)
+        layout.addLayout(self._stack, 1)
+
+        self.rename_action = QAction("Rename call…", self, shortcut=QKeySequence(Qt.Key.Key_F2))
+        self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.rename_action.triggered.connect(self._rename_current)
+        self.addAction(self.rename_action)
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+
+        self.scope.currentTextChanged.connect(lambda text: self.proxy.set_scope(Scope(text)))
+        self.status.currentTextChanged.connect(lambda text: self.proxy.set_status(None if text == ALL_STATUSES else text))
+        self.assistant.currentTextChanged.connect(
+            lambda text: self.proxy.set_assistant(None if text == ALL_ASSISTANTS else text))
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._refresh_state)
+        self.model.rowsInserted.connect(self._collect_assistants)
+        self.model.modelReset.connect(self._collect_assistants)
+
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self.model.tick)
+        self._ticker.start()
+        self._refresh_state()
+        self.setFocusProxy(self.table)
+
+    # --- public --------------------------------------------------------------------------
+    def set_loading(self, message: str) -> None:
+        """Before the first list arrives, say what is happening instead of showing a blank table."""
+        self._loaded = False
+        self._loading_message = message
+        self._refresh_state()
+
+    def set_loaded(self) -> None:
+        self._loaded = True
+        self._refresh_state()
+
+    def set_capabilities(self, capabilities: Capabilities | None) -> None:
+        self._rename_reason = capabilities.why_no_rename if capabilities else "No account is open."
+        self.rename_action.setEnabled(self._rename_reason is None)
+        self.rename_action.setToolTip(self._rename_reason or "Give the selected call a name")
+        self.rename_action.setText("Rename call…" if self._rename_reason is None else "Rename call (not available)")
+
+    def current_call(self) -> Call | None:
+        call = self.table.currentIndex().data(CALL_ROLE)
+        return call if isinstance(call, Call) else None
+
+    def select_call(self, call_id: str) -> bool:
+        row = self.model.row_of(call_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def visible_call_ids(self) -> list[str]:
+        return [self.proxy.index(r, 0).data(CALL_ROLE).id for r in range(self.proxy.rowCount())]
+
+    # --- internals -----------------------------------------------------------------------
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        call = current.data(CALL_ROLE)
+        self.call_selected.emit(call.id if isinstance(call, Call) else "")
+
+    def _rename_current(self) -> None:
+        call = self.current_call()
+        if call is not None and self._rename_reason is None:
+            self.rename_requested.emit(call.id)
+
+    def _context_menu(self, pos) -> None:
+        if self.current_call() is None:
+            return
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.rename_action)
+        copy = menu.addAction("Copy call id")
+        copy.triggered.connect(self._copy_id)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _copy_id(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        call = self.current_call()
+        if call is not None:
+            QGuiApplication.clipboard().setText(call.id)
+
+    def _collect_assistants(self, *_args: object) -> None:
+        registry = self.model.registry
+        names = sorted({c.assistant_name or c.assistant_id or "" for c in registry.calls()} - {""}) if registry else []
+        known = [self.assistant.itemText(i) for i in range(1, self.assistant.count())]
+        if names != known:
+            current = self.assistant.currentText()
+            self.assistant.blockSignals(True)
+            self.assistant.clear()
+            self.assistant.addItem(ALL_ASSISTANTS)
+            self.assistant.addItems(names)
+            self.assistant.setCurrentText(current if current in names else ALL_ASSISTANTS)
+            self.assistant.blockSignals(False)
+
+    def _refresh_state(self, *_args: object) -> None:
+        if self.proxy.rowCount() > 0:
+            self._stack.setCurrentWidget(self.table)
+            return
+        if not self._loaded:
+            text = self._loading_message
+        elif self.model.rowCount() == 0:
+            text = "No calls on this account yet.\nNew calls appear here as soon as they start."
+        elif self.proxy.scope is Scope.LIVE and not self.search.text() and not self._extra_filters():
+            text = "No live calls right now.\nLive calls appear here as soon as they start. Choose “All” to see ended calls."
+        else:
+            text = "No calls match these filters.\nClear the search or widen the time range."
+        self.empty.setText(text)
+        self._stack.setCurrentWidget(self.empty)
+
+    def _extra_filters(self) -> bool:
+        return self.status.currentIndex() > 0 or self.assistant.currentIndex() > 0

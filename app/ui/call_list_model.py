@@ -1,0 +1,375 @@
+"""Qt adapters over the CallRegistry: a table model (only changed rows signal) and a filter/sort proxy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from app.domain import Call
+from app.live.registry import CallRegistry, RegistryChange
+from app.ui.theme import new_call_highlight
+
+Index = QModelIndex | QPersistentModelIndex
+CALL_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+HIGHLIGHT_SECONDS = 4.0
+
+
+class Column(IntEnum):
+    STATUS = 0
+    STARTED = 1
+    DURATION = 2
+    TYPE = 3
+    CUSTOMER = 4
+    NAME = 5
+    ASSISTANT = 6
+    ENDED_REASON = 7
+    COST = 8
+    OUTCOME = 9
+
+
+HEADERS = {
+    Column.STATUS: "Status",
+    Column.STARTED: "Started",
+    Column.DURATION: "Duration",
+    Column.TYPE: "Type",
+    Column.CUSTOMER: "Customer",
+    Column.NAME: "Name",
+    Column.ASSISTANT: "Assistant",
+    Column.ENDED_REASON: "Ended reason",
+    Column.COST: "Cost",
+    Column.OUTCOME: "Success / sentiment",
+}
+
+_TYPES = {
+    "inbound": "Inbound",
+    "outbound": "Outbound",
+    "web": "Web",
+    "inboundPhoneCall": "Inbound",
+    "outboundPhoneCall": "Outbound",
+    "webCall": "Web",
+    "vapi.websocketCall": "WebSocket",
+}
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_started(when: datetime | None, now: datetime) -> str:
+    """Time only for today, day and time this week, the date beyond."""
+    if when is None:
+        return ""
+    local, local_now = when.astimezone(), now.astimezone()
+    if local.date() == local_now.date():
+        return local.strftime("%H:%M:%S")
+    if local_now - local < timedelta(days=6):
+        return local.strftime("%a %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def call_type(call: Call) -> str:
+    raw = call.direction or call.call_type or ""
+    return _TYPES.get(raw, raw)
+
+
+def customer(call: Call) -> str:
+    if call.customer_name and call.customer_number:
+        return f"{call.customer_name} ({call.customer_number})"
+    return call.customer_name or call.customer_number or ""
+
+
+def outcome(call: Call) -> str:
+    parts = []
+    if call.success_evaluation:
+        parts.append(call.success_evaluation)
+    if call.sentiment is not None:
+        parts.append(f"sentiment {call.sentiment:g}")
+    return " · ".join(parts)
+
+
+def started(call: Call) -> datetime | None:
+    return call.started_at or call.created_at
+
+
+class CallListModel(QAbstractTableModel):
+    """One row per registry call, in registry order. Mirrors the order itself so removals map to rows."""
+
+    def __init__(self, registry: CallRegistry | None = None, parent: QObject | None = None,
+                 *, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 clock: Callable[[], float] = time.monotonic):
+        super().__init__(parent)
+        self._now = now
+        self._clock = clock
+        self._registry: CallRegistry | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
+        self._primed = False  # the first batch is history, not "new"
+        self.set_registry(registry)
+
+    # --- registry binding ----------------------------------------------------------------
+    def set_registry(self, registry: CallRegistry | None) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.beginResetModel()
+        self._registry = registry
+        self._ids = registry.ids() if registry is not None else []
+        self._rows = {call_id: row for row, call_id in enumerate(self._ids)}
+        self._fresh.clear()
+        self._primed = bool(self._ids)
+        self.endResetModel()
+        if registry is not None:
+            self._unsubscribe = registry.subscribe(self._on_change)
+
+    @property
+    def registry(self) -> CallRegistry | None:
+        return self._registry
+
+    def _on_change(self, change: RegistryChange) -> None:
+        if change.removed:
+            self._remove(change.removed)
+        if change.inserted:
+            self._insert(change.inserted)
+        last = self.columnCount() - 1
+        for call_id in change.changed:
+            row = self._rows.get(call_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _insert(self, ids: tuple[str, ...]) -> None:
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+        for call_id in ids:
+            self._rows[call_id] = len(self._ids)
+            self._ids.append(call_id)
+        self.endInsertRows()
+        if self._primed:
+            now = self._clock()
+            for call_id in ids:
+                call = self.call(call_id)
+                if call is not None and call.is_live:
+                    self._fresh[call_id] = now
+        self._primed = True
+
+    def _remove(self, ids: tuple[str, ...]) -> None:
+        # Highest rows first so earlier indexes stay valid; contiguous runs become one signal.
+        for row in sorted((self._rows[i] for i in ids if i in self._rows), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            call_id = self._ids.pop(row)
+            self._fresh.pop(call_id, None)
+            self.endRemoveRows()
+        self._rows = {call_id: row for row, call_id in enumerate(self._ids)}
+
+    # --- the ticking clock ---------------------------------------------------------------
+    def tick(self) -> None:
+        """Once a second: live durations move on, expired highlights fade. Only those cells signal."""
+        now = self._clock()
+        for call_id, since in list(self._fresh.items()):
+            if now - since >= HIGHLIGHT_SECONDS:
+                del self._fresh[call_id]
+                row = self._rows[call_id]
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+        for row, call_id in enumerate(self._ids):
+            call = self.call(call_id)
+            if call is not None and call.is_live:
+                cell = self.index(row, Column.DURATION)
+                self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
+
+    def is_fresh(self, call_id: str) -> bool:
+        return call_id in self._fresh
+
+    # --- lookup --------------------------------------------------------------------------
+    def call(self, call_id: str) -> Call | None:
+        return self._registry.get(call_id) if self._registry is not None else None
+
+    def call_at(self, row: int) -> Call | None:
+        if 0 <= row < len(self._ids):
+            return self.call(self._ids[row])
+        return None
+
+    def row_of(self, call_id: str) -> int | None:
+        return self._rows.get(call_id)
+
+    # --- QAbstractTableModel -------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        call = self.call_at(index.row()) if index.isValid() else None
+        if call is None:
+            return None
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(call, column)
+        if role == CALL_ROLE:
+            return call
+        if role == SORT_ROLE:
+            return self._sort_key(call, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(call, column)
+        if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
+            return new_call_highlight()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.DURATION, Column.COST):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, call: Call, column: Column) -> str:
+        match column:
+            case Column.STATUS:
+                return call.status
+            case Column.STARTED:
+                return format_started(started(call), self._now())
+            case Column.DURATION:
+                return format_duration(call.duration_at(self._now()))
+            case Column.TYPE:
+                return call_type(call)
+            case Column.CUSTOMER:
+                return customer(call)
+            case Column.NAME:
+                return call.name or ""
+            case Column.ASSISTANT:
+                return call.assistant_name or call.assistant_id or ""
+            case Column.ENDED_REASON:
+                return call.ended_reason or ""
+            case Column.COST:
+                return f"${call.cost:.2f}" if call.cost is not None else ""
+            case Column.OUTCOME:
+                return outcome(call)
+
+    def _sort_key(self, call: Call, column: Column) -> Any:
+        match column:
+            case Column.STARTED:
+                when = started(call)
+                return when.timestamp() if when else None
+            case Column.DURATION:
+                return call.duration_at(self._now())
+            case Column.COST:
+                return call.cost
+            case Column.OUTCOME:
+                return call.sentiment if call.sentiment is not None else call.success_evaluation
+        return self._text(call, column).casefold()
+
+    def _tooltip(self, call: Call, column: Column) -> str | None:
+        if column is Column.STATUS:
+            return f"{call.status} — {call.id}"
+        if column is Column.STARTED and started(call) is not None:
+            return started(call).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")  # type: ignore[union-attr]
+        text = self._text(call, column)
+        return text or None
+
+
+class Scope(StrEnum):
+    LIVE = "Live only"
+    TODAY = "Today"
+    WEEK = "Last 7 days"
+    ALL = "All"
+
+
+class CallFilter(QSortFilterProxyModel):
+    """Filters by time scope, status, assistant and free text; sorts on the model's sort keys."""
+
+    def __init__(self, parent: QObject | None = None, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        super().__init__(parent)
+        self._now = now
+        self._scope = Scope.ALL
+        self._status: str | None = None
+        self._assistant: str | None = None
+        self._text = ""
+        self.setDynamicSortFilter(True)
+        self.setSortRole(SORT_ROLE)
+
+    @property
+    def scope(self) -> Scope:
+        return self._scope
+
+    def is_filtering(self) -> bool:
+        return self._scope is not Scope.ALL or bool(self._status or self._assistant or self._text)
+
+    def set_scope(self, scope: Scope) -> None:
+        self._update("_scope", scope)
+
+    def set_status(self, status: str | None) -> None:
+        self._update("_status", status or None)
+
+    def set_assistant(self, assistant: str | None) -> None:
+        self._update("_assistant", assistant or None)
+
+    def set_text(self, text: str) -> None:
+        self._update("_text", text.strip().casefold())
+
+    def _update(self, attribute: str, value: object) -> None:
+        if getattr(self, attribute) != value:
+            self.beginFilterChange()
+            setattr(self, attribute, value)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        call = model.call_at(source_row) if isinstance(model, CallListModel) else None
+        return call is not None and self.accepts(call)
+
+    def accepts(self, call: Call) -> bool:
+        if not self._in_scope(call):
+            return False
+        if self._status and call.status != self._status:
+            return False
+        if self._assistant and (call.assistant_name or call.assistant_id) != self._assistant:
+            return False
+        if self._text:
+            haystack = " ".join(
+                filter(None, (call.id, call.name, customer(call), call.assistant_name, call.ended_reason,
+                              call.status, call.summary))
+            ).casefold()
+            return self._text in haystack
+        return True
+
+    def _in_scope(self, call: Call) -> bool:
+        if self._scope is Scope.ALL or (self._scope is not Scope.LIVE and call.is_live):
+            return True
+        if self._scope is Scope.LIVE:
+            return call.is_live
+        when = started(call)
+        if when is None:
+            return False
+        local_now = self._now().astimezone()
+        if self._scope is Scope.TODAY:
+            return when.astimezone().date() == local_now.date()
+        return local_now - when.astimezone() <= timedelta(days=7)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        # Empty values sort last whichever way the column is sorted.
+        if a is None or b is None:
+            return (a is None) < (b is None) if self.sortOrder() is Qt.SortOrder.AscendingOrder else (a is None) > (b is None)
+        if type(a) is not type(b):
+            a, b = str(a), str(b)
+        return a < b

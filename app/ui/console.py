@@ -1,0 +1,74 @@
+"""Runs the console: application, window, first account, and an orderly shutdown."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+
+from app.domain import Account, Provider
+from app.ui.app import ErrorReporter, create_application, readable
+from app.ui.main_window import KEY_ENV, MainWindow
+
+log = logging.getLogger(__name__)
+SELF_TEST_TIMEOUT = 60.0
+
+
+def command_line_account(provider: str, base_url: str) -> Account:
+    platform = Provider(provider)
+    return Account(id=f"cli-{platform.value}", name=platform.title, provider=platform, base_url=base_url)
+
+
+async def open_first_account(window: MainWindow, args: argparse.Namespace) -> None:
+    """--provider/--base-url, else the demo account (what a first start shows)."""
+    try:
+        if args.provider:
+            await window.open_session(command_line_account(args.provider, args.base_url), os.environ[KEY_ENV])
+        else:
+            await window.open_demo()
+    except Exception as error:  # the window stays up and says what went wrong
+        log.exception("could not open the first account")
+        window.call_list.set_loading(f"Could not open the account.\n{readable(error)}")
+        window.notify(f"Could not open the account: {readable(error)}")
+
+
+async def _self_test(window: MainWindow) -> int:
+    """Open the demo account offscreen and wait until calls are listed: proves a build runs."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SELF_TEST_TIMEOUT
+    while loop.time() < deadline:
+        if window.call_list.model.rowCount() > 0:
+            print(f"self-test ok: {window.call_list.model.rowCount()} calls listed")
+            return 0
+        await asyncio.sleep(0.2)
+    print("self-test failed: no calls listed")
+    return 1
+
+
+async def _main(window: MainWindow, args: argparse.Namespace) -> int:
+    closed = window.wait_closed()
+    window.show()
+    await open_first_account(window, args)
+    try:
+        if args.self_test:
+            return await _self_test(window)
+        await closed
+        return 0
+    finally:
+        window.close()
+        await window.shutdown()
+
+
+def run_console(args: argparse.Namespace) -> int:
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app, loop = create_application()
+    app.setQuitOnLastWindowClosed(False)  # the loop must outlive the window to close clients cleanly
+    reporter = ErrorReporter()
+    reporter.install()
+    window = MainWindow()
+    reporter.parent = window
+    with loop:
+        return loop.run_until_complete(_main(window, args))

@@ -1,0 +1,469 @@
+"""The console window: call list | transcript over waveform | analysis, control bar, status bar.
+
+Layout (splitters, docks, column widths, geometry) is remembered in QSettings. Everything
+platform-related goes through an `AccountSession`; slots are thin async wrappers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFrame,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain import Account, Call, Command, CommandResult
+from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform
+from app.live.poller import Connection, PollState
+from app.live.registry import RegistryChange
+from app.live.session import AccountSession
+from app.paths import APP_NAME
+from app.providers.errors import ProviderError
+from app.ui.app import readable, settings
+from app.ui.call_list import CallListView
+from app.ui.status_bar import ConnectionStatus, OfflineBanner
+
+log = logging.getLogger(__name__)
+KEY_ENV = "SWITCHBOARD_API_KEY"
+
+
+class _Pending(QLabel):
+    """Stands in for a panel another part of the console provides; says what will be there."""
+
+    def __init__(self, what: str, parent: QWidget | None = None):
+        super().__init__(what, parent, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.setForegroundRole(self.foregroundRole().PlaceholderText)
+        self.setMinimumSize(120, 60)
+
+
+def _panel(title: str, body: QWidget, name: str) -> QFrame:
+    """A titled area of the window, with a stable object name tests and later panels can find."""
+    frame = QFrame(objectName=name)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    heading = QLabel(title, objectName=f"{name}Title")
+    font = heading.font()
+    font.setBold(True)
+    heading.setFont(font)
+    heading.setContentsMargins(4, 2, 4, 2)
+    layout.addWidget(heading)
+    layout.addWidget(body, 1)
+    return frame
+
+
+class MainWindow(QMainWindow):
+    """The supervisor's window. `open_account` swaps the session; panels follow the selected call."""
+
+    selected_call_changed = Signal(object)  # Call | None, whenever the shown call or its data changes
+    session_changed = Signal(object)  # AccountSession | None
+    closed = Signal()
+
+    def __init__(self, demo: DemoPlatform | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.demo = demo or DemoPlatform()
+        self.session: AccountSession | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._selected_id: str | None = None
+        self._accounts: list[Account] = []
+        self._layout_restored = False
+
+        self._build_toolbar()
+        self._build_central()
+        self.status = ConnectionStatus(self)
+        self.setStatusBar(self.status)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.resize(1440, 860)
+        self.restore_layout()
+
+    # --- building ------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Account", self, objectName="accountToolbar", movable=False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addWidget(QLabel(" Account: "))
+        self.account_switcher = QComboBox(objectName="accountSwitcher")
+        self.account_switcher.setMinimumContentsLength(22)
+        self.account_switcher.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.account_switcher.setToolTip("Switch to another platform account")
+        self.account_switcher.activated.connect(self._switch_account)
+        bar.addWidget(self.account_switcher)
+        self.accounts_action = QAction("Accounts…", self, objectName="accountsAction")
+        self.accounts_action.setToolTip("Add, edit or remove platform accounts")
+        bar.addAction(self.accounts_action)
+        bar.addSeparator()
+        self.refresh_action = QAction("Refresh", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setToolTip("Ask the platform for the call list now (F5)")
+        self.refresh_action.triggered.connect(self._refresh_now)
+        bar.addAction(self.refresh_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_central(self) -> None:
+        self.banner = OfflineBanner()
+        self.banner.retry_requested.connect(self._refresh_now)
+
+        self.call_list = CallListView()
+        self.call_list.setObjectName("callList")
+        self.call_list.call_selected.connect(self._on_call_selected)
+        self.call_list.rename_requested.connect(self._ask_rename)
+
+        self.call_title = QLabel("No call selected", objectName="callTitle")
+        font = self.call_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.call_title.setFont(font)
+        self.call_title.setContentsMargins(4, 2, 4, 2)
+        self.call_subtitle = QLabel("", objectName="callSubtitle")
+        self.call_subtitle.setContentsMargins(4, 0, 4, 2)
+        self.call_subtitle.setForegroundRole(self.call_subtitle.foregroundRole().PlaceholderText)
+
+        self.controls: QWidget = _Pending("Call controls appear here for a live call.")
+        self.controls.setObjectName("controlBar")
+        self.transcript: QWidget = _Pending("Select a call to read its transcript.")
+        self.transcript.setObjectName("transcript")
+        self.analysis: QWidget = _Pending("Summary, success evaluation and cost appear here.")
+        self.analysis.setObjectName("analysis")
+
+        # The audio issue puts its waveform and player here through set_audio_area().
+        self.waveform_area = QFrame(objectName="waveformArea")
+        self.waveform_area.setFrameShape(QFrame.Shape.StyledPanel)
+        self._waveform_layout = QVBoxLayout(self.waveform_area)
+        self._waveform_layout.setContentsMargins(0, 0, 0, 0)
+        self.audio_area: QWidget = _Pending("Recording and live audio appear here.")
+        self._waveform_layout.addWidget(self.audio_area)
+
+        centre_top = QWidget(objectName="callArea")
+        centre_layout = QVBoxLayout(centre_top)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(2)
+        centre_layout.addWidget(self.call_title)
+        centre_layout.addWidget(self.call_subtitle)
+        centre_layout.addWidget(self.controls)
+        centre_layout.addWidget(self.transcript, 1)
+
+        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
+        self.centre_splitter.addWidget(centre_top)
+        self.centre_splitter.addWidget(self.waveform_area)
+        self.centre_splitter.setStretchFactor(0, 4)
+        self.centre_splitter.setStretchFactor(1, 1)
+        self.centre_splitter.setChildrenCollapsible(False)
+
+        self.analysis_panel = _panel("Analysis", self.analysis, "analysisArea")
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.main_splitter.addWidget(self.call_list)
+        self.main_splitter.addWidget(self.centre_splitter)
+        self.main_splitter.addWidget(self.analysis_panel)
+        for i, stretch in enumerate((5, 4, 2)):
+            self.main_splitter.setStretchFactor(i, stretch)
+        self.main_splitter.setChildrenCollapsible(False)
+
+        central = QWidget(objectName="central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 4, 6, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+        self._default_sizes()
+
+    def _default_sizes(self) -> None:
+        self.main_splitter.setSizes([660, 520, 300])
+        self.centre_splitter.setSizes([560, 170])
+
+    # --- panels others provide -----------------------------------------------------------
+    def _replace(self, old: QWidget, new: QWidget) -> None:
+        parent_layout = old.parentWidget().layout() if old.parentWidget() else None
+        new.setObjectName(old.objectName())
+        if parent_layout is not None:
+            parent_layout.replaceWidget(old, new)
+        old.deleteLater()
+
+    def set_audio_area(self, widget: QWidget) -> None:
+        """The audio issue's widget; it gets `show_call(call | None, client | None)` on every selection."""
+        self._replace(self.audio_area, widget)
+        self.audio_area = widget
+
+    def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+        """A dockable panel (search, review, audit…). Its object name keeps its place across restarts."""
+        dock = QDockWidget(title, self, objectName=f"{widget.objectName() or title.replace(' ', '')}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self._restore_dock_state()
+        return dock
+
+    # --- remembered layout ---------------------------------------------------------------
+    def restore_layout(self) -> None:
+        """Geometry now; splitter sizes once shown, when they have their real room to divide."""
+        geometry = settings().value("window/geometry", QByteArray(), type=QByteArray)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        self._restore_dock_state()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            self._layout_restored = True
+            self._restore_splitters()
+
+    def _restore_splitters(self) -> None:
+        store = settings()
+        for splitter in (self.main_splitter, self.centre_splitter):
+            state = store.value(f"window/{splitter.objectName()}", QByteArray(), type=QByteArray)
+            if not state.isEmpty():
+                splitter.restoreState(state)
+        header = store.value("callList/header", QByteArray(), type=QByteArray)
+        if not header.isEmpty():
+            self.call_list.table.horizontalHeader().restoreState(header)
+
+    def _restore_dock_state(self) -> None:
+        state = settings().value("window/state", QByteArray(), type=QByteArray)
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        for splitter in (self.main_splitter, self.centre_splitter):
+            store.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        store.setValue("callList/header", self.call_list.table.horizontalHeader().saveState())
+        store.sync()
+
+    # --- accounts ------------------------------------------------------------------------
+    def set_accounts(self, accounts: list[Account], current_id: str | None = None) -> None:
+        """The switcher lists the demo account first, then the configured ones."""
+        self._accounts = accounts
+        self.account_switcher.blockSignals(True)
+        self.account_switcher.clear()
+        for account in accounts:
+            self.account_switcher.addItem(f"{account.name} — {account.provider.title}", account.id)
+        current = current_id or (self.session.account.id if self.session else None)
+        if current is not None:
+            index = self.account_switcher.findData(current)
+            if index >= 0:
+                self.account_switcher.setCurrentIndex(index)
+        self.account_switcher.blockSignals(False)
+
+    def key_for(self, account: Account) -> str | None:
+        """Keys come from the OS keyring (via the accounts book) or the environment, never from settings."""
+        return os.environ.get(KEY_ENV) or None
+
+    @asyncSlot(int)
+    async def _switch_account(self, index: int) -> None:
+        account_id = self.account_switcher.itemData(index)
+        account = next((a for a in self._accounts if a.id == account_id), None)
+        if account is not None and (self.session is None or self.session.account.id != account.id):
+            await self.open_account(account)
+
+    async def open_demo(self) -> AccountSession:
+        self.status.show_account("Starting the demo platform…")
+        self.call_list.set_loading("Starting the demo platform (embedded sandbox)…")
+        account = await self.demo.start()
+        return await self.open_session(account, self.demo.api_key)
+
+    async def open_account(self, account: Account) -> AccountSession | None:
+        if account.id == DEMO_ACCOUNT_ID or account.is_demo:
+            return await self.open_demo()
+        key = self.key_for(account)
+        if not key:
+            self.status.show_account(f"No API key for {account.name}")
+            self.call_list.set_loading(
+                f"No API key is stored for “{account.name}”.\nAdd it in Accounts…, or set {KEY_ENV}.")
+            return None
+        return await self.open_session(account, key)
+
+    async def open_session(self, account: Account, api_key: str) -> AccountSession:
+        """Close the current session (and its HTTP client) and start polling the given account."""
+        await self.close_session()
+        session = AccountSession.open(account, api_key)
+        self.session = session
+        self.call_list.model.set_registry(session.registry)
+        self.call_list.set_capabilities(session.capabilities)
+        self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.title})…")
+        self._unsubscribe = [
+            session.registry.subscribe(self._on_registry_change),
+            session.poller.on_state(self._on_poll_state),
+        ]
+        self.status.show_account(f"{account.name} · {account.provider.title} · {account.base_url}")
+        self.setWindowTitle(f"{account.name} — {APP_NAME}")
+        if self.account_switcher.findData(account.id) < 0:
+            self.set_accounts([*self._accounts, account], account.id)
+        else:
+            self.set_accounts(self._accounts, account.id)
+        self._show_call(None)
+        session.start()
+        self.session_changed.emit(session)
+        return session
+
+    async def close_session(self) -> None:
+        session, self.session = self.session, None
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        self.call_list.model.set_registry(None)
+        self._selected_id = None
+        if session is not None:
+            await session.aclose()
+            self.session_changed.emit(None)
+
+    async def shutdown(self) -> None:
+        """Close HTTP clients and the demo platform; called once the window is gone."""
+        await self.close_session()
+        await self.demo.stop()
+
+    # --- live state ----------------------------------------------------------------------
+    def _on_poll_state(self, state: PollState) -> None:
+        self.status.show_state(state)
+        self.banner.show_state(state)
+        if state.loaded:
+            self.call_list.set_loaded()
+        elif state.connection in (Connection.OFFLINE, Connection.FAILING, Connection.UNAUTHORIZED):
+            self.call_list.set_loading(f"Could not load calls yet.\n{state.message}")
+        if state.connection is Connection.UNAUTHORIZED:
+            self.accounts_action.trigger()  # the key was refused: let the supervisor fix it
+
+    def _on_registry_change(self, change: RegistryChange) -> None:
+        if self._selected_id is None:
+            return
+        if self._selected_id in change.removed:
+            self._show_call(None)
+        elif self._selected_id in change.changed and self.session is not None:
+            call = self.session.registry.get(self._selected_id)
+            self._update_call(call)
+
+    # --- selection -----------------------------------------------------------------------
+    def selected_call(self) -> Call | None:
+        if self.session is None or self._selected_id is None:
+            return None
+        return self.session.registry.get(self._selected_id)
+
+    def _on_call_selected(self, call_id: str) -> None:
+        call = self.session.registry.get(call_id) if (self.session and call_id) else None
+        self._show_call(call)
+
+    def _show_call(self, call: Call | None) -> None:
+        self._selected_id = call.id if call else None
+        if self.session is not None:
+            self.session.poller.watch(self._selected_id)
+            if call is not None:
+                self.session.poller.poll_list_soon()
+        self._set_title(call)
+        for panel in (self.transcript, self.analysis):
+            show = getattr(panel, "show_call", None)
+            if show is not None:
+                show(call)
+        set_call = getattr(self.controls, "set_call", None)
+        if set_call is not None:
+            set_call(call if call and call.is_live else None, self.session.capabilities if self.session else None)
+        audio = getattr(self.audio_area, "show_call", None)
+        if audio is not None:
+            audio(call, self.session.client if self.session else None)
+        self.selected_call_changed.emit(call)
+
+    def _update_call(self, call: Call | None) -> None:
+        if call is None:
+            return
+        self._set_title(call)
+        update = getattr(self.transcript, "update_call", None)
+        if update is not None:
+            update(call)
+        show = getattr(self.analysis, "show_call", None)
+        if show is not None:
+            show(call)
+        set_call = getattr(self.controls, "set_call", None)
+        if set_call is not None:
+            set_call(call if call.is_live else None, self.session.capabilities if self.session else None)
+        self.selected_call_changed.emit(call)
+
+    def _set_title(self, call: Call | None) -> None:
+        if call is None:
+            self.call_title.setText("No call selected")
+            self.call_subtitle.setText("Choose a call in the list — live calls can be controlled from here.")
+            return
+        who = call.customer_name or call.customer_number or "Unknown caller"
+        self.call_title.setText(f"{call.name or who}")
+        bits = [call.status, call.assistant_name or "", call.id]
+        self.call_subtitle.setText(" · ".join(b for b in bits if b))
+
+    # --- actions -------------------------------------------------------------------------
+    @asyncSlot()
+    async def _refresh_now(self) -> None:
+        if self.session is None:
+            return
+        self.session.poller.resume()
+        try:
+            await self.session.refresh_list()
+        except ProviderError as error:
+            self.status.showMessage(f"Refresh failed: {error}", 8000)
+
+    @asyncSlot(object)
+    async def send_command(self, command: Command) -> CommandResult | None:
+        """From the control bar: send once through the session, show the outcome, refresh the call."""
+        session, call_id = self.session, self._selected_id
+        if session is None or call_id is None:
+            return None
+        result = await session.send(call_id, command)
+        show = getattr(self.controls, "show_outcome", None)
+        if show is not None:
+            show(call_id, result)
+        self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
+                                + (f" — {result.message}" if result.message else ""), 8000)
+        await session.refresh(call_id)
+        return result
+
+    def _ask_rename(self, call_id: str) -> None:
+        if self.session is None:
+            return
+        call = self.session.registry.get(call_id)
+        dialog = QInputDialog(self, objectName="renameDialog")
+        dialog.setWindowTitle("Rename call")
+        dialog.setLabelText("Name for this call:")
+        dialog.setTextValue(call.name or "" if call else "")
+        dialog.textValueSelected.connect(lambda name: self._rename(call_id, name))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @asyncSlot(str, str)
+    async def _rename(self, call_id: str, name: str) -> None:
+        if self.session is None:
+            return
+        try:
+            await self.session.rename(call_id, name)
+        except ProviderError as error:
+            self.notify(f"The call could not be renamed: {readable(error)}")
+        else:
+            self.status.showMessage(f"Call renamed to “{name}”", 5000)
+
+    def notify(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("notice")
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    # --- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def wait_closed(self) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.closed.connect(lambda: future.done() or future.set_result(None))
+        return future

@@ -1,0 +1,129 @@
+"""What the connection is doing, in words: state, last update, rate-limit waits; and the offline banner."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
+
+from app.live.poller import Connection, PollState
+from app.ui.theme import banner_colors
+
+_DOTS = {
+    Connection.CONNECTING: "#9e9e9e",
+    Connection.ONLINE: "#43a047",
+    Connection.OFFLINE: "#e53935",
+    Connection.FAILING: "#fb8c00",
+    Connection.RATE_LIMITED: "#fbc02d",
+    Connection.UNAUTHORIZED: "#e53935",
+}
+_WORDS = {
+    Connection.CONNECTING: "Connecting…",
+    Connection.ONLINE: "Connected",
+    Connection.OFFLINE: "Offline",
+    Connection.FAILING: "Platform errors",
+    Connection.RATE_LIMITED: "Rate limited",
+    Connection.UNAUTHORIZED: "Key refused",
+}
+
+
+def ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "never"
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 2:
+        return "just now"
+    if seconds < 120:
+        return f"{seconds} s ago"
+    return when.astimezone().strftime("%H:%M:%S")
+
+
+class ConnectionStatus(QStatusBar):
+    """Permanent widgets on the right: ● state · last update · rate-limit wait."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.account = QLabel(objectName="statusAccount")
+        self.dot = QLabel("●", objectName="connectionDot")
+        self.connection = QLabel(objectName="connectionState")
+        self.updated = QLabel(objectName="lastUpdate")
+        self.waiting = QLabel(objectName="rateLimitWait")
+        self.waiting.hide()
+        self.addWidget(self.account)
+        for widget in (self.waiting, self.dot, self.connection, self.updated):
+            self.addPermanentWidget(widget)
+        self._state = PollState()
+        self._wait_until: float | None = None  # epoch seconds
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        self.show_state(self._state)
+
+    @property
+    def state(self) -> PollState:
+        return self._state
+
+    def show_account(self, text: str) -> None:
+        self.account.setText(text)
+
+    def show_state(self, state: PollState) -> None:
+        self._state = state
+        self.dot.setStyleSheet(f"color: {_DOTS[state.connection]};")
+        self.connection.setText(_WORDS[state.connection])
+        self.connection.setToolTip(state.message)
+        self.dot.setToolTip(state.message)
+        if state.connection is Connection.RATE_LIMITED and state.retry_in:
+            self._wait_until = datetime.now(UTC).timestamp() + state.retry_in
+        else:
+            self._wait_until = None
+        self._tick()
+
+    def _tick(self) -> None:
+        now = datetime.now(UTC)
+        self.updated.setText(f"Updated {ago(self._state.last_update, now)}")
+        if self._wait_until is not None:
+            left = max(0.0, self._wait_until - now.timestamp())
+            self.waiting.setText(f"Rate limited — waiting {left:.0f} s")
+            self.waiting.setToolTip(self._state.message)
+            self.waiting.show()
+        else:
+            self.waiting.hide()
+
+
+class OfflineBanner(QFrame):
+    """Shown while the platform cannot be reached or keeps failing; hides itself on recovery."""
+
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("offlineBanner")
+        self.setAutoFillBackground(True)
+        self.text = QLabel(objectName="offlineText", wordWrap=True)
+        self.retry = QPushButton("Retry now", objectName="retryNow")
+        self.retry.clicked.connect(self.retry_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignRight)
+        self._recolor()
+        self.hide()
+
+    def _recolor(self) -> None:
+        background, text = banner_colors()
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, background)
+        palette.setColor(QPalette.ColorRole.WindowText, text)
+        self.setPalette(palette)
+
+    def show_state(self, state: PollState) -> None:
+        if state.connection in (Connection.OFFLINE, Connection.FAILING):
+            headline = "Offline" if state.connection is Connection.OFFLINE else "The platform is having trouble"
+            self.text.setText(f"<b>{headline}.</b> {state.message} The list shows the last known state.")
+            self._recolor()
+            self.show()
+        else:
+            self.hide()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from app.live.registry import CallRegistry, RegistryChange
+from tests.live.calls import make_call
+
+
+def recorded(registry: CallRegistry) -> list[RegistryChange]:
+    changes: list[RegistryChange] = []
+    registry.subscribe(changes.append)
+    return changes
+
+
+def test_merge_inserts_new_calls_in_arrival_order():
+    registry = CallRegistry()
+    changes = recorded(registry)
+    registry.merge([make_call("a"), make_call("b")])
+    registry.merge([make_call("c")])
+    assert registry.ids() == ["a", "b", "c"]
+    assert [c.inserted for c in changes] == [("a", "b"), ("c",)]
+    assert registry.row_of("c") == 2
+
+
+def test_newer_copy_replaces_older_and_reports_only_that_id():
+    registry = CallRegistry()
+    registry.merge([make_call("a"), make_call("b")])
+    changes = recorded(registry)
+    change = registry.merge([make_call("a", updated=5, status="ended"), make_call("b")])
+    assert change.changed == ("a",)
+    assert change.inserted == ()
+    assert registry.get("a").status == "ended"
+    assert changes == [change]
+
+
+def test_older_copy_never_overwrites_newer_one():
+    registry = CallRegistry()
+    registry.merge([make_call("a", updated=10, status="ended")])
+    changes = recorded(registry)
+    change = registry.merge([make_call("a", updated=3, status="in-progress")])
+    assert not change
+    assert registry.get("a").status == "ended"
+    assert changes == []
+
+
+def test_identical_copy_is_not_a_change():
+    registry = CallRegistry()
+    registry.merge([make_call("a", updated=1)])
+    assert not registry.merge([make_call("a", updated=1)])
+
+
+def test_remove_reports_ids_and_reindexes():
+    registry = CallRegistry()
+    registry.merge([make_call(i) for i in "abcd"])
+    changes = recorded(registry)
+    registry.remove(["c", "a", "zz"])
+    assert changes[-1].removed == ("a", "c")
+    assert registry.ids() == ["b", "d"]
+    assert registry.row_of("d") == 1
+    assert registry.live_ids() == ["b", "d"]
+
+
+def test_a_failing_listener_does_not_stop_the_others():
+    registry = CallRegistry()
+    seen: list[RegistryChange] = []
+
+    def broken(_change: RegistryChange) -> None:
+        raise ValueError("boom")
+
+    registry.subscribe(broken)
+    registry.subscribe(seen.append)
+    registry.merge([make_call("a")])
+    assert len(seen) == 1
+
+
+def test_unsubscribe_stops_events():
+    registry = CallRegistry()
+    seen: list[RegistryChange] = []
+    unsubscribe = registry.subscribe(seen.append)
+    unsubscribe()
+    registry.merge([make_call("a")])
+    assert seen == []

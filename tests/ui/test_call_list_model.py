@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from app.live.registry import CallRegistry
+from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
+from tests.live.calls import T0, make_call
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def build(*calls, clock: Clock | None = None):
+    registry = CallRegistry()
+    registry.merge(calls)
+    model = CallListModel(registry, now=lambda: T0 + timedelta(minutes=1), clock=clock or Clock())
+    return registry, model
+
+
+def test_rows_follow_registry_and_inserts_signal(qtbot):
+    registry, model = build(make_call("a"), make_call("b"))
+    assert model.rowCount() == 2
+    with qtbot.waitSignal(model.rowsInserted) as blocker:
+        registry.merge([make_call("c")])
+    assert blocker.args[1:] == [2, 2]
+    assert model.index(2, 0).data(CALL_ROLE).id == "c"
+
+
+def test_only_changed_rows_emit_data_changed(qtbot):
+    registry, model = build(*(make_call(i) for i in "abcde"))
+    rows: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): rows.append((top.row(), bottom.row())))
+    registry.merge([make_call(i) for i in "abcde"] + [make_call("d", updated=3, status="ended")])
+    assert rows == [(3, 3)]
+
+
+def test_removal_maps_to_the_right_rows(qtbot):
+    registry, model = build(*(make_call(i) for i in "abcd"))
+    removed: list[tuple[int, int]] = []
+    model.rowsAboutToBeRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    registry.remove(["b", "d"])
+    assert sorted(removed) == [(1, 1), (3, 3)]
+    assert [model.index(r, 0).data(CALL_ROLE).id for r in range(model.rowCount())] == ["a", "c"]
+
+
+def test_tick_touches_only_live_duration_cells(qtbot):
+    registry, model = build(make_call("live"), make_call("done", status="ended"))
+    cells: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): cells.append((top.row(), top.column())))
+    model.tick()
+    assert cells == [(0, Column.DURATION)]
+    assert model.index(0, Column.DURATION).data() == "1:00"
+    assert model.index(1, Column.DURATION).data() == "2:00"
+
+
+def test_new_live_call_is_highlighted_briefly(qtbot):
+    clock = Clock()
+    registry, model = build(make_call("old"), clock=clock)
+    registry.merge([make_call("new")])
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    clock.t += 10
+    model.tick()
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_texts_for_each_column(qtbot):
+    call = make_call("x", status="ended", direction="inbound", customer_name="Maria", name="VIP",
+                     ended_reason="customer-ended-call", cost=0.4321, success_evaluation="Pass", sentiment=0.6)
+    _, model = build(call)
+    texts = [model.index(0, c).data() for c in Column]
+    assert texts[Column.STATUS] == "ended"
+    assert texts[Column.TYPE] == "Inbound"
+    assert texts[Column.CUSTOMER] == "Maria (+15550100)"
+    assert texts[Column.NAME] == "VIP"
+    assert texts[Column.COST] == "$0.43"
+    assert texts[Column.OUTCOME] == "Pass · sentiment 0.6"
+
+
+def _proxy(model: CallListModel) -> CallFilter:
+    proxy = CallFilter(now=lambda: T0 + timedelta(minutes=1))
+    proxy.setSourceModel(model)
+    return proxy
+
+
+def _ids(proxy: CallFilter) -> list[str]:
+    return [proxy.index(r, 0).data(CALL_ROLE).id for r in range(proxy.rowCount())]
+
+
+def test_filters_scope_status_assistant_text(qtbot):
+    old = T0 - timedelta(days=3)
+    ancient = T0 - timedelta(days=30)
+    registry, model = build(
+        make_call("live1"),
+        make_call("today", status="ended", assistant_name="Bo"),
+        make_call("week", status="ended", created_at=old, started_at=old, customer_name="Zed"),
+        make_call("month", status="failed", created_at=ancient, started_at=ancient),
+    )
+    proxy = _proxy(model)
+    assert sorted(_ids(proxy)) == ["live1", "month", "today", "week"]
+    proxy.set_scope(Scope.LIVE)
+    assert _ids(proxy) == ["live1"]
+    proxy.set_scope(Scope.TODAY)
+    assert sorted(_ids(proxy)) == ["live1", "today"]
+    proxy.set_scope(Scope.WEEK)
+    assert sorted(_ids(proxy)) == ["live1", "today", "week"]
+    proxy.set_scope(Scope.ALL)
+    proxy.set_status("failed")
+    assert _ids(proxy) == ["month"]
+    proxy.set_status(None)
+    proxy.set_assistant("Bo")
+    assert _ids(proxy) == ["today"]
+    proxy.set_assistant(None)
+    proxy.set_text("zed")
+    assert _ids(proxy) == ["week"]
+
+
+def test_live_only_drops_a_call_when_it_ends(qtbot):
+    registry, model = build(make_call("a"), make_call("b"))
+    proxy = _proxy(model)
+    proxy.set_scope(Scope.LIVE)
+    registry.merge([make_call("a", updated=2, status="ended")])
+    assert _ids(proxy) == ["b"]
+
+
+def test_sorting_by_cost_puts_missing_values_last(qtbot):
+    _, model = build(make_call("cheap", cost=0.1), make_call("none"), make_call("dear", cost=2.0))
+    proxy = _proxy(model)
+    proxy.sort(Column.COST, Qt.SortOrder.AscendingOrder)
+    assert _ids(proxy) == ["cheap", "dear", "none"]
+    proxy.sort(Column.COST, Qt.SortOrder.DescendingOrder)
+    assert _ids(proxy) == ["dear", "cheap", "none"]
+
+
+def test_no_children_rows(qtbot):
+    _, model = build(make_call("a"))
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert model.data(QModelIndex()) is None

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDockWidget, QLabel, QSplitter
+
+from app.ui.app import settings
+from app.ui.main_window import MainWindow
+
+
+def make_window(qtbot) -> MainWindow:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(780, 560)  # fits the offscreen screen, so geometry restores as saved
+    window.show()
+    return window
+
+
+def test_window_has_every_area(qtbot):
+    window = make_window(qtbot)
+    for name in ("callList", "transcript", "waveformArea", "analysis", "controlBar", "statusBar", "accountSwitcher"):
+        assert window.findChild(object, name) is not None, name
+    assert window.main_splitter.count() == 3
+
+
+def test_layout_is_remembered(qtbot):
+    window = make_window(qtbot)
+    window.main_splitter.setSizes([400, 700, 340])
+    window.call_list.table.horizontalHeader().resizeSection(4, 222)
+    expected = window.main_splitter.sizes()
+    window.close()
+    settings().sync()
+    again = make_window(qtbot)
+    assert again.main_splitter.sizes() == expected
+    assert again.call_list.table.horizontalHeader().sectionSize(4) == 222
+
+
+def test_waveform_area_and_panels_can_be_added(qtbot):
+    window = make_window(qtbot)
+    audio = QLabel("audio")
+    window.set_audio_area(audio)
+    assert window.waveform_area.isAncestorOf(audio)
+    dock = window.add_panel(QLabel("search"), "Search")
+    assert isinstance(dock, QDockWidget)
+    assert window.findChildren(QSplitter)
