@@ -1,0 +1,82 @@
+"""An in-process PlatformClient for scheduler tests: scripted calls, failures and request counting."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, deque
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from app.domain import CAPABILITIES, Call, Command, CommandResult, Outcome, Provider
+from app.providers.base import MediaSource
+
+
+class FakePlatform:
+    def __init__(self, provider: Provider = Provider.VAPI, *, delay: float = 0.0):
+        self.provider = provider
+        self.capabilities = CAPABILITIES[provider]
+        self.http = httpx.AsyncClient()
+        self.calls: dict[str, Call] = {}
+        self.failures: deque[Exception] = deque()  # raised by the next requests, one each
+        self.delay = delay
+        self.requests: Counter[str] = Counter()
+        self.list_queries: list[dict[str, Any]] = []
+        self.in_flight: Counter[str] = Counter()
+        self.max_in_flight: Counter[str] = Counter()
+        self.sent: list[Command] = []
+        self.send_error: Exception | None = None
+        self.closed = False
+
+    async def _request(self, what: str) -> None:
+        self.requests[what] += 1
+        self.in_flight[what] += 1
+        self.max_in_flight[what] = max(self.max_in_flight[what], self.in_flight[what])
+        try:
+            await asyncio.sleep(self.delay)
+            if self.failures:
+                raise self.failures.popleft()
+        finally:
+            self.in_flight[what] -= 1
+
+    async def list_calls(self, *, since: datetime | None = None, until: datetime | None = None,
+                         updated_since: datetime | None = None, status: str | None = None,
+                         page_size: int = 100) -> AsyncIterator[list[Call]]:
+        self.list_queries.append({k: v for k, v in {"since": since, "updated_since": updated_since,
+                                                      "status": status}.items() if v is not None})
+        await self._request("list")
+        calls = [c for c in self.calls.values() if status is None or c.status == status]
+        if updated_since is not None:
+            calls = [c for c in calls if c.updated_at and c.updated_at > updated_since]
+        yield calls
+
+    async def get_call(self, call_id: str) -> Call:
+        await self._request(call_id)
+        from app.providers.errors import NotFoundError
+
+        if call_id not in self.calls:
+            raise NotFoundError("No such call", status_code=404)
+        return self.calls[call_id]
+
+    async def rename_call(self, call_id: str, name: str) -> Call:
+        await self._request(f"rename:{call_id}")
+        self.calls[call_id] = self.calls[call_id].model_copy(update={"name": name})
+        return self.calls[call_id]
+
+    async def send(self, call: Call, command: Command) -> CommandResult:
+        self.sent.append(command)
+        if self.send_error is not None:
+            raise self.send_error
+        return CommandResult(outcome=Outcome.ACCEPTED, status_code=200)
+
+    def recording_source(self, call: Call, layout: str) -> MediaSource | None:
+        return None
+
+    def listen_source(self, call: Call) -> MediaSource | None:
+        return None
+
+    async def aclose(self) -> None:
+        self.closed = True
+        await self.http.aclose()
