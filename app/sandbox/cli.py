@@ -1,0 +1,59 @@
+"""`switchboard sandbox`: serve the three simulated platforms until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from app.domain import Provider
+from app.sandbox.embedded import base_url
+from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.world import TrafficSettings
+
+KEY_VARIABLE = "SWITCHBOARD_API_KEY"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port to listen on (0 = any free port)")
+    parser.add_argument("--api-key", help=f"key clients must send (default: ${KEY_VARIABLE}, else sandbox-key)")
+    parser.add_argument("--seed", type=int, default=1, help="same seed, same calls (ids, scenarios, timings)")
+    parser.add_argument("--live", type=int, default=3, help="calls kept in progress on each platform")
+    parser.add_argument("--history", type=int, default=40, help="ended calls created at start on each platform")
+    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
+    parser.add_argument("--speed", type=float, default=1.0, help="run calls this many times faster than real time")
+
+
+async def _serve(server: SandboxServer) -> None:
+    await server.start()
+    for provider in Provider:
+        print(f"{provider.title:16} {base_url(server.host, server.port, provider)}", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
+    if min(args.live, args.history) < 0 or args.speed <= 0:
+        print("switchboard sandbox: --live and --history must be 0 or more, --speed above 0", file=sys.stderr)
+        return 2
+    traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history)
+    try:
+        state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, speed=args.speed)
+    except ValueError as error:
+        print(f"switchboard sandbox: {error}", file=sys.stderr)
+        return 2
+    print(f"Sandbox: {args.history} ended calls and {args.live} live calls per platform, seed {args.seed}.", flush=True)
+    try:
+        asyncio.run(_serve(SandboxServer(state, args.host, args.port)))
+    except KeyboardInterrupt:
+        return 0
+    except OSError as error:
+        print(f"switchboard sandbox: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,136 @@
+"""The sandbox in-process: its own asyncio loop in a background thread, on a free loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import Future
+from types import TracebackType
+from typing import Any
+
+from app.domain import Provider
+from app.sandbox.faults import FaultSpec
+from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.world import TrafficSettings
+
+BASE_PATHS = {Provider.VAPI: "/vapi", Provider.HMS: "/hms/api/v1", Provider.VOICEBOT: "/voicebot/api/v1"}
+
+
+def base_url(host: str, port: int, provider: Provider) -> str:
+    return f"http://{host}:{port}{BASE_PATHS[provider]}"
+
+
+class EmbeddedSandbox:
+    """Start, use from any thread, stop. `speed` > 1 runs calls faster than real time (tests)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "sandbox-key",
+        seed: int = 1,
+        live: int = 3,
+        history: int = 40,
+        faults: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        speed: float = 1.0,
+        analysis_delay: float = 4.0,
+    ) -> None:
+        FaultSpec.parse(faults)  # a bad spec fails here, in the caller's thread
+        self.api_key = api_key
+        self.host = host
+        self._requested_port = port
+        self._traffic = TrafficSettings(seed=seed, live=live, history=history, analysis_delay=analysis_delay)
+        self._faults = faults
+        self._speed = speed
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: SandboxServer | None = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._server.port
+
+    @property
+    def server(self) -> SandboxServer:
+        """The running server (its state and world), for tests that look inside."""
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._server
+
+    def base_url(self, provider: Provider) -> str:
+        return base_url(self.host, self.port, provider)
+
+    def start(self) -> EmbeddedSandbox:
+        if self._thread is not None:
+            return self
+        started: Future[None] = Future()
+        self._thread = threading.Thread(target=self._serve, args=(started,), name="sandbox", daemon=True)
+        self._thread.start()
+        try:
+            started.result(timeout=60)
+        except BaseException:
+            self._thread.join(timeout=5)
+            self._thread = None
+            raise
+        return self
+
+    def _serve(self, started: Future[None]) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults, speed=self._speed)
+            server = SandboxServer(state, self.host, self._requested_port)
+            loop.run_until_complete(server.start())
+            self._server = server
+        except BaseException as error:
+            started.set_exception(error)
+            loop.close()
+            self._loop = None
+            return
+        started.set_result(None)
+        loop.run_forever()
+        loop.run_until_complete(server.stop())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+
+    def stop(self) -> None:
+        """Idempotent: stops serving, ends the traffic and joins the thread."""
+        thread, loop = self._thread, self._loop
+        if thread is None or loop is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=30)
+        self._thread = self._loop = self._server = None
+
+    def _call(self, function: Any, *args: Any) -> Any:
+        """Run `function(*args)` on the sandbox loop and return its result."""
+        if self._loop is None:
+            raise RuntimeError("the sandbox is not running")
+
+        async def run() -> Any:
+            return function(*args)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=30)
+
+    def set_faults(self, spec: str | None) -> None:
+        parsed = FaultSpec.parse(spec)
+        self._faults = spec
+        if self._server is not None:
+            self._call(self._server.state.faults.replace, parsed)
+
+    def start_call(self, provider: Provider, scenario: str | None = None) -> str:
+        """Queue a new live call now; returns its id."""
+        world = self.server.state.world
+        if scenario is not None and scenario not in world.scenarios:
+            raise ValueError(f"unknown scenario '{scenario}' (known: {', '.join(sorted(world.scenarios))})")
+        return self._call(lambda: world.start_call(Provider(provider), scenario).id)
+
+    def __enter__(self) -> EmbeddedSandbox:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.stop()

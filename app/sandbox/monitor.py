@@ -1,0 +1,89 @@
+"""Vapi's per-call monitor: the listen WebSocket (live stereo PCM) and the control endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp import WSCloseCode, web
+
+from app.domain import Provider
+from app.sandbox.commands import BadCommand, apply_vapi
+from app.sandbox.platform_errors import error_response
+from app.sandbox.player import NotLive
+from app.sandbox.speech import SAMPLE_RATE
+from app.sandbox.state import STATE
+
+FRAME_SAMPLES = 320  # 20 ms at 16 kHz
+LAG_SECONDS = 0.1  # stream slightly behind "now" so every clip and mute is in place before it is sent
+START_FRAME = {"type": "start", "sampleRate": SAMPLE_RATE, "channels": 2, "encoding": "s16le"}
+
+
+async def listen(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE]
+    call = state.world.find(Provider.VAPI, request.match_info["id"])
+    if call is None:
+        return error_response("vapi", 404, "Call not found")
+    player = state.world.players.get(call.id)
+    if player is None or not call.is_live:
+        return error_response("vapi", 400, "Call is not live")
+    socket = web.WebSocketResponse(heartbeat=None)
+    await socket.prepare(request)
+    await socket.send_str(json.dumps(START_FRAME))
+    clock = state.world.clock
+    drop_after = state.faults.spec.drop_ws_after
+    loop = asyncio.get_running_loop()
+    opened = loop.time()
+    frame_wall = clock.wall_seconds(FRAME_SAMPLES / SAMPLE_RATE)
+    position: int | None = None  # sample in the call's timeline; None while not yet answered
+    sent = 0
+    try:
+        while not socket.closed:
+            if drop_after and loop.time() - opened >= drop_after:
+                if request.transport is not None:
+                    request.transport.abort()  # a dropped connection, not a polite close
+                return socket
+            if position is None and call.started_ms is not None:
+                position = max(0, int((player.offset() - LAG_SECONDS) * SAMPLE_RATE))
+            if position is not None and call.ended_ms is not None and position >= (call.duration or 0) * SAMPLE_RATE:
+                break
+            if position is None or call.audio is None:
+                frame = bytes(FRAME_SAMPLES * 4)  # queued or ringing: silence
+            else:
+                frame = call.audio.render(position, FRAME_SAMPLES).tobytes()
+                position += FRAME_SAMPLES
+            await socket.send_bytes(frame)
+            sent += 1
+            await asyncio.sleep(max(0.0, opened + sent * frame_wall - loop.time()))
+    except (ConnectionResetError, asyncio.CancelledError):
+        return socket
+    await socket.close(code=WSCloseCode.OK, message=b"call ended")
+    return socket
+
+
+async def control(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    call = state.world.find(Provider.VAPI, request.match_info["id"])
+    if call is None:
+        return error_response("vapi", 404, "Call not found")
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        return error_response("vapi", 400, "Body must be JSON")
+    if not isinstance(body, dict):
+        return error_response("vapi", 400, "Body must be a JSON object")
+    player = state.world.players.get(call.id)
+    if player is None:
+        return error_response("vapi", 400, f"Call is {call.status}, not live")
+    try:
+        await apply_vapi(player, body)
+    except BadCommand as error:
+        return error_response("vapi", 400, str(error))
+    except NotLive as error:
+        return error_response("vapi", 400, str(error))
+    return web.json_response({"success": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/vapi-monitor/{id}/listen", listen)
+    app.router.add_post("/vapi-monitor/{id}/control", control)

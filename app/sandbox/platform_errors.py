@@ -1,0 +1,47 @@
+"""Each platform's error bodies, 401 included, as its clients expect to parse them."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+
+HMS_CODES = {400: "invalid_request", 401: "invalid_api_key", 404: "not_found", 409: "conflict",
+             422: "validation_error", 429: "rate_limit_exceeded"}
+
+
+def platform_of(path: str) -> str:
+    for prefix, name in (("/vapi", "vapi"), ("/hms/", "hms"), ("/voicebot/", "voicebot")):
+        if path.startswith(prefix):
+            return name
+    return "vapi"
+
+
+def error_body(platform: str, status: int, message: str | list[str]) -> dict[str, Any]:
+    if platform == "hms":
+        code = HMS_CODES.get(status, "server_error")
+        if status == 401:  # HMS answers auth failures in its nested shape, the rest flat
+            return {"error": {"code": code, "message": message, "param": None, "type": "authentication_error"}}
+        return {"error": code, "message": message}
+    if platform == "voicebot":
+        return {"detail": message}
+    return {"statusCode": status, "error": HTTPStatus(status).phrase, "message": message}
+
+
+def error_response(platform: str, status: int, message: str | list[str], headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(error_body(platform, status, message), status=status, headers=headers)
+
+
+UNAUTHORIZED = {
+    "vapi": "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa.",
+    "hms": "Invalid API key provided.",
+    "voicebot": "Invalid or missing API key",
+}
+
+
+def presented_key(request: web.Request, platform: str) -> str | None:
+    if platform == "voicebot":
+        return request.headers.get("X-API-Key")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None

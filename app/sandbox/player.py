@@ -1,0 +1,208 @@
+"""Plays one live call in sandbox time — queued, ringing, the script, the end — and applies control to it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from app.sandbox.clock import SandboxClock
+from app.sandbox.conversation import (
+    TRANSFER_SECONDS,
+    Beat,
+    Message,
+    beat_messages,
+    side_role,
+    system_prompt,
+)
+from app.sandbox.simcall import SimCall
+from app.sandbox.speech import SAMPLE_RATE, SpeechBank
+
+INJECT_REPLY = "Thank you for your patience. I have an update from my team."
+TRANSFER_LINE = "Please hold while I transfer your call."
+STOCK_LINES = (INJECT_REPLY, TRANSFER_LINE)
+SPEECH_GAP = 0.4  # pause after a supervisor's line before the script goes on
+
+
+class NotLive(Exception):
+    """The call cannot take this command in its current state."""
+
+
+class CallPlayer:
+    def __init__(
+        self,
+        call: SimCall,
+        clock: SandboxClock,
+        bank: SpeechBank,
+        touch: Callable[[SimCall], None],
+        on_end: Callable[[SimCall], None],
+        queue_ring: tuple[float, float],
+        analysis_delay: float,
+    ) -> None:
+        self.call = call
+        self._clock = clock
+        self._bank = bank
+        self._touch = touch
+        self._on_end = on_end
+        self._queue_ring = queue_ring
+        self._analysis_delay = analysis_delay
+        self._hold_until = 0.0  # no scripted beat starts before this offset (supervisor speech)
+        self._script: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._script = self._spawn(self._run())
+
+    def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def offset(self) -> float:
+        """Seconds since the call was answered."""
+        started = self.call.started_ms or self._now_ms()
+        return max(0.0, (self._now_ms() - started) / 1000)
+
+    def _now_ms(self) -> int:
+        return int(self._clock.now() * 1000)
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _set_status(self, status: str) -> None:
+        self.call.status = status
+        self._touch(self.call)
+
+    async def _run(self) -> None:
+        queued, ringing = self._queue_ring
+        await self._clock.sleep(queued)
+        self._set_status("ringing")
+        await self._clock.sleep(ringing)
+        self.call.started_ms = self._now_ms()
+        self.call.live_messages = [system_prompt(self.call.scenario)]
+        self._set_status("in-progress")
+        cursor = 0.0
+        for index, beat in enumerate(self.call.beats):
+            previous = self.call.beats[index - 1] if index else None
+            gap = beat.at - (previous.at + previous.seconds if previous else 0.0)
+            await self._wait_for(lambda c=cursor, g=gap: max(c + g, self._hold_until))
+            if beat.step.role == "transfer":
+                await self._transfer(beat.step.destination, None)  # the script already said goodbye
+                return
+            await self._play(beat, index)
+            cursor = self.offset()
+        await self._wait_for(lambda: max(cursor + 0.2, self._hold_until))
+        self._finish(self.call.scenario.ended_reason)
+
+    async def _wait_for(self, target: Callable[[], float]) -> None:
+        # Re-read the target: a supervisor's `say` can push the script back while we wait.
+        while (remaining := target() - self.offset()) > 0:
+            await self._clock.sleep(min(remaining, 0.2))
+
+    async def _play(self, beat: Beat, index: int) -> None:
+        step = beat.step
+        at = self.offset()
+        if step.role in ("assistant", "customer"):
+            clip = await self._bank.clip(step.role, step.text)
+            self.call.audio.place(step.role, at, clip)  # type: ignore[union-attr]
+            await self._wait_for(lambda: at + len(clip) / SAMPLE_RATE)
+            self._add(Message(side_role(step.role), step.text, at, self.offset(),
+                              source="model" if step.role == "assistant" else ""))
+        elif step.role == "tool":
+            request, result = beat_messages(beat, self.call.id, index)
+            request.start = at
+            self._add(request)
+            await self._clock.sleep(step.latency)
+            result.start = self.offset()
+            self._add(result)
+        else:
+            await self._clock.sleep(beat.seconds)
+
+    def _add(self, message: Message) -> None:
+        if self.call.live_messages is not None:
+            self.call.live_messages.append(message)
+        self._touch(self.call)
+
+    def _finish(self, reason: str) -> None:
+        if not self.call.is_live:
+            return
+        call = self.call
+        call.ended_ms = self._now_ms()
+        call.started_ms = call.started_ms or call.ended_ms
+        call.ended_reason = reason
+        call.analysis_ms = call.ended_ms + int(self._analysis_delay * 1000)
+        self._set_status("ended")
+        asyncio.get_running_loop().call_later(
+            self._clock.wall_seconds(self._analysis_delay) + 0.001, self._touch, call
+        )
+        current = asyncio.current_task()
+        for task in list(self._tasks):
+            if task is not current:
+                task.cancel()
+        self._on_end(call)
+
+    # control ---------------------------------------------------------------------------------
+    def _require_in_progress(self) -> None:
+        if self.call.status != "in-progress":
+            raise NotLive(f"Call is {self.call.status}, not in progress.")
+
+    async def _speak(self, text: str, source: str) -> float:
+        """Place an assistant line as soon as the assistant is free; returns when it ends (offset)."""
+        clip = await self._bank.clip("assistant", text)
+        at = max(self.offset(), self.call.audio.busy_until("assistant"))  # type: ignore[union-attr]
+        end = at + len(clip) / SAMPLE_RATE
+        self.call.audio.place("assistant", at, clip)  # type: ignore[union-attr]
+        self._hold_until = max(self._hold_until, end + SPEECH_GAP)
+        self._spawn(self._log_when_spoken(Message("bot", text, at, end, source=source)))
+        return end
+
+    async def _log_when_spoken(self, message: Message) -> None:
+        await self._wait_for(lambda: message.end or 0.0)
+        self._add(message)
+
+    async def say(self, text: str, end_after: bool) -> None:
+        self._require_in_progress()
+        end = await self._speak(text, "force-say")
+        self.call.controls.append("say")
+        if end_after:
+            self._spawn(self._end_at(end + 0.2, "assistant-ended-call-after-message-spoken"))
+
+    async def _end_at(self, offset: float, reason: str) -> None:
+        await self._wait_for(lambda: offset)
+        self._finish(reason)
+
+    async def add_message(self, role: str, content: str, respond: bool) -> None:
+        self._require_in_progress()
+        self._add(Message(role if role in ("system", "user") else "system", content, self.offset()))
+        self.call.controls.append("add-message")
+        if respond:
+            await self._speak(INJECT_REPLY, "model")
+
+    def mute(self, side: str, muted: bool) -> None:
+        self._require_in_progress()
+        self.call.audio.set_muted(side, muted, self.offset())  # type: ignore[union-attr]
+        self.call.controls.append(("mute-" if muted else "unmute-") + side)
+        self._touch(self.call)
+
+    async def transfer(self, destination: dict[str, Any], content: str | None) -> None:
+        self._require_in_progress()
+        if self._script is not None:
+            self._script.cancel()
+        self.call.controls.append("transfer")
+        self._spawn(self._transfer(destination, content or TRANSFER_LINE))
+
+    async def _transfer(self, destination: dict[str, Any], line: str | None) -> None:
+        self.call.destination = destination
+        self._set_status("forwarding")
+        spoken_until = await self._speak(line, "model") if line else self.offset()
+        await self._wait_for(lambda: spoken_until + TRANSFER_SECONDS)
+        self._finish("assistant-forwarded-call")
+
+    def end(self) -> None:
+        if not self.call.is_live:
+            raise NotLive(f"Call is {self.call.status}.")
+        self.call.controls.append("end-call")
+        self._finish("assistant-ended-call")

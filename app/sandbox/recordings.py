@@ -1,0 +1,56 @@
+"""Signed recording files: WAV (16-bit PCM, 16 kHz) of exactly what the listen stream played."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+
+import numpy as np
+import soundfile as sf
+from aiohttp import web
+
+from app.domain import Provider
+from app.sandbox.call_audio import CallAudio
+from app.sandbox.call_facts import RECORDING_KINDS, sign
+from app.sandbox.simcall import SimCall
+from app.sandbox.speech import SAMPLE_RATE
+from app.sandbox.state import STATE
+
+
+def recording_wav(audio: CallAudio, call: SimCall, kind: str) -> bytes:
+    """Blocking: render and encode one recording of an ended call."""
+    stereo = audio.render(0, int(round((call.duration or 0.0) * SAMPLE_RATE)))
+    if kind == "stereo":
+        data = stereo
+    elif kind == "mono":
+        data = np.clip(stereo.astype(np.int32).sum(axis=1), -32768, 32767).astype(np.int16)
+    else:
+        data = stereo[:, 0 if kind == "customer" else 1]
+    out = io.BytesIO()
+    sf.write(out, data, SAMPLE_RATE, format="WAV", subtype="PCM_16")
+    return out.getvalue()
+
+
+async def serve(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    provider, call_id, kind = request.match_info["provider"], request.match_info["id"], request.match_info["kind"]
+    try:
+        expires = int(request.query.get("expires", "0"))
+    except ValueError:
+        expires = 0
+    if request.query.get("signature") != sign(state.api_key, request.path, expires) or expires < time.time():
+        return web.Response(status=403, text="Request has expired or the signature does not match")
+    call = state.world.find(Provider(provider), call_id) if provider in Provider._value2member_map_ else None
+    if call is None or call.ended_ms is None or kind not in RECORDING_KINDS:
+        return web.Response(status=404, text="No such recording")
+    loop = asyncio.get_running_loop()
+    # History calls render their script's audio on demand: off the loop, it can take a moment.
+    audio = await loop.run_in_executor(None, state.world.recording, call)
+    body = await loop.run_in_executor(None, recording_wav, audio, call, kind)
+    return web.Response(body=body, content_type="audio/wav",
+                        headers={"Content-Disposition": f'inline; filename="{call_id}-{kind}.wav"'})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/recordings/{provider}/{id}/{kind}.wav", serve)

@@ -1,0 +1,100 @@
+"""HMS Sovereign: /calls with offset paging, /calls/{id}, /calls/{id}/control with its per-call limit."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from app.domain import Provider
+from app.sandbox.call_facts import parse_iso
+from app.sandbox.callbook import TimeRange
+from app.sandbox.commands import BadCommand, apply_hms
+from app.sandbox.hms_shape import hms_call, hms_status
+from app.sandbox.platform_errors import error_response
+from app.sandbox.player import NotLive
+from app.sandbox.state import STATE
+
+STATUSES = ("connecting", "in-progress", "ended", "failed")
+DAY_MS = 86_400_000
+
+
+def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _date(raw: str | None, name: str, end_of_day: bool) -> int | None:
+    if raw is None:
+        return None
+    try:
+        value = parse_iso(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO 8601 date or date-time") from None
+    return value + DAY_MS - 1 if end_of_day and len(raw.strip()) == 10 else value
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    state, query = request.app[STATE], request.query
+    try:
+        limit = _int(query.get("limit"), "limit", 100, 1, 1000)
+        offset = _int(query.get("offset"), "offset", 0, 0, 10**9)
+        created = TimeRange(ge=_date(query.get("start_date"), "start_date", False),
+                            le=_date(query.get("end_date"), "end_date", True))
+    except ValueError as error:
+        return error_response("hms", 422, str(error))
+    status = query.get("status")
+    if status is not None and status not in STATUSES:
+        return error_response("hms", 422, f"status must be one of {', '.join(STATUSES)}")
+    book = state.world.books[Provider.HMS]
+    keep = (lambda call: hms_status(call) == status) if status else None
+    calls, total = book.page(created, offset, limit, keep)
+    links = state.links(request)
+    return web.json_response({"calls": [hms_call(c, links) for c in calls],
+                              "pagination": {"total": total, "limit": limit, "offset": offset}})
+
+
+async def get_call(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    call = state.world.find(Provider.HMS, request.match_info["id"])
+    if call is None:
+        return error_response("hms", 404, "Call not found")
+    return web.json_response(hms_call(call, state.links(request)))
+
+
+async def control(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    call = state.world.find(Provider.HMS, request.match_info["id"])
+    if call is None:
+        return error_response("hms", 404, "Call not found")
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        return error_response("hms", 400, "Request body must be JSON")
+    if not isinstance(body, dict):
+        return error_response("hms", 400, "Request body must be a JSON object")
+    wait = state.hms_commands.retry_after(call.id, state.wall())
+    if wait:
+        return error_response("hms", 429, "Too many commands for this call: at most 10 per minute",
+                              headers={"Retry-After": str(wait)})
+    player = state.world.players.get(call.id)
+    if player is None or call.status != "in-progress":
+        return error_response("hms", 400, f"Call is not in progress (status: {hms_status(call)})")
+    try:
+        await apply_hms(player, body)
+    except (BadCommand, NotLive) as error:
+        return error_response("hms", 400, str(error))
+    return web.json_response({"success": True, "message": "Command sent successfully"})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/hms/api/v1/calls", list_calls)
+    app.router.add_get("/hms/api/v1/calls/{id}", get_call)
+    app.router.add_post("/hms/api/v1/calls/{id}/control", control)

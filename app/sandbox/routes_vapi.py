@@ -1,0 +1,147 @@
+"""Vapi: GET/PATCH/DELETE /call, GET /call/{id}, and the recording redirects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from app.domain import Provider
+from app.sandbox.call_facts import RECORDING_KINDS, parse_iso
+from app.sandbox.callbook import TimeRange
+from app.sandbox.platform_errors import error_response
+from app.sandbox.simcall import SimCall
+from app.sandbox.state import STATE
+from app.sandbox.vapi_shape import vapi_call
+
+KNOWN_FILTERS = {"id", "assistantId", "phoneNumberId", "limit"} | {
+    f"{field}{op}" for field in ("createdAt", "updatedAt") for op in ("Gt", "Lt", "Ge", "Le")
+}
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def _range(query: Any, field: str) -> TimeRange:
+    bounds = {}
+    for op in ("Gt", "Ge", "Lt", "Le"):
+        raw = query.get(f"{field}{op}")
+        if raw is not None:
+            try:
+                bounds[op.lower()] = parse_iso(raw)
+            except ValueError as error:
+                raise BadQuery(f"{field}{op} must be a valid ISO 8601 date string") from error
+    return TimeRange(**bounds)
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return 100
+    try:
+        value = int(float(raw))
+    except ValueError as error:
+        raise BadQuery("limit must be a number conforming to the specified constraints") from error
+    if value < 0:
+        raise BadQuery("limit must not be less than 0")
+    if value > 1000:
+        raise BadQuery("limit must not be greater than 1000")
+    return value
+
+
+def _call_or_404(request: web.Request) -> SimCall | web.Response:
+    call = request.app[STATE].world.find(Provider.VAPI, request.match_info["id"])
+    return call if call is not None else error_response("vapi", 404, "Call not found")
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    state, query = request.app[STATE], request.query
+    try:
+        limit = _limit(query.get("limit"))
+        created, updated = _range(query, "createdAt"), _range(query, "updatedAt")
+    except BadQuery as error:
+        return error_response("vapi", 400, [str(error)])
+    unknown = sorted(set(query) - KNOWN_FILTERS)
+    if unknown:
+        return error_response("vapi", 400, [f"property {name} should not exist" for name in unknown])
+    assistant, number, ident = query.get("assistantId"), query.get("phoneNumberId"), query.get("id")
+
+    def keep(call: SimCall) -> bool:
+        return (not assistant or call.assistant_id == assistant) and (not number or call.phone_number_id == number) and (
+            not ident or call.id == ident)
+
+    book = state.world.books[Provider.VAPI]
+    found: list[SimCall] = []
+    if ident:
+        call = book.get(ident)
+        candidates = [call] if call and created.contains(call.created_ms) and updated.contains(call.updated_ms) else []
+        found = [c for c in candidates if keep(c)][:limit]
+    elif limit:
+        for call in book.newest_first(created, updated, keep):
+            found.append(call)
+            if len(found) >= limit:
+                break
+    links = state.links(request)
+    return web.json_response([vapi_call(c, links) for c in found])
+
+
+async def get_call(request: web.Request) -> web.Response:
+    call = _call_or_404(request)
+    if isinstance(call, web.Response):
+        return call
+    return web.json_response(vapi_call(call, request.app[STATE].links(request)))
+
+
+async def update_call(request: web.Request) -> web.Response:
+    call = _call_or_404(request)
+    if isinstance(call, web.Response):
+        return call
+    try:
+        body = json.loads(await request.read() or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return error_response("vapi", 400, "Unexpected token in JSON body")
+    if not isinstance(body, dict):
+        return error_response("vapi", 400, ["body must be an object"])
+    problems = [f"property {k} should not exist" for k in body if k != "name"]
+    name = body.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > 40):
+        problems.append("name must be shorter than or equal to 40 characters")
+    if problems:
+        return error_response("vapi", 400, problems)
+    state = request.app[STATE]
+    if "name" in body:
+        call.name = name
+        state.world.touch(call)
+    return web.json_response(vapi_call(call, state.links(request)))
+
+
+async def delete_call(request: web.Request) -> web.Response:
+    call = _call_or_404(request)
+    if isinstance(call, web.Response):
+        return call
+    if call.is_live:
+        return error_response("vapi", 400, "Call is still in progress. End it before deleting.")
+    state = request.app[STATE]
+    body = vapi_call(call, state.links(request))
+    state.world.books[Provider.VAPI].remove(call)
+    return web.json_response(body)
+
+
+async def recording(request: web.Request) -> web.Response:
+    call = _call_or_404(request)
+    if isinstance(call, web.Response):
+        return call
+    if call.ended_ms is None:
+        return error_response("vapi", 404, "Recording not available until the call has ended")
+    url = request.app[STATE].links(request).recording_url(call, request.match_info["kind"])
+    raise web.HTTPFound(url)
+
+
+def add_routes(app: web.Application) -> None:
+    kinds = "|".join(RECORDING_KINDS)
+    app.router.add_get("/vapi/call", list_calls)
+    app.router.add_get("/vapi/call/{id}", get_call)
+    app.router.add_patch("/vapi/call/{id}", update_call)
+    app.router.add_delete("/vapi/call/{id}", delete_call)
+    app.router.add_get("/vapi/call/{id}/{kind:(" + kinds + ")}-recording", recording)

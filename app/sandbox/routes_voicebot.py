@@ -1,0 +1,73 @@
+"""VoiceBot Studio: /calls (bare array), /calls/{id} GET, PATCH and DELETE."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from app.domain import Provider
+from app.sandbox.callbook import TimeRange
+from app.sandbox.platform_errors import error_response
+from app.sandbox.simcall import SimCall
+from app.sandbox.state import STATE
+from app.sandbox.voicebot_shape import voicebot_call
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    """Every call, newest first. `limit`/`offset` are a sandbox extension: the platform documents none."""
+    state = request.app[STATE]
+    book = state.world.books[Provider.VOICEBOT]
+    try:
+        limit = int(request.query.get("limit", len(book)))
+        offset = int(request.query.get("offset", 0))
+    except ValueError:
+        return error_response("voicebot", 422, "limit and offset must be integers")
+    calls, _ = book.page(TimeRange(), max(0, offset), max(0, limit))
+    links = state.links(request)
+    return web.json_response([voicebot_call(c, links) for c in calls])
+
+
+def _find(request: web.Request) -> SimCall | None:
+    return request.app[STATE].world.find(Provider.VOICEBOT, request.match_info["id"])
+
+
+async def get_call(request: web.Request) -> web.Response:
+    call = _find(request)
+    if call is None:
+        return error_response("voicebot", 404, "Call not found")
+    return web.json_response(voicebot_call(call, request.app[STATE].links(request)))
+
+
+async def update_call(request: web.Request) -> web.Response:
+    call = _find(request)
+    if call is None:
+        return error_response("voicebot", 404, "Call not found")
+    try:
+        body = json.loads(await request.read() or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return error_response("voicebot", 422, "Request body must be JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("name", ""), str | None):
+        return error_response("voicebot", 422, "name must be a string")
+    state = request.app[STATE]
+    if "name" in body:
+        call.name = body["name"]
+        state.world.touch(call)
+    return web.json_response(voicebot_call(call, state.links(request)))
+
+
+async def delete_call(request: web.Request) -> web.Response:
+    call = _find(request)
+    if call is None:
+        return error_response("voicebot", 404, "Call not found")
+    state = request.app[STATE]
+    body = voicebot_call(call, state.links(request))
+    state.world.books[Provider.VOICEBOT].remove(call)
+    return web.json_response(body)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/voicebot/api/v1/calls", list_calls)
+    app.router.add_get("/voicebot/api/v1/calls/{id}", get_call)
+    app.router.add_patch("/voicebot/api/v1/calls/{id}", update_call)
+    app.router.add_delete("/voicebot/api/v1/calls/{id}", delete_call)

@@ -1,0 +1,127 @@
+"""The sandbox's aiohttp application: platform routes behind auth, rate limits and injected faults."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from app.paths import resources_dir
+from app.sandbox import monitor, recordings, routes_hms, routes_vapi, routes_voicebot
+from app.sandbox.clock import SandboxClock
+from app.sandbox.faults import FaultPlan, FaultSpec
+from app.sandbox.platform_errors import UNAUTHORIZED, error_response, platform_of, presented_key
+from app.sandbox.scenarios import load_scenarios
+from app.sandbox.speech import SpeechBank
+from app.sandbox.state import STATE, SandboxState
+from app.sandbox.world import TrafficSettings, World
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+API_PREFIXES = ("/vapi/", "/hms/", "/voicebot/")
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def _is_control(request: web.Request) -> bool:
+    return request.method == "POST" and request.path.endswith("/control")
+
+
+@web.middleware
+async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Outermost: what a flaky network and an overloaded platform do to a client."""
+    if not (_is_api(request) or _is_control(request)):
+        return await handler(request)
+    state, platform = request.app[STATE], platform_of(request.path)
+    plan = state.faults
+    if plan.spec.latency:
+        await asyncio.sleep(plan.spec.latency)
+    if plan.throttled(state.wall()):
+        return error_response(platform, 429, "Too many requests, slow down", headers={"Retry-After": "1"})
+    if plan.fails():
+        status = plan.failure_status()
+        if _is_control(request) and status == 502:
+            await handler(request)  # the command happened, but the client will never know: outcome unknown
+        return error_response(platform, status, "Simulated platform failure")
+    response = await handler(request)
+    if plan.mangles() and isinstance(response, web.Response) and response.content_type == "application/json":
+        response.body = plan.mangle(response.body)  # type: ignore[arg-type]
+    return response
+
+
+@web.middleware
+async def auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not _is_api(request):
+        return await handler(request)
+    platform = platform_of(request.path)
+    if presented_key(request, platform) != request.app[STATE].api_key:
+        return error_response(platform, 401, UNAUTHORIZED[platform])
+    return await handler(request)
+
+
+@web.middleware
+async def hms_rate_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """HMS: 100 requests a minute per key, reported on every answer."""
+    if not request.path.startswith("/hms/"):
+        return await handler(request)
+    state = request.app[STATE]
+    now = state.wall()
+    allowed, remaining, reset = state.hms_requests.hit(presented_key(request, "hms") or "", now)
+    headers = {"X-RateLimit-Limit": str(state.hms_requests.limit), "X-RateLimit-Remaining": str(remaining),
+               "X-RateLimit-Reset": str(reset)}
+    if not allowed:
+        headers["Retry-After"] = str(max(1, int(reset - now)))
+        return error_response("hms", 429, "Rate limit exceeded: 100 requests per minute", headers=headers)
+    response = await handler(request)
+    response.headers.update(headers)
+    return response
+
+
+def build_state(
+    *, api_key: str, traffic: TrafficSettings, faults_spec: str | None, speed: float = 1.0
+) -> SandboxState:
+    """Raises ValueError for a bad fault spec."""
+    spec = FaultSpec.parse(faults_spec)
+    world = World(traffic, load_scenarios(resources_dir() / "scenarios"), SpeechBank(resources_dir() / "audio"),
+                  SandboxClock(speed))
+    world.build_history()
+    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed))
+
+
+def build_app(state: SandboxState) -> web.Application:
+    app = web.Application(middlewares=[faults, hms_rate_limit, auth])
+    app[STATE] = state
+    for module in (routes_vapi, routes_hms, routes_voicebot, monitor, recordings):
+        module.add_routes(app)
+
+    async def traffic(app: web.Application) -> None:
+        state.world.start()
+        yield
+        state.world.stop()
+
+    app.cleanup_ctx.append(traffic)
+    return app
+
+
+class SandboxServer:
+    """Runs the app on a loop; `start` returns once the socket listens."""
+
+    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+        self.state = state
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(build_app(self.state), access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

@@ -1,0 +1,55 @@
+"""The embedded sandbox starts on a free port, serves all three platforms, and stops cleanly."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+
+from app.domain import Provider
+from app.sandbox.embedded import EmbeddedSandbox
+from tests.fixtures.sandbox import SANDBOX_KEY
+
+
+def test_serves_every_platform_on_its_base_url(sandbox: EmbeddedSandbox) -> None:
+    vapi = httpx.get(f"{sandbox.base_url(Provider.VAPI)}/call", headers={"Authorization": f"Bearer {SANDBOX_KEY}"})
+    hms = httpx.get(f"{sandbox.base_url(Provider.HMS)}/calls", headers={"Authorization": f"Bearer {SANDBOX_KEY}"})
+    bot = httpx.get(f"{sandbox.base_url(Provider.VOICEBOT)}/calls", headers={"X-API-Key": SANDBOX_KEY})
+    assert [r.status_code for r in (vapi, hms, bot)] == [200, 200, 200]
+    assert len(vapi.json()) == 32  # 30 history + 2 live
+    assert hms.json()["pagination"]["total"] == 32
+    assert len(bot.json()) == 32
+
+
+def test_stop_is_idempotent_and_joins_the_thread() -> None:
+    sandbox = EmbeddedSandbox(history=5, live=1).start()
+    port = sandbox.port
+    sandbox.stop()
+    sandbox.stop()
+    assert not any(t.name == "sandbox" for t in threading.enumerate())
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/vapi/call", timeout=1)
+        raise AssertionError("the port still answers")
+    except httpx.ConnectError:
+        pass
+
+
+def test_context_manager_and_start_call() -> None:
+    with EmbeddedSandbox(history=0, live=0, api_key="k") as sandbox:
+        call_id = sandbox.start_call(Provider.VAPI, "booking")
+        got = httpx.get(f"{sandbox.base_url(Provider.VAPI)}/call/{call_id}", headers={"Authorization": "Bearer k"})
+        assert got.json()["status"] == "queued"
+        assert got.json()["assistant"]["name"] == "Riley - Bookings"
+
+
+def test_same_seed_same_calls(sandbox_factory) -> None:
+    first = sandbox_factory(seed=7, live=0, history=20)
+    second = sandbox_factory(seed=7, live=0, history=20)
+    other = sandbox_factory(seed=8, live=0, history=20)
+
+    def ids(box: EmbeddedSandbox) -> list[tuple[str, str]]:
+        calls = httpx.get(f"{box.base_url(Provider.VAPI)}/call", headers={"Authorization": f"Bearer {SANDBOX_KEY}"}).json()
+        return [(c["id"], c["assistantId"]) for c in calls]
+
+    assert ids(first) == ids(second)
+    assert ids(first) != ids(other)
