@@ -1,0 +1,147 @@
+"""The shared HTTP policy: retries, Retry-After, error mapping and messages, rate-limit reporting."""
+
+from __future__ import annotations
+
+import email.utils
+
+import httpx
+import pytest
+
+from app.domain import Provider
+from app.providers.error_body import platform_message
+from app.providers.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    BadResponseError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
+from app.providers.http import RetryPolicy, retry_after_seconds
+from tests.providers.mock_platform import ScriptedPlatform, answer
+from tests.providers.payloads import hms_call, vapi_call
+
+
+async def test_read_retries_5xx_then_succeeds_with_growing_backoff():
+    platform = ScriptedPlatform(answer(500, {}), answer(502, {}), answer(200, vapi_call(1)))
+    client = platform.client(Provider.VAPI)
+    call = await client.get_call("vapi-0001")
+    assert call.id == "vapi-0001" and len(platform.requests) == 3
+    assert platform.sleeps == [0.5, 1.0]
+
+
+async def test_429_honours_retry_after_seconds_and_tells_the_ui():
+    waits: list[float] = []
+    platform = ScriptedPlatform(answer(429, {"error": "rate_limited", "message": "slow down"}, {"Retry-After": "12"}),
+                                answer(200, hms_call(1)))
+    client = platform.client(Provider.HMS)
+    client.on_rate_limit = waits.append
+    await client.get_call("x")
+    assert platform.sleeps == [12.0] and waits == [12.0]
+
+
+async def test_retry_after_is_capped():
+    platform = ScriptedPlatform(answer(429, {}, {"Retry-After": "3600"}), answer(200, hms_call(1)))
+    await platform.client(Provider.HMS).get_call("x")
+    assert platform.sleeps == [60.0]
+
+
+def test_retry_after_http_date_and_ratelimit_reset():
+    now = 1_800_000_000.0
+    date = email.utils.formatdate(now + 30, usegmt=True)
+    assert retry_after_seconds(httpx.Headers({"Retry-After": date}), now) == pytest.approx(30, abs=1)
+    assert retry_after_seconds(httpx.Headers({"X-RateLimit-Reset": str(int(now + 7))}), now) == 7
+    assert retry_after_seconds(httpx.Headers({"Retry-After": "soon"}), now) is None
+    assert retry_after_seconds(httpx.Headers({"retry-after-ms": "250"}), now) == 0.25
+
+
+async def test_429_after_retries_is_a_rate_limit_error_with_the_wait():
+    platform = ScriptedPlatform(answer(429, {"statusCode": 429, "error": "Too Many Requests", "message": "x"},
+                                       {"Retry-After": "5"}))
+    with pytest.raises(RateLimitError) as caught:
+        await platform.client(Provider.VAPI).get_call("x")
+    assert caught.value.retry_after == 5 and "Try again in 5 s" in str(caught.value)
+    assert len(platform.requests) == 3
+
+
+async def test_rate_limit_headers_are_exposed():
+    platform = ScriptedPlatform(answer(200, hms_call(1), {"X-RateLimit-Remaining": "41", "X-RateLimit-Reset": "1800000000"}))
+    client = platform.client(Provider.HMS)
+    await client.get_call("x")
+    assert client.rate_limit.remaining == 41 and client.rate_limit.reset_at == 1_800_000_000
+
+
+async def test_401_is_not_retried_and_says_what_to_do():
+    platform = ScriptedPlatform(answer(401, {"statusCode": 401, "error": "Unauthorized", "message": "Invalid key"}))
+    with pytest.raises(AuthenticationError) as caught:
+        await platform.client(Provider.VAPI).get_call("x")
+    assert str(caught.value) == "Vapi rejected the API key (401). Check the key in Accounts."
+    assert caught.value.platform_message == "Invalid key" and len(platform.requests) == 1
+
+
+@pytest.mark.parametrize(("status", "error"), [(404, NotFoundError), (400, InvalidRequestError), (402, InvalidRequestError),
+                                               (422, InvalidRequestError), (403, AuthenticationError)])
+async def test_4xx_map_to_our_errors_with_the_platform_message(status, error):
+    platform = ScriptedPlatform(answer(status, {"error": {"code": "x", "message": "Call not found", "param": "id",
+                                                          "type": "invalid_request_error"}}))
+    with pytest.raises(error) as caught:
+        await platform.client(Provider.HMS).get_call("x")
+    assert "HMS Sovereign" in str(caught.value) and "Call not found (id)" in str(caught.value)
+    assert caught.value.status_code == status
+
+
+async def test_5xx_after_retries_is_a_server_error():
+    platform = ScriptedPlatform(answer(503, b"<html>down</html>"))
+    with pytest.raises(ServerError, match=r"Vapi failed on its side \(503\)"):
+        await platform.client(Provider.VAPI).get_call("x")
+    assert len(platform.requests) == 3
+
+
+async def test_timeouts_are_retried_then_reported_plainly():
+    platform = ScriptedPlatform(httpx.ReadTimeout("slow"))
+    with pytest.raises(APITimeoutError, match="did not answer in time"):
+        await platform.client(Provider.VOICEBOT).get_call("x")
+    assert len(platform.requests) == 3
+
+
+async def test_connect_errors_are_retried_then_reported():
+    platform = ScriptedPlatform(httpx.ConnectError("refused"), answer(200, vapi_call(1)))
+    assert (await platform.client(Provider.VAPI).get_call("x")).id == "vapi-0001"
+    platform = ScriptedPlatform(httpx.ConnectError("refused"))
+    with pytest.raises(APIConnectionError, match="Could not reach Vapi at api.example"):
+        await platform.client(Provider.VAPI).get_call("x")
+
+
+async def test_rename_is_not_retried_after_it_may_have_arrived():
+    platform = ScriptedPlatform(httpx.ReadTimeout("slow"))
+    with pytest.raises(APITimeoutError):
+        await platform.client(Provider.VAPI).rename_call("x", "New name")
+    assert len(platform.requests) == 1
+
+
+async def test_malformed_2xx_body_is_a_bad_response():
+    platform = ScriptedPlatform(answer(200, b"{oops"))
+    with pytest.raises(BadResponseError, match="Vapi sent"):
+        await platform.client(Provider.VAPI).get_call("x")
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b'{"statusCode":400,"error":"Bad Request","message":["name must be a string","name too long"]}',
+     "name must be a string; name too long"),
+    (b'{"statusCode":404,"error":"Not Found","message":"Call not found"}', "Call not found"),
+    (b'{"error":"invalid_command","message":"Call is not in progress"}', "Call is not in progress"),
+    (b'{"error":{"code":"insufficient_credits","message":"No credits left","param":null,"type":"billing"}}',
+     "No credits left"),
+    (b'{"error":"Unauthorized"}', "Unauthorized"),
+    (b"<html>Bad gateway</html>", None),
+    (b"[1,2]", None),
+])
+def test_both_error_body_shapes(content, said):
+    assert platform_message(content) == said
+
+
+def test_backoff_is_exponential_capped_and_jittered():
+    policy = RetryPolicy(jitter=lambda: 1.0, max_delay=3.0)
+    assert [policy.backoff(n) for n in range(4)] == [0.375, 0.75, 1.5, 2.25]
