@@ -109,8 +109,8 @@ class CallListView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         for column, chars in {
-            Column.STATUS: 12, Column.STARTED: 10, Column.DURATION: 8, Column.TYPE: 9, Column.CUSTOMER: 16,
-            Column.NAME: 14, Column.ASSISTANT: 14, Column.ENDED_REASON: 20, Column.COST: 7,
+            Column.STATUS: 11, Column.STARTED: 9, Column.DURATION: 7, Column.TYPE: 8, Column.CUSTOMER: 14,
+            Column.ASSISTANT: 14, Column.ENDED_REASON: 20, Column.COST: 7, Column.OUTCOME: 16,
         }.items():
             header.resizeSection(column, self.fontMetrics().averageCharWidth() * chars + 12)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 
 from app.domain import Call
 from app.live.registry import CallRegistry, RegistryChange
+from app.ui.analysis import ended_reason_words
 from app.ui.theme import new_call_highlight
 
 Index = QModelIndex | QPersistentModelIndex
@@ -33,11 +34,11 @@ class Column(IntEnum):
     DURATION = 2
     TYPE = 3
     CUSTOMER = 4
-    NAME = 5
-    ASSISTANT = 6
-    ENDED_REASON = 7
-    COST = 8
-    OUTCOME = 9
+    ASSISTANT = 5
+    ENDED_REASON = 6
+    COST = 7
+    OUTCOME = 8
+    NAME = 9
 
 
 HEADERS = {
@@ -46,11 +47,11 @@ HEADERS = {
     Column.DURATION: "Duration",
     Column.TYPE: "Type",
     Column.CUSTOMER: "Customer",
-    Column.NAME: "Name",
     Column.ASSISTANT: "Assistant",
     Column.ENDED_REASON: "Ended reason",
     Column.COST: "Cost",
     Column.OUTCOME: "Success / sentiment",
+    Column.NAME: "Name",
 }
 
 _TYPES = {
@@ -91,9 +92,14 @@ def call_type(call: Call) -> str:
 
 
 def customer(call: Call) -> str:
+    """The name when known (the number is in the tooltip), else the number."""
+    return call.customer_name or call.customer_number or ""
+
+
+def customer_in_full(call: Call) -> str:
     if call.customer_name and call.customer_number:
         return f"{call.customer_name} ({call.customer_number})"
-    return call.customer_name or call.customer_number or ""
+    return customer(call)
 
 
 def outcome(call: Call) -> str:
@@ -259,7 +265,7 @@ class CallListModel(QAbstractTableModel):
             case Column.ASSISTANT:
                 return call.assistant_name or call.assistant_id or ""
             case Column.ENDED_REASON:
-                return call.ended_reason or ""
+                return ended_reason_words(call.ended_reason)[0] if call.ended_reason else ""
             case Column.COST:
                 return f"${call.cost:.2f}" if call.cost is not None else ""
             case Column.OUTCOME:
@@ -283,6 +289,10 @@ class CallListModel(QAbstractTableModel):
             return f"{call.status} — {call.id}"
         if column is Column.STARTED and started(call) is not None:
             return started(call).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")  # type: ignore[union-attr]
+        if column is Column.CUSTOMER:
+            return customer_in_full(call) or None
+        if column is Column.ENDED_REASON:
+            return call.ended_reason
         text = self._text(call, column)
         return text or None
 
@@ -346,7 +356,7 @@ class CallFilter(QSortFilterProxyModel):
             return False
         if self._text:
             haystack = " ".join(
-                filter(None, (call.id, call.name, customer(call), call.assistant_name, call.ended_reason,
+                filter(None, (call.id, call.name, customer_in_full(call), call.assistant_name, call.ended_reason,
                               call.status, call.summary))
             ).casefold()
             return self._text in haystack

@@ -8,8 +8,9 @@ import logging
 import os
 
 from app.domain import Account, Provider
+from app.live.accounts import ENV_KEY
 from app.ui.app import ErrorReporter, create_application, readable
-from app.ui.main_window import KEY_ENV, MainWindow
+from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT = 60.0
@@ -21,10 +22,14 @@ def command_line_account(provider: str, base_url: str) -> Account:
 
 
 async def open_first_account(window: MainWindow, args: argparse.Namespace) -> None:
-    """--provider/--base-url, else the demo account (what a first start shows)."""
+    """--demo; --provider/--base-url; else the account open last time; else the demo (a first start)."""
     try:
+        last = None if args.demo else window.last_account()
         if args.provider:
-            await window.open_session(command_line_account(args.provider, args.base_url), os.environ[KEY_ENV])
+            account = window.book.find(args.provider, args.base_url) or command_line_account(args.provider, args.base_url)
+            await window.open_session(account, os.environ[ENV_KEY])
+        elif last is not None:
+            await window.open_account(last)
         else:
             await window.open_demo()
     except Exception as error:  # the window stays up and says what went wrong

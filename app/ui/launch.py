@@ -8,7 +8,7 @@ import sys
 
 from app.domain import Provider
 
-KEY_ENV = "SWITCHBOARD_API_KEY"
+KEY_ENV = "SWITCHBOARD_API_KEY"  # same as app.live.accounts.ENV_KEY, without importing keyring here
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

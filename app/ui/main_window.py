@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -29,18 +28,21 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.domain import Account, Call, Command, CommandResult
-from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform
+from app.live.accounts import ENV_KEY, AccountBook
+from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
 from app.live.poller import Connection, PollState
 from app.live.registry import RegistryChange
 from app.live.session import AccountSession
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
+from app.ui.accounts_dialog import AccountsDialog
+from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
 from app.ui.call_list import CallListView
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
+from app.ui.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
-KEY_ENV = "SWITCHBOARD_API_KEY"
 
 
 class _Pending(QLabel):
@@ -48,7 +50,7 @@ class _Pending(QLabel):
 
     def __init__(self, what: str, parent: QWidget | None = None):
         super().__init__(what, parent, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.setForegroundRole(self.foregroundRole().PlaceholderText)
+        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.setMinimumSize(120, 60)
 
 
@@ -75,11 +77,14 @@ class MainWindow(QMainWindow):
     session_changed = Signal(object)  # AccountSession | None
     closed = Signal()
 
-    def __init__(self, demo: DemoPlatform | None = None, parent: QWidget | None = None):
+    def __init__(self, book: AccountBook | None = None, demo: DemoPlatform | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
+        self.book = book or AccountBook()
         self.demo = demo or DemoPlatform()
+        self.accounts_dialog: AccountsDialog | None = None
         self.session: AccountSession | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
@@ -93,6 +98,7 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.resize(1440, 860)
         self.restore_layout()
+        self.set_accounts(self.known_accounts())
 
     # --- building ------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -107,6 +113,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.account_switcher)
         self.accounts_action = QAction("Accounts…", self, objectName="accountsAction")
         self.accounts_action.setToolTip("Add, edit or remove platform accounts")
+        self.accounts_action.triggered.connect(lambda: self.open_accounts_dialog())
         bar.addAction(self.accounts_action)
         bar.addSeparator()
         self.refresh_action = QAction("Refresh", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
@@ -132,13 +139,13 @@ class MainWindow(QMainWindow):
         self.call_title.setContentsMargins(4, 2, 4, 2)
         self.call_subtitle = QLabel("", objectName="callSubtitle")
         self.call_subtitle.setContentsMargins(4, 0, 4, 2)
-        self.call_subtitle.setForegroundRole(self.call_subtitle.foregroundRole().PlaceholderText)
+        self.call_subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.controls: QWidget = _Pending("Call controls appear here for a live call.")
         self.controls.setObjectName("controlBar")
-        self.transcript: QWidget = _Pending("Select a call to read its transcript.")
+        self.transcript = TranscriptView()
         self.transcript.setObjectName("transcript")
-        self.analysis: QWidget = _Pending("Summary, success evaluation and cost appear here.")
+        self.analysis = AnalysisPanel()
         self.analysis.setObjectName("analysis")
 
         # The audio issue puts its waveform and player here through set_audio_area().
@@ -261,9 +268,35 @@ class MainWindow(QMainWindow):
                 self.account_switcher.setCurrentIndex(index)
         self.account_switcher.blockSignals(False)
 
-    def key_for(self, account: Account) -> str | None:
-        """Keys come from the OS keyring (via the accounts book) or the environment, never from settings."""
-        return os.environ.get(KEY_ENV) or None
+    def known_accounts(self) -> list[Account]:
+        return [demo_account(), *self.book.accounts]
+
+    def last_account(self) -> Account | None:
+        """The account open when the window last closed (None on a first start: the demo shows)."""
+        account_id = settings().value("accounts/last", "", type=str)
+        return self.book.get(account_id) if account_id else None
+
+    def open_accounts_dialog(self, problem: str = "") -> AccountsDialog:
+        """Non-blocking: the dialog asks for a switch through `open_requested`."""
+        if self.accounts_dialog is None:
+            current = self.session.account.id if self.session else None
+            dialog = AccountsDialog(self.book, self, current_id=current)
+            dialog.open_requested.connect(self._open_from_dialog)
+            dialog.accounts_changed.connect(lambda: self.set_accounts(self.known_accounts()))
+            dialog.finished.connect(self._accounts_dialog_closed)
+            self.accounts_dialog = dialog
+            dialog.open()
+        self.accounts_dialog.show_problem(problem)
+        return self.accounts_dialog
+
+    def _accounts_dialog_closed(self) -> None:
+        if self.accounts_dialog is not None:
+            self.accounts_dialog.deleteLater()
+            self.accounts_dialog = None
+
+    @asyncSlot(object)
+    async def _open_from_dialog(self, account: Account) -> None:
+        await self.open_account(account)
 
     @asyncSlot(int)
     async def _switch_account(self, index: int) -> None:
@@ -281,11 +314,13 @@ class MainWindow(QMainWindow):
     async def open_account(self, account: Account) -> AccountSession | None:
         if account.id == DEMO_ACCOUNT_ID or account.is_demo:
             return await self.open_demo()
-        key = self.key_for(account)
+        key = self.book.key_for(account)
         if not key:
+            await self.close_session()
             self.status.show_account(f"No API key for {account.name}")
             self.call_list.set_loading(
-                f"No API key is stored for “{account.name}”.\nAdd it in Accounts…, or set {KEY_ENV}.")
+                f"No API key is stored for “{account.name}”.\nAdd it in Accounts…, or set {ENV_KEY}.")
+            self.open_accounts_dialog(f"“{account.name}” has no API key yet. Paste it below, then open the account.")
             return None
         return await self.open_session(account, key)
 
@@ -303,6 +338,8 @@ class MainWindow(QMainWindow):
         ]
         self.status.show_account(f"{account.name} · {account.provider.title} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
+        if self.book.get(account.id) is not None or account.is_demo:
+            settings().setValue("accounts/last", "" if account.is_demo else account.id)
         if self.account_switcher.findData(account.id) < 0:
             self.set_accounts([*self._accounts, account], account.id)
         else:
@@ -336,8 +373,10 @@ class MainWindow(QMainWindow):
             self.call_list.set_loaded()
         elif state.connection in (Connection.OFFLINE, Connection.FAILING, Connection.UNAUTHORIZED):
             self.call_list.set_loading(f"Could not load calls yet.\n{state.message}")
-        if state.connection is Connection.UNAUTHORIZED:
-            self.accounts_action.trigger()  # the key was refused: let the supervisor fix it
+        if state.connection is Connection.UNAUTHORIZED and self.session is not None:
+            account = self.session.account  # the key was refused: let the supervisor fix it
+            self.open_accounts_dialog(f"{account.provider.title} refused the API key for “{account.name}”: "
+                                      f"{state.message} Enter a valid key, then open the account again.")
 
     def _on_registry_change(self, change: RegistryChange) -> None:
         if self._selected_id is None:
@@ -365,10 +404,8 @@ class MainWindow(QMainWindow):
             if call is not None:
                 self.session.poller.poll_list_soon()
         self._set_title(call)
-        for panel in (self.transcript, self.analysis):
-            show = getattr(panel, "show_call", None)
-            if show is not None:
-                show(call)
+        self.transcript.show_call(call)
+        self.analysis.show_call(call)
         set_call = getattr(self.controls, "set_call", None)
         if set_call is not None:
             set_call(call if call and call.is_live else None, self.session.capabilities if self.session else None)
@@ -381,12 +418,8 @@ class MainWindow(QMainWindow):
         if call is None:
             return
         self._set_title(call)
-        update = getattr(self.transcript, "update_call", None)
-        if update is not None:
-            update(call)
-        show = getattr(self.analysis, "show_call", None)
-        if show is not None:
-            show(call)
+        self.transcript.update_call(call)
+        self.analysis.show_call(call)
         set_call = getattr(self.controls, "set_call", None)
         if set_call is not None:
             set_call(call if call.is_live else None, self.session.capabilities if self.session else None)

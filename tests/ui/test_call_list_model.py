@@ -78,7 +78,9 @@ def test_texts_for_each_column(qtbot):
     texts = [model.index(0, c).data() for c in Column]
     assert texts[Column.STATUS] == "ended"
     assert texts[Column.TYPE] == "Inbound"
-    assert texts[Column.CUSTOMER] == "Maria (+15550100)"
+    assert texts[Column.CUSTOMER] == "Maria"
+    assert model.index(0, Column.CUSTOMER).data(Qt.ItemDataRole.ToolTipRole) == "Maria (+15550100)"
+    assert texts[Column.ENDED_REASON] == "Customer ended call"
     assert texts[Column.NAME] == "VIP"
     assert texts[Column.COST] == "$0.43"
     assert texts[Column.OUTCOME] == "Pass · sentiment 0.6"

@@ -1,0 +1,228 @@
+"""Add, edit and remove platform accounts. Keys go to the OS keyring, or the environment when there is none."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Account, Provider
+from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
+from app.live.demo import demo_account
+
+DEFAULT_URLS = {
+    Provider.VAPI: "https://api.vapi.ai",
+    Provider.HMS: "https://api.hmsovereign.com/api/v1",
+    Provider.VOICEBOT: "https://api.voicebot.studio/api/v1",
+}
+ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class AccountsDialog(QDialog):
+    """Open with `open()`; `open_requested(account)` asks the window to switch to an account."""
+
+    open_requested = Signal(object)
+    accounts_changed = Signal()
+
+    def __init__(self, book: AccountBook, parent: QWidget | None = None, *, current_id: str | None = None):
+        super().__init__(parent)
+        self.setObjectName("accountsDialog")
+        self.setWindowTitle("Accounts")
+        self.book = book
+        self.resize(720, 420)
+
+        self.problem = QLabel(objectName="accountProblem", wordWrap=True)
+        self.problem.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 4px; }")
+        self.problem.hide()
+
+        self.list = QListWidget(objectName="accountList")
+        self.list.setMinimumWidth(220)
+        self.add_button = QPushButton("Add account", objectName="addAccount")
+        self.remove_button = QPushButton("Remove", objectName="removeAccount")
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        left.addLayout(buttons)
+
+        self.name = QLineEdit(objectName="accountName", placeholderText="e.g. Clinic line (production)")
+        self.platform = QComboBox(objectName="accountPlatform")
+        for provider in Provider:
+            self.platform.addItem(provider.title, provider.value)
+        self.base_url = QLineEdit(objectName="accountBaseUrl")
+        self.key = QLineEdit(objectName="accountKey")
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_state = QLabel(objectName="keyState", wordWrap=True)
+        self.key_state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.keyring_note = QLabel(objectName="keyringNote", wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.keyring_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 8px; border-radius: 4px; }")
+        self.keyring_note.setText(
+            "<b>No keyring on this computer.</b> Keys cannot be saved here. Start Switchboard with the key "
+            f"in the <code>{ENV_KEY}</code> environment variable instead; it is used for the account you open."
+        )
+        self.keyring_note.setVisible(not keyring_available())
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Name", self.name)
+        form.addRow("Platform", self.platform)
+        form.addRow("Base URL", self.base_url)
+        form.addRow("API key", self.key)
+        form.addRow("", self.key_state)
+        self.save_button = QPushButton("Save", objectName="saveAccount")
+        self.open_button = QPushButton("Open this account", objectName="openAccount")
+        self.open_button.setDefault(True)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.open_button)
+        self.form_message = QLabel(objectName="formMessage", wordWrap=True)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.keyring_note)
+        right.addWidget(self.form_message)
+        right.addStretch(1)
+        right.addLayout(actions)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(right, 3)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problem)
+        layout.addLayout(body, 1)
+        layout.addWidget(close)
+
+        self.list.currentItemChanged.connect(lambda item, _prev: self._show(item))
+        self.platform.currentIndexChanged.connect(self._platform_changed)
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+        self.save_button.clicked.connect(self.save)
+        self.open_button.clicked.connect(self._open)
+        self._fill(current_id)
+
+    # --- public --------------------------------------------------------------------------
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def current_account(self) -> Account | None:
+        item = self.list.currentItem()
+        account = item.data(ACCOUNT_ROLE) if item else None
+        return account if isinstance(account, Account) else None
+
+    def save(self) -> Account | None:
+        """Store the form as an account (and its key in the keyring); None when the form is not valid."""
+        account = self.current_account()
+        if account is None or account.is_demo:
+            return account
+        name, url = self.name.text().strip(), self.base_url.text().strip()
+        if not name or not url.startswith(("http://", "https://")):
+            self._say("Give the account a name and a base URL starting with https://.", error=True)
+            return None
+        updated = Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url)
+        self.book.save(updated)
+        key = self.key.text().strip()
+        if key:
+            try:
+                self.book.set_key(updated, key)
+            except KeyStoreError as error:
+                self._say(f"Saved the account, but not its key: {error}", error=True)
+                self._fill(updated.id)
+                self.accounts_changed.emit()
+                return updated
+        self._fill(updated.id)
+        self._say("Saved.")
+        self.accounts_changed.emit()
+        return updated
+
+    # --- internals -----------------------------------------------------------------------
+    def _fill(self, current_id: str | None) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for account in [demo_account(), *self.book.accounts]:
+            label = f"{account.name}\n{account.provider.title}"
+            item = QListWidgetItem(label, self.list)
+            item.setData(ACCOUNT_ROLE, account)
+            item.setToolTip(account.base_url or "The built-in sandbox, started on this computer")
+        self.list.blockSignals(False)
+        row = next((r for r in range(self.list.count()) if self.list.item(r).data(ACCOUNT_ROLE).id == current_id), 0)
+        self.list.setCurrentRow(row)
+        self._show(self.list.currentItem())
+
+    def _show(self, item: QListWidgetItem | None) -> None:
+        account = item.data(ACCOUNT_ROLE) if item else None
+        editable = isinstance(account, Account) and not account.is_demo
+        for widget in (self.name, self.platform, self.base_url, self.key, self.save_button, self.remove_button):
+            widget.setEnabled(editable)
+        self.form_message.clear()
+        self.key.clear()
+        if not isinstance(account, Account):
+            return
+        self.name.setText(account.name)
+        self.platform.setCurrentIndex(self.platform.findData(account.provider.value))
+        self.base_url.setText(account.base_url)
+        if account.is_demo:
+            self.base_url.setText("Built-in sandbox on this computer")
+            self.key.setPlaceholderText("No key needed")
+            self.key_state.setText("The demo account plays simulated calls; it cannot be changed or removed.")
+            return
+        has_key = bool(self.book.key_for(account))
+        self.key.setPlaceholderText("Stored — type to replace" if has_key else "Paste the platform's private API key")
+        self.key_state.setText(
+            "A key is available for this account." if has_key
+            else f"No key yet. It is kept in the OS keyring, or taken from {ENV_KEY}.")
+
+    def _platform_changed(self) -> None:
+        provider = Provider(self.platform.currentData())
+        if not self.base_url.text().strip() or self.base_url.text().strip() in DEFAULT_URLS.values():
+            self.base_url.setText(DEFAULT_URLS[provider])
+
+    def _add(self) -> None:
+        account = Account(id=uuid.uuid4().hex[:12], name="New account", provider=Provider.VAPI,
+                          base_url=DEFAULT_URLS[Provider.VAPI])
+        self.book.save(account)
+        self._fill(account.id)
+        self.name.setFocus()
+        self.name.selectAll()
+        self.accounts_changed.emit()
+
+    def _remove(self) -> None:
+        account = self.current_account()
+        if account is None or account.is_demo:
+            return
+        try:
+            self.book.remove(account)
+        except KeyStoreError as error:
+            self._say(f"Removed the account, but its key stays in the keyring: {error}", error=True)
+        self._fill(None)
+        self.accounts_changed.emit()
+
+    def _open(self) -> None:
+        account = self.current_account()
+        if account is not None and not account.is_demo:
+            account = self.save()
+        if account is not None:
+            self.open_requested.emit(account)
+            self.accept()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.form_message.setText(text)
+        self.form_message.setStyleSheet("color: #c62828;" if error else "")
