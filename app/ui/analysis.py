@@ -114,6 +114,11 @@ def _fill_tree(parent: QTreeWidget | QTreeWidgetItem, value: Any) -> None:
             parent.addChild(node)
 
 
+def _shown_part(call: Call) -> tuple[Any, ...]:
+    return (call.id, call.is_live, call.summary, call.success_evaluation, call.sentiment, call.ended_reason,
+            call.structured_data, call.cost, call.cost_breakdown)
+
+
 class AnalysisPanel(QWidget):
     """The analysis of the selected call, or a sentence saying why there is none yet."""
 
@@ -217,6 +222,8 @@ class AnalysisPanel(QWidget):
 
     # -- public API -----------------------------------------------------------------------------
     def show_call(self, call: Call | None) -> None:
+        if call is not None and self._call is not None and _shown_part(call) == _shown_part(self._call):
+            return  # a poll with nothing new for this panel: keep the reader's tree state and scroll
         self._call = call
         if call is None or call.is_live:
             self.message.setText(NO_CALL if call is None else LIVE)
@@ -303,7 +310,8 @@ class AnalysisPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()
-            self.show_call(self._call)
+            call, self._call = self._call, None
+            self.show_call(call)
         super().changeEvent(event)
 
     def _restyle(self) -> None:

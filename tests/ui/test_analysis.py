@@ -22,8 +22,8 @@ def make_panel(qtbot) -> AnalysisPanel:
     panel = AnalysisPanel()
     qtbot.addWidget(panel)
     panel.resize(380, 700)
-    panel.show()
-    qtbot.waitExposed(panel)
+    with qtbot.waitExposed(panel):
+        panel.show()
     return panel
 
 
@@ -114,3 +114,15 @@ def test_verdicts_in_plain_words():
     assert sentiment_verdict(8) == ("Positive (8 / 10)", Tone.GOOD)
     assert sentiment_verdict(5) == ("Neutral (5 / 10)", Tone.NEUTRAL)
     assert ended_reason_words("pipeline-error-openai-llm-failed") == ("Pipeline error openai llm failed", Tone.BAD)
+
+
+def test_a_poll_with_nothing_new_keeps_the_tree_as_the_reader_left_it(qtbot):
+    panel = make_panel(qtbot)
+    call = ended_call()
+    panel.show_call(call)
+    booking = next(panel.data_tree.topLevelItem(i) for i in range(4) if panel.data_tree.topLevelItem(i).text(0) == "booking")
+    booking.setExpanded(False)
+    panel.show_call(call.model_copy(update={"updated_at": call.started_at}))
+    assert not booking.isExpanded()
+    panel.show_call(call.model_copy(update={"summary": "Rebooked."}))
+    assert panel.summary.text() == "Rebooked."

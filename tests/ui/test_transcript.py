@@ -16,8 +16,8 @@ def make_view(qtbot) -> TranscriptView:
     view = TranscriptView()
     qtbot.addWidget(view)
     view.resize(640, 420)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     return view
 
 

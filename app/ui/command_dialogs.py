@@ -1,0 +1,156 @@
+"""The small forms behind Say, Inject and Transfer, and the confirmation before a drastic command.
+
+Every dialog is shown with open() and reports through signals, so no nested event loop runs
+while the live layer's coroutines are waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Command, Inject, Say, Transfer, is_transfer_destination
+from app.ui.tones import Tone, style_color
+
+TRANSFER_HINT = "Enter a phone number in E.164 form (+15551234567) or a SIP URI (sip:agent@example.com)"
+
+
+class CommandDialog(QDialog):
+    """A form that, once accepted, yields one Command through `command_ready`."""
+
+    command_ready = Signal(object)
+
+    def __init__(self, title: str, action: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(440)
+        self.form = QVBoxLayout(self)
+        self.form.setSpacing(8)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button: QPushButton = self.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.form.addWidget(self.buttons)
+        self.refresh()
+
+    def build(self) -> Command | None:
+        """The command the form describes, or None while it is incomplete."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        self.ok_button.setEnabled(self.build() is not None)
+
+    def _try_accept(self) -> None:
+        command = self.build()
+        if command is None:
+            return
+        self.accept()
+        self.command_ready.emit(command)
+
+
+class TextCommandDialog(CommandDialog):
+    """Say and Inject: a text and one option."""
+
+    def __init__(self, title: str, action: str, prompt: str, option: str, option_default: bool,
+                 make: Callable[[str, bool], Command], parent: QWidget | None = None) -> None:
+        super().__init__(title, action, parent)
+        self._make = make
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(96)
+        self.text.textChanged.connect(self.refresh)
+        self.option = QCheckBox(option)
+        self.option.setChecked(option_default)
+        self.form.addWidget(label)
+        self.form.addWidget(self.text)
+        self.form.addWidget(self.option)
+        self.finish_layout()
+
+    def build(self) -> Command | None:
+        text = self.text.toPlainText().strip()
+        return self._make(text, self.option.isChecked()) if text else None
+
+
+def say_dialog(parent: QWidget | None, call_label: str) -> TextCommandDialog:
+    return TextCommandDialog(
+        f"Say — {call_label}", "Say", "The assistant speaks this text to the caller, word for word.",
+        "End the call after speaking", False, lambda text, end: Say(text=text, end_after=end), parent)
+
+
+def inject_dialog(parent: QWidget | None, call_label: str) -> TextCommandDialog:
+    return TextCommandDialog(
+        f"Inject context — {call_label}", "Inject",
+        "Added to the conversation as a system message the caller does not hear.",
+        "Let the assistant respond", True, lambda text, respond: Inject(text=text, trigger_response=respond),
+        parent)
+
+
+class TransferDialog(CommandDialog):
+    """Destination checked as it is typed; the message is optional."""
+
+    def __init__(self, call_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(f"Transfer — {call_label}", "Transfer…", parent)
+        self.destination = QLineEdit()
+        self.destination.setPlaceholderText("+15551234567 or sip:agent@example.com")
+        self.destination.setClearButtonEnabled(True)
+        self.destination.textChanged.connect(self.refresh)
+        self.error = QLabel("")
+        self.error.setObjectName("transferError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())};")
+        self.message = QLineEdit()
+        self.message.setPlaceholderText("Optional: what the assistant says before transferring")
+        self.form.addWidget(QLabel("Transfer the caller to"))
+        self.form.addWidget(self.destination)
+        self.form.addWidget(self.error)
+        self.form.addWidget(QLabel("Message"))
+        self.form.addWidget(self.message)
+        self.finish_layout()
+
+    def build(self) -> Command | None:
+        destination = self.destination.text().strip()
+        if not is_transfer_destination(destination):
+            return None
+        return Transfer(destination=destination, message=self.message.text().strip() or None)
+
+    def refresh(self) -> None:
+        super().refresh()
+        typed = self.destination.text().strip()
+        self.error.setText("" if not typed or is_transfer_destination(typed) else TRANSFER_HINT)
+        self.error.setVisible(bool(self.error.text()))
+
+
+def confirm(parent: QWidget, title: str, text: str, action: str, on_confirm: Callable[[], None]) -> QMessageBox:
+    """Ask before something that cannot be undone; Cancel is the default button."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    confirm_button = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setObjectName("confirmCommand")
+
+    def finished() -> None:
+        if box.clickedButton() is confirm_button:
+            on_confirm()
+
+    box.finished.connect(finished)
+    box.open()
+    return box

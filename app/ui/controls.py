@@ -1,0 +1,282 @@
+"""The control bar for the selected live call: Say, Inject, Transfer, End, Mute, and what came of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.domain import (
+    Call,
+    Capabilities,
+    Command,
+    CommandKind,
+    CommandResult,
+    End,
+    Mute,
+    Outcome,
+    Side,
+    Unmute,
+    describe,
+)
+from app.ui.command_dialogs import TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.tones import Tone, muted_text, style_color, tint
+
+NO_CALL = "Select a live call to control it."
+LONGEST_DESCRIPTION = 60
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    label: str
+    kind: CommandKind
+    shortcut: str
+    help: str
+
+
+ACTIONS = (
+    Action("say", "Say…", CommandKind.SAY, "Ctrl+Shift+S", "Make the assistant say a sentence"),
+    Action("inject", "Inject…", CommandKind.INJECT, "Ctrl+Shift+I", "Give the assistant context the caller does not hear"),
+    Action("transfer", "Transfer…", CommandKind.TRANSFER, "Ctrl+Shift+T", "Transfer the caller to a number or SIP address"),
+    Action("mute-assistant", "Mute assistant", CommandKind.MUTE, "Ctrl+Shift+A", "Silence the assistant"),
+    Action("mute-customer", "Mute customer", CommandKind.MUTE, "Ctrl+Shift+C", "Stop the assistant hearing the caller"),
+    Action("end", "End call", CommandKind.END, "Ctrl+Shift+E", "Hang up the call for everyone"),
+)
+_SIDES = {"mute-assistant": Side.ASSISTANT, "mute-customer": Side.CUSTOMER}
+
+
+def action_key(command: Command) -> str:
+    """Which button a command belongs to (mute and unmute of one side share a button)."""
+    if isinstance(command, Mute | Unmute):
+        return f"mute-{command.side.value}"
+    return command.kind.value
+
+
+def call_label(call: Call) -> str:
+    return call.name or call.customer_name or call.customer_number or call.id
+
+
+def _short(command: Command) -> str:
+    text = describe(command)
+    return text if len(text) <= LONGEST_DESCRIPTION else text[: LONGEST_DESCRIPTION - 1] + "…”"
+
+
+class ControlBar(QWidget):
+    """Buttons for the selected live call; disabled with a reason whenever they cannot work."""
+
+    command_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._call: Call | None = None
+        self._capabilities: Capabilities | None = None
+        self._in_flight: dict[str, list[Command]] = {}
+        self._outcomes: dict[str, tuple[Command | None, CommandResult]] = {}
+        self._muted: dict[str, set[Side]] = {}
+        self._open_dialog: QWidget | None = None
+
+        self.target = QLabel(NO_CALL)
+        self.target.setObjectName("controlTarget")
+        self.buttons: dict[str, QPushButton] = {}
+        self._shortcuts: list[QShortcut] = []
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 5, 8, 5)
+        row.setSpacing(6)
+        row.addWidget(self.target)
+        row.addSpacing(6)
+        for action in ACTIONS:
+            if action.key in ("mute-assistant", "end"):
+                row.addWidget(self._separator())
+            button = QPushButton(action.label)
+            button.setObjectName(f"control-{action.key}")
+            # A QShortcut rather than the button's own: that one clicks after a 100 ms animation.
+            self._shortcuts.append(QShortcut(QKeySequence(action.shortcut), self, button.click))
+            button.setCheckable(action.key in _SIDES)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(lambda _checked=False, key=action.key: self._on_action(key))
+            self.buttons[action.key] = button
+            row.addWidget(button)
+        row.addSpacing(10)
+        self.outcome = QLabel("")
+        self.outcome.setObjectName("controlOutcome")
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome.setMinimumWidth(120)
+        self.outcome.setWordWrap(True)
+        row.addWidget(self.outcome, 1)
+        self._restyle()
+        self._refresh()
+
+    @staticmethod
+    def _separator() -> QFrame:
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        return line
+
+    # -- public API -----------------------------------------------------------------------------
+    def set_call(self, call: Call | None, capabilities: Capabilities | None) -> None:
+        """Point the bar at another call (or a newer copy of the same one); ended calls stay
+        selectable so the outcome of an End is still shown next to them."""
+        same = call is not None and self._call is not None and call.id == self._call.id
+        if not same or not call.is_live:  # type: ignore[union-attr]
+            self._close_dialog()  # a half-filled form must never go to a different or finished call
+        self._call = call
+        self._capabilities = capabilities
+        self._refresh()
+
+    def show_outcome(self, call_id: str, result: CommandResult, command: Command | None = None) -> None:
+        """What became of a command sent for call_id (the oldest one in flight unless `command` says)."""
+        waiting = self._in_flight.get(call_id, [])
+        if command is not None and command in waiting:
+            waiting.remove(command)
+        elif command is None and waiting:
+            command = waiting.pop(0)
+        if not waiting:
+            self._in_flight.pop(call_id, None)
+        self._outcomes[call_id] = (command, result)
+        if result.outcome == Outcome.ACCEPTED and isinstance(command, Mute | Unmute):
+            muted = self._muted.setdefault(call_id, set())
+            (muted.add if isinstance(command, Mute) else muted.discard)(command.side)
+        if self._call is not None and self._call.id == call_id:
+            self._refresh()
+
+    def is_muted(self, call_id: str, side: Side) -> bool:
+        return side in self._muted.get(call_id, set())
+
+    @property
+    def open_dialog(self) -> QWidget | None:
+        """The form or confirmation currently asking the supervisor something, if any."""
+        return self._open_dialog
+
+    # -- actions --------------------------------------------------------------------------------
+    def _on_action(self, key: str) -> None:
+        call = self._call
+        self._refresh()  # undo the automatic toggle of the mute buttons until the platform agrees
+        if call is None or self._reason(key) is not None:
+            return
+        label = call_label(call)
+        if key == "say":
+            self._ask(say_dialog(self, label))
+        elif key == "inject":
+            self._ask(inject_dialog(self, label))
+        elif key == "transfer":
+            self._ask(TransferDialog(label, self))
+        elif key == "end":
+            self._open_dialog = confirm(
+                self, "End the call?", f"Hang up the call with {label} for everyone? This cannot be undone.",
+                "End call", lambda: self._send(End()))
+        else:
+            side = _SIDES[key]
+            self._send(Unmute(side=side) if self.is_muted(call.id, side) else Mute(side=side))
+
+    def _ask(self, dialog: QWidget) -> None:
+        dialog.command_ready.connect(self._on_form_done)  # type: ignore[attr-defined]
+        self._open_dialog = dialog
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _on_form_done(self, command: Command) -> None:
+        self._open_dialog = None
+        if command.kind != CommandKind.TRANSFER or self._call is None:
+            self._send(command)
+            return
+        self._open_dialog = confirm(
+            self, "Transfer the call?",
+            f"Transfer {call_label(self._call)} to {command.destination}? The assistant leaves the call.",  # type: ignore[union-attr]
+            "Transfer", lambda: self._send(command))
+
+    def _send(self, command: Command) -> None:
+        self._open_dialog = None
+        call = self._call
+        if call is None or not call.is_live:
+            return
+        self._in_flight.setdefault(call.id, []).append(command)
+        self._refresh()
+        self.command_requested.emit(command)
+
+    def _close_dialog(self) -> None:
+        if self._open_dialog is not None:
+            dialog, self._open_dialog = self._open_dialog, None
+            dialog.close()
+
+    # -- state ----------------------------------------------------------------------------------
+    def _kind(self, key: str) -> CommandKind:
+        action = next(a for a in ACTIONS if a.key == key)
+        if key in _SIDES and self._call is not None and self.is_muted(self._call.id, _SIDES[key]):
+            return CommandKind.UNMUTE
+        return action.kind
+
+    def _reason(self, key: str) -> str | None:
+        """Why the action cannot be used right now, or None when it can."""
+        call, capabilities = self._call, self._capabilities
+        if call is None or capabilities is None:
+            return NO_CALL
+        if not call.is_live:
+            return f"The call is not live ({call.status}); only live calls can be controlled."
+        why = capabilities.why_not(self._kind(key))
+        if why:
+            return why
+        if any(action_key(c) == key for c in self._in_flight.get(call.id, [])):
+            return "Waiting for the platform to answer the previous request."
+        return None
+
+    def _refresh(self) -> None:
+        call = self._call
+        for action in ACTIONS:
+            button = self.buttons[action.key]
+            reason = self._reason(action.key)
+            button.setEnabled(reason is None)
+            help_text = action.help
+            if action.key in _SIDES:
+                side = _SIDES[action.key].value
+                muted = call is not None and self.is_muted(call.id, _SIDES[action.key])
+                button.setChecked(muted)
+                button.setText(f"Unmute {side}" if muted else f"Mute {side}")
+                help_text = f"Let the {side} be heard again" if muted else action.help
+            button.setToolTip(reason if reason else f"{help_text} ({action.shortcut})")
+        self.target.setText(NO_CALL if call is None else call_label(call))
+        self.target.setToolTip("" if call is None else f"Call {call.id} · {call.status}")
+        self._show_status()
+
+    def _show_status(self) -> None:
+        call = self._call
+        palette = self.palette()
+        if call is None:
+            self.outcome.setText("")
+            return
+        waiting = self._in_flight.get(call.id)
+        if waiting:
+            text, tone = f"Sending: {_short(waiting[-1])} — waiting for the platform…", Tone.NEUTRAL
+        elif call.id in self._outcomes:
+            command, result = self._outcomes[call.id]
+            what = _short(command) if command is not None else "Command"
+            if result.outcome == Outcome.ACCEPTED:
+                text, tone = f"✓ {what} — accepted", Tone.GOOD
+            elif result.outcome == Outcome.REFUSED:
+                text, tone = f"✕ {what} — refused: {result.message or 'the platform gave no reason'}", Tone.BAD
+            else:
+                text, tone = (f"? {what} — outcome unknown: it was sent but no reliable answer came back. "
+                              "Check the transcript before retrying."), Tone.WARN
+        else:
+            self.outcome.setText("")
+            return
+        self.outcome.setText(text)
+        self.outcome.setToolTip(text)
+        colour = muted_text(palette).name() if tone == Tone.NEUTRAL else style_color(tone, palette)
+        self.outcome.setStyleSheet(
+            f"QLabel#controlOutcome {{ color: {colour}; background: {tint(tone, palette, 1.2).name()};"
+            " border-radius: 4px; padding: 3px 8px; }")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+            self._show_status()
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        palette = self.palette()
+        self.target.setStyleSheet("font-weight: 600;")
+        self.buttons["end"].setStyleSheet(
+            f"QPushButton:enabled {{ color: {style_color(Tone.BAD, palette)}; font-weight: 600; }}")
