@@ -1,0 +1,61 @@
+"""Whether this machine can play sound, asked without ever crashing the console.
+
+`import sounddevice` raises OSError when the PortAudio library is missing, and a machine with
+PortAudio but no sound card has no output device; both leave playback off with a plain reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class AudioOutput:
+    """What the console can do with sound here: `reason` says in plain words why not."""
+
+    available: bool
+    reason: str = ""
+    device_name: str = ""
+    detail: str = ""  # the library's own words, for logs and tooltips
+
+
+def load_sounddevice() -> tuple[ModuleType | None, str]:
+    """The sounddevice module, or None and why it could not be loaded."""
+    try:
+        import sounddevice
+    except OSError as err:
+        return None, (
+            "Playback is off: the PortAudio sound library is not installed "
+            f"(install the libportaudio2 package). ({err})"
+        )
+    except ImportError as err:
+        return None, f"Playback is off: the sounddevice module is missing ({err})."
+    return sounddevice, ""
+
+
+def probe_output() -> AudioOutput:
+    """Look for a default output device; never raises."""
+    sd, reason = load_sounddevice()
+    if sd is None:
+        return AudioOutput(False, reason)
+    try:
+        index = sd.default.device[1]
+        info = sd.query_devices(None if index is None or index < 0 else index, "output")
+    except Exception as err:  # PortAudio reports a missing device as a PortAudioError or ValueError
+        return AudioOutput(False, "Playback is off: no sound output device was found.", detail=str(err))
+    if int(info.get("max_output_channels", 0)) < 1:
+        return AudioOutput(False, "Playback is off: the sound device has no output channels.")
+    return AudioOutput(True, "", str(info.get("name", "")))
+
+
+def rescan_devices() -> AudioOutput:
+    """Re-initialise PortAudio so a device configured after start-up is found."""
+    sd, _ = load_sounddevice()
+    if sd is not None:
+        try:
+            sd._terminate()
+            sd._initialize()
+        except Exception:  # a failed rescan leaves the previous state; probe_output reports it
+            pass
+    return probe_output()

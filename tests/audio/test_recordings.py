@@ -1,0 +1,182 @@
+"""Recording download, cache and load against a real HTTP server on 127.0.0.1."""
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+
+import httpx
+import numpy as np
+import pytest
+from aiohttp import web
+
+from app.audio.recordings import RecordingCache, RecordingError, RecordingLoader, download
+from app.domain import Call, Provider
+from app.providers.base import MediaSource
+from tests.fixtures.audio import speech_like, write_recording
+
+
+@pytest.fixture
+async def recording_server(tmp_path):
+    stereo = write_recording(tmp_path / "stereo.wav", speech_like(2.0)).read_bytes()
+    mp3 = write_recording(tmp_path / "mono.mp3", speech_like(1.0, channels=1)).read_bytes()
+    hits: dict[str, int] = {}
+    release = asyncio.Event()
+    seen_auth: list[str] = []
+
+    async def redirect(request):
+        hits[request.path] = hits.get(request.path, 0) + 1
+        seen_auth.append(request.headers.get("Authorization", ""))
+        raise web.HTTPFound(f"/signed/{request.match_info['name']}?sig=abc")
+
+    async def signed(request):
+        name = request.match_info["name"]
+        if name == "stereo.wav":
+            return web.Response(body=stereo, content_type="audio/wav")
+        if name == "mono.mp3":
+            return web.Response(body=mp3, content_type="audio/mpeg")
+        if name == "garbage.wav":
+            return web.Response(body=b"not audio" * 100, content_type="audio/wav")
+        if name == "slow.wav":
+            response = web.StreamResponse(headers={"Content-Length": str(len(stereo)), "Content-Type": "audio/wav"})
+            await response.prepare(request)
+            await response.write(stereo[:1000])
+            await release.wait()  # hold the transfer open until the test is over
+            return response
+        raise web.HTTPNotFound()
+
+    async def forbidden(request):
+        raise web.HTTPUnauthorized()
+
+    app = web.Application()
+    app.router.add_get("/call/{id}/{name}", redirect)
+    app.router.add_get("/signed/{name}", signed)
+    app.router.add_get("/forbidden", forbidden)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", hits, seen_auth
+    release.set()
+    await runner.cleanup()
+
+
+@dataclass
+class RecordingClient:
+    """Just the part of a PlatformClient a recording load uses, over real HTTP."""
+
+    base: str
+    stereo: str | None
+    mono: str | None
+    provider: Provider = Provider.VAPI
+    http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=5))
+
+    def recording_source(self, call, layout):
+        name = self.stereo if layout == "stereo" else self.mono
+        if name is None:
+            return None
+        return MediaSource(f"{self.base}/call/{call.id}/{name}", {"Authorization": "Bearer k"})
+
+
+CALL = Call(id="c1", provider=Provider.VAPI, status="ended")
+
+
+async def test_stereo_recording_is_fetched_decoded_and_cached(recording_server):
+    base, hits, seen_auth = recording_server
+    client = RecordingClient(base, "stereo.wav", "mono.mp3")
+    loader = RecordingLoader()
+    steps: list[tuple[str, float | None]] = []
+    try:
+        loaded = await loader.load(CALL, client, lambda text, frac: steps.append((text, frac)))
+        assert loaded is not None and loaded.layout == "stereo"
+        assert loaded.audio.channels == 2 and loaded.audio.frames == 32000
+        assert loaded.peaks.channels == 2 and len(loaded.peaks.levels) > 2
+        assert steps[-1] == ("Reading the recording…", None)
+        assert any(frac == 1.0 for _, frac in steps)
+        assert seen_auth == ["Bearer k"]
+        again = await loader.load(CALL, client)
+        assert again is not None and again.path == loaded.path
+        assert hits == {"/call/c1/stereo.wav": 1}  # the second load came from the disk cache
+    finally:
+        loader.close()
+        await client.http.aclose()
+
+
+async def test_mono_only_mp3_loads_as_one_lane(recording_server):
+    base, _, _ = recording_server
+    client = RecordingClient(base, None, "mono.mp3")
+    loader = RecordingLoader()
+    try:
+        loaded = await loader.load(CALL, client)
+        assert loaded is not None and loaded.layout == "mono" and loaded.path.suffix == ".mp3"
+        assert loaded.audio.channels == 1 and loaded.audio.frames >= 16000
+    finally:
+        loader.close()
+        await client.http.aclose()
+
+
+async def test_no_recording_at_all_is_none(recording_server):
+    loader = RecordingLoader()
+    client = RecordingClient(recording_server[0], None, None)
+    try:
+        assert await loader.load(CALL, client) is None
+    finally:
+        loader.close()
+        await client.http.aclose()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("expired.wav", "has no recording"), ("garbage.wav", "Cannot read the recording")],
+)
+async def test_missing_or_broken_recordings_give_a_plain_error_and_leave_no_file(recording_server, name, message):
+    loader = RecordingLoader()
+    client = RecordingClient(recording_server[0], name, None)
+    try:
+        with pytest.raises(RecordingError, match=message):
+            await loader.load(CALL, client)
+        assert list(loader.cache.root.iterdir()) == []
+    finally:
+        loader.close()
+        await client.http.aclose()
+
+
+async def test_refused_and_unreachable_downloads_say_why(recording_server, tmp_path):
+    async with httpx.AsyncClient(timeout=2) as http:
+        with pytest.raises(RecordingError, match="refused access"):
+            await download(http, MediaSource(f"{recording_server[0]}/forbidden"), tmp_path / "x.part")
+        with pytest.raises(RecordingError, match="could not be downloaded"):
+            await download(http, MediaSource("http://127.0.0.1:1/nothing"), tmp_path / "y.part")
+    assert not (tmp_path / "x.part").exists() and not (tmp_path / "y.part").exists()
+
+
+async def test_cancel_stops_the_download_and_removes_the_partial_file(recording_server, tmp_path):
+    got_bytes = asyncio.Event()
+    dest = tmp_path / "slow.part"
+
+    def progress(text, fraction):
+        got_bytes.set()
+
+    async with httpx.AsyncClient(timeout=60) as http:
+        task = asyncio.create_task(download(http, MediaSource(f"{recording_server[0]}/signed/slow.wav"), dest, progress))
+        await asyncio.wait_for(got_bytes.wait(), 5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert not dest.exists()
+
+
+def test_cache_evicts_least_recently_used_first(tmp_path):
+    cache = RecordingCache(tmp_path / "cache", max_bytes=2500)
+    for index, key in enumerate(["a", "b", "c"]):
+        partial = cache.partial_path(key)
+        partial.write_bytes(np.zeros(1000, np.uint8).tobytes())
+        path = cache.commit(key, partial, ".wav")
+        os.utime(path, (1000 + index, 1000 + index))
+    assert sorted(p.name for p in cache.root.iterdir()) == ["b.wav", "c.wav"]
+    assert cache.find("b") is not None  # using b makes c the oldest
+    partial = cache.partial_path("d")
+    partial.write_bytes(b"x" * 1000)
+    cache.commit("d", partial, ".mp3")
+    assert sorted(p.name for p in cache.root.iterdir()) == ["b.wav", "d.mp3"]
+    assert cache.total_bytes() == 2000 and cache.find("c") is None
