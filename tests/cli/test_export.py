@@ -1,0 +1,103 @@
+"""`switchboard export` against a real local server speaking each platform's shapes (250 calls, paging)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import keyring
+import pytest
+
+from app.cli.export import CSV_FIELDS, FIELDS
+from app.domain import Account, Provider
+from app.live.accounts import AccountBook
+from tests.cli.conftest import switchboard
+from tests.cli.platform_server import CALLS, GOOD_KEY
+from tests.live.test_accounts import MemoryKeyring
+
+PROVIDERS = ["vapi", "hms", "voicebot"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_jsonl_export_of_every_call(server, key, tmp_path, provider, capsys):
+    out = tmp_path / "calls.jsonl"
+    assert switchboard("export", "--provider", provider, "--base-url", f"{server.url}/{provider}", "-o", str(out)) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == CALLS == len({r["id"] for r in records})
+    assert all(list(r) == FIELDS for r in records)
+    assert all(r["provider"] == provider and r["status"] == "ended" for r in records)
+    first = records[0]
+    assert first["turns"] and set(first["turns"][0]) == {"role", "text", "start", "end"}
+    assert set(first["recordings"]) == {"mono", "stereo"} and first["createdAt"].endswith("Z")
+    assert f"Exported {CALLS} calls" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_csv_export_of_every_call(server, key, tmp_path, provider):
+    out = tmp_path / "calls.csv"
+    assert switchboard("export", "--provider", provider, "--base-url", f"{server.url}/{provider}",
+                       "--format", "csv", "-o", str(out)) == 0
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == CALLS and list(rows[0]) == CSV_FIELDS
+    assert all(json.loads(row["turns"]) for row in rows)
+    assert rows[0]["recordings.mono"].startswith("https://")
+
+
+def test_vapi_export_details_and_tool_turns(server, key, capsys):
+    assert switchboard("export", "--provider", "vapi", "--base-url", f"{server.url}/vapi",
+                       "--since", "2026-03-02T09:00:10Z", "--until", "2026-03-02T09:00:20") == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 20  # two calls per second, [10 s, 20 s)
+    sample = next(r for r in records if r["id"] == "vapi-0020")
+    assert sample["direction"] == "inbound" and sample["assistantName"] == "Front desk"
+    assert sample["sentiment"] == 7 and sample["successEvaluation"] == "Pass" and sample["durationSeconds"] == 65
+    assert [t["role"] for t in sample["turns"]] == ["system", "assistant", "customer", "tool", "assistant"]
+    assert sample["turns"][3]["text"] == 'lookup_order({"order": "A1"}) -> {"status": "shipped"}'
+
+
+def test_hms_untimed_turns_stay_untimed(server, key, capsys):
+    assert switchboard("export", "--provider", "hms", "--base-url", f"{server.url}/hms") == 0
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert [(t["start"], t["end"]) for t in record["turns"]] == [(None, None), (None, None)]
+    assert record["sentiment"] == 8 and record["summary"].startswith("HMS call")
+
+
+def test_key_from_a_saved_account(server, tmp_path, capsys):
+    before = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        account = Account(id="a1", name="Local HMS", provider=Provider.HMS, base_url=f"{server.url}/hms/")
+        book = AccountBook()
+        book.save(account)
+        book.set_key(account, GOOD_KEY)
+        assert switchboard("export", "--provider", "hms", "--base-url", f"{server.url}/hms") == 0
+    finally:
+        keyring.set_keyring(before)
+    assert len(capsys.readouterr().out.splitlines()) == CALLS
+
+
+def test_wrong_key_is_one_clear_line(server, monkeypatch, capsys):
+    monkeypatch.setenv("SWITCHBOARD_API_KEY", "sk-wrong")
+    assert switchboard("export", "--provider", "vapi", "--base-url", f"{server.url}/vapi") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["switchboard: Vapi rejected the API key (401). Check the key in Accounts. "
+                   "(0 calls were written before this.)"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "No API key for Vapi"),
+    (["--since", "last tuesday"], "--since 'last tuesday' is not an ISO 8601 time"),
+    (["--since", "2026-03-02", "--until", "2026-03-01"], "--since must be before --until"),
+])
+def test_invalid_input_exits_2_without_traceback(server, args, message, capsys, monkeypatch):
+    if args:
+        monkeypatch.setenv("SWITCHBOARD_API_KEY", GOOD_KEY)
+    assert switchboard("export", "--provider", "vapi", "--base-url", f"{server.url}/vapi", *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_unreachable_platform(key, capsys):
+    assert switchboard("export", "--provider", "voicebot", "--base-url", "http://127.0.0.1:9") == 1
+    assert "Could not reach VoiceBot Studio at 127.0.0.1" in capsys.readouterr().err
