@@ -12,7 +12,7 @@ from app.sandbox.scenarios import Scenario
 LIVE = frozenset({"queued", "ringing", "in-progress", "forwarding"})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SimCall:
     provider: str
     id: str
