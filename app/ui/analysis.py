@@ -81,7 +81,7 @@ def _usage(breakdown: CostBreakdown, item: str) -> str:
         prompt, completion = breakdown.llm_prompt_tokens, breakdown.llm_completion_tokens
         if prompt is None and completion is None:
             return ""
-        return f"{prompt or 0:,} prompt + {completion or 0:,} completion tokens"
+        return f"{prompt or 0:,} in + {completion or 0:,} out tokens"
     if item == "tts" and breakdown.tts_characters is not None:
         return f"{breakdown.tts_characters:,} characters"
     return ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -42,12 +43,16 @@ class CommandDialog(QDialog):
         self.form.setSpacing(8)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button: QPushButton = self.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self._try_accept)
+        # Enter makes a new line in the text boxes, so Ctrl+Enter sends from anywhere in the form.
+        self._send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self._try_accept)
+        self.ok_button.setToolTip("Ctrl+Enter")
         self.buttons.rejected.connect(self.reject)
 
-    def finish_layout(self) -> None:
+    def finish_layout(self, first: QWidget) -> None:
         self.form.addWidget(self.buttons)
+        self.ok_button.setDefault(True)  # only sticks once the button lives in the dialog
+        first.setFocus()
         self.refresh()
 
     def build(self) -> Command | None:
@@ -83,7 +88,7 @@ class TextCommandDialog(CommandDialog):
         self.form.addWidget(label)
         self.form.addWidget(self.text)
         self.form.addWidget(self.option)
-        self.finish_layout()
+        self.finish_layout(self.text)
 
     def build(self) -> Command | None:
         text = self.text.toPlainText().strip()
@@ -124,7 +129,7 @@ class TransferDialog(CommandDialog):
         self.form.addWidget(self.error)
         self.form.addWidget(QLabel("Message"))
         self.form.addWidget(self.message)
-        self.finish_layout()
+        self.finish_layout(self.destination)
 
     def build(self) -> Command | None:
         destination = self.destination.text().strip()

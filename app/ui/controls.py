@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain import (
     Call,
@@ -82,14 +82,13 @@ class ControlBar(QWidget):
         self.target.setObjectName("controlTarget")
         self.buttons: dict[str, QPushButton] = {}
         self._shortcuts: list[QShortcut] = []
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 5, 8, 5)
+        row = QHBoxLayout()
         row.setSpacing(6)
         row.addWidget(self.target)
-        row.addSpacing(6)
+        row.addSpacing(8)
         for action in ACTIONS:
             if action.key in ("mute-assistant", "end"):
-                row.addWidget(self._separator())
+                row.addSpacing(12)  # groups: speak, mute, hang up
             button = QPushButton(action.label)
             button.setObjectName(f"control-{action.key}")
             # A QShortcut rather than the button's own: that one clicks after a 100 ms animation.
@@ -99,22 +98,20 @@ class ControlBar(QWidget):
             button.clicked.connect(lambda _checked=False, key=action.key: self._on_action(key))
             self.buttons[action.key] = button
             row.addWidget(button)
-        row.addSpacing(10)
+        row.addStretch(1)
+        # The outcome gets its own line so long platform messages never squeeze the buttons.
         self.outcome = QLabel("")
         self.outcome.setObjectName("controlOutcome")
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome.setMinimumWidth(120)
         self.outcome.setWordWrap(True)
-        row.addWidget(self.outcome, 1)
+        self.outcome.hide()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 5, 8, 5)
+        column.setSpacing(4)
+        column.addLayout(row)
+        column.addWidget(self.outcome)
         self._restyle()
         self._refresh()
-
-    @staticmethod
-    def _separator() -> QFrame:
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.VLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        return line
 
     # -- public API -----------------------------------------------------------------------------
     def set_call(self, call: Call | None, capabilities: Capabilities | None) -> None:
@@ -237,6 +234,8 @@ class ControlBar(QWidget):
                 help_text = f"Let the {side} be heard again" if muted else action.help
             button.setToolTip(reason if reason else f"{help_text} ({action.shortcut})")
         self.target.setText(NO_CALL if call is None else call_label(call))
+        self.target.setStyleSheet(f"color: {muted_text(self.palette()).name()};" if call is None
+                                  else "font-weight: 600;")
         self.target.setToolTip("" if call is None else f"Call {call.id} · {call.status}")
         self._show_status()
 
@@ -244,30 +243,34 @@ class ControlBar(QWidget):
         call = self._call
         palette = self.palette()
         if call is None:
-            self.outcome.setText("")
+            self._set_outcome("")
             return
         waiting = self._in_flight.get(call.id)
         if waiting:
             text, tone = f"Sending: {_short(waiting[-1])} — waiting for the platform…", Tone.NEUTRAL
         elif call.id in self._outcomes:
             command, result = self._outcomes[call.id]
-            what = _short(command) if command is not None else "Command"
+            what = _short(command) if command is not None else "The last command"
             if result.outcome == Outcome.ACCEPTED:
                 text, tone = f"✓ {what} — accepted", Tone.GOOD
             elif result.outcome == Outcome.REFUSED:
                 text, tone = f"✕ {what} — refused: {result.message or 'the platform gave no reason'}", Tone.BAD
             else:
-                text, tone = (f"? {what} — outcome unknown: it was sent but no reliable answer came back. "
+                text, tone = (f"? {what} — outcome unknown: sent, but no reliable answer came back. "
                               "Check the transcript before retrying."), Tone.WARN
         else:
-            self.outcome.setText("")
+            self._set_outcome("")
             return
-        self.outcome.setText(text)
-        self.outcome.setToolTip(text)
+        self._set_outcome(text)
         colour = muted_text(palette).name() if tone == Tone.NEUTRAL else style_color(tone, palette)
         self.outcome.setStyleSheet(
             f"QLabel#controlOutcome {{ color: {colour}; background: {tint(tone, palette, 1.2).name()};"
             " border-radius: 4px; padding: 3px 8px; }")
+
+    def _set_outcome(self, text: str) -> None:
+        self.outcome.setText(text)
+        self.outcome.setToolTip(text)
+        self.outcome.setVisible(bool(text))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -277,6 +280,5 @@ class ControlBar(QWidget):
 
     def _restyle(self) -> None:
         palette = self.palette()
-        self.target.setStyleSheet("font-weight: 600;")
         self.buttons["end"].setStyleSheet(
             f"QPushButton:enabled {{ color: {style_color(Tone.BAD, palette)}; font-weight: 600; }}")

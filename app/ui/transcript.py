@@ -105,8 +105,9 @@ class TranscriptView(QWidget):
         copy_button = QToolButton()
         copy_button.setDefaultAction(self.copy_action)
         copy_button.setAutoRaise(True)
-        header = QHBoxLayout()
-        header.setContentsMargins(10, 4, 6, 4)
+        self.header = QWidget()
+        header = QHBoxLayout(self.header)
+        header.setContentsMargins(10, 2, 6, 2)
         header.addWidget(self.count_label)
         header.addStretch(1)
         header.addWidget(copy_button)
@@ -114,7 +115,7 @@ class TranscriptView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(header)
+        layout.addWidget(self.header)
         layout.addWidget(self._stack, 1)
         self._restyle()
         self.show_call(None)
@@ -122,6 +123,9 @@ class TranscriptView(QWidget):
     # -- public API -----------------------------------------------------------------------------
     def show_call(self, call: Call | None) -> None:
         """Replace the content with another call (or the empty state for None)."""
+        if call is not None and call.id == self._call_id:
+            self.update_call(call)  # re-selecting the same call keeps the reader's place
+            return
         self._call_id = call.id if call else None
         self._live = bool(call and call.is_live)
         self._follow = True
@@ -237,6 +241,7 @@ class TranscriptView(QWidget):
         self.count_label.setText("" if call is None else f"{count} turn{'s' if count != 1 else ''}"
                                  + (" · live" if self._live else ""))
         self.copy_action.setEnabled(count > 0)
+        self.header.setVisible(call is not None)
         self._refresh_jump_button()
 
     def _refresh_jump_button(self) -> None:
@@ -274,7 +279,7 @@ class TranscriptView(QWidget):
         self.empty_label.setStyleSheet(f"color: {muted}; font-size: 11pt; padding: 24px;")
         self.count_label.setStyleSheet(f"color: {muted};")
         self.jump_button.setStyleSheet(
-            "QPushButton#jumpToLatest { padding: 4px 12px; border-radius: 12px;"
+            "QPushButton#jumpToLatest { padding: 5px 14px; border-radius: 9px;"
             " background: palette(highlight); color: palette(highlighted-text); border: none; }"
         )
 

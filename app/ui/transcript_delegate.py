@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -83,6 +84,14 @@ class Bubble:
     pieces: tuple[Piece, ...]
 
 
+_LONG_WORD = re.compile(r"\S{32,}")
+
+
+def breakable(text: str) -> str:
+    """Let word wrap break URLs and ids too: a zero-width space every 16 characters of a long word."""
+    return _LONG_WORD.sub(lambda m: "\u200b".join(m[0][i:i + 16] for i in range(0, len(m[0]), 16)), text)
+
+
 def _wrapped(text: str, font: QFont, width: int, flags: int) -> QRect:
     return QFontMetrics(font).boundingRect(QRect(0, 0, width, _HUGE), flags, text)
 
@@ -131,7 +140,7 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bu
         y = rect.bottom() + 1 + LINE_GAP
 
     if turn.role != TurnRole.TOOL:
-        block(turn.text or "…", fonts.body, Ink.TEXT, wrap)
+        block(breakable(turn.text) or "…", fonts.body, Ink.TEXT, wrap)
     elif not expanded:
         mono_fm = QFontMetrics(fonts.mono)
         elide = Qt.TextElideMode.ElideRight
@@ -142,7 +151,7 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bu
                   fonts.mono, Ink.MUTED, 0)
     else:
         if turn.text:
-            block(turn.text, fonts.body, Ink.TEXT, wrap)
+            block(breakable(turn.text), fonts.body, Ink.TEXT, wrap)
         block("Arguments", fonts.header, Ink.MUTED, 0)
         block(pretty_json(turn.tool_arguments) or "(none)", fonts.mono, Ink.TEXT, mono_wrap)
         block("Result", fonts.header, Ink.MUTED, 0)

@@ -83,7 +83,7 @@ def test_full_analysis(qtbot):
     assert cell_texts(panel) == [
         ["Transport", "$0.0042", ""],
         ["Speech to text", "$0.0061", ""],
-        ["Language model", "$0.0187", "4,812 prompt + 311 completion tokens"],
+        ["Language model", "$0.0187", "4,812 in + 311 out tokens"],
         ["Text to speech", "$0.0213", "1,286 characters"],
         ["Platform", "$0.0225", ""],
         ["Total", "$0.0728", ""],

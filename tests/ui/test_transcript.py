@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain import Provider, Turn, TurnRole
@@ -226,3 +226,27 @@ def test_offsets_read_as_minutes_and_seconds():
     assert format_offset(None) == ""
     assert turn_as_text(Turn(role=TurnRole.TOOL, tool_name="f", tool_arguments='{"x": 1}', tool_result="ok")) \
         == 'Tool: f({"x": 1}) → ok'
+
+
+def test_long_words_wrap_inside_the_bubble(qtbot):
+    from app.ui.transcript_delegate import Fonts, breakable, layout_turn
+
+    url = "https://lindenhof-dental.example/bookings/BK-20931/confirm?token=" + "a1b2c3d4" * 12
+    turn = Turn(role=TurnRole.ASSISTANT, text=f"Here is your link: {url} — see you Friday.")
+    view = make_view(qtbot)
+    bubble = layout_turn(turn, False, 400, Fonts.from_font(view.font()))
+    body = bubble.pieces[-1]
+    drawn = QFontMetrics(body.font).boundingRect(body.rect, body.flags, body.text)
+    assert drawn.width() <= body.rect.width() < bubble.width  # the link wraps instead of running off
+    assert breakable(url).replace("\u200b", "") == url
+
+
+def test_showing_the_same_call_again_keeps_the_place(qtbot):
+    view = make_view(qtbot)
+    view.show_call(long_call(60, live=False))
+    qtbot.waitUntil(lambda: bar(view).maximum() > 0)
+    bar(view).setValue(300)
+    view.show_call(long_call(60, live=False))
+    assert bar(view).value() == 300
+    view.show_call(ended_call())
+    assert bar(view).value() == 0
