@@ -101,6 +101,9 @@ _ROW_COLUMNS = (
 )
 
 
+_NEWEST_FIRST = "created_at DESC, account_id, id"
+
+
 def _call_row(row: sqlite3.Row) -> CallRow:
     values = dict(row)
     values["created_at"] = from_epoch(values["created_at"])
@@ -119,8 +122,40 @@ class UpsertReport:
         return self.added + self.changed
 
 
-def _fingerprint(call: Call) -> str:
-    return hashlib.blake2b(call.model_dump_json().encode(), digest_size=16).hexdigest()
+class TurnIds:
+    """Turn ids that sort like their call's creation time: second << 24 | call slot << 12 | turn.
+
+    4096 calls per second of creation and 4096 indexed turns per call; a fuller second spills
+    into the next one. Search walks these ids backwards to list the newest calls first."""
+
+    SECOND_SHIFT = 24
+    SLOT_SHIFT = 12
+    SLOTS = 1 << SLOT_SHIFT
+
+    def __init__(self, conn: sqlite3.Connection, now: float):
+        self.conn = conn
+        self.now = now
+        self._next_slot: dict[int, int] = {}
+
+    @classmethod
+    def first_of(cls, moment: datetime) -> int:
+        return max(0, int(to_epoch(moment) or 0)) << cls.SECOND_SHIFT
+
+    def base(self, created_at: datetime | None) -> int:
+        second = max(0, int(to_epoch(created_at) or self.now))
+        while True:
+            slot = self._next_slot.get(second)
+            if slot is None:
+                top = self.conn.execute(
+                    "SELECT max(id) FROM turns WHERE id >= ? AND id < ?",
+                    (second << self.SECOND_SHIFT, (second + 1) << self.SECOND_SHIFT),
+                ).fetchone()[0]
+                slot = 0 if top is None else ((top >> self.SLOT_SHIFT) & (self.SLOTS - 1)) + 1
+            if slot < self.SLOTS:
+                self._next_slot[second] = slot + 1
+                return (second << self.SECOND_SHIFT) | (slot << self.SLOT_SHIFT)
+            self._next_slot[second] = slot
+            second += 1
 
 
 class CallCache:
@@ -140,9 +175,11 @@ class CallCache:
             return report
         known = self._known(account_id, list(incoming))
         now = time.time()
-        call_rows, turn_rows, replaced = [], [], []
+        call_rows, document_rows, to_index, replaced = [], [], [], []
         for call in incoming.values():
-            fingerprint = _fingerprint(call)
+            detail = call.model_dump_json(exclude={"raw"})
+            raw = json.dumps(call.raw, separators=(",", ":"), default=str)
+            fingerprint = hashlib.blake2b((detail + raw).encode(), digest_size=16).hexdigest()
             before = known.get(call.id)
             if before is not None:
                 old_fingerprint, old_updated = before
@@ -157,7 +194,8 @@ class CallCache:
             else:
                 report.added += 1
             call_rows.append(_call_values(account_id, call, fingerprint, now))
-            turn_rows.extend(_turn_values(account_id, call))
+            document_rows.append((account_id, call.id, detail, raw))
+            to_index.append(call)
         if not call_rows:
             return report
         with transaction(self.conn):
@@ -171,9 +209,16 @@ class CallCache:
                 call_rows,
             )
             self.conn.executemany(
-                "INSERT INTO turns (account_id, call_id, idx, role, text, start, end, tool_name)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                turn_rows,
+                "INSERT INTO call_documents (account_id, call_id, detail_json, raw_json) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (account_id, call_id) DO UPDATE SET detail_json = excluded.detail_json,"
+                " raw_json = excluded.raw_json",
+                document_rows,
+            )
+            ids = TurnIds(self.conn, now)
+            self.conn.executemany(
+                "INSERT INTO turns (id, account_id, call_id, idx, role, text, start, end, tool_name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row for call in to_index for row in _turn_values(account_id, call, ids.base(call.created_at))],
             )
         return report
 
@@ -194,8 +239,11 @@ class CallCache:
              limit: int = 100) -> list[CallRow]:
         """Calls newest first, `limit` of them from `offset`. `account_id=None` means all accounts."""
         where, params = self._where(account_id, filters)
+        # The window is picked from the index alone; only its rows are read from the table.
         rows = self.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM calls c {where} ORDER BY c.created_at DESC, c.id LIMIT ? OFFSET ?",
+            f"SELECT {_ROW_COLUMNS} FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
+            f" ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?) w ON account_id = w.a AND id = w.i"
+            f" ORDER BY {_NEWEST_FIRST}",
             [*params, max(0, limit), max(0, offset)],
         )
         return [_call_row(row) for row in rows]
@@ -207,7 +255,8 @@ class CallCache:
     def get(self, account_id: str, call_id: str) -> Call | None:
         """The whole cached call — transcript, analysis, raw payload — or None if never cached."""
         row = self.conn.execute(
-            "SELECT detail_json, raw_json FROM calls WHERE account_id = ? AND id = ?", (account_id, call_id)
+            "SELECT detail_json, raw_json FROM call_documents WHERE account_id = ? AND call_id = ?",
+            (account_id, call_id),
         ).fetchone()
         if row is None:
             return None
@@ -261,8 +310,7 @@ class CallCache:
 _CALL_COLUMNS = (
     "account_id, id, provider, name, status, ended_reason, direction, call_type, customer_number,"
     " customer_name, assistant_name, assistant_id, created_at, updated_at, started_at, ended_at,"
-    " duration_seconds, cost, summary, success_evaluation, turn_count, fingerprint, detail_json,"
-    " raw_json, cached_at"
+    " duration_seconds, cost, success_evaluation, turn_count, fingerprint, cached_at"
 )
 _CALL_COLUMN_COUNT = _CALL_COLUMNS.count(",") + 1
 
@@ -272,16 +320,17 @@ def _call_values(account_id: str, call: Call, fingerprint: str, now: float) -> t
         account_id, call.id, call.provider.value, call.name, call.status, call.ended_reason, call.direction,
         call.call_type, call.customer_number, call.customer_name, call.assistant_name, call.assistant_id,
         to_epoch(call.created_at), to_epoch(call.updated_at), to_epoch(call.started_at),
-        to_epoch(call.ended_at), call.duration_seconds, call.cost, call.summary, call.success_evaluation,
-        len(call.turns), fingerprint, call.model_dump_json(exclude={"raw"}),
-        json.dumps(call.raw, separators=(",", ":"), default=str), now,
+        to_epoch(call.ended_at), call.duration_seconds, call.cost, call.success_evaluation,
+        len(call.turns), fingerprint, now,
     )
 
 
-def _turn_values(account_id: str, call: Call) -> list[tuple[object, ...]]:
+def _turn_values(account_id: str, call: Call, base: int) -> list[tuple[object, ...]]:
+    # Turns past the id block stay in the call's document, just not in the search index.
     return [
-        (account_id, call.id, idx, turn.role.value, _searchable_text(turn), turn.start, turn.end, turn.tool_name)
-        for idx, turn in enumerate(call.turns)
+        (base + idx, account_id, call.id, idx, turn.role.value, _searchable_text(turn), turn.start, turn.end,
+         turn.tool_name)
+        for idx, turn in enumerate(call.turns[:TurnIds.SLOTS])
     ]
 
 

@@ -28,18 +28,27 @@ CREATE TABLE calls (
     ended_at REAL,
     duration_seconds REAL,
     cost REAL,
-    summary TEXT,
     success_evaluation TEXT,
     turn_count INTEGER NOT NULL DEFAULT 0,
     fingerprint TEXT NOT NULL,
-    detail_json TEXT NOT NULL,
-    raw_json TEXT NOT NULL,
     cached_at REAL NOT NULL,
     PRIMARY KEY (account_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX calls_by_account_time ON calls (account_id, created_at DESC);
 CREATE INDEX calls_by_time ON calls (created_at DESC);
 
+-- The big JSON lives apart from the narrow rows the list pages through.
+CREATE TABLE call_documents (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    detail_json TEXT NOT NULL,
+    raw_json TEXT NOT NULL,
+    UNIQUE (account_id, call_id)
+);
+
+-- Turn ids sort like the calls' creation times (see calls.TurnIds), so search can list
+-- newest first by walking the index backwards and stop at its LIMIT.
 CREATE TABLE turns (
     id INTEGER PRIMARY KEY,
     account_id TEXT NOT NULL,
@@ -49,9 +58,9 @@ CREATE TABLE turns (
     text TEXT NOT NULL,
     start REAL,
     end REAL,
-    tool_name TEXT,
-    UNIQUE (account_id, call_id, idx)
+    tool_name TEXT
 );
+CREATE INDEX turns_by_call ON turns (account_id, call_id);
 
 CREATE TABLE sync_state (
     account_id TEXT PRIMARY KEY,

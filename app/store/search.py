@@ -8,15 +8,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
-from app.store.calls import CallFilters, from_epoch
+from app.store.calls import CallFilters, TurnIds, from_epoch
 
 MARK_START = "\x02"
 MARK_END = "\x03"
 ELLIPSIS = "…"
 SNIPPET_TOKENS = 14
+RELEVANCE_WINDOW = 5000  # "best first" ranks the newest this many matches: bounded, whatever the query
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 
@@ -89,12 +90,20 @@ class TranscriptSearch:
         self.conn = conn
 
     def search(self, text: str, filters: SearchFilters | None = None, *, limit: int = 200,
-               order: Literal["relevance", "newest"] = "relevance") -> SearchResult:
+               order: Literal["newest", "relevance"] = "newest") -> SearchResult:
+        """Matching turns, newest calls first (or best first among the newest RELEVANCE_WINDOW)."""
         expression = fts_query(text)
         if expression is None:
             return SearchResult([], False)
         filters = filters or SearchFilters()
         clauses, params = filters.where("c")
+        # Turn ids sort by creation second, so a date range is also a range of index ids.
+        if filters.since is not None:
+            clauses.append("turn_index.rowid >= ?")
+            params.append(TurnIds.first_of(filters.since))
+        if filters.until is not None:
+            clauses.append("turn_index.rowid < ?")
+            params.append(TurnIds.first_of(filters.until + timedelta(seconds=1)))
         if filters.account_id:
             clauses.append("t.account_id = ?")
             params.append(filters.account_id)
@@ -102,15 +111,19 @@ class TranscriptSearch:
             clauses.append("t.role = ?")
             params.append(filters.role)
         extra = "".join(f" AND {clause}" for clause in clauses)
-        order_by = "turn_index.rank" if order == "relevance" else "c.created_at DESC, t.idx"
-        rows = self.conn.execute(
+        matches = (
             "SELECT t.id, t.account_id, t.call_id, t.idx, t.role, t.start, c.name, c.customer_number,"
-            " c.customer_name, c.assistant_name, c.status, c.created_at"
+            " c.customer_name, c.assistant_name, c.status, c.created_at, turn_index.rank AS score"
             " FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
             " JOIN calls c ON c.account_id = t.account_id AND c.id = t.call_id"
-            f" WHERE turn_index MATCH ?{extra} ORDER BY {order_by} LIMIT ?",
-            [expression, *params, limit + 1],
-        ).fetchall()
+            f" WHERE turn_index MATCH ?{extra} ORDER BY turn_index.rowid DESC LIMIT ?"
+        )
+        if order == "relevance":
+            sql = f"SELECT * FROM ({matches}) ORDER BY score LIMIT ?"
+            args = [expression, *params, RELEVANCE_WINDOW, limit + 1]
+        else:
+            sql, args = matches, [expression, *params, limit + 1]
+        rows = self.conn.execute(sql, args).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
         snippets = self._snippets(expression, [row["id"] for row in rows])

@@ -87,3 +87,19 @@ def test_odd_input_never_raises(search: TranscriptSearch, text: str) -> None:
 def test_fts_query_quotes_everything() -> None:
     assert fts_query('refund* "card declined" OR x:y') == '"refund"* "card declined" OR "x:y"'
     assert fts_query("OR OR") is None
+
+
+def test_newest_calls_come_first_whatever_order_they_were_cached_in(tmp_path) -> None:
+    cache = CallCache(connect(tmp_path / "h.sqlite3"))
+    # A backfill stores old calls after new ones; several calls share a creation second.
+    cache.upsert("a", [make_call(n) for n in (50, 51)])
+    cache.upsert("a", [make_call(n) for n in (1, 2)])
+    same_second = [make_call(60, turns=(Turn(role=TurnRole.CUSTOMER, text="refund"),)).model_copy(
+        update={"id": f"twin-{k}"}) for k in range(3)]
+    cache.upsert("a", same_second)
+    search = TranscriptSearch(cache.conn)
+    newest = [h.call_id for h in search.search("refund", SearchFilters(role="customer")).hits]
+    assert newest[:3] == ["twin-2", "twin-1", "twin-0"] and newest[3:] == [
+        "call-00051", "call-00050", "call-00002", "call-00001"]
+    best = search.search("refund", order="relevance").hits
+    assert best[0].call_id.startswith("twin-")  # a one-word turn "refund" ranks highest
