@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -16,6 +25,7 @@ from app.ui.transcript_model import (
     EXPANDED_ROLE,
     PLAYING_ROLE,
     TURN_ROLE,
+    TranscriptModel,
     compact_json,
     format_offset,
     pretty_json,
@@ -51,10 +61,33 @@ class Side(Enum):
 
 
 @dataclass(frozen=True)
+class Face:
+    """A font with its metrics, measured once rather than per line."""
+
+    font: QFont
+    metrics: QFontMetrics
+    _advances: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, font: QFont) -> Face:
+        return cls(font, QFontMetrics(font))
+
+    def advance(self, text: str) -> int:
+        """Width of one line; role titles and times repeat, so they are measured once."""
+        width = self._advances.get(text)
+        if width is None:
+            width = self.metrics.horizontalAdvance(text)
+            if len(text) <= 40:
+                self._advances[text] = width
+        return width
+
+
+@dataclass(frozen=True)
 class Fonts:
-    body: QFont
-    header: QFont
-    mono: QFont
+    body: Face
+    header: Face
+    time: Face
+    mono: Face
 
     @classmethod
     def from_font(cls, font: QFont) -> Fonts:
@@ -62,16 +95,18 @@ class Fonts:
         header = QFont(font)
         header.setPointSizeF(size * 0.9)
         header.setWeight(QFont.Weight.DemiBold)
+        time = QFont(header)
+        time.setWeight(QFont.Weight.Normal)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(size * 0.9)
-        return cls(body=QFont(font), header=header, mono=mono)
+        return cls(body=Face.of(QFont(font)), header=Face.of(header), time=Face.of(time), mono=Face.of(mono))
 
 
 @dataclass(frozen=True)
 class Piece:
     rect: QRect  # relative to the bubble's top-left corner
     text: str
-    font: QFont
+    face: Face
     ink: Ink
     flags: int
 
@@ -85,6 +120,9 @@ class Bubble:
 
 
 _LONG_WORD = re.compile(r"\S{32,}")
+_WRAP = int(Qt.TextFlag.TextWordWrap)
+_WRAP_ANYWHERE = int(Qt.TextFlag.TextWrapAnywhere)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft)
 
 
 def breakable(text: str) -> str:
@@ -92,8 +130,13 @@ def breakable(text: str) -> str:
     return _LONG_WORD.sub(lambda m: "\u200b".join(m[0][i:i + 16] for i in range(0, len(m[0]), 16)), text)
 
 
-def _wrapped(text: str, font: QFont, width: int, flags: int) -> QRect:
-    return QFontMetrics(font).boundingRect(QRect(0, 0, width, _HUGE), flags, text)
+def _one_line(face: Face, text: str, width: int) -> tuple[str, int]:
+    """The text elided to fit the width, and the width it takes."""
+    advance = face.advance(text)
+    if advance <= width:
+        return text, advance
+    text = face.metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return text, face.advance(text)
 
 
 def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bubble:
@@ -103,59 +146,51 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bu
     side = Side.FULL if not chat else (Side.LEFT if turn.role == TurnRole.CUSTOMER else Side.RIGHT)
     outer = int(usable * CHAT_SHARE) if chat else usable
     inner = max(80, outer - 2 * PAD_X)
-    wrap = int(Qt.TextFlag.TextWordWrap)
-    mono_wrap = int(Qt.TextFlag.TextWrapAnywhere)
-    left = int(Qt.AlignmentFlag.AlignLeft)
     pieces: list[Piece] = []
     y = PAD_Y
     widest = 0
 
-    def add(text: str, font: QFont, ink: Ink, flags: int, x: int = 0) -> QRect:
+    def add(text: str, face: Face, ink: Ink, flags: int = 0, x: int = 0) -> QRect:
         nonlocal widest
-        box = _wrapped(text, font, inner - x, flags) if flags & (wrap | mono_wrap) else None
-        fm = QFontMetrics(font)
-        w = box.width() if box else fm.horizontalAdvance(text)
-        h = box.height() if box else fm.height()
-        rect = QRect(PAD_X + x, y, min(max(w, 1), inner - x), max(h, fm.height()))
-        pieces.append(Piece(rect, text, font, ink, flags | left))
+        room = inner - x
+        line = face.metrics.height()
+        if flags & (_WRAP | _WRAP_ANYWHERE):
+            box = face.metrics.boundingRect(QRect(0, 0, room, _HUGE), flags, text)
+            w, h = box.width(), box.height()
+        else:
+            text, w = _one_line(face, text, room)
+            h = line
+        rect = QRect(PAD_X + x, y, min(max(w, 1), room), max(h, line))
+        pieces.append(Piece(rect, text, face, ink, flags | _LEFT))
         widest = max(widest, rect.right() - PAD_X + 1)
         return rect
+
+    def block(text: str, face: Face, ink: Ink, flags: int = 0) -> None:
+        nonlocal y
+        y = add(text, face, ink, flags).bottom() + 1 + LINE_GAP
 
     title = role_title(turn.role)
     if turn.role == TurnRole.TOOL:
         title = f"{'▾' if expanded else '▸'} {title} · {turn.tool_name or 'unnamed tool'}"
-    header_fm = QFontMetrics(fonts.header)
-    title_rect = add(header_fm.elidedText(title, Qt.TextElideMode.ElideRight, inner), fonts.header, Ink.ACCENT, 0)
+    title_rect = add(title, fonts.header, Ink.ACCENT)
     offset = format_offset(turn.start)
     if offset:
-        x = title_rect.width() + 8
-        time_font = QFont(fonts.header)
-        time_font.setWeight(QFont.Weight.Normal)
-        add(offset, time_font, Ink.MUTED, 0, x)
-    y += header_fm.height() + LINE_GAP
-
-    def block(text: str, font: QFont, ink: Ink, flags: int) -> None:
-        nonlocal y
-        rect = add(text, font, ink, flags)
-        y = rect.bottom() + 1 + LINE_GAP
+        add(offset, fonts.time, Ink.MUTED, 0, title_rect.width() + 8)
+    y += fonts.header.metrics.height() + LINE_GAP
 
     if turn.role != TurnRole.TOOL:
-        block(breakable(turn.text) or "…", fonts.body, Ink.TEXT, wrap)
+        block(breakable(turn.text) or "…", fonts.body, Ink.TEXT, _WRAP)
     elif not expanded:
-        mono_fm = QFontMetrics(fonts.mono)
-        elide = Qt.TextElideMode.ElideRight
-        block(mono_fm.elidedText(compact_json(turn.tool_arguments) or "(no arguments)", elide, inner),
-              fonts.mono, Ink.MUTED, 0)
+        block(compact_json(turn.tool_arguments) or "(no arguments)", fonts.mono, Ink.MUTED)
         if turn.tool_result:
-            block(mono_fm.elidedText("→ " + compact_json(turn.tool_result), elide, inner),
-                  fonts.mono, Ink.MUTED, 0)
+            block("→ " + compact_json(turn.tool_result), fonts.mono, Ink.MUTED)
     else:
         if turn.text:
-            block(breakable(turn.text), fonts.body, Ink.TEXT, wrap)
-        block("Arguments", fonts.header, Ink.MUTED, 0)
-        block(pretty_json(turn.tool_arguments) or "(none)", fonts.mono, Ink.TEXT, mono_wrap)
-        block("Result", fonts.header, Ink.MUTED, 0)
-        block(pretty_json(turn.tool_result) or "(no result yet)", fonts.mono, Ink.TEXT, mono_wrap)
+            block(breakable(turn.text), fonts.body, Ink.TEXT, _WRAP)
+        block("Arguments", fonts.header, Ink.MUTED)
+        block(pretty_json(turn.tool_arguments) or "(none)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
+        block("Result", fonts.header, Ink.MUTED)
+        block(pretty_json(turn.tool_result) or "(no result yet)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
     height = y - LINE_GAP + PAD_Y
     width = outer if side == Side.FULL else min(outer, widest + 2 * PAD_X)
     return Bubble(side, width, height, tuple(pieces))
@@ -164,37 +199,39 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bu
 class TurnDelegate(QStyledItemDelegate):
     """Chat bubbles: customer on the left, assistant on the right, system and tools across."""
 
-    def __init__(self, view: QAbstractItemView) -> None:
+    def __init__(self, view: QAbstractItemView, model: TranscriptModel) -> None:
         super().__init__(view)
         self._view = view
-        self._fonts: tuple[str, Fonts] | None = None
-        self._heights: dict[tuple[Turn, bool, int, str], int] = {}
+        self._model = model  # read directly: index.data() per row dominated the cost of a relayout
+        self._fonts = Fonts.from_font(view.font())
+        self._width = view.viewport().width()
+        self._heights: dict[tuple[Turn, bool], int] = {}  # at the current width and font
+        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
 
-    def _fonts_for(self, font: QFont) -> Fonts:
-        key = font.key()
-        if self._fonts is None or self._fonts[0] != key:
-            self._fonts = (key, Fonts.from_font(font))
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Width and font are tracked here because asking for them per row is most of a relayout's cost.
+        if event.type() == QEvent.Type.Resize and watched is self._view.viewport():
+            width = self._view.viewport().width()
+            if width != self._width:
+                self._width = width
+                self._heights.clear()
+        elif event.type() == QEvent.Type.FontChange and watched is self._view:
+            self._fonts = Fonts.from_font(self._view.font())
             self._heights.clear()
-        return self._fonts[1]
-
-    def _width(self) -> int:
-        return self._view.viewport().width()
+        return False
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        turn: Turn | None = index.data(TURN_ROLE)
-        width = self._width()
+        row = index.row()
+        turn = self._model.turn_at(row)
         if turn is None:
-            return QSize(width, 0)
-        expanded = bool(index.data(EXPANDED_ROLE))
-        fonts = self._fonts_for(option.font)  # type: ignore[attr-defined]
-        key = (turn, expanded, width, self._fonts[0] if self._fonts else "")
+            return QSize(self._width, 0)
+        key = (turn, self._model.is_expanded(row))
         height = self._heights.get(key)
         if height is None:
-            if len(self._heights) > 20_000:  # widths change on resize; old entries are dead weight
-                self._heights.clear()
-            height = layout_turn(turn, expanded, width, fonts).height + 2 * GAP
+            height = layout_turn(turn, key[1], self._width, self._fonts).height + 2 * GAP
             self._heights[key] = height
-        return QSize(max(1, width - 1), height)
+        return QSize(max(1, self._width - 1), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         turn: Turn | None = index.data(TURN_ROLE)
@@ -203,8 +240,7 @@ class TurnDelegate(QStyledItemDelegate):
         rect: QRect = option.rect  # type: ignore[attr-defined]
         palette: QPalette = option.palette  # type: ignore[attr-defined]
         state = option.state  # type: ignore[attr-defined]
-        fonts = self._fonts_for(option.font)  # type: ignore[attr-defined]
-        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width(), fonts)
+        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts)
         if bubble.side == Side.RIGHT:
             x = rect.right() - MARGIN - bubble.width + 1
         else:
@@ -231,7 +267,7 @@ class TurnDelegate(QStyledItemDelegate):
             Ink.ACCENT: accent(tone, palette),
         }
         for piece in bubble.pieces:
-            painter.setFont(piece.font)
+            painter.setFont(piece.face.font)
             painter.setPen(inks[piece.ink])
             painter.drawText(piece.rect.translated(box.topLeft()), piece.flags, piece.text)
         painter.restore()

@@ -143,6 +143,9 @@ class TranscriptModel(QAbstractListModel):
         return 0
 
     # -- view state -----------------------------------------------------------------------------
+    def turn_at(self, row: int) -> Turn | None:
+        return self._turns[row] if 0 <= row < len(self._turns) else None
+
     def is_expanded(self, row: int) -> bool:
         return row in self._expanded
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain import Provider, Turn, TurnRole
@@ -236,7 +236,7 @@ def test_long_words_wrap_inside_the_bubble(qtbot):
     view = make_view(qtbot)
     bubble = layout_turn(turn, False, 400, Fonts.from_font(view.font()))
     body = bubble.pieces[-1]
-    drawn = QFontMetrics(body.font).boundingRect(body.rect, body.flags, body.text)
+    drawn = body.face.metrics.boundingRect(body.rect, body.flags, body.text)
     assert drawn.width() <= body.rect.width() < bubble.width  # the link wraps instead of running off
     assert breakable(url).replace("\u200b", "") == url
 
