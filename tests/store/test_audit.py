@@ -12,7 +12,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain import Account, Call, Command, CommandResult, End, Outcome, Say, Transfer
-from app.providers.errors import APITimeoutError
+from app.providers.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    BadResponseError,
+    InvalidRequestError,
+    RateLimitError,
+    ServerError,
+)
 from app.store.audit import (
     ABANDONED_MESSAGE,
     CANCELLED_MESSAGE,
@@ -153,3 +160,21 @@ async def test_filters_and_csv_export(db: Database, vapi_account: Account) -> No
     assert [r["account"] for r in rows] == ["HMS", "Vapi production"]
     assert rows[0]["details"].startswith("Say “=cmd")
     assert all(r["outcome"] == "accepted" and float(r["latency ms"]) >= 0 for r in rows)
+
+
+@pytest.mark.parametrize(("error", "outcome"), [
+    (APITimeoutError("no answer"), Outcome.UNKNOWN),
+    (APIConnectionError("connection dropped"), Outcome.UNKNOWN),
+    (ServerError("bad gateway", status_code=502), Outcome.UNKNOWN),
+    (InvalidRequestError("Call is not in progress", status_code=400), Outcome.REFUSED),
+    (RateLimitError("10 commands per minute", status_code=429, retry_after=6), Outcome.REFUSED),
+    (BadResponseError("unreadable answer"), Outcome.UNKNOWN),
+])
+async def test_send_errors_become_outcomes(db: Database, vapi_account: Account, error: Exception,
+                                           outcome: Outcome) -> None:
+    async def fail(call: Call, command: Command) -> CommandResult:
+        raise error
+
+    result = await send_audited(db, FakePlatform(on_send=fail), vapi_account, LIVE, End(), "ria")
+    [entry] = await entries(db)
+    assert result.outcome is outcome and entry.outcome == outcome.value and entry.message == str(error)
