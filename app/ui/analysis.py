@@ -155,6 +155,8 @@ class AnalysisPanel(QWidget):
         self.data_tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.data_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.data_tree.header().setStretchLastSection(True)
+        self.data_tree.itemExpanded.connect(self._fit_tree)
+        self.data_tree.itemCollapsed.connect(self._fit_tree)
 
         self.cost_table = QTableWidget(0, 3)
         self.cost_table.setObjectName("costTable")
@@ -295,13 +297,14 @@ class AnalysisPanel(QWidget):
         self.cost_section.setVisible(bool(rows))
 
     def _fit_tree(self) -> None:
-        """Show every row: the panel scrolls as a whole rather than the tree on its own."""
+        """Tall enough for every visible row: the panel scrolls as a whole, not the tree on its own."""
         rows = 0
-        iterator = [self.data_tree.topLevelItem(i) for i in range(self.data_tree.topLevelItemCount())]
-        while iterator:
-            item = iterator.pop()
+        pending = [self.data_tree.topLevelItem(i) for i in range(self.data_tree.topLevelItemCount())]
+        while pending:
+            item = pending.pop()
             rows += 1
-            iterator.extend(item.child(i) for i in range(item.childCount()))
+            if item.isExpanded():
+                pending.extend(item.child(i) for i in range(item.childCount()))
         row_height = self.data_tree.sizeHintForRow(0) if rows else 0
         self.data_tree.setFixedHeight(self.data_tree.header().height() + rows * row_height
                                       + 2 * self.data_tree.frameWidth() + 2)

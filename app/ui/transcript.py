@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain import Call, TurnRole
 from app.ui.tones import muted_text
 from app.ui.transcript_delegate import TurnDelegate
-from app.ui.transcript_model import PLAYING_ROLE, TURN_ROLE, TranscriptModel
+from app.ui.transcript_model import PLAYING_ROLE, TranscriptModel
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
 NO_CALL = "Select a call to see its transcript"
@@ -287,14 +287,15 @@ class TranscriptView(QWidget):
 
     # -- activation and menu --------------------------------------------------------------------
     def _on_clicked(self, index: QModelIndex) -> None:
-        if index.data(TURN_ROLE) is not None and index.data(TURN_ROLE).role == TurnRole.TOOL:
-            self.model.set_expanded(index.row(), not self.model.is_expanded(index.row()))
         self._activate(index.row())
 
     def _activate(self, row: int) -> None:
-        turn = self.model.data(self.model.index(row), TURN_ROLE)
+        """Click or Enter: open/close a tool call, and ask for the recording to seek to the turn."""
+        turn = self.model.turn_at(row)
         if turn is None:
             return
+        if turn.role == TurnRole.TOOL:
+            self.model.set_expanded(row, not self.model.is_expanded(row))
         if not self._live:
             self._follow = True  # seeking to a turn means "follow playback from here"
         self.turn_activated.emit(row, float(turn.start) if turn.start is not None else -1.0)

@@ -126,3 +126,13 @@ def test_a_poll_with_nothing_new_keeps_the_tree_as_the_reader_left_it(qtbot):
     assert not booking.isExpanded()
     panel.show_call(call.model_copy(update={"summary": "Rebooked."}))
     assert panel.summary.text() == "Rebooked."
+
+
+def test_tree_height_follows_what_is_expanded(qtbot):
+    panel = make_panel(qtbot)
+    panel.show_call(ended_call())
+    open_height = panel.data_tree.height()
+    panel.data_tree.collapseAll()
+    assert panel.data_tree.height() < open_height
+    panel.data_tree.expandAll()
+    assert panel.data_tree.height() == open_height

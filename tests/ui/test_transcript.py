@@ -250,3 +250,15 @@ def test_showing_the_same_call_again_keeps_the_place(qtbot):
     assert bar(view).value() == 300
     view.show_call(ended_call())
     assert bar(view).value() == 0
+
+
+def test_enter_on_a_tool_turn_opens_it_too(qtbot):
+    view = make_view(qtbot)
+    view.show_call(ended_call())
+    tool_row = next(i for i, t in enumerate(CONVERSATION) if t.role == TurnRole.TOOL)
+    view.list.setFocus()
+    view.list.setCurrentIndex(view.model.index(tool_row))
+    with qtbot.waitSignal(view.turn_activated) as signal:
+        qtbot.keyClick(view.list, Qt.Key.Key_Return)
+    assert signal.args == [tool_row, CONVERSATION[tool_row].start]
+    assert view.model.is_expanded(tool_row)
