@@ -18,10 +18,11 @@ from app.domain import (
     Mute,
     Outcome,
     Side,
+    Transfer,
     Unmute,
     describe,
 )
-from app.ui.command_dialogs import TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
 from app.ui.tones import Tone, muted_text, style_color, tint
 
 NO_CALL = "Select a live call to control it."
@@ -61,7 +62,7 @@ def call_label(call: Call) -> str:
 
 def _short(command: Command) -> str:
     text = describe(command)
-    return text if len(text) <= LONGEST_DESCRIPTION else text[: LONGEST_DESCRIPTION - 1] + "…”"
+    return text if len(text) <= LONGEST_DESCRIPTION else text[: LONGEST_DESCRIPTION - 1] + "…"
 
 
 class ControlBar(QWidget):
@@ -117,8 +118,7 @@ class ControlBar(QWidget):
     def set_call(self, call: Call | None, capabilities: Capabilities | None) -> None:
         """Point the bar at another call (or a newer copy of the same one); ended calls stay
         selectable so the outcome of an End is still shown next to them."""
-        same = call is not None and self._call is not None and call.id == self._call.id
-        if not same or not call.is_live:  # type: ignore[union-attr]
+        if call is None or self._call is None or call.id != self._call.id or not call.is_live:
             self._close_dialog()  # a half-filled form must never go to a different or finished call
         self._call = call
         self._capabilities = capabilities
@@ -169,19 +169,19 @@ class ControlBar(QWidget):
             side = _SIDES[key]
             self._send(Unmute(side=side) if self.is_muted(call.id, side) else Mute(side=side))
 
-    def _ask(self, dialog: QWidget) -> None:
-        dialog.command_ready.connect(self._on_form_done)  # type: ignore[attr-defined]
+    def _ask(self, dialog: CommandDialog) -> None:
+        dialog.command_ready.connect(self._on_form_done)
         self._open_dialog = dialog
-        dialog.open()  # type: ignore[attr-defined]
+        dialog.open()
 
     def _on_form_done(self, command: Command) -> None:
         self._open_dialog = None
-        if command.kind != CommandKind.TRANSFER or self._call is None:
+        if not isinstance(command, Transfer) or self._call is None:
             self._send(command)
             return
         self._open_dialog = confirm(
             self, "Transfer the call?",
-            f"Transfer {call_label(self._call)} to {command.destination}? The assistant leaves the call.",  # type: ignore[union-attr]
+            f"Transfer {call_label(self._call)} to {command.destination}? The assistant leaves the call.",
             "Transfer", lambda: self._send(command))
 
     def _send(self, command: Command) -> None:

@@ -14,7 +14,7 @@ TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPANDED_ROLE = Qt.ItemDataRole.UserRole + 2
 PLAYING_ROLE = Qt.ItemDataRole.UserRole + 3
 
-_ROLE_TITLES = {
+_ROLE_TITLES: dict[str, str] = {
     TurnRole.CUSTOMER: "Customer",
     TurnRole.ASSISTANT: "Assistant",
     TurnRole.SYSTEM: "System",
@@ -25,7 +25,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def role_title(role: TurnRole | str) -> str:
-    return _ROLE_TITLES.get(role, str(role).title())  # type: ignore[call-overload]
+    return _ROLE_TITLES.get(role, str(role).title())
 
 
 def format_offset(seconds: float | None) -> str:
