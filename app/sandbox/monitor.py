@@ -8,9 +8,10 @@ import json
 from aiohttp import WSCloseCode, web
 
 from app.domain import Provider
+from app.sandbox.clock import SandboxClock
 from app.sandbox.commands import BadCommand, apply_vapi
 from app.sandbox.platform_errors import error_response
-from app.sandbox.player import NotLive
+from app.sandbox.player import CallPlayer, NotLive
 from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
 
@@ -30,35 +31,50 @@ async def listen(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=None)
     await socket.prepare(request)
     await socket.send_str(json.dumps(START_FRAME))
-    clock = state.world.clock
-    drop_after = state.faults.spec.drop_ws_after
+    # Listen-only, but reading is what answers the client's close handshake promptly.
+    reader = asyncio.get_running_loop().create_task(_drain(socket))
+    try:
+        await _stream(request, socket, state.world.clock, player, state.faults.spec.drop_ws_after)
+    except (ConnectionResetError, asyncio.CancelledError):
+        return socket
+    finally:
+        reader.cancel()
+    if not socket.closed:
+        await socket.close(code=WSCloseCode.OK, message=b"call ended")
+    return socket
+
+
+async def _drain(socket: web.WebSocketResponse) -> None:
+    async for _ in socket:
+        pass
+
+
+async def _stream(request: web.Request, socket: web.WebSocketResponse, clock: SandboxClock, player: CallPlayer,
+                  drop_after: float) -> None:
+    """Send 20 ms frames on a fixed schedule until the call's audio is all sent or the client leaves."""
+    call = player.call
     loop = asyncio.get_running_loop()
     opened = loop.time()
     frame_wall = clock.wall_seconds(FRAME_SAMPLES / SAMPLE_RATE)
     position: int | None = None  # sample in the call's timeline; None while not yet answered
     sent = 0
-    try:
-        while not socket.closed:
-            if drop_after and loop.time() - opened >= drop_after:
-                if request.transport is not None:
-                    request.transport.abort()  # a dropped connection, not a polite close
-                return socket
-            if position is None and call.started_ms is not None:
-                position = max(0, int((player.offset() - LAG_SECONDS) * SAMPLE_RATE))
-            if position is not None and call.ended_ms is not None and position >= (call.duration or 0) * SAMPLE_RATE:
-                break
-            if position is None or call.audio is None:
-                frame = bytes(FRAME_SAMPLES * 4)  # queued or ringing: silence
-            else:
-                frame = call.audio.render(position, FRAME_SAMPLES).tobytes()
-                position += FRAME_SAMPLES
-            await socket.send_bytes(frame)
-            sent += 1
-            await asyncio.sleep(max(0.0, opened + sent * frame_wall - loop.time()))
-    except (ConnectionResetError, asyncio.CancelledError):
-        return socket
-    await socket.close(code=WSCloseCode.OK, message=b"call ended")
-    return socket
+    while not socket.closed:
+        if drop_after and loop.time() - opened >= drop_after:
+            if request.transport is not None:
+                request.transport.abort()  # a dropped connection, not a polite close
+            return
+        if position is None and call.started_ms is not None:
+            position = max(0, int((player.offset() - LAG_SECONDS) * SAMPLE_RATE))
+        if position is not None and call.ended_ms is not None and position >= (call.duration or 0) * SAMPLE_RATE:
+            return
+        if position is None or call.audio is None:
+            frame = bytes(FRAME_SAMPLES * 4)  # queued or ringing: silence
+        else:
+            frame = call.audio.render(position, FRAME_SAMPLES).tobytes()
+            position += FRAME_SAMPLES
+        await socket.send_bytes(frame)
+        sent += 1
+        await asyncio.sleep(max(0.0, opened + sent * frame_wall - loop.time()))
 
 
 async def control(request: web.Request) -> web.Response:
