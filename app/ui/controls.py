@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import (
     Call,
@@ -81,7 +81,7 @@ class ControlBar(QWidget):
 
         self.target = QLabel(NO_CALL)
         self.target.setObjectName("controlTarget")
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QToolButton] = {}
         self._shortcuts: list[QShortcut] = []
         row = QHBoxLayout()
         row.setSpacing(6)
@@ -90,7 +90,11 @@ class ControlBar(QWidget):
         for action in ACTIONS:
             if action.key in ("mute-assistant", "end"):
                 row.addSpacing(12)  # groups: speak, mute, hang up
-            button = QPushButton(action.label)
+            # Tool buttons: no 80 px minimum per button, so the bar fits a narrow centre column.
+            button = QToolButton()
+            button.setText(action.label)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumHeight(26)
             button.setObjectName(f"control-{action.key}")
             # A QShortcut rather than the button's own: that one clicks after a 100 ms animation.
             self._shortcuts.append(QShortcut(QKeySequence(action.shortcut), self, button.click))
@@ -281,4 +285,4 @@ class ControlBar(QWidget):
     def _restyle(self) -> None:
         palette = self.palette()
         self.buttons["end"].setStyleSheet(
-            f"QPushButton:enabled {{ color: {style_color(Tone.BAD, palette)}; font-weight: 600; }}")
+            f"QToolButton:enabled {{ color: {style_color(Tone.BAD, palette)}; font-weight: 600; }}")
