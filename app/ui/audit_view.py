@@ -1,0 +1,191 @@
+"""The audit log viewer: who sent which command to which call, and what came of it.
+
+Filters by account, user, command, outcome and period; exports what is shown to CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain import Account, CommandKind, Outcome
+from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLog
+from app.store.database import Database
+from app.ui.history_filters import AccountBox, PeriodBox
+from app.ui.theme import status_color
+
+SHOWN_LIMIT = 1000
+ANYONE = "Anyone"
+ANY_COMMAND = "Any command"
+ANY_OUTCOME = "Any outcome"
+OUTCOMES = [Outcome.ACCEPTED.value, Outcome.REFUSED.value, Outcome.UNKNOWN.value, PENDING, NOT_SENT]
+COLUMNS = ["Time", "User", "Account", "Call", "Command", "Outcome", "Message", "Latency"]
+_OUTCOME_COLOURS = {"accepted": "in-progress", "refused": "failed", "unknown": "queued", PENDING: "scheduled",
+                    NOT_SENT: "ended"}
+
+
+def entry_row(entry: AuditEntry) -> list[str]:
+    latency = "" if entry.latency_ms is None else f"{entry.latency_ms:.0f} ms"
+    when = entry.requested_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return [when, entry.user, entry.account_name, entry.call_id, entry.description, entry.outcome, entry.message,
+            latency]
+
+
+class AuditLogView(QWidget):
+    exported = Signal(str, int)  # path, rows
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("auditLogView")
+        self.db = db
+        self.entries: list[AuditEntry] = []
+        self._export_dialog: QFileDialog | None = None
+
+        self.account = AccountBox(objectName="auditAccount")
+        self.user = QComboBox(objectName="auditUser")
+        self.user.addItem(ANYONE)
+        self.user.setToolTip("Only commands sent by this user")
+        self.kind = QComboBox(objectName="auditCommand")
+        self.kind.addItems([ANY_COMMAND, *(k.value for k in CommandKind)])
+        self.outcome = QComboBox(objectName="auditOutcome")
+        self.outcome.addItems([ANY_OUTCOME, *OUTCOMES])
+        self.period = PeriodBox(objectName="auditPeriod")
+        for box in (self.account, self.user, self.kind, self.outcome, self.period):
+            box.activated.connect(self._reload_now)
+        self.refresh_button = QPushButton("Refresh", objectName="auditRefresh")
+        self.refresh_button.clicked.connect(self._reload_now)
+        self.export_button = QPushButton("Export CSV…", objectName="auditExport")
+        self.export_button.setToolTip("Save the entries matching the filters as a CSV file")
+        self.export_button.clicked.connect(self._ask_export_path)
+
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.table = QTableView(objectName="auditTable")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COLUMNS.index("Message"), QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel("", objectName="auditSummary")
+
+        filters = QHBoxLayout()
+        for widget in (self.account, self.user, self.kind, self.outcome, self.period):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.refresh_button)
+        filters.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+    def set_accounts(self, accounts: list[Account]) -> None:
+        self.account.set_accounts(accounts)
+
+    def filters(self, now: datetime | None = None) -> AuditFilters:
+        user, kind, outcome = self.user.currentText(), self.kind.currentText(), self.outcome.currentText()
+        return AuditFilters(
+            account_id=self.account.account_id(),
+            user=None if user == ANYONE else user,
+            command_kind=None if kind == ANY_COMMAND else kind,
+            outcome=None if outcome == ANY_OUTCOME else outcome,
+            since=self.period.since(now),
+        )
+
+    async def reload(self) -> list[AuditEntry]:
+        filters = self.filters()
+
+        def load(conn) -> tuple[list[AuditEntry], int, list[str]]:
+            log = AuditLog(conn)
+            return log.entries(filters, limit=SHOWN_LIMIT), log.count(filters), log.users()
+
+        try:
+            entries, total, users = await self.db.read(load)
+        except Exception as error:  # noqa: BLE001 - say it, keep the window
+            self.summary.setText(f"Could not read the audit log: {error}")
+            return self.entries
+        self._set_users(users)
+        self.entries = entries
+        self.model.removeRows(0, self.model.rowCount())
+        for entry in entries:
+            items = [QStandardItem(text) for text in entry_row(entry)]
+            outcome = items[COLUMNS.index("Outcome")]
+            outcome.setForeground(status_color(_OUTCOME_COLOURS.get(entry.outcome, "unknown")))
+            items[COLUMNS.index("Command")].setToolTip(str(entry.command))
+            items[COLUMNS.index("Message")].setToolTip(entry.message)
+            items[COLUMNS.index("Latency")].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.model.appendRow(items)
+        self.table.resizeColumnsToContents()
+        shown = len(entries)
+        if total == 0:
+            self.summary.setText("No commands match. Every command sent from this console is recorded here.")
+        elif total > shown:
+            self.summary.setText(f"Newest {shown} of {total} commands; narrow the filters or export them all.")
+        else:
+            self.summary.setText(f"{total} command{'s' if total != 1 else ''}.")
+        return entries
+
+    async def export_csv(self, path: Path | str) -> int:
+        """Write every entry matching the filters (not only the shown ones) to `path`."""
+        filters = self.filters()
+
+        def export(conn) -> int:
+            with open(path, "w", encoding="utf-8", newline="") as stream:
+                return AuditLog(conn).export_csv(stream, filters)
+
+        try:
+            rows = await self.db.read(export)
+        except OSError as error:
+            self.summary.setText(f"Could not write {path}: {error.strerror or error}")
+            return 0
+        self.summary.setText(f"Exported {rows} command{'s' if rows != 1 else ''} to {path}.")
+        self.exported.emit(str(path), rows)
+        return rows
+
+    def _set_users(self, users: list[str]) -> None:
+        current = self.user.currentText()
+        self.user.blockSignals(True)
+        self.user.clear()
+        self.user.addItems([ANYONE, *users])
+        self.user.setCurrentText(current if current in users else ANYONE)
+        self.user.blockSignals(False)
+
+    def _ask_export_path(self) -> None:
+        dialog = QFileDialog(self, "Export the audit log", str(Path.home() / "switchboard-audit.csv"),
+                             "CSV files (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(self._export_to)
+        dialog.finished.connect(dialog.deleteLater)
+        self._export_dialog = dialog
+        dialog.open()  # never exec(): the asyncio loop keeps running
+
+    @asyncSlot(str)
+    async def _export_to(self, path: str) -> None:
+        await self.export_csv(path)
+
+    @asyncSlot()
+    async def _reload_now(self) -> None:
+        await self.reload()

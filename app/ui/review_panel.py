@@ -1,0 +1,326 @@
+"""The QA scorecard for the selected call: keyboard scoring, anchored comments, submit.
+
+Keys on the scorecard: ↑/↓ choose a criterion, 0–5 score it, N marks it not applicable,
+Backspace clears it; a score moves to the next criterion. Comments are anchored to the
+current playback moment and transcript turn (`set_position`); clicking one emits
+`anchor_clicked(seconds, turn_index)`. Nothing is written until the reviewer scores or
+comments (then a draft starts); Submit is one transaction.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.store.database import Database
+from app.store.reviews import (
+    DEFAULT_TEMPLATE,
+    NOT_APPLICABLE,
+    Comment,
+    Mark,
+    Review,
+    ReviewBook,
+    ScorecardTemplate,
+    anchor_label,
+    overall_score,
+)
+from app.ui.theme import status_color
+
+COMMENT_ROLE = Qt.ItemDataRole.UserRole + 42
+NO_CALL = "Select a call to review it."
+
+
+class ScoreTable(QTableWidget):
+    """The criteria, one per row; emits `mark_typed(row, Mark | None)` for 0–5, N and Backspace."""
+
+    mark_typed = Signal(int, object)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        row = self.currentRow()
+        key, text = event.key(), event.text().lower()
+        if row >= 0 and text.isdigit() and int(text) <= 5:
+            self.mark_typed.emit(row, Mark(int(text)))
+        elif row >= 0 and text == "n":
+            self.mark_typed.emit(row, NOT_APPLICABLE)
+        elif row >= 0 and key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.mark_typed.emit(row, None)
+        else:
+            super().keyPressEvent(event)
+
+
+def mark_text(mark: Mark | None, max_score: int) -> str:
+    if mark is None or (mark.score is None and not mark.not_applicable):
+        return "—"
+    return "N/A" if mark.not_applicable else f"{mark.score} / {max_score}"
+
+
+class ReviewPanel(QWidget):
+    anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
+    comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
+    review_changed = Signal(object)  # Review | None
+
+    def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("reviewPanel")
+        self.db = db
+        self.reviewer = reviewer or getpass.getuser()
+        self.account_id: str | None = None
+        self.call_id: str | None = None
+        self.review: Review | None = None
+        self.template: ScorecardTemplate = DEFAULT_TEMPLATE
+        self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
+        self.position: tuple[float | None, int | None] = (None, None)
+
+        self.title = QLabel(NO_CALL, objectName="reviewTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.template_box = QComboBox(objectName="reviewTemplate")
+        self.template_box.setToolTip("Scorecard used when this review starts")
+        self.template_box.activated.connect(self._template_chosen)
+
+        self.table = ScoreTable(0, 3, objectName="scorecard")
+        self.table.setHorizontalHeaderLabels(["Criterion", "Weight", "Score"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.mark_typed.connect(self._mark_typed)
+        self.keys_hint = QLabel("Keys: ↑↓ choose · 0–5 score · N not applicable · ⌫ clear", objectName="reviewKeys")
+        self.keys_hint.setForegroundRole(self.keys_hint.foregroundRole())
+        self.overall = QLabel("", objectName="reviewOverall")
+        self.overall.setWordWrap(True)
+
+        self.comments = QListWidget(objectName="reviewComments")
+        self.comments.setWordWrap(True)
+        self.comments.itemClicked.connect(self._comment_clicked)
+        self.comment_text = QLineEdit(objectName="reviewCommentText", placeholderText="Comment on this moment…",
+                                      clearButtonEnabled=True)
+        self.comment_text.returnPressed.connect(self._add_comment_now)
+        self.comment_button = QPushButton("Add comment", objectName="reviewCommentButton")
+        self.comment_button.clicked.connect(self._add_comment_now)
+        self.submit_button = QPushButton("Submit review", objectName="reviewSubmit")
+        self.submit_button.clicked.connect(self._submit_now)
+        self.message = QLabel("", objectName="reviewMessage")
+        self.message.setWordWrap(True)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.template_box)
+        comment_row = QHBoxLayout()
+        comment_row.addWidget(self.comment_text, 1)
+        comment_row.addWidget(self.comment_button)
+        foot = QHBoxLayout()
+        foot.addWidget(self.overall, 1)
+        foot.addWidget(self.submit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.keys_hint)
+        layout.addLayout(foot)
+        layout.addWidget(QLabel("Comments", objectName="reviewCommentsTitle"))
+        layout.addWidget(self.comments, 2)
+        layout.addLayout(comment_row)
+        layout.addWidget(self.message)
+        self._render()
+
+    # -- what the window tells the panel --------------------------------------------------
+
+    async def show_call(self, account_id: str | None, call_id: str | None) -> Review | None:
+        """Load this reviewer's review of the call (none yet is fine: it starts on first edit)."""
+        self.account_id, self.call_id = account_id, call_id
+        self.review = None
+        self.message.setText("")
+        if account_id and call_id:
+            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate]]:
+                book = ReviewBook(conn)
+                return book.get(account_id, call_id, self.reviewer), book.templates()
+
+            review, self.templates = await self._store(load)
+            if (self.account_id, self.call_id) == (account_id, call_id):
+                self.review = review
+        self._render()
+        return self.review
+
+    def set_position(self, seconds: float | None, turn_index: int | None) -> None:
+        """Where playback / the transcript is now: new comments are anchored there."""
+        self.position = (seconds, turn_index)
+        self.comment_button.setText(f"Add at {anchor_label(seconds, turn_index)}"
+                                    if seconds is not None or turn_index is not None else "Add comment")
+
+    # -- actions (async services; slots below are thin wrappers) ---------------------------
+
+    async def set_mark(self, criterion_id: str, mark: Mark | None) -> None:
+        review = await self._draft()
+        if review is not None:
+            await self._update(lambda book: book.set_mark(review.id, criterion_id, mark))
+
+    async def add_comment(self, text: str) -> None:
+        if not text.strip():
+            self.message.setText("Write the comment first.")
+            return
+        review = await self._draft()
+        if review is None:
+            return
+        seconds, turn = self.position
+        if await self._update(lambda book: (book.add_comment(review.id, text, at_seconds=seconds, turn_index=turn),
+                                            book.by_id(review.id))[1]):
+            self.comment_text.clear()
+
+    async def delete_comment(self, comment_id: int) -> None:
+        if self.review is not None:
+            review_id = self.review.id
+            await self._update(lambda book: (book.delete_comment(review_id, comment_id), book.by_id(review_id))[1])
+
+    async def submit(self) -> Review | None:
+        if self.review is None:
+            self.message.setText("Score the criteria first.")
+            return None
+        review_id = self.review.id
+        submitted = await self._update(lambda book: book.submit(review_id))
+        if submitted is not None:
+            self.message.setText("Review submitted.")
+        return submitted
+
+    # -- internals ------------------------------------------------------------------------
+
+    async def _draft(self) -> Review | None:
+        if self.account_id is None or self.call_id is None:
+            self.message.setText(NO_CALL)
+            return None
+        if self.review is None:
+            account_id, call_id, template = self.account_id, self.call_id, self.template
+            self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
+                                                                              template))
+        if self.review.submitted:
+            self.message.setText("This review was submitted; it can no longer change.")
+            return None
+        return self.review
+
+    async def _update(self, change: Callable[[ReviewBook], Review]) -> Review | None:
+        shown = (self.account_id, self.call_id)
+        try:
+            review = await self._store(lambda conn: change(ReviewBook(conn)))
+        except (ValueError, RuntimeError) as error:
+            self.message.setText(str(error))
+            return None
+        if (self.account_id, self.call_id) == shown:
+            self.review = review
+            self.message.setText("")
+            self._render()
+        return review
+
+    async def _store(self, job: Callable[[Any], Any]) -> Any:
+        return await self.db.write(job)
+
+    def _render(self) -> None:
+        review = self.review
+        template = review.template if review else self.template
+        marks = review.marks if review else {}
+        has_call = self.call_id is not None
+        self.template_box.blockSignals(True)
+        self.template_box.clear()
+        for option in self.templates:
+            self.template_box.addItem(option.name, option.id)
+        self.template_box.setCurrentIndex(max(0, self.template_box.findData(template.id)))
+        self.template_box.setEnabled(has_call and review is None)
+        self.template_box.blockSignals(False)
+
+        if not has_call:
+            self.title.setText(NO_CALL)
+        else:
+            state = "not started" if review is None else ("submitted" if review.submitted else "draft")
+            self.title.setText(f"Review by {self.reviewer} · {state}")
+        row = max(0, self.table.currentRow())
+        self.table.setRowCount(len(template.criteria))
+        for i, criterion in enumerate(template.criteria):
+            flags = [" ⚑ critical" if criterion.critical else "", " · N/A allowed" if criterion.allow_na else ""]
+            name = QTableWidgetItem(criterion.title + "".join(flags))
+            name.setToolTip(criterion.description)
+            weight = QTableWidgetItem(f"×{criterion.weight:g}")
+            weight.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            mark = marks.get(criterion.id)
+            score = QTableWidgetItem(mark_text(mark, criterion.max_score))
+            score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if criterion.critical and mark is not None and mark.score == 0:
+                score.setForeground(status_color("failed"))
+            for column, item in enumerate((name, weight, score)):
+                self.table.setItem(i, column, item)
+        self.table.setEnabled(has_call)
+        if template.criteria:
+            self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
+
+        overall = overall_score(template.criteria, marks)
+        if overall.critical_failed:
+            text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
+            self.overall.setStyleSheet(f"color: {status_color('failed').name()}; font-weight: 600;")
+        else:
+            score = "—" if overall.percent is None else f"{overall.percent:g} %"
+            open_count = len(overall.missing)
+            text = f"Overall {score}" + (f" · {open_count} to score" if open_count else " · complete")
+            self.overall.setStyleSheet("font-weight: 600;")
+        self.overall.setText(text)
+        locked = review is not None and review.submitted
+        self.submit_button.setEnabled(has_call and review is not None and not locked and overall.complete)
+        self.submit_button.setToolTip("" if overall.complete else "Score every criterion (or mark it N/A) first")
+        for widget in (self.comment_text, self.comment_button):
+            widget.setEnabled(has_call and not locked)
+
+        self.comments.clear()
+        comments = review.comments if review else []
+        for comment in comments:
+            item = QListWidgetItem(f"[{anchor_label(comment.at_seconds, comment.turn_index)}]  {comment.text}")
+            item.setData(COMMENT_ROLE, comment)
+            item.setToolTip("Click to jump there")
+            item.setForeground(QColor(self.palette().color(self.foregroundRole())))
+            self.comments.addItem(item)
+        self.comments_changed.emit(list(comments))
+        self.review_changed.emit(review)
+
+    def _comment_clicked(self, item: QListWidgetItem) -> None:
+        comment: Comment = item.data(COMMENT_ROLE)
+        self.anchor_clicked.emit(comment.at_seconds, comment.turn_index)
+
+    def _template_chosen(self, index: int) -> None:
+        self.template = next((t for t in self.templates if t.id == self.template_box.itemData(index)), DEFAULT_TEMPLATE)
+        self._render()
+
+    @asyncSlot(int, object)
+    async def _mark_typed(self, row: int, mark: Mark | None) -> None:
+        template = self.review.template if self.review else self.template
+        await self.set_mark(template.criteria[row].id, mark)
+        if mark is not None and row + 1 < self.table.rowCount():
+            self.table.setCurrentCell(row + 1, 0)
+
+    @asyncSlot()
+    async def _add_comment_now(self) -> None:
+        await self.add_comment(self.comment_text.text())
+
+    @asyncSlot()
+    async def _submit_now(self) -> None:
+        await self.submit()

@@ -1,0 +1,192 @@
+"""Search every cached transcript: a query box, filters, and hits with highlighted snippets.
+
+Opening a hit (double-click or Enter) emits `hit_opened(account_id, call_id, turn_index,
+start_seconds)`: the window selects the call, scrolls the transcript and seeks the recording.
+Queries run on the history database's reader threads; the newest query wins.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain import Account, CallStatus
+from app.store.database import Database
+from app.store.reviews import anchor_label
+from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
+from app.ui.history_filters import AccountBox, PeriodBox
+from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
+from app.ui.theme import is_dark
+
+HIT_ROLE = Qt.ItemDataRole.UserRole + 41
+RESULT_LIMIT = 200
+ROLES = {"Anyone said": None, "Customer said": "customer", "Assistant said": "assistant"}
+ORDERS = {"Newest first": "newest", "Best match": "relevance"}
+ANY_STATUS = "Any status"
+HINT = 'Words, "an exact phrase", refund* for every word starting so, a OR b'
+
+
+def hit_html(hit: Hit, dark: bool) -> str:
+    """Two lines: the call's headline, then who spoke when and the snippet with the matches marked."""
+    mark = "#8d6e00" if dark else "#ffe082"
+    snippet = "".join(
+        f'<span style="background-color:{mark}; font-weight:600">{html.escape(text)}</span>' if marked
+        else html.escape(text)
+        for text, marked in hit.snippet_parts()
+    )
+    when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
+    who = hit.customer or hit.call_name or hit.call_id
+    headline = " · ".join(html.escape(part) for part in (who, hit.assistant_name or "", when, hit.status) if part)
+    speaker = "Customer" if hit.role == "customer" else hit.role.capitalize()
+    where = anchor_label(hit.start_seconds, hit.turn_index)
+    return (f"<div><b>{headline}</b></div>"
+            f"<div><span style='color:gray'>{html.escape(speaker)} · {where}</span>&nbsp; {snippet}</div>")
+
+
+class SearchPanel(QWidget):
+    hit_opened = Signal(str, str, int, object)  # account_id, call_id, turn_index, start_seconds | None
+    searched = Signal(object)  # SearchResult, once shown
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self.db = db
+        self._generation = 0
+        self.result = SearchResult([], False)
+
+        self.query = QLineEdit(objectName="searchQuery", placeholderText=HINT, clearButtonEnabled=True)
+        self.query.setToolTip(HINT)
+        self.query.returnPressed.connect(self._search_now)
+        self.search_button = QPushButton("Search", objectName="searchButton")
+        self.search_button.clicked.connect(self._search_now)
+
+        self.account = AccountBox(objectName="searchAccount")
+        self.period = PeriodBox(objectName="searchPeriod")
+        self.role = QComboBox(objectName="searchRole")
+        self.role.addItems(list(ROLES))
+        self.role.setToolTip("What the customer said, what the assistant said, or both")
+        self.status = QComboBox(objectName="searchStatus")
+        self.status.addItems([ANY_STATUS, *(s.value for s in CallStatus)])
+        self.assistant = QLineEdit(objectName="searchAssistant", placeholderText="Assistant", clearButtonEnabled=True)
+        self.assistant.setToolTip("Only calls handled by this assistant (name or id)")
+        self.assistant.returnPressed.connect(self._search_now)
+        self.order = QComboBox(objectName="searchOrder")
+        self.order.addItems(list(ORDERS))
+        for box in (self.account, self.period, self.role, self.status, self.order):
+            box.activated.connect(self._search_if_query)
+
+        self.model = QStandardItemModel(self)
+        self.results = QListView(objectName="searchResults")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(RichTextDelegate(self.results))
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setWordWrap(True)
+        self.results.setUniformItemSizes(False)
+        self.results.setAlternatingRowColors(True)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.activated.connect(self._open)
+        self.results.doubleClicked.connect(self._open)
+        self.summary = QLabel("Type words to search every cached transcript.", objectName="searchSummary")
+        self.summary.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.search_button)
+        filters = QHBoxLayout()
+        for widget in (self.account, self.period, self.role, self.status, self.assistant, self.order):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.results, 1)
+
+    def set_accounts(self, accounts: list[Account]) -> None:
+        self.account.set_accounts(accounts)
+
+    def filters(self, now: datetime | None = None) -> SearchFilters:
+        status = self.status.currentText()
+        return SearchFilters(
+            account_id=self.account.account_id(),
+            since=self.period.since(now),
+            statuses=() if status == ANY_STATUS else (status,),
+            assistant=self.assistant.text().strip() or None,
+            role=ROLES[self.role.currentText()],
+        )
+
+    async def search(self, text: str | None = None) -> SearchResult:
+        """Run the query (the box's text unless given) and show the hits; an older query's
+        answer arriving late is dropped."""
+        if text is not None:
+            self.query.setText(text)
+        query, filters, order = self.query.text(), self.filters(), ORDERS[self.order.currentText()]
+        self._generation += 1
+        generation = self._generation
+        self.summary.setText("Searching…")
+        try:
+            result = await self.db.read(
+                lambda conn: TranscriptSearch(conn).search(query, filters, limit=RESULT_LIMIT, order=order))
+        except Exception as error:  # noqa: BLE001 - a broken file must not take the window down
+            if generation == self._generation:
+                self.summary.setText(f"Search failed: {error}")
+            return SearchResult([], False)
+        if generation == self._generation:
+            self._show(result, query)
+        return result
+
+    def _show(self, result: SearchResult, query: str) -> None:
+        self.result = result
+        self.model.clear()
+        dark = is_dark()
+        for hit in result.hits:
+            item = QStandardItem(hit.snippet.replace("\x02", "").replace("\x03", ""))
+            item.setData(hit_html(hit, dark), RICH_TEXT)
+            item.setData(hit, HIT_ROLE)
+            self.model.appendRow(item)
+        if not query.strip():
+            self.summary.setText("Type words to search every cached transcript.")
+        elif not result.hits:
+            self.summary.setText("No cached transcript matches. Sync more history, or widen the filters.")
+        elif result.more:
+            self.summary.setText(f"More than {len(result.hits)} matches; showing the first {len(result.hits)}. "
+                                 "Add words or filters to narrow them.")
+        else:
+            self.summary.setText(f"{len(result.hits)} match{'es' if len(result.hits) != 1 else ''}. "
+                                 "Double-click one to open the call at that moment.")
+        if result.hits:
+            self.results.setCurrentIndex(self.model.index(0, 0))
+        self.searched.emit(result)
+
+    def open_hit(self, row: int) -> None:
+        hit: Hit = self.model.item(row).data(HIT_ROLE)
+        self.hit_opened.emit(hit.account_id, hit.call_id, hit.turn_index, hit.start_seconds)
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_hit(index.row())
+
+    @asyncSlot()
+    async def _search_now(self) -> None:
+        await self.search()
+
+    @asyncSlot()
+    async def _search_if_query(self) -> None:
+        if self.query.text().strip():
+            await self.search()

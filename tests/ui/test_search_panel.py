@@ -1,0 +1,79 @@
+"""SearchPanel: query and filters against the real history database, highlighted hits, opening a hit."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+
+from app.domain import Account, Provider
+from app.ui.rich_text_delegate import RICH_TEXT
+from app.ui.search_panel import HIT_ROLE, SearchPanel
+from tests.fixtures.qt import until
+from tests.ui.history_samples import history  # noqa: F401 - fixture
+
+ACCOUNT = Account(id="acc-vapi", name="Vapi production", provider=Provider.VAPI, base_url="https://api.vapi.ai")
+
+
+def make_panel(qtbot, db) -> SearchPanel:
+    panel = SearchPanel(db)
+    qtbot.addWidget(panel)
+    panel.set_accounts([ACCOUNT])
+    panel.resize(900, 500)
+    panel.show()
+    return panel
+
+
+def shown_hits(panel: SearchPanel):
+    return [panel.model.item(row).data(HIT_ROLE) for row in range(panel.model.rowCount())]
+
+
+def test_folded_diacritics_and_highlighted_snippets(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    result = run_async(panel.search("cafe"))
+    assert {(h.call_id, h.turn_index) for h in result.hits} == {
+        ("call-00000", 0), ("call-00000", 1), ("call-00003", 0)}
+    html = panel.model.item(0).data(RICH_TEXT)
+    assert "font-weight:600\">Café</span>" in html and "Léa Martin" in html
+    assert panel.summary.text().startswith("3 matches")
+
+
+def test_enter_in_the_box_searches_and_filters_narrow(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    qtbot.keyClicks(panel.query, "refund*")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    run_async(until(lambda: panel.model.rowCount() == 6, what="six refund hits"))
+
+    panel.role.setCurrentText("Customer said")
+    run_async(panel.search())
+    assert {h.role for h in shown_hits(panel)} == {"customer"} and panel.model.rowCount() == 3
+    panel.status.setCurrentText("failed")
+    run_async(panel.search())
+    assert [(h.call_id, h.turn_index) for h in shown_hits(panel)] == [("call-00002", 1)]
+    panel.status.setCurrentText("Any status")
+    panel.role.setCurrentText("Anyone said")
+    run_async(panel.search('"card was declined"'))
+    assert [(h.call_id, h.turn_index) for h in shown_hits(panel)] == [("call-00001", 1)]
+
+
+def test_opening_a_hit_says_which_call_turn_and_moment(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.search("vegan"))
+    with qtbot.waitSignal(panel.hit_opened) as opened:
+        panel.results.setFocus()
+        qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    assert opened.args == ["acc-vapi", "call-00003", 2, 9.5]
+
+
+def test_the_newest_query_wins_and_odd_input_is_harmless(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+
+    async def both():
+        return await asyncio.gather(panel.search("refund"), panel.search("vegan"))
+
+    run_async(both())
+    assert panel.query.text() == "vegan" and {h.call_id for h in shown_hits(panel)} == {"call-00003"}
+    run_async(panel.search('"(('))
+    assert panel.model.rowCount() == 0 and "No cached transcript matches" in panel.summary.text()
+    run_async(panel.search("   "))
+    assert panel.summary.text().startswith("Type words")
