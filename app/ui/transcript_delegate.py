@@ -206,6 +206,7 @@ class TurnDelegate(QStyledItemDelegate):
         self._fonts = Fonts.from_font(view.font())
         self._width = view.viewport().width()
         self._heights: dict[tuple[Turn, bool], int] = {}  # at the current width and font
+        model.modelReset.connect(self._heights.clear)  # another call: the old call's rows are dead weight
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)
 

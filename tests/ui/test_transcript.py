@@ -262,3 +262,17 @@ def test_enter_on_a_tool_turn_opens_it_too(qtbot):
         qtbot.keyClick(view.list, Qt.Key.Key_Return)
     assert signal.args == [tool_row, CONVERSATION[tool_row].start]
     assert view.model.is_expanded(tool_row)
+
+
+def test_a_growing_last_line_stays_in_view_while_following(qtbot):
+    view = make_view(qtbot)
+    call = long_call(40)
+    view.show_call(call)
+    qtbot.waitUntil(lambda: bar(view).maximum() > 0)
+    before = bar(view).maximum()
+    last = call.turns[-1]
+    longer = last.model_copy(update={"text": (last.text + " ") * 12})
+    view.update_call(call.model_copy(update={"turns": call.turns[:-1] + (longer,)}))
+    qtbot.waitUntil(lambda: bar(view).maximum() > before)
+    qtbot.waitUntil(lambda: bar(view).value() == bar(view).maximum())
+    assert view.following
