@@ -16,15 +16,11 @@ from app.ui.analysis import (
 )
 from app.ui.tones import Tone
 from tests.ui.sample_calls import ended_call, live_call, pending_call
+from tests.ui.shown import shown
 
 
 def make_panel(qtbot) -> AnalysisPanel:
-    panel = AnalysisPanel()
-    qtbot.addWidget(panel)
-    panel.resize(380, 700)
-    with qtbot.waitExposed(panel):
-        panel.show()
-    return panel
+    return shown(qtbot, AnalysisPanel(), 380, 700)
 
 
 def cell_texts(panel: AnalysisPanel) -> list[list[str]]:

@@ -18,19 +18,16 @@ from app.domain import (
     Transfer,
     Unmute,
 )
-from app.ui.command_dialogs import TRANSFER_HINT, TextCommandDialog, TransferDialog
+from app.ui.command_dialogs import TRANSFER_HINT, CommandDialog, TextCommandDialog, TransferDialog
 from app.ui.controls import ACTIONS, NO_CALL, ControlBar
 from tests.ui.sample_calls import ended_call, live_call
+from tests.ui.shown import shown
 
 VAPI, HMS, VOICEBOT = (CAPABILITIES[p] for p in (Provider.VAPI, Provider.HMS, Provider.VOICEBOT))
 
 
 def make_bar(qtbot) -> tuple[ControlBar, list[object]]:
-    bar = ControlBar()
-    qtbot.addWidget(bar)
-    bar.resize(1100, 40)
-    with qtbot.waitExposed(bar):
-        bar.show()
+    bar = shown(qtbot, ControlBar(), 1100, 40)
     sent: list[object] = []
     bar.command_requested.connect(sent.append)
     return bar, sent
@@ -42,6 +39,13 @@ def enabled(bar: ControlBar) -> dict[str, bool]:
 
 def click(qtbot, bar: ControlBar, key: str) -> None:
     qtbot.mouseClick(bar.buttons[key], Qt.MouseButton.LeftButton)
+
+
+def open_form(qtbot, bar: ControlBar, key: str) -> CommandDialog:
+    click(qtbot, bar, key)
+    form = bar.open_dialog
+    assert isinstance(form, CommandDialog) and form.isVisible()
+    return form
 
 
 def confirmation(bar: ControlBar) -> QMessageBox:
@@ -94,9 +98,8 @@ def test_ended_call_cannot_be_controlled(qtbot):
 def test_say_form_builds_the_command(qtbot):
     bar, sent = make_bar(qtbot)
     bar.set_call(live_call(), VAPI)
-    click(qtbot, bar, "say")
-    form = bar.open_dialog
-    assert isinstance(form, TextCommandDialog) and form.isVisible()
+    form = open_form(qtbot, bar, "say")
+    assert isinstance(form, TextCommandDialog)
     assert not form.ok_button.isEnabled()  # blank text cannot be said
     form.text.setPlainText("  One moment please, I'm checking.  ")
     form.option.setChecked(True)
@@ -120,8 +123,7 @@ def test_inject_form_lets_the_assistant_respond_by_default(qtbot):
 def test_transfer_destination_is_validated_as_typed(qtbot):
     bar, sent = make_bar(qtbot)
     bar.set_call(live_call(), VAPI)
-    click(qtbot, bar, "transfer")
-    form = bar.open_dialog
+    form = open_form(qtbot, bar, "transfer")
     assert isinstance(form, TransferDialog)
     qtbot.keyClicks(form.destination, "0151 2345")
     assert form.error.text() == TRANSFER_HINT and form.error.isVisible()
@@ -140,8 +142,7 @@ def test_transfer_destination_is_validated_as_typed(qtbot):
 def test_transfer_rejected_at_confirmation_sends_nothing(qtbot):
     bar, sent = make_bar(qtbot)
     bar.set_call(live_call(), VAPI)
-    click(qtbot, bar, "transfer")
-    form = bar.open_dialog
+    form = open_form(qtbot, bar, "transfer")
     assert isinstance(form, TransferDialog)
     form.destination.setText("+4930123456")
     form.ok_button.click()
@@ -236,9 +237,7 @@ def test_call_ending_while_a_form_is_open_closes_it(qtbot):
     bar, sent = make_bar(qtbot)
     call = live_call(call_id="a")
     bar.set_call(call, VAPI)
-    click(qtbot, bar, "say")
-    form = bar.open_dialog
-    assert isinstance(form, TextCommandDialog)
+    form = open_form(qtbot, bar, "say")
     bar.set_call(call.model_copy(update={"status": "ended"}), VAPI)
     assert bar.open_dialog is None and not form.isVisible()
     assert sent == []

@@ -10,15 +10,11 @@ from app.domain import Provider, Turn, TurnRole
 from app.ui.transcript import NO_CALL, TranscriptView
 from app.ui.transcript_model import format_offset, pretty_json, turn_as_text
 from tests.ui.sample_calls import CONVERSATION, ended_call, live_call, long_call
+from tests.ui.shown import shown
 
 
 def make_view(qtbot) -> TranscriptView:
-    view = TranscriptView()
-    qtbot.addWidget(view)
-    view.resize(640, 420)
-    with qtbot.waitExposed(view):
-        view.show()
-    return view
+    return shown(qtbot, TranscriptView(), 640, 420)
 
 
 def bar(view: TranscriptView):
