@@ -65,6 +65,21 @@ def placeholder_tone(seconds: float) -> np.ndarray:
     return (np.sin(2 * np.pi * 660 * t) * gate * 6000).astype(np.int16)
 
 
+_DECODED: dict[Path, np.ndarray] = {}  # pre-rendered files never change while running: decode each once per process
+_DECODED_LOCK = threading.Lock()
+
+
+def _decode_file(path: Path) -> np.ndarray:
+    with _DECODED_LOCK:
+        clip = _DECODED.get(path)
+    if clip is None:
+        data, rate = sf.read(path, dtype="float64")
+        clip = to_int16_mono(data, rate)
+        with _DECODED_LOCK:
+            _DECODED[path] = clip
+    return clip
+
+
 class SpeechBank:
     """Clips by (side, text): pre-rendered files first, then runtime espeak-ng, then a tone."""
 
@@ -86,8 +101,7 @@ class SpeechBank:
         with self._lock:
             clip = self._clips.get(key)
         if clip is None and key in self._files:
-            data, rate = sf.read(self._files[key], dtype="float64")
-            clip = to_int16_mono(data, rate)
+            clip = _decode_file(self._files[key])
             with self._lock:
                 self._clips[key] = clip
         return clip

@@ -1,0 +1,38 @@
+"""VoiceBot Studio: /calls bare array, /calls/{id} GET and PATCH, X-API-Key auth."""
+
+from __future__ import annotations
+
+from app.domain import Provider
+from tests.sandbox.helpers import client
+
+DOCUMENTED = {"id", "type", "messages", "phoneCallProvider", "phoneCallTransport", "status", "endedReason", "orgId",
+              "createdAt", "updatedAt", "startedAt", "endedAt", "analysis", "phoneCallProviderId", "assistantId",
+              "phoneNumberId", "customer", "transcript", "recordingUrl", "summary", "stereoRecordingUrl", "transport",
+              "organizationId"}
+
+
+def test_lists_gets_and_renames(sandbox) -> None:
+    with client(sandbox, Provider.VOICEBOT) as api:
+        calls = api.get("/calls").json()
+        assert isinstance(calls, list) and len(calls) == 32
+        assert [c["createdAt"] for c in calls] == sorted((c["createdAt"] for c in calls), reverse=True)
+        ended = next(c for c in calls if c["status"] == "ended")
+        assert DOCUMENTED <= set(ended)
+        assert ended["messages"][1]["secondsFromStart"] > 0 and ended["analysis"]["successEvaluation"]
+        live = next(c for c in calls if c["status"] != "ended")
+        assert live["endedAt"] is None and live["recordingUrl"] is None  # nullable fields are present as null
+        assert api.get(f"/calls/{ended['id']}").json() == ended
+        renamed = api.patch(f"/calls/{ended['id']}", json={"name": "Callback promised"}).json()
+        assert renamed["name"] == "Callback promised"
+        assert api.get(f"/calls/{ended['id']}").json()["name"] == "Callback promised"
+        missing = api.get("/calls/nope")
+        assert missing.status_code == 404 and missing.json() == {"detail": "Call not found"}
+
+
+def test_key_goes_in_x_api_key(sandbox) -> None:
+    with client(sandbox, Provider.VOICEBOT, key="wrong") as api:
+        wrong = api.get("/calls")
+    with client(sandbox, Provider.VAPI) as bearer:  # the right key, the wrong header
+        misplaced = bearer.get(sandbox.base_url(Provider.VOICEBOT) + "/calls")
+    for response in (wrong, misplaced):
+        assert response.status_code == 401 and "detail" in response.json()
