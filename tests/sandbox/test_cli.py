@@ -1,0 +1,40 @@
+"""`switchboard sandbox` as a process: prints its base URLs, serves them, stops on Ctrl+C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import httpx
+
+from app.__main__ import main
+
+
+def test_serves_until_interrupted() -> None:
+    env = {**os.environ, "SWITCHBOARD_API_KEY": "from-the-environment"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--history", "12", "--live", "1", "--seed", "3"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        lines = []
+        while not lines or not lines[-1].startswith("Press Ctrl+C"):
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+            lines.append(line.strip())
+        urls = dict(line.rsplit(None, 1) for line in lines if "http://" in line)
+        vapi = urls["Vapi"]
+        assert urls["VoiceBot Studio"].endswith("/voicebot/api/v1") and urls["HMS Sovereign"].endswith("/hms/api/v1")
+        calls = httpx.get(f"{vapi}/call", headers={"Authorization": "Bearer from-the-environment"}).json()
+        assert len(calls) == 13
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=20)
+    assert code == 0
+
+
+def test_bad_faults_are_a_plain_error(capsys) -> None:
+    assert main(["sandbox", "--faults", "latency=soon"]) == 2
+    assert "latency=soon" in capsys.readouterr().err
