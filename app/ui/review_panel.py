@@ -175,10 +175,12 @@ class ReviewPanel(QWidget):
 
     # -- actions (async services; slots below are thin wrappers) ---------------------------
 
-    async def set_mark(self, criterion_id: str, mark: Mark | None) -> None:
+    async def set_mark(self, criterion_id: str, mark: Mark | None) -> bool:
+        """Score one criterion; False (with the reason shown) when the mark is refused."""
         review = await self._draft()
-        if review is not None:
-            await self._update(lambda book: book.set_mark(review.id, criterion_id, mark))
+        if review is None:
+            return False
+        return await self._update(lambda book: book.set_mark(review.id, criterion_id, mark)) is not None
 
     async def add_comment(self, text: str) -> None:
         if not text.strip():
@@ -313,8 +315,8 @@ class ReviewPanel(QWidget):
     @asyncSlot(int, object)
     async def _mark_typed(self, row: int, mark: Mark | None) -> None:
         template = self.review.template if self.review else self.template
-        await self.set_mark(template.criteria[row].id, mark)
-        if mark is not None and row + 1 < self.table.rowCount():
+        scored = await self.set_mark(template.criteria[row].id, mark)
+        if scored and mark is not None and row + 1 < self.table.rowCount():
             self.table.setCurrentCell(row + 1, 0)
 
     @asyncSlot()

@@ -1,0 +1,103 @@
+"""ReviewPanel: keyboard scoring, anchored comments, submit as one step, and the locked result."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.store.reviews import Mark, ReviewBook
+from app.ui.review_panel import ReviewPanel
+from tests.fixtures.qt import until
+from tests.ui.history_samples import history  # noqa: F401 - fixture
+
+
+def make_panel(qtbot, db) -> ReviewPanel:
+    panel = ReviewPanel(db, reviewer="ria")
+    qtbot.addWidget(panel)
+    panel.resize(700, 600)
+    panel.show()
+    return panel
+
+
+def stored(db, call_id: str = "call-00001"):
+    return db.submit_read(lambda conn: ReviewBook(conn).get("acc-vapi", call_id, "ria")).result()
+
+
+def press(qtbot, panel: ReviewPanel, run_async, key: str, *, expect_row: int | None = None) -> None:
+    qtbot.keyClicks(panel.table, key)
+    if expect_row is not None:
+        run_async(until(lambda: panel.table.currentRow() == expect_row, what=f"row {expect_row}"))
+
+
+def score_cells(panel: ReviewPanel) -> list[str]:
+    return [panel.table.item(row, 2).text() for row in range(panel.table.rowCount())]
+
+
+def test_opening_a_call_writes_nothing_until_the_reviewer_acts(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    assert not panel.table.isEnabled() and panel.title.text() == "Select a call to review it."
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    assert panel.title.text() == "Review by ria · not started" and stored(history) is None
+    assert score_cells(panel) == ["—"] * 6 and not panel.submit_button.isEnabled()
+
+
+def test_keyboard_scoring_then_submit(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    panel.table.setFocus()
+    panel.table.setCurrentCell(0, 0)
+    press(qtbot, panel, run_async, "5", expect_row=1)
+    assert stored(history).marks["greeting"].score == 5 and panel.title.text() == "Review by ria · draft"
+    press(qtbot, panel, run_async, "n")  # "Understood the request" always applies: refused, stays put
+    run_async(until(lambda: "always applies" in panel.message.text(), what="the N/A refusal"))
+    assert panel.table.currentRow() == 1
+    for key, row in (("4", 2), ("n", 3), ("5", 4), ("n", 5)):
+        press(qtbot, panel, run_async, key, expect_row=row)
+    assert "1 to score" in panel.overall.text() and not panel.submit_button.isEnabled()
+    press(qtbot, panel, run_async, "3")
+    run_async(until(lambda: "complete" in panel.overall.text(), what="a complete scorecard"))
+    press(qtbot, panel, run_async, "4")  # the last criterion: it stays there and takes the new score
+    # (1*5/5 + 2*4/5 + 3*5/5 + 1*4/5) / (1 + 2 + 3 + 1) = 6.4 / 7
+    run_async(until(lambda: panel.overall.text() == "Overall 91.4 % · complete", what="the overall score"))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Up)
+    assert panel.table.currentRow() == 4
+    assert score_cells(panel) == ["5 / 5", "4 / 5", "N/A", "5 / 5", "N/A", "4 / 5"]
+    assert panel.submit_button.isEnabled()
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    run_async(until(lambda: stored(history).submitted, what="the submit"))
+    run_async(until(lambda: panel.title.text() == "Review by ria · submitted", what="the submitted state"))
+    assert not panel.submit_button.isEnabled() and not panel.comment_text.isEnabled()
+    press(qtbot, panel, run_async, "0")
+    run_async(until(lambda: "can no longer change" in panel.message.text(), what="the lock message"))
+    assert stored(history).marks["no-hallucination"].score == 5
+
+
+def test_a_critical_zero_is_shown_as_a_fail(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00002"))
+    assert run_async(panel.set_mark("greeting", Mark(5)))
+    assert run_async(panel.set_mark("no-hallucination", Mark(0)))
+    assert panel.overall.text() == "Critical fail: No hallucination — overall 0 %"
+    assert score_cells(panel)[3] == "0 / 5"
+
+
+def test_comments_are_anchored_to_the_playback_moment_and_clickable(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    panel.set_position(9.5, 2)
+    assert panel.comment_button.text() == "Add at 00:09 · turn 3"
+    with qtbot.waitSignal(panel.comments_changed) as changed:
+        qtbot.keyClicks(panel.comment_text, "Good apology before the refund")
+        qtbot.keyClick(panel.comment_text, Qt.Key.Key_Return)
+        run_async(until(lambda: panel.comments.count() == 1, what="the comment"))
+    assert [c.text for c in changed.args[0]] == ["Good apology before the refund"]
+    assert panel.comments.item(0).text() == "[00:09 · turn 3]  Good apology before the refund"
+    assert panel.comment_text.text() == ""
+    with qtbot.waitSignal(panel.anchor_clicked) as clicked:
+        rect = panel.comments.visualItemRect(panel.comments.item(0))
+        qtbot.mouseClick(panel.comments.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert clicked.args == [9.5, 2]
+    # Switching calls shows the other call's (empty) review; coming back shows the comment again.
+    run_async(panel.show_call("acc-vapi", "call-00003"))
+    assert panel.comments.count() == 0
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    assert panel.comments.count() == 1
