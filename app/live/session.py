@@ -37,9 +37,11 @@ class AccountSession:
     @classmethod
     def open(cls, account: Account, api_key: str, *, http: httpx.AsyncClient | None = None,
              plan: PollPlan | None = None) -> AccountSession:
-        from app.providers import make_client
+        from app.providers import RetryPolicy, make_client
 
-        return cls(account, make_client(account.provider, account.base_url, api_key, http=http), plan=plan)
+        # The poller retries reads itself (and says so in the status bar); commands are never retried.
+        client = make_client(account.provider, account.base_url, api_key, http=http, retry=RetryPolicy(max_retries=0))
+        return cls(account, client, plan=plan)
 
     @property
     def capabilities(self) -> Capabilities:

@@ -30,7 +30,7 @@ from qasync import asyncSlot
 from app.domain import Account, Call, Command, CommandResult
 from app.live.accounts import ENV_KEY, AccountBook
 from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
-from app.live.poller import Connection, PollState
+from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
 from app.live.session import AccountSession
 from app.paths import APP_NAME
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.book = book or AccountBook()
         self.demo = demo or DemoPlatform()
         self.accounts_dialog: AccountsDialog | None = None
+        self.poll_plan: PollPlan | None = None  # None: each platform's own plan
         self.session: AccountSession | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
@@ -327,7 +328,7 @@ class MainWindow(QMainWindow):
     async def open_session(self, account: Account, api_key: str) -> AccountSession:
         """Close the current session (and its HTTP client) and start polling the given account."""
         await self.close_session()
-        session = AccountSession.open(account, api_key)
+        session = AccountSession.open(account, api_key, plan=self.poll_plan)
         self.session = session
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
