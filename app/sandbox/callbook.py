@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -120,8 +119,3 @@ class CallBook:
             return [self.calls[i] for i in ids], hi - lo
         found = [c for c in (self.calls[self._by_created[i][1]] for i in range(hi - 1, lo - 1, -1)) if keep(c)]
         return found[offset : offset + limit], len(found)
-
-    def newest(self, count: int) -> list[SimCall]:
-        return [self.calls[key[1]] for key in heapq.nlargest(count, self._by_created)] if count < len(self) else [
-            self.calls[key[1]] for key in reversed(self._by_created)
-        ]

@@ -10,7 +10,7 @@ from aiohttp import WSCloseCode, web
 from app.domain import Provider
 from app.sandbox.clock import SandboxClock
 from app.sandbox.commands import BadCommand, apply_vapi
-from app.sandbox.platform_errors import error_response
+from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.player import CallPlayer, NotLive
 from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
@@ -82,12 +82,9 @@ async def control(request: web.Request) -> web.Response:
     call = state.world.find(Provider.VAPI, request.match_info["id"])
     if call is None:
         return error_response("vapi", 404, "Call not found")
-    try:
-        body = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        return error_response("vapi", 400, "Body must be JSON")
-    if not isinstance(body, dict):
-        return error_response("vapi", 400, "Body must be a JSON object")
+    body = await read_object(request, "vapi")
+    if isinstance(body, web.Response):
+        return body
     player = state.world.players.get(call.id)
     if player is None:
         return error_response("vapi", 400, f"Call is {call.status}, not live")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -45,3 +46,17 @@ def presented_key(request: web.Request, platform: str) -> str | None:
         return request.headers.get("X-API-Key")
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
+
+
+async def read_object(request: web.Request, platform: str, empty_ok: bool = False) -> dict[str, Any] | web.Response:
+    """The request's JSON object, or the platform's 400 saying what is wrong with the body."""
+    raw = await request.read()
+    if not raw and empty_ok:
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return error_response(platform, 400, "Request body must be JSON")
+    if not isinstance(body, dict):
+        return error_response(platform, 400, "Request body must be a JSON object")
+    return body

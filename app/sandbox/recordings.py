@@ -41,7 +41,10 @@ async def serve(request: web.Request) -> web.Response:
         expires = 0
     if request.query.get("signature") != sign(state.api_key, request.path, expires) or expires < time.time():
         return web.Response(status=403, text="Request has expired or the signature does not match")
-    call = state.world.find(Provider(provider), call_id) if provider in Provider._value2member_map_ else None
+    try:
+        call = state.world.find(Provider(provider), call_id)
+    except ValueError:
+        call = None
     if call is None or call.ended_ms is None or kind not in RECORDING_KINDS:
         return web.Response(status=404, text="No such recording")
     loop = asyncio.get_running_loop()

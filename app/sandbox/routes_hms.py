@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from app.domain import Provider
@@ -11,7 +9,7 @@ from app.sandbox.call_facts import parse_iso
 from app.sandbox.callbook import TimeRange
 from app.sandbox.commands import BadCommand, apply_hms
 from app.sandbox.hms_shape import hms_call, hms_status
-from app.sandbox.platform_errors import error_response
+from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.player import NotLive
 from app.sandbox.state import STATE
 
@@ -74,12 +72,9 @@ async def control(request: web.Request) -> web.Response:
     call = state.world.find(Provider.HMS, request.match_info["id"])
     if call is None:
         return error_response("hms", 404, "Call not found")
-    try:
-        body = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        return error_response("hms", 400, "Request body must be JSON")
-    if not isinstance(body, dict):
-        return error_response("hms", 400, "Request body must be a JSON object")
+    body = await read_object(request, "hms")
+    if isinstance(body, web.Response):
+        return body
     wait = state.hms_commands.retry_after(call.id, state.wall())
     if wait:
         return error_response("hms", 429, "Too many commands for this call: at most 10 per minute",

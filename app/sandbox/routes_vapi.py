@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
@@ -10,7 +9,7 @@ from aiohttp import web
 from app.domain import Provider
 from app.sandbox.call_facts import RECORDING_KINDS, parse_iso
 from app.sandbox.callbook import TimeRange
-from app.sandbox.platform_errors import error_response
+from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.vapi_shape import vapi_call
@@ -97,12 +96,9 @@ async def update_call(request: web.Request) -> web.Response:
     call = _call_or_404(request)
     if isinstance(call, web.Response):
         return call
-    try:
-        body = json.loads(await request.read() or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return error_response("vapi", 400, "Unexpected token in JSON body")
-    if not isinstance(body, dict):
-        return error_response("vapi", 400, ["body must be an object"])
+    body = await read_object(request, "vapi", empty_ok=True)
+    if isinstance(body, web.Response):
+        return body
     problems = [f"property {k} should not exist" for k in body if k != "name"]
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 40):

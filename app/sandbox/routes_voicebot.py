@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from app.domain import Provider
 from app.sandbox.callbook import TimeRange
-from app.sandbox.platform_errors import error_response
+from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.voicebot_shape import voicebot_call
@@ -43,11 +41,10 @@ async def update_call(request: web.Request) -> web.Response:
     call = _find(request)
     if call is None:
         return error_response("voicebot", 404, "Call not found")
-    try:
-        body = json.loads(await request.read() or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return error_response("voicebot", 422, "Request body must be JSON")
-    if not isinstance(body, dict) or not isinstance(body.get("name", ""), str | None):
+    body = await read_object(request, "voicebot", empty_ok=True)
+    if isinstance(body, web.Response):
+        return body
+    if not isinstance(body.get("name", ""), str | None):
         return error_response("voicebot", 422, "name must be a string")
     state = request.app[STATE]
     if "name" in body:
@@ -60,6 +57,8 @@ async def delete_call(request: web.Request) -> web.Response:
     call = _find(request)
     if call is None:
         return error_response("voicebot", 404, "Call not found")
+    if call.is_live:
+        return error_response("voicebot", 409, "Call is still in progress")
     state = request.app[STATE]
     body = voicebot_call(call, state.links(request))
     state.world.books[Provider.VOICEBOT].remove(call)

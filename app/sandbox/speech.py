@@ -88,9 +88,6 @@ class SpeechBank:
         self._clips: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def has_file(self, side: str, text: str) -> bool:
-        return clip_key(side, text) in self._files
-
     def seconds(self, side: str, text: str) -> float:
         """How long the line takes to say; known exactly for pre-rendered lines."""
         clip = self.cached(side, text)

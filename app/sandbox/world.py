@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import random
 import string
 import uuid
@@ -61,7 +62,8 @@ class World:
         self._weights = list(accumulate(scenarios[s].weight for s in self._scenario_ids))
         self._live_serial = dict.fromkeys(Provider, 0)
         self._keeper_calls: dict[Provider, set[str]] = {p: set() for p in Provider}
-        self._pending: set[asyncio.Handle | asyncio.TimerHandle] = set()
+        self._replacements: dict[int, asyncio.TimerHandle] = {}  # pending replacement live calls, by serial
+        self._replacement_serials = itertools.count()
         self._variants: dict[str, list[tuple[tuple[Beat, ...], float]]] = {}
         self.started_ms = self.now_ms()
         self._numbers = {p: [stable_uuid(settings.seed, p, "number", n) for n in range(3)] for p in Provider}
@@ -178,8 +180,9 @@ class World:
                 self._keep(provider)
 
     def stop(self) -> None:
-        for handle in list(self._pending):
+        for handle in self._replacements.values():
             handle.cancel()
+        self._replacements.clear()
         for player in list(self.players.values()):
             player.cancel()
         self.players.clear()
@@ -215,11 +218,11 @@ class World:
             self._keeper_calls[provider].discard(call.id)
             rng = random.Random(f"{self.settings.seed}/{call.id}/restart")
             delay = self.clock.wall_seconds(rng.uniform(*self.settings.restart_seconds))
-            handle = asyncio.get_running_loop().call_later(delay, self._replace, provider)
-            self._pending.add(handle)
+            serial = next(self._replacement_serials)
+            self._replacements[serial] = asyncio.get_running_loop().call_later(delay, self._replace, provider, serial)
 
-    def _replace(self, provider: Provider) -> None:
-        self._pending = {h for h in self._pending if not h.cancelled()}
+    def _replace(self, provider: Provider, serial: int) -> None:
+        self._replacements.pop(serial, None)
         self._keep(provider)
 
     def find(self, provider: Provider, call_id: str) -> SimCall | None:
