@@ -91,6 +91,7 @@ class CallPoller:
         self._failures = 0
         self._newest_update: datetime | None = None
         self._last_list_at: datetime | None = None
+        self._stopped = False
 
     # --- state ---------------------------------------------------------------------------
     @property
@@ -120,6 +121,7 @@ class CallPoller:
             ]
 
     async def stop(self) -> None:
+        self._stopped = True  # a late refresh (e.g. after a command) must not use a closed client
         tasks = self._tasks + list(self._in_flight.values())
         self._tasks = []
         for task in tasks:
@@ -144,6 +146,8 @@ class CallPoller:
     # --- requests ------------------------------------------------------------------------
     async def refresh(self, call_id: str) -> Call | None:
         """Fetch one call now (joining a fetch already in flight) and merge it."""
+        if self._stopped:
+            return self._registry.get(call_id)
         task = self._in_flight.get(call_id)
         if task is None:
             task = asyncio.create_task(self._fetch_call(call_id), name=f"poll-call-{call_id}")
@@ -152,6 +156,8 @@ class CallPoller:
         return await asyncio.shield(task)
 
     async def refresh_list(self) -> None:
+        if self._stopped:
+            return
         async with self._list_lock:  # one list request at a time, whoever asks
             await self._gate()
             queries = self._list_queries()

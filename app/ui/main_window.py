@@ -7,6 +7,7 @@ platform-related goes through an `AccountSession`; slots are thin async wrappers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -39,6 +40,7 @@ from app.ui.accounts_dialog import AccountsDialog
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
 from app.ui.call_list import CallListView
+from app.ui.controls import ControlBar
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
 
@@ -142,8 +144,9 @@ class MainWindow(QMainWindow):
         self.call_subtitle.setContentsMargins(4, 0, 4, 2)
         self.call_subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.controls: QWidget = _Pending("Call controls appear here for a live call.")
+        self.controls = ControlBar()
         self.controls.setObjectName("controlBar")
+        self.controls.command_requested.connect(self.send_command)
         self.transcript = TranscriptView()
         self.transcript.setObjectName("transcript")
         self.analysis = AnalysisPanel()
@@ -407,9 +410,7 @@ class MainWindow(QMainWindow):
         self._set_title(call)
         self.transcript.show_call(call)
         self.analysis.show_call(call)
-        set_call = getattr(self.controls, "set_call", None)
-        if set_call is not None:
-            set_call(call if call and call.is_live else None, self.session.capabilities if self.session else None)
+        self.controls.set_call(call, self.session.capabilities if self.session else None)
         audio = getattr(self.audio_area, "show_call", None)
         if audio is not None:
             audio(call, self.session.client if self.session else None)
@@ -421,9 +422,7 @@ class MainWindow(QMainWindow):
         self._set_title(call)
         self.transcript.update_call(call)
         self.analysis.show_call(call)
-        set_call = getattr(self.controls, "set_call", None)
-        if set_call is not None:
-            set_call(call if call.is_live else None, self.session.capabilities if self.session else None)
+        self.controls.set_call(call, self.session.capabilities if self.session else None)
         self.selected_call_changed.emit(call)
 
     def _set_title(self, call: Call | None) -> None:
@@ -454,12 +453,11 @@ class MainWindow(QMainWindow):
         if session is None or call_id is None:
             return None
         result = await session.send(call_id, command)
-        show = getattr(self.controls, "show_outcome", None)
-        if show is not None:
-            show(call_id, result)
+        self.controls.show_outcome(call_id, result, command)
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
                                 + (f" — {result.message}" if result.message else ""), 8000)
-        await session.refresh(call_id)
+        with contextlib.suppress(ProviderError):  # the poller catches up and reports trouble itself
+            await session.refresh(call_id)
         return result
 
     def _ask_rename(self, call_id: str) -> None:

@@ -169,3 +169,14 @@ async def test_watched_call_goes_first_and_budget_is_respected():
     finally:
         await poller.stop()
     assert platform.requests["c"] >= platform.requests["a"] + 2
+
+
+async def test_a_stopped_poller_makes_no_more_requests():
+    platform, registry, poller, _ = setup()
+    registry.merge([make_call("a")])
+    poller.start()
+    await poller.stop()
+    before = sum(platform.requests.values())
+    assert (await poller.refresh("a")).id == "a"
+    await poller.refresh_list()
+    assert sum(platform.requests.values()) == before
