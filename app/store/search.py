@@ -1,6 +1,6 @@
 """Full-text search over every cached turn (FTS5, diacritics folded): words, "phrases", prefix*.
 
-Queries are bounded (LIMIT) and snippets are built only for the rows returned.
+Queries are bounded: newest first stops at its LIMIT; "best match" ranks a bounded window.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 ELLIPSIS = "…"
 SNIPPET_TOKENS = 14
-RELEVANCE_WINDOW = 5000  # "best first" ranks the newest this many matches: bounded, whatever the query
+RELEVANCE_WINDOW = 1000  # "best first" ranks the newest this many matches: bounded, whatever the query
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 
@@ -111,42 +111,36 @@ class TranscriptSearch:
             clauses.append("t.role = ?")
             params.append(filters.role)
         extra = "".join(f" AND {clause}" for clause in clauses)
+        # Newest first walks the index backwards and stops at the LIMIT, so snippets are made only
+        # for the rows returned; "best match" ranks (and snippets) the newest RELEVANCE_WINDOW.
+        score = ", turn_index.rank AS score" if order == "relevance" else ""
         matches = (
             "SELECT t.id, t.account_id, t.call_id, t.idx, t.role, t.start, c.name, c.customer_number,"
-            " c.customer_name, c.assistant_name, c.status, c.created_at, turn_index.rank AS score"
+            " c.customer_name, c.assistant_name, c.status, c.created_at,"
+            f" snippet(turn_index, 0, ?, ?, ?, ?) AS snippet{score}"
             " FROM turn_index JOIN turns t ON t.id = turn_index.rowid"
             " JOIN calls c ON c.account_id = t.account_id AND c.id = t.call_id"
             f" WHERE turn_index MATCH ?{extra} ORDER BY turn_index.rowid DESC LIMIT ?"
         )
+        args: list[object] = [MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS, expression, *params]
         if order == "relevance":
             sql = f"SELECT * FROM ({matches}) ORDER BY score LIMIT ?"
-            args = [expression, *params, RELEVANCE_WINDOW, limit + 1]
+            args += [RELEVANCE_WINDOW, limit + 1]
         else:
-            sql, args = matches, [expression, *params, limit + 1]
+            sql = matches
+            args.append(limit + 1)
         rows = self.conn.execute(sql, args).fetchall()
         more = len(rows) > limit
-        rows = rows[:limit]
-        snippets = self._snippets(expression, [row["id"] for row in rows])
         return SearchResult(
             [
                 Hit(
                     account_id=row["account_id"], call_id=row["call_id"], turn_index=row["idx"],
-                    role=row["role"], start_seconds=row["start"], snippet=snippets.get(row["id"], ""),
+                    role=row["role"], start_seconds=row["start"], snippet=row["snippet"],
                     call_name=row["name"], customer=row["customer_name"] or row["customer_number"],
                     assistant_name=row["assistant_name"], status=row["status"],
                     created_at=from_epoch(row["created_at"]),
                 )
-                for row in rows
+                for row in rows[:limit]
             ],
             more,
         )
-
-    def _snippets(self, expression: str, turn_ids: list[int]) -> dict[int, str]:
-        if not turn_ids:
-            return {}
-        rows = self.conn.execute(
-            "SELECT rowid, snippet(turn_index, 0, ?, ?, ?, ?) FROM turn_index"
-            f" WHERE turn_index MATCH ? AND rowid IN ({','.join('?' * len(turn_ids))})",
-            [MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS, expression, *turn_ids],
-        )
-        return {row[0]: row[1] for row in rows}
