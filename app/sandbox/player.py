@@ -176,7 +176,9 @@ class CallPlayer:
 
     async def add_message(self, role: str, content: str, respond: bool) -> None:
         self._require_in_progress()
-        self._add(Message(role if role in ("system", "user") else "system", content, self.offset()))
+        at = self.offset()
+        # A user line is logged as said in an instant; anything else is context for the assistant.
+        self._add(Message("user", content, at, at) if role == "user" else Message("system", content, at))
         self.call.controls.append("add-message")
         if respond:
             await self._speak(INJECT_REPLY, "model")

@@ -64,9 +64,9 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
     }
     if call.name:
         body["name"] = call.name
+    messages = call.messages if call.started_ms is not None else []
     if call.started_ms is not None:
         body["startedAt"] = iso(call.started_ms)
-        messages = call.messages
         body["artifact"] = {
             "messages": [message_json(m, call.started_ms) for m in messages],
             "messagesOpenAIFormatted": openai_messages(messages),
@@ -83,7 +83,7 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
         structured = {**analysis["structuredData"], "sentiment": sentiment(call)}
         body["analysis"] = {"summary": analysis["summary"], "successEvaluation": analysis["successEvaluation"],
                             "structuredData": structured}
-        breakdown = cost_breakdown(call, call.messages)
+        breakdown = cost_breakdown(call, messages)
         body["costBreakdown"] = breakdown
         body["cost"] = breakdown["total"]
     return body

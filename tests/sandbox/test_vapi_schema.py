@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from app.domain import Provider
-from tests.sandbox.helpers import client, vapi_call
+from tests.sandbox.helpers import client, vapi_call, wait_for
 from tests.sandbox.vapi_schema import call_errors
 
 
@@ -54,3 +54,20 @@ def test_every_live_state_validates(sandbox_factory) -> None:
     forwarded = seen["forwarded"]
     assert forwarded["endedReason"] == "assistant-forwarded-call"
     assert forwarded["destination"] == {"type": "number", "number": "+15550104477"}
+
+
+def test_controlled_and_renamed_calls_validate(sandbox_factory) -> None:
+    sandbox = sandbox_factory(live=0, history=0, speed=8.0, analysis_delay=0.5)
+    call_id = sandbox.start_call(Provider.VAPI, "angry_customer")
+    with client(sandbox, Provider.VAPI) as api:
+        call = wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c)
+        control = call["monitor"]["controlUrl"]
+        api.post(control, json={"type": "say", "content": "I am a supervisor."})
+        api.post(control, json={"type": "add-message", "message": {"role": "user", "content": "Refund me."}})
+        api.post(control, json={"type": "add-message", "message": {"role": "system", "content": "Offer a refund."},
+                                "triggerResponseEnabled": False})
+        api.patch(f"/call/{call_id}", json={"name": "Refund case"})
+        final = wait_for(lambda: "analysis" in (c := vapi_call(api, call_id)) and c)
+    roles = [m["role"] for m in final["artifact"]["messages"]]
+    assert {"system", "user", "bot"} <= set(roles) and final["name"] == "Refund case"
+    assert call_errors(final) == []
