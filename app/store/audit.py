@@ -210,3 +210,14 @@ async def _settle(db: Database, entry_id: int, outcome: str, message: str, statu
     # Submitted to the writer thread first, so a second cancellation cannot stop the write itself.
     written = db.submit_write(_outcome_writer(entry_id, outcome, message, status_code, latency_ms))
     await asyncio.shield(asyncio.wrap_future(written))
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """The audit log as a session sends through it: where rows go and who is sending."""
+
+    db: Database
+    user: str
+
+    async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult:
+        return await send_audited(self.db, client, account, call, command, self.user)

@@ -27,6 +27,7 @@ from app.store.audit import (
     PENDING,
     AuditFilters,
     AuditLog,
+    AuditTrail,
     send_audited,
 )
 from app.store.database import Database
@@ -178,3 +179,11 @@ async def test_send_errors_become_outcomes(db: Database, vapi_account: Account, 
     result = await send_audited(db, FakePlatform(on_send=fail), vapi_account, LIVE, End(), "ria")
     [entry] = await entries(db)
     assert result.outcome is outcome and entry.outcome == outcome.value and entry.message == str(error)
+
+
+async def test_an_audit_trail_sends_as_its_user(db: Database, vapi_account: Account) -> None:
+    trail = AuditTrail(db, "supervisor-1")
+    platform = FakePlatform()
+    result = await trail.send(platform, vapi_account, LIVE, Say(text="Hello"))
+    [entry] = await entries(db)
+    assert result.outcome is Outcome.ACCEPTED and entry.user == "supervisor-1" and len(platform.sent) == 1
