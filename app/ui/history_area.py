@@ -1,0 +1,190 @@
+"""The History dock of the console window (cached calls, search, review, audit log) and its wiring.
+
+`ConsoleHistory` connects the dock to a `MainWindow`: it caches every finished call the
+window sees, catches the open account up in the background, opens search hits and cached
+calls in the window (transcript scrolled to the turn, recording sought to the moment),
+keeps the review on the selected call, and gives each session the audit trail its commands
+go through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QTabWidget, QWidget
+from qasync import asyncSlot
+
+from app.domain import Call
+from app.providers.errors import ProviderError
+from app.store.audit import AuditLog, AuditTrail
+from app.store.calls import CallCache
+from app.store.database import Database
+from app.store.sync import CallSync
+from app.ui.audit_view import AuditLogView
+from app.ui.cached_calls import CachedCallsView
+from app.ui.review_panel import ReviewPanel
+from app.ui.search_panel import SearchPanel
+
+if TYPE_CHECKING:
+    from app.live.registry import RegistryChange
+    from app.live.session import AccountSession
+    from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class HistoryArea(QTabWidget):
+    """Tabs: Calls (cached, offline), Search, Review, Audit log."""
+
+    def __init__(self, db: Database, reviewer: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("historyArea")
+        self.setDocumentMode(True)
+        self.calls = CachedCallsView(db)
+        self.search = SearchPanel(db)
+        self.review = ReviewPanel(db, reviewer)
+        self.audit = AuditLogView(db)
+        self.addTab(self.calls, "Calls")
+        self.addTab(self.search, "Search")
+        self.addTab(self.review, "Review")
+        self.addTab(self.audit, "Audit log")
+
+
+class ConsoleHistory(QObject):
+    def __init__(self, window: MainWindow, db: Database | None = None, user: str | None = None):
+        super().__init__(window)
+        self.window = window
+        self.db = db or Database()
+        self.user = user or getpass.getuser()
+        self.area = HistoryArea(self.db, self.user)
+        self.dock = window.add_panel(self.area, "History")
+        self.shown_account: str | None = None  # the account of the call the window shows
+        self._unsubscribe: Callable[[], None] | None = None
+        self._catch_up: asyncio.Task[None] | None = None
+        self._writes: set[asyncio.Future[object]] = set()
+
+        window.session_changed.connect(self._session_changed)
+        window.selected_call_changed.connect(self._call_shown)
+        self.area.search.hit_opened.connect(self._open_hit)
+        self.area.calls.call_opened.connect(self._open_cached)
+        self.area.review.anchor_clicked.connect(self._go_to)
+        window.transcript.turn_activated.connect(self._turn_activated)
+        self.area.currentChanged.connect(self._tab_shown)
+        self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
+        self.set_accounts()
+
+    def set_accounts(self) -> None:
+        accounts = self.window.known_accounts()
+        for panel in (self.area.calls, self.area.search, self.area.audit):
+            panel.set_accounts(accounts)
+
+    # -- the open account -----------------------------------------------------------------
+
+    def _session_changed(self, session: AccountSession | None) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._catch_up is not None:
+            self._catch_up.cancel()
+            self._catch_up = None
+        if session is None:
+            self.area.calls.set_source(None, None)
+            return
+        session.audit = AuditTrail(self.db, self.user)
+        self.set_accounts()
+        self.area.calls.set_source(session.account, session.client)
+        self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
+        self._catch_up = asyncio.ensure_future(self.catch_up(session))
+
+    async def catch_up(self, session: AccountSession) -> None:
+        """Bring the cache up to date for the open account; offline is fine, the cache stays."""
+        try:
+            report = await CallSync(self.db, session.account, session.client).catch_up()
+        except ProviderError as error:
+            log.info("history catch-up for %s stopped: %s", session.account.name, error)
+            return
+        if report.added or report.changed:
+            await self.area.calls.reload()
+
+    def _cache_finished(self, session: AccountSession, change: RegistryChange) -> None:
+        ids = (*change.inserted, *change.changed)
+        finished = [call for i in ids if (call := session.registry.get(i)) is not None and not call.is_live]
+        if finished:
+            account_id = session.account.id
+            write = asyncio.wrap_future(self.db.submit_write(lambda conn: CallCache(conn).upsert(account_id,
+                                                                                                 finished)))
+            self._writes.add(write)
+            write.add_done_callback(self._writes.discard)
+
+    # -- opening calls from the history ---------------------------------------------------
+
+    async def open_call(self, account_id: str, call_id: str, turn_index: int | None = None,
+                        seconds: float | None = None) -> Call | None:
+        """Show the call: from the open account's live list when it is there, else from the cache."""
+        session = self.window.session
+        previous, self.shown_account = self.shown_account, account_id
+        if session is not None and session.account.id == account_id and self.window.call_list.select_call(call_id):
+            call = session.registry.get(call_id)
+        else:
+            call = await self.db.read(lambda conn: CallCache(conn).get(account_id, call_id))
+            if call is None:
+                self.shown_account = previous
+                self.window.status.showMessage("That call is no longer in the local history.", 6000)
+                return None
+            self.window.show_cached_call(call)
+        self._go_to(seconds, turn_index)
+        return call
+
+    def _go_to(self, seconds: float | None, turn_index: int | None) -> None:
+        if turn_index is not None:
+            self.window.transcript.scroll_to_turn(turn_index)
+        seek = getattr(self.window.audio_area, "seek", None)
+        if seconds is not None and seek is not None:
+            seek(seconds)
+        self.area.review.set_position(seconds, turn_index)
+
+    def _turn_activated(self, turn_index: int, seconds: float) -> None:
+        self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)
+
+    @asyncSlot(object)
+    async def _call_shown(self, call: Call | None) -> None:
+        session = self.window.session
+        if call is not None and session is not None and session.registry.get(call.id) is not None:
+            self.shown_account = session.account.id
+        review = self.area.review
+        if call is None:
+            await review.show_call(None, None)
+        elif (review.account_id, review.call_id) != (self.shown_account, call.id):
+            await review.show_call(self.shown_account, call.id)
+
+    @asyncSlot(str, str, int, object)
+    async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:
+        await self.open_call(account_id, call_id, turn_index, seconds)
+
+    @asyncSlot(str, str)
+    async def _open_cached(self, account_id: str, call_id: str) -> None:
+        await self.open_call(account_id, call_id)
+
+    @asyncSlot(int)
+    async def _tab_shown(self, index: int) -> None:
+        tab = self.area.widget(index)
+        if tab is self.area.audit:
+            await self.area.audit.reload()
+        elif tab is self.area.calls:
+            await self.area.calls.reload()
+
+    async def close(self) -> None:
+        """Stop the catch-up, let queued cache writes land, close the file."""
+        if self._catch_up is not None:
+            self._catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._catch_up
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        await asyncio.get_running_loop().run_in_executor(None, self.db.close)
