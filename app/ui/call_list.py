@@ -27,6 +27,18 @@ from app.ui.theme import status_color
 Index = QModelIndex | QPersistentModelIndex
 ALL_STATUSES = "Any status"
 ALL_ASSISTANTS = "Any assistant"
+# Default column widths, as the longest text a column usually shows.
+DEFAULT_WIDTHS = {
+    Column.STATUS: "in-progress",
+    Column.STARTED: "Wed 15:33",
+    Column.DURATION: "Duration",
+    Column.TYPE: "Outbound",
+    Column.CUSTOMER: "+15558843875",
+    Column.ASSISTANT: "Riley - Bookings",
+    Column.ENDED_REASON: "Customer ended call",
+    Column.COST: "$0.00",
+    Column.OUTCOME: "Pass · sentiment 0.8",
+}
 
 
 class StatusBadge(QStyledItemDelegate):
@@ -108,11 +120,10 @@ class CallListView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
-        for column, chars in {
-            Column.STATUS: 11, Column.STARTED: 9, Column.DURATION: 7, Column.TYPE: 8, Column.CUSTOMER: 14,
-            Column.ASSISTANT: 14, Column.ENDED_REASON: 20, Column.COST: 7, Column.OUTCOME: 16,
-        }.items():
-            header.resizeSection(column, self.fontMetrics().averageCharWidth() * chars + 12)
+        metrics = self.table.fontMetrics()
+        for column, sample in DEFAULT_WIDTHS.items():
+            pad = 30 if column is Column.STATUS else 14  # the badge's own padding, or the cell margins
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 

@@ -160,30 +160,38 @@ class MainWindow(QMainWindow):
         self.audio_area: QWidget = _Pending("Recording and live audio appear here.")
         self._waveform_layout.addWidget(self.audio_area)
 
-        centre_top = QWidget(objectName="callArea")
-        centre_layout = QVBoxLayout(centre_top)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.setSpacing(2)
-        centre_layout.addWidget(self.call_title)
-        centre_layout.addWidget(self.call_subtitle)
-        centre_layout.addWidget(self.controls)
-        centre_layout.addWidget(self.transcript, 1)
-
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
-        self.centre_splitter.addWidget(centre_top)
+        self.centre_splitter.addWidget(self.transcript)
         self.centre_splitter.addWidget(self.waveform_area)
         self.centre_splitter.setStretchFactor(0, 4)
         self.centre_splitter.setStretchFactor(1, 1)
         self.centre_splitter.setChildrenCollapsible(False)
 
         self.analysis_panel = _panel("Analysis", self.analysis, "analysisArea")
+        self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="detailSplitter")
+        self.detail_splitter.addWidget(self.centre_splitter)
+        self.detail_splitter.addWidget(self.analysis_panel)
+        self.detail_splitter.setStretchFactor(0, 2)
+        self.detail_splitter.setStretchFactor(1, 1)
+        self.detail_splitter.setChildrenCollapsible(False)
+
+        # The selected call's header and controls span transcript and analysis: both are about that call.
+        call_area = QWidget(objectName="callArea")
+        call_layout = QVBoxLayout(call_area)
+        call_layout.setContentsMargins(0, 0, 0, 0)
+        call_layout.setSpacing(2)
+        call_layout.addWidget(self.call_title)
+        call_layout.addWidget(self.call_subtitle)
+        call_layout.addWidget(self.controls)
+        call_layout.addWidget(self.detail_splitter, 1)
+
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.main_splitter.addWidget(self.call_list)
-        self.main_splitter.addWidget(self.centre_splitter)
-        self.main_splitter.addWidget(self.analysis_panel)
-        for i, stretch in enumerate((5, 4, 2)):
-            self.main_splitter.setStretchFactor(i, stretch)
+        self.main_splitter.addWidget(call_area)
+        self.main_splitter.setStretchFactor(0, 2)
+        self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setChildrenCollapsible(False)
+        self.splitters = (self.main_splitter, self.detail_splitter, self.centre_splitter)
 
         central = QWidget(objectName="central")
         layout = QVBoxLayout(central)
@@ -192,11 +200,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
-        self._default_sizes()
 
     def _default_sizes(self) -> None:
-        self.main_splitter.setSizes([660, 520, 300])
-        self.centre_splitter.setSizes([560, 170])
+        """First start: the list gets two fifths, the analysis a third of the rest, audio a fifth of the height."""
+        width = self.main_splitter.width()
+        self.main_splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
+        detail = self.detail_splitter.width()
+        self.detail_splitter.setSizes([detail - int(detail * 0.35), int(detail * 0.35)])
+        height = self.centre_splitter.height()
+        self.centre_splitter.setSizes([height - int(height * 0.22), int(height * 0.22)])
 
     # --- panels others provide -----------------------------------------------------------
     def _replace(self, old: QWidget, new: QWidget) -> None:
@@ -235,7 +247,8 @@ class MainWindow(QMainWindow):
 
     def _restore_splitters(self) -> None:
         store = settings()
-        for splitter in (self.main_splitter, self.centre_splitter):
+        self._default_sizes()
+        for splitter in self.splitters:
             state = store.value(f"window/{splitter.objectName()}", QByteArray(), type=QByteArray)
             if not state.isEmpty():
                 splitter.restoreState(state)
@@ -252,7 +265,7 @@ class MainWindow(QMainWindow):
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        for splitter in (self.main_splitter, self.centre_splitter):
+        for splitter in self.splitters:
             store.setValue(f"window/{splitter.objectName()}", splitter.saveState())
         store.setValue("callList/header", self.call_list.table.horizontalHeader().saveState())
         store.sync()

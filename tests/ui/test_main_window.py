@@ -18,12 +18,12 @@ def test_window_has_every_area(qtbot):
     window = make_window(qtbot)
     for name in ("callList", "transcript", "waveformArea", "analysis", "controlBar", "statusBar", "accountSwitcher"):
         assert window.findChild(object, name) is not None, name
-    assert window.main_splitter.count() == 3
+    assert window.main_splitter.count() == 2 and window.detail_splitter.count() == 2
 
 
 def test_layout_is_remembered(qtbot):
     window = make_window(qtbot)
-    window.main_splitter.setSizes([400, 700, 340])
+    window.main_splitter.setSizes([300, 480])
     window.call_list.table.horizontalHeader().resizeSection(4, 222)
     expected = window.main_splitter.sizes()
     window.close()
