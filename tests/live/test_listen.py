@@ -1,0 +1,262 @@
+"""Listen-in against a real WebSocket server on 127.0.0.1."""
+
+import asyncio
+import json
+
+import numpy as np
+import pytest
+from websockets.asyncio.server import serve
+from websockets.datastructures import Headers
+from websockets.http11 import Response
+
+from app.audio.live_envelope import LiveEnvelope
+from app.domain import Call, Provider
+from app.live.listen import (
+    FALLBACK_FORMAT,
+    CallListener,
+    Headset,
+    ListenSession,
+    ListenState,
+    ListenUnavailable,
+    PcmDecoder,
+    StreamFormat,
+    parse_start_frame,
+)
+from app.providers.base import MediaSource
+
+
+def pcm(frames: int, value: int = 1000, channels: int = 2) -> bytes:
+    return np.full((frames, channels), value, dtype="<i2").tobytes()
+
+
+class ListenServer:
+    """Speaks like a Vapi monitor listen socket; `script(ws, attempt)` decides what each connection gets."""
+
+    def __init__(self, script):
+        self.script = script
+        self.attempts = 0
+        self.received: list[object] = []
+        self.headers: list[str | None] = []
+        self.refuse_from: int | None = None
+        self.refuse_status = 404
+
+    async def handler(self, ws):
+        self.attempts += 1
+        self.headers.append(ws.request.headers.get("Authorization"))
+        reader = asyncio.create_task(self._record(ws))
+        try:
+            await self.script(ws, self.attempts)
+        finally:
+            reader.cancel()
+
+    async def _record(self, ws):
+        async for message in ws:
+            self.received.append(message)
+
+    def process_request(self, connection, request):
+        if self.refuse_from is not None and self.attempts + 1 >= self.refuse_from:
+            self.attempts += 1
+            return Response(self.refuse_status, "refused", Headers(), b"")
+        return None
+
+
+@pytest.fixture
+async def listen_server():
+    servers = []
+
+    async def start(script):
+        server = ListenServer(script)
+        ws_server = await serve(server.handler, "127.0.0.1", 0, process_request=server.process_request)
+        servers.append(ws_server)
+        port = ws_server.sockets[0].getsockname()[1]
+        return server, MediaSource(f"ws://127.0.0.1:{port}/listen", {"Authorization": "Bearer k"})
+
+    yield start
+    for ws_server in servers:
+        ws_server.close()
+        await ws_server.wait_closed()
+
+
+def test_start_frame_parsing_is_tolerant():
+    assert parse_start_frame('{"type":"start","sampleRate":8000,"channels":1,"encoding":"linear16"}') == StreamFormat(8000, 1, "s16le")
+    assert parse_start_frame('{"format":{"sample_rate":24000,"channels":2,"encoding":"pcm_mulaw"}}') == StreamFormat(24000, 2, "mulaw")
+    assert parse_start_frame('{"sampleRate":"lots","channels":2}') == FALLBACK_FORMAT
+    assert parse_start_frame('{"sampleRate":1,"channels":99}') == FALLBACK_FORMAT
+    assert parse_start_frame('{"type":"transcript","text":"hi"}') is None
+    assert parse_start_frame("not json {") is None
+    assert parse_start_frame("[1,2]") is None
+
+
+def test_decoder_keeps_partial_frames_across_messages():
+    decoder = PcmDecoder(StreamFormat(16000, 2, "s16le"))
+    data = pcm(3, 7)
+    assert decoder.decode(data[:5]).shape == (1, 2)
+    rest = decoder.decode(data[5:])
+    assert rest.shape == (2, 2) and (rest == 7).all()
+    mulaw = PcmDecoder(StreamFormat(8000, 1, "mulaw")).decode(bytes([0xFF, 0x7F, 0x00, 0x80]))
+    assert list(mulaw[:, 0]) == [0, 0, -32124, 32124]
+
+
+async def test_reads_the_start_frame_then_audio_and_never_sends(listen_server):
+    async def script(ws, attempt):
+        await ws.send(json.dumps({"type": "start", "sampleRate": 8000, "channels": 1, "encoding": "s16le"}))
+        for _ in range(5):
+            await ws.send(pcm(800, 500, channels=1))
+        await ws.wait_closed()
+
+    server, source = await listen_server(script)
+    got: list[np.ndarray] = []
+    session = ListenSession(source, lambda frames, fmt: got.append(frames))
+    task = asyncio.create_task(session.run())
+    for _ in range(200):
+        if sum(len(f) for f in got) >= 4000:
+            break
+        await asyncio.sleep(0.01)
+    session.stop()
+    await asyncio.wait_for(task, 5)
+    assert session.format == StreamFormat(8000, 1, "s16le")
+    assert sum(len(f) for f in got) == 4000 and all(f.shape[1] == 1 for f in got)
+    assert session.state == ListenState.STOPPED
+    assert server.received == [] and server.headers == ["Bearer k"]
+
+
+async def test_without_a_start_frame_falls_back_to_s16le_16k_stereo(listen_server):
+    async def script(ws, attempt):
+        await ws.send(pcm(160))
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    formats: list[StreamFormat] = []
+    session = ListenSession(source, lambda frames, fmt: formats.append(fmt))
+    task = asyncio.create_task(session.run())
+    while not formats:
+        await asyncio.sleep(0.01)
+    session.stop()
+    await asyncio.wait_for(task, 5)
+    assert formats == [FALLBACK_FORMAT]
+
+
+async def test_a_dropped_socket_reconnects_marks_the_gap_and_ends_on_404(listen_server):
+    async def script(ws, attempt):
+        await ws.send(pcm(1600))
+        if attempt == 1:
+            return  # drop the connection abruptly after a little audio
+        await ws.send(pcm(1600))
+        # second connection closes normally; the next handshake is refused: the call ended
+
+    server, source = await listen_server(script)
+    server.refuse_from = 3
+    gaps: list[float] = []
+    states: list[ListenState] = []
+    session = ListenSession(
+        source, lambda f, fmt: None, on_gap=gaps.append,
+        on_state=lambda state, message: states.append(state), backoff=(0.05,),
+    )
+    await asyncio.wait_for(session.run(), 10)
+    assert session.state == ListenState.ENDED and session.message == "The call has ended."
+    assert ListenState.RECONNECTING in states
+    assert len(gaps) == 1 and 0.0 < gaps[0] < 2.0
+    assert session.bytes_received == 3 * 1600 * 4
+    assert server.received == []
+
+
+async def test_refused_credentials_stop_without_retrying(listen_server):
+    async def script(ws, attempt):
+        await ws.wait_closed()
+
+    server, source = await listen_server(script)
+    server.refuse_from, server.refuse_status = 1, 401
+    session = ListenSession(source, lambda f, fmt: None, backoff=(0.01,))
+    await asyncio.wait_for(session.run(), 5)
+    assert session.state == ListenState.FAILED and "API key" in session.message
+    assert server.attempts == 1
+
+
+async def test_an_unreachable_socket_gives_up_after_bounded_retries():
+    session = ListenSession(
+        MediaSource("ws://127.0.0.1:1/listen"), lambda f, fmt: None, backoff=(0.01,), max_failed_attempts=3
+    )
+    await asyncio.wait_for(session.run(), 10)
+    assert session.state == ListenState.FAILED and "could not reconnect" in session.message
+
+
+async def test_call_listener_fills_the_envelope_and_plays_through_the_null_device(listen_server, null_audio_device):
+    async def script(ws, attempt):
+        await ws.send(json.dumps({"sampleRate": 16000, "channels": 2}))
+        for _ in range(20):
+            await ws.send(pcm(320, 8000))
+            await asyncio.sleep(0.02)
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    for _ in range(300):
+        if listener.envelope is not None and listener.envelope.buckets_seen >= 20:
+            break
+        await asyncio.sleep(0.01)
+    assert listener.output is not None and listener.audio_note == ""
+    await asyncio.sleep(0.1)
+    assert listener.output.played_frames > 0
+    assert listener.envelope.levels_db[0] == pytest.approx(20 * np.log10(8000 / 32768), abs=0.01)
+    await listener.stop()
+    assert listener.output is None
+
+
+async def test_without_a_device_the_listener_still_draws_and_says_why(listen_server):
+    async def script(ws, attempt):
+        await ws.send(pcm(3200))
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    while listener.envelope is None or listener.envelope.buckets_seen < 10:
+        await asyncio.sleep(0.01)
+    assert listener.output is None and "no sound output device" in listener.audio_note
+    await listener.stop()
+
+
+class ListenClient:
+    provider = Provider.VAPI
+
+    def __init__(self, url):
+        self.url = url
+
+    def listen_source(self, call):
+        return MediaSource(self.url) if call.listen_url else None
+
+
+async def test_headset_hears_one_call_at_a_time_unless_told_otherwise(listen_server):
+    async def script(ws, attempt):
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    client = ListenClient(source.url)
+    a = Call(id="a", provider=Provider.VAPI, status="in-progress", listen_url=source.url)
+    b = Call(id="b", provider=Provider.VAPI, status="in-progress", listen_url=source.url)
+    headset = Headset(play_audio=False)
+    first = await headset.listen(a, client)
+    await headset.listen(b, client)
+    assert list(headset.listeners) == ["b"] and first.state == ListenState.STOPPED
+    headset.exclusive = False
+    await headset.listen(a, client)
+    assert sorted(headset.listeners) == ["a", "b"]
+    with pytest.raises(ListenUnavailable, match="does not offer live audio"):
+        await headset.listen(Call(id="c", provider=Provider.VAPI, status="in-progress"), client)
+    await headset.stop_all()
+    assert headset.listeners == {}
+
+
+def test_live_envelope_rolls_and_marks_gaps():
+    env = LiveEnvelope(2, 1000, window_seconds=1.0)  # 20-frame buckets, 50 in the window
+    env.add(np.full((30, 2), 16384, np.int16))
+    assert env.buckets_seen == 1
+    env.add(np.full((10, 2), -16384, np.int16))
+    times, mins, maxs = env.window()
+    assert env.buckets_seen == 2 and mins[1, 0] == pytest.approx(-0.5) and maxs[1, 0] == pytest.approx(0.5)
+    env.add_gap(0.1)
+    assert env.gaps == [pytest.approx(0.04)] and env.buckets_seen == 7
+    env.add(np.zeros((2000, 2), np.int16))
+    times, mins, maxs = env.window()
+    assert len(times) == 50 and not np.isnan(mins).any() and times[-1] == pytest.approx((env.buckets_seen - 1) * 0.02)
