@@ -35,7 +35,7 @@ ANYONE = "Anyone"
 ANY_COMMAND = "Any command"
 ANY_OUTCOME = "Any outcome"
 OUTCOMES = [Outcome.ACCEPTED.value, Outcome.REFUSED.value, Outcome.UNKNOWN.value, PENDING, NOT_SENT]
-COLUMNS = ["Time", "User", "Account", "Call", "Command", "Outcome", "Message", "Latency"]
+COLUMNS = ["Time", "User", "Account", "Call", "Command", "Outcome", "Latency", "Message"]
 _OUTCOME_COLOURS = {"accepted": "in-progress", "refused": "failed", "unknown": "queued", PENDING: "scheduled",
                     NOT_SENT: "ended"}
 
@@ -43,8 +43,8 @@ _OUTCOME_COLOURS = {"accepted": "in-progress", "refused": "failed", "unknown": "
 def entry_row(entry: AuditEntry) -> list[str]:
     latency = "" if entry.latency_ms is None else f"{entry.latency_ms:.0f} ms"
     when = entry.requested_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    return [when, entry.user, entry.account_name, entry.call_id, entry.description, entry.outcome, entry.message,
-            latency]
+    return [when, entry.user, entry.account_name, entry.call_id, entry.description, entry.outcome, latency,
+            entry.message]
 
 
 class AuditLogView(QWidget):
@@ -85,8 +85,7 @@ class AuditLogView(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COLUMNS.index("Message"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the message takes the room left
         self.summary = QLabel("", objectName="auditSummary")
 
         filters = QHBoxLayout()
@@ -137,7 +136,8 @@ class AuditLogView(QWidget):
             items[COLUMNS.index("Message")].setToolTip(entry.message)
             items[COLUMNS.index("Latency")].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow(items)
-        self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS) - 1):  # the last one (message) stretches into the room left
+            self.table.resizeColumnToContents(column)
         shown = len(entries)
         if total == 0:
             self.summary.setText("No commands match. Every command sent from this console is recorded here.")

@@ -31,6 +31,7 @@ from app.providers.errors import ProviderError
 from app.store.calls import CallFilters
 from app.store.database import Database
 from app.store.sync import BackfillProgress, CallSync, SyncReport
+from app.ui.call_list import StatusBadge
 from app.ui.history_filters import AccountBox, PeriodBox
 from app.ui.history_model import COLUMNS, ROW_ROLE, CallHistoryModel
 
@@ -76,6 +77,7 @@ class CachedCallsView(QWidget):
         for column, width in (("Started", 130), ("Status", 90), ("Assistant", 130), ("Duration", 70),
                               ("Turns", 50), ("Evaluation", 90)):
             header.resizeSection(COLUMNS.index(column), width)
+        self.table.setItemDelegateForColumn(COLUMNS.index("Status"), StatusBadge(self.table))
         self.table.activated.connect(self._open)
         self.table.doubleClicked.connect(self._open)
         self.summary = QLabel("", objectName="cachedSummary")

@@ -122,8 +122,8 @@ class CallHistoryModel(QAbstractTableModel):
         row = self.row_at(index.row())
         if role == ROW_ROLE:
             return row
-        if row is None:
-            return LOADING if role == Qt.ItemDataRole.DisplayRole else None
+        if row is None:  # its window is on the way
+            return LOADING if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.id} · {row.provider}"
         return cell_text(row, index.column())

@@ -10,11 +10,12 @@ comments (then a draft starts); Submit is one transaction.
 from __future__ import annotations
 
 import getpass
+import html
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +45,7 @@ from app.store.reviews import (
     anchor_label,
     overall_score,
 )
+from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.theme import status_color
 
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 42
@@ -111,12 +113,13 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.mark_typed.connect(self._mark_typed)
         self.keys_hint = QLabel("Keys: ↑↓ choose · 0–5 score · N not applicable · ⌫ clear", objectName="reviewKeys")
-        self.keys_hint.setForegroundRole(self.keys_hint.foregroundRole())
+        self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.overall = QLabel("", objectName="reviewOverall")
         self.overall.setWordWrap(True)
 
         self.comments = QListWidget(objectName="reviewComments")
         self.comments.setWordWrap(True)
+        self.comments.setItemDelegate(RichTextDelegate(self.comments))
         self.comments.itemClicked.connect(self._comment_clicked)
         self.comment_text = QLineEdit(objectName="reviewCommentText", placeholderText="Comment on this moment…",
                                       clearButtonEnabled=True)
@@ -295,11 +298,14 @@ class ReviewPanel(QWidget):
 
         self.comments.clear()
         comments = review.comments if review else []
+        link = self.palette().color(QPalette.ColorRole.Link).name()
         for comment in comments:
-            item = QListWidgetItem(f"[{anchor_label(comment.at_seconds, comment.turn_index)}]  {comment.text}")
+            anchor = f"[{anchor_label(comment.at_seconds, comment.turn_index)}]"
+            item = QListWidgetItem(f"{anchor}  {comment.text}")
+            item.setData(RICH_TEXT, f'<span style="color:{link}">{html.escape(anchor)}</span>&nbsp; '
+                                    f"{html.escape(comment.text)}")
             item.setData(COMMENT_ROLE, comment)
-            item.setToolTip("Click to jump there")
-            item.setForeground(QColor(self.palette().color(self.foregroundRole())))
+            item.setToolTip("Click to jump to this moment")
             self.comments.addItem(item)
         self.comments_changed.emit(list(comments))
         self.review_changed.emit(review)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 RICH_TEXT = Qt.ItemDataRole.UserRole + 40
 
@@ -48,6 +54,8 @@ class RichTextDelegate(QStyledItemDelegate):
         html = index.data(RICH_TEXT)
         if not html:
             return super().sizeHint(option, index)
-        width = option.rect.width() if option.rect.width() > 0 else 600
+        view = option.widget
+        viewport = view.viewport() if isinstance(view, QAbstractScrollArea) else view
+        width = option.rect.width() if option.rect.width() > 0 else (viewport.width() if viewport else 600)
         document = self._layout(option, html, width)
         return QSize(int(document.idealWidth()), int(document.size().height()) + 2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -96,7 +96,7 @@ class SearchPanel(QWidget):
         self.results.setItemDelegate(RichTextDelegate(self.results))
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setWordWrap(True)
-        self.results.setUniformItemSizes(False)
+        self.results.setUniformItemSizes(True)  # two lines each: a headline and a short snippet
         self.results.setAlternatingRowColors(True)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.activated.connect(self._open)
@@ -170,8 +170,9 @@ class SearchPanel(QWidget):
         else:
             self.summary.setText(f"{len(result.hits)} match{'es' if len(result.hits) != 1 else ''}. "
                                  "Double-click one to open the call at that moment.")
-        if result.hits:
-            self.results.setCurrentIndex(self.model.index(0, 0))
+        if result.hits:  # current for the keyboard, not painted as selected
+            self.results.selectionModel().setCurrentIndex(self.model.index(0, 0),
+                                                          QItemSelectionModel.SelectionFlag.NoUpdate)
         self.searched.emit(result)
 
     def open_hit(self, row: int) -> None:

@@ -48,7 +48,8 @@ def sample_calls(account_provider: Provider = Provider.VAPI):
                       for i, (role, text) in enumerate(lines))
         call = make_call(n, provider=account_provider, status=status, turns=turns, assistant_name=assistant,
                          summary=f"{assistant} call", customer_name=["Maria Lopez", "Jan de Vries", "Sam Okafor",
-                                                                   "Léa Martin"][n])
+                                                                   "Léa Martin"][n],
+                         duration_seconds=4.5 * len(lines) + 2, success_evaluation=["Pass", "Pass", "Fail", "8"][n])
         moment = RECENT - timedelta(minutes=40 * (len(CONVERSATIONS) - n))
         calls.append(call.model_copy(update={"created_at": moment, "started_at": moment, "updated_at": moment}))
     return calls
