@@ -8,6 +8,7 @@ or audit it.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 import httpx
 
@@ -25,6 +26,12 @@ from app.providers.errors import (
 log = logging.getLogger(__name__)
 
 
+class CommandJournal(Protocol):
+    """Sends a command on the session's behalf, recording it before and its outcome after (the audit log)."""
+
+    async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult: ...
+
+
 class AccountSession:
     """What is happening on one account, and the only way to act on it."""
 
@@ -33,6 +40,7 @@ class AccountSession:
         self.client = client
         self.registry = CallRegistry()
         self.poller = CallPoller(client, self.registry, plan)
+        self.audit: CommandJournal | None = None  # set by the history store when it is open
 
     @classmethod
     def open(cls, account: Account, api_key: str, *, http: httpx.AsyncClient | None = None,
@@ -79,7 +87,10 @@ class AccountSession:
         if reason:
             return CommandResult(outcome=Outcome.REFUSED, message=reason)
         log.info("sending to call %s: %s", call_id, describe(command))
-        result = await self._deliver(call, command)
+        if self.audit is not None:
+            result = await self.audit.send(self.client, self.account, call, command)
+        else:
+            result = await self._deliver(call, command)
         log.info("call %s: %s → %s %s", call_id, command.kind.value, result.outcome.value, result.message)
         self.poller.poll_list_soon()
         return result

@@ -414,6 +414,11 @@ class MainWindow(QMainWindow):
         call = self.session.registry.get(call_id) if (self.session and call_id) else None
         self._show_call(call)
 
+    def show_cached_call(self, call: Call) -> None:
+        """A call from the local history that the live list does not hold (older, or another account)."""
+        self.call_list.table.selectionModel().clear()
+        self._show_call(call)
+
     def _show_call(self, call: Call | None) -> None:
         self._selected_id = call.id if call else None
         if self.session is not None:

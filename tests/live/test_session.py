@@ -75,3 +75,20 @@ async def test_rename_updates_the_registry():
     await session.rename("live", "  VIP caller ")
     assert session.registry.get("live").name == "VIP caller"
     await session.aclose()
+
+
+async def test_an_audit_journal_sends_in_the_sessions_place():
+    session, platform = session_for()
+    journal: list[tuple[str, str]] = []
+
+    class Journal:
+        async def send(self, client, account, call, command):
+            journal.append((account.id, call.id))
+            return await client.send(call, command)
+
+    session.audit = Journal()
+    result = await session.send("live", Say(text="Hello"))
+    assert result.outcome is Outcome.ACCEPTED
+    assert journal == [("acc", "live")]
+    assert platform.sent == [Say(text="Hello")]
+    await session.aclose()
