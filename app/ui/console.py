@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 
@@ -11,9 +10,9 @@ from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY
 from app.ui.app import ErrorReporter, create_application, readable
 from app.ui.main_window import MainWindow
+from app.ui.self_test import SelfTest
 
 log = logging.getLogger(__name__)
-SELF_TEST_TIMEOUT = 60.0
 
 
 def command_line_account(provider: str, base_url: str) -> Account:
@@ -38,26 +37,13 @@ async def open_first_account(window: MainWindow, args: argparse.Namespace) -> No
         window.notify(f"Could not open the account: {readable(error)}")
 
 
-async def _self_test(window: MainWindow) -> int:
-    """Open the demo account offscreen and wait until calls are listed: proves a build runs."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SELF_TEST_TIMEOUT
-    while loop.time() < deadline:
-        if window.call_list.model.rowCount() > 0:
-            print(f"self-test ok: {window.call_list.model.rowCount()} calls listed")
-            return 0
-        await asyncio.sleep(0.2)
-    print("self-test failed: no calls listed")
-    return 1
-
-
 async def _main(window: MainWindow, args: argparse.Namespace) -> int:
     closed = window.wait_closed()
     window.show()
-    await open_first_account(window, args)
     try:
         if args.self_test:
-            return await _self_test(window)
+            return await SelfTest(window).run()
+        await open_first_account(window, args)
         await closed
         return 0
     finally:
