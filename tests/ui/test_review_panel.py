@@ -7,15 +7,11 @@ from PySide6.QtCore import Qt
 from app.store.reviews import Mark, ReviewBook
 from app.ui.review_panel import ReviewPanel
 from tests.fixtures.qt import until
-from tests.ui.history_samples import history  # noqa: F401 - fixture
+from tests.ui.history_samples import history, shown  # noqa: F401 - fixture
 
 
 def make_panel(qtbot, db) -> ReviewPanel:
-    panel = ReviewPanel(db, reviewer="ria")
-    qtbot.addWidget(panel)
-    panel.resize(700, 600)
-    panel.show()
-    return panel
+    return shown(qtbot, ReviewPanel(db, reviewer="ria"), 700, 600)
 
 
 def stored(db, call_id: str = "call-00001"):
