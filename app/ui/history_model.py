@@ -135,8 +135,11 @@ class CallHistoryModel(QAbstractTableModel):
             return
         self._asked.add(number)
         generation, account_id, filters = self._generation, self.account_id, self.filters
-        future = self.db.submit_read(
-            lambda conn: CallCache(conn).page(account_id, filters, number * WINDOW, WINDOW))
+        try:
+            future = self.db.submit_read(
+                lambda conn: CallCache(conn).page(account_id, filters, number * WINDOW, WINDOW))
+        except RuntimeError:  # the history file was closed (the window is going away)
+            return
         future.add_done_callback(lambda done: self._deliver(generation, number, done))
 
     def _deliver(self, generation: int, number: int, done: Future[list[CallRow]]) -> None:
