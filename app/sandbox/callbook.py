@@ -77,6 +77,8 @@ class CallBook:
         return index < len(self._by_created) and self._by_created[index][0] == created_ms
 
     def touch(self, call: SimCall, updated_ms: int) -> None:
+        if self.calls.get(call.id) is not call:
+            return  # deleted meanwhile (a late analysis update)
         old = (call.updated_ms, call.id)
         index = bisect_left(self._by_updated, old)
         if index < len(self._by_updated) and self._by_updated[index] == old:

@@ -16,7 +16,7 @@ from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
 
 FRAME_SAMPLES = 320  # 20 ms at 16 kHz
-LAG_SECONDS = 0.1  # stream slightly behind "now" so every clip and mute is in place before it is sent
+LAG_SECONDS = 0.2  # wall seconds behind "now", so every clip and mute is in place before it is sent
 START_FRAME = {"type": "start", "sampleRate": SAMPLE_RATE, "channels": 2, "encoding": "s16le"}
 
 
@@ -64,7 +64,7 @@ async def _stream(request: web.Request, socket: web.WebSocketResponse, clock: Sa
                 request.transport.abort()  # a dropped connection, not a polite close
             return
         if position is None and call.started_ms is not None:
-            position = max(0, int((player.offset() - LAG_SECONDS) * SAMPLE_RATE))
+            position = int((player.offset() - LAG_SECONDS * clock.speed) * SAMPLE_RATE)  # may start before 0: silence
         if position is not None and call.ended_ms is not None and position >= (call.duration or 0) * SAMPLE_RATE:
             return
         if position is None or call.audio is None:

@@ -33,7 +33,7 @@ async def _listen(url: str, seconds: float) -> tuple[dict, bytes, float]:
 
 async def test_listen_streams_real_time_stereo_speech(sandbox) -> None:
     call = await asyncio.to_thread(_in_progress, sandbox, "booking")
-    start, pcm, elapsed = await _listen(call["monitor"]["listenUrl"], 3.0)
+    start, pcm, elapsed = await _listen(call["monitor"]["listenUrl"], 2.5)
     assert start == {"type": "start", "sampleRate": 16000, "channels": 2, "encoding": "s16le"}
     samples = np.frombuffer(pcm, dtype="<i2").reshape(-1, 2)
     streamed_seconds = len(samples) / 16000

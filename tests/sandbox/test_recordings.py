@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 
 import httpx
 import numpy as np
 import soundfile as sf
+import websockets
 
 from app.domain import Provider
 from app.sandbox.call_facts import parse_iso
@@ -55,3 +58,26 @@ def test_live_call_recording_matches_its_length(sandbox_factory) -> None:
     assert abs(len(stereo) / rate - call_seconds(call)) < 0.01
     assert np.abs(stereo[:, 0]).max() > 1000 and np.abs(stereo[:, 1]).max() > 1000
     assert hms_mono.ndim == 1 and len(hms_mono) > rate
+
+
+async def test_recording_is_exactly_what_was_streamed(sandbox_factory) -> None:
+    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, speed=8.0, analysis_delay=0.5)
+    call_id = await asyncio.to_thread(sandbox.start_call, Provider.VAPI, "voicemail")
+    api = client(sandbox, Provider.VAPI)
+    call = await asyncio.to_thread(vapi_call, api, call_id)
+    pcm = bytearray()
+    async with websockets.connect(call["monitor"]["listenUrl"]) as socket:
+        await socket.recv()
+        with contextlib.suppress(websockets.ConnectionClosedOK):
+            while True:
+                pcm += await socket.recv()
+    streamed = np.frombuffer(bytes(pcm), dtype="<i2").reshape(-1, 2)
+    ended = await asyncio.to_thread(lambda: wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "ended" and c))
+    recorded, _ = await asyncio.to_thread(decode, api, ended["artifact"]["stereoRecordingUrl"])
+    api.close()
+    # The stream starts with ringing silence; from the first sound on, both hold the same samples.
+    first_streamed = np.flatnonzero(streamed.any(axis=1))[0]
+    first_recorded = np.flatnonzero(recorded.any(axis=1))[0]
+    length = min(len(streamed) - first_streamed, len(recorded) - first_recorded)
+    assert length > 5 * 16000
+    assert np.array_equal(streamed[first_streamed : first_streamed + length], recorded[first_recorded : first_recorded + length])

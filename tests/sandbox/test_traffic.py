@@ -19,7 +19,7 @@ def test_live_calls_are_kept_up(sandbox_factory) -> None:
     sandbox = sandbox_factory(live=2, history=0, speed=25.0, analysis_delay=1.0)
     live_counts = []
     with client(sandbox, Provider.VAPI) as api:
-        deadline = time.monotonic() + 6
+        deadline = time.monotonic() + 4
         while time.monotonic() < deadline:
             calls = api.get("/call").json()
             live_counts.append(sum(c["status"] != "ended" for c in calls))
