@@ -1,0 +1,115 @@
+"""The History dock inside the real window against the real sandbox: caching, search hits opening
+calls, the review following the selection, audited commands, and offline browsing."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.domain import Account, Provider, Say
+from app.live.accounts import AccountBook
+from app.live.poller import PollPlan
+from app.providers import make_client
+from app.store.audit import AuditLog
+from app.store.calls import CallCache
+from app.store.sync import CallSync
+from app.ui.history_area import ConsoleHistory
+from app.ui.main_window import MainWindow
+from tests.fixtures.qt import until
+from tests.fixtures.sandbox import SANDBOX_KEY
+
+PLAN = PollPlan(live_interval=0.25, list_interval=0.5, max_backoff=1.0)
+
+
+@pytest.fixture
+def window(qtbot, qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
+    win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
+    win.poll_plan = PLAN
+    history = ConsoleHistory(win, user="ria")
+
+    def shut(w: MainWindow) -> None:
+        qloop.run_until_complete(w.shutdown())
+        qloop.run_until_complete(history.close())
+
+    qtbot.addWidget(win, before_close_func=shut)
+    win.resize(1280, 860)
+    win.show()
+    yield win
+
+
+def history_of(window: MainWindow) -> ConsoleHistory:
+    return window.findChild(ConsoleHistory)
+
+
+def account(sandbox, provider: Provider) -> Account:
+    return Account(id=f"hist-{provider.value}", name=provider.title, provider=provider,
+                   base_url=sandbox.base_url(provider))
+
+
+def test_the_open_account_is_cached_searched_reviewed_and_audited(window, sandbox, run_async):
+    history = history_of(window)
+    db = history.db
+
+    async def scenario() -> None:
+        vapi = account(sandbox, Provider.VAPI)
+        await window.open_session(vapi, SANDBOX_KEY)
+        await until(lambda: window.status.state.loaded, what="the call list")
+        assert history.area.calls.fetch_button.isEnabled()
+        # The background catch-up fills the cache with the account's history.
+        await until(lambda: db.submit_read(lambda c: CallCache(c).count(vapi.id)).result() >= 30,
+                    timeout=20, what="the catch-up")
+        rows = await db.read(lambda c: CallCache(c).page(vapi.id, limit=100))
+        ended = next(r for r in rows if r.status == "ended" and r.turn_count >= 3)
+        call = await db.read(lambda c: CallCache(c).get(vapi.id, ended.id))
+        turn = max(range(len(call.turns)), key=lambda i: len(call.turns[i].text))
+        word = max(re.findall(r"[A-Za-z]{5,}", call.turns[turn].text), key=len)
+
+        result = await history.area.search.search(f'"{word}"')
+        row = next(i for i, h in enumerate(result.hits) if (h.call_id, h.turn_index) == (call.id, turn))
+        history.area.search.open_hit(row)
+        await until(lambda: window.selected_call() is not None and window.selected_call().id == call.id,
+                    what="the hit's call selected")
+        await until(lambda: window.transcript.list.currentIndex().row() == turn, what="the transcript at the turn")
+        await until(lambda: history.area.review.call_id == call.id, what="the review on the call")
+        assert history.area.review.account_id == vapi.id
+
+        live = next(c for c in window.session.registry.calls() if c.is_live)
+        result = await window.session.send(live.id, Say(text="One moment please"))
+        [entry] = await db.read(lambda c: AuditLog(c).entries())
+        assert (entry.user, entry.call_id, entry.outcome) == ("ria", live.id, result.outcome.value)
+        assert entry.latency_ms is not None
+
+    run_async(scenario())
+
+
+def test_calls_of_another_account_open_from_the_cache_with_the_platform_stopped(window, sandbox, run_async):
+    history = history_of(window)
+    db = history.db
+
+    async def scenario() -> None:
+        hms = account(sandbox, Provider.HMS)
+        client = make_client(hms.provider, hms.base_url, SANDBOX_KEY)
+        try:
+            await CallSync(db, hms, client, first_days=3650).catch_up()
+        finally:
+            await client.aclose()
+        sandbox.stop()
+        rows = await db.read(lambda c: CallCache(c).page(hms.id, limit=50))
+        cached = next(r for r in rows if r.turn_count >= 2)
+
+        history.area.setCurrentWidget(history.area.calls)
+        await history.area.calls.reload()
+        assert history.area.calls.model.rowCount() >= 30
+        shown = await history.open_call(hms.id, cached.id, turn_index=1)
+        assert shown is not None and shown.id == cached.id
+        assert window.transcript.model.rowCount() == cached.turn_count
+        assert window.call_title.text() != "No call selected"
+        await until(lambda: history.area.review.call_id == cached.id, what="the review on the cached call")
+        assert history.area.review.account_id == hms.id
+        assert await history.open_call(hms.id, "no-such-call") is None
+
+    run_async(scenario())
