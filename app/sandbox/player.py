@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from app.sandbox.clock import SandboxClock
 from app.sandbox.conversation import (
     TRANSFER_SECONDS,
@@ -49,6 +51,7 @@ class CallPlayer:
         self._hold_until = 0.0  # no scripted beat starts before this offset (supervisor speech)
         self._script: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._speaking: list[Message] = []  # placed on the audio, not yet finished
 
     # lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -107,10 +110,8 @@ class CallPlayer:
         at = self.offset()
         if step.role in ("assistant", "customer"):
             clip = await self._bank.clip(step.role, step.text)
-            self.call.audio.place(step.role, at, clip)  # type: ignore[union-attr]
-            await self._wait_for(lambda: at + len(clip) / SAMPLE_RATE)
-            self._add(Message(side_role(step.role), step.text, at, self.offset(),
-                              source="model" if step.role == "assistant" else ""))
+            source = "model" if step.role == "assistant" else ""
+            await self._log_when_spoken(self._utter(step.role, step.text, at, clip, source))
         elif step.role == "tool":
             request, result = beat_messages(beat, self.call.id, index)
             request.start = at
@@ -130,6 +131,12 @@ class CallPlayer:
         if not self.call.is_live:
             return
         call = self.call
+        cut = self.offset()
+        for message in self._speaking:  # lines cut off by the end are logged as far as they got
+            if message.start < cut and call.live_messages is not None:
+                message.end = min(message.end or cut, cut)
+                call.live_messages.append(message)
+        self._speaking.clear()
         call.ended_ms = self._now_ms()
         call.started_ms = call.started_ms or call.ended_ms
         call.ended_reason = reason
@@ -153,14 +160,22 @@ class CallPlayer:
         """Place an assistant line as soon as the assistant is free; returns when it ends (offset)."""
         clip = await self._bank.clip("assistant", text)
         at = max(self.offset(), self.call.audio.busy_until("assistant"))  # type: ignore[union-attr]
-        end = at + len(clip) / SAMPLE_RATE
-        self.call.audio.place("assistant", at, clip)  # type: ignore[union-attr]
+        message = self._utter("assistant", text, at, clip, source)
+        end = message.end or at
         self._hold_until = max(self._hold_until, end + SPEECH_GAP)
-        self._spawn(self._log_when_spoken(Message("bot", text, at, end, source=source)))
+        self._spawn(self._log_when_spoken(message))
         return end
+
+    def _utter(self, side: str, text: str, at: float, clip: np.ndarray, source: str) -> Message:
+        """Put a line on the call's audio; its transcript entry follows once it has been said."""
+        self.call.audio.place(side, at, clip)  # type: ignore[union-attr]
+        message = Message(side_role(side), text, at, at + len(clip) / SAMPLE_RATE, source=source)
+        self._speaking.append(message)
+        return message
 
     async def _log_when_spoken(self, message: Message) -> None:
         await self._wait_for(lambda: message.end or 0.0)
+        self._speaking.remove(message)
         self._add(message)
 
     async def say(self, text: str, end_after: bool) -> None:

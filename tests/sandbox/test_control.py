@@ -12,6 +12,7 @@ import soundfile as sf
 
 from app.domain import Provider
 from app.sandbox.embedded import EmbeddedSandbox
+from app.sandbox.call_facts import parse_iso
 from app.sandbox.player import INJECT_REPLY
 from tests.sandbox.helpers import client, vapi_call, wait_for
 
@@ -143,3 +144,14 @@ def test_bad_commands_are_refused(brisk, api) -> None:
     missing = api.post(call["monitor"]["controlUrl"].replace(call["id"], "00000000-0000-4000-8000-000000000000"),
                        json={"type": "end-call"})
     assert missing.status_code == 404
+
+
+def test_a_line_cut_off_by_the_end_is_logged_as_far_as_it_got(brisk, api) -> None:
+    call = answered(brisk, api, "voicemail")  # the assistant is silent at first, so `say` starts at once
+    long_line = "This is a rather long announcement that will certainly be interrupted before it is finished."
+    command(api, call, {"type": "say", "content": long_line})
+    command(api, call, {"type": "end-call"})
+    ended = vapi_call(api, call["id"])
+    said = next(m for m in ended["artifact"]["messages"] if m["message"] == long_line)
+    assert said["secondsFromStart"] + said["duration"] / 1000 <= (
+        (parse_iso(ended["endedAt"]) - parse_iso(ended["startedAt"])) / 1000 + 0.01)
