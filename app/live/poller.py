@@ -222,7 +222,8 @@ class CallPoller:
                 delay = self._failed(error)
             self._wake_list.clear()
             try:
-                await asyncio.wait_for(self._wake_list.wait(), timeout=delay)
+                async with asyncio.timeout(delay):  # sleep, unless someone asks for the list sooner
+                    await self._wake_list.wait()
             except TimeoutError:
                 pass
 

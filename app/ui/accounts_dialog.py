@@ -144,8 +144,8 @@ class AccountsDialog(QDialog):
             try:
                 self.book.set_key(updated, key)
             except KeyStoreError as error:
-                self._say(f"Saved the account, but not its key: {error}", error=True)
                 self._fill(updated.id)
+                self._say(f"Saved the account, but not its key: {error}", error=True)
                 self.accounts_changed.emit()
                 return updated
         self._fill(updated.id)

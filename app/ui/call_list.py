@@ -154,6 +154,10 @@ class CallListView(QWidget):
         self.assistant.currentTextChanged.connect(
             lambda text: self.proxy.set_assistant(None if text == ALL_ASSISTANTS else text))
         self.search.textChanged.connect(self.proxy.set_text)
+        # An already-empty view emits no row signals when filters change, yet the explanation may.
+        for changed in (self.scope.currentTextChanged, self.status.currentTextChanged,
+                        self.assistant.currentTextChanged, self.search.textChanged):
+            changed.connect(self._refresh_state)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._refresh_state)

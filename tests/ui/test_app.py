@@ -1,0 +1,46 @@
+"""Application set-up, the last-resort error hook, and the launcher's argument checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.providers.errors import AuthenticationError
+from app.ui.app import ErrorReporter, readable
+from app.ui.launch import add_arguments, check
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_arguments_are_checked_before_any_window(monkeypatch):
+    assert check(parse("--demo")) is None
+    assert "go together" in check(parse("--provider", "vapi"))
+    assert "SWITCHBOARD_API_KEY" in check(parse("--provider", "vapi", "--base-url", "https://api.vapi.ai"))
+    monkeypatch.setenv("SWITCHBOARD_API_KEY", "k")
+    assert check(parse("--provider", "vapi", "--base-url", "https://api.vapi.ai")) is None
+    assert "either" in check(parse("--demo", "--provider", "hms", "--base-url", "https://x"))
+
+
+def test_readable_messages():
+    assert readable(AuthenticationError("The API key was refused.")) == "The API key was refused."
+    assert "ValueError" in readable(ValueError("bad"))
+
+
+def test_error_hook_logs_and_shows_a_message_without_blocking(qtbot, caplog):
+    reporter = ErrorReporter()
+    try:
+        raise KeyError("call-42")
+    except KeyError:
+        reporter(*sys.exc_info())
+    assert "KeyError" in reporter.last_message
+    assert "unhandled error" in caplog.text
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.objectName() == "errorMessage"]
+    assert boxes and boxes[0].isVisible()
+    boxes[0].close()
+    boxes[0].deleteLater()

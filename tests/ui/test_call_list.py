@@ -1,0 +1,78 @@
+"""CallListView: filters from the bar, states when empty, keyboard navigation, rename rules."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.domain import CAPABILITIES, Provider
+from app.live.registry import CallRegistry
+from app.ui.call_list import CallListView
+from app.ui.call_list_model import Scope
+from tests.live.calls import make_call
+from tests.ui.shown import shown
+
+
+def make_view(qtbot, *calls) -> tuple[CallListView, CallRegistry]:
+    view = shown(qtbot, CallListView(), 900, 500)
+    registry = CallRegistry()
+    registry.merge(calls)
+    view.model.set_registry(registry)
+    return view, registry
+
+
+def test_loading_then_empty_then_rows(qtbot):
+    view, registry = make_view(qtbot)
+    view.set_loading("Loading calls from Clinic (Vapi)…")
+    assert view.empty.isVisible() and "Loading calls from Clinic" in view.empty.text()
+    view.set_loaded()
+    assert "No calls on this account yet" in view.empty.text()
+    registry.merge([make_call("a")])
+    assert view.table.isVisible() and not view.empty.isVisible()
+
+
+def test_live_only_with_no_live_calls_says_so(qtbot):
+    view, _ = make_view(qtbot, make_call("done", status="ended"))
+    view.set_loaded()
+    view.scope.setCurrentText(Scope.LIVE.value)
+    assert view.empty.isVisible()
+    assert "No live calls right now" in view.empty.text()
+    view.search.setText("zzz")
+    assert "No calls match these filters" in view.empty.text()
+
+
+def test_filter_bar_drives_the_proxy(qtbot):
+    view, _ = make_view(qtbot, make_call("a", assistant_name="Ava"), make_call("b", status="ended", assistant_name="Bo"))
+    view.set_loaded()
+    assert view.assistant.findText("Bo") > 0
+    view.assistant.setCurrentText("Bo")
+    assert view.visible_call_ids() == ["b"]
+    view.assistant.setCurrentIndex(0)
+    view.status.setCurrentText("in-progress")
+    assert view.visible_call_ids() == ["a"]
+
+
+def test_keyboard_moves_the_selection_and_reports_it(qtbot):
+    view, _ = make_view(qtbot, *(make_call(i, started_at=None, created_at=None) for i in "abc"))
+    view.set_loaded()
+    selected: list[str] = []
+    view.call_selected.connect(selected.append)
+    view.table.setFocus()
+    view.select_call(view.visible_call_ids()[0])
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert selected == view.visible_call_ids()
+    assert view.current_call().id == view.visible_call_ids()[2]
+
+
+def test_rename_disabled_with_reason_on_hms_and_offered_on_vapi(qtbot):
+    view, _ = make_view(qtbot, make_call("a"))
+    view.set_capabilities(CAPABILITIES[Provider.HMS])
+    assert not view.rename_action.isEnabled()
+    assert "does not allow renaming" in view.rename_action.toolTip()
+    view.set_capabilities(CAPABILITIES[Provider.VAPI])
+    requested: list[str] = []
+    view.rename_requested.connect(requested.append)
+    view.select_call("a")
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F2)
+    assert requested == ["a"]
