@@ -65,6 +65,7 @@ class ConsoleHistory(QObject):
         self.area = HistoryArea(self.db, self.user)
         self.dock = window.add_panel(self.area, "History")
         self.shown_account: str | None = None  # the account of the call the window shows
+        self.shown_call: Call | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._catch_up: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Future[object]] = set()
@@ -74,6 +75,7 @@ class ConsoleHistory(QObject):
         self.area.search.hit_opened.connect(self._open_hit)
         self.area.calls.call_opened.connect(self._open_cached)
         self.area.review.anchor_clicked.connect(self._go_to)
+        self.area.review.position_source = self.playback_position
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
         self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
@@ -149,11 +151,23 @@ class ConsoleHistory(QObject):
             seek(seconds)
         self.area.review.set_position(seconds, turn_index)
 
+    def playback_position(self) -> tuple[float | None, int | None]:
+        """The player's position and the turn being heard, else the transcript's current turn."""
+        audio = self.window.audio_area
+        seconds = audio.position() if getattr(audio, "engine", None) is not None else None
+        turns = self.shown_call.turns if self.shown_call else ()
+        if seconds is not None:
+            started = [i for i, turn in enumerate(turns) if turn.start is not None and turn.start <= seconds]
+            return seconds, (started[-1] if started else None)
+        current = self.window.transcript.list.currentIndex()
+        return self.area.review.position[0], (current.row() if current.isValid() else None)
+
     def _turn_activated(self, turn_index: int, seconds: float) -> None:
         self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)
 
     @asyncSlot(object)
     async def _call_shown(self, call: Call | None) -> None:
+        self.shown_call = call
         session = self.window.session
         if call is not None and session is not None and session.registry.get(call.id) is not None:
             self.shown_account = session.account.id

@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,8 @@ class ReviewPanel(QWidget):
         self.template: ScorecardTemplate = DEFAULT_TEMPLATE
         self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
         self.position: tuple[float | None, int | None] = (None, None)
+        # Where playback is right now (the window's player); asked when a comment is written.
+        self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
 
         self.title = QLabel(NO_CALL, objectName="reviewTitle")
         font = self.title.font()
@@ -124,6 +126,7 @@ class ReviewPanel(QWidget):
         self.comment_text = QLineEdit(objectName="reviewCommentText", placeholderText="Comment on this moment…",
                                       clearButtonEnabled=True)
         self.comment_text.returnPressed.connect(self._add_comment_now)
+        self.comment_text.installEventFilter(self)
         self.comment_button = QPushButton("Add comment", objectName="reviewCommentButton")
         self.comment_button.clicked.connect(self._add_comment_now)
         self.submit_button = QPushButton("Submit review", objectName="reviewSubmit")
@@ -176,6 +179,15 @@ class ReviewPanel(QWidget):
         self.comment_button.setText(f"Add at {anchor_label(seconds, turn_index)}"
                                     if seconds is not None or turn_index is not None else "Add comment")
 
+    def _refresh_position(self) -> None:
+        if self.position_source is not None:
+            self.set_position(*self.position_source())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.comment_text and event.type() == QEvent.Type.FocusIn:
+            self._refresh_position()  # the button says where the comment will be anchored
+        return super().eventFilter(watched, event)
+
     # -- actions (async services; slots below are thin wrappers) ---------------------------
 
     async def set_mark(self, criterion_id: str, mark: Mark | None) -> bool:
@@ -192,6 +204,7 @@ class ReviewPanel(QWidget):
         review = await self._draft()
         if review is None:
             return
+        self._refresh_position()
         seconds, turn = self.position
         if await self._update(lambda book: (book.add_comment(review.id, text, at_seconds=seconds, turn_index=turn),
                                             book.by_id(review.id))[1]):

@@ -107,6 +107,7 @@ def test_calls_of_another_account_open_from_the_cache_with_the_platform_stopped(
         shown = await history.open_call(hms.id, cached.id, turn_index=1)
         assert shown is not None and shown.id == cached.id
         assert window.transcript.model.rowCount() == cached.turn_count
+        assert history.playback_position() == (None, 1)  # no recording playing: the transcript's turn
         assert window.call_title.text() != "No call selected"
         await until(lambda: history.area.review.call_id == cached.id, what="the review on the cached call")
         assert history.area.review.account_id == hms.id

@@ -97,3 +97,14 @@ def test_comments_are_anchored_to_the_playback_moment_and_clickable(qtbot, histo
     assert panel.comments.count() == 0
     run_async(panel.show_call("acc-vapi", "call-00001"))
     assert panel.comments.count() == 1
+
+
+def test_a_comment_is_anchored_where_playback_is_when_written(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    panel.position_source = lambda: (42.0, 7)
+    panel.comment_text.setFocus()
+    run_async(until(lambda: panel.comment_button.text() == "Add at 00:42 · turn 8", what="the anchor label"))
+    run_async(panel.add_comment("Long silence here"))
+    comment = stored(history).comments[0]
+    assert (comment.at_seconds, comment.turn_index, comment.text) == (42.0, 7, "Long silence here")
