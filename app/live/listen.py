@@ -177,13 +177,16 @@ class ListenSession:
                         failures = 0
             except InvalidStatus as err:
                 status = err.response.status_code
-                if status in (404, 410):
-                    self._set(ListenState.ENDED, "The call has ended.")
-                    return
                 if status in (401, 403):
                     self._set(ListenState.FAILED, "The platform refused to let us listen (check the API key).")
                     return
-                log.info("listen handshake refused: HTTP %s", status)
+                if status in (400, 404, 410):  # the platform says the call is gone or no longer live
+                    self._set(ListenState.ENDED, "The call has ended.")
+                    return
+                if 400 < status < 500 and status not in (408, 429):
+                    self._set(ListenState.FAILED, f"The platform refused the listen connection (HTTP {status}).")
+                    return
+                log.info("listen handshake refused: HTTP %s", status)  # 5xx, 408, 429: worth another try
             except InvalidURI:
                 self._set(ListenState.FAILED, "The call's listen address is not valid.")
                 return
@@ -259,7 +262,12 @@ class CallListener:
         return self.session.message
 
     def watch(self, watcher: Callable[[CallListener], None]) -> None:
-        self._watchers.append(watcher)
+        if watcher not in self._watchers:
+            self._watchers.append(watcher)
+
+    def unwatch(self, watcher: Callable[[CallListener], None]) -> None:
+        if watcher in self._watchers:
+            self._watchers.remove(watcher)
 
     def start(self) -> asyncio.Task[None]:
         self._task = asyncio.ensure_future(self._run())

@@ -160,6 +160,30 @@ async def test_a_dropped_socket_reconnects_marks_the_gap_and_ends_on_404(listen_
     assert server.received == []
 
 
+@pytest.mark.parametrize(("status", "state"), [(400, ListenState.ENDED), (410, ListenState.ENDED), (422, ListenState.FAILED)])
+async def test_a_refused_handshake_is_final(listen_server, status, state):
+    async def script(ws, attempt):
+        await ws.wait_closed()
+
+    server, source = await listen_server(script)
+    server.refuse_from, server.refuse_status = 1, status
+    session = ListenSession(source, lambda f, fmt: None, backoff=(0.01,))
+    await asyncio.wait_for(session.run(), 5)
+    assert session.state == state and server.attempts == 1
+
+
+async def test_server_errors_are_retried(listen_server):
+    async def script(ws, attempt):
+        await ws.send(pcm(160))
+        await ws.wait_closed()
+
+    server, source = await listen_server(script)
+    server.refuse_from, server.refuse_status = 1, 503
+    session = ListenSession(source, lambda f, fmt: None, backoff=(0.01,), max_failed_attempts=2)
+    await asyncio.wait_for(session.run(), 5)
+    assert session.state == ListenState.FAILED and server.attempts == 3
+
+
 async def test_refused_credentials_stop_without_retrying(listen_server):
     async def script(ws, attempt):
         await ws.wait_closed()

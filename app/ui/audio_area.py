@@ -1,0 +1,259 @@
+"""The window's audio area: a call's recording (waveform + transport) or, for a live call, the
+listen-in panel. One entry point, `show_call(call, client)`; the transcript follows playback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from app.audio.device import probe_output
+from app.audio.playback import AudioUnavailable, PlaybackEngine
+from app.audio.recordings import LoadedRecording, RecordingError, RecordingLoader
+from app.audio.timeline import step_turn, turn_at
+from app.domain import Call
+from app.live.listen import Headset, ListenUnavailable
+from app.providers.base import PlatformClient
+from app.ui.listen_panel import ListenPanel
+from app.ui.transcript import TranscriptView
+from app.ui.transport import TransportBar
+from app.ui.waveform import WaveformView, lane_names
+
+log = logging.getLogger(__name__)
+
+POSITION_MS = 30
+NO_CALL = "Select a call to see its recording."
+
+
+class AudioArea(QWidget):
+    """Recording page (waveform over transport) or live page (listen panel), for the selected call."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        loader: RecordingLoader | None = None,
+        headset: Headset | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.loader = loader or RecordingLoader()
+        self.headset = headset or Headset()
+        self.engine: PlaybackEngine | None = None
+        self.recording: LoadedRecording | None = None
+        self.call: Call | None = None
+        self.client: PlatformClient | None = None
+        self.transcript: TranscriptView | None = None
+        self._load_task: asyncio.Task[None] | None = None
+        self._highlighted: int | None = None
+
+        self.waveform = WaveformView()
+        self.transport = TransportBar()
+        self.listen_panel = ListenPanel()
+        recording_page = QWidget()
+        recording_layout = QVBoxLayout(recording_page)
+        recording_layout.setContentsMargins(0, 0, 0, 0)
+        recording_layout.setSpacing(0)
+        recording_layout.addWidget(self.waveform, 1)
+        recording_layout.addWidget(self.transport)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(recording_page)
+        self.pages.addWidget(self.listen_panel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+        self.position_timer = QTimer(self, interval=POSITION_MS)
+        self.position_timer.timeout.connect(self._follow_playback)
+        self.waveform.seek_requested.connect(self.seek)
+        self.waveform.cancel_requested.connect(self.cancel_load)
+        self.transport.play_toggled.connect(self.toggle_play)
+        self.transport.seek_requested.connect(self.seek)
+        self.transport.skip_requested.connect(lambda delta: self.seek(self.position() + delta))
+        self.transport.speed_changed.connect(lambda s: self.engine and self.engine.set_speed(s))
+        self.transport.volume_changed.connect(lambda v: self.engine and self.engine.set_volume(v))
+        self.transport.mute_changed.connect(lambda c, on: self.engine and self.engine.set_muted(c, on))
+        self.transport.solo_changed.connect(lambda c, on: self.engine and self.engine.set_soloed(c, on))
+        self.transport.turn_step_requested.connect(self.step_turn)
+        self.listen_panel.listen_toggled.connect(self._listen_toggled)
+        self.listen_panel.several_toggled.connect(lambda on: setattr(self.headset, "exclusive", not on))
+        self.show_call(None, None)
+
+    # -- the window's entry points --------------------------------------------------------------
+    def show_call(self, call: Call | None, client: PlatformClient | None) -> None:
+        """Show `call`'s audio: live calls get the listen panel, ended ones their recording."""
+        loading = self._load_task is not None and not self._load_task.done()
+        busy = self.recording is not None or loading or self.pages.currentIndex() == 1
+        if call is not None and self.call is not None and call.id == self.call.id and client is self.client and busy:
+            self.update_call(call)  # the same call again: keep the place, a failed load is retried
+            return
+        self._unload()
+        self.call, self.client = call, client
+        if call is None or client is None:
+            self.pages.setCurrentIndex(0)
+            self.waveform.clear(NO_CALL)
+            return
+        if call.is_live:
+            self._show_live(call, client)
+        else:
+            self.pages.setCurrentIndex(0)
+            self._load_task = asyncio.ensure_future(self._load(call, client))
+
+    def update_call(self, call: Call) -> None:
+        """A newer copy of the shown call: new turns; a live call that ended gets its recording."""
+        if self.call is None or call.id != self.call.id:
+            return
+        was_live, self.call = self.call.is_live, call
+        self.waveform.set_turns(call.turns)
+        if was_live and not call.is_live and self.client is not None:
+            self.call = None  # force a fresh load of the recording
+            self.show_call(call, self.client)
+
+    def attach_transcript(self, transcript: TranscriptView) -> None:
+        """Playback highlights the turn being heard; a clicked turn seeks there."""
+        self.transcript = transcript
+        transcript.turn_activated.connect(self._turn_activated)
+
+    def seek(self, seconds: float) -> None:
+        if self.engine is not None:
+            self.engine.seek(max(0.0, min(seconds, self.engine.duration)))
+        self._follow_playback()
+
+    def position(self) -> float:
+        if self.engine is not None:
+            return self.engine.position()
+        return self.waveform.playhead
+
+    def toggle_play(self) -> None:
+        if self.engine is None:
+            return
+        self.engine.toggle()
+        self.transport.set_playing(self.engine.is_playing)
+        if self.engine.is_playing:
+            self.position_timer.start()
+        self._follow_playback()
+
+    def step_turn(self, direction: int) -> None:
+        if self.call is None:
+            return
+        target = step_turn(self.call.turns, self.position(), direction)
+        if target is not None:
+            self.seek(target)
+
+    def cancel_load(self) -> None:
+        if self._load_task is not None and not self._load_task.done():
+            self._load_task.cancel()
+            self.waveform.show_message("Download cancelled. Select the call again to retry.")
+
+    async def close_audio(self) -> None:
+        """Stop everything and release the device and the decode thread (window shutdown)."""
+        self._unload()
+        await self.headset.stop_all()
+        self.loader.close()
+
+    # -- recording ---------------------------------------------------------------------------
+    async def _load(self, call: Call, client: PlatformClient) -> None:
+        self.waveform.show_loading("Looking for the recording…")
+        self.transport.hide()
+        try:
+            recording = await self.loader.load(call, client, self.waveform.show_loading)
+        except RecordingError as error:
+            self.waveform.show_message(str(error))
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # bad input must never take the window down
+            log.exception("loading the recording of %s failed", call.id)
+            self.waveform.show_message(f"The recording could not be shown: {error}")
+            return
+        if recording is None:
+            self.waveform.show_message(f"{client.provider.title} has no recording for this call.")
+            return
+        self.recording = recording
+        names = lane_names(recording.audio.channels)
+        self.waveform.set_recording(recording.peaks, call.turns, names)
+        self.waveform.set_playhead(0.0)
+        self.transport.set_channels(names)
+        self.transport.set_duration(recording.audio.duration)
+        self.transport.set_playing(False)
+        self.transport.show()
+        self._open_engine(recording)
+
+    def _open_engine(self, recording: LoadedRecording) -> None:
+        output = probe_output()
+        if not output.available:
+            self.transport.set_unavailable(output.reason)
+            return
+        try:
+            self.engine = PlaybackEngine(recording.audio)
+        except AudioUnavailable as error:
+            self.transport.set_unavailable(str(error))
+            return
+        self.transport.set_available()
+        self.engine.set_speed(self.transport.speed.currentData())
+        self.engine.set_volume(self.transport.volume.value() / 100)
+
+    def _follow_playback(self) -> None:
+        """Timer tick: playhead, slider and the transcript's highlighted turn follow the engine."""
+        engine = self.engine
+        if engine is None:
+            return
+        engine.keep_running()
+        seconds = engine.position()
+        self.waveform.set_playhead(seconds)
+        self.transport.set_position(seconds)
+        self.transport.set_playing(engine.is_playing)
+        if self.call is not None:
+            index = turn_at(self.call.turns, seconds)
+            if index != self._highlighted:
+                self._highlighted = index
+                if self.transcript is not None:
+                    self.transcript.highlight_turn(index)
+        if not engine.is_playing:
+            self.position_timer.stop()
+
+    def _turn_activated(self, index: int, seconds: float) -> None:
+        if seconds >= 0 and self.engine is not None:
+            self.seek(seconds)
+
+    def _unload(self) -> None:
+        if self._load_task is not None and not self._load_task.done():
+            self._load_task.cancel()
+        self._load_task = None
+        self.position_timer.stop()
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+        self.recording = None
+        self._highlighted = None
+        self.transport.hide()
+        self.transport.set_playing(False)
+        self.listen_panel.show_listener(None)
+
+    # -- live --------------------------------------------------------------------------------
+    def _show_live(self, call: Call, client: PlatformClient) -> None:
+        self.pages.setCurrentIndex(1)
+        if client.listen_source(call) is None:
+            self.listen_panel.set_available(False, f"{client.provider.title} does not offer live audio for this call.")
+            return
+        self.listen_panel.set_available(True)
+        self.listen_panel.show_listener(self.headset.listener_for(call.id))
+
+    def _listen_toggled(self, on: bool) -> None:
+        if self.call is None or self.client is None:
+            return
+        if on:
+            asyncio.ensure_future(self._start_listening(self.call, self.client))
+        else:
+            asyncio.ensure_future(self.headset.stop(self.call.id))
+            self.listen_panel.show_listener(None)
+
+    async def _start_listening(self, call: Call, client: PlatformClient) -> None:
+        try:
+            listener = await self.headset.listen(call, client)
+        except ListenUnavailable as error:
+            self.listen_panel.set_available(False, str(error))
+            return
+        if self.call is not None and self.call.id == call.id:
+            self.listen_panel.show_listener(listener)

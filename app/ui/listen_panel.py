@@ -1,0 +1,211 @@
+"""Listen in to a live call: a Listen toggle, a scrolling waveform of the last seconds, a level
+meter per side, and plain words about the connection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
+from app.live.listen import CallListener, ListenState
+from app.ui.tones import Tone, accent
+from app.ui.waveform import lane_names
+
+REFRESH_MS = 50
+LANE_OFFSET = 1.1  # customer drawn above the middle, assistant below
+
+
+class ListenPanel(QWidget):
+    """Shows one CallListener; the toggle only asks (`listen_toggled`), AudioArea starts and stops."""
+
+    listen_toggled = Signal(bool)
+    several_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.listener: CallListener | None = None
+        self.listen_button = QPushButton("Listen", objectName="listenButton", checkable=True)
+        self.listen_button.setToolTip("Hear this call live (you are never heard on it)")
+        self.listen_button.toggled.connect(self._toggled)
+        self.several = QCheckBox("Hear several calls at once", objectName="hearSeveral")
+        self.several.setToolTip("Off: listening to a call stops any other call you were hearing")
+        self.several.toggled.connect(self.several_toggled)
+        self.status = QLabel("", objectName="listenStatus", wordWrap=True)
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.plot = pg.PlotWidget(objectName="liveWaveform")
+        self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setYRange(-2 * LANE_OFFSET, 2 * LANE_OFFSET, padding=0)
+        self.curves: list[pg.PlotDataItem] = []
+        self.gap_lines: list[pg.InfiniteLine] = []
+        self.lane_labels: list[pg.TextItem] = []
+
+        self.meters: list[QProgressBar] = []
+        self._meter_grid = QGridLayout()
+        self._meter_grid.setHorizontalSpacing(6)
+
+        header = QHBoxLayout()
+        header.addWidget(self.listen_button)
+        header.addWidget(self.status, 1)
+        header.addWidget(self.several)
+        body = QHBoxLayout()
+        body.addWidget(self.plot, 1)
+        body.addLayout(self._meter_grid)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+
+        self.timer = QTimer(self, interval=REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self._set_lanes(2)
+        self.set_available(False, "Select a live call to listen in.")
+
+    # -- what AudioArea tells the panel ---------------------------------------------------------
+    def set_available(self, available: bool, reason: str = "") -> None:
+        """Whether this call can be heard at all (a platform without live audio cannot)."""
+        self.listen_button.setEnabled(available)
+        self.listen_button.setToolTip(reason or "Hear this call live (you are never heard on it)")
+        if not available:
+            self.show_listener(None)
+            self.status.setText(reason)
+
+    def show_listener(self, listener: CallListener | None) -> None:
+        if self.listener is not None:
+            self.listener.unwatch(self._listener_changed)
+        self.listener = listener
+        self.listen_button.blockSignals(True)
+        self.listen_button.setChecked(listener is not None and listener.state in _ACTIVE)
+        self.listen_button.blockSignals(False)
+        self._update_button_text()
+        for curve in self.curves:
+            curve.setData([], [])
+        self._clear_gaps()
+        if listener is None:
+            self.timer.stop()
+            self.status.setText("Not listening. Press Listen to hear the call.")
+            self._show_levels(np.full(len(self.meters), SILENCE_DB))
+            return
+        listener.watch(self._listener_changed)
+        self.timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Timer tick: redraw the last seconds and the meters from the listener's envelope."""
+        listener = self.listener
+        if listener is None:
+            return
+        self._show_status(listener)
+        envelope = listener.envelope
+        if envelope is None:
+            return
+        if envelope.channels != len(self.curves):
+            self._set_lanes(envelope.channels)
+        times, mins, maxs = envelope.window()
+        now = envelope.seconds
+        for lane, curve in enumerate(self.curves):
+            offset = _lane_offset(lane, len(self.curves))
+            x = np.repeat(times - now, 2)
+            y = np.empty(x.size, dtype=np.float32)
+            y[0::2] = maxs[:, lane]
+            y[1::2] = mins[:, lane]
+            curve.setData(x, y + offset, connect="finite")
+        self._clear_gaps()
+        for at in envelope.gaps:
+            if at - now > -WINDOW_SECONDS:
+                line = pg.InfiniteLine(pos=at - now, angle=90, movable=False,
+                                       pen=pg.mkPen(accent(Tone.WARN, self.palette()), width=1, style=Qt.PenStyle.DashLine),
+                                       label="gap", labelOpts={"position": 0.9})
+                self.plot.addItem(line)
+                self.gap_lines.append(line)
+        self.plot.setXRange(-WINDOW_SECONDS, 0, padding=0)
+        self._show_levels(envelope.levels_db if listener.state == ListenState.LISTENING else np.full(len(self.meters), SILENCE_DB))
+        if listener.state not in _ACTIVE:
+            self.timer.stop()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _set_lanes(self, channels: int) -> None:
+        for item in self.curves + self.lane_labels:
+            self.plot.removeItem(item)
+        self.lane_labels = []
+        while self._meter_grid.count():
+            item = self._meter_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.curves, self.meters = [], []
+        tones = (Tone.CUSTOMER, Tone.ASSISTANT) if channels == 2 else (Tone.NEUTRAL,) * channels
+        for lane, name in enumerate(lane_names(channels)):
+            colour = accent(tones[lane], self.palette())
+            self.curves.append(self.plot.plot(pen=pg.mkPen(colour, width=1)))
+            label = pg.TextItem(name, color=colour, anchor=(0, 0.5))
+            label.setPos(-WINDOW_SECONDS, _lane_offset(lane, channels) + 0.8)
+            self.plot.addItem(label)
+            self.lane_labels.append(label)
+            meter = QProgressBar(objectName=f"level-{lane}", textVisible=False, orientation=Qt.Orientation.Vertical)
+            meter.setRange(int(SILENCE_DB), 0)
+            meter.setFixedWidth(12)
+            meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour.name()}; }}")
+            meter.setToolTip(f"{name} level")
+            label = QLabel(name[:1], alignment=Qt.AlignmentFlag.AlignCenter)
+            label.setToolTip(name)
+            self._meter_grid.addWidget(meter, 0, lane, Qt.AlignmentFlag.AlignHCenter)
+            self._meter_grid.addWidget(label, 1, lane)
+            self.meters.append(meter)
+
+    def _show_levels(self, levels_db: np.ndarray) -> None:
+        for meter, level in zip(self.meters, levels_db, strict=False):
+            meter.setValue(int(max(SILENCE_DB, min(0.0, float(level)))))
+
+    def _clear_gaps(self) -> None:
+        for line in self.gap_lines:
+            self.plot.removeItem(line)
+        self.gap_lines = []
+
+    def _show_status(self, listener: CallListener) -> None:
+        text = listener.message
+        if listener.audio_note and listener.state == ListenState.LISTENING:
+            text = f"Showing the call's audio without sound. {listener.audio_note}"
+        self.status.setText(text)
+        self._update_button_text()
+
+    def _update_button_text(self) -> None:
+        self.listen_button.setText("Stop listening" if self.listen_button.isChecked() else "Listen")
+
+    def _listener_changed(self, listener: CallListener) -> None:
+        if listener is not self.listener:
+            return
+        if listener.state not in _ACTIVE and self.listen_button.isChecked():
+            self.listen_button.blockSignals(True)
+            self.listen_button.setChecked(False)
+            self.listen_button.blockSignals(False)
+        self.refresh()
+        if listener.state in _ACTIVE and not self.timer.isActive():
+            self.timer.start()
+
+    def _toggled(self, on: bool) -> None:
+        self._update_button_text()
+        self.listen_toggled.emit(on)
+
+
+_ACTIVE = (ListenState.CONNECTING, ListenState.LISTENING, ListenState.RECONNECTING)
+
+
+def _lane_offset(lane: int, lanes: int) -> float:
+    return 0.0 if lanes == 1 else LANE_OFFSET * (1 - 2 * lane / (lanes - 1))
