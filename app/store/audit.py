@@ -218,6 +218,11 @@ class AuditTrail:
 
     db: Database
     user: str
+    recorded: Callable[[], object] | None = None  # told once a command's row is complete
 
     async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult:
-        return await send_audited(self.db, client, account, call, command, self.user)
+        try:
+            return await send_audited(self.db, client, account, call, command, self.user)
+        finally:
+            if self.recorded is not None:
+                self.recorded()

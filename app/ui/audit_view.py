@@ -13,7 +13,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from qasync import asyncSlot
 from app.domain import Account, CommandKind, Outcome
 from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLog
 from app.store.database import Database
+from app.ui.csv_dialog import ask_csv_path
 from app.ui.history_filters import AccountBox, PeriodBox
 from app.ui.theme import status_color
 
@@ -55,7 +55,7 @@ class AuditLogView(QWidget):
         self.setObjectName("auditLogView")
         self.db = db
         self.entries: list[AuditEntry] = []
-        self._export_dialog: QFileDialog | None = None
+        self._export_dialog: QWidget | None = None
 
         self.account = AccountBox(objectName="auditAccount")
         self.user = QComboBox(objectName="auditUser")
@@ -173,14 +173,7 @@ class AuditLogView(QWidget):
         self.user.blockSignals(False)
 
     def _ask_export_path(self) -> None:
-        dialog = QFileDialog(self, "Export the audit log", str(Path.home() / "switchboard-audit.csv"),
-                             "CSV files (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(self._export_to)
-        dialog.finished.connect(dialog.deleteLater)
-        self._export_dialog = dialog
-        dialog.open()  # never exec(): the asyncio loop keeps running
+        self._export_dialog = ask_csv_path(self, "Export the audit log", "switchboard-audit.csv", self._export_to)
 
     @asyncSlot(str)
     async def _export_to(self, path: str) -> None:

@@ -98,7 +98,7 @@ class ConsoleHistory(QObject):
         if session is None:
             self.area.calls.set_source(None, None)
             return
-        session.audit = AuditTrail(self.db, self.user)
+        session.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
         self.set_accounts()
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
@@ -161,6 +161,10 @@ class ConsoleHistory(QObject):
             return seconds, (started[-1] if started else None)
         current = self.window.transcript.list.currentIndex()
         return self.area.review.position[0], (current.row() if current.isValid() else None)
+
+    def _command_recorded(self) -> None:
+        if self.area.currentWidget() is self.area.audit and self.area.isVisible():
+            asyncio.ensure_future(self.area.audit.reload())
 
     def _turn_activated(self, turn_index: int, seconds: float) -> None:
         self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import html
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -45,6 +46,7 @@ from app.store.reviews import (
     anchor_label,
     overall_score,
 )
+from app.ui.csv_dialog import ask_csv_path
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.theme import status_color
 
@@ -131,6 +133,10 @@ class ReviewPanel(QWidget):
         self.comment_button.clicked.connect(self._add_comment_now)
         self.submit_button = QPushButton("Submit review", objectName="reviewSubmit")
         self.submit_button.clicked.connect(self._submit_now)
+        self.export_button = QPushButton("Export reviews…", objectName="reviewExport")
+        self.export_button.setToolTip("Save every submitted review as a CSV file")
+        self.export_button.clicked.connect(
+            lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
         self.message = QLabel("", objectName="reviewMessage")
         self.message.setWordWrap(True)
 
@@ -142,6 +148,7 @@ class ReviewPanel(QWidget):
         comment_row.addWidget(self.comment_button)
         foot = QHBoxLayout()
         foot.addWidget(self.overall, 1)
+        foot.addWidget(self.export_button)
         foot.addWidget(self.submit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -224,6 +231,20 @@ class ReviewPanel(QWidget):
         if submitted is not None:
             self.message.setText("Review submitted.")
         return submitted
+
+    async def export_csv(self, path: Path | str) -> int:
+        """Every submitted review, one line each; returns how many."""
+        def export(conn: Any) -> int:
+            with open(path, "w", encoding="utf-8", newline="") as stream:
+                return ReviewBook(conn).export_csv(stream, status="submitted")
+
+        try:
+            rows = await self.db.read(export)
+        except OSError as error:
+            self.message.setText(f"Could not write {path}: {error.strerror or error}")
+            return 0
+        self.message.setText(f"Exported {rows} submitted review{'s' if rows != 1 else ''} to {path}.")
+        return rows
 
     # -- internals ------------------------------------------------------------------------
 
@@ -341,6 +362,10 @@ class ReviewPanel(QWidget):
     @asyncSlot()
     async def _add_comment_now(self) -> None:
         await self.add_comment(self.comment_text.text())
+
+    @asyncSlot(str)
+    async def _export_to(self, path: str) -> None:
+        await self.export_csv(path)
 
     @asyncSlot()
     async def _submit_now(self) -> None:

@@ -182,8 +182,15 @@ async def test_send_errors_become_outcomes(db: Database, vapi_account: Account, 
 
 
 async def test_an_audit_trail_sends_as_its_user(db: Database, vapi_account: Account) -> None:
-    trail = AuditTrail(db, "supervisor-1")
-    platform = FakePlatform()
+    told: list[str] = []
+
+    async def told_after_the_row(call: Call, command: Command) -> CommandResult:
+        assert told == []
+        return CommandResult(outcome=Outcome.ACCEPTED)
+
+    trail = AuditTrail(db, "supervisor-1", recorded=lambda: told.append("recorded"))
+    platform = FakePlatform(on_send=told_after_the_row)
     result = await trail.send(platform, vapi_account, LIVE, Say(text="Hello"))
     [entry] = await entries(db)
     assert result.outcome is Outcome.ACCEPTED and entry.user == "supervisor-1" and len(platform.sent) == 1
+    assert told == ["recorded"] and entry.outcome == "accepted"

@@ -77,9 +77,11 @@ def test_the_open_account_is_cached_searched_reviewed_and_audited(window, sandbo
         await until(lambda: history.area.review.call_id == call.id, what="the review on the call")
         assert history.area.review.account_id == vapi.id
 
+        history.area.setCurrentWidget(history.area.audit)
         live = next(c for c in window.session.registry.calls() if c.is_live)
         result = await window.session.send(live.id, Say(text="One moment please"))
         [entry] = await db.read(lambda c: AuditLog(c).entries())
+        await until(lambda: history.area.audit.model.rowCount() == 1, what="the audit view to show it")
         assert (entry.user, entry.call_id, entry.outcome) == ("ria", live.id, result.outcome.value)
         assert entry.latency_ms is not None
 

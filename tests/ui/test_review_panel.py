@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from app.store.reviews import Mark, ReviewBook
 from app.ui.review_panel import ReviewPanel
@@ -108,3 +111,26 @@ def test_a_comment_is_anchored_where_playback_is_when_written(qtbot, history, ru
     run_async(panel.add_comment("Long silence here"))
     comment = stored(history).comments[0]
     assert (comment.at_seconds, comment.turn_index, comment.text) == (42.0, 7, "Long silence here")
+
+
+def test_submitted_reviews_export_to_csv_from_the_save_dialog(qtbot, history, run_async, tmp_path):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    for criterion in ("greeting", "understood", "no-hallucination", "close"):
+        run_async(panel.set_mark(criterion, Mark(4)))
+    for criterion in ("tools", "escalation"):
+        run_async(panel.set_mark(criterion, Mark(not_applicable=True)))
+    run_async(panel.submit())
+    run_async(panel.show_call("acc-vapi", "call-00002"))
+    run_async(panel.set_mark("greeting", Mark(1)))  # a draft: not exported
+
+    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    dialog = panel.findChild(QFileDialog, "csvDialog")
+    assert dialog is not None and dialog.isVisible()
+    path = tmp_path / "reviews.csv"
+    dialog.fileSelected.emit(str(path))
+    run_async(until(lambda: path.exists() and "Exported 1 submitted review" in panel.message.text(),
+                    what="the export"))
+    dialog.reject()
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["call"], r["reviewer"], r["overall %"]) for r in rows] == [("call-00001", "ria", "80")]
