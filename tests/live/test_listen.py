@@ -284,3 +284,30 @@ def test_live_envelope_rolls_and_marks_gaps():
     env.add(np.zeros((2000, 2), np.int16))
     times, mins, maxs = env.window()
     assert len(times) == 50 and not np.isnan(mins).any() and times[-1] == pytest.approx((env.buckets_seen - 1) * 0.02)
+
+
+async def test_a_live_sandbox_call_streams_at_real_time_rate(sandbox):
+    from app.providers import make_client
+    from tests.fixtures.sandbox import SANDBOX_KEY
+
+    client = make_client(Provider.VAPI, sandbox.base_url(Provider.VAPI), SANDBOX_KEY)
+    try:
+        call = await client.get_call(sandbox.start_call(Provider.VAPI, "booking"))
+        source = client.listen_source(call)
+        assert source is not None and source.url.startswith("ws://")
+        arrivals: list[tuple[float, int]] = []
+        loop = asyncio.get_running_loop()
+        session = ListenSession(source, lambda frames, fmt: arrivals.append((loop.time(), frames.nbytes)))
+        task = asyncio.create_task(session.run())
+        while not arrivals:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(3.0)
+        session.stop()
+        await asyncio.wait_for(task, 5)
+        start = arrivals[0][0]
+        window = [n for t, n in arrivals if start < t <= start + 3.0]
+        rate = sum(window) / 3.0
+        assert session.format == StreamFormat(16000, 2, "s16le")
+        assert 64000 * 0.85 <= rate <= 64000 * 1.15, f"{rate:.0f} bytes/s"
+    finally:
+        await client.aclose()

@@ -1,0 +1,134 @@
+"""AudioArea against the real sandbox: a recording is fetched, drawn, played on the ALSA null
+device, and the transcript follows; without sound the waveform still draws and the bar says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain import Call, Provider, TurnRole
+from app.live.listen import ListenState
+from app.providers import make_client
+from app.ui.audio_area import AudioArea
+from app.ui.transcript import TranscriptView
+from tests.fixtures.qt import until
+from tests.fixtures.sandbox import SANDBOX_KEY
+from tests.ui.shown import shown
+
+
+async def ended_call_with_turns(client) -> Call:
+    async for page in client.list_calls():
+        for call in page:
+            if call.status == "ended" and call.recordings.stereo:
+                full = await client.get_call(call.id)
+                if sum(t.start is not None for t in full.turns) >= 3:
+                    return full
+    raise AssertionError("the sandbox has no ended call with a timed transcript")
+
+
+@pytest.fixture
+def area_and_client(qtbot, qloop, sandbox, run_async):
+    client = make_client(Provider.VAPI, sandbox.base_url(Provider.VAPI), SANDBOX_KEY)
+    area = AudioArea()
+    # Release the device and sockets while the loop still runs, before pytest-qt closes the widget.
+    qtbot.addWidget(area, before_close_func=lambda w: run_async(w.close_audio()))
+    area.resize(1000, 260)
+    with qtbot.waitExposed(area):
+        area.show()
+    yield area, client
+    run_async(client.aclose())
+
+
+def test_recording_plays_to_the_end_and_the_transcript_follows(qtbot, area_and_client, null_audio_device, run_async):
+    area, client = area_and_client
+    transcript = shown(qtbot, TranscriptView(), 500, 400)
+    area.attach_transcript(transcript)
+
+    async def scenario() -> None:
+        call = await ended_call_with_turns(client)
+        transcript.show_call(call)
+        area.show_call(call, client)
+        await until(lambda: area.engine is not None, what="the recording to load")
+        assert len(area.waveform.plots) == 2 and area.transport.reason == ""
+        heard = [(i, t) for i, t in enumerate(call.turns) if t.start is not None and t.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT)]
+        assert len(area.waveform.turn_regions) == len(heard)
+
+        index, turn = heard[1]
+        transcript.turn_activated.emit(index, turn.start)  # a reviewer clicks a line of the transcript
+        assert area.position() == pytest.approx(turn.start, abs=0.001)
+        assert transcript.model.playing == index and area.waveform.playhead == pytest.approx(turn.start, abs=0.001)
+
+        area.transport.turn_step_requested.emit(1)  # N: on to the next turn
+        next_index, next_turn = next((i, t) for i, t in enumerate(call.turns) if t.start is not None and t.start > turn.start)
+        assert area.position() == pytest.approx(next_turn.start, abs=0.001)
+        assert transcript.model.playing == next_index
+
+        area.toggle_play()
+        await until(lambda: area.engine.at_end, what="playback to reach the end")
+        await until(lambda: not area.position_timer.isActive(), what="the position timer to stop")
+        last = max((i for i, t in enumerate(call.turns) if t.start is not None), key=lambda i: call.turns[i].start)
+        assert transcript.model.playing == last
+        assert area.transport.slider.value() == area.transport.slider.maximum()
+        assert not area.transport.play_button.property("playing")
+
+    run_async(scenario())
+
+
+def test_without_a_sound_device_the_waveform_draws_and_playback_explains(area_and_client, run_async):
+    area, client = area_and_client
+
+    async def scenario() -> None:
+        call = await ended_call_with_turns(client)
+        area.show_call(call, client)
+        await until(lambda: area.recording is not None, what="the recording to load")
+        assert area.engine is None and area.waveform.drawn_points > 0
+        assert area.transport.reason == "Playback is off: no sound output device was found."
+        assert not area.transport.play_button.isEnabled() and area.transport.reason_label.isVisible()
+
+    run_async(scenario())
+
+
+def test_without_portaudio_the_waveform_draws_and_playback_explains(area_and_client, no_portaudio, run_async):
+    area, client = area_and_client
+
+    async def scenario() -> None:
+        area.show_call(await ended_call_with_turns(client), client)
+        await until(lambda: area.recording is not None, what="the recording to load")
+        assert area.engine is None and area.waveform.drawn_points > 0
+        assert "PortAudio" in area.transport.reason and not area.transport.slider.isEnabled()
+
+    run_async(scenario())
+
+
+def test_selecting_another_call_cancels_the_load_and_none_clears(area_and_client, run_async):
+    area, client = area_and_client
+
+    async def scenario() -> None:
+        call = await ended_call_with_turns(client)
+        area.show_call(call, client)
+        first = area._load_task
+        area.show_call(None, None)
+        await until(lambda: first.done(), what="the first load to stop")
+        assert first.cancelled() and area.recording is None
+        assert area.waveform.state_text == "Select a call to see its recording."
+
+    run_async(scenario())
+
+
+def test_a_live_call_is_listened_to_from_the_area(area_and_client, sandbox, run_async):
+    area, client = area_and_client
+
+    async def scenario() -> None:
+        call_id = sandbox.start_call(Provider.VAPI, "booking")
+        call = await client.get_call(call_id)
+        area.show_call(call, client)
+        assert area.pages.currentWidget() is area.listen_panel and area.listen_panel.listen_button.isEnabled()
+        area.listen_panel.listen_button.click()
+        listener = await until(lambda: area.listen_panel.listener, what="a listener")
+        await until(lambda: listener.envelope is not None and listener.envelope.seconds > 1.0, what="live audio")
+        assert listener.state == ListenState.LISTENING and area.listen_panel.listen_button.text() == "Stop listening"
+        assert "without sound" in area.listen_panel.status.text()  # no device in this test: said plainly
+        area.listen_panel.listen_button.click()
+        await until(lambda: listener.state == ListenState.STOPPED, what="listening to stop")
+        assert area.headset.listeners == {}
+
+    run_async(scenario())
