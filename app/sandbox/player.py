@@ -93,7 +93,8 @@ class CallPlayer:
             gap = beat.at - (previous.at + previous.seconds if previous else 0.0)
             await self._wait_for(lambda c=cursor, g=gap: max(c + g, self._hold_until))
             if beat.step.role == "transfer":
-                await self._transfer(beat.step.destination, None)  # the script already said goodbye
+                self._start_forwarding(beat.step.destination)
+                await self._forward(None)  # the script already said goodbye
                 return
             await self._play(beat, index)
             cursor = self.offset()
@@ -209,11 +210,14 @@ class CallPlayer:
         if self._script is not None:
             self._script.cancel()
         self.call.controls.append("transfer")
-        self._spawn(self._transfer(destination, content or TRANSFER_LINE))
+        self._start_forwarding(destination)
+        self._spawn(self._forward(content or TRANSFER_LINE))
 
-    async def _transfer(self, destination: dict[str, Any], line: str | None) -> None:
+    def _start_forwarding(self, destination: dict[str, Any]) -> None:
         self.call.destination = destination
         self._set_status("forwarding")
+
+    async def _forward(self, line: str | None) -> None:
         spoken_until = await self._speak(line, "model") if line else self.offset()
         await self._wait_for(lambda: spoken_until + TRANSFER_SECONDS)
         self._finish("assistant-forwarded-call")
