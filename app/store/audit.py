@@ -171,6 +171,9 @@ async def send_audited(db: Database, client: PlatformClient, account: Account, c
     except asyncio.CancelledError:
         await _settle(db, entry_id, Outcome.UNKNOWN, CANCELLED_MESSAGE, None, elapsed_ms())
         raise
+    except UnsupportedError as err:  # the client turned it down before any request: nothing left
+        await _settle(db, entry_id, NOT_SENT, str(err), None, elapsed_ms())
+        return CommandResult(outcome=Outcome.REFUSED, message=str(err))
     except ProviderError as err:
         result = result_of_error(err)
     except Exception as err:
@@ -183,7 +186,7 @@ async def send_audited(db: Database, client: PlatformClient, account: Account, c
 def result_of_error(error: ProviderError) -> CommandResult:
     """What a send error says about the command: refused when the platform answered no (4xx, 429),
     unknown when it may have reached the platform (dropped, timed out, 5xx)."""
-    if isinstance(error, RateLimitError | UnsupportedError):
+    if isinstance(error, RateLimitError):
         outcome = Outcome.REFUSED
     elif isinstance(error, APIConnectionError) or (error.status_code or 0) >= 500 or error.status_code is None:
         outcome = Outcome.UNKNOWN

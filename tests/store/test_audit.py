@@ -19,6 +19,7 @@ from app.providers.errors import (
     InvalidRequestError,
     RateLimitError,
     ServerError,
+    UnsupportedError,
 )
 from app.store.audit import (
     ABANDONED_MESSAGE,
@@ -194,3 +195,13 @@ async def test_an_audit_trail_sends_as_its_user(db: Database, vapi_account: Acco
     [entry] = await entries(db)
     assert result.outcome is Outcome.ACCEPTED and entry.user == "supervisor-1" and len(platform.sent) == 1
     assert told == ["recorded"] and entry.outcome == "accepted"
+
+
+async def test_a_command_the_client_turns_down_is_marked_not_sent(db: Database, vapi_account: Account) -> None:
+    async def no_control_url(call: Call, command: Command) -> CommandResult:
+        raise UnsupportedError("This call has no control URL (it has ended).")
+
+    result = await send_audited(db, FakePlatform(on_send=no_control_url), vapi_account, LIVE, End(), "ria")
+    [entry] = await entries(db)
+    assert result.outcome is Outcome.REFUSED and result.message.startswith("This call has no control URL")
+    assert (entry.outcome, entry.message) == (NOT_SENT, "This call has no control URL (it has ended).")
