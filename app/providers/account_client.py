@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 import httpx
 
-from app.domain import CAPABILITIES, Capabilities, Command, Provider
+from app.domain import CAPABILITIES, Call, Capabilities, Command, Provider
 from app.providers.base import MediaSource
 from app.providers.errors import UnsupportedError
 from app.providers.http import PlatformHttp, RateLimitStatus, RetryPolicy
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    """Which calls `list_calls` asked for."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    updated_since: datetime | None = None
+    status: str | None = None
+    page_size: int = 100
+
+    def admits(self, call: Call) -> bool:
+        """The filter on our side; a call missing a time is kept rather than silently dropped."""
+        created, updated = call.created_at, call.updated_at
+        if created is not None and ((self.since and created < self.since) or (self.until and created >= self.until)):
+            return False
+        if self.updated_since and updated is not None and updated <= self.updated_since:
+            return False
+        return self.status is None or call.status == self.status
 
 
 class AccountClient:
@@ -27,6 +48,21 @@ class AccountClient:
         self.session = PlatformHttp(self.provider, base_url, headers, http=http, retry=retry or RetryPolicy())
         self.http: httpx.AsyncClient = self.session.client
         self.capabilities: Capabilities = CAPABILITIES[self.provider]
+
+    def list_calls(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        updated_since: datetime | None = None,
+        status: str | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[list[Call]]:
+        return self.pages(CallFilter(since, until, updated_since, status, page_size))
+
+    def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
+        """Each platform's paging: every call `wanted` asks for, one page at a time."""
+        raise NotImplementedError
 
     @staticmethod
     def auth_headers(api_key: str) -> dict[str, str]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 
 from app.domain import Call, Command, CommandResult, End, Inject, Provider, Say, Transfer
-from app.providers.account_client import AccountClient, iso, path_id
+from app.providers.account_client import AccountClient, CallFilter, iso, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.hms_parse import parse_call, parse_page
@@ -32,34 +31,25 @@ def control_body(command: Command) -> dict[str, Any]:
 class HmsClient(AccountClient):
     provider = Provider.HMS
 
-    async def list_calls(
-        self,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        updated_since: datetime | None = None,
-        status: str | None = None,
-        page_size: int = 100,
-    ) -> AsyncIterator[list[Call]]:
+    async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Offset paging while offset + items < total. New calls shift offsets, so repeats are dropped by id."""
-        limit = max(1, min(page_size, MAX_PAGE))
+        limit = max(1, min(wanted.page_size, MAX_PAGE))
         params: dict[str, str | int] = {"limit": limit, "offset": 0}
-        if status is not None:
-            params["status"] = "connecting" if status == "ringing" else status
-        if since is not None:
-            params["start_date"] = iso(since)
-        if until is not None:
-            params["end_date"] = iso(until)
+        if wanted.status is not None:
+            params["status"] = "connecting" if wanted.status == "ringing" else wanted.status
+        if wanted.since is not None:
+            params["start_date"] = iso(wanted.since)
+        if wanted.until is not None:
+            params["end_date"] = iso(wanted.until)
         seen: set[str] = set()
         offset = 0
         while True:
             calls, count, total = parse_page(await self.session.read("/calls", params))
             fresh = [call for call in calls if call.id not in seen]
             seen.update(call.id for call in fresh)
-            # HMS has no updated-since filter: narrow on our side.
-            wanted = [c for c in fresh if updated_since is None or (c.updated_at and c.updated_at > updated_since)]
-            if wanted:
-                yield wanted
+            # HMS has no updated-since filter: that part is done here.
+            if kept := [call for call in fresh if wanted.admits(call)]:
+                yield kept
             offset += count
             if count == 0 or (total is not None and offset >= total) or (total is None and count < limit):
                 return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, OnErrorOmit, TypeAdapter, ValidationError
+from pydantic import OnErrorOmit, TypeAdapter, ValidationError
 
 from app.domain import Call, CallStatus, Provider, Recordings, Turn, TurnRole
 from app.providers.errors import BadResponseError
@@ -66,7 +66,7 @@ class WirePagination(WireModel):
 
 
 class WirePage(WireModel):
-    calls: list[WireCall] = Field(default_factory=list)
+    calls: list[WireCall]
     pagination: WirePagination | None = None
 
 

@@ -76,6 +76,11 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
     return None
 
 
+def waiting_notice(provider: Provider, seconds: float) -> str:
+    """What the status bar says while a 429 is waited out."""
+    return f"{provider.title} is rate limiting: waiting {max(1, round(seconds))} s"
+
+
 def _seconds_until_http_date(value: str, now: float) -> float | None:
     try:
         parsed = email.utils.parsedate_to_datetime(value)
@@ -183,7 +188,7 @@ class PlatformHttp:
             code = response.status_code
             if response.is_success:
                 said = platform_message(response.content)
-                return CommandResult(outcome=Outcome.ACCEPTED, message=said or "Accepted.", status_code=code)
+                return CommandResult(outcome=Outcome.ACCEPTED, message=said or "", status_code=code)
             if code == 503 and attempt < self.retry.max_retries:
                 wait = retry_after_seconds(response.headers)
                 delay = min(wait, self.retry.max_retry_after) if wait is not None else self.retry.backoff(attempt)
@@ -204,7 +209,7 @@ class PlatformHttp:
         await self.retry.sleep(seconds)
 
     def _rate_limited(self, seconds: float) -> None:
-        log.info("%s is rate limiting: waiting %.0f s", self.provider.title, seconds)
+        log.info(waiting_notice(self.provider, seconds))
         if self.on_rate_limit is not None:
             self.on_rate_limit(seconds)
 

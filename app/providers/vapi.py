@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 
 from app.domain import (
@@ -18,7 +17,7 @@ from app.domain import (
     Transfer,
     Unmute,
 )
-from app.providers.account_client import AccountClient, iso, path_id
+from app.providers.account_client import AccountClient, CallFilter, iso, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
@@ -56,33 +55,25 @@ def control_body(command: Command) -> dict[str, Any]:
 class VapiClient(AccountClient):
     provider = Provider.VAPI
 
-    async def list_calls(
-        self,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        updated_since: datetime | None = None,
-        status: str | None = None,
-        page_size: int = 100,
-    ) -> AsyncIterator[list[Call]]:
+    async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Pages move the window's upper edge to the oldest createdAt seen. The edge is inclusive
         (createdAtLe) so calls sharing that instant are not lost; the repeats are dropped by id."""
-        limit = max(1, min(page_size, MAX_PAGE))
+        limit = max(1, min(wanted.page_size, MAX_PAGE))
         params: dict[str, str | int] = {"limit": limit}
-        if since is not None:
-            params["createdAtGe"] = iso(since)
-        if until is not None:
-            params["createdAtLt"] = iso(until)
-        if updated_since is not None:
-            params["updatedAtGt"] = iso(updated_since)
+        if wanted.since is not None:
+            params["createdAtGe"] = iso(wanted.since)
+        if wanted.until is not None:
+            params["createdAtLt"] = iso(wanted.until)
+        if wanted.updated_since is not None:
+            params["updatedAtGt"] = iso(wanted.updated_since)
         seen: set[str] = set()
         while True:
             page = parse_calls(await self.session.read("/call", params))
             fresh = [call for call in page if call.id not in seen]
             seen.update(call.id for call in fresh)
-            wanted = [call for call in fresh if status is None or call.status == status]
-            if wanted:
-                yield wanted
+            # Vapi cannot filter by status: that part is done here.
+            if kept := [call for call in fresh if wanted.admits(call)]:
+                yield kept
             oldest = min((call.created_at for call in page if call.created_at), default=None)
             # Sort order is undocumented: only a full page with new calls says there may be more.
             if len(page) < limit or not fresh or oldest is None:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 from app.domain import Call, Command, CommandResult, Provider
-from app.providers.account_client import AccountClient, path_id
+from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
-
-
-def _within(call: Call, since: datetime | None, until: datetime | None, updated_since: datetime | None) -> bool:
-    """Time filters on our side; a call without the time is kept rather than silently dropped."""
-    created, updated = call.created_at, call.updated_at
-    if created is not None and ((since and created < since) or (until and created >= until)):
-        return False
-    return not (updated_since and updated is not None and updated <= updated_since)
 
 
 class VoiceBotClient(AccountClient):
@@ -27,27 +18,13 @@ class VoiceBotClient(AccountClient):
     def auth_headers(api_key: str) -> dict[str, str]:
         return {"X-API-Key": api_key}
 
-    async def list_calls(
-        self,
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        updated_since: datetime | None = None,
-        status: str | None = None,
-        page_size: int = 100,
-    ) -> AsyncIterator[list[Call]]:
+    async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         calls = parse_calls(await self.session.read("/calls"), Provider.VOICEBOT)
-        seen: set[str] = set()
-        wanted = []
-        for call in calls:
-            if call.id in seen or not _within(call, since, until, updated_since):
-                continue
-            if status is None or call.status == status:
-                seen.add(call.id)
-                wanted.append(call)
-        size = max(1, page_size)
-        for start in range(0, len(wanted), size):
-            yield wanted[start:start + size]
+        # No paging or filters on the platform: one list, filtered and chunked here.
+        kept = list({call.id: call for call in calls if wanted.admits(call)}.values())
+        size = max(1, wanted.page_size)
+        for start in range(0, len(kept), size):
+            yield kept[start:start + size]
 
     async def get_call(self, call_id: str) -> Call:
         return parse_call(await self.session.read(f"/calls/{path_id(call_id)}"), Provider.VOICEBOT)

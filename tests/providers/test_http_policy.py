@@ -19,7 +19,7 @@ from app.providers.errors import (
     RateLimitError,
     ServerError,
 )
-from app.providers.http import RetryPolicy, retry_after_seconds
+from app.providers.http import RetryPolicy, retry_after_seconds, waiting_notice
 from tests.providers.mock_platform import ScriptedPlatform, answer
 from tests.providers.payloads import hms_call, vapi_call
 
@@ -40,6 +40,7 @@ async def test_429_honours_retry_after_seconds_and_tells_the_ui():
     client.on_rate_limit = waits.append
     await client.get_call("x")
     assert platform.sleeps == [12.0] and waits == [12.0]
+    assert waiting_notice(Provider.HMS, waits[0]) == "HMS Sovereign is rate limiting: waiting 12 s"
 
 
 async def test_retry_after_is_capped():
