@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib
 from collections.abc import Iterator
 
 import pytest
 
-from app.__main__ import SUBCOMMANDS
+from app.__main__ import main
 from tests.cli.platform_server import GOOD_KEY, PlatformServer
 
 
@@ -27,10 +25,5 @@ def key(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def switchboard(*argv: str) -> int:
-    """`switchboard export|control ...` in this process, parsed exactly as app.__main__ does."""
-    parser = argparse.ArgumentParser(prog="switchboard")
-    sub = parser.add_subparsers(dest="command")
-    for name in ("export", "control"):
-        importlib.import_module(SUBCOMMANDS[name][0]).add_arguments(sub.add_parser(name))
-    args = parser.parse_args(list(argv))
-    return importlib.import_module(SUBCOMMANDS[args.command][0]).run(args)
+    """`switchboard export|control ...` in this process, through the real entry point."""
+    return main(list(argv))
