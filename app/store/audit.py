@@ -229,3 +229,14 @@ class AuditTrail:
         finally:
             if self.recorded is not None:
                 self.recorded()
+
+
+@dataclass(frozen=True)
+class AuditUnavailable:
+    """Stands in for the audit log when its file cannot be opened: nothing is sent unrecorded."""
+
+    reason: str
+
+    async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult:
+        return CommandResult(outcome=Outcome.REFUSED,
+                             message=f"Not sent: the audit log cannot be written ({self.reason}).")

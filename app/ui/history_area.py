@@ -13,18 +13,20 @@ import asyncio
 import contextlib
 import getpass
 import logging
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 from qasync import asyncSlot
 
 from app.domain import Call
 from app.providers.errors import ProviderError
-from app.store.audit import AuditLog, AuditTrail
+from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
-from app.store.database import Database
+from app.store.database import Database, SchemaTooNewError, default_path
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
@@ -56,11 +58,43 @@ class HistoryArea(QTabWidget):
         self.addTab(self.audit, "Audit log")
 
 
+def attach_history(window: MainWindow, path: Path | None = None,
+                   user: str | None = None) -> ConsoleHistory | HistoryUnavailable:
+    """The History dock for the window, or — when the file cannot be opened (corrupt, from a newer
+    Switchboard, no disk) — a dock that says why, while commands are refused rather than sent unaudited."""
+    try:
+        db = Database(path)
+    except (sqlite3.Error, SchemaTooNewError, OSError) as error:
+        log.exception("the history database could not be opened")
+        return HistoryUnavailable(window, path or default_path(), error)
+    return ConsoleHistory(window, db, user)
+
+
+class HistoryUnavailable(QObject):
+    def __init__(self, window: MainWindow, path: Path, error: BaseException):
+        super().__init__(window)
+        self.reason = str(error)
+        self.notice = QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
+                             "Calls can still be watched live, but control commands are not sent, because "
+                             "they could not be written to the audit log first.", objectName="historyUnavailable")
+        self.notice.setWordWrap(True)
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dock = window.add_panel(self.notice, "History")
+        window.session_changed.connect(self._session_changed)
+
+    def _session_changed(self, session: AccountSession | None) -> None:
+        if session is not None:
+            session.audit = AuditUnavailable(self.reason)
+
+    async def close(self) -> None:
+        return None
+
+
 class ConsoleHistory(QObject):
-    def __init__(self, window: MainWindow, db: Database | None = None, user: str | None = None):
+    def __init__(self, window: MainWindow, db: Database, user: str | None = None):
         super().__init__(window)
         self.window = window
-        self.db = db or Database()
+        self.db = db
         self.user = user or getpass.getuser()
         self.area = HistoryArea(self.db, self.user)
         self.dock = window.add_panel(self.area, "History")
@@ -122,7 +156,13 @@ class ConsoleHistory(QObject):
             write = asyncio.wrap_future(self.db.submit_write(lambda conn: CallCache(conn).upsert(account_id,
                                                                                                  finished)))
             self._writes.add(write)
-            write.add_done_callback(self._writes.discard)
+            write.add_done_callback(self._written)
+
+    def _written(self, write: asyncio.Future[object]) -> None:
+        self._writes.discard(write)
+        if not write.cancelled() and write.exception() is not None:
+            log.error("finished calls could not be cached: %s", write.exception())
+            self.window.status.showMessage(f"The local history could not be updated: {write.exception()}", 8000)
 
     # -- opening calls from the history ---------------------------------------------------
 

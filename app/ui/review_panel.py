@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import html
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,9 @@ class ReviewPanel(QWidget):
             review = await self._store(lambda conn: change(ReviewBook(conn)))
         except (ValueError, RuntimeError) as error:
             self.message.setText(str(error))
+            return None
+        except sqlite3.Error as error:
+            self.message.setText(f"Could not save the review: {error}. Nothing was lost; try again.")
             return None
         if (self.account_id, self.call_id) == shown:
             self.review = review

@@ -10,17 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from app.domain import Account, Provider, Say
+from app.domain import Account, Outcome, Provider, Say
 from app.live.accounts import AccountBook
 from app.live.poller import PollPlan
+from app.live.session import AccountSession
 from app.providers import make_client
 from app.store.audit import AuditLog
 from app.store.calls import CallCache
 from app.store.sync import CallSync
-from app.ui.history_area import ConsoleHistory
+from app.ui.history_area import ConsoleHistory, HistoryUnavailable, attach_history
 from app.ui.main_window import MainWindow
 from tests.fixtures.qt import until
 from tests.fixtures.sandbox import SANDBOX_KEY
+from tests.store.fake_platform import FakePlatform, make_call
 
 PLAN = PollPlan(live_interval=0.25, list_interval=0.5, max_backoff=1.0)
 
@@ -29,7 +31,7 @@ PLAN = PollPlan(live_interval=0.25, list_interval=0.5, max_backoff=1.0)
 def window(qtbot, qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
     win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
     win.poll_plan = PLAN
-    history = ConsoleHistory(win, user="ria")
+    history = attach_history(win, user="ria")
 
     def shut(w: MainWindow) -> None:
         qloop.run_until_complete(w.shutdown())
@@ -116,3 +118,23 @@ def test_calls_of_another_account_open_from_the_cache_with_the_platform_stopped(
         assert await history.open_call(hms.id, "no-such-call") is None
 
     run_async(scenario())
+
+
+def test_an_unreadable_history_file_is_said_and_commands_are_refused_not_sent(qtbot, tmp_path, run_async):
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
+    qtbot.addWidget(win)
+    history = attach_history(win, path)
+    assert isinstance(history, HistoryUnavailable)
+    assert "could not be opened" in history.notice.text() and str(path) in history.notice.text()
+
+    platform = FakePlatform()
+    live = make_call(1, status="in-progress")
+    session = AccountSession(Account(id="a", name="A", provider=Provider.VAPI, base_url="http://x"), platform)
+    session.registry.merge([live])
+    win.session_changed.emit(session)
+    result = run_async(session.send(live.id, Say(text="hello")))
+    assert result.outcome is Outcome.REFUSED and "audit log cannot be written" in result.message
+    assert platform.sent == []
+    assert path.read_bytes().startswith(b"this is not a database")  # left as it was
