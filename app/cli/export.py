@@ -46,7 +46,7 @@ def parse_time(option: str, value: str | None) -> datetime | None:
 
 
 def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z") if moment else None
 
 
 def turn_text(turn: Turn) -> str:
