@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -19,14 +21,12 @@ _STATUS = {
 _UNKNOWN_STATUS = ("#6a1b9a", "#ab47bc")
 
 
+THEME_ENV = "SWITCHBOARD_THEME"  # "dark" or "light" overrides a desktop that does not say
+
+
 def is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    if hints.colorScheme() is Qt.ColorScheme.Dark:
-        return True
-    if hints.colorScheme() is Qt.ColorScheme.Light:
-        return False
-    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
-    return window.lightness() < 128
+    """Judged from the palette in use, so it agrees with whatever apply_theme chose."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def status_color(status: str) -> QColor:
@@ -79,6 +79,12 @@ def apply_theme(app: QApplication) -> None:
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
 
 
+def wants_dark() -> bool:
+    forced = os.environ.get(THEME_ENV, "").strip().lower()
+    if forced in ("dark", "light"):
+        return forced == "dark"
+    return QGuiApplication.styleHints().colorScheme() is Qt.ColorScheme.Dark
+
+
 def _apply_palette(app: QApplication) -> None:
-    dark = QGuiApplication.styleHints().colorScheme() is Qt.ColorScheme.Dark
-    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    app.setPalette(_dark_palette() if wants_dark() else app.style().standardPalette())

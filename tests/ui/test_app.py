@@ -44,3 +44,21 @@ def test_error_hook_logs_and_shows_a_message_without_blocking(qtbot, caplog):
     assert boxes and boxes[0].isVisible()
     boxes[0].close()
     boxes[0].deleteLater()
+
+
+def test_theme_follows_the_override_and_badges_stay_readable(qapp, monkeypatch):
+    from app.ui.theme import THEME_ENV, apply_theme, is_dark, status_color
+
+    before = qapp.palette()
+    try:
+        monkeypatch.setenv(THEME_ENV, "dark")
+        apply_theme(qapp)
+        assert is_dark()
+        dark_live = status_color("in-progress")
+        monkeypatch.setenv(THEME_ENV, "light")
+        apply_theme(qapp)
+        assert not is_dark()
+        assert status_color("in-progress") != dark_live
+        assert status_color("some-new-status").isValid()  # unknown statuses still get a badge
+    finally:
+        qapp.setPalette(before)
