@@ -12,13 +12,16 @@ from app.store.database import connect
 from app.store.reviews import DEFAULT_TEMPLATE, NOT_APPLICABLE, Mark, ReviewBook
 from tests.store.fake_platform import make_call
 
+BATCH = 2000
+
 
 def main(path: str) -> None:
     conn = connect(path)
     cache, book = CallCache(conn), ReviewBook(conn)
     for round_ in range(10_000):
-        print("bulk", flush=True)
-        cache.upsert("acc", [make_call(round_ * 300 + n) for n in range(300)])
+        calls = [make_call(round_ * BATCH + n) for n in range(BATCH)]
+        print("bulk", flush=True)  # the big transaction starts now
+        cache.upsert("acc", calls)
         review = book.start("acc", f"call-{round_:05d}", "ria")
         book.add_comment(review.id, f"round {round_}", at_seconds=round_ * 1.5, turn_index=1)
         book.submit(review.id, {c.id: NOT_APPLICABLE if c.allow_na else Mark(4) for c in DEFAULT_TEMPLATE.criteria})
