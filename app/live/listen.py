@@ -119,6 +119,8 @@ class ListenState(StrEnum):
     STOPPED = "stopped"
 
 
+ACTIVE_STATES = frozenset({ListenState.CONNECTING, ListenState.LISTENING, ListenState.RECONNECTING})
+
 AudioSink = Callable[[np.ndarray, StreamFormat], None]
 StateSink = Callable[[ListenState, str], None]
 GapSink = Callable[[float], None]
@@ -340,10 +342,14 @@ class Headset:
     def listener_for(self, call_id: str) -> CallListener | None:
         return self.listeners.get(call_id)
 
+    def active(self) -> list[CallListener]:
+        """Listeners still connected or trying to be."""
+        return [listener for listener in self.listeners.values() if listener.state in ACTIVE_STATES]
+
     async def listen(self, call: Call, client: PlatformClient) -> CallListener:
         """Start hearing `call` (stopping the others first when exclusive)."""
         current = self.listeners.get(call.id)
-        if current is not None and current.state not in (ListenState.ENDED, ListenState.FAILED, ListenState.STOPPED):
+        if current is not None and current.state in ACTIVE_STATES:
             return current
         source = client.listen_source(call)
         if source is None:

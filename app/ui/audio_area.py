@@ -238,7 +238,12 @@ class AudioArea(QWidget):
             self.listen_panel.set_available(False, f"{client.provider.title} does not offer live audio for this call.")
             return
         self.listen_panel.set_available(True)
-        self.listen_panel.show_listener(self.headset.listener_for(call.id))
+        listener = self.headset.listener_for(call.id)
+        self.listen_panel.show_listener(listener)
+        others = [other.call for other in self.headset.active() if other.call.id != call.id]
+        if listener is None and others:
+            switch = " Listen here stops it." if self.headset.exclusive else ""
+            self.listen_panel.status.setText(f"Still hearing another call: {_who(others[0])}.{switch}")
 
     def _listen_toggled(self, on: bool) -> None:
         if self.call is None or self.client is None:
@@ -257,3 +262,7 @@ class AudioArea(QWidget):
             return
         if self.call is not None and self.call.id == call.id:
             self.listen_panel.show_listener(listener)
+
+
+def _who(call: Call) -> str:
+    return call.name or call.customer_name or call.customer_number or call.id

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
-from app.live.listen import CallListener, ListenState
+from app.live.listen import ACTIVE_STATES, CallListener, ListenState
 from app.ui.tones import Tone, accent
-from app.ui.waveform import lane_names
+from app.ui.waveform import clock, lane_names
 
 REFRESH_MS = 50
 LANE_OFFSET = 1.1  # customer drawn above the middle, assistant below
@@ -92,7 +92,7 @@ class ListenPanel(QWidget):
             self.listener.unwatch(self._listener_changed)
         self.listener = listener
         self.listen_button.blockSignals(True)
-        self.listen_button.setChecked(listener is not None and listener.state in _ACTIVE)
+        self.listen_button.setChecked(listener is not None and listener.state in ACTIVE_STATES)
         self.listen_button.blockSignals(False)
         self._update_button_text()
         for curve in self.curves:
@@ -137,7 +137,7 @@ class ListenPanel(QWidget):
                 self.gap_lines.append(line)
         self.plot.setXRange(-WINDOW_SECONDS, 0, padding=0)
         self._show_levels(envelope.levels_db if listener.state == ListenState.LISTENING else np.full(len(self.meters), SILENCE_DB))
-        if listener.state not in _ACTIVE:
+        if listener.state not in ACTIVE_STATES:
             self.timer.stop()
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -179,7 +179,12 @@ class ListenPanel(QWidget):
         self.gap_lines = []
 
     def _show_status(self, listener: CallListener) -> None:
-        text = listener.message
+        text, envelope = listener.message, listener.envelope
+        if listener.state == ListenState.LISTENING and envelope is not None:
+            layout = {1: "mono", 2: "stereo"}.get(envelope.channels, f"{envelope.channels} channels")
+            text = f"Listening · {clock(envelope.seconds)} heard · {envelope.sample_rate / 1000:g} kHz {layout}"
+            if envelope.gaps:
+                text += f" · {len(envelope.gaps)} gap{'s' if len(envelope.gaps) > 1 else ''} while reconnecting"
         if listener.audio_note and listener.state == ListenState.LISTENING:
             text = f"Showing the call's audio without sound. {listener.audio_note}"
         self.status.setText(text)
@@ -191,20 +196,17 @@ class ListenPanel(QWidget):
     def _listener_changed(self, listener: CallListener) -> None:
         if listener is not self.listener:
             return
-        if listener.state not in _ACTIVE and self.listen_button.isChecked():
+        if listener.state not in ACTIVE_STATES and self.listen_button.isChecked():
             self.listen_button.blockSignals(True)
             self.listen_button.setChecked(False)
             self.listen_button.blockSignals(False)
         self.refresh()
-        if listener.state in _ACTIVE and not self.timer.isActive():
+        if listener.state in ACTIVE_STATES and not self.timer.isActive():
             self.timer.start()
 
     def _toggled(self, on: bool) -> None:
         self._update_button_text()
         self.listen_toggled.emit(on)
-
-
-_ACTIVE = (ListenState.CONNECTING, ListenState.LISTENING, ListenState.RECONNECTING)
 
 
 def _lane_offset(lane: int, lanes: int) -> float:

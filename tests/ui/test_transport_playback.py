@@ -127,6 +127,12 @@ def test_a_live_call_is_listened_to_from_the_area(area_and_client, sandbox, run_
         await until(lambda: listener.envelope is not None and listener.envelope.seconds > 1.0, what="live audio")
         assert listener.state == ListenState.LISTENING and area.listen_panel.listen_button.text() == "Stop listening"
         assert "without sound" in area.listen_panel.status.text()  # no device in this test: said plainly
+        other = await client.get_call(sandbox.start_call(Provider.VAPI, "booking"))
+        area.show_call(other, client)  # browsing another live call keeps the first one in the ear
+        assert listener.state == ListenState.LISTENING and not area.listen_panel.listen_button.isChecked()
+        assert area.listen_panel.status.text().startswith("Still hearing another call")
+        area.show_call(call, client)
+        assert area.listen_panel.listener is listener and area.listen_panel.listen_button.isChecked()
         area.listen_panel.listen_button.click()
         await until(lambda: listener.state == ListenState.STOPPED, what="listening to stop")
         assert area.headset.listeners == {}
