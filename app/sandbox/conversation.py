@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from dataclasses import dataclass
 
@@ -70,10 +69,9 @@ def tool_call_id(call_id: str, index: int) -> str:
 def tool_messages(step: Step, call_id: str, index: int, at: float) -> tuple[Message, Message]:
     """The tool_calls entry at `at` and its result when the tool answers."""
     ident = tool_call_id(call_id, index)
-    arguments = json.dumps(step.arguments)
-    request = Message("tool_calls", "", at, tool_call_id=ident, tool_name=step.tool_name, arguments=arguments)
+    request = Message("tool_calls", "", at, tool_call_id=ident, tool_name=step.tool_name, arguments=step.arguments)
     result = Message("tool_call_result", "", at + step.latency, tool_call_id=ident, tool_name=step.tool_name,
-                     result=json.dumps(step.result))
+                     result=step.result)
     return request, result
 
 

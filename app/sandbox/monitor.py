@@ -10,10 +10,10 @@ from aiohttp import WSCloseCode, web
 from app.domain import Provider
 from app.sandbox.clock import SandboxClock
 from app.sandbox.commands import BadCommand, apply_vapi
-from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.player import CallPlayer, NotLive
 from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
+from app.sandbox.wire import error_response, json_body, read_object
 
 FRAME_SAMPLES = 320  # 20 ms at 16 kHz
 LAG_SECONDS = 0.2  # wall seconds behind "now", so every clip and mute is in place before it is sent
@@ -94,7 +94,7 @@ async def control(request: web.Request) -> web.Response:
         return error_response("vapi", 400, str(error))
     except NotLive as error:
         return error_response("vapi", 400, str(error))
-    return web.json_response({"success": True})
+    return json_body({"success": True})
 
 
 def add_routes(app: web.Application) -> None:

@@ -9,9 +9,9 @@ from app.sandbox.call_facts import parse_iso
 from app.sandbox.callbook import TimeRange
 from app.sandbox.commands import BadCommand, apply_hms
 from app.sandbox.hms_shape import hms_call, hms_status
-from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.player import NotLive
 from app.sandbox.state import STATE
+from app.sandbox.wire import error_response, json_body, read_object
 
 STATUSES = ("connecting", "in-progress", "ended", "failed")
 DAY_MS = 86_400_000
@@ -55,7 +55,7 @@ async def list_calls(request: web.Request) -> web.Response:
     keep = (lambda call: hms_status(call) == status) if status else None
     calls, total = book.page(created, offset, limit, keep)
     links = state.links(request)
-    return web.json_response({"calls": [hms_call(c, links) for c in calls],
+    return json_body({"calls": [hms_call(c, links) for c in calls],
                               "pagination": {"total": total, "limit": limit, "offset": offset}})
 
 
@@ -64,7 +64,7 @@ async def get_call(request: web.Request) -> web.Response:
     call = state.world.find(Provider.HMS, request.match_info["id"])
     if call is None:
         return error_response("hms", 404, "Call not found")
-    return web.json_response(hms_call(call, state.links(request)))
+    return json_body(hms_call(call, state.links(request)))
 
 
 async def control(request: web.Request) -> web.Response:
@@ -86,7 +86,7 @@ async def control(request: web.Request) -> web.Response:
         await apply_hms(player, body)
     except (BadCommand, NotLive) as error:
         return error_response("hms", 400, str(error))
-    return web.json_response({"success": True, "message": "Command sent successfully"})
+    return json_body({"success": True, "message": "Command sent successfully"})
 
 
 def add_routes(app: web.Application) -> None:

@@ -9,10 +9,10 @@ from aiohttp import web
 from app.domain import Provider
 from app.sandbox.call_facts import RECORDING_KINDS, parse_iso
 from app.sandbox.callbook import TimeRange
-from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.vapi_shape import vapi_call
+from app.sandbox.wire import error_response, json_body, read_object
 
 KNOWN_FILTERS = {"id", "assistantId", "phoneNumberId", "limit"} | {
     f"{field}{op}" for field in ("createdAt", "updatedAt") for op in ("Gt", "Lt", "Ge", "Le")
@@ -82,14 +82,14 @@ async def list_calls(request: web.Request) -> web.Response:
             if len(found) >= limit:
                 break
     links = state.links(request)
-    return web.json_response([vapi_call(c, links) for c in found])
+    return json_body([vapi_call(c, links) for c in found])
 
 
 async def get_call(request: web.Request) -> web.Response:
     call = _call_or_404(request)
     if isinstance(call, web.Response):
         return call
-    return web.json_response(vapi_call(call, request.app[STATE].links(request)))
+    return json_body(vapi_call(call, request.app[STATE].links(request)))
 
 
 async def update_call(request: web.Request) -> web.Response:
@@ -109,7 +109,7 @@ async def update_call(request: web.Request) -> web.Response:
     if "name" in body:
         call.name = name
         state.world.touch(call)
-    return web.json_response(vapi_call(call, state.links(request)))
+    return json_body(vapi_call(call, state.links(request)))
 
 
 async def delete_call(request: web.Request) -> web.Response:
@@ -121,7 +121,7 @@ async def delete_call(request: web.Request) -> web.Response:
     state = request.app[STATE]
     body = vapi_call(call, state.links(request))
     state.world.books[Provider.VAPI].remove(call)
-    return web.json_response(body)
+    return json_body(body)
 
 
 async def recording(request: web.Request) -> web.Response:

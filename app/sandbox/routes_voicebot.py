@@ -6,10 +6,10 @@ from aiohttp import web
 
 from app.domain import Provider
 from app.sandbox.callbook import TimeRange
-from app.sandbox.platform_errors import error_response, read_object
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.voicebot_shape import voicebot_call
+from app.sandbox.wire import error_response, json_body, read_object
 
 
 async def list_calls(request: web.Request) -> web.Response:
@@ -23,7 +23,7 @@ async def list_calls(request: web.Request) -> web.Response:
         return error_response("voicebot", 422, "limit and offset must be integers")
     calls, _ = book.page(TimeRange(), max(0, offset), max(0, limit))
     links = state.links(request)
-    return web.json_response([voicebot_call(c, links) for c in calls])
+    return json_body([voicebot_call(c, links) for c in calls])
 
 
 def _find(request: web.Request) -> SimCall | None:
@@ -34,7 +34,7 @@ async def get_call(request: web.Request) -> web.Response:
     call = _find(request)
     if call is None:
         return error_response("voicebot", 404, "Call not found")
-    return web.json_response(voicebot_call(call, request.app[STATE].links(request)))
+    return json_body(voicebot_call(call, request.app[STATE].links(request)))
 
 
 async def update_call(request: web.Request) -> web.Response:
@@ -50,7 +50,7 @@ async def update_call(request: web.Request) -> web.Response:
     if "name" in body:
         call.name = body["name"]
         state.world.touch(call)
-    return web.json_response(voicebot_call(call, state.links(request)))
+    return json_body(voicebot_call(call, state.links(request)))
 
 
 async def delete_call(request: web.Request) -> web.Response:
@@ -62,7 +62,7 @@ async def delete_call(request: web.Request) -> web.Response:
     state = request.app[STATE]
     body = voicebot_call(call, state.links(request))
     state.world.books[Provider.VOICEBOT].remove(call)
-    return web.json_response(body)
+    return json_body(body)
 
 
 def add_routes(app: web.Application) -> None:

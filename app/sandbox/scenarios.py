@@ -16,8 +16,8 @@ class Step:
     text: str = ""
     seconds: float = 0.0
     tool_name: str = ""
-    arguments: dict[str, Any] = field(default_factory=dict)
-    result: dict[str, Any] = field(default_factory=dict)
+    arguments: str = "{}"  # JSON, as tools receive and return it
+    result: str = "{}"
     latency: float = 1.0
     destination: dict[str, Any] = field(default_factory=dict)
 
@@ -45,8 +45,8 @@ def _step(raw: dict[str, Any]) -> Step:
         text=raw.get("text", ""),
         seconds=float(raw.get("seconds", 0.0)),
         tool_name=raw.get("name", ""),
-        arguments=raw.get("arguments", {}),
-        result=raw.get("result", {}),
+        arguments=json.dumps(raw.get("arguments", {})),
+        result=json.dumps(raw.get("result", {})),
         latency=float(raw.get("latency", 1.0)),
         destination=raw.get("destination", {}),
     )

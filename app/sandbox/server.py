@@ -11,10 +11,10 @@ from app.paths import resources_dir
 from app.sandbox import monitor, recordings, routes_hms, routes_vapi, routes_voicebot
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultPlan, FaultSpec
-from app.sandbox.platform_errors import UNAUTHORIZED, error_response, platform_of, presented_key
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SpeechBank
 from app.sandbox.state import STATE, SandboxState
+from app.sandbox.wire import UNAUTHORIZED, error_response, platform_of, presented_key
 from app.sandbox.world import TrafficSettings, World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
