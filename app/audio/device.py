@@ -6,8 +6,14 @@ PortAudio but no sound card has no output device; both leave playback off with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
+
+
+class AudioUnavailable(Exception):
+    """No way to play sound here; `str(err)` says why in plain words."""
 
 
 @dataclass(frozen=True)
@@ -59,3 +65,25 @@ def rescan_devices() -> AudioOutput:
         except Exception:  # a failed rescan leaves the previous state; probe_output reports it
             pass
     return probe_output()
+
+
+def open_output_stream(
+    sample_rate: int,
+    channels: int,
+    dtype: str,
+    callback: Callable[..., None],
+    *,
+    what: str = "Playback",
+    device: int | str | None = None,
+    sd: ModuleType | None = None,
+) -> tuple[Any, ModuleType]:
+    """A started-or-startable sounddevice OutputStream and the module, or AudioUnavailable saying why."""
+    if sd is None:
+        sd, reason = load_sounddevice()
+        if sd is None:
+            raise AudioUnavailable(reason.replace("Playback", what, 1))
+    try:
+        stream = sd.OutputStream(samplerate=sample_rate, channels=channels, dtype=dtype, device=device, callback=callback)
+    except Exception as err:  # PortAudioError or ValueError: no device, unsupported rate
+        raise AudioUnavailable(f"{what} is off: the sound device refused the stream ({err}).") from err
+    return stream, sd

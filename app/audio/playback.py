@@ -16,15 +16,13 @@ from typing import Any
 import numpy as np
 
 from app.audio.decode import DecodedAudio
-from app.audio.device import load_sounddevice
+from app.audio.device import AudioUnavailable, open_output_stream
+
+__all__ = ["AudioUnavailable", "PlaybackEngine", "PlaybackState", "RenderScratch", "channel_gains", "render"]
 
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 SCRATCH_FRAMES = 1 << 13  # larger callback blocks are rendered in pieces of this size
 INT16_SCALE = 1.0 / 32768.0
-
-
-class AudioUnavailable(Exception):
-    """No way to play sound here; `str(err)` says why in plain words."""
 
 
 def channel_gains(volume: float, muted: Sequence[bool], soloed: Sequence[bool]) -> np.ndarray:
@@ -125,27 +123,15 @@ class PlaybackEngine:
     """One recording on one output stream. Build it off the audio thread; call from the UI thread."""
 
     def __init__(self, audio: DecodedAudio, *, device: int | str | None = None, sd: ModuleType | None = None):
-        if sd is None:
-            sd, reason = load_sounddevice()
-            if sd is None:
-                raise AudioUnavailable(reason)
-        self._sd = sd
         self.audio = audio
         self.state = PlaybackState(audio.samples, audio.sample_rate)
         self._scratch = RenderScratch(audio.channels, audio.samples.dtype)
         self._volume = 1.0
         self._muted = [False] * audio.channels
         self._soloed = [False] * audio.channels
-        try:
-            self._stream = sd.OutputStream(
-                samplerate=audio.sample_rate,
-                channels=audio.channels,
-                dtype="float32",
-                device=device,
-                callback=self._callback,
-            )
-        except Exception as err:  # PortAudioError or ValueError: no device, unsupported rate
-            raise AudioUnavailable(f"Playback is off: the sound device refused the stream ({err}).") from err
+        self._stream, self._sd = open_output_stream(
+            audio.sample_rate, audio.channels, "float32", self._callback, device=device, sd=sd
+        )
 
     def _callback(self, outdata: np.ndarray, frames: int, time: Any, status: Any) -> None:
         render(outdata, self.state, self._scratch)

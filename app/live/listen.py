@@ -21,11 +21,10 @@ import websockets
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from app.audio.device import probe_output
+from app.audio.device import AudioUnavailable, probe_output
 from app.audio.jitter import JitterBuffer
 from app.audio.live_envelope import LiveEnvelope
 from app.audio.live_output import LiveOutput
-from app.audio.playback import AudioUnavailable
 from app.domain import Call
 from app.providers.base import MediaSource, PlatformClient
 
