@@ -45,6 +45,10 @@ class RetryPolicy:
         delay = min(self.initial_delay * 2**attempt, self.max_delay)
         return delay * (1 - 0.25 * self.jitter())
 
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """The platform's Retry-After when it gave one (capped), else our backoff."""
+        return self.backoff(attempt) if retry_after is None else min(retry_after, self.max_retry_after)
+
 
 @dataclass
 class RateLimitStatus:
@@ -148,7 +152,7 @@ class PlatformHttp:
             except httpx.HTTPError as exc:
                 # A read may be resent whatever happened; a write only if it never left.
                 if (idempotent or isinstance(exc, NOTHING_SENT)) and attempt < self.retry.max_retries:
-                    await self._pause(self.retry.backoff(attempt))
+                    await self.retry.sleep(self.retry.backoff(attempt))
                     attempt += 1
                     continue
                 raise self._connection_error(exc) from None
@@ -157,12 +161,10 @@ class PlatformHttp:
                 return response.content
             wait = retry_after_seconds(response.headers)
             if idempotent and response.status_code in RETRYABLE_STATUS and attempt < self.retry.max_retries:
-                delay = self.retry.backoff(attempt)
-                if wait is not None:
-                    delay = min(wait, self.retry.max_retry_after)
+                delay = self.retry.delay(attempt, wait)
                 if response.status_code == 429:
                     self._rate_limited(delay)
-                await self._pause(delay)
+                await self.retry.sleep(delay)
                 attempt += 1
                 continue
             raise status_error(self.provider, response, retry_after=wait)
@@ -175,7 +177,7 @@ class PlatformHttp:
                 response = await self.client.post(url, json=body, headers=self.auth_headers)
             except NOTHING_SENT as exc:
                 if attempt < self.retry.max_retries:
-                    await self._pause(self.retry.backoff(attempt))
+                    await self.retry.sleep(self.retry.backoff(attempt))
                     attempt += 1
                     continue
                 return CommandResult(outcome=Outcome.REFUSED, message=f"{self._connection_error(exc)} Nothing was sent.")
@@ -189,13 +191,12 @@ class PlatformHttp:
             if response.is_success:
                 said = platform_message(response.content)
                 return CommandResult(outcome=Outcome.ACCEPTED, message=said or "", status_code=code)
+            wait = retry_after_seconds(response.headers)
             if code == 503 and attempt < self.retry.max_retries:
-                wait = retry_after_seconds(response.headers)
-                delay = min(wait, self.retry.max_retry_after) if wait is not None else self.retry.backoff(attempt)
-                await self._pause(delay)
+                await self.retry.sleep(self.retry.delay(attempt, wait))
                 attempt += 1
                 continue
-            error = status_error(self.provider, response, retry_after=retry_after_seconds(response.headers))
+            error = status_error(self.provider, response, retry_after=wait)
             if code >= 500 and code != 503:
                 # The platform may have acted before failing: report it, never resend.
                 return CommandResult(
@@ -204,9 +205,6 @@ class PlatformHttp:
                     status_code=code,
                 )
             return CommandResult(outcome=Outcome.REFUSED, message=str(error), status_code=code)
-
-    async def _pause(self, seconds: float) -> None:
-        await self.retry.sleep(seconds)
 
     def _rate_limited(self, seconds: float) -> None:
         log.info(waiting_notice(self.provider, seconds))
