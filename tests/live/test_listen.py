@@ -311,3 +311,26 @@ async def test_a_live_sandbox_call_streams_at_real_time_rate(sandbox):
         assert 64000 * 0.85 <= rate <= 64000 * 1.15, f"{rate:.0f} bytes/s"
     finally:
         await client.aclose()
+
+
+async def test_a_sandbox_socket_cut_mid_call_reconnects_and_marks_the_gap(sandbox):
+    from app.providers import make_client
+    from tests.fixtures.sandbox import SANDBOX_KEY
+
+    client = make_client(Provider.VAPI, sandbox.base_url(Provider.VAPI), SANDBOX_KEY)
+    try:
+        call = await client.get_call(sandbox.start_call(Provider.VAPI, "booking"))
+        sandbox.set_faults("drop_ws_after=1s")  # the platform cuts every listen socket after a second
+        listener = CallListener(call, client.listen_source(call), play_audio=False)
+        listener.start()
+        for _ in range(400):
+            if listener.envelope is not None and listener.envelope.gaps and listener.session.bytes_received > 64000 * 1.5:
+                break
+            await asyncio.sleep(0.01)
+        assert listener.envelope is not None and len(listener.envelope.gaps) >= 1
+        assert listener.session.bytes_received > 64000 * 1.5  # audio kept coming after the cut
+        assert listener.state in (ListenState.LISTENING, ListenState.RECONNECTING, ListenState.CONNECTING)
+        await listener.stop()
+        assert listener.state == ListenState.STOPPED
+    finally:
+        await client.aclose()
