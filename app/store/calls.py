@@ -117,10 +117,6 @@ class UpsertReport:
     changed: int = 0
     stale: list[str] = field(default_factory=list)  # ids skipped: the cache already had a newer copy
 
-    @property
-    def written(self) -> int:
-        return self.added + self.changed
-
 
 class TurnIds:
     """Turn ids that sort like their call's creation time: second << 24 | call slot << 12 | turn.
@@ -278,12 +274,6 @@ class CallCache:
             f"SELECT min(created_at) FROM calls WHERE account_id = ? AND status IN ({','.join('?' * len(live))})",
             [account_id, *live],
         ).fetchone()[0]
-        return from_epoch(value)
-
-    def newest(self, account_id: str, column: str) -> datetime | None:
-        if column not in ("created_at", "updated_at"):
-            raise ValueError(column)
-        value = self.conn.execute(f"SELECT max({column}) FROM calls WHERE account_id = ?", (account_id,)).fetchone()[0]
         return from_epoch(value)
 
     # -- watermarks ---------------------------------------------------------------------------

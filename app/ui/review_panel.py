@@ -82,7 +82,6 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
-    review_changed = Signal(object)  # Review | None
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -346,7 +345,6 @@ class ReviewPanel(QWidget):
             item.setToolTip("Click to jump to this moment")
             self.comments.addItem(item)
         self.comments_changed.emit(list(comments))
-        self.review_changed.emit(review)
 
     def _comment_clicked(self, item: QListWidgetItem) -> None:
         comment: Comment = item.data(COMMENT_ROLE)

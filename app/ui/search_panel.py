@@ -60,7 +60,6 @@ def hit_html(hit: Hit, dark: bool) -> str:
 
 class SearchPanel(QWidget):
     hit_opened = Signal(str, str, int, object)  # account_id, call_id, turn_index, start_seconds | None
-    searched = Signal(object)  # SearchResult, once shown
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
@@ -173,7 +172,6 @@ class SearchPanel(QWidget):
         if result.hits:  # current for the keyboard, not painted as selected
             self.results.selectionModel().setCurrentIndex(self.model.index(0, 0),
                                                           QItemSelectionModel.SelectionFlag.NoUpdate)
-        self.searched.emit(result)
 
     def open_hit(self, row: int) -> None:
         hit: Hit = self.model.item(row).data(HIT_ROLE)
