@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)
 MAX_FAILED_ATTEMPTS = 8
+MAX_MESSAGE_BYTES = 1 << 22  # 4 MB, a minute of 16 kHz stereo in one frame: no live stream sends that
 ENCODINGS = {
     "s16le": "s16le", "pcm_s16le": "s16le", "linear16": "s16le", "l16": "s16le", "pcm16": "s16le",
     "pcm": "s16le", "s16": "s16le", "f32le": "f32le", "pcm_f32le": "f32le", "float32": "f32le",
@@ -163,7 +164,7 @@ class ListenSession:
                     self.source.url,
                     additional_headers=self.source.headers or None,
                     open_timeout=10,
-                    max_size=None,
+                    max_size=MAX_MESSAGE_BYTES,
                     compression=None,
                     proxy=None,
                 ) as ws:

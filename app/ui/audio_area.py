@@ -110,6 +110,11 @@ class AudioArea(QWidget):
             self.call = None  # force a fresh load of the recording
             self.show_call(call, self.client)
 
+    def on_session_changed(self, session: object | None) -> None:
+        """The account was closed (None) or replaced: its client is gone, so is what used it."""
+        self.show_call(None, None)
+        asyncio.ensure_future(self.headset.stop_all())
+
     def attach_transcript(self, transcript: TranscriptView) -> None:
         """Playback highlights the turn being heard; a clicked turn seeks there."""
         self.transcript = transcript
