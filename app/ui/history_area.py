@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 
 
 class HistoryArea(QTabWidget):
@@ -103,6 +104,7 @@ class ConsoleHistory(QObject):
         self._unsubscribe: Callable[[], None] | None = None
         self._catch_up: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Future[object]] = set()
+        self._seek: asyncio.Task[None] | None = None
 
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
@@ -180,16 +182,32 @@ class ConsoleHistory(QObject):
                 self.window.status.showMessage("That call is no longer in the local history.", 6000)
                 return None
             self.window.show_cached_call(call)
+        self.shown_call = call
         self._go_to(seconds, turn_index)
         return call
 
     def _go_to(self, seconds: float | None, turn_index: int | None) -> None:
         if turn_index is not None:
             self.window.transcript.scroll_to_turn(turn_index)
-        seek = getattr(self.window.audio_area, "seek", None)
-        if seconds is not None and seek is not None:
-            seek(seconds)
+        if self._seek is not None:
+            self._seek.cancel()
+            self._seek = None
+        if seconds is not None and self.shown_call is not None:
+            self._seek = asyncio.ensure_future(self._seek_when_loaded(self.shown_call.id, seconds))
         self.area.review.set_position(seconds, turn_index)
+
+    async def _seek_when_loaded(self, call_id: str, seconds: float) -> None:
+        """Seek the player once the call's recording is loaded (it may still be downloading)."""
+        audio = self.window.audio_area
+        seek = getattr(audio, "seek", None)
+        for _ in range(SEEK_PATIENCE):
+            shown = getattr(audio, "call", None)
+            if seek is None or shown is None or shown.id != call_id:
+                return
+            if getattr(audio, "engine", None) is not None:
+                seek(seconds)
+                return
+            await asyncio.sleep(0.1)
 
     def playback_position(self) -> tuple[float | None, int | None]:
         """The player's position and the turn being heard, else the transcript's current turn."""
@@ -239,6 +257,8 @@ class ConsoleHistory(QObject):
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""
+        if self._seek is not None:
+            self._seek.cancel()
         if self._catch_up is not None:
             self._catch_up.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

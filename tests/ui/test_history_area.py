@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from app.domain import Account, Outcome, Provider, Say
 from app.live.accounts import AccountBook
@@ -138,3 +139,38 @@ def test_an_unreadable_history_file_is_said_and_commands_are_refused_not_sent(qt
     assert result.outcome is Outcome.REFUSED and "audit log cannot be written" in result.message
     assert platform.sent == []
     assert path.read_bytes().startswith(b"this is not a database")  # left as it was
+
+
+class RecordingPlayer(QWidget):
+    """Stands in for the audio area: loads a recording a moment after a call is shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call = None
+        self.engine = None
+        self.seeks: list[float] = []
+
+    def show_call(self, call, client) -> None:
+        self.call, self.engine = call, None
+
+    def seek(self, seconds: float) -> None:
+        self.seeks.append(seconds)
+
+
+def test_opening_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, tmp_path, run_async):
+    win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
+    player = RecordingPlayer()
+    win.set_audio_area(player)
+    history = attach_history(win, tmp_path / "history.sqlite3", user="ria")
+    qtbot.addWidget(win, before_close_func=lambda w: run_async(history.close()))
+    call = make_call(3)
+    history.db.submit_write(lambda conn: CallCache(conn).upsert("acc", [call])).result()
+
+    async def scenario() -> None:
+        await history.open_call("acc", call.id, turn_index=1, seconds=2.8)
+        assert player.call.id == call.id and player.seeks == []  # still loading: nothing to seek yet
+        await asyncio.sleep(0.3)
+        player.engine = object()
+        await until(lambda: player.seeks == [2.8], what="the seek once loaded")
+
+    run_async(scenario())
