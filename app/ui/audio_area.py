@@ -47,6 +47,7 @@ class AudioArea(QWidget):
         self.transcript: TranscriptView | None = None
         self._load_task: asyncio.Task[None] | None = None
         self._highlighted: int | None = None
+        self._pending_seek: float | None = None
 
         self.waveform = WaveformView()
         self.transport = TransportBar()
@@ -121,9 +122,16 @@ class AudioArea(QWidget):
         transcript.turn_activated.connect(self._turn_activated)
 
     def seek(self, seconds: float) -> None:
+        """Play from `seconds`; while the recording still loads, it starts there once shown."""
+        if self.recording is None:
+            self._pending_seek = seconds
+            return
+        seconds = max(0.0, min(seconds, self.recording.audio.duration))
         if self.engine is not None:
-            self.engine.seek(max(0.0, min(seconds, self.engine.duration)))
-        self._follow_playback()
+            self.engine.seek(seconds)
+            self._follow_playback()
+        else:
+            self._show_position(seconds, playing=False)  # no sound here, but the place still moves
 
     def position(self) -> float:
         if self.engine is not None:
@@ -184,6 +192,9 @@ class AudioArea(QWidget):
         self.transport.set_playing(False)
         self.transport.show()
         self._open_engine(recording)
+        pending, self._pending_seek = self._pending_seek, None
+        if pending is not None:
+            self.seek(pending)
 
     def _open_engine(self, recording: LoadedRecording) -> None:
         output = probe_output()
@@ -205,21 +216,23 @@ class AudioArea(QWidget):
         if engine is None:
             return
         engine.keep_running()
-        seconds = engine.position()
+        self._show_position(engine.position(), engine.is_playing)
+        if not engine.is_playing:
+            self.position_timer.stop()
+
+    def _show_position(self, seconds: float, playing: bool) -> None:
         self.waveform.set_playhead(seconds)
         self.transport.set_position(seconds)
-        self.transport.set_playing(engine.is_playing)
+        self.transport.set_playing(playing)
         if self.call is not None:
             index = turn_at(self.call.turns, seconds)
             if index != self._highlighted:
                 self._highlighted = index
                 if self.transcript is not None:
                     self.transcript.highlight_turn(index)
-        if not engine.is_playing:
-            self.position_timer.stop()
 
     def _turn_activated(self, index: int, seconds: float) -> None:
-        if seconds >= 0 and self.engine is not None:
+        if seconds >= 0:  # -1: the turn has no time
             self.seek(seconds)
 
     def _unload(self) -> None:
@@ -232,6 +245,7 @@ class AudioArea(QWidget):
             self.engine = None
         self.recording = None
         self._highlighted = None
+        self._pending_seek = None
         self.transport.hide()
         self.transport.set_playing(False)
         self.listen_panel.show_listener(None)

@@ -90,6 +90,20 @@ def test_without_sound_the_waveform_draws_and_playback_explains(area_and_client,
         assert area.transport.reason.startswith(reason)
         assert not area.transport.play_button.isEnabled() and not area.transport.slider.isEnabled()
         assert area.transport.reason_label.isVisible()
+        area.seek(12.0)  # without sound the place still moves: playhead and slider
+        assert area.waveform.playhead == 12.0 and area.transport.slider.value() == 120
+
+    run_async(scenario())
+
+
+def test_a_seek_asked_while_loading_applies_once_the_recording_is_shown(area_and_client, null_audio_device, run_async):
+    area, client = area_and_client
+
+    async def scenario() -> None:
+        area.show_call(await ended_call_with_turns(client), client)
+        area.seek(7.5)  # e.g. a search hit opened the call at a moment
+        await until(lambda: area.engine is not None, what="the recording")
+        assert area.position() == pytest.approx(7.5, abs=0.001) and area.waveform.playhead == pytest.approx(7.5)
 
     run_async(scenario())
 
