@@ -10,6 +10,7 @@ from aiohttp import WSCloseCode, web
 from app.domain import Provider
 from app.sandbox.clock import SandboxClock
 from app.sandbox.commands import BadCommand, apply_vapi
+from app.sandbox.lookup import call_or_404
 from app.sandbox.player import CallPlayer, NotLive
 from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
@@ -22,9 +23,9 @@ START_FRAME = {"type": "start", "sampleRate": SAMPLE_RATE, "channels": 2, "encod
 
 async def listen(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
-    call = state.world.find(Provider.VAPI, request.match_info["id"])
-    if call is None:
-        return error_response("vapi", 404, "Call not found")
+    call = call_or_404(request, Provider.VAPI)
+    if isinstance(call, web.Response):
+        return call
     player = state.world.players.get(call.id)
     if player is None or not call.is_live:
         return error_response("vapi", 400, "Call is not live")
@@ -79,9 +80,9 @@ async def _stream(request: web.Request, socket: web.WebSocketResponse, clock: Sa
 
 async def control(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    call = state.world.find(Provider.VAPI, request.match_info["id"])
-    if call is None:
-        return error_response("vapi", 404, "Call not found")
+    call = call_or_404(request, Provider.VAPI)
+    if isinstance(call, web.Response):
+        return call
     body = await read_object(request, "vapi")
     if isinstance(body, web.Response):
         return body

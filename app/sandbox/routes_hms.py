@@ -9,6 +9,7 @@ from app.sandbox.call_facts import parse_iso
 from app.sandbox.callbook import TimeRange
 from app.sandbox.commands import BadCommand, apply_hms
 from app.sandbox.hms_shape import hms_call, hms_status
+from app.sandbox.lookup import call_or_404
 from app.sandbox.player import NotLive
 from app.sandbox.state import STATE
 from app.sandbox.wire import error_response, json_body, read_object
@@ -61,17 +62,17 @@ async def list_calls(request: web.Request) -> web.Response:
 
 async def get_call(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    call = state.world.find(Provider.HMS, request.match_info["id"])
-    if call is None:
-        return error_response("hms", 404, "Call not found")
+    call = call_or_404(request, Provider.HMS)
+    if isinstance(call, web.Response):
+        return call
     return json_body(hms_call(call, state.links(request)))
 
 
 async def control(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    call = state.world.find(Provider.HMS, request.match_info["id"])
-    if call is None:
-        return error_response("hms", 404, "Call not found")
+    call = call_or_404(request, Provider.HMS)
+    if isinstance(call, web.Response):
+        return call
     body = await read_object(request, "hms")
     if isinstance(body, web.Response):
         return body

@@ -9,6 +9,7 @@ from aiohttp import web
 from app.domain import Provider
 from app.sandbox.call_facts import RECORDING_KINDS, parse_iso
 from app.sandbox.callbook import TimeRange
+from app.sandbox.lookup import call_or_404, delete_ended
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.vapi_shape import vapi_call
@@ -49,11 +50,6 @@ def _limit(raw: str | None) -> int:
     return value
 
 
-def _call_or_404(request: web.Request) -> SimCall | web.Response:
-    call = request.app[STATE].world.find(Provider.VAPI, request.match_info["id"])
-    return call if call is not None else error_response("vapi", 404, "Call not found")
-
-
 async def list_calls(request: web.Request) -> web.Response:
     state, query = request.app[STATE], request.query
     try:
@@ -86,14 +82,14 @@ async def list_calls(request: web.Request) -> web.Response:
 
 
 async def get_call(request: web.Request) -> web.Response:
-    call = _call_or_404(request)
+    call = call_or_404(request, Provider.VAPI)
     if isinstance(call, web.Response):
         return call
     return json_body(vapi_call(call, request.app[STATE].links(request)))
 
 
 async def update_call(request: web.Request) -> web.Response:
-    call = _call_or_404(request)
+    call = call_or_404(request, Provider.VAPI)
     if isinstance(call, web.Response):
         return call
     body = await read_object(request, "vapi", empty_ok=True)
@@ -113,19 +109,11 @@ async def update_call(request: web.Request) -> web.Response:
 
 
 async def delete_call(request: web.Request) -> web.Response:
-    call = _call_or_404(request)
-    if isinstance(call, web.Response):
-        return call
-    if call.is_live:
-        return error_response("vapi", 400, "Call is still in progress. End it before deleting.")
-    state = request.app[STATE]
-    body = vapi_call(call, state.links(request))
-    state.world.books[Provider.VAPI].remove(call)
-    return json_body(body)
+    return delete_ended(request, Provider.VAPI, vapi_call, 400)
 
 
 async def recording(request: web.Request) -> web.Response:
-    call = _call_or_404(request)
+    call = call_or_404(request, Provider.VAPI)
     if isinstance(call, web.Response):
         return call
     if call.ended_ms is None:

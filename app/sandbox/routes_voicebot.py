@@ -6,7 +6,7 @@ from aiohttp import web
 
 from app.domain import Provider
 from app.sandbox.callbook import TimeRange
-from app.sandbox.simcall import SimCall
+from app.sandbox.lookup import call_or_404, delete_ended
 from app.sandbox.state import STATE
 from app.sandbox.voicebot_shape import voicebot_call
 from app.sandbox.wire import error_response, json_body, read_object
@@ -26,21 +26,17 @@ async def list_calls(request: web.Request) -> web.Response:
     return json_body([voicebot_call(c, links) for c in calls])
 
 
-def _find(request: web.Request) -> SimCall | None:
-    return request.app[STATE].world.find(Provider.VOICEBOT, request.match_info["id"])
-
-
 async def get_call(request: web.Request) -> web.Response:
-    call = _find(request)
-    if call is None:
-        return error_response("voicebot", 404, "Call not found")
+    call = call_or_404(request, Provider.VOICEBOT)
+    if isinstance(call, web.Response):
+        return call
     return json_body(voicebot_call(call, request.app[STATE].links(request)))
 
 
 async def update_call(request: web.Request) -> web.Response:
-    call = _find(request)
-    if call is None:
-        return error_response("voicebot", 404, "Call not found")
+    call = call_or_404(request, Provider.VOICEBOT)
+    if isinstance(call, web.Response):
+        return call
     body = await read_object(request, "voicebot", empty_ok=True)
     if isinstance(body, web.Response):
         return body
@@ -54,15 +50,7 @@ async def update_call(request: web.Request) -> web.Response:
 
 
 async def delete_call(request: web.Request) -> web.Response:
-    call = _find(request)
-    if call is None:
-        return error_response("voicebot", 404, "Call not found")
-    if call.is_live:
-        return error_response("voicebot", 409, "Call is still in progress")
-    state = request.app[STATE]
-    body = voicebot_call(call, state.links(request))
-    state.world.books[Provider.VOICEBOT].remove(call)
-    return json_body(body)
+    return delete_ended(request, Provider.VOICEBOT, voicebot_call, 409)
 
 
 def add_routes(app: web.Application) -> None:

@@ -11,8 +11,8 @@ import pytest
 import soundfile as sf
 
 from app.domain import Provider
-from app.sandbox.embedded import EmbeddedSandbox
 from app.sandbox.call_facts import parse_iso
+from app.sandbox.embedded import EmbeddedSandbox
 from app.sandbox.player import INJECT_REPLY
 from tests.sandbox.helpers import client, vapi_call, wait_for
 

@@ -1,0 +1,33 @@
+"""Finding the call a request names, and deleting an ended one, the same way on every platform."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from app.domain import Provider
+from app.sandbox.call_facts import Links
+from app.sandbox.simcall import SimCall
+from app.sandbox.state import STATE
+from app.sandbox.wire import error_response, json_body
+
+
+def call_or_404(request: web.Request, provider: Provider) -> SimCall | web.Response:
+    call = request.app[STATE].world.find(provider, request.match_info["id"])
+    return call if call is not None else error_response(provider.value, 404, "Call not found")
+
+
+def delete_ended(request: web.Request, provider: Provider, shape: Callable[[SimCall, Links], dict[str, Any]],
+                 live_status: int) -> web.Response:
+    """DELETE: answers the call as it was; a live call cannot be deleted."""
+    call = call_or_404(request, provider)
+    if isinstance(call, web.Response):
+        return call
+    if call.is_live:
+        return error_response(provider.value, live_status, "Call is still in progress. End it before deleting.")
+    state = request.app[STATE]
+    body = shape(call, state.links(request))
+    state.world.books[provider].remove(call)
+    return json_body(body)
