@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.app import settings
 from app.ui.waveform import clock
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -108,6 +109,16 @@ class TransportBar(QWidget):
         self.set_playing(False)
         self.shortcuts = self._install_shortcuts()
         self.set_channels([])
+        self._restore_preferences()
+
+    def _restore_preferences(self) -> None:
+        """Speed and volume carry over between recordings and sessions (typed reads, safe defaults)."""
+        stored = settings()
+        speed = stored.value("audio/speed", 1.0, type=float)
+        self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))
+        self.volume.setValue(max(0, min(100, stored.value("audio/volume", 100, type=int))))
+        self.speed_changed.connect(lambda value: settings().setValue("audio/speed", value))
+        self.volume_changed.connect(lambda value: settings().setValue("audio/volume", round(value * 100)))
 
     def _install_shortcuts(self) -> list[QShortcut]:
         bindings = [

@@ -56,8 +56,8 @@ class TimeAxis(pg.AxisItem):
 
 
 class WaveformView(QWidget):
-    """Lanes share one time axis. Wheel zooms, drag pans, click seeks; keys: + / - zoom, 0 shows
-    all, Shift+←/→ pans. Empty, loading and error states say what is happening."""
+    """Lanes share one time axis. Wheel zooms, drag pans, click seeks, double click shows all; keys:
+    + / - zoom, 0 shows all, Shift+←/→ pans. Empty, loading and error states say what is happening."""
 
     seek_requested = Signal(float)
     cancel_requested = Signal()
@@ -299,7 +299,10 @@ class WaveformView(QWidget):
 
     # -- input -------------------------------------------------------------------------------
     def _on_click(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or not self.plots or event.double():
+        if event.button() != Qt.MouseButton.LeftButton or not self.plots:
+            return
+        if event.double():
+            self.show_all()  # a double click steps back to the whole call
             return
         for plot in self.plots:
             if plot.vb.sceneBoundingRect().contains(event.scenePos()):

@@ -114,3 +114,10 @@ def test_unavailable_disables_everything_and_says_why(qtbot, bar):
     bar.set_available()
     assert bar.play_button.isEnabled() and not bar.reason_label.isVisible()
     assert bar.play_button.toolTip() == "Play (Space)"
+
+
+def test_speed_and_volume_are_remembered(qtbot, bar):
+    bar.step_speed(1)
+    bar.volume.setValue(40)
+    again = shown(qtbot, TransportBar(), 900, 40)
+    assert again.speed.currentData() == 1.25 and again.volume.value() == 40

@@ -108,3 +108,13 @@ def test_empty_loading_and_error_states_say_what_is_happening(qtbot):
 def test_clock_formats_minutes_hours_and_fractions():
     assert clock(0) == "0:00" and clock(65.4) == "1:05" and clock(3725) == "1:02:05"
     assert clock(5.03, 2) == "0:05.03"
+
+
+def test_double_click_shows_the_whole_call(qtbot, view):
+    view.set_visible_range(4.0, 6.0)
+    settle(qtbot, view)
+    viewport, point = view.graphics.viewport(), view.scene_point(5.0)
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point)  # what a real double click sends
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point)
+    assert view.visible_range() == pytest.approx((0.0, 20.0), abs=0.01)
