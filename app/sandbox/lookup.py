@@ -11,7 +11,9 @@ from app.domain import Provider
 from app.sandbox.call_facts import Links
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
-from app.sandbox.wire import error_response, json_body
+from app.sandbox.wire import error_response, json_body, read_object
+
+Shape = Callable[[SimCall, Links], dict[str, Any]]
 
 
 def call_or_404(request: web.Request, provider: Provider) -> SimCall | web.Response:
@@ -19,8 +21,7 @@ def call_or_404(request: web.Request, provider: Provider) -> SimCall | web.Respo
     return call if call is not None else error_response(provider.value, 404, "Call not found")
 
 
-def delete_ended(request: web.Request, provider: Provider, shape: Callable[[SimCall, Links], dict[str, Any]],
-                 live_status: int) -> web.Response:
+def delete_ended(request: web.Request, provider: Provider, shape: Shape, live_status: int) -> web.Response:
     """DELETE: answers the call as it was; a live call cannot be deleted."""
     call = call_or_404(request, provider)
     if isinstance(call, web.Response):
@@ -31,3 +32,30 @@ def delete_ended(request: web.Request, provider: Provider, shape: Callable[[SimC
     body = shape(call, state.links(request))
     state.world.books[provider].remove(call)
     return json_body(body)
+
+
+def shaped(request: web.Request, provider: Provider, shape: Shape) -> web.Response:
+    """GET one call in the platform's shape."""
+    call = call_or_404(request, provider)
+    if isinstance(call, web.Response):
+        return call
+    return json_body(shape(call, request.app[STATE].links(request)))
+
+
+async def renamed(request: web.Request, provider: Provider, shape: Shape,
+                  problems: Callable[[dict[str, Any]], str | list[str] | None], status: int) -> web.Response:
+    """PATCH {"name": ...}: `problems` says what is wrong with a body, answered with `status`."""
+    call = call_or_404(request, provider)
+    if isinstance(call, web.Response):
+        return call
+    body = await read_object(request, provider.value, empty_ok=True)
+    if isinstance(body, web.Response):
+        return body
+    wrong = problems(body)
+    if wrong:
+        return error_response(provider.value, status, wrong)
+    state = request.app[STATE]
+    if "name" in body:
+        call.name = body["name"]
+        state.world.touch(call)
+    return json_body(shape(call, state.links(request)))

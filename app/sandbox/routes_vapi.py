@@ -9,11 +9,11 @@ from aiohttp import web
 from app.domain import Provider
 from app.sandbox.call_facts import RECORDING_KINDS, parse_iso
 from app.sandbox.callbook import TimeRange
-from app.sandbox.lookup import call_or_404, delete_ended
+from app.sandbox.lookup import call_or_404, delete_ended, renamed, shaped
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.vapi_shape import vapi_call
-from app.sandbox.wire import error_response, json_body, read_object
+from app.sandbox.wire import error_response, json_body
 
 KNOWN_FILTERS = {"id", "assistantId", "phoneNumberId", "limit"} | {
     f"{field}{op}" for field in ("createdAt", "updatedAt") for op in ("Gt", "Lt", "Ge", "Le")
@@ -81,31 +81,20 @@ async def list_calls(request: web.Request) -> web.Response:
     return json_body([vapi_call(c, links) for c in found])
 
 
-async def get_call(request: web.Request) -> web.Response:
-    call = call_or_404(request, Provider.VAPI)
-    if isinstance(call, web.Response):
-        return call
-    return json_body(vapi_call(call, request.app[STATE].links(request)))
-
-
-async def update_call(request: web.Request) -> web.Response:
-    call = call_or_404(request, Provider.VAPI)
-    if isinstance(call, web.Response):
-        return call
-    body = await read_object(request, "vapi", empty_ok=True)
-    if isinstance(body, web.Response):
-        return body
+def rename_problems(body: dict[str, Any]) -> list[str]:
     problems = [f"property {k} should not exist" for k in body if k != "name"]
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 40):
         problems.append("name must be shorter than or equal to 40 characters")
-    if problems:
-        return error_response("vapi", 400, problems)
-    state = request.app[STATE]
-    if "name" in body:
-        call.name = name
-        state.world.touch(call)
-    return json_body(vapi_call(call, state.links(request)))
+    return problems
+
+
+async def get_call(request: web.Request) -> web.Response:
+    return shaped(request, Provider.VAPI, vapi_call)
+
+
+async def update_call(request: web.Request) -> web.Response:
+    return await renamed(request, Provider.VAPI, vapi_call, rename_problems, 400)
 
 
 async def delete_call(request: web.Request) -> web.Response:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from app.domain import Provider
 from app.sandbox.callbook import TimeRange
-from app.sandbox.lookup import call_or_404, delete_ended
+from app.sandbox.lookup import delete_ended, renamed, shaped
 from app.sandbox.state import STATE
 from app.sandbox.voicebot_shape import voicebot_call
-from app.sandbox.wire import error_response, json_body, read_object
+from app.sandbox.wire import error_response, json_body
 
 
 async def list_calls(request: web.Request) -> web.Response:
@@ -26,27 +28,16 @@ async def list_calls(request: web.Request) -> web.Response:
     return json_body([voicebot_call(c, links) for c in calls])
 
 
+def rename_problem(body: dict[str, Any]) -> str | None:
+    return None if isinstance(body.get("name", ""), str | None) else "name must be a string"
+
+
 async def get_call(request: web.Request) -> web.Response:
-    call = call_or_404(request, Provider.VOICEBOT)
-    if isinstance(call, web.Response):
-        return call
-    return json_body(voicebot_call(call, request.app[STATE].links(request)))
+    return shaped(request, Provider.VOICEBOT, voicebot_call)
 
 
 async def update_call(request: web.Request) -> web.Response:
-    call = call_or_404(request, Provider.VOICEBOT)
-    if isinstance(call, web.Response):
-        return call
-    body = await read_object(request, "voicebot", empty_ok=True)
-    if isinstance(body, web.Response):
-        return body
-    if not isinstance(body.get("name", ""), str | None):
-        return error_response("voicebot", 422, "name must be a string")
-    state = request.app[STATE]
-    if "name" in body:
-        call.name = body["name"]
-        state.world.touch(call)
-    return json_body(voicebot_call(call, state.links(request)))
+    return await renamed(request, Provider.VOICEBOT, voicebot_call, rename_problem, 422)
 
 
 async def delete_call(request: web.Request) -> web.Response:
