@@ -59,6 +59,17 @@ class ScoreTable(QTableWidget):
     """The criteria, one per row; emits `mark_typed(row, Mark | None)` for 0–5, N and Backspace."""
 
     mark_typed = Signal(int, object)
+    SCORING_KEYS = frozenset({*(getattr(Qt.Key, f"Key_{d}") for d in range(6)), Qt.Key.Key_N,
+                              Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down})
+
+    def event(self, event: QEvent) -> bool:
+        # The player's window-wide shortcuts (N = next turn, …) must not take the scoring keys.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+                and event.key() in self.SCORING_KEYS):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         row = self.currentRow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog
 
 from app.store.reviews import Mark, ReviewBook
@@ -134,3 +135,19 @@ def test_submitted_reviews_export_to_csv_from_the_save_dialog(qtbot, history, ru
     dialog.reject()
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert [(r["call"], r["reviewer"], r["overall %"]) for r in rows] == [("call-00001", "ria", "80")]
+
+
+def test_scoring_keys_win_over_the_players_window_shortcuts(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    fired: list[str] = []
+    for key in ("N", "3", "Space"):
+        shortcut = QShortcut(QKeySequence(key), panel, context=Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(lambda key=key: fired.append(key))
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    panel.table.setFocus()
+    panel.table.setCurrentCell(2, 0)  # Correct tool use: N/A allowed
+    press(qtbot, panel, run_async, "n", expect_row=3)
+    press(qtbot, panel, run_async, "3", expect_row=4)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    assert stored(history).marks["tools"].not_applicable and stored(history).marks["no-hallucination"].score == 3
+    assert fired == ["Space"]  # keys the scorecard does not use still reach the player
