@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 from qasync import asyncSlot
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+SEARCH_KEYS = "Ctrl+Shift+F"
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 
 
@@ -114,8 +116,19 @@ class ConsoleHistory(QObject):
         self.area.review.position_source = self.playback_position
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
+        self.find = QShortcut(QKeySequence(SEARCH_KEYS), window, self.focus_search,
+                              context=Qt.ShortcutContext.WindowShortcut)
+        self.area.search.query.setToolTip(f"{self.area.search.query.toolTip()} ({SEARCH_KEYS})")
         self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
         self.set_accounts()
+
+    def focus_search(self) -> None:
+        """Show the History dock's search, ready to type."""
+        self.dock.show()
+        self.dock.raise_()
+        self.area.setCurrentWidget(self.area.search)
+        self.area.search.query.setFocus()
+        self.area.search.query.selectAll()
 
     def set_accounts(self) -> None:
         accounts = self.window.known_accounts()

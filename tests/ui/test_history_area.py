@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from app.domain import Account, Outcome, Provider, Say
@@ -157,7 +158,7 @@ class RecordingPlayer(QWidget):
         self.seeks.append(seconds)
 
 
-def test_opening_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, tmp_path, run_async):
+def test_find_shortcut_and_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, tmp_path, run_async):
     win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
     player = RecordingPlayer()
     win.set_audio_area(player)
@@ -165,6 +166,13 @@ def test_opening_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, tmp_path, r
     qtbot.addWidget(win, before_close_func=lambda w: run_async(history.close()))
     call = make_call(3)
     history.db.submit_write(lambda conn: CallCache(conn).upsert("acc", [call])).result()
+
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    history.area.setCurrentWidget(history.area.audit)
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert history.area.currentWidget() is history.area.search
 
     async def scenario() -> None:
         await history.open_call("acc", call.id, turn_index=1, seconds=2.8)
