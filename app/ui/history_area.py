@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QWidget
 from qasync import asyncSlot
 
 from app.domain import Call
@@ -116,6 +116,16 @@ class ConsoleHistory(QObject):
         self.area.review.position_source = self.playback_position
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
+        self.toggle = self.dock.toggleViewAction()
+        self.toggle.setText("History")
+        self.toggle.setToolTip(f"Show or hide cached calls, transcript search, reviews and the audit log "
+                               f"({SEARCH_KEYS} searches)")
+        toolbar = window.findChild(QToolBar, "accountToolbar")
+        if toolbar is not None:
+            toolbar.addAction(self.toggle)
+        switcher = window.account_switcher.model()  # the window's account list changed: so do the filters
+        switcher.rowsInserted.connect(self.set_accounts)
+        switcher.rowsRemoved.connect(self.set_accounts)
         self.find = QShortcut(QKeySequence(SEARCH_KEYS), window, self.focus_search,
                               context=Qt.ShortcutContext.WindowShortcut)
         self.area.search.query.setToolTip(f"{self.area.search.query.toolTip()} ({SEARCH_KEYS})")
@@ -132,6 +142,9 @@ class ConsoleHistory(QObject):
 
     def set_accounts(self) -> None:
         accounts = self.window.known_accounts()
+        session = self.window.session
+        if session is not None and all(a.id != session.account.id for a in accounts):
+            accounts.append(session.account)  # opened from the command line, not stored
         for panel in (self.area.calls, self.area.search, self.area.audit):
             panel.set_accounts(accounts)
 

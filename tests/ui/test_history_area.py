@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolBar, QWidget
 
 from app.domain import Account, Outcome, Provider, Say
 from app.live.accounts import AccountBook
@@ -170,9 +170,17 @@ def test_find_shortcut_and_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, t
     with qtbot.waitActive(win):
         win.show()
         win.activateWindow()
+    toolbar_actions = [a.text() for a in win.findChild(QToolBar, "accountToolbar").actions()]
+    assert "History" in toolbar_actions and history.dock.isVisible()
+    history.toggle.trigger()
+    assert not history.dock.isVisible()
     history.area.setCurrentWidget(history.area.audit)
     qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert history.area.currentWidget() is history.area.search
+    assert history.dock.isVisible() and history.area.currentWidget() is history.area.search
+    extra = Account(id="acc-new", name="New account", provider=Provider.HMS, base_url="http://x")
+    win.book.save(extra)
+    win.set_accounts(win.known_accounts())
+    assert history.area.search.account.findData("acc-new") >= 0
 
     async def scenario() -> None:
         await history.open_call("acc", call.id, turn_index=1, seconds=2.8)
