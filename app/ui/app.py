@@ -26,6 +26,7 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, qas
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # the loop must outlive the window to close clients cleanly
     apply_theme(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

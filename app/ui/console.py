@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+from collections.abc import AsyncIterator
 
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY
+from app.live.demo import DemoPlatform
 from app.ui.app import ErrorReporter, create_application, readable
+from app.ui.history_area import attach_history
 from app.ui.main_window import MainWindow
 from app.ui.self_test import SelfTest
 
@@ -37,29 +41,38 @@ async def open_first_account(window: MainWindow, args: argparse.Namespace) -> No
         window.notify(f"Could not open the account: {readable(error)}")
 
 
-async def _main(window: MainWindow, args: argparse.Namespace) -> int:
-    closed = window.wait_closed()
-    window.show()
+@contextlib.asynccontextmanager
+async def console_window(demo: DemoPlatform | None = None) -> AsyncIterator[MainWindow]:
+    """The window with everything attached (history dock, audit log), shut down in order on exit."""
+    window = MainWindow(demo=demo)
+    history = attach_history(window)
     try:
+        yield window
+    finally:
+        window.close()
+        await window.shutdown()
+        await history.close()
+
+
+async def _main(args: argparse.Namespace, reporter: ErrorReporter) -> int:
+    async with console_window() as window:
+        reporter.parent = window
+        closed = window.wait_closed()
+        window.show()
         if args.self_test:
             return await SelfTest(window).run()
         await open_first_account(window, args)
         await closed
         return 0
-    finally:
-        window.close()
-        await window.shutdown()
 
 
 def run_console(args: argparse.Namespace) -> int:
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app, loop = create_application()
-    app.setQuitOnLastWindowClosed(False)  # the loop must outlive the window to close clients cleanly
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll request is noise
+    _app, loop = create_application()
     reporter = ErrorReporter()
     reporter.install()
-    window = MainWindow()
-    reporter.parent = window
     with loop:
-        return loop.run_until_complete(_main(window, args))
+        return loop.run_until_complete(_main(args, reporter))

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -163,16 +164,16 @@ class MainWindow(QMainWindow):
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
         self.centre_splitter.addWidget(self.transcript)
         self.centre_splitter.addWidget(self.waveform_area)
-        self.centre_splitter.setStretchFactor(0, 4)
-        self.centre_splitter.setStretchFactor(1, 1)
+        self.centre_splitter.setStretchFactor(0, 1)  # the transcript takes what the window gains or loses
+        self.centre_splitter.setStretchFactor(1, 0)
         self.centre_splitter.setChildrenCollapsible(False)
 
         self.analysis_panel = _panel("Analysis", self.analysis, "analysisArea")
         self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="detailSplitter")
         self.detail_splitter.addWidget(self.centre_splitter)
         self.detail_splitter.addWidget(self.analysis_panel)
-        self.detail_splitter.setStretchFactor(0, 2)
-        self.detail_splitter.setStretchFactor(1, 1)
+        self.detail_splitter.setStretchFactor(0, 1)
+        self.detail_splitter.setStretchFactor(1, 0)
         self.detail_splitter.setChildrenCollapsible(False)
 
         # The selected call's header and controls span transcript and analysis: both are about that call.
@@ -226,9 +227,13 @@ class MainWindow(QMainWindow):
     def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
         """A dockable panel (search, review, audit…). Its object name keeps its place across restarts."""
         dock = QDockWidget(title, self, objectName=f"{widget.objectName() or title.replace(' ', '')}Dock")
-        dock.setWidget(widget)
+        # Scrollable, so a panel with a tall minimum can still start small under the live view.
+        holder = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        holder.setWidget(widget)
+        dock.setWidget(holder)
         self.addDockWidget(area, dock)
-        self._restore_dock_state()
+        if not self._restore_dock_state() and self._layout_restored:
+            self._default_dock_sizes()
         return dock
 
     # --- remembered layout ---------------------------------------------------------------
@@ -243,7 +248,10 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._layout_restored:
             self._layout_restored = True
-            self._restore_splitters()
+            if not self._restore_dock_state():
+                self._default_dock_sizes()
+            # Once the docks have taken their room, the splitters know how much they have to divide.
+            QTimer.singleShot(0, self._restore_splitters)
 
     def _restore_splitters(self) -> None:
         store = settings()
@@ -256,10 +264,16 @@ class MainWindow(QMainWindow):
         if not header.isEmpty():
             self.call_list.table.horizontalHeader().restoreState(header)
 
-    def _restore_dock_state(self) -> None:
+    def _restore_dock_state(self) -> bool:
         state = settings().value("window/state", QByteArray(), type=QByteArray)
-        if not state.isEmpty():
-            self.restoreState(state)
+        return not state.isEmpty() and self.restoreState(state)
+
+    def _default_dock_sizes(self) -> None:
+        """Panels below start at a quarter of the height: the live view stays the main thing."""
+        docks = [d for d in self.findChildren(QDockWidget)
+                 if self.dockWidgetArea(d) is Qt.DockWidgetArea.BottomDockWidgetArea]
+        if docks:
+            self.resizeDocks(docks, [int(self.height() * 0.26)] * len(docks), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         store = settings()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from app.domain import Call, TurnRole
 from app.live.demo import DemoPlatform
 from app.ui.app import ErrorReporter, create_application
+from app.ui.console import console_window
 from app.ui.main_window import MainWindow
 
 SHOTS = ("first-start", "live-call", "ended-call", "accounts-dialog")
@@ -87,15 +88,11 @@ def main(argv: list[str]) -> int:
     app, loop = create_application()
     reporter = ErrorReporter()
     reporter.install()
-    window = MainWindow(demo=DemoPlatform(live=4, history=40, seed=7))
-    window.resize(1440, 900)
 
     async def run() -> None:
-        try:
+        async with console_window(DemoPlatform(live=4, history=40, seed=7)) as window:
+            window.resize(1440, 900)
             await shoot(window, out)
-        finally:
-            await window.shutdown()
-            window.close()
 
     with loop:
         loop.run_until_complete(run())

@@ -11,6 +11,7 @@ def make_window(qtbot) -> MainWindow:
     qtbot.addWidget(window)
     window.resize(780, 560)  # fits the offscreen screen, so geometry restores as saved
     window.show()
+    qtbot.wait(50)  # splitter sizes settle on the first turn of the event loop after showing
     return window
 
 
