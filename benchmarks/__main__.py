@@ -9,13 +9,14 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks import list_parse, search, waveform
+from benchmarks import list_parse, listen, search, waveform
 from benchmarks.runner import RESULTS, WORK, Result, machine, table, write_results
 
 BENCHMARKS: dict[str, ModuleType] = {
     "list_parse": list_parse,
     "waveform": waveform,
     "search": search,
+    "listen": listen,
 }
 
 

@@ -9,12 +9,12 @@ from aiohttp import WSCloseCode, web
 
 from app.domain import Provider
 from app.sandbox.clock import SandboxClock
-from app.sandbox.commands import BadCommand, apply_vapi
+from app.sandbox.commands import apply_vapi, commanded
 from app.sandbox.lookup import call_or_404
-from app.sandbox.player import CallPlayer, NotLive
+from app.sandbox.player import CallPlayer
 from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
-from app.sandbox.wire import error_response, json_body, read_object
+from app.sandbox.wire import error_response
 
 FRAME_SAMPLES = 320  # 20 ms at 16 kHz
 LAG_SECONDS = 0.2  # wall seconds behind "now", so every clip and mute is in place before it is sent
@@ -73,29 +73,15 @@ async def _stream(request: web.Request, socket: web.WebSocketResponse, clock: Sa
         else:
             frame = call.audio.render(position, FRAME_SAMPLES).tobytes()
             position += FRAME_SAMPLES
+        if (stamp := request.app[STATE].on_listen_frame) is not None:
+            stamp(call.id, sent)
         await socket.send_bytes(frame)
         sent += 1
         await asyncio.sleep(max(0.0, opened + sent * frame_wall - loop.time()))
 
 
 async def control(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    call = call_or_404(request, Provider.VAPI)
-    if isinstance(call, web.Response):
-        return call
-    body = await read_object(request, "vapi")
-    if isinstance(body, web.Response):
-        return body
-    player = state.world.players.get(call.id)
-    if player is None:
-        return error_response("vapi", 400, f"Call is {call.status}, not live")
-    try:
-        await apply_vapi(player, body)
-    except BadCommand as error:
-        return error_response("vapi", 400, str(error))
-    except NotLive as error:
-        return error_response("vapi", 400, str(error))
-    return json_body({"success": True})
+    return await commanded(request, Provider.VAPI, apply_vapi, {"success": True})
 
 
 def add_routes(app: web.Application) -> None:

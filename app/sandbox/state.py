@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -59,6 +60,9 @@ class SandboxState:
     faults: FaultPlan
     hms_requests: RateWindow = field(default_factory=lambda: RateWindow(HMS_REQUESTS_PER_MINUTE))
     hms_commands: CommandWindow = field(default_factory=lambda: CommandWindow(HMS_COMMANDS_PER_MINUTE))
+    # Called on the sandbox loop with (call id, frame number) just before each listen frame is sent;
+    # benchmarks/listen.py times frames from here to the output callback. None in normal use.
+    on_listen_frame: Callable[[str, int], None] | None = None
 
     def links(self, request: web.Request) -> Links:
         return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms())
