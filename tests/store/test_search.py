@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app.domain import Provider, Turn, TurnRole
-from app.store.calls import CallCache
+from app.store.calls import CallCache, TurnIds
 from app.store.database import connect
 from app.store.search import MARK_END, MARK_START, SearchFilters, TranscriptSearch, fts_query
 from tests.store.fake_platform import T0, make_call
@@ -103,3 +103,20 @@ def test_newest_calls_come_first_whatever_order_they_were_cached_in(tmp_path) ->
         "call-00051", "call-00050", "call-00002", "call-00001"]
     best = search.search("refund", order="relevance").hits
     assert best[0].call_id.startswith("twin-")  # a one-word turn "refund" ranks highest
+
+
+def test_a_crowded_second_spills_into_the_next_and_undated_calls_are_still_found(tmp_path) -> None:
+    cache = CallCache(connect(tmp_path / "h.sqlite3"))
+    crowd = [make_call(7, turns=(Turn(role=TurnRole.CUSTOMER, text=f"parcel {k}"),)).model_copy(
+        update={"id": f"crowd-{k:05d}"}) for k in range(TurnIds.SLOTS + 3)]
+    cache.upsert("a", crowd)
+    undated = make_call(8, turns=(Turn(role=TurnRole.CUSTOMER, text="parcel undated"),)).model_copy(
+        update={"id": "undated", "created_at": None})
+    cache.upsert("a", [undated])
+    ids = [row[0] for row in cache.conn.execute("SELECT id FROM turns ORDER BY id")]
+    assert len(ids) == len(set(ids)) == len(crowd) + 1
+    second = TurnIds.first_of(crowd[0].created_at)
+    assert sum(1 for i in ids if i >= second + (1 << TurnIds.SECOND_SHIFT)) == 4  # 3 spilled + the undated one
+    hits = TranscriptSearch(cache.conn).search("parcel", limit=5).hits
+    assert hits[0].call_id == "undated"  # cached now: the newest
+    assert len(TranscriptSearch(cache.conn).search("parcel", limit=10_000).hits) == len(crowd) + 1
