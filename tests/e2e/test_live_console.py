@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.domain import Provider, TurnRole
 from app.live.poller import Connection
 from app.ui.call_list_model import Scope
@@ -30,31 +32,25 @@ def test_a_new_live_call_appears_highlighted_and_its_transcript_grows(window, sa
     run_async(scenario())
 
 
-def test_server_errors_show_in_the_status_bar_and_the_window_recovers(window, sandbox, run_async):
+@pytest.mark.parametrize(
+    ("faults", "connection", "shown"),
+    [
+        ("error_rate=1", Connection.FAILING, lambda w: w.banner.isVisible() and "trouble" in w.banner.text.text()),
+        ("429_every=1", Connection.RATE_LIMITED,
+         lambda w: w.status.waiting.isVisible() and "Rate limited — waiting" in w.status.waiting.text()),
+    ],
+    ids=["5xx", "429"],
+)
+def test_a_fault_shows_in_the_window_and_it_recovers(window, sandbox, run_async, faults, connection, shown):
     async def scenario() -> None:
         await open_sandbox(window, sandbox)
-        sandbox.set_faults("error_rate=1")
-        await until(lambda: window.status.state.connection is Connection.FAILING, what="failing state")
-        assert window.status.connection.text() == "Platform errors"
-        assert window.banner.isVisible()
+        sandbox.set_faults(faults)
+        await until(lambda: window.status.state.connection is connection, what=str(connection))
+        await until(lambda: shown(window), what=f"{connection} on screen")
         sandbox.set_faults(None)
         await until(lambda: window.status.state.connection is Connection.ONLINE, timeout=15, what="recovery")
-        assert not window.banner.isVisible()
-        assert window.status.updated.text().startswith("Updated")
-
-    run_async(scenario())
-
-
-def test_rate_limit_wait_shows_in_the_status_bar(window, sandbox, run_async):
-    async def scenario() -> None:
-        await open_sandbox(window, sandbox)
-        sandbox.set_faults("429_every=1")
-        await until(lambda: window.status.state.connection is Connection.RATE_LIMITED, what="rate limit")
-        await until(lambda: window.status.waiting.isVisible(), what="the wait in the status bar")
-        assert "Rate limited — waiting" in window.status.waiting.text()
-        sandbox.set_faults(None)
-        await until(lambda: window.status.state.connection is Connection.ONLINE, timeout=15, what="recovery")
-        assert not window.status.waiting.isVisible()
+        assert not window.banner.isVisible() and not window.status.waiting.isVisible()
+        assert window.status.connection.text() == "Connected"
 
     run_async(scenario())
 

@@ -9,31 +9,24 @@ from keyring.backends import fail
 from app.domain import Provider
 from app.live.accounts import AccountBook
 from app.ui.accounts_dialog import AccountsDialog
-from tests.live.test_accounts import MemoryKeyring
+from tests.live.test_accounts import memory_keyring  # noqa: F401 - the keyring fixture, shared
 from tests.ui.shown import shown
 
-
-@pytest.fixture
-def keys():
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
+pytestmark = pytest.mark.usefixtures("memory_keyring")  # a real in-memory keyring backend
 
 
 def make_dialog(qtbot, tmp_path) -> AccountsDialog:
     return shown(qtbot, AccountsDialog(AccountBook(tmp_path / "accounts.json")), 720, 420)
 
 
-def test_demo_account_is_listed_first_and_cannot_be_edited(qtbot, tmp_path, keys):
+def test_demo_account_is_listed_first_and_cannot_be_edited(qtbot, tmp_path):
     dialog = make_dialog(qtbot, tmp_path)
     assert dialog.current_account().is_demo
     assert not dialog.name.isEnabled() and not dialog.remove_button.isEnabled()
     assert not dialog.keyring_note.isVisible()
 
 
-def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path, keys):
+def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path):
     dialog = make_dialog(qtbot, tmp_path)
     dialog.add_button.click()
     dialog.name.setText("Clinic line")
@@ -43,11 +36,11 @@ def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path, keys
     saved = dialog.save()
     assert saved is not None and saved.provider is Provider.HMS
     assert dialog.book.get(saved.id).name == "Clinic line"
-    assert ("switchboard", saved.id) in keys.saved
+    assert ("switchboard", saved.id) in keyring.get_keyring().saved
     assert "fl_live_secret" not in (tmp_path / "accounts.json").read_text()
 
 
-def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path, keys):
+def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path):
     dialog = make_dialog(qtbot, tmp_path)
     dialog.add_button.click()
     dialog.name.setText("Acme")
@@ -57,7 +50,7 @@ def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path, keys):
     assert [a.name for a in opened] == ["Acme"]
 
 
-def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path, keys):
+def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path):
     dialog = make_dialog(qtbot, tmp_path)
     dialog.add_button.click()
     dialog.base_url.setText("ftp://nope")
@@ -65,13 +58,13 @@ def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path, keys):
     assert "https://" in dialog.form_message.text()
 
 
-def test_remove_drops_account_and_key(qtbot, tmp_path, keys):
+def test_remove_drops_account_and_key(qtbot, tmp_path):
     dialog = make_dialog(qtbot, tmp_path)
     dialog.add_button.click()
     dialog.key.setText("k")
     account = dialog.save()
     dialog.remove_button.click()
-    assert dialog.book.get(account.id) is None and keys.saved == {}
+    assert dialog.book.get(account.id) is None and keyring.get_keyring().saved == {}
 
 
 def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp_path):
@@ -89,7 +82,7 @@ def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp
         keyring.set_keyring(before)
 
 
-def test_a_problem_is_shown_at_the_top(qtbot, tmp_path, keys):
+def test_a_problem_is_shown_at_the_top(qtbot, tmp_path):
     dialog = make_dialog(qtbot, tmp_path)
     dialog.show_problem("Vapi refused the API key for “Acme”.")
     assert dialog.problem.isVisible() and "refused" in dialog.problem.text()
