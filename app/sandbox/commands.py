@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.domain import is_transfer_destination
-from app.sandbox.player import CallPlayer
+from aiohttp import web
+
+from app.domain import Provider, is_transfer_destination
+from app.sandbox.lookup import call_or_404
+from app.sandbox.player import CallPlayer, NotLive
+from app.sandbox.simcall import SimCall
+from app.sandbox.state import STATE
+from app.sandbox.wire import error_response, json_body, read_object
 
 VAPI_CONTROLS = {
     "mute-assistant": ("assistant", True), "unmute-assistant": ("assistant", False),
@@ -82,3 +89,30 @@ async def apply_hms(player: CallPlayer, body: dict[str, Any]) -> None:
         await player.transfer(_destination(body.get("destination")), message if isinstance(message, str) else None)
     else:
         raise BadCommand(f"unknown command type '{kind}' (inject-context, say, end-call, transfer)")
+
+
+async def commanded(
+    request: web.Request,
+    provider: Provider,
+    apply: Callable[[CallPlayer, dict[str, Any]], Awaitable[None]],
+    accepted: dict[str, Any],
+    gate: Callable[[SimCall], web.Response | None] | None = None,
+) -> web.Response:
+    """A control request: the call, its JSON body, the platform's `gate` (limits), then the command."""
+    call = call_or_404(request, provider)
+    if isinstance(call, web.Response):
+        return call
+    body = await read_object(request, provider.value)
+    if isinstance(body, web.Response):
+        return body
+    refusal = gate(call) if gate else None
+    if refusal is not None:
+        return refusal
+    player = request.app[STATE].world.players.get(call.id)
+    try:
+        if player is None:
+            raise NotLive(f"Call is {call.status}, not live.")
+        await apply(player, body)
+    except (BadCommand, NotLive) as error:
+        return error_response(provider.value, 400, str(error))
+    return json_body(accepted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +22,7 @@ def call_or_404(request: web.Request, provider: Provider) -> SimCall | web.Respo
     return call if call is not None else error_response(provider.value, 404, "Call not found")
 
 
-def delete_ended(request: web.Request, provider: Provider, shape: Shape, live_status: int) -> web.Response:
+async def delete_ended(request: web.Request, provider: Provider, shape: Shape, live_status: int) -> web.Response:
     """DELETE: answers the call as it was; a live call cannot be deleted."""
     call = call_or_404(request, provider)
     if isinstance(call, web.Response):
@@ -34,7 +35,7 @@ def delete_ended(request: web.Request, provider: Provider, shape: Shape, live_st
     return json_body(body)
 
 
-def shaped(request: web.Request, provider: Provider, shape: Shape) -> web.Response:
+async def shaped(request: web.Request, provider: Provider, shape: Shape) -> web.Response:
     """GET one call in the platform's shape."""
     call = call_or_404(request, provider)
     if isinstance(call, web.Response):
@@ -59,3 +60,11 @@ async def renamed(request: web.Request, provider: Provider, shape: Shape,
         call.name = body["name"]
         state.world.touch(call)
     return json_body(shape(call, state.links(request)))
+
+
+def add_call_routes(app: web.Application, path: str, provider: Provider, shape: Shape,
+                    problems: Callable[[dict[str, Any]], str | list[str] | None], bad_status: int) -> None:
+    """GET, PATCH (rename) and DELETE on `path` (which ends in {id}), in the platform's ways."""
+    app.router.add_get(path, partial(shaped, provider=provider, shape=shape))
+    app.router.add_patch(path, partial(renamed, provider=provider, shape=shape, problems=problems, status=bad_status))
+    app.router.add_delete(path, partial(delete_ended, provider=provider, shape=shape, live_status=bad_status))

@@ -7,12 +7,12 @@ from aiohttp import web
 from app.domain import Provider
 from app.sandbox.call_facts import parse_iso
 from app.sandbox.callbook import TimeRange
-from app.sandbox.commands import BadCommand, apply_hms
+from app.sandbox.commands import apply_hms, commanded
 from app.sandbox.hms_shape import hms_call, hms_status
 from app.sandbox.lookup import call_or_404
-from app.sandbox.player import NotLive
+from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
-from app.sandbox.wire import error_response, json_body, read_object
+from app.sandbox.wire import error_response, json_body
 
 STATUSES = ("connecting", "in-progress", "ended", "failed")
 DAY_MS = 86_400_000
@@ -70,24 +70,18 @@ async def get_call(request: web.Request) -> web.Response:
 
 async def control(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    call = call_or_404(request, Provider.HMS)
-    if isinstance(call, web.Response):
-        return call
-    body = await read_object(request, "hms")
-    if isinstance(body, web.Response):
-        return body
-    wait = state.hms_commands.retry_after(call.id, state.wall())
-    if wait:
-        return error_response("hms", 429, "Too many commands for this call: at most 10 per minute",
-                              headers={"Retry-After": str(wait)})
-    player = state.world.players.get(call.id)
-    if player is None or call.status != "in-progress":
-        return error_response("hms", 400, f"Call is not in progress (status: {hms_status(call)})")
-    try:
-        await apply_hms(player, body)
-    except (BadCommand, NotLive) as error:
-        return error_response("hms", 400, str(error))
-    return json_body({"success": True, "message": "Command sent successfully"})
+
+    def gate(call: SimCall) -> web.Response | None:
+        """10 commands a minute per call, and only while it is in progress."""
+        wait = state.hms_commands.retry_after(call.id, state.wall())
+        if wait:
+            return error_response("hms", 429, "Too many commands for this call: at most 10 per minute",
+                                  headers={"Retry-After": str(wait)})
+        if call.status != "in-progress":
+            return error_response("hms", 400, f"Call is not in progress (status: {hms_status(call)})")
+        return None
+
+    return await commanded(request, Provider.HMS, apply_hms, {"success": True, "message": "Command sent successfully"}, gate)
 
 
 def add_routes(app: web.Application) -> None:

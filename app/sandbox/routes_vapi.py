@@ -9,7 +9,7 @@ from aiohttp import web
 from app.domain import Provider
 from app.sandbox.call_facts import RECORDING_KINDS, parse_iso
 from app.sandbox.callbook import TimeRange
-from app.sandbox.lookup import call_or_404, delete_ended, renamed, shaped
+from app.sandbox.lookup import add_call_routes, call_or_404
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
 from app.sandbox.vapi_shape import vapi_call
@@ -89,18 +89,6 @@ def rename_problems(body: dict[str, Any]) -> list[str]:
     return problems
 
 
-async def get_call(request: web.Request) -> web.Response:
-    return shaped(request, Provider.VAPI, vapi_call)
-
-
-async def update_call(request: web.Request) -> web.Response:
-    return await renamed(request, Provider.VAPI, vapi_call, rename_problems, 400)
-
-
-async def delete_call(request: web.Request) -> web.Response:
-    return delete_ended(request, Provider.VAPI, vapi_call, 400)
-
-
 async def recording(request: web.Request) -> web.Response:
     call = call_or_404(request, Provider.VAPI)
     if isinstance(call, web.Response):
@@ -114,7 +102,5 @@ async def recording(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     kinds = "|".join(RECORDING_KINDS)
     app.router.add_get("/vapi/call", list_calls)
-    app.router.add_get("/vapi/call/{id}", get_call)
-    app.router.add_patch("/vapi/call/{id}", update_call)
-    app.router.add_delete("/vapi/call/{id}", delete_call)
+    add_call_routes(app, "/vapi/call/{id}", Provider.VAPI, vapi_call, rename_problems, 400)
     app.router.add_get("/vapi/call/{id}/{kind:(" + kinds + ")}-recording", recording)

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from app.domain import Provider
 from app.sandbox.callbook import TimeRange
-from app.sandbox.lookup import delete_ended, renamed, shaped
+from app.sandbox.lookup import add_call_routes
 from app.sandbox.state import STATE
 from app.sandbox.voicebot_shape import voicebot_call
 from app.sandbox.wire import error_response, json_body
@@ -32,20 +32,6 @@ def rename_problem(body: dict[str, Any]) -> str | None:
     return None if isinstance(body.get("name", ""), str | None) else "name must be a string"
 
 
-async def get_call(request: web.Request) -> web.Response:
-    return shaped(request, Provider.VOICEBOT, voicebot_call)
-
-
-async def update_call(request: web.Request) -> web.Response:
-    return await renamed(request, Provider.VOICEBOT, voicebot_call, rename_problem, 422)
-
-
-async def delete_call(request: web.Request) -> web.Response:
-    return delete_ended(request, Provider.VOICEBOT, voicebot_call, 409)
-
-
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/voicebot/api/v1/calls", list_calls)
-    app.router.add_get("/voicebot/api/v1/calls/{id}", get_call)
-    app.router.add_patch("/voicebot/api/v1/calls/{id}", update_call)
-    app.router.add_delete("/voicebot/api/v1/calls/{id}", delete_call)
+    add_call_routes(app, "/voicebot/api/v1/calls/{id}", Provider.VOICEBOT, voicebot_call, rename_problem, 422)
