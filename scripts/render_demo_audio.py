@@ -1,4 +1,4 @@
-"""Pre-render every scripted line of resources/scenarios with espeak-ng into resources/audio (OGG Vorbis).
+"""Pre-render every scripted line (and the assistant's stock replies) with espeak-ng into resources/audio (OGG Vorbis).
 
 Run after editing a scenario: `.venv/bin/python scripts/render_demo_audio.py`. Files are named by a
 hash of voice and text, so unchanged lines keep their files and stale ones are removed.
@@ -14,6 +14,7 @@ import soundfile as sf
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.paths import resources_dir  # noqa: E402
+from app.sandbox.player import STOCK_LINES  # noqa: E402
 from app.sandbox.scenarios import load_scenarios  # noqa: E402
 from app.sandbox.speech import SAMPLE_RATE, clip_key, render_with_espeak  # noqa: E402
 
@@ -22,14 +23,16 @@ def main() -> int:
     audio_dir = resources_dir() / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
     wanted: set[str] = set()
-    for scenario in load_scenarios(resources_dir() / "scenarios").values():
-        for step in scenario.lines:
-            key = clip_key(step.role, step.text)
-            wanted.add(key)
-            target = audio_dir / f"{key}.ogg"
-            if not target.exists():
-                sf.write(target, render_with_espeak(step.role, step.text), SAMPLE_RATE, format="OGG", subtype="VORBIS")
-                print(f"rendered {target.name}: {step.text}")
+    lines = [(step.role, step.text) for scenario in load_scenarios(resources_dir() / "scenarios").values()
+             for step in scenario.lines]
+    lines += [("assistant", text) for text in STOCK_LINES]  # the assistant's replies to supervisors' commands
+    for side, text in lines:
+        key = clip_key(side, text)
+        wanted.add(key)
+        target = audio_dir / f"{key}.ogg"
+        if not target.exists():
+            sf.write(target, render_with_espeak(side, text), SAMPLE_RATE, format="OGG", subtype="VORBIS")
+            print(f"rendered {target.name}: {text}")
     for stale in audio_dir.glob("*.ogg"):
         if stale.stem not in wanted:
             stale.unlink()
