@@ -7,17 +7,18 @@ import asyncio
 import numpy as np
 
 from app.paths import resources_dir
+from app.sandbox.player import STOCK_LINES
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SAMPLE_RATE, SpeechBank, espeak_available
 
 
 def test_every_scripted_line_is_pre_rendered() -> None:
     bank = SpeechBank(resources_dir() / "audio")
-    for scenario in load_scenarios(resources_dir() / "scenarios").values():
-        for step in scenario.lines:
-            clip = bank.cached(step.role, step.text)
-            assert clip is not None, f"run scripts/render_demo_audio.py: no audio for {step.text!r}"
-            assert len(clip) > SAMPLE_RATE // 2 and np.abs(clip).max() > 3000
+    lines = [(s.role, s.text) for c in load_scenarios(resources_dir() / "scenarios").values() for s in c.lines]
+    for side, text in lines + [("assistant", text) for text in STOCK_LINES]:
+        clip = bank.cached(side, text)
+        assert clip is not None, f"run scripts/render_demo_audio.py: no audio for {text!r}"
+        assert len(clip) > SAMPLE_RATE // 2 and np.abs(clip).max() > 3000
     total = sum(p.stat().st_size for p in (resources_dir() / "audio").glob("*.ogg"))
     assert total < 3 * 1024 * 1024
 
