@@ -31,6 +31,7 @@ async def listen(request: web.Request) -> web.StreamResponse:
         return error_response("vapi", 400, "Call is not live")
     socket = web.WebSocketResponse(heartbeat=None)
     await socket.prepare(request)
+    state.listeners.add(socket)
     await socket.send_str(json.dumps(START_FRAME))
     # Listen-only, but reading is what answers the client's close handshake promptly.
     reader = asyncio.get_running_loop().create_task(_drain(socket))
@@ -84,6 +85,13 @@ async def control(request: web.Request) -> web.Response:
     return await commanded(request, Provider.VAPI, apply_vapi, {"success": True})
 
 
+async def close_listeners(app: web.Application) -> None:
+    """On shutdown, say goodbye to listeners (1001) rather than leaving them to time out."""
+    for socket in list(app[STATE].listeners):
+        await socket.close(code=WSCloseCode.GOING_AWAY, message=b"sandbox stopping")
+
+
 def add_routes(app: web.Application) -> None:
+    app.on_shutdown.append(close_listeners)
     app.router.add_get("/vapi-monitor/{id}/listen", listen)
     app.router.add_post("/vapi-monitor/{id}/control", control)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class SandboxState:
     # Called on the sandbox loop with (call id, frame number) just before each listen frame is sent;
     # benchmarks/listen.py times frames from here to the output callback. None in normal use.
     on_listen_frame: Callable[[str, int], None] | None = None
+    listeners: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
 
     def links(self, request: web.Request) -> Links:
         return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms())

@@ -7,6 +7,7 @@ import json
 import time
 
 import numpy as np
+import pytest
 import websockets
 
 from app.domain import Provider
@@ -69,3 +70,20 @@ async def test_listen_closes_when_the_call_ends(sandbox) -> None:
                 await asyncio.wait_for(socket.recv(), timeout=3)
         except websockets.ConnectionClosedOK:
             pass
+
+
+async def test_stopping_the_sandbox_says_goodbye_to_listeners(sandbox_factory) -> None:
+    sandbox = await asyncio.to_thread(sandbox_factory, live=1, history=0)
+
+    def live_call() -> dict:
+        with client(sandbox, Provider.VAPI) as api:
+            return api.get("/call").json()[0]
+
+    call = await asyncio.to_thread(live_call)
+    async with websockets.connect(call["monitor"]["listenUrl"]) as socket:
+        await socket.recv()
+        await asyncio.to_thread(sandbox.stop)
+        with pytest.raises(websockets.ConnectionClosedOK) as closed:
+            while True:
+                await asyncio.wait_for(socket.recv(), timeout=3)
+    assert closed.value.rcvd.code == 1001
