@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QWidget
 from qasync import asyncSlot
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SEARCH_KEYS = "Ctrl+Shift+F"
+DOCK_HEIGHT = 330
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 
 
@@ -59,6 +60,9 @@ class HistoryArea(QTabWidget):
         self.addTab(self.search, "Search")
         self.addTab(self.review, "Review")
         self.addTab(self.audit, "Audit log")
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, DOCK_HEIGHT)  # the dock's first height: six criteria and a few comments
 
 
 def attach_history(window: MainWindow, path: Path | None = None,

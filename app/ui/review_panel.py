@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -119,6 +120,8 @@ class ReviewPanel(QWidget):
         self.table = ScoreTable(0, 3, objectName="scorecard")
         self.table.setHorizontalHeaderLabels(["Criterion", "Weight", "Score"])
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setVisible(False)  # "×2" and "4 / 5" speak for themselves
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -127,7 +130,7 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.mark_typed.connect(self._mark_typed)
-        self.keys_hint = QLabel("Keys: ↑↓ choose · 0–5 score · N not applicable · ⌫ clear", objectName="reviewKeys")
+        self.keys_hint = QLabel("↑↓ choose · 0–5 score · N n/a · ⌫ clear", objectName="reviewKeys")
         self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.overall = QLabel("", objectName="reviewOverall")
         self.overall.setWordWrap(True)
@@ -152,25 +155,42 @@ class ReviewPanel(QWidget):
         self.message.setWordWrap(True)
 
         head = QHBoxLayout()
-        head.addWidget(self.title, 1)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.keys_hint)
         head.addWidget(self.template_box)
-        comment_row = QHBoxLayout()
-        comment_row.addWidget(self.comment_text, 1)
-        comment_row.addWidget(self.comment_button)
         foot = QHBoxLayout()
         foot.addWidget(self.overall, 1)
         foot.addWidget(self.export_button)
         foot.addWidget(self.submit_button)
+        scorecard = QWidget(objectName="reviewScorecard")
+        left = QVBoxLayout(scorecard)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addLayout(head)
+        left.addWidget(self.table, 1)
+        left.addLayout(foot)
+
+        comment_row = QHBoxLayout()
+        comment_row.addWidget(self.comment_text, 1)
+        comment_row.addWidget(self.comment_button)
+        notes = QWidget(objectName="reviewNotes")
+        right = QVBoxLayout(notes)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(QLabel("Comments — click one to jump there", objectName="reviewCommentsTitle"))
+        right.addWidget(self.comments, 1)
+        right.addLayout(comment_row)
+        right.addWidget(self.message)
+
+        # Side by side: the History dock is wide and short.
+        self.split = QSplitter(Qt.Orientation.Horizontal, objectName="reviewSplit")
+        self.split.addWidget(scorecard)
+        self.split.addWidget(notes)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(head)
-        layout.addWidget(self.table, 3)
-        layout.addWidget(self.keys_hint)
-        layout.addLayout(foot)
-        layout.addWidget(QLabel("Comments", objectName="reviewCommentsTitle"))
-        layout.addWidget(self.comments, 2)
-        layout.addLayout(comment_row)
-        layout.addWidget(self.message)
+        layout.addWidget(self.split)
         self._render()
 
     # -- what the window tells the panel --------------------------------------------------
@@ -317,6 +337,7 @@ class ReviewPanel(QWidget):
             name.setToolTip(criterion.description)
             weight = QTableWidgetItem(f"×{criterion.weight:g}")
             weight.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            weight.setToolTip("Weight in the overall score")
             mark = marks.get(criterion.id)
             score = QTableWidgetItem(mark_text(mark, criterion.max_score))
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -13,7 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from app.domain import Account, CommandResult, End, Outcome, Provider, Say, Transfer
@@ -23,7 +22,8 @@ from app.store.calls import CallCache
 from app.store.database import Database
 from app.store.reviews import Mark
 from app.ui.app import create_application
-from app.ui.history_area import HistoryArea
+from app.ui.history_area import ConsoleHistory, HistoryArea, attach_history
+from app.ui.main_window import MainWindow
 from tests.store.fake_platform import FakePlatform, make_call
 from tests.ui.history_samples import sample_calls
 
@@ -32,9 +32,9 @@ VAPI = Account(id="acc-vapi", name="Vapi production", provider=Provider.VAPI, ba
 HMS = Account(id="acc-hms", name="HMS Sovereign", provider=Provider.HMS, base_url="https://api.hmsovereign.com")
 
 
-def save(widget: QWidget, name: str) -> None:
+async def save(widget: QWidget, name: str) -> None:
     widget.show()
-    QTest.qWait(200)
+    await asyncio.sleep(0.25)  # let it lay out and paint (a nested qWait would re-enter the loop)
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print("wrote", path)
@@ -71,11 +71,11 @@ async def scenes(area: HistoryArea) -> None:
     while area.calls.model.row_at(0) is None:  # its first window arrives from a reader thread
         await asyncio.sleep(0.05)
     area.setCurrentWidget(area.calls)
-    save(area, "cached-calls")
+    await save(area, "cached-calls")
 
     area.setCurrentWidget(area.search)
     await area.search.search("refund*")
-    save(area, "search-results")
+    await save(area, "search-results")
 
     review = area.review
     await review.show_call("acc-vapi", "call-00001")
@@ -89,23 +89,45 @@ async def scenes(area: HistoryArea) -> None:
     await review.add_comment("Should have given the refund reference number here.")
     review.table.setCurrentCell(4, 0)
     area.setCurrentWidget(review)
-    save(area, "review-in-progress")
+    await save(area, "review-in-progress")
 
     area.setCurrentWidget(area.audit)
     await area.audit.reload()
-    save(area, "audit-log")
+    await save(area, "audit-log")
+
+
+async def in_the_window(history: ConsoleHistory) -> None:
+    """The dock inside the console window, a cached call open at a search hit, its review beside it."""
+    window = history.window
+    window.resize(1440, 900)
+    window.show()
+    await history.area.search.search('"duplicate charge"')
+    history.area.search.open_hit(0)
+    await asyncio.sleep(0.3)
+    history.area.setCurrentWidget(history.area.review)
+    await asyncio.sleep(0.3)
+    await save(window, "window-review")
+    history.area.setCurrentWidget(history.area.search)
+    await save(window, "window-search")
 
 
 def main() -> int:
-    os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="history-shots-"))
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):  # never the developer's own settings
+        os.environ[variable] = tempfile.mkdtemp(prefix="history-shots-")
     OUT.mkdir(parents=True, exist_ok=True)
     app, loop = create_application(sys.argv[:1])
-    db = Database(Path(tempfile.mkdtemp(prefix="history-shots-")) / "history.sqlite3")
-    area = HistoryArea(db, "ria")
     with loop:
+        db = Database(Path(tempfile.mkdtemp(prefix="history-shots-")) / "history.sqlite3")
+        area = HistoryArea(db, "ria")
         loop.run_until_complete(fill(db))
         loop.run_until_complete(scenes(area))
-    db.close()
+        db.close()
+        window = MainWindow()
+        history = attach_history(window, user="ria")
+        assert isinstance(history, ConsoleHistory)
+        loop.run_until_complete(fill(history.db))
+        loop.run_until_complete(in_the_window(history))
+        loop.run_until_complete(history.close())
     return 0
 
 
