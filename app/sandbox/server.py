@@ -52,6 +52,17 @@ async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 @web.middleware
+async def shaped_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Unknown paths and methods under a platform answer in that platform's error shape."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if not _is_api(request) or error.status < 400:
+            raise
+        return error_response(platform_of(request.path), error.status, error.reason)
+
+
+@web.middleware
 async def auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not _is_api(request):
         return await handler(request)
@@ -91,7 +102,7 @@ def build_state(
 
 
 def build_app(state: SandboxState) -> web.Application:
-    app = web.Application(middlewares=[faults, hms_rate_limit, auth])
+    app = web.Application(middlewares=[faults, hms_rate_limit, auth, shaped_errors])
     app[STATE] = state
     for module in (routes_vapi, routes_hms, routes_voicebot, monitor, recordings):
         module.add_routes(app)

@@ -96,3 +96,11 @@ def test_recording_endpoints_redirect_to_signed_files(sandbox) -> None:
         assert tampered.status_code == 403
         assert api.get(location).headers["content-type"] == "audio/wav"
         assert ended["artifact"]["recording"]["stereoUrl"].split("?")[0] == location.split("?")[0]
+
+
+def test_unknown_paths_answer_in_the_platforms_shape(sandbox) -> None:
+    with client(sandbox, Provider.VAPI) as api:
+        assert api.get("/calls").json() == {"statusCode": 404, "error": "Not Found", "message": "Not Found"}
+        assert api.put("/call").json()["statusCode"] == 405
+    with client(sandbox, Provider.VOICEBOT) as api:
+        assert api.get("/call").json() == {"detail": "Not Found"}
