@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from qasync import asyncSlot
 from app.domain import Account, CommandKind, Outcome
 from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLog
 from app.store.database import Database
-from app.ui.csv_dialog import ask_csv_path
+from app.ui.csv_dialog import ask_csv_path, export_csv_file
 from app.ui.history_filters import AccountBox, PeriodBox
 from app.ui.theme import status_color
 
@@ -48,8 +48,6 @@ def entry_row(entry: AuditEntry) -> list[str]:
 
 
 class AuditLogView(QWidget):
-    exported = Signal(str, int)  # path, rows
-
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("auditLogView")
@@ -150,18 +148,9 @@ class AuditLogView(QWidget):
     async def export_csv(self, path: Path | str) -> int:
         """Write every entry matching the filters (not only the shown ones) to `path`."""
         filters = self.filters()
-
-        def export(conn) -> int:
-            with open(path, "w", encoding="utf-8", newline="") as stream:
-                return AuditLog(conn).export_csv(stream, filters)
-
-        try:
-            rows = await self.db.read(export)
-        except OSError as error:
-            self.summary.setText(f"Could not write {path}: {error.strerror or error}")
-            return 0
-        self.summary.setText(f"Exported {rows} command{'s' if rows != 1 else ''} to {path}.")
-        self.exported.emit(str(path), rows)
+        rows, said = await export_csv_file(self.db, path, lambda conn, out: AuditLog(conn).export_csv(out, filters),
+                                           "command")
+        self.summary.setText(said)
         return rows
 
     def _set_users(self, users: list[str]) -> None:

@@ -1,11 +1,15 @@
-"""The non-modal "save as CSV" dialog the history panels share."""
+"""Saving CSV files from the history panels: the non-modal dialog and the write off the Qt thread."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from app.store.database import Database
 
 
 def ask_csv_path(parent: QWidget, title: str, file_name: str, chosen: Callable[[str], object]) -> QFileDialog:
@@ -18,3 +22,17 @@ def ask_csv_path(parent: QWidget, title: str, file_name: str, chosen: Callable[[
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
     return dialog
+
+
+async def export_csv_file(db: Database, path: Path | str, rows: Callable[[sqlite3.Connection, TextIO], int],
+                          what: str) -> tuple[int, str]:
+    """Write a CSV on a reader thread: (rows written, a sentence saying so or why it failed)."""
+    def export(conn: sqlite3.Connection) -> int:
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            return rows(conn, stream)
+
+    try:
+        count = await db.read(export)
+    except OSError as error:
+        return 0, f"Could not write {path}: {error.strerror or error}"
+    return count, f"Exported {count} {what}{'s' if count != 1 else ''} to {path}."

@@ -48,7 +48,7 @@ from app.store.reviews import (
     anchor_label,
     overall_score,
 )
-from app.ui.csv_dialog import ask_csv_path
+from app.ui.csv_dialog import ask_csv_path, export_csv_file
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.theme import status_color
 
@@ -265,16 +265,9 @@ class ReviewPanel(QWidget):
 
     async def export_csv(self, path: Path | str) -> int:
         """Every submitted review, one line each; returns how many."""
-        def export(conn: Any) -> int:
-            with open(path, "w", encoding="utf-8", newline="") as stream:
-                return ReviewBook(conn).export_csv(stream, status="submitted")
-
-        try:
-            rows = await self.db.read(export)
-        except OSError as error:
-            self.message.setText(f"Could not write {path}: {error.strerror or error}")
-            return 0
-        self.message.setText(f"Exported {rows} submitted review{'s' if rows != 1 else ''} to {path}.")
+        rows, said = await export_csv_file(
+            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted"), "submitted review")
+        self.message.setText(said)
         return rows
 
     # -- internals ------------------------------------------------------------------------
