@@ -154,7 +154,10 @@ def _csv_row(entry: AuditEntry) -> list[object]:
 
 async def send_audited(db: Database, client: PlatformClient, account: Account, call: Call, command: Command,
                        user: str) -> CommandResult:
-    """Write the audit row, send the command once (never retried), record what came of it."""
+    """Write the audit row, send the command once (never retried), record what came of it.
+
+    Send errors become results (refused or unknown); `UnsupportedError` — the client turned the
+    command down before any request — is recorded as not sent and raised, like the client does."""
     pending = db.submit_write(lambda conn: AuditLog(conn).record_request(account, call.id, command, user))
     try:
         entry_id = await asyncio.shield(asyncio.wrap_future(pending))
@@ -173,7 +176,7 @@ async def send_audited(db: Database, client: PlatformClient, account: Account, c
         raise
     except UnsupportedError as err:  # the client turned it down before any request: nothing left
         await _settle(db, entry_id, NOT_SENT, str(err), None, elapsed_ms())
-        return CommandResult(outcome=Outcome.REFUSED, message=str(err))
+        raise
     except ProviderError as err:
         result = result_of_error(err)
     except Exception as err:
@@ -226,6 +229,8 @@ class AuditTrail:
     async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult:
         try:
             return await send_audited(self.db, client, account, call, command, self.user)
+        except UnsupportedError as error:  # nothing was sent: a refusal the window can show
+            return CommandResult(outcome=Outcome.REFUSED, message=str(error))
         finally:
             if self.recorded is not None:
                 self.recorded()

@@ -201,7 +201,10 @@ async def test_a_command_the_client_turns_down_is_marked_not_sent(db: Database, 
     async def no_control_url(call: Call, command: Command) -> CommandResult:
         raise UnsupportedError("This call has no control URL (it has ended).")
 
-    result = await send_audited(db, FakePlatform(on_send=no_control_url), vapi_account, LIVE, End(), "ria")
-    [entry] = await entries(db)
+    platform = FakePlatform(on_send=no_control_url)
+    with pytest.raises(UnsupportedError):
+        await send_audited(db, platform, vapi_account, LIVE, End(), "ria")
+    result = await AuditTrail(db, "ria").send(platform, vapi_account, LIVE, End())
     assert result.outcome is Outcome.REFUSED and result.message.startswith("This call has no control URL")
-    assert (entry.outcome, entry.message) == (NOT_SENT, "This call has no control URL (it has ended).")
+    assert [(e.outcome, e.message) for e in await entries(db)] == [
+        (NOT_SENT, "This call has no control URL (it has ended).")] * 2
