@@ -1,0 +1,99 @@
+"""Who and what a simulated call is: org, assistants, numbers, ids in each platform's style."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import string
+import uuid
+from itertools import accumulate
+
+from app.domain import Provider
+from app.sandbox.conversation import Beat, plan
+from app.sandbox.scenarios import Scenario
+from app.sandbox.simcall import SimCall
+from app.sandbox.speech import SpeechBank
+
+NAMES = ("Morgan Lee", "Casey Brooks", "Jamie Ortiz", "Priya Shah", "Tom Becker", "Ana Silva", "Wei Chen", "Noor Haddad")
+PLAN_VARIANTS = 8  # history calls share a few timing variants per scenario, so 100 000 of them build fast
+Plan = tuple[tuple[Beat, ...], float]
+
+
+def stable_uuid(*parts: object) -> str:
+    digest = hashlib.sha1("/".join(map(str, parts)).encode()).digest()[:16]
+    return str(uuid.UUID(bytes=digest, version=4))
+
+
+def hex_uuid(h: str) -> str:
+    """A version-4 UUID from 32 random hex digits (uuid.UUID is too slow for 100 000 history calls)."""
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
+
+
+def customer_number(provider: Provider, digits: int) -> str:
+    """HMS Sovereign serves Dutch numbers, the others US test numbers; `digits` is 8 or 7 digits long."""
+    return f"+316{digits}" if provider is Provider.HMS else f"+1555{digits}"
+
+
+def number_range(provider: Provider) -> tuple[int, int]:
+    return (10**7, 10**8) if provider is Provider.HMS else (10**6, 10**7)
+
+
+def hms_call_id(customer: str, suffix: str) -> str:
+    return f"call-_{customer}_{suffix}"
+
+
+class CallFactory:
+    def __init__(self, seed: int, scenarios: dict[str, Scenario], bank: SpeechBank) -> None:
+        self.seed = seed
+        self.scenarios = scenarios
+        self.bank = bank
+        self.org_id = stable_uuid(seed, "org")
+        self.scenario_ids = sorted(scenarios)
+        self._weights = list(accumulate(scenarios[s].weight for s in self.scenario_ids))
+        self._numbers = {p: [stable_uuid(seed, p, "number", n) for n in range(3)] for p in Provider}
+        self._assistants = {s: stable_uuid(seed, "assistant", s) for s in scenarios}
+        self.transfers = {s.id: next((t.destination for t in s.steps if t.role == "transfer"), None)
+                          for s in scenarios.values()}
+        self._variants: dict[str, list[Plan]] = {}
+
+    def pick(self, rng: random.Random) -> Scenario:
+        return self.scenarios[rng.choices(self.scenario_ids, cum_weights=self._weights)[0]]
+
+    def variant(self, scenario: Scenario, index: int) -> Plan:
+        if scenario.id not in self._variants:
+            self._variants[scenario.id] = [
+                plan(scenario, self.bank, random.Random(f"{self.seed}/{scenario.id}/{n}")) for n in range(PLAN_VARIANTS)
+            ]
+        return self._variants[scenario.id][index]
+
+    def new(self, provider: Provider, call_id: str, scenario: Scenario, beats: tuple[Beat, ...], length: float,
+            created_ms: int, customer: str, name: str | None, number: int, carrier: str) -> SimCall:
+        return SimCall(
+            provider=provider.value,
+            id=call_id,
+            scenario=scenario,
+            beats=beats,
+            length=length,
+            created_ms=created_ms,
+            updated_ms=created_ms,
+            customer_number=customer,
+            customer_name=name,
+            phone_number_id=self._numbers[provider][number],
+            assistant_id=self._assistants[scenario.id],
+            carrier_id="CA" + carrier,
+            direction=scenario.direction,
+            org_id=self.org_id,
+        )
+
+    def drawn(self, provider: Provider, rng: random.Random, scenario: Scenario, beats: tuple[Beat, ...],
+              length: float, created_ms: int) -> SimCall:
+        """A call whose identity is drawn from `rng` (live calls)."""
+        customer = customer_number(provider, rng.randrange(*number_range(provider)))
+        if provider is Provider.HMS:
+            call_id = hms_call_id(customer, "".join(rng.choices(string.ascii_letters, k=12)))
+        else:
+            call_id = hex_uuid(f"{rng.getrandbits(128):032x}")
+        name = NAMES[rng.randrange(len(NAMES))] if rng.random() < 0.7 else None
+        return self.new(provider, call_id, scenario, beats, length, created_ms, customer, name,
+                        rng.randrange(3), f"{rng.getrandbits(128):032x}")
