@@ -37,6 +37,8 @@ class EmbeddedSandbox:
         analysis_delay: float = 4.0,
     ) -> None:
         FaultSpec.parse(faults)  # a bad spec fails here, in the caller's thread
+        if live < 0 or history < 0 or speed <= 0 or analysis_delay < 0:
+            raise ValueError("live, history and analysis_delay must be 0 or more, speed above 0")
         self.api_key = api_key
         self.host = host
         self._requested_port = port

@@ -53,3 +53,12 @@ def test_same_seed_same_calls(sandbox_factory) -> None:
 
     assert ids(first) == ids(second)
     assert ids(first) != ids(other)
+
+
+def test_bad_settings_fail_in_the_callers_thread() -> None:
+    for bad in ({"faults": "latency=soon"}, {"live": -1}, {"speed": 0}):
+        try:
+            EmbeddedSandbox(**bad)
+            raise AssertionError(f"{bad} was accepted")
+        except ValueError as error:
+            assert str(error)
