@@ -8,8 +8,8 @@ import os
 import sys
 
 from app.domain import Provider
-from app.sandbox.embedded import base_url
 from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.wire import base_url
 from app.sandbox.world import TrafficSettings
 
 KEY_VARIABLE = "SWITCHBOARD_API_KEY"

@@ -11,13 +11,8 @@ from typing import Any
 from app.domain import Provider
 from app.sandbox.faults import FaultSpec
 from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.wire import base_url
 from app.sandbox.world import TrafficSettings
-
-BASE_PATHS = {Provider.VAPI: "/vapi", Provider.HMS: "/hms/api/v1", Provider.VOICEBOT: "/voicebot/api/v1"}
-
-
-def base_url(host: str, port: int, provider: Provider) -> str:
-    return f"http://{host}:{port}{BASE_PATHS[provider]}"
 
 
 class EmbeddedSandbox:

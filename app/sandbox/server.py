@@ -14,7 +14,14 @@ from app.sandbox.faults import FaultPlan, FaultSpec
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SpeechBank
 from app.sandbox.state import STATE, SandboxState
-from app.sandbox.wire import UNAUTHORIZED, error_response, platform_of, presented_key
+from app.sandbox.wire import (
+    BASE_PATHS,
+    UNAUTHORIZED,
+    error_response,
+    json_body,
+    platform_of,
+    presented_key,
+)
 from app.sandbox.world import TrafficSettings, World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -90,6 +97,13 @@ async def hms_rate_limit(request: web.Request, handler: Handler) -> web.StreamRe
     return response
 
 
+async def index(request: web.Request) -> web.Response:
+    """For a person who opens the server in a browser: where each platform is."""
+    world = request.app[STATE].world
+    urls = {name: f"{request.scheme}://{request.host}{path}" for name, path in BASE_PATHS.items()}
+    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "scenarios": sorted(world.scenarios)})
+
+
 def build_state(
     *, api_key: str, traffic: TrafficSettings, faults_spec: str | None, speed: float = 1.0
 ) -> SandboxState:
@@ -106,6 +120,7 @@ def build_app(state: SandboxState) -> web.Application:
     app[STATE] = state
     for module in (routes_vapi, routes_hms, routes_voicebot, monitor, recordings):
         module.add_routes(app)
+    app.router.add_get("/", index)
 
     async def traffic(app: web.Application) -> None:
         state.world.start()

@@ -8,6 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
+BASE_PATHS = {"vapi": "/vapi", "hms": "/hms/api/v1", "voicebot": "/voicebot/api/v1"}
+
 HMS_CODES = {400: "invalid_request", 401: "invalid_api_key", 404: "not_found", 409: "conflict",
              422: "validation_error", 429: "rate_limit_exceeded"}
 
@@ -69,3 +71,8 @@ async def read_object(request: web.Request, platform: str, empty_ok: bool = Fals
     if not isinstance(body, dict):
         return error_response(platform, 400, "Request body must be a JSON object")
     return body
+
+
+def base_url(host: str, port: int, platform: str) -> str:
+    """Where a platform's API lives on this server (`platform` is a Provider value)."""
+    return f"http://{host}:{port}{BASE_PATHS[platform]}"

@@ -57,3 +57,9 @@ def test_same_seed_same_calls(sandbox_factory) -> None:
 def test_bad_settings_fail_in_the_callers_thread(bad) -> None:
     with pytest.raises(ValueError):
         EmbeddedSandbox(**bad)
+
+
+def test_the_root_says_where_each_platform_is(sandbox: EmbeddedSandbox) -> None:
+    index = httpx.get(f"http://127.0.0.1:{sandbox.port}/").json()
+    assert index["baseUrls"] == {p.value: sandbox.base_url(p) for p in Provider}
+    assert "booking" in index["scenarios"]
