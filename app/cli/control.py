@@ -7,6 +7,8 @@ Exit codes: 0 accepted; 1 the platform refused or failed; 2 invalid input or not
 from __future__ import annotations
 
 import argparse
+import getpass
+import sqlite3
 
 from pydantic import ValidationError
 
@@ -21,6 +23,7 @@ from app.cli.platform_option import (
 from app.domain import (
     CAPABILITIES,
     COMMAND_ADAPTER,
+    Account,
     Call,
     Command,
     Outcome,
@@ -30,6 +33,8 @@ from app.domain import (
 )
 from app.providers import make_client
 from app.providers.errors import ProviderError, UnsupportedError
+from app.store.audit import send_audited
+from app.store.database import Database, SchemaTooNewError, default_path
 
 EXIT_CODES = {Outcome.ACCEPTED: 0, Outcome.REFUSED: 1, Outcome.UNKNOWN: 3}
 VERDICTS = {Outcome.REFUSED: "not carried out", Outcome.UNKNOWN: "outcome unknown"}
@@ -72,6 +77,14 @@ def command_from(args: argparse.Namespace) -> Command:
         raise CliError(f"{args.action}: {reason}. Nothing was sent.") from None
 
 
+def open_audit_log() -> Database:
+    """The local history's audit log; without it nothing is sent."""
+    try:
+        return Database()
+    except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
+        raise CliError(f"The audit log ({default_path()}) cannot be opened: {exc}. Nothing was sent.") from None
+
+
 def run(args: argparse.Namespace) -> int:
     return run_safely(lambda: control(args))
 
@@ -83,11 +96,14 @@ async def control(args: argparse.Namespace) -> int:
     if reason:
         raise CliError(f"{reason} Nothing was sent.")
     key = api_key(provider, args.base_url)
+    history = open_audit_log()
     client = make_client(provider, args.base_url, key)
+    account = Account(id=f"cli-{provider.value}", name=provider.title, provider=provider, base_url=args.base_url)
     try:
         # Vapi's control URL lives on the call itself: read it fresh, never build it.
         call = await client.get_call(args.call) if provider is Provider.VAPI else Call(id=args.call, provider=provider)
-        result = await client.send(call, command)
+        # Written to the audit log before it is sent, completed with the outcome after.
+        result = await send_audited(history, client, account, call, command, getpass.getuser())
     except UnsupportedError as exc:
         raise CliError(f"{exc} Nothing was sent.", INVALID) from None
     except ProviderError as exc:
@@ -95,6 +111,7 @@ async def control(args: argparse.Namespace) -> int:
         return 1
     finally:
         await client.aclose()
+        history.close()
     if result.outcome is Outcome.ACCEPTED:
         print(f"{describe(command)}: accepted by {provider.title}. {result.message}".rstrip())
     else:
