@@ -49,7 +49,7 @@ def _control(sandbox, provider: Provider, call_id: str, *action: str) -> int:
 
 
 def test_every_vapi_command_through_the_cli(sandbox_factory) -> None:
-    sandbox = sandbox_factory(live=0, history=0, speed=4.0)
+    sandbox = sandbox_factory(live=0, history=0, speed=8.0)
     call_id = _live_call(sandbox, Provider.VAPI)
     for action in (["say", "The CLI says hello."], ["inject", "Be brief."], ["mute", "customer"],
                    ["unmute", "customer"], ["mute", "assistant"], ["unmute", "assistant"]):
@@ -68,7 +68,7 @@ def test_every_vapi_command_through_the_cli(sandbox_factory) -> None:
 
 
 def test_every_hms_command_through_the_cli(sandbox_factory) -> None:
-    sandbox = sandbox_factory(live=0, history=0, speed=4.0)
+    sandbox = sandbox_factory(live=0, history=0, speed=8.0)
     call_id = _live_call(sandbox, Provider.HMS)
     assert _control(sandbox, Provider.HMS, call_id, "say", "Hello from the CLI.") == 0
     assert _control(sandbox, Provider.HMS, call_id, "inject", "Offer a discount.") == 0

@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from app.domain import Provider
-from app.sandbox.callbook import TimeRange
+from app.sandbox.callbook import CallBook, TimeRange
 from app.sandbox.embedded import EmbeddedSandbox
+from app.sandbox.history import history_calls
 from app.sandbox.server import build_state
 from app.sandbox.world import TrafficSettings
 from tests.sandbox.helpers import client
@@ -29,9 +30,11 @@ def test_live_calls_are_kept_up(sandbox_factory) -> None:
 
 
 def test_a_hundred_thousand_history_calls_page_by_index() -> None:
-    state = build_state(api_key="k", traffic=TrafficSettings(history=100_000, live=0), faults_spec=None)
-    book = state.world.books[Provider.VAPI]
-    assert len(book) == 100_000
+    world = build_state(api_key="k", traffic=TrafficSettings(history=0, live=0), faults_spec=None).world
+    book, hms_book = CallBook(), CallBook()
+    for platform, into in ((Provider.VAPI, book), (Provider.HMS, hms_book)):
+        into.load_sorted(history_calls(world.factory, platform, 100_000, world.now_ms(), ((0.5, 1.5), (1.5, 3.5)), 4.0))
+    assert len(book) == len({c.created_ms for c in book.calls.values()}) == 100_000
     cutoff, seen = None, 0
     for _ in range(3):
         page = []
@@ -43,7 +46,7 @@ def test_a_hundred_thousand_history_calls_page_by_index() -> None:
         assert created == sorted(created, reverse=True) and (cutoff is None or created[0] < cutoff)
         cutoff, seen = created[-1], seen + len(page)
     assert seen == 3000
-    hms_page, total = state.world.books[Provider.HMS].page(TimeRange(), 99_500, 1000)
+    hms_page, total = hms_book.page(TimeRange(), 99_500, 1000)
     assert total == 100_000 and len(hms_page) == 500
 
 

@@ -67,6 +67,7 @@ def test_controlled_and_renamed_calls_validate(sandbox_factory) -> None:
         api.post(control, json={"type": "add-message", "message": {"role": "system", "content": "Offer a refund."},
                                 "triggerResponseEnabled": False})
         api.patch(f"/call/{call_id}", json={"name": "Refund case"})
+        api.post(control, json={"type": "end-call"})
         final = wait_for(lambda: "analysis" in (c := vapi_call(api, call_id)) and c)
     roles = [m["role"] for m in final["artifact"]["messages"]]
     assert {"system", "user", "bot"} <= set(roles) and final["name"] == "Refund case"
