@@ -37,7 +37,7 @@ async def listen(request: web.Request) -> web.StreamResponse:
     reader = asyncio.get_running_loop().create_task(_drain(socket))
     try:
         await _stream(request, socket, state.world.clock, player, state.faults.spec.drop_ws_after)
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:  # the listener went away
         return socket
     finally:
         reader.cancel()
