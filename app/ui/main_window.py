@@ -345,7 +345,8 @@ class MainWindow(QMainWindow):
     async def open_account(self, account: Account) -> AccountSession | None:
         if account.id == DEMO_ACCOUNT_ID or account.is_demo:
             return await self.open_demo()
-        key = self.book.key_for(account)
+        # The keyring may answer over D-Bus (or wait on an unlock prompt): never on the Qt thread.
+        key = await asyncio.get_running_loop().run_in_executor(None, self.book.key_for, account)
         if not key:
             await self.close_session()
             self.status.show_account(f"No API key for {account.name}")

@@ -57,3 +57,17 @@ def test_rename_from_the_list_reaches_the_platform(qtbot, window, sandbox, run_a
         assert stored.name == "Escalated to billing"  # the platform kept it
 
     run_async(scenario())
+
+
+def test_an_account_without_a_key_asks_for_one_instead_of_connecting(window, sandbox, run_async):
+    async def scenario() -> None:
+        account = sandbox_account(sandbox)
+        window.book.save(account)
+        assert await window.open_account(account) is None
+        assert window.session is None
+        dialog = await until(lambda: window.accounts_dialog, what="the accounts dialog")
+        assert "has no API key yet" in dialog.problem.text()
+        assert "No API key is stored" in window.call_list.empty.text()
+        dialog.reject()
+
+    run_async(scenario())
