@@ -113,6 +113,10 @@ class CallPoller:
                     log.exception("poll state listener failed")
 
     # --- control -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks)
+
     def start(self) -> None:
         if not self._tasks:
             self._tasks = [

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._selected_id: str | None = None
         self._accounts: list[Account] = []
         self._layout_restored = False
+        self._switching = asyncio.Lock()
 
         self._build_toolbar()
         self._build_central()
@@ -358,9 +359,10 @@ class MainWindow(QMainWindow):
 
     async def open_session(self, account: Account, api_key: str) -> AccountSession:
         """Close the current session (and its HTTP client) and start polling the given account."""
-        await self.close_session()
-        session = AccountSession.open(account, api_key, plan=self.poll_plan)
-        self.session = session
+        async with self._switching:  # two quick switches must not leave a session running unseen
+            await self.close_session()
+            session = AccountSession.open(account, api_key, plan=self.poll_plan)
+            self.session = session
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
         self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.title})…")
@@ -368,6 +370,7 @@ class MainWindow(QMainWindow):
             session.registry.subscribe(self._on_registry_change),
             session.poller.on_state(self._on_poll_state),
         ]
+        self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.title} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
         if self.book.get(account.id) is not None or account.is_demo:

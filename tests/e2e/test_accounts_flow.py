@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtWidgets import QInputDialog
 
 from app.domain import Provider
@@ -69,5 +71,15 @@ def test_an_account_without_a_key_asks_for_one_instead_of_connecting(window, san
         assert "has no API key yet" in dialog.problem.text()
         assert "No API key is stored" in window.call_list.empty.text()
         dialog.reject()
+
+    run_async(scenario())
+
+
+def test_two_quick_switches_leave_exactly_one_session_running(window, sandbox, run_async):
+    async def scenario() -> None:
+        first, second = sandbox_account(sandbox, Provider.VAPI), sandbox_account(sandbox, Provider.VOICEBOT)
+        opened = await asyncio.gather(window.open_session(first, SANDBOX_KEY), window.open_session(second, SANDBOX_KEY))
+        assert window.session is opened[1]
+        assert not opened[0].poller.running and opened[1].poller.running
 
     run_async(scenario())
