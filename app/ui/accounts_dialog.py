@@ -46,12 +46,16 @@ class AccountsDialog(QDialog):
         self.book = book
         self.resize(720, 420)
 
+        heading = QLabel("<b>Platform accounts</b><br>Each account is one platform (Vapi, HMS Sovereign or "
+                         "VoiceBot Studio) at one address, with its API key. Choose one and open it; the demo "
+                         "account is always here.", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.problem = QLabel(objectName="accountProblem", wordWrap=True)
         self.problem.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 4px; }")
         self.problem.hide()
 
         self.list = QListWidget(objectName="accountList")
         self.list.setMinimumWidth(220)
+        self.list.setSpacing(2)
         self.add_button = QPushButton("Add account", objectName="addAccount")
         self.remove_button = QPushButton("Remove", objectName="removeAccount")
         left = QVBoxLayout()
@@ -106,6 +110,7 @@ class AccountsDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.problem)
         layout.addLayout(body, 1)
         layout.addWidget(close)

@@ -53,7 +53,8 @@ async def shoot(window: MainWindow, out: Path) -> None:
     session = window.session
     assert session is not None
     await until(lambda: window.status.state.loaded and window.call_list.model.rowCount() > 0, 60, "the call list")
-    await until(lambda: len(session.registry.live_ids()) >= 2, 30, "live calls")
+    await until(lambda: sum(c.status == "in-progress" for c in session.registry.calls()) >= 2, 30,
+                "calls in progress")
     await asyncio.sleep(1.5)
     save(window, out / "first-start.png")
 
