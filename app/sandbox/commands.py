@@ -111,7 +111,7 @@ async def commanded(
     player = request.app[STATE].world.players.get(call.id)
     try:
         if player is None:
-            raise NotLive(f"Call is {call.status}, not live.")
+            raise NotLive(f"Call is {call.status}, not live")
         await apply(player, body)
     except (BadCommand, NotLive) as error:
         return error_response(provider.value, 400, str(error))

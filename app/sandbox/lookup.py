@@ -28,7 +28,7 @@ async def delete_ended(request: web.Request, provider: Provider, shape: Shape, l
     if isinstance(call, web.Response):
         return call
     if call.is_live:
-        return error_response(provider.value, live_status, "Call is still in progress. End it before deleting.")
+        return error_response(provider.value, live_status, "Call is still in progress: end it before deleting it")
     state = request.app[STATE]
     body = shape(call, state.links(request))
     state.world.books[provider].remove(call)

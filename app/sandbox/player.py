@@ -155,7 +155,7 @@ class CallPlayer:
     # control ---------------------------------------------------------------------------------
     def _require_in_progress(self) -> None:
         if self.call.status != "in-progress":
-            raise NotLive(f"Call is {self.call.status}, not in progress.")
+            raise NotLive(f"Call is {self.call.status}, not in progress")
 
     async def _speak(self, text: str, source: str) -> float:
         """Place an assistant line as soon as the assistant is free; returns when it ends (offset)."""
@@ -224,6 +224,6 @@ class CallPlayer:
 
     def end(self) -> None:
         if not self.call.is_live:
-            raise NotLive(f"Call is {self.call.status}.")
+            raise NotLive(f"Call is already {self.call.status}")
         self.call.controls.append("end-call")
         self._finish("assistant-ended-call")
