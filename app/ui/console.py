@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY
@@ -20,8 +21,10 @@ log = logging.getLogger(__name__)
 
 
 def command_line_account(provider: str, base_url: str) -> Account:
+    """Named after its host, so the switcher reads e.g. "api.vapi.ai — Vapi"."""
     platform = Provider(provider)
-    return Account(id=f"cli-{platform.value}", name=platform.title, provider=platform, base_url=base_url)
+    host = urlsplit(base_url).netloc or base_url
+    return Account(id=f"cli-{platform.value}", name=host, provider=platform, base_url=base_url)
 
 
 async def open_first_account(window: MainWindow, args: argparse.Namespace) -> None:
