@@ -40,21 +40,13 @@ from app.providers.errors import ProviderError
 from app.ui.accounts_dialog import AccountsDialog
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
+from app.ui.audio_area import AudioArea
 from app.ui.call_list import CallListView
 from app.ui.controls import ControlBar
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
-
-
-class _Pending(QLabel):
-    """Stands in for a panel another part of the console provides; says what will be there."""
-
-    def __init__(self, what: str, parent: QWidget | None = None):
-        super().__init__(what, parent, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.setMinimumSize(120, 60)
 
 
 def _panel(title: str, body: QWidget, name: str) -> QFrame:
@@ -154,13 +146,16 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisPanel()
         self.analysis.setObjectName("analysis")
 
-        # The audio issue puts its waveform and player here through set_audio_area().
+        # Recording waveform and player, or live listen-in, for the selected call.
         self.waveform_area = QFrame(objectName="waveformArea")
         self.waveform_area.setFrameShape(QFrame.Shape.StyledPanel)
-        self._waveform_layout = QVBoxLayout(self.waveform_area)
-        self._waveform_layout.setContentsMargins(0, 0, 0, 0)
-        self.audio_area: QWidget = _Pending("Recording and live audio appear here.")
-        self._waveform_layout.addWidget(self.audio_area)
+        waveform_layout = QVBoxLayout(self.waveform_area)
+        waveform_layout.setContentsMargins(0, 0, 0, 0)
+        self.audio_area = AudioArea()
+        self.audio_area.setObjectName("audioArea")
+        self.audio_area.attach_transcript(self.transcript)
+        self.session_changed.connect(lambda session: self.audio_area.on_session_changed(session))
+        waveform_layout.addWidget(self.audio_area)
 
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
         self.centre_splitter.addWidget(self.transcript)
@@ -213,17 +208,13 @@ class MainWindow(QMainWindow):
         self.centre_splitter.setSizes([height - int(height * 0.22), int(height * 0.22)])
 
     # --- panels others provide -----------------------------------------------------------
-    def _replace(self, old: QWidget, new: QWidget) -> None:
-        parent_layout = old.parentWidget().layout() if old.parentWidget() else None
-        new.setObjectName(old.objectName())
-        if parent_layout is not None:
-            parent_layout.replaceWidget(old, new)
-        old.deleteLater()
-
     def set_audio_area(self, widget: QWidget) -> None:
-        """The audio issue's widget; it gets `show_call(call | None, client | None)` on every selection."""
-        self._replace(self.audio_area, widget)
-        self.audio_area = widget
+        """Swap the audio area (e.g. a test's stand-in); it gets `show_call(call, client)` on every selection."""
+        layout = self.waveform_area.layout()
+        widget.setObjectName(self.audio_area.objectName())
+        layout.replaceWidget(self.audio_area, widget)
+        self.audio_area.deleteLater()
+        self.audio_area = widget  # type: ignore[assignment]
 
     def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
         """A dockable panel (search, review, audit…). Its object name keeps its place across restarts."""
@@ -398,6 +389,7 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Close HTTP clients and the demo platform; called once the window is gone."""
         await self.close_session()
+        await self.audio_area.close_audio()
         await self.demo.stop()
 
     # --- live state ----------------------------------------------------------------------
@@ -447,9 +439,7 @@ class MainWindow(QMainWindow):
         self.transcript.show_call(call)
         self.analysis.show_call(call)
         self.controls.set_call(call, self.session.capabilities if self.session else None)
-        audio = getattr(self.audio_area, "show_call", None)
-        if audio is not None:
-            audio(call, self.session.client if self.session else None)
+        self.audio_area.show_call(call, self.session.client if self.session else None)
         self.selected_call_changed.emit(call)
 
     def _update_call(self, call: Call | None) -> None:
@@ -458,6 +448,7 @@ class MainWindow(QMainWindow):
         self._set_title(call)
         self.transcript.update_call(call)
         self.analysis.show_call(call)
+        self.audio_area.update_call(call)
         self.controls.set_call(call, self.session.capabilities if self.session else None)
         self.selected_call_changed.emit(call)
 

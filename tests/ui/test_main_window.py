@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDockWidget, QLabel, QSplitter
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QLabel
 
 from app.ui.app import settings
 from app.ui.main_window import MainWindow
@@ -34,11 +35,10 @@ def test_layout_is_remembered(qtbot):
     assert again.call_list.table.horizontalHeader().sectionSize(4) == 222
 
 
-def test_waveform_area_and_panels_can_be_added(qtbot):
+def test_audio_area_sits_in_the_waveform_area_and_panels_can_be_added(qtbot):
     window = make_window(qtbot)
-    audio = QLabel("audio")
-    window.set_audio_area(audio)
-    assert window.waveform_area.isAncestorOf(audio)
+    assert window.waveform_area.isAncestorOf(window.audio_area)
     dock = window.add_panel(QLabel("search"), "Search")
     assert isinstance(dock, QDockWidget)
-    assert window.findChildren(QSplitter)
+    qtbot.waitUntil(dock.isVisible)
+    assert window.dockWidgetArea(dock) is Qt.DockWidgetArea.BottomDockWidgetArea
