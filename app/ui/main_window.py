@@ -1,4 +1,4 @@
-"""The console window: call list | transcript over waveform | analysis, control bar, status bar.
+"""The console window: call list | (transcript | analysis) over waveform, control bar, status bar.
 
 Layout (splitters, docks, column widths, geometry) is remembered in QSettings. Everything
 platform-related goes through an `AccountSession`; slots are thin async wrappers.
@@ -157,20 +157,21 @@ class MainWindow(QMainWindow):
         self.session_changed.connect(lambda session: self.audio_area.on_session_changed(session))
         waveform_layout.addWidget(self.audio_area)
 
-        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
-        self.centre_splitter.addWidget(self.transcript)
-        self.centre_splitter.addWidget(self.waveform_area)
-        self.centre_splitter.setStretchFactor(0, 1)  # the transcript takes what the window gains or loses
-        self.centre_splitter.setStretchFactor(1, 0)
-        self.centre_splitter.setChildrenCollapsible(False)
-
         self.analysis_panel = _panel("Analysis", self.analysis, "analysisArea")
         self.detail_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="detailSplitter")
-        self.detail_splitter.addWidget(self.centre_splitter)
+        self.detail_splitter.addWidget(self.transcript)
         self.detail_splitter.addWidget(self.analysis_panel)
-        self.detail_splitter.setStretchFactor(0, 1)
+        self.detail_splitter.setStretchFactor(0, 1)  # the transcript takes what the window gains or loses
         self.detail_splitter.setStretchFactor(1, 0)
         self.detail_splitter.setChildrenCollapsible(False)
+
+        # The waveform runs under transcript and analysis: a recording reads best wide.
+        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, objectName="centreSplitter")
+        self.centre_splitter.addWidget(self.detail_splitter)
+        self.centre_splitter.addWidget(self.waveform_area)
+        self.centre_splitter.setStretchFactor(0, 1)
+        self.centre_splitter.setStretchFactor(1, 0)
+        self.centre_splitter.setChildrenCollapsible(False)
 
         # The selected call's header and controls span transcript and analysis: both are about that call.
         call_area = QWidget(objectName="callArea")
@@ -180,7 +181,7 @@ class MainWindow(QMainWindow):
         call_layout.addWidget(self.call_title)
         call_layout.addWidget(self.call_subtitle)
         call_layout.addWidget(self.controls)
-        call_layout.addWidget(self.detail_splitter, 1)
+        call_layout.addWidget(self.centre_splitter, 1)
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.main_splitter.addWidget(self.call_list)
@@ -199,13 +200,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _default_sizes(self) -> None:
-        """First start: the list gets two fifths, the analysis a third of the rest, audio a fifth of the height."""
+        """First start: the list gets two fifths, the analysis a third of the rest, audio a third of the height."""
         width = self.main_splitter.width()
         self.main_splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
         detail = self.detail_splitter.width()
         self.detail_splitter.setSizes([detail - int(detail * 0.35), int(detail * 0.35)])
         height = self.centre_splitter.height()
-        self.centre_splitter.setSizes([height - int(height * 0.22), int(height * 0.22)])
+        self.centre_splitter.setSizes([height - int(height * 0.33), int(height * 0.33)])
 
     # --- panels others provide -----------------------------------------------------------
     def set_audio_area(self, widget: QWidget) -> None:
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         docks = [d for d in self.findChildren(QDockWidget)
                  if self.dockWidgetArea(d) is Qt.DockWidgetArea.BottomDockWidgetArea]
         if docks:
-            self.resizeDocks(docks, [int(self.height() * 0.26)] * len(docks), Qt.Orientation.Vertical)
+            self.resizeDocks(docks, [int(self.height() * 0.24)] * len(docks), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         store = settings()
