@@ -91,6 +91,7 @@ def main(argv: list[str]) -> int:
     reporter.install()
 
     async def run() -> None:
+        # Real time, so durations tick as they do in use.
         async with console_window(DemoPlatform(live=4, history=40, seed=7)) as window:
             window.resize(1440, 900)
             await shoot(window, out)

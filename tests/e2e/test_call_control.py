@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -19,6 +20,12 @@ async def select_new_live_call(window: MainWindow, sandbox, scenario: str = "boo
     await until(lambda: window.selected_call().status == CallStatus.IN_PROGRESS, timeout=20, what="in progress")
     await until(lambda: window.controls.buttons["say"].isEnabled(), what="controls enabled")
     return call_id
+
+
+@pytest.fixture
+def quick_sandbox(sandbox_factory):
+    """Calls at twice real speed: long enough to act on, short enough to watch end."""
+    return sandbox_factory(speed=2.0)
 
 
 def open_form(qtbot, window: MainWindow, key: str) -> CommandDialog:
@@ -43,10 +50,10 @@ def has_turn(window: MainWindow, role: TurnRole, text: str) -> bool:
     return any(t.role == role and text in t.text for t in shown_turns(window))
 
 
-def test_say_makes_the_assistant_speak_and_inject_adds_a_system_turn(qtbot, window, sandbox, run_async):
+def test_say_makes_the_assistant_speak_and_inject_adds_a_system_turn(qtbot, window, quick_sandbox, run_async):
     async def scenario() -> None:
-        await open_sandbox(window, sandbox)
-        await select_new_live_call(window, sandbox)
+        await open_sandbox(window, quick_sandbox)
+        await select_new_live_call(window, quick_sandbox)
 
         form = open_form(qtbot, window, "say")
         form.text.setPlainText("A supervisor is joining to help you.")
@@ -64,10 +71,10 @@ def test_say_makes_the_assistant_speak_and_inject_adds_a_system_turn(qtbot, wind
     run_async(scenario())
 
 
-def test_transfer_ends_the_call_after_confirmation(qtbot, window, sandbox, run_async):
+def test_transfer_ends_the_call_after_confirmation(qtbot, window, quick_sandbox, run_async):
     async def scenario() -> None:
-        await open_sandbox(window, sandbox)
-        call_id = await select_new_live_call(window, sandbox)
+        await open_sandbox(window, quick_sandbox)
+        call_id = await select_new_live_call(window, quick_sandbox)
         form = open_form(qtbot, window, "transfer")
         assert isinstance(form, TransferDialog)
         form.destination.setText("+15551234567")
@@ -82,10 +89,10 @@ def test_transfer_ends_the_call_after_confirmation(qtbot, window, sandbox, run_a
     run_async(scenario())
 
 
-def test_end_ends_the_call_after_confirmation_and_cancel_does_not(qtbot, window, sandbox, run_async):
+def test_end_ends_the_call_after_confirmation_and_cancel_does_not(qtbot, window, quick_sandbox, run_async):
     async def scenario() -> None:
-        await open_sandbox(window, sandbox)
-        call_id = await select_new_live_call(window, sandbox)
+        await open_sandbox(window, quick_sandbox)
+        call_id = await select_new_live_call(window, quick_sandbox)
         qtbot.mouseClick(window.controls.buttons["end"], Qt.MouseButton.LeftButton)
         confirm(window, "Cancel")
         assert window.session.registry.get(call_id).is_live

@@ -11,7 +11,9 @@ from tests.e2e.conftest import open_sandbox
 from tests.fixtures.qt import until
 
 
-def test_a_new_live_call_appears_highlighted_and_its_transcript_grows(window, sandbox, run_async):
+def test_a_new_live_call_appears_highlighted_and_its_transcript_grows(window, sandbox_factory, run_async):
+    sandbox = sandbox_factory(speed=3.0)  # the conversation moves three times faster than a real one
+
     async def scenario() -> None:
         await open_sandbox(window, sandbox)
         assert window.call_list.model.rowCount() >= 30
