@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from app.live.registry import CallRegistry, RegistryChange
 from app.ui.analysis import ended_reason_words
 from app.ui.theme import new_call_highlight
 
+log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -233,7 +235,13 @@ class CallListModel(QAbstractTableModel):
         call = self.call_at(index.row()) if index.isValid() else None
         if call is None:
             return None
-        column = Column(index.column())
+        try:
+            return self._data(call, Column(index.column()), role)
+        except (TypeError, ValueError, OverflowError):  # e.g. a payload mixing naive and aware times
+            log.warning("call %s: cannot show column %s", call.id, index.column(), exc_info=True)
+            return None
+
+    def _data(self, call: Call, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(call, column)
         if role == CALL_ROLE:
@@ -348,7 +356,11 @@ class CallFilter(QSortFilterProxyModel):
         return call is not None and self.accepts(call)
 
     def accepts(self, call: Call) -> bool:
-        if not self._in_scope(call):
+        try:
+            in_scope = self._in_scope(call)
+        except (TypeError, ValueError, OverflowError):  # unreadable times: keep the call visible
+            in_scope = True
+        if not in_scope:
             return False
         if self._status and call.status != self._status:
             return False

@@ -145,3 +145,13 @@ def test_no_children_rows(qtbot):
     _, model = build(make_call("a"))
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
+
+
+def test_a_call_with_naive_times_shows_instead_of_crashing(qtbot):
+    naive = T0.replace(tzinfo=None)
+    registry, model = build(make_call("odd", started_at=naive, created_at=naive))
+    assert model.index(0, Column.STATUS).data() == "in-progress"
+    assert model.index(0, Column.DURATION).data() is None
+    proxy = _proxy(model)
+    proxy.set_scope(Scope.TODAY)
+    assert _ids(proxy) == ["odd"]
