@@ -40,8 +40,9 @@ def test_a_new_live_call_appears_highlighted_and_its_transcript_grows(window, sa
         ("error_rate=1", Connection.FAILING, lambda w: w.banner.isVisible() and "trouble" in w.banner.text.text()),
         ("429_every=1", Connection.RATE_LIMITED,
          lambda w: w.status.waiting.isVisible() and "Rate limited — waiting" in w.status.waiting.text()),
+        ("malformed_rate=1", Connection.FAILING, lambda w: w.banner.isVisible()),
     ],
-    ids=["5xx", "429"],
+    ids=["5xx", "429", "malformed-json"],
 )
 def test_a_fault_shows_in_the_window_and_it_recovers(window, sandbox, run_async, faults, connection, shown):
     async def scenario() -> None:
