@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -215,7 +224,7 @@ class CallListView(QWidget):
         if call is not None and self._rename_reason is None:
             self.rename_requested.emit(call.id)
 
-    def _context_menu(self, pos) -> None:
+    def _context_menu(self, pos: QPoint) -> None:
         if self.current_call() is None:
             return
         menu = QMenu(self)
@@ -226,8 +235,6 @@ class CallListView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _copy_id(self) -> None:
-        from PySide6.QtGui import QGuiApplication
-
         call = self.current_call()
         if call is not None:
             QGuiApplication.clipboard().setText(call.id)
