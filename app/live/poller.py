@@ -68,6 +68,7 @@ PLANS: dict[Provider, PollPlan] = {
 }
 
 StateListener = Callable[[PollState], None]
+UPDATE_OVERLAP = timedelta(seconds=1)
 
 
 class CallPoller:
@@ -205,7 +206,8 @@ class CallPoller:
         if provider is Provider.VAPI:
             if first or self._newest_update is None:
                 return [{"since": now - plan.first_window}]
-            return [{"updated_since": self._newest_update}]
+            # A second of overlap: calls updated in the same instant as the newest seen are not missed.
+            return [{"updated_since": self._newest_update - UPDATE_OVERLAP}]
         if provider is Provider.HMS:
             if first or self._last_list_at is None:
                 return [{"since": now - plan.first_window}]

@@ -57,7 +57,7 @@ async def test_vapi_polls_changes_with_updated_since_after_the_first_list():
     finally:
         await poller.stop()
     assert "since" in platform.list_queries[0]
-    assert platform.list_queries[1] == {"updated_since": make_call("a", updated=3).updated_at}
+    assert platform.list_queries[1] == {"updated_since": make_call("a", updated=2).updated_at}  # 1 s overlap
 
 
 async def test_hms_asks_for_new_calls_and_calls_in_progress():
