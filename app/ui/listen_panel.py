@@ -53,6 +53,8 @@ class ListenPanel(QWidget):
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.plot.setYRange(-2 * LANE_OFFSET, 2 * LANE_OFFSET, padding=0)
+        self.plot.setXRange(-WINDOW_SECONDS, 0, padding=0)
+        self.plot.disableAutoRange()  # a fixed 10-second window, data or not
         self.curves: list[pg.PlotDataItem] = []
         self.gap_lines: list[pg.InfiniteLine] = []
         self.lane_labels: list[pg.TextItem] = []

@@ -170,7 +170,9 @@ class WaveformView(QWidget):
                 plot.setXLink(self.plots[0])
             colour = accent(tones[lane % len(tones)], palette)
             curve = plot.plot(pen=pg.mkPen(colour, width=1), antialias=False, clipToView=False)
-            label = pg.TextItem(name, color=colour, anchor=(0, 0))
+            backdrop = palette.color(QPalette.ColorRole.Base)
+            backdrop.setAlpha(200)  # readable over a loud waveform
+            label = pg.TextItem(name, color=colour, anchor=(0, 0), fill=pg.mkBrush(backdrop))
             label.setZValue(20)
             plot.addItem(label, ignoreBounds=True)
             plot.sigXRangeChanged.connect(lambda *_, label=label, plot=plot: self._pin_label(label, plot))
