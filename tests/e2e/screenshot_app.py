@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from app.domain import Call, TurnRole
+from app.domain import Account, Call, Provider, TurnRole
 from app.live.demo import DemoPlatform
 from app.ui.app import ErrorReporter, create_application
 from app.ui.console import console_window
@@ -75,7 +75,11 @@ async def shoot(window: MainWindow, out: Path) -> None:
     await asyncio.sleep(1.0)
     save(window, out / "ended-call.png")
 
+    window.book.save(Account(id="clinic", name="Clinic line (production)", provider=Provider.HMS,
+                             base_url="https://api.hmsovereign.com/api/v1"))
+    window.set_accounts(window.known_accounts())
     dialog = window.open_accounts_dialog()
+    dialog.list.setCurrentRow(1)
     await asyncio.sleep(1.0)
     dialog.move(window.frameGeometry().center() - dialog.rect().center())
     await asyncio.sleep(0.5)
