@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -269,7 +270,7 @@ class WaveformView(QWidget):
     def _schedule_redraw(self) -> None:
         self._redraw_timer.start()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._schedule_redraw()
 
@@ -300,7 +301,7 @@ class WaveformView(QWidget):
         label.setPos(x0, 1.05)
 
     # -- input -------------------------------------------------------------------------------
-    def _on_click(self, event) -> None:
+    def _on_click(self, event: MouseClickEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.plots:
             return
         if event.double():
