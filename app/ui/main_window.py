@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self._refresh_now)
         bar.addAction(self.refresh_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty off-desktop
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
 
     def _build_central(self) -> None:
         self.banner = OfflineBanner()

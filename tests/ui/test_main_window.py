@@ -42,3 +42,12 @@ def test_audio_area_sits_in_the_waveform_area_and_panels_can_be_added(qtbot):
     assert isinstance(dock, QDockWidget)
     qtbot.waitUntil(dock.isVisible)
     assert window.dockWidgetArea(dock) is Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def test_ctrl_q_closes_the_window_and_says_so(qtbot):
+    window = make_window(qtbot)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    with qtbot.waitSignal(window.closed):
+        qtbot.keyClick(window.call_list.table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()
