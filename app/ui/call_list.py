@@ -148,6 +148,9 @@ class CallListView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(filters)
         layout.addLayout(self._stack, 1)
+        self.summary = QLabel(objectName="callListSummary")
+        self.summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(self.summary)
 
         self.rename_action = QAction("Rename call…", self, shortcut=QKeySequence(Qt.Key.Key_F2))
         self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -175,6 +178,7 @@ class CallListView(QWidget):
 
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self.model.tick)
+        self._ticker.timeout.connect(self._count)
         self._ticker.start()
         self._refresh_state()
         self.setFocusProxy(self.table)
@@ -252,7 +256,17 @@ class CallListView(QWidget):
             self.assistant.setCurrentText(current if current in names else ALL_ASSISTANTS)
             self.assistant.blockSignals(False)
 
+    def _count(self) -> None:
+        """'3 live · 41 of 44 calls shown': what the supervisor is looking at, at a glance."""
+        registry = self.model.registry
+        total = len(registry) if registry is not None else 0
+        live = len(registry.live_ids()) if registry is not None else 0
+        shown = self.proxy.rowCount()
+        self.summary.setText(f"{live} live · {shown} of {total} calls shown" if shown != total
+                             else f"{live} live · {total} calls")
+
     def _refresh_state(self, *_args: object) -> None:
+        self._count()
         if self.proxy.rowCount() > 0:
             self._stack.setCurrentWidget(self.table)
             return

@@ -44,8 +44,10 @@ def test_filter_bar_drives_the_proxy(qtbot):
     view, _ = make_view(qtbot, make_call("a", assistant_name="Ava"), make_call("b", status="ended", assistant_name="Bo"))
     view.set_loaded()
     assert view.assistant.findText("Bo") > 0
+    assert view.summary.text() == "1 live · 2 calls"
     view.assistant.setCurrentText("Bo")
     assert view.visible_call_ids() == ["b"]
+    assert view.summary.text() == "1 live · 1 of 2 calls shown"
     view.assistant.setCurrentIndex(0)
     view.status.setCurrentText("in-progress")
     assert view.visible_call_ids() == ["a"]
