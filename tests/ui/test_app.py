@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
+from qasync import asyncSlot
 
 from app.providers.errors import AuthenticationError
 from app.ui.app import ErrorReporter, readable
@@ -62,3 +65,32 @@ def test_theme_follows_the_override_and_badges_stay_readable(qapp, monkeypatch):
         assert status_color("some-new-status").isValid()  # unknown statuses still get a badge
     finally:
         qapp.setPalette(before)
+
+
+def test_an_async_slot_that_fails_reaches_the_hook_and_the_loop_goes_on(qtbot, run_async, monkeypatch):
+    class Button(QObject):
+        clicked = Signal()
+
+        @asyncSlot()
+        async def on_click(self) -> None:
+            await asyncio.sleep(0)
+            raise AuthenticationError("The API key was refused.")
+
+    reporter = ErrorReporter()
+    monkeypatch.setattr(sys, "excepthook", reporter)
+    button = Button()
+    button.clicked.connect(button.on_click)
+
+    async def scenario() -> None:
+        button.clicked.emit()
+        for _ in range(50):
+            if reporter.last_message:
+                break
+            await asyncio.sleep(0.01)
+
+    run_async(scenario())
+    assert reporter.last_message == "The API key was refused."
+    for box in QApplication.topLevelWidgets():
+        if box.objectName() == "errorMessage":
+            box.close()
+            box.deleteLater()
