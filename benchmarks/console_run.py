@@ -15,6 +15,7 @@ from benchmarks.runner import HERE
 
 def fresh_home(folder: Path, history: Path | None = None) -> dict[str, str]:
     """Empty config, data and cache folders (optionally holding a history file): XDG variables for them."""
+    folder = folder.resolve()  # a relative XDG path is ignored, and the user's own folders used instead
     shutil.rmtree(folder, ignore_errors=True)
     env = {}
     for variable, name in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache")):
@@ -41,7 +42,9 @@ def console_events(probe_args: list[str], console_args: list[str], env: dict[str
         if line.startswith("{"):
             event = json.loads(line)
             events[event.pop("event")] = event
-    if done.returncode != 0 or "gave_up" in events:
+    if "gave_up" in events:
+        raise RuntimeError(f"the console never showed {events['gave_up']['waiting_for']}")
+    if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"the console exited with {done.returncode} ({', '.join(events) or 'no events'}):\n{tail}")
     return started, events

@@ -34,7 +34,7 @@ from benchmarks.runner import percentile
 
 WATCH_MS = 10
 HEARTBEAT_MS = 5
-GIVE_UP_SECONDS = 120
+GIVE_UP_SECONDS = 60
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -54,19 +54,21 @@ class Watcher(QObject):
         self.app = app
         self.started = time.monotonic()
         self.step: Callable[[QMainWindow], bool] = lambda window: False
+        self._window: QMainWindow | None = None
+        self.waiting_for = "the main window"  # said when giving up
         self._timer = QTimer(self, interval=WATCH_MS)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
 
     def window(self) -> QMainWindow | None:
-        for widget in self.app.topLevelWidgets():
-            if isinstance(widget, QMainWindow) and widget.objectName() == "mainWindow":
-                return widget
-        return None
+        if self._window is None:  # looked up once: topLevelWidgets() is not free at 100 Hz
+            self._window = next((w for w in self.app.topLevelWidgets()
+                                 if isinstance(w, QMainWindow) and w.objectName() == "mainWindow"), None)
+        return self._window
 
     def _tick(self) -> None:
         if time.monotonic() - self.started > GIVE_UP_SECONDS:
-            emit("gave_up")
+            emit("gave_up", waiting_for=self.waiting_for)
             self.app.exit(3)
             return
         window = self.window()
@@ -91,14 +93,17 @@ def watch_startup(watcher: Watcher, cached_calls: int) -> None:
     def step(window: QMainWindow) -> bool:
         nonlocal shown, asked
         if not shown:
+            watcher.waiting_for = "calls in the call list"
             shown = calls_listed(window, 1)
             if shown:
                 emit("calls_shown")
             return False
         table = Watcher.table(window, "cachedTable")
         if table is None:
+            watcher.waiting_for = "the cached calls table"
             return False
         model: Any = table.model()
+        watcher.waiting_for = f"{cached_calls} cached calls listed ({model.rowCount()} so far, asked: {asked})"
         if model.rowCount() < cached_calls and not asked:
             view = window.findChild(QWidget, "cachedCalls")
             if view is not None:  # what showing the Calls tab does, should nothing have listed them yet
@@ -126,9 +131,11 @@ def watch_live(watcher: Watcher, warmup: float, seconds: float, windows: int, li
     def step(window: QMainWindow) -> bool:
         nonlocal listed_at, cpu_start
         if listed_at is None:
+            watcher.waiting_for = f"{live_calls} calls in the call list"
             listed_at = time.perf_counter() if calls_listed(window, live_calls) else None
             return False
         if not heartbeat.isActive():
+            watcher.waiting_for = "the warm-up to pass"
             if time.perf_counter() - listed_at >= warmup:
                 beats[:] = [time.perf_counter()]
                 cpu_start = time.process_time()
