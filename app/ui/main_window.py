@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.controls = ControlBar()
         self.controls.setObjectName("controlBar")
         self.controls.command_requested.connect(self.send_command)
+        self.controls.target.hide()  # the call header above already names the call
         self.transcript = TranscriptView()
         self.transcript.setObjectName("transcript")
         self.analysis = AnalysisPanel()
