@@ -171,6 +171,7 @@ class CallPoller:
             for query in queries:
                 pages = 0
                 async for page in self._client.list_calls(**query):
+                    await asyncio.sleep(0)  # the window gets a turn between parsing a page and showing it
                     seen.extend(page)
                     self._registry.merge(page)
                     pages += 1

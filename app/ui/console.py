@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -65,6 +66,9 @@ async def _main(args: argparse.Namespace, reporter: ErrorReporter) -> int:
         if args.self_test:
             return await SelfTest(window).run()
         await open_first_account(window, args)
+        # What start-up built lives as long as the window: full collections need not walk it again
+        # (benchmarks/ui_live: 75 ms garbage-collection pauses down to ~20 ms with 500 live calls).
+        gc.freeze()
         await closed
         return 0
 
