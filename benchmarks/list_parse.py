@@ -15,7 +15,7 @@ from pathlib import Path
 from app.domain import Provider
 from app.providers import make_client
 from app.sandbox.embedded import EmbeddedSandbox
-from benchmarks.runner import Result, median_seconds
+from benchmarks.runner import WORK, Result, median_seconds
 
 NAME = "list_parse_1000_calls"
 PEER = "vapi_server_sdk AsyncVapi.calls.list"
@@ -56,7 +56,7 @@ async def fetch_peer(base_url: str, key: str, limit: int) -> int:
     return len(calls)
 
 
-def measure(sizes: Sizes = FULL, work: Path | None = None) -> list[Result]:
+def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:  # nothing to keep between runs
     with EmbeddedSandbox(history=sizes.calls, live=0, seed=8) as sandbox:
         base_url, key = sandbox.base_url(Provider.VAPI), sandbox.api_key
 

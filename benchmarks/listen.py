@@ -29,7 +29,7 @@ from app.live.listen import CallListener
 from app.providers import make_client
 from app.sandbox.embedded import EmbeddedSandbox
 from app.sandbox.monitor import FRAME_SAMPLES
-from benchmarks.runner import HERE, Result, percentile, within_budget
+from benchmarks.runner import WORK, Result, percentile, within_budget
 
 NAME = "listen_latency"
 BUDGET_MS = 120.0  # p95, with the 60 ms jitter buffer
@@ -140,7 +140,7 @@ async def listen_once(sandbox: EmbeddedSandbox, sizes: Sizes) -> list[float]:
     return latencies
 
 
-def measure(sizes: Sizes = FULL, work: Path = HERE / ".work") -> list[Result]:
+def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:
     p50, p95 = [], []
     with EmbeddedSandbox(live=0, history=0, seed=8) as sandbox:
         for _ in range(sizes.sessions):

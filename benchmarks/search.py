@@ -18,7 +18,7 @@ from app.store.calls import CallCache
 from app.store.database import Database
 from app.store.search import TranscriptSearch
 from benchmarks.history import ACCOUNT_ID, cached_history
-from benchmarks.runner import HERE, Result, median_seconds, stopwatch, within_budget
+from benchmarks.runner import WORK, Result, median_seconds, stopwatch, within_budget
 
 NAME = "search_100k_calls"
 PEER = "grep -rilF (one file per call)"
@@ -57,7 +57,7 @@ def grep(folder: Path, text: str) -> int:
     return done.stdout.count(b"\n")
 
 
-def measure(sizes: Sizes = FULL, work: Path = HERE / ".work") -> list[Result]:
+def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:
     history = cached_history(work, sizes.calls)
     grep(history.transcripts, QUERIES[0][1])  # warm-up: the transcripts in the page cache
     open_seconds = median_seconds(lambda: _open_and_list(history.database), runs=sizes.runs)

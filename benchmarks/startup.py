@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks.console_run import console_events, fresh_home
 from benchmarks.history import cached_history
-from benchmarks.runner import HERE, Result, within_budget
+from benchmarks.runner import WORK, Result, within_budget
 
 NAME = "startup"
 SECONDS_BUDGET = 1.5
@@ -37,7 +37,7 @@ def start_once(work: Path, history: Path, cached_calls: int) -> tuple[float, flo
     return events["calls_shown"]["monotonic"] - started, events["cached_listed"]["rss_mib"]
 
 
-def measure(sizes: Sizes = FULL, work: Path = HERE / ".work") -> list[Result]:
+def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:
     history = cached_history(work, sizes.cached_calls)
     start_once(work, history.database, sizes.cached_calls)  # warm-up: Qt, fonts and the file in the page cache
     runs = [start_once(work, history.database, sizes.cached_calls) for _ in range(sizes.runs)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.console_run import console_events, fresh_home
-from benchmarks.runner import HERE, Result, within_budget
+from benchmarks.runner import HERE, WORK, Result, within_budget
 
 NAME = "ui_live_500"
 P99_BUDGET_MS = 16.0  # one frame at 60 Hz
@@ -78,7 +78,7 @@ class SandboxProcess:
             self.process = None
 
 
-def measure(sizes: Sizes = FULL, work: Path = HERE / ".work") -> list[Result]:
+def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:
     with SandboxProcess(sizes.live_calls) as vapi_url:
         env = {**fresh_home(work / "ui_live_home"), "SWITCHBOARD_API_KEY": KEY}
         probe = ["live", str(sizes.warmup_seconds), str(sizes.window_seconds), str(sizes.windows), str(sizes.live_calls)]

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from benchmarks.runner import HERE, Result, median_seconds, within_budget
+from benchmarks.runner import HERE, WORK, Result, median_seconds, within_budget
 
 NAME = "waveform_1h_stereo"
 RSS_NAME = "waveform_1h_stereo_peak_rss"
@@ -87,7 +87,7 @@ def render_with_ffmpeg(wav: Path, png: Path) -> None:
                    check=True, timeout=300)
 
 
-def measure(sizes: Sizes = FULL, work: Path = HERE / ".work") -> list[Result]:
+def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:
     wav = recording(work, sizes.seconds)
     pcm_mib = sizes.seconds * RATE * CHANNELS * 2 / 1024**2
     probe(wav)  # warm-up: the file in the page cache, like ffmpeg's warm-up below
