@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from qasync import asyncSlot
 
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
@@ -31,6 +35,12 @@ DEFAULT_URLS = {
     Provider.VOICEBOT: "https://api.voicebot.studio/api/v1",
 }
 ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+T = TypeVar("T")
+
+
+def _off_thread(function: Callable[..., T], *args: object) -> asyncio.Future[T]:
+    """Keyring calls may go over D-Bus or wait on an unlock prompt: never on the Qt thread."""
+    return asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
 class AccountsDialog(QDialog):
@@ -119,8 +129,10 @@ class AccountsDialog(QDialog):
         self.platform.currentIndexChanged.connect(self._platform_changed)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._save_clicked)
         self.open_button.clicked.connect(self._open)
+        self._key_check: asyncio.Future[None] | None = None
+        self.finished.connect(lambda _result: self._key_check and self._key_check.cancel())
         self._fill(current_id)
 
     # --- public --------------------------------------------------------------------------
@@ -133,7 +145,7 @@ class AccountsDialog(QDialog):
         account = item.data(ACCOUNT_ROLE) if item else None
         return account if isinstance(account, Account) else None
 
-    def save(self) -> Account | None:
+    async def save(self) -> Account | None:
         """Store the form as an account (and its key in the keyring); None when the form is not valid."""
         account = self.current_account()
         if account is None or account.is_demo:
@@ -145,16 +157,14 @@ class AccountsDialog(QDialog):
         updated = Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url)
         self.book.save(updated)
         key = self.key.text().strip()
+        problem = None
         if key:
             try:
-                self.book.set_key(updated, key)
+                await _off_thread(self.book.set_key, updated, key)
             except KeyStoreError as error:
-                self._fill(updated.id)
-                self._say(f"Saved the account, but not its key: {error}", error=True)
-                self.accounts_changed.emit()
-                return updated
+                problem = f"Saved the account, but not its key: {error}"
         self._fill(updated.id)
-        self._say("Saved.")
+        self._say(problem or "Saved.", error=problem is not None)
         self.accounts_changed.emit()
         return updated
 
@@ -189,7 +199,15 @@ class AccountsDialog(QDialog):
             self.key.setPlaceholderText("No key needed")
             self.key_state.setText("The demo account plays simulated calls; it cannot be changed or removed.")
             return
-        has_key = bool(self.book.key_for(account))
+        self.key_state.setText("Looking for a stored key…")
+        if self._key_check is not None:
+            self._key_check.cancel()
+        self._key_check = asyncio.ensure_future(self._show_key_state(account))
+
+    async def _show_key_state(self, account: Account) -> None:
+        has_key = bool(await _off_thread(self.book.key_for, account))
+        if self.current_account() != account:
+            return  # the supervisor moved on to another account meanwhile
         self.key.setPlaceholderText("Stored — type to replace" if has_key else "Paste the platform's private API key")
         self.key_state.setText(
             "A key is available for this account." if has_key
@@ -209,21 +227,30 @@ class AccountsDialog(QDialog):
         self.name.selectAll()
         self.accounts_changed.emit()
 
-    def _remove(self) -> None:
+    @asyncSlot()
+    async def _remove(self) -> None:
         account = self.current_account()
         if account is None or account.is_demo:
             return
+        problem = None
         try:
-            self.book.remove(account)
+            await _off_thread(self.book.remove, account)
         except KeyStoreError as error:
-            self._say(f"Removed the account, but its key stays in the keyring: {error}", error=True)
+            problem = f"Removed the account, but its key stays in the keyring: {error}"
         self._fill(None)
+        if problem:
+            self._say(problem, error=True)
         self.accounts_changed.emit()
 
-    def _open(self) -> None:
+    @asyncSlot()
+    async def _save_clicked(self) -> None:
+        await self.save()
+
+    @asyncSlot()
+    async def _open(self) -> None:
         account = self.current_account()
         if account is not None and not account.is_demo:
-            account = self.save()
+            account = await self.save()
         if account is not None:
             self.open_requested.emit(account)
             self.accept()

@@ -1,4 +1,7 @@
-"""AccountsDialog: add, edit (key to the keyring), remove, open; the demo account is fixed."""
+"""AccountsDialog: add, edit (key to the keyring), remove, open; the demo account is fixed.
+
+Keyring calls run off the Qt thread, so each test drives the dialog on the qasync loop.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from keyring.backends import fail
 from app.domain import Provider
 from app.live.accounts import AccountBook
 from app.ui.accounts_dialog import AccountsDialog
+from tests.fixtures.qt import until
 from tests.live.test_accounts import memory_keyring  # noqa: F401 - the keyring fixture, shared
 from tests.ui.shown import shown
 
@@ -19,70 +23,98 @@ def make_dialog(qtbot, tmp_path) -> AccountsDialog:
     return shown(qtbot, AccountsDialog(AccountBook(tmp_path / "accounts.json")), 720, 420)
 
 
-def test_demo_account_is_listed_first_and_cannot_be_edited(qtbot, tmp_path):
+async def add_account(dialog: AccountsDialog, name: str = "New account") -> None:
+    dialog.add_button.click()
+    await until(lambda: dialog.current_account() is not None and not dialog.current_account().is_demo,
+                what="the new account")
+    dialog.name.setText(name)
+
+
+def test_demo_account_is_listed_first_and_cannot_be_edited(qtbot, tmp_path, run_async):
     dialog = make_dialog(qtbot, tmp_path)
     assert dialog.current_account().is_demo
     assert not dialog.name.isEnabled() and not dialog.remove_button.isEnabled()
     assert not dialog.keyring_note.isVisible()
 
 
-def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path):
+def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path, run_async):
     dialog = make_dialog(qtbot, tmp_path)
-    dialog.add_button.click()
-    dialog.name.setText("Clinic line")
-    dialog.platform.setCurrentIndex(dialog.platform.findData(Provider.HMS.value))
-    assert dialog.base_url.text() == "https://api.hmsovereign.com/api/v1"
-    dialog.key.setText("fl_live_secret")
-    saved = dialog.save()
-    assert saved is not None and saved.provider is Provider.HMS
-    assert dialog.book.get(saved.id).name == "Clinic line"
-    assert ("switchboard", saved.id) in keyring.get_keyring().saved
-    assert "fl_live_secret" not in (tmp_path / "accounts.json").read_text()
+
+    async def scenario() -> None:
+        await add_account(dialog, "Clinic line")
+        dialog.platform.setCurrentIndex(dialog.platform.findData(Provider.HMS.value))
+        assert dialog.base_url.text() == "https://api.hmsovereign.com/api/v1"
+        dialog.key.setText("fl_live_secret")
+        saved = await dialog.save()
+        assert saved is not None and saved.provider is Provider.HMS
+        assert dialog.book.get(saved.id).name == "Clinic line"
+        assert ("switchboard", saved.id) in keyring.get_keyring().saved
+        assert "fl_live_secret" not in (tmp_path / "accounts.json").read_text()
+        await until(lambda: dialog.key_state.text() == "A key is available for this account.", what="key state")
+
+    run_async(scenario())
 
 
-def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path):
+def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path, run_async):
     dialog = make_dialog(qtbot, tmp_path)
-    dialog.add_button.click()
-    dialog.name.setText("Acme")
     opened: list[object] = []
     dialog.open_requested.connect(opened.append)
-    dialog.open_button.click()
+
+    async def scenario() -> None:
+        await add_account(dialog, "Acme")
+        dialog.open_button.click()
+        await until(lambda: opened, what="the open request")
+
+    run_async(scenario())
     assert [a.name for a in opened] == ["Acme"]
 
 
-def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path):
+def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path, run_async):
     dialog = make_dialog(qtbot, tmp_path)
-    dialog.add_button.click()
-    dialog.base_url.setText("ftp://nope")
-    assert dialog.save() is None
-    assert "https://" in dialog.form_message.text()
+
+    async def scenario() -> None:
+        await add_account(dialog)
+        dialog.base_url.setText("ftp://nope")
+        assert await dialog.save() is None
+        assert "https://" in dialog.form_message.text()
+
+    run_async(scenario())
 
 
-def test_remove_drops_account_and_key(qtbot, tmp_path):
+def test_remove_drops_account_and_key(qtbot, tmp_path, run_async):
     dialog = make_dialog(qtbot, tmp_path)
-    dialog.add_button.click()
-    dialog.key.setText("k")
-    account = dialog.save()
-    dialog.remove_button.click()
-    assert dialog.book.get(account.id) is None and keyring.get_keyring().saved == {}
+
+    async def scenario() -> None:
+        await add_account(dialog)
+        dialog.key.setText("k")
+        account = await dialog.save()
+        dialog.remove_button.click()
+        await until(lambda: dialog.book.get(account.id) is None, what="the removal")
+        assert keyring.get_keyring().saved == {}
+
+    run_async(scenario())
 
 
-def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp_path):
+def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp_path, run_async):
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
         dialog = make_dialog(qtbot, tmp_path)
         assert dialog.keyring_note.isVisible()
         assert "SWITCHBOARD_API_KEY" in dialog.keyring_note.text()
-        dialog.add_button.click()
-        dialog.key.setText("secret")
-        dialog.save()
-        assert "set SWITCHBOARD_API_KEY" in dialog.form_message.text()
+
+        async def scenario() -> None:
+            await add_account(dialog)
+            dialog.key.setText("secret")
+            await dialog.save()
+            assert "set SWITCHBOARD_API_KEY" in dialog.form_message.text()
+
+        run_async(scenario())
     finally:
         keyring.set_keyring(before)
 
 
-def test_a_problem_is_shown_at_the_top(qtbot, tmp_path):
+def test_a_problem_is_shown_at_the_top(qtbot, tmp_path, run_async):
     dialog = make_dialog(qtbot, tmp_path)
     dialog.show_problem("Vapi refused the API key for “Acme”.")
     assert dialog.problem.isVisible() and "refused" in dialog.problem.text()
