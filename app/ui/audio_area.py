@@ -19,7 +19,7 @@ from app.providers.base import PlatformClient
 from app.ui.listen_panel import ListenPanel
 from app.ui.transcript import TranscriptView
 from app.ui.transport import TransportBar
-from app.ui.waveform import WaveformView, lane_names
+from app.ui.waveform import CommentMark, WaveformView, lane_names
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,10 @@ class AudioArea(QWidget):
         """Playback highlights the turn being heard; a clicked turn seeks there."""
         self.transcript = transcript
         transcript.turn_activated.connect(self._turn_activated)
+
+    def set_comment_marks(self, marks: list[CommentMark]) -> None:
+        """The review's comments on the recording (they stay across a reload of the same call)."""
+        self.waveform.set_comment_marks(marks)
 
     def seek(self, seconds: float) -> None:
         """Play from `seconds`; while the recording still loads, it starts there once shown."""

@@ -3,7 +3,7 @@
 `ConsoleHistory` connects the dock to a `MainWindow`: it caches every finished call the
 window sees, catches the open account up in the background, opens search hits and cached
 calls in the window (transcript scrolled to the turn, recording sought to the moment),
-keeps the review on the selected call, and gives each session the audit trail its commands
+keeps the review on the selected call (its comments drawn on the waveform and transcript), and gives each session the audit trail its commands
 go through.
 """
 
@@ -28,9 +28,11 @@ from app.providers.errors import ProviderError
 from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, SchemaTooNewError, default_path
+from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
+from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
 
@@ -117,6 +119,7 @@ class ConsoleHistory(QObject):
         self.area.search.hit_opened.connect(self._open_hit)
         self.area.calls.call_opened.connect(self._open_cached)
         self.area.review.anchor_clicked.connect(self._go_to)
+        self.area.review.comments_changed.connect(self._show_comment_marks)
         self.area.review.position_source = self.playback_position
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
@@ -257,6 +260,18 @@ class ConsoleHistory(QObject):
     def _turn_activated(self, turn_index: int, seconds: float) -> None:
         self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)
 
+    def _show_comment_marks(self, comments: list[Comment]) -> None:
+        """The review's comments on the window's waveform and transcript; none while the review
+        shown is of another call (it is still loading)."""
+        call, review = self.shown_call, self.area.review
+        if call is None or (review.account_id, review.call_id) != (self.shown_account, call.id):
+            comments = []
+        turns = call.turns if call is not None else ()
+        set_marks = getattr(self.window.audio_area, "set_comment_marks", None)  # a stand-in player may not draw
+        if set_marks is not None:
+            set_marks(waveform_marks(comments, turns, review.reviewer))
+        self.window.transcript.set_comment_marks(transcript_marks(comments, turns))
+
     @asyncSlot(object)
     async def _call_shown(self, call: Call | None) -> None:
         self.shown_call = call
@@ -264,6 +279,8 @@ class ConsoleHistory(QObject):
         if call is not None and session is not None and session.registry.get(call.id) is not None:
             self.shown_account = session.account.id
         review = self.area.review
+        # The same call's newer copy (turns may have moved), or another call's until its review loads.
+        self._show_comment_marks(review.review.comments if review.review is not None else [])
         if call is None:
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):

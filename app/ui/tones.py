@@ -16,6 +16,7 @@ class Tone(StrEnum):
     BAD = "bad"
     WARN = "warn"
     NEUTRAL = "neutral"
+    REVIEW = "review"  # QA reviewers' comments on the recording and transcript
 
 
 # (light palette, dark palette): muted hues that stay readable as text on both backgrounds.
@@ -28,6 +29,7 @@ _ACCENTS: dict[Tone, tuple[str, str]] = {
     Tone.BAD: ("#b3261e", "#f08a80"),
     Tone.WARN: ("#9a6100", "#e3b050"),
     Tone.NEUTRAL: ("#5f6670", "#a3aab4"),
+    Tone.REVIEW: ("#c2185b", "#f48fb1"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 from app.domain import Call, TurnRole
 from app.ui.tones import muted_text
 from app.ui.transcript_delegate import TurnDelegate
-from app.ui.transcript_model import PLAYING_ROLE, TranscriptModel
+from app.ui.transcript_model import COMMENTS_ROLE, PLAYING_ROLE, TranscriptModel
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
+PAINT_ONLY = frozenset({PLAYING_ROLE, COMMENTS_ROLE, Qt.ItemDataRole.ToolTipRole})  # changes that keep row heights
 NO_CALL = "Select a call to see its transcript"
 
 
@@ -162,6 +163,11 @@ class TranscriptView(QWidget):
                 self.list.scrollTo(self.model.index(self.model.playing), QAbstractItemView.ScrollHint.EnsureVisible)
         self._refresh_jump_button()
 
+    def set_comment_marks(self, by_turn: Mapping[int, Sequence[str]]) -> None:
+        """Reviewers' comments per turn index: a badge on those turns, their words as its tooltip.
+        Only rows whose comments changed are repainted; another call's transcript starts with none."""
+        self.model.set_comments(by_turn)
+
     def scroll_to_turn(self, index: int) -> None:
         if not 0 <= index < self.model.rowCount():
             return
@@ -227,7 +233,7 @@ class TranscriptView(QWidget):
 
     def _on_rows_changed(self, first: QModelIndex, _last: QModelIndex, roles: list[int]) -> None:
         # A line grew or a tool call opened: the list only re-measures rows when told to.
-        if PLAYING_ROLE not in roles:
+        if not roles or not PAINT_ONLY.issuperset(roles):
             self._delegate.sizeHintChanged.emit(first)
 
     # -- chrome ---------------------------------------------------------------------------------

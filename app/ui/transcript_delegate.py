@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 from app.domain import Turn, TurnRole
 from app.ui.tones import Tone, accent, muted_text, tint
 from app.ui.transcript_model import (
+    COMMENTS_ROLE,
     EXPANDED_ROLE,
     PLAYING_ROLE,
     TURN_ROLE,
@@ -52,6 +53,7 @@ class Ink(Enum):
     TEXT = "text"
     MUTED = "muted"
     ACCENT = "accent"
+    BADGE = "badge"  # reviewers' comment count: light text on a pill of the review colour
 
 
 class Side(Enum):
@@ -139,8 +141,12 @@ def _one_line(face: Face, text: str, width: int) -> tuple[str, int]:
     return text, face.advance(text)
 
 
-def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bubble:
-    """Where every line of a turn goes for a view of the given width."""
+def comment_badge(count: int) -> str:
+    return f" ✎ {count} " if count else ""
+
+
+def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge: str = "") -> Bubble:
+    """Where every line of a turn goes for a view of the given width; `badge` ends the title line."""
     usable = max(160, view_width - 2 * MARGIN)
     chat = turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT)
     side = Side.FULL if not chat else (Side.LEFT if turn.role == TurnRole.CUSTOMER else Side.RIGHT)
@@ -174,8 +180,11 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts) -> Bu
         title = f"{'▾' if expanded else '▸'} {title} · {turn.tool_name or 'unnamed tool'}"
     title_rect = add(title, fonts.header, Ink.ACCENT)
     offset = format_offset(turn.start)
+    x = title_rect.width() + 8
     if offset:
-        add(offset, fonts.time, Ink.MUTED, 0, title_rect.width() + 8)
+        x += add(offset, fonts.time, Ink.MUTED, 0, x).width() + 8
+    if badge and x < inner:
+        add(badge, fonts.time, Ink.BADGE, 0, x)  # on the title line: the bubble's height never changes
     y += fonts.header.metrics.height() + LINE_GAP
 
     if turn.role != TurnRole.TOOL:
@@ -241,7 +250,8 @@ class TurnDelegate(QStyledItemDelegate):
         rect: QRect = option.rect  # type: ignore[attr-defined]
         palette: QPalette = option.palette  # type: ignore[attr-defined]
         state = option.state  # type: ignore[attr-defined]
-        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts)
+        badge = comment_badge(len(index.data(COMMENTS_ROLE) or ()))
+        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge)
         if bubble.side == Side.RIGHT:
             x = rect.right() - MARGIN - bubble.width + 1
         else:
@@ -266,8 +276,14 @@ class TurnDelegate(QStyledItemDelegate):
             Ink.TEXT: palette.color(QPalette.ColorRole.Text),
             Ink.MUTED: muted_text(palette),
             Ink.ACCENT: accent(tone, palette),
+            Ink.BADGE: palette.color(QPalette.ColorRole.Base),
         }
         for piece in bubble.pieces:
+            if piece.ink == Ink.BADGE:
+                pill = QRectF(piece.rect.translated(box.topLeft()))
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(accent(Tone.REVIEW, palette))
+                painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
             painter.setFont(piece.face.font)
             painter.setPen(inks[piece.ink])
             painter.drawText(piece.rect.translated(box.topLeft()), piece.flags, piece.text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -13,6 +13,7 @@ from app.domain import Turn, TurnRole
 TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPANDED_ROLE = Qt.ItemDataRole.UserRole + 2
 PLAYING_ROLE = Qt.ItemDataRole.UserRole + 3
+COMMENTS_ROLE = Qt.ItemDataRole.UserRole + 4  # tuple[str, ...]: reviewers' comments on the turn
 
 _ROLE_TITLES: dict[str, str] = {
     TurnRole.CUSTOMER: "Customer",
@@ -74,13 +75,15 @@ def turn_as_text(turn: Turn) -> str:
 
 
 class TranscriptModel(QAbstractListModel):
-    """One row per turn. Tool rows remember whether they are expanded; one row may be 'playing'."""
+    """One row per turn. Tool rows remember whether they are expanded; one row may be 'playing';
+    rows may carry reviewers' comments."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._turns: list[Turn] = []
         self._expanded: set[int] = set()
         self._playing: int | None = None
+        self._comments: dict[int, tuple[str, ...]] = {}
 
     # -- Qt model API ---------------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
@@ -99,6 +102,10 @@ class TranscriptModel(QAbstractListModel):
             return row in self._expanded
         if role == PLAYING_ROLE:
             return row == self._playing
+        if role == COMMENTS_ROLE:
+            return self._comments.get(row, ())
+        if role == Qt.ItemDataRole.ToolTipRole and row in self._comments:
+            return "\n".join(f"✎ {text}" for text in self._comments[row])
         return None
 
     # -- content --------------------------------------------------------------------------------
@@ -112,6 +119,7 @@ class TranscriptModel(QAbstractListModel):
         self._turns = list(turns)
         self._expanded.clear()
         self._playing = None
+        self._comments.clear()  # they were about the previous call
         self.endResetModel()
 
     def merge_turns(self, turns: Sequence[Turn]) -> int:
@@ -137,6 +145,7 @@ class TranscriptModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), len(turns), len(old) - 1)
             del old[len(turns):]
             self._expanded = {r for r in self._expanded if r < len(turns)}
+            self._comments = {r: texts for r, texts in self._comments.items() if r < len(turns)}
             if self._playing is not None and self._playing >= len(turns):
                 self._playing = None
             self.endRemoveRows()
@@ -173,6 +182,19 @@ class TranscriptModel(QAbstractListModel):
         for r in (previous, row):
             if r is not None and r < len(self._turns):
                 self.dataChanged.emit(self.index(r), self.index(r), [PLAYING_ROLE])
+
+    def comments_on(self, row: int) -> tuple[str, ...]:
+        return self._comments.get(row, ())
+
+    def set_comments(self, by_turn: Mapping[int, Sequence[str]]) -> list[int]:
+        """Replace the reviewers' comments; only rows whose comments changed are repainted (returned)."""
+        comments = {row: tuple(texts) for row, texts in by_turn.items() if texts and 0 <= row < len(self._turns)}
+        changed = sorted(row for row in comments.keys() | self._comments.keys()
+                         if comments.get(row) != self._comments.get(row))
+        self._comments = comments
+        for row in changed:
+            self.dataChanged.emit(self.index(row), self.index(row), [COMMENTS_ROLE, Qt.ItemDataRole.ToolTipRole])
+        return changed
 
     def text_of(self, rows: Iterable[int] | None = None) -> str:
         """Plain text of the given rows (all of them by default), one turn per line."""

@@ -1,9 +1,10 @@
 """The recording as stereo lanes (customer, assistant) or one mono lane, with turns, tool calls,
-a playhead and click-to-seek. Drawn from a PeakPyramid: a redraw touches ~4 buckets a pixel."""
+reviewers' comments, a playhead and click-to-seek. Drawn from a PeakPyramid: a redraw touches ~4 buckets a pixel."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,6 +30,28 @@ ZOOM_STEP = 1.6
 LANE_TONES = {2: (Tone.CUSTOMER, Tone.ASSISTANT), 1: (Tone.NEUTRAL,)}
 ROLE_LANE = {TurnRole.CUSTOMER: 0, TurnRole.ASSISTANT: 1}
 ROLE_TONE = {TurnRole.CUSTOMER: Tone.CUSTOMER, TurnRole.ASSISTANT: Tone.ASSISTANT}
+COMMENT_LABEL_CHARS = 28
+COMMENT_GRAB = 6  # pixels either side of a comment line that still count as clicking it
+
+
+@dataclass(frozen=True)
+class CommentMark:
+    """A reviewer's comment at a moment of the recording."""
+
+    seconds: float
+    text: str
+    author: str = ""
+
+    @property
+    def label(self) -> str:
+        words = " ".join(self.text.split())
+        short = words if len(words) <= COMMENT_LABEL_CHARS else words[:COMMENT_LABEL_CHARS - 1].rstrip() + "…"
+        return f"✎ {short}"
+
+    @property
+    def tooltip(self) -> str:
+        by = f" · {self.author}" if self.author else ""
+        return f"{clock(self.seconds)}{by}\n{self.text}"
 
 
 def lane_names(channels: int) -> list[str]:
@@ -73,6 +96,10 @@ class WaveformView(QWidget):
         self.playheads: list[pg.InfiniteLine] = []
         self.turn_regions: list[tuple[int, pg.LinearRegionItem]] = []  # (turn index, region)
         self.tool_markers: list[pg.InfiniteLine] = []
+        self.comment_marks: tuple[CommentMark, ...] = ()
+        self.comment_lines: list[tuple[CommentMark, pg.InfiniteLine]] = []  # one per mark and lane
+        self.comment_flags: list[tuple[CommentMark, pg.TextItem]] = []  # the words, on the last lane
+        self._comment_items: list[tuple[pg.PlotItem, pg.InfiniteLine]] = []
         self._overlays: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []  # turn items, to remove on redraw
         self.follow_playhead = True
         self._playhead = 0.0
@@ -141,17 +168,23 @@ class WaveformView(QWidget):
         if self.pyramid is not None:
             self._draw_turns()
 
+    def set_comment_marks(self, marks: Sequence[CommentMark]) -> None:
+        """Draw these comments (replacing the previous ones); kept for the next recording shown."""
+        self.comment_marks = tuple(sorted(marks, key=lambda mark: mark.seconds))
+        self._draw_comments()
+
     def clear(self, text: str = "Select a call to see its recording.") -> None:
         self.pyramid = None
         self.turns = ()
         self.graphics.clear()
         self.plots, self.curves, self.playheads, self.turn_regions, self.tool_markers = [], [], [], [], []
-        self._overlays = []
+        self._overlays, self.comment_lines, self.comment_flags, self._comment_items = [], [], [], []
         self.show_message(text)
 
     def _build_lanes(self, names: list[str]) -> None:
         self.graphics.clear()
         self.plots, self.curves, self.playheads, self._overlays = [], [], [], []
+        self.comment_lines, self.comment_flags, self._comment_items = [], [], []
         palette = self.palette()
         tones = LANE_TONES.get(len(names), (Tone.NEUTRAL,) * len(names))
         duration = max(self.pyramid.duration if self.pyramid else 0.0, MIN_SPAN)
@@ -186,6 +219,7 @@ class WaveformView(QWidget):
             self.playheads.append(head)
         self.plots[0].sigXRangeChanged.connect(self._schedule_redraw)
         self._draw_turns()
+        self._draw_comments()
 
     def _draw_turns(self) -> None:
         for plot, item in self._overlays:
@@ -219,6 +253,31 @@ class WaveformView(QWidget):
             self.plots[lane].addItem(region, ignoreBounds=True)
             self.turn_regions.append((index, region))
             self._overlays.append((self.plots[lane], region))
+
+    def _draw_comments(self) -> None:
+        """A line across every lane per comment, flagged with its words at the foot of the last lane."""
+        for plot, item in self._comment_items:
+            plot.removeItem(item)
+        self.comment_lines, self.comment_flags, self._comment_items = [], [], []
+        palette = self.palette()
+        colour = accent(Tone.REVIEW, palette)
+        for mark in self.comment_marks:
+            for lane, plot in enumerate(self.plots):
+                flagged = lane == len(self.plots) - 1
+                line = pg.InfiniteLine(
+                    pos=mark.seconds, angle=90, movable=False, pen=pg.mkPen(colour, width=2),
+                    label=mark.label if flagged else None,
+                    labelOpts={"position": 0.04, "color": palette.color(QPalette.ColorRole.Base),
+                               "fill": pg.mkBrush(colour), "anchors": [(0, 1), (0, 1)]} if flagged else None,
+                )
+                line.setToolTip(mark.tooltip)
+                if flagged:
+                    line.label.setToolTip(mark.tooltip)
+                    self.comment_flags.append((mark, line.label))
+                line.setZValue(25)  # over turns, tool calls and lane names; under the playhead
+                plot.addItem(line, ignoreBounds=True)
+                self.comment_lines.append((mark, line))
+                self._comment_items.append((plot, line))
 
     # -- view --------------------------------------------------------------------------------
     def visible_range(self) -> tuple[float, float]:
@@ -307,6 +366,11 @@ class WaveformView(QWidget):
         if event.double():
             self.show_all()  # a double click steps back to the whole call
             return
+        mark = self._comment_at(event.scenePos())
+        if mark is not None:
+            self.seek_requested.emit(float(mark.seconds))  # exactly where the reviewer commented
+            event.accept()
+            return
         for plot in self.plots:
             if plot.vb.sceneBoundingRect().contains(event.scenePos()):
                 seconds = plot.vb.mapSceneToView(event.scenePos()).x()
@@ -314,6 +378,21 @@ class WaveformView(QWidget):
                 self.seek_requested.emit(float(min(max(0.0, seconds), duration)))
                 event.accept()
                 return
+
+    def _comment_at(self, point: QPointF) -> CommentMark | None:
+        """The comment whose flag or line (within a few pixels) is at this scene point."""
+        for mark, flag in self.comment_flags:
+            if flag.sceneBoundingRect().contains(point):
+                return mark
+        nearest: tuple[float, CommentMark] | None = None
+        for mark, line in self.comment_lines:
+            view = line.getViewBox()
+            if view is None or not view.sceneBoundingRect().contains(point):
+                continue
+            distance = abs(view.mapViewToScene(QPointF(mark.seconds, 0.0)).x() - point.x())
+            if distance <= COMMENT_GRAB and (nearest is None or distance < nearest[0]):
+                nearest = (distance, mark)
+        return nearest[1] if nearest else None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)

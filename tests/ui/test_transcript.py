@@ -1,14 +1,16 @@
-"""TranscriptView: live growth without resets, scroll keeping, tool turns, activation and copy."""
+"""TranscriptView: live growth without resets, scroll keeping, tool turns, activation, copy and review badges."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain import Provider, Turn, TurnRole
+from app.ui.tones import Tone, accent
 from app.ui.transcript import NO_CALL, TranscriptView
-from app.ui.transcript_model import format_offset, pretty_json, turn_as_text
+from app.ui.transcript_delegate import Fonts, Ink, comment_badge, layout_turn
+from app.ui.transcript_model import COMMENTS_ROLE, format_offset, pretty_json, turn_as_text
 from tests.ui.sample_calls import CONVERSATION, ended_call, live_call, long_call
 from tests.ui.shown import shown
 
@@ -272,3 +274,62 @@ def test_a_growing_last_line_stays_in_view_while_following(qtbot):
     qtbot.waitUntil(lambda: bar(view).maximum() > before)
     qtbot.waitUntil(lambda: bar(view).value() == bar(view).maximum())
     assert view.following
+
+
+def badge_pixels(view: TranscriptView, row: int) -> int:
+    """How many pixels of the row are painted in the reviewers' colour (the comment badge)."""
+    image = view.list.viewport().grab().toImage()
+    rect = view.list.visualRect(view.model.index(row))
+    review = accent(Tone.REVIEW, view.palette())
+    ratio = image.devicePixelRatio()
+    return sum(QColor(image.pixel(round(x * ratio), round(y * ratio))) == review
+               for y in range(max(0, rect.top()), min(rect.bottom(), view.list.viewport().height() - 1))
+               for x in range(rect.left(), rect.right(), 2))
+
+
+def test_comment_badges_repaint_only_the_rows_whose_comments_changed(qtbot):
+    view = make_view(qtbot)
+    view.show_call(ended_call())
+    changed: list[tuple[int, int, list[int]]] = []
+    resets: list[bool] = []
+    relayouts: list[int] = []
+    view.model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), b.row(), list(roles))))
+    view.model.modelReset.connect(lambda: resets.append(True))
+    view._delegate.sizeHintChanged.connect(lambda index: relayouts.append(index.row()))
+    scrolled = bar(view).value()
+
+    view.set_comment_marks({2: ["Explained the problem clearly"], 4: ["Long pause", "Should confirm the date"]})
+    assert [(a, b) for a, b, _ in changed] == [(2, 2), (4, 4)]
+    assert all(COMMENTS_ROLE in roles for _, _, roles in changed)
+    assert view.model.index(4).data(COMMENTS_ROLE) == ("Long pause", "Should confirm the date")
+    assert view.model.index(4).data(Qt.ItemDataRole.ToolTipRole) == "✎ Long pause\n✎ Should confirm the date"
+    assert view.model.index(3).data(COMMENTS_ROLE) == () and view.model.index(3).data(Qt.ItemDataRole.ToolTipRole) is None
+    qtbot.waitUntil(lambda: badge_pixels(view, 4) > 20, timeout=2000)
+    assert badge_pixels(view, 3) == 0
+
+    changed.clear()
+    view.set_comment_marks({2: ["Explained the problem clearly"], 4: ["Long pause"]})  # one comment deleted
+    assert [(a, b) for a, b, _ in changed] == [(4, 4)]
+    changed.clear()
+    view.set_comment_marks({2: ["Explained the problem clearly"], 4: ["Long pause"]})  # the same again
+    assert changed == []
+    view.set_comment_marks({})
+    assert [(a, b) for a, b, _ in changed] == [(2, 2), (4, 4)]
+    assert resets == [] and relayouts == [] and bar(view).value() == scrolled  # no rebuild, no re-measuring
+
+    view.set_comment_marks({1: ["Greeting was fine"], 99: ["beyond the transcript"]})
+    view.show_call(live_call(turns=3))  # another call: the old call's badges do not carry over
+    assert all(view.model.index(r).data(COMMENTS_ROLE) == () for r in range(view.model.rowCount()))
+
+
+def test_the_badge_sits_on_the_title_line_so_the_bubble_keeps_its_height(qtbot):
+    view = make_view(qtbot)
+    fonts = Fonts.from_font(view.font())
+    turn = Turn(role=TurnRole.CUSTOMER, text="Yes.", start=30.8, end=31.2)  # the title line sets the width
+    plain = layout_turn(turn, False, 600, fonts)
+    badged = layout_turn(turn, False, 600, fonts, comment_badge(2))
+    [badge] = [piece for piece in badged.pieces if piece.ink == Ink.BADGE]
+    assert badge.text == " ✎ 2 " and badged.height == plain.height and badged.width > plain.width
+    title = badged.pieces[0].rect
+    assert badge.rect.top() == title.top() and badge.rect.right() < badged.width
+    assert comment_badge(0) == ""

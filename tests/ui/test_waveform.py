@@ -1,12 +1,13 @@
-"""WaveformView: lanes, turns, zoom and pan, click to seek, and its empty/loading states."""
+"""WaveformView: lanes, turns, reviewers' comments, zoom and pan, click to seek, and its empty/loading states."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from app.audio.peaks import PeakPyramid
 from app.domain import Turn, TurnRole
-from app.ui.waveform import WaveformView, clock
+from app.ui.tones import Tone, accent
+from app.ui.waveform import CommentMark, WaveformView, clock
 from tests.fixtures.audio import speech_like
 from tests.ui.shown import shown
 
@@ -118,3 +119,64 @@ def test_double_click_shows_the_whole_call(qtbot, view):
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=point)
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point)
     assert view.visible_range() == pytest.approx((0.0, 20.0), abs=0.01)
+
+
+COMMENTS = [CommentMark(9.5, "Good apology, and the refund was started without asking twice", "ria"),
+            CommentMark(4.0, "Interrupted the caller", "sam")]
+
+
+def comment_x(view: WaveformView, mark: CommentMark, lane: int) -> float:
+    """Where the comment's line is drawn, in the graphics viewport's pixels."""
+    line = next(line for m, line in view.comment_lines if m == mark and line in view.plots[lane].items)
+    return view.graphics.mapFromScene(line.mapToScene(QPointF(0.0, 0.0))).x()
+
+
+def test_comments_are_flagged_lines_across_the_lanes_at_their_moments(qtbot, view):
+    view.set_comment_marks(COMMENTS)
+    settle(qtbot, view)
+    assert view.comment_marks == (COMMENTS[1], COMMENTS[0])  # in time order
+    for mark in COMMENTS:
+        for lane in range(len(view.plots)):
+            assert comment_x(view, mark, lane) == pytest.approx(view.scene_point(mark.seconds, lane).x(), abs=1)
+    flags = [(flag.toPlainText(), flag.toolTip()) for _, flag in view.comment_flags]
+    assert flags == [("✎ Interrupted the caller", "0:04 · sam\nInterrupted the caller"),
+                     ("✎ Good apology, and the refun…",
+                      "0:09 · ria\nGood apology, and the refund was started without asking twice")]
+    review = accent(Tone.REVIEW, view.palette()).name()
+    assert {line.pen.color().name() for _, line in view.comment_lines} == {review}
+    others = {accent(t, view.palette()).name() for t in Tone if t != Tone.REVIEW}
+    others |= {line.pen.color().name() for line in view.tool_markers + view.playheads}
+    assert review not in others  # told apart from speakers, tool calls and the playhead
+
+    view.set_recording(view.pyramid, TURNS)  # the same call reloaded: the comments stay
+    assert len(view.comment_lines) == 2 * len(COMMENTS)
+    view.set_comment_marks([])
+    assert view.comment_lines == [] and view.comment_flags == []
+    assert not any(getattr(item, "pen", None) is not None and item.pen.color().name() == review
+                   for plot in view.plots for item in plot.items)
+
+
+def test_comments_set_before_the_recording_arrives_are_drawn_with_it(qtbot):
+    view = shown(qtbot, WaveformView(), 600, 200)
+    view.set_comment_marks(COMMENTS[:1])
+    view.set_recording(PeakPyramid.from_samples(speech_like(12.0, channels=1), 16000), TURNS)
+    assert [(m, line.value()) for m, line in view.comment_lines] == [(COMMENTS[0], 9.5)]
+
+
+def test_clicking_a_comment_seeks_exactly_to_it(qtbot, view):
+    view.set_comment_marks(COMMENTS)
+    settle(qtbot, view)
+    near = view.scene_point(9.5, lane=0)
+    near.setX(round(comment_x(view, COMMENTS[0], 0)) + 4)  # a few pixels off the line still hits it
+    with qtbot.waitSignal(view.seek_requested) as blocker:
+        qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=near)
+    assert blocker.args == [9.5]
+    flag = next(flag for m, flag in view.comment_flags if m == COMMENTS[1])
+    on_flag = view.graphics.mapFromScene(flag.sceneBoundingRect().center())
+    assert on_flag.x() > comment_x(view, COMMENTS[1], 1) + 20  # the words, well right of the line
+    with qtbot.waitSignal(view.seek_requested) as blocker:
+        qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=on_flag)
+    assert blocker.args == [4.0]
+    with qtbot.waitSignal(view.seek_requested) as blocker:  # away from any comment: where it was clicked
+        qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=view.scene_point(15.0, lane=0))
+    assert blocker.args[0] == pytest.approx(15.0, abs=0.1)
