@@ -7,6 +7,7 @@ Run by tests/e2e/test_screenshots.py in a subprocess on an Xvfb display (QT_QPA_
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +89,7 @@ async def shoot(window: MainWindow, out: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    faulthandler.dump_traceback_later(80, exit=True)  # a hang prints where it is stuck
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     app, loop = create_application()

@@ -49,8 +49,11 @@ def test_screenshots_of_the_main_states(xvfb_display, tmp_path):
     env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"}
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         env[var] = str(tmp_path / var.lower())
-    done = subprocess.run([sys.executable, "-m", "tests.e2e.screenshot_app", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
+    try:
+        done = subprocess.run([sys.executable, "-X", "faulthandler", "-m", "tests.e2e.screenshot_app", str(out)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=100)
+    except subprocess.TimeoutExpired as stuck:  # say where it hung rather than hitting pytest's timeout
+        raise AssertionError(f"the window did not finish: {stuck.stderr!r:.3000}") from None
     assert done.returncode == 0, done.stderr[-3000:]
     for name in SHOTS:
         path = out / f"{name}.png"
