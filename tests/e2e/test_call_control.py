@@ -102,5 +102,8 @@ def test_end_ends_the_call_after_confirmation_and_cancel_does_not(qtbot, window,
                     what="the call to end")
         await until(lambda: "accepted" in window.controls.outcome.text(), what="the outcome")
         assert "ended" in window.call_subtitle.text()
+        # Analysis lands a little after the end; the selected call keeps being refreshed until it does.
+        await until(lambda: window.selected_call().has_analysis, timeout=20, what="the analysis")
+        await until(lambda: window.analysis.state_text == "", what="the analysis panel to fill")
 
     run_async(scenario())
