@@ -45,8 +45,12 @@ class CommentMark:
     @property
     def label(self) -> str:
         words = " ".join(self.text.split())
-        short = words if len(words) <= COMMENT_LABEL_CHARS else words[:COMMENT_LABEL_CHARS - 1].rstrip() + "…"
-        return f"✎ {short}"
+        if len(words) <= COMMENT_LABEL_CHARS:
+            return f"✎ {words}"
+        cut = words[:COMMENT_LABEL_CHARS - 1]
+        if " " in cut[COMMENT_LABEL_CHARS // 2:]:
+            cut = cut.rsplit(" ", 1)[0]  # end on a whole word
+        return f"✎ {cut.rstrip(',;:. ')}…"
 
     @property
     def tooltip(self) -> str:

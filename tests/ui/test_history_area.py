@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolBar, QWidget
 
 from app.domain import Account, Outcome, Provider, Say
@@ -188,5 +189,61 @@ def test_find_shortcut_and_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, t
         await asyncio.sleep(0.3)
         player.engine = object()
         await until(lambda: player.seeks == [2.8], what="the seek once loaded")
+
+    run_async(scenario())
+
+
+def test_the_reviews_comments_show_on_the_waveform_and_transcript_of_the_selected_call(window, sandbox, run_async):
+    history = history_of(window)
+    review, audio, transcript = history.area.review, window.audio_area, window.transcript
+
+    def badges() -> dict[int, tuple[str, ...]]:
+        rows = range(transcript.model.rowCount())
+        return {r: transcript.model.comments_on(r) for r in rows if transcript.model.comments_on(r)}
+
+    async def scenario() -> None:
+        await window.open_session(account(sandbox, Provider.VAPI), SANDBOX_KEY)
+        await until(lambda: window.status.state.loaded, what="the call list")
+        ended = [c for c in window.session.registry.calls() if not c.is_live and c.recordings.stereo
+                 and sum(t.start is not None for t in c.turns) >= 4]
+        call, other = ended[0], ended[1]
+        window.call_list.select_call(call.id)
+        await until(lambda: audio.recording is not None and review.call_id == call.id, timeout=20,
+                    what="the recording and the review of the call")
+        timed = [i for i, t in enumerate(call.turns) if t.start is not None]
+        first, later = timed[1], timed[-1]
+
+        transcript.list.clicked.emit(transcript.model.index(first))  # the reviewer picks a turn: playback goes there
+        review.comment_text.setFocus()
+        review.comment_text.setText("Interrupted the caller")
+        review.comment_text.returnPressed.emit()
+        await until(lambda: audio.waveform.comment_marks, what="the comment on the waveform")
+        [mark] = audio.waveform.comment_marks
+        assert (mark.seconds, mark.text, mark.author) == (call.turns[first].start, "Interrupted the caller", "ria")
+        assert len(audio.waveform.comment_lines) == len(audio.waveform.plots)  # across every lane
+        assert badges() == {first: ("Interrupted the caller",)}
+
+        review.position_source = None  # a comment on a turn alone sits at the turn's start
+        review.set_position(None, later)
+        await review.add_comment("Never gave the reference number")
+        assert [m.seconds for m in audio.waveform.comment_marks] == [call.turns[first].start, call.turns[later].start]
+        assert badges() == {first: ("Interrupted the caller",), later: ("Never gave the reference number",)}
+
+        audio.seek(0.0)
+        flag = next(f for m, f in audio.waveform.comment_flags if m.seconds == call.turns[later].start)
+        on_flag = audio.waveform.graphics.mapFromScene(flag.sceneBoundingRect().center())
+        QTest.mouseClick(audio.waveform.graphics.viewport(), Qt.MouseButton.LeftButton, pos=on_flag)
+        await until(lambda: audio.position() == pytest.approx(call.turns[later].start), what="the seek to the comment")
+
+        await review.delete_comment(review.review.comments[0].id)
+        assert [m.text for m in audio.waveform.comment_marks] == ["Never gave the reference number"]
+        assert badges() == {later: ("Never gave the reference number",)}
+
+        window.call_list.select_call(other.id)  # no review yet: nothing drawn
+        await until(lambda: review.call_id == other.id, what="the other call's review")
+        assert audio.waveform.comment_marks == () and badges() == {}
+        window.call_list.select_call(call.id)
+        await until(lambda: badges() == {later: ("Never gave the reference number",)}, what="the comments back")
+        assert [m.text for m in audio.waveform.comment_marks] == ["Never gave the reference number"]
 
     run_async(scenario())

@@ -140,7 +140,7 @@ def test_comments_are_flagged_lines_across_the_lanes_at_their_moments(qtbot, vie
             assert comment_x(view, mark, lane) == pytest.approx(view.scene_point(mark.seconds, lane).x(), abs=1)
     flags = [(flag.toPlainText(), flag.toolTip()) for _, flag in view.comment_flags]
     assert flags == [("✎ Interrupted the caller", "0:04 · sam\nInterrupted the caller"),
-                     ("✎ Good apology, and the refun…",
+                     ("✎ Good apology, and the…",
                       "0:09 · ria\nGood apology, and the refund was started without asking twice")]
     review = accent(Tone.REVIEW, view.palette()).name()
     assert {line.pen.color().name() for _, line in view.comment_lines} == {review}
