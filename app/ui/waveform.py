@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,7 @@ ROLE_LANE = {TurnRole.CUSTOMER: 0, TurnRole.ASSISTANT: 1}
 ROLE_TONE = {TurnRole.CUSTOMER: Tone.CUSTOMER, TurnRole.ASSISTANT: Tone.ASSISTANT}
 COMMENT_LABEL_CHARS = 28
 COMMENT_GRAB = 6  # pixels either side of a comment line that still count as clicking it
+FLAG_PADDING = 12  # pixels: the flag's margins and a gap before the next comment's line
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class WaveformView(QWidget):
         self.comment_marks: tuple[CommentMark, ...] = ()
         self.comment_lines: list[tuple[CommentMark, pg.InfiniteLine]] = []  # one per mark and lane
         self.comment_flags: list[tuple[CommentMark, pg.TextItem]] = []  # the words, on the last lane
-        self._comment_items: list[tuple[pg.PlotItem, pg.InfiniteLine]] = []
+        self._comment_items: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []
         self._overlays: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []  # turn items, to remove on redraw
         self.follow_playhead = True
         self._playhead = 0.0
@@ -263,25 +264,41 @@ class WaveformView(QWidget):
         for plot, item in self._comment_items:
             plot.removeItem(item)
         self.comment_lines, self.comment_flags, self._comment_items = [], [], []
+        if not self.plots:
+            return
         palette = self.palette()
         colour = accent(Tone.REVIEW, palette)
         for mark in self.comment_marks:
-            for lane, plot in enumerate(self.plots):
-                flagged = lane == len(self.plots) - 1
-                line = pg.InfiniteLine(
-                    pos=mark.seconds, angle=90, movable=False, pen=pg.mkPen(colour, width=2),
-                    label=mark.label if flagged else None,
-                    labelOpts={"position": 0.04, "color": palette.color(QPalette.ColorRole.Base),
-                               "fill": pg.mkBrush(colour), "anchors": [(0, 1), (0, 1)]} if flagged else None,
-                )
+            for plot in self.plots:
+                line = pg.InfiniteLine(pos=mark.seconds, angle=90, movable=False, pen=pg.mkPen(colour, width=2))
                 line.setToolTip(mark.tooltip)
-                if flagged:
-                    line.label.setToolTip(mark.tooltip)
-                    self.comment_flags.append((mark, line.label))
                 line.setZValue(25)  # over turns, tool calls and lane names; under the playhead
                 plot.addItem(line, ignoreBounds=True)
                 self.comment_lines.append((mark, line))
                 self._comment_items.append((plot, line))
+            flag = pg.TextItem(mark.label, color=palette.color(QPalette.ColorRole.Base), fill=pg.mkBrush(colour),
+                               anchor=(0, 1))
+            flag.setPos(mark.seconds, -1.05)  # the foot of the lane, right of the line
+            flag.setToolTip(mark.tooltip)
+            flag.setZValue(26)
+            self.plots[-1].addItem(flag, ignoreBounds=True)
+            self.comment_flags.append((mark, flag))
+            self._comment_items.append((self.plots[-1], flag))
+        self._fit_flags()
+
+    def _fit_flags(self) -> None:
+        """Each flag's words end before the next comment (all of them show when zoomed in)."""
+        start, end = self.visible_range()
+        width = self.plots[0].vb.width() if self.plots else 0.0
+        if end <= start or width <= 0:
+            return
+        per_second = width / (end - start)
+        for i, (mark, flag) in enumerate(self.comment_flags):
+            following = self.comment_flags[i + 1][0].seconds if i + 1 < len(self.comment_flags) else end
+            room = int((following - mark.seconds) * per_second) - FLAG_PADDING
+            metrics = QFontMetrics(flag.textItem.font())
+            text = metrics.elidedText(mark.label, Qt.TextElideMode.ElideRight, max(0, room))
+            flag.setText(text if len(text) > 2 else "✎")  # too close to the next: the pen alone
 
     # -- view --------------------------------------------------------------------------------
     def visible_range(self) -> tuple[float, float]:
@@ -354,6 +371,7 @@ class WaveformView(QWidget):
             y[0::2] = maxs
             y[1::2] = mins
             curve.setData(x, y * scale)
+        self._fit_flags()
 
     @property
     def drawn_points(self) -> int:

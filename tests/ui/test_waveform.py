@@ -180,3 +180,18 @@ def test_clicking_a_comment_seeks_exactly_to_it(qtbot, view):
     with qtbot.waitSignal(view.seek_requested) as blocker:  # away from any comment: where it was clicked
         qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=view.scene_point(15.0, lane=0))
     assert blocker.args[0] == pytest.approx(15.0, abs=0.1)
+
+
+def test_a_flag_ends_before_the_next_comment_and_shows_all_its_words_zoomed_in(qtbot, view):
+    close = [CommentMark(6.0, "Caller gave the order number straight away", "ria"),
+             CommentMark(7.5, "Tool failed: the assistant should say so", "ria")]
+    view.set_comment_marks(close)
+    settle(qtbot, view)
+    first, second = (flag for _, flag in view.comment_flags)
+    assert first.toPlainText().endswith("…") and len(first.toPlainText()) < len(close[0].label)
+    next_line = next(line for m, line in view.comment_lines if m == close[1])
+    assert first.sceneBoundingRect().right() < next_line.mapToScene(QPointF(0.0, 0.0)).x()  # no overlap
+    assert second.toPlainText() == close[1].label
+    view.set_visible_range(5.0, 10.0)
+    settle(qtbot, view)
+    assert first.toPlainText() == close[0].label and first.toolTip().endswith(close[0].text)
