@@ -175,8 +175,10 @@ class WaveformView(QWidget):
 
     def set_comment_marks(self, marks: Sequence[CommentMark]) -> None:
         """Draw these comments (replacing the previous ones); kept for the next recording shown."""
-        self.comment_marks = tuple(sorted(marks, key=lambda mark: mark.seconds))
-        self._draw_comments()
+        ordered = tuple(sorted(marks, key=lambda mark: mark.seconds))
+        if ordered != self.comment_marks:  # the review re-renders on every score: redraw only what changed
+            self.comment_marks = ordered
+            self._draw_comments()
 
     def clear(self, text: str = "Select a call to see its recording.") -> None:
         self.pyramid = None

@@ -148,6 +148,9 @@ def test_comments_are_flagged_lines_across_the_lanes_at_their_moments(qtbot, vie
     others |= {line.pen.color().name() for line in view.tool_markers + view.playheads}
     assert review not in others  # told apart from speakers, tool calls and the playhead
 
+    drawn = [line for _, line in view.comment_lines]
+    view.set_comment_marks(list(reversed(COMMENTS)))  # the same comments again: nothing redrawn
+    assert all(a is b for a, b in zip([line for _, line in view.comment_lines], drawn, strict=True))
     view.set_recording(view.pyramid, TURNS)  # the same call reloaded: the comments stay
     assert len(view.comment_lines) == 2 * len(COMMENTS)
     view.set_comment_marks([])
