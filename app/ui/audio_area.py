@@ -1,13 +1,16 @@
 """The window's audio area: a call's recording (waveform + transport) or, for a live call, the
-listen-in panel. One entry point, `show_call(call, client)`; the transcript follows playback."""
+listen-in panel. One entry point, `show_call(call, client)`; the transcript follows playback.
+The waveform and the live view (pyqtgraph) are built when first needed, not with the window."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from app.audio.device import probe_output
 from app.audio.playback import AudioUnavailable, PlaybackEngine
@@ -16,10 +19,13 @@ from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.live.listen import Headset, ListenUnavailable
 from app.providers.base import PlatformClient
-from app.ui.listen_panel import ListenPanel
+from app.ui.recording_labels import CommentMark, lane_names
 from app.ui.transcript import TranscriptView
 from app.ui.transport import TransportBar
-from app.ui.waveform import CommentMark, WaveformView, lane_names
+
+if TYPE_CHECKING:
+    from app.ui.listen_panel import ListenPanel
+    from app.ui.waveform import WaveformView
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +54,28 @@ class AudioArea(QWidget):
         self._load_task: asyncio.Task[None] | None = None
         self._highlighted: int | None = None
         self._pending_seek: float | None = None
+        self._waveform: WaveformView | None = None
+        self._listen_panel: ListenPanel | None = None
+        self._comment_marks: list[CommentMark] = []  # for the waveform, once it is built
 
-        self.waveform = WaveformView()
+        # Until a recording is first shown, the waveform's empty state without its plotting library.
+        self._no_call = QLabel(NO_CALL, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="noCall")
+        self._no_call.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.transport = TransportBar()
-        self.listen_panel = ListenPanel()
         recording_page = QWidget()
-        recording_layout = QVBoxLayout(recording_page)
-        recording_layout.setContentsMargins(0, 0, 0, 0)
-        recording_layout.setSpacing(0)
-        recording_layout.addWidget(self.waveform, 1)
-        recording_layout.addWidget(self.transport)
+        self._recording_layout = QVBoxLayout(recording_page)
+        self._recording_layout.setContentsMargins(0, 0, 0, 0)
+        self._recording_layout.setSpacing(0)
+        self._recording_layout.addWidget(self._no_call, 1)
+        self._recording_layout.addWidget(self.transport)
         self.pages = QStackedWidget()
         self.pages.addWidget(recording_page)
-        self.pages.addWidget(self.listen_panel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
         self.position_timer = QTimer(self, interval=POSITION_MS)
         self.position_timer.timeout.connect(self._follow_playback)
-        self.waveform.seek_requested.connect(self.seek)
-        self.waveform.cancel_requested.connect(self.cancel_load)
         self.transport.play_toggled.connect(self.toggle_play)
         self.transport.seek_requested.connect(self.seek)
         self.transport.skip_requested.connect(lambda delta: self.seek(self.position() + delta))
@@ -77,9 +84,37 @@ class AudioArea(QWidget):
         self.transport.mute_changed.connect(lambda c, on: self.engine and self.engine.set_muted(c, on))
         self.transport.solo_changed.connect(lambda c, on: self.engine and self.engine.set_soloed(c, on))
         self.transport.turn_step_requested.connect(self.step_turn)
-        self.listen_panel.listen_toggled.connect(self._listen_toggled)
-        self.listen_panel.several_toggled.connect(lambda on: setattr(self.headset, "exclusive", not on))
         self.show_call(None, None)
+
+    @property
+    def waveform(self) -> WaveformView:
+        """The recording's waveform, built (and pyqtgraph imported) the first time it is needed."""
+        if self._waveform is None:
+            from app.ui.waveform import WaveformView
+
+            view = WaveformView()
+            view.seek_requested.connect(self.seek)
+            view.cancel_requested.connect(self.cancel_load)
+            view.set_comment_marks(self._comment_marks)
+            self._recording_layout.removeWidget(self._no_call)
+            self._no_call.hide()  # out of the layout but still a child until deleted: not drawn meanwhile
+            self._no_call.deleteLater()
+            self._recording_layout.insertWidget(0, view, 1)
+            self._waveform = view
+        return self._waveform
+
+    @property
+    def listen_panel(self) -> ListenPanel:
+        """The live page, built (and pyqtgraph imported) the first time a live call is shown."""
+        if self._listen_panel is None:
+            from app.ui.listen_panel import ListenPanel
+
+            panel = ListenPanel()
+            panel.listen_toggled.connect(self._listen_toggled)
+            panel.several_toggled.connect(lambda on: setattr(self.headset, "exclusive", not on))
+            self.pages.addWidget(panel)  # page 1, after the recording's
+            self._listen_panel = panel
+        return self._listen_panel
 
     # -- the window's entry points --------------------------------------------------------------
     def show_call(self, call: Call | None, client: PlatformClient | None) -> None:
@@ -93,12 +128,14 @@ class AudioArea(QWidget):
         self.call, self.client = call, client
         if call is None or client is None:
             self.pages.setCurrentIndex(0)
-            self.waveform.clear(NO_CALL)
+            if self._waveform is not None:  # never built: the empty state is already showing
+                self._waveform.clear(NO_CALL)
             return
         if call.is_live:
             self._show_live(call, client)
         else:
             self.pages.setCurrentIndex(0)
+            self.waveform.show_loading("Looking for the recording…")  # builds the waveform on first use
             self._load_task = asyncio.ensure_future(self._load(call, client))
 
     def update_call(self, call: Call) -> None:
@@ -106,7 +143,8 @@ class AudioArea(QWidget):
         if self.call is None or call.id != self.call.id:
             return
         was_live, self.call = self.call.is_live, call
-        self.waveform.set_turns(call.turns)
+        if self._waveform is not None:  # else the turns are drawn with the recording, once loaded
+            self._waveform.set_turns(call.turns)
         if was_live and not call.is_live and self.client is not None:
             self.call = None  # force a fresh load of the recording
             self.show_call(call, self.client)
@@ -123,7 +161,9 @@ class AudioArea(QWidget):
 
     def set_comment_marks(self, marks: list[CommentMark]) -> None:
         """The review's comments on the recording (they stay across a reload of the same call)."""
-        self.waveform.set_comment_marks(marks)
+        self._comment_marks = list(marks)
+        if self._waveform is not None:
+            self._waveform.set_comment_marks(marks)
 
     def seek(self, seconds: float) -> None:
         """Play from `seconds`; while the recording still loads, it starts there once shown."""
@@ -140,7 +180,7 @@ class AudioArea(QWidget):
     def position(self) -> float:
         if self.engine is not None:
             return self.engine.position()
-        return self.waveform.playhead
+        return self._waveform.playhead if self._waveform is not None else 0.0
 
     def toggle_play(self) -> None:
         if self.engine is None:
@@ -171,7 +211,6 @@ class AudioArea(QWidget):
 
     # -- recording ---------------------------------------------------------------------------
     async def _load(self, call: Call, client: PlatformClient) -> None:
-        self.waveform.show_loading("Looking for the recording…")
         self.transport.hide()
         try:
             recording = await self.loader.load(call, client, self.waveform.show_loading)
@@ -252,11 +291,12 @@ class AudioArea(QWidget):
         self._pending_seek = None
         self.transport.hide()
         self.transport.set_playing(False)
-        self.listen_panel.show_listener(None)
+        if self._listen_panel is not None:
+            self._listen_panel.show_listener(None)
 
     # -- live --------------------------------------------------------------------------------
     def _show_live(self, call: Call, client: PlatformClient) -> None:
-        self.pages.setCurrentIndex(1)
+        self.pages.setCurrentWidget(self.listen_panel)
         if client.listen_source(call) is None:
             self.listen_panel.set_available(False, f"{client.provider.title} does not offer live audio for this call.")
             return

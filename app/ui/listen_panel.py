@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
+from app.ui.recording_labels import clock, lane_names
 from app.ui.tones import Tone, accent
-from app.ui.waveform import clock, lane_names
 
 REFRESH_MS = 50
 LANE_OFFSET = 1.1  # customer drawn above the middle, assistant below

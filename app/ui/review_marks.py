@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from app.audio.timeline import turn_at
 from app.domain import Turn
 from app.store.reviews import Comment
-from app.ui.waveform import CommentMark
+from app.ui.recording_labels import CommentMark
 
 
 def waveform_marks(comments: Sequence[Comment], turns: Sequence[Turn], author: str = "") -> list[CommentMark]:

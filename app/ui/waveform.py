@@ -4,7 +4,6 @@ reviewers' comments, a playhead and click-to-seek. Drawn from a PeakPyramid: a r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.audio.peaks import PeakPyramid
 from app.domain import Turn, TurnRole
+from app.ui.recording_labels import CommentMark, clock, lane_names
 from app.ui.tones import Tone, accent
 
 MIN_SPAN = 0.05  # seconds: the closest zoom, about 800 samples at 16 kHz
@@ -30,50 +30,8 @@ ZOOM_STEP = 1.6
 LANE_TONES = {2: (Tone.CUSTOMER, Tone.ASSISTANT), 1: (Tone.NEUTRAL,)}
 ROLE_LANE = {TurnRole.CUSTOMER: 0, TurnRole.ASSISTANT: 1}
 ROLE_TONE = {TurnRole.CUSTOMER: Tone.CUSTOMER, TurnRole.ASSISTANT: Tone.ASSISTANT}
-COMMENT_LABEL_CHARS = 28
 COMMENT_GRAB = 6  # pixels either side of a comment line that still count as clicking it
 FLAG_PADDING = 12  # pixels: the flag's margins and a gap before the next comment's line
-
-
-@dataclass(frozen=True)
-class CommentMark:
-    """A reviewer's comment at a moment of the recording."""
-
-    seconds: float
-    text: str
-    author: str = ""
-
-    @property
-    def label(self) -> str:
-        words = " ".join(self.text.split())
-        if len(words) <= COMMENT_LABEL_CHARS:
-            return f"✎ {words}"
-        cut = words[:COMMENT_LABEL_CHARS - 1]
-        if " " in cut[COMMENT_LABEL_CHARS // 2:]:
-            cut = cut.rsplit(" ", 1)[0]  # end on a whole word
-        return f"✎ {cut.rstrip(',;:. ')}…"
-
-    @property
-    def tooltip(self) -> str:
-        by = f" · {self.author}" if self.author else ""
-        return f"{clock(self.seconds)}{by}\n{self.text}"
-
-
-def lane_names(channels: int) -> list[str]:
-    """Stereo recordings carry the customer on the left and the assistant on the right."""
-    if channels == 2:
-        return ["Customer", "Assistant"]
-    if channels == 1:
-        return ["Call"]
-    return [f"Channel {i + 1}" for i in range(channels)]
-
-
-def clock(seconds: float, decimals: int = 0) -> str:
-    seconds = max(0.0, seconds)
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    secs = f"{rest:0{3 + decimals}.{decimals}f}" if decimals else f"{int(rest):02d}"
-    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"
 
 
 class TimeAxis(pg.AxisItem):

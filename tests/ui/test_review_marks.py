@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.domain import Turn, TurnRole
 from app.store.reviews import Comment
+from app.ui.recording_labels import CommentMark
 from app.ui.review_marks import transcript_marks, waveform_marks
-from app.ui.waveform import CommentMark
 
 TURNS = (
     Turn(role=TurnRole.ASSISTANT, text="Hello", start=0.5, end=3.0),

@@ -4,12 +4,16 @@ device, and the transcript follows; without sound the waveform still draws and t
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from app.domain import Call, Provider, TurnRole
 from app.live.listen import ListenState
 from app.providers import make_client
 from app.ui.audio_area import AudioArea
+from app.ui.listen_panel import ListenPanel
+from app.ui.recording_labels import CommentMark
 from app.ui.transcript import TranscriptView
+from app.ui.waveform import WaveformView
 from tests.fixtures.qt import until
 from tests.fixtures.sandbox import SANDBOX_KEY
 from tests.ui.shown import shown
@@ -145,5 +149,25 @@ def test_a_live_call_is_listened_to_from_the_area(area_and_client, sandbox, run_
         area.listen_panel.listen_button.click()
         await until(lambda: listener.state == ListenState.STOPPED, what="listening to stop")
         assert area.headset.listeners == {}
+
+    run_async(scenario())
+
+
+def test_the_waveform_is_built_with_the_first_recording_and_shows_earlier_comments(area_and_client, run_async):
+    area, client = area_and_client
+    [empty] = [label for label in area.findChildren(QLabel) if label.isVisible() and label.text()]
+    assert empty.text() == "Select a call to see its recording."
+    assert area.findChildren(WaveformView) == [] and area.findChildren(ListenPanel) == []
+    area.set_comment_marks([CommentMark(2.0, "Greeting too long")])  # the review arrives before any recording
+
+    async def scenario() -> None:
+        area.show_call(await ended_call_with_turns(client), client)
+        [view] = area.findChildren(WaveformView)
+        assert view.state_text == "Looking for the recording…" and not empty.isVisible()
+        await until(lambda: area.recording is not None, what="the recording to load")
+        assert view.isVisible()
+        assert [mark.text for mark in view.comment_marks] == ["Greeting too long"]
+        assert len(view.comment_lines) == len(view.plots) == 2
+        assert area.findChildren(ListenPanel) == []  # no live call yet: no live view
 
     run_async(scenario())

@@ -6,8 +6,9 @@ from PySide6.QtCore import QPointF, Qt
 
 from app.audio.peaks import PeakPyramid
 from app.domain import Turn, TurnRole
+from app.ui.recording_labels import CommentMark, clock
 from app.ui.tones import Tone, accent
-from app.ui.waveform import CommentMark, WaveformView, clock
+from app.ui.waveform import WaveformView
 from tests.fixtures.audio import speech_like
 from tests.ui.shown import shown
 

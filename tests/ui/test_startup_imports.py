@@ -1,0 +1,39 @@
+"""Start-up pays only for what the first screen shows: the plotting library (pyqtgraph) loads with
+the first recording or live call, not with the window (benchmarks/startup)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The console's own start-up path, up to the window shown with its History dock; no account opened.
+CHILD = """
+import asyncio, json, sys
+import app.ui.main_window
+imported = "pyqtgraph" in sys.modules
+from app.ui.console import console_window, create_application
+
+async def shown():
+    async with console_window() as window:
+        window.show()
+        await asyncio.sleep(0.3)
+        return window.isVisible()
+
+app, loop = create_application()
+with loop:
+    visible = loop.run_until_complete(shown())
+print(json.dumps({"imported": imported, "visible": visible, "shown": "pyqtgraph" in sys.modules}))
+"""
+
+
+def test_the_window_opens_without_importing_pyqtgraph():
+    done = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"imported": False, "visible": True, "shown": False}
