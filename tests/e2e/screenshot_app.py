@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from app.domain import Account, Call, Provider, TurnRole
@@ -34,8 +33,8 @@ async def until(condition: Callable[[], object], timeout: float, what: str) -> N
 
 
 def save(widget: QWidget, path: Path) -> None:
-    """The whole screen area under the window, so dialogs on top are included."""
-    QGuiApplication.processEvents()
+    """The whole screen area under the window, so dialogs on top are included. No processEvents() here:
+    inside a task it would run other tasks' wake-ups re-entrantly (the callers' sleeps let it paint)."""
     screen = widget.screen()
     frame = widget.frameGeometry()
     image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
