@@ -19,6 +19,7 @@ def test_every_scripted_line_is_pre_rendered() -> None:
         clip = bank.cached(side, text)
         assert clip is not None, f"run scripts/render_demo_audio.py: no audio for {text!r}"
         assert len(clip) > SAMPLE_RATE // 2 and np.abs(clip).max() > 3000
+        assert SpeechBank(resources_dir() / "audio").seconds(side, text) == len(clip) / SAMPLE_RATE  # from the header
     total = sum(p.stat().st_size for p in (resources_dir() / "audio").glob("*.ogg"))
     assert total < 3 * 1024 * 1024
 
