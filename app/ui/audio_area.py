@@ -1,6 +1,7 @@
 """The window's audio area: a call's recording (waveform + transport) or, for a live call, the
 listen-in panel. One entry point, `show_call(call, client)`; the transcript follows playback.
-The waveform and the live view (pyqtgraph) are built when first needed, not with the window."""
+What the window does not show at start-up loads when first needed, not with the window: the waveform
+and live view (pyqtgraph) and the recording loader, player and headset (numpy, soundfile, websockets)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,18 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.audio.device import probe_output
-from app.audio.playback import AudioUnavailable, PlaybackEngine
-from app.audio.recordings import LoadedRecording, RecordingError, RecordingLoader
+from app.audio.device import AudioUnavailable, probe_output
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
-from app.live.listen import Headset, ListenUnavailable
 from app.providers.base import PlatformClient
 from app.ui.recording_labels import CommentMark, lane_names
 from app.ui.transcript import TranscriptView
 from app.ui.transport import TransportBar
 
 if TYPE_CHECKING:
+    from app.audio.playback import PlaybackEngine
+    from app.audio.recordings import LoadedRecording, RecordingLoader
+    from app.live.listen import Headset
     from app.ui.listen_panel import ListenPanel
     from app.ui.waveform import WaveformView
 
@@ -44,8 +45,8 @@ class AudioArea(QWidget):
         headset: Headset | None = None,
     ) -> None:
         super().__init__(parent)
-        self.loader = loader or RecordingLoader()
-        self.headset = headset or Headset()
+        self._loader = loader
+        self._headset = headset
         self.engine: PlaybackEngine | None = None
         self.recording: LoadedRecording | None = None
         self.call: Call | None = None
@@ -85,6 +86,22 @@ class AudioArea(QWidget):
         self.transport.solo_changed.connect(lambda c, on: self.engine and self.engine.set_soloed(c, on))
         self.transport.turn_step_requested.connect(self.step_turn)
         self.show_call(None, None)
+
+    @property
+    def loader(self) -> RecordingLoader:
+        if self._loader is None:
+            from app.audio.recordings import RecordingLoader
+
+            self._loader = RecordingLoader()
+        return self._loader
+
+    @property
+    def headset(self) -> Headset:
+        if self._headset is None:
+            from app.live.listen import Headset
+
+            self._headset = Headset()
+        return self._headset
 
     @property
     def waveform(self) -> WaveformView:
@@ -152,7 +169,8 @@ class AudioArea(QWidget):
     def on_session_changed(self, session: object | None) -> None:
         """The account was closed (None) or replaced: its client is gone, so is what used it."""
         self.show_call(None, None)
-        asyncio.ensure_future(self.headset.stop_all())
+        if self._headset is not None:
+            asyncio.ensure_future(self._headset.stop_all())
 
     def attach_transcript(self, transcript: TranscriptView) -> None:
         """Playback highlights the turn being heard; a clicked turn seeks there."""
@@ -206,11 +224,15 @@ class AudioArea(QWidget):
     async def close_audio(self) -> None:
         """Stop everything and release the device and the decode thread (window shutdown)."""
         self._unload()
-        await self.headset.stop_all()
-        self.loader.close()
+        if self._headset is not None:
+            await self._headset.stop_all()
+        if self._loader is not None:
+            self._loader.close()
 
     # -- recording ---------------------------------------------------------------------------
     async def _load(self, call: Call, client: PlatformClient) -> None:
+        from app.audio.recordings import RecordingError
+
         self.transport.hide()
         try:
             recording = await self.loader.load(call, client, self.waveform.show_loading)
@@ -240,6 +262,8 @@ class AudioArea(QWidget):
             self.seek(pending)
 
     def _open_engine(self, recording: LoadedRecording) -> None:
+        from app.audio.playback import PlaybackEngine
+
         output = probe_output()
         if not output.available:
             self.transport.set_unavailable(output.reason)
@@ -318,6 +342,8 @@ class AudioArea(QWidget):
             self.listen_panel.show_listener(None)
 
     async def _start_listening(self, call: Call, client: PlatformClient) -> None:
+        from app.live.listen import ListenUnavailable
+
         try:
             listener = await self.headset.listen(call, client)
         except ListenUnavailable as error:

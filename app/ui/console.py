@@ -16,7 +16,6 @@ from app.live.demo import DemoPlatform
 from app.ui.app import ErrorReporter, create_application, readable
 from app.ui.history_area import attach_history
 from app.ui.main_window import MainWindow
-from app.ui.self_test import SelfTest
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +63,9 @@ async def _main(args: argparse.Namespace, reporter: ErrorReporter) -> int:
         closed = window.wait_closed()
         window.show()
         if args.self_test:
+            # Imported only here: it loads the audio stack it tests, which a normal start defers.
+            from app.ui.self_test import SelfTest
+
             return await SelfTest(window).run()
         await open_first_account(window, args)
         # What start-up built lives as long as the window: full collections need not walk it again
