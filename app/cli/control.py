@@ -98,7 +98,7 @@ async def control(args: argparse.Namespace) -> int:
     key = api_key(provider, args.base_url)
     history = open_audit_log()
     client = make_client(provider, args.base_url, key)
-    account = Account(id=f"cli-{provider.value}", name=provider.title, provider=provider, base_url=args.base_url)
+    account = Account(id=f"cli-{provider.value}", name=provider.display_name, provider=provider, base_url=args.base_url)
     try:
         # Vapi's control URL lives on the call itself: read it fresh, never build it.
         call = await client.get_call(args.call) if provider is Provider.VAPI else Call(id=args.call, provider=provider)
@@ -113,7 +113,7 @@ async def control(args: argparse.Namespace) -> int:
         await client.aclose()
         history.close()
     if result.outcome is Outcome.ACCEPTED:
-        print(f"{describe(command)}: accepted by {provider.title}. {result.message}".rstrip())
+        print(f"{describe(command)}: accepted by {provider.display_name}. {result.message}".rstrip())
     else:
         say_error(f"{describe(command)}: {VERDICTS[result.outcome]}. {result.message}")
     return EXIT_CODES[result.outcome]

@@ -120,7 +120,7 @@ async def export(args: argparse.Namespace) -> int:
                 writer.write(export_record(call))
             count += len(page)
             out.flush()
-            print(f"{provider.title}: {count} calls…", file=sys.stderr)
+            print(f"{provider.display_name}: {count} calls…", file=sys.stderr)
     except ProviderError as exc:
         say_error(f"{exc} ({count} calls were written before this.)")
         return 1
@@ -129,5 +129,5 @@ async def export(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     where = Path(args.output).name if args.output else "standard output"
-    print(f"Exported {count} calls from {provider.title} to {where}.", file=sys.stderr)
+    print(f"Exported {count} calls from {provider.display_name} to {where}.", file=sys.stderr)
     return 0

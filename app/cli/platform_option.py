@@ -41,7 +41,7 @@ def api_key(provider: Provider, base_url: str) -> str:
     key = book.key_for(account) if account else None
     if not key:
         raise CliError(
-            f"No API key for {provider.title} at {base_url}: set {ENV_KEY} or save the account in the console."
+            f"No API key for {provider.display_name} at {base_url}: set {ENV_KEY} or save the account in the console."
         )
     return key
 

@@ -15,7 +15,7 @@ class Provider(StrEnum):
     VOICEBOT = "voicebot"
 
     @property
-    def title(self) -> str:
+    def display_name(self) -> str:
         return {"vapi": "Vapi", "hms": "HMS Sovereign", "voicebot": "VoiceBot Studio"}[self.value]
 
 

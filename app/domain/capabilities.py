@@ -22,16 +22,16 @@ class Capabilities(BaseModel):
         if kind in self.commands:
             return None
         if not self.commands:
-            return f"{self.provider.title} has no live call control."
-        return f"{self.provider.title} cannot {kind.value} from a console."
+            return f"{self.provider.display_name} has no live call control."
+        return f"{self.provider.display_name} cannot {kind.value} from a console."
 
     @property
     def why_no_rename(self) -> str | None:
-        return None if self.rename else f"{self.provider.title} does not allow renaming calls."
+        return None if self.rename else f"{self.provider.display_name} does not allow renaming calls."
 
     @property
     def why_no_listen(self) -> str | None:
-        return None if self.listen else f"{self.provider.title} offers no live audio."
+        return None if self.listen else f"{self.provider.display_name} offers no live audio."
 
 
 CAPABILITIES: dict[Provider, Capabilities] = {

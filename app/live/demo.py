@@ -23,8 +23,8 @@ def demo_account(base_url: str = "") -> Account:
 class DemoPlatform:
     """Starts and stops the sandbox off the caller's thread, so the window never freezes."""
 
-    def __init__(self, *, live: int = 4, history: int = 40, seed: int | None = None, faults: str | None = None):
-        self._options = {"live": live, "history": history, "seed": seed, "faults": faults}
+    def __init__(self, *, live: int = 4, history: int = 40, seed: int = 1, faults: str | None = None):
+        self._live, self._history, self._seed, self._faults = live, history, seed, faults
         self._sandbox: EmbeddedSandbox | None = None
         self._key = secrets.token_urlsafe(24)
 
@@ -44,8 +44,9 @@ class DemoPlatform:
             # The console imports the sandbox only here, to run the demo account.
             from app.sandbox.embedded import EmbeddedSandbox
 
-            options = {k: v for k, v in self._options.items() if v is not None}
-            sandbox = EmbeddedSandbox(api_key=self._key, **options)
+            sandbox = EmbeddedSandbox(
+                api_key=self._key, live=self._live, history=self._history, seed=self._seed, faults=self._faults
+            )
             await asyncio.get_running_loop().run_in_executor(None, sandbox.start)
             self._sandbox = sandbox
         return demo_account(self._sandbox.base_url(DEMO_PROVIDER))

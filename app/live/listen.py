@@ -62,7 +62,8 @@ def parse_start_frame(text: str | bytes) -> StreamFormat | None:
         return None
     if not isinstance(data, dict):
         return None
-    fields = data.get("format") if isinstance(data.get("format"), dict) else data
+    nested = data.get("format")
+    fields = nested if isinstance(nested, dict) else data
     rate = fields.get("sampleRate", fields.get("sample_rate"))
     channels = fields.get("channels")
     encoding = fields.get("encoding")
@@ -353,7 +354,7 @@ class Headset:
             return current
         source = client.listen_source(call)
         if source is None:
-            raise ListenUnavailable(f"{client.provider.title} does not offer live audio for this call.")
+            raise ListenUnavailable(f"{client.provider.display_name} does not offer live audio for this call.")
         if self.exclusive:
             await self.stop_all()
         listener = CallListener(call, source, play_audio=self.play_audio)

@@ -52,20 +52,22 @@ def status_error(
     """The error for a non-2xx answer, with a message fit for a supervisor."""
     code = response.status_code
     said = platform_message(response.content)
-    title = provider.title
+    title = provider.display_name
     detail = f": {said}" if said else ""
-    kwargs = {"status_code": code, "platform_message": said}
+    kind: type[APIStatusError]
     if code == 401:
-        return AuthenticationError(f"{title} rejected the API key ({code}). Check the key in Accounts.", **kwargs)
-    if code == 403:
-        return AuthenticationError(
-            f"{title} refused access ({code}){detail}. Check the key's permissions in Accounts.", **kwargs
-        )
-    if code == 404:
-        return NotFoundError(f"{title} has no such call ({code}){detail}.", **kwargs)
-    if code == 429:
+        kind, message = AuthenticationError, f"{title} rejected the API key ({code}). Check the key in Accounts."
+    elif code == 403:
+        kind = AuthenticationError
+        message = f"{title} refused access ({code}){detail}. Check the key's permissions in Accounts."
+    elif code == 404:
+        kind, message = NotFoundError, f"{title} has no such call ({code}){detail}."
+    elif code == 429:
         wait = f" Try again in {retry_after:.0f} s." if retry_after is not None else " Try again shortly."
-        return RateLimitError(f"{title} is rate limiting ({code}).{wait}", retry_after=retry_after, **kwargs)
-    if code >= 500:
-        return ServerError(f"{title} failed on its side ({code}){detail}. Try again shortly.", **kwargs)
-    return InvalidRequestError(f"{title} refused the request ({code}){detail}.", **kwargs)
+        message = f"{title} is rate limiting ({code}).{wait}"
+        return RateLimitError(message, retry_after=retry_after, status_code=code, platform_message=said)
+    elif code >= 500:
+        kind, message = ServerError, f"{title} failed on its side ({code}){detail}. Try again shortly."
+    else:
+        kind, message = InvalidRequestError, f"{title} refused the request ({code}){detail}."
+    return kind(message, status_code=code, platform_message=said)

@@ -39,8 +39,15 @@ class NotFoundError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: too many requests; `retry_after` seconds to wait when the platform said."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
-        super().__init__(message, **kwargs)
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status_code: int | None = None,
+        platform_message: str | None = None,
+    ):
+        super().__init__(message, status_code=status_code, platform_message=platform_message)
         self.retry_after = retry_after
 
 

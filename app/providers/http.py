@@ -82,7 +82,7 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
 
 def waiting_notice(provider: Provider, seconds: float) -> str:
     """What the status bar says while a 429 is waited out."""
-    return f"{provider.title} is rate limiting: waiting {max(1, round(seconds))} s"
+    return f"{provider.display_name} is rate limiting: waiting {max(1, round(seconds))} s"
 
 
 def _seconds_until_http_date(value: str, now: float) -> float | None:
@@ -223,7 +223,7 @@ class PlatformHttp:
             )
 
     def _connection_error(self, exc: Exception) -> ProviderError:
-        title = self.provider.title
+        title = self.provider.display_name
         if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
             return APITimeoutError(f"{title} did not answer in time.")
         host = httpx.URL(self.base_url).host or self.base_url

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -17,7 +17,7 @@ from app.providers.errors import BadResponseError
 
 log = logging.getLogger(__name__)
 
-RAW_KEY = "\x00raw"
+RAW_KEY: Final = "\x00raw"
 
 
 class WireModel(BaseModel):
@@ -56,7 +56,7 @@ def decode_one(
     try:
         record = model.model_validate_json(content)
     except ValidationError as exc:
-        raise BadResponseError(f"{provider.title} sent a call we cannot read ({_reason(exc)}).") from None
+        raise BadResponseError(f"{provider.display_name} sent a call we cannot read ({_reason(exc)}).") from None
     return mapped(provider, record, to_call)
 
 
@@ -70,7 +70,7 @@ def decode_many(
     except ValidationError as exc:
         items = decode_json(provider, content, exc)
         if not isinstance(items, list):
-            raise BadResponseError(f"{provider.title} sent something that is not a call list.") from None
+            raise BadResponseError(f"{provider.display_name} sent something that is not a call list.") from None
         records = keep_readable(provider, items, model)
     return [mapped(provider, record, to_call) for record in records]
 
@@ -80,7 +80,7 @@ def decode_json(provider: Provider, content: bytes, error: ValidationError) -> A
     try:
         return pydantic_core.from_json(content, allow_inf_nan=False)
     except ValueError:
-        raise BadResponseError(f"{provider.title} sent a response we cannot read ({_reason(error)}).") from None
+        raise BadResponseError(f"{provider.display_name} sent a response we cannot read ({_reason(error)}).") from None
 
 
 def keep_readable(provider: Provider, items: list[Any], model: type[Record]) -> list[Record]:
@@ -92,7 +92,7 @@ def keep_readable(provider: Provider, items: list[Any], model: type[Record]) -> 
         except ValidationError:
             continue
     if len(kept) < len(items):
-        log.warning("%s: skipped %d unreadable call(s) of %d", provider.title, len(items) - len(kept), len(items))
+        log.warning("%s: skipped %d unreadable call(s) of %d", provider.display_name, len(items) - len(kept), len(items))
     return kept
 
 
@@ -101,7 +101,7 @@ def mapped(provider: Provider, record: Record, to_call: Callable[[Record], Call]
     try:
         return to_call(record)
     except (ValidationError, ValueError, TypeError, OverflowError) as exc:
-        raise BadResponseError(f"{provider.title} sent a call we cannot read ({exc}).") from None
+        raise BadResponseError(f"{provider.display_name} sent a call we cannot read ({exc}).") from None
 
 
 def utc(moment: datetime | None) -> datetime | None:

@@ -12,11 +12,19 @@ CHANNEL = {"customer": 0, "assistant": 1}  # stereo: customer left, assistant ri
 
 
 @dataclass
+class MuteSpan:
+    """Samples [start, end) during which a side was muted; `end` is None while it still is."""
+
+    start: int
+    end: int | None = None
+
+
+@dataclass
 class CallAudio:
     """Clips by side and start sample, and the sample ranges during which a side was muted."""
 
     clips: list[tuple[int, int, np.ndarray]] = field(default_factory=list)  # (channel, start, samples)
-    mutes: dict[int, list[list[int | None]]] = field(default_factory=lambda: {0: [], 1: []})
+    mutes: dict[int, list[MuteSpan]] = field(default_factory=lambda: {0: [], 1: []})
 
     def place(self, side: str, at_seconds: float, clip: np.ndarray) -> None:
         self.clips.append((CHANNEL[side], int(round(at_seconds * SAMPLE_RATE)), clip))
@@ -29,15 +37,15 @@ class CallAudio:
     def set_muted(self, side: str, muted: bool, at_seconds: float) -> None:
         spans = self.mutes[CHANNEL[side]]
         at = int(round(at_seconds * SAMPLE_RATE))
-        open_span = bool(spans) and spans[-1][1] is None
+        open_span = bool(spans) and spans[-1].end is None
         if muted and not open_span:
-            spans.append([at, None])
+            spans.append(MuteSpan(at))
         elif not muted and open_span:
-            spans[-1][1] = at
+            spans[-1].end = at
 
     def is_muted(self, side: str) -> bool:
         spans = self.mutes[CHANNEL[side]]
-        return bool(spans) and spans[-1][1] is None
+        return bool(spans) and spans[-1].end is None
 
     def render(self, start: int, count: int) -> np.ndarray:
         """Samples [start, start+count) as (count, 2) int16: what a listener hears, mutes applied."""
@@ -48,8 +56,8 @@ class CallAudio:
             if lo < hi:
                 mix[lo - start : hi - start, channel] += clip[lo - at : hi - at]
         for channel, spans in self.mutes.items():
-            for span_start, span_end in spans:
-                lo, hi = max(start, span_start), min(end, span_end if span_end is not None else end)
+            for span in spans:
+                lo, hi = max(start, span.start), min(end, span.end if span.end is not None else end)
                 if lo < hi:
                     mix[lo - start : hi - start, channel] = 0
         return np.clip(mix, -32768, 32767).astype(np.int16)

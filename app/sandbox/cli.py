@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 async def _serve(server: SandboxServer) -> None:
     await server.start()
     for provider in Provider:
-        print(f"{provider.title:16} {base_url(server.host, server.port, provider)}", flush=True)
+        print(f"{provider.display_name:16} {base_url(server.host, server.port, provider)}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
         await asyncio.Event().wait()

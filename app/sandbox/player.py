@@ -91,20 +91,24 @@ class CallPlayer:
         for index, beat in enumerate(self.call.beats):
             previous = self.call.beats[index - 1] if index else None
             gap = beat.at - (previous.at + previous.seconds if previous else 0.0)
-            await self._wait_for(lambda c=cursor, g=gap: max(c + g, self._hold_until))
+            await self._wait_past_hold(cursor + gap)
             if beat.step.role == "transfer":
                 self._start_forwarding(beat.step.destination)
                 await self._forward(None)  # the script already said goodbye
                 return
             await self._play(beat, index)
             cursor = self.offset()
-        await self._wait_for(lambda: max(cursor + 0.2, self._hold_until))
+        await self._wait_past_hold(cursor + 0.2)
         self._finish(self.call.scenario.ended_reason)
 
     async def _wait_for(self, target: Callable[[], float]) -> None:
         # Re-read the target: a supervisor's `say` can push the script back while we wait.
         while (remaining := target() - self.offset()) > 0:
             await self._clock.sleep(min(remaining, 0.2))
+
+    async def _wait_past_hold(self, at: float) -> None:
+        """Until offset `at`, or later while supervisor speech holds the script."""
+        await self._wait_for(lambda: max(at, self._hold_until))
 
     async def _play(self, beat: Beat, index: int) -> None:
         step = beat.step

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
@@ -122,7 +122,7 @@ def build_app(state: SandboxState) -> web.Application:
         module.add_routes(app)
     app.router.add_get("/", index)
 
-    async def traffic(app: web.Application) -> None:
+    async def traffic(app: web.Application) -> AsyncIterator[None]:
         state.world.start()
         yield
         state.world.stop()

@@ -330,7 +330,8 @@ class ReviewBook:
     def export_csv(self, stream: TextIO, *, status: ReviewStatus | None = None,
                    since: datetime | None = None) -> int:
         """One line per review; scores as `criterion=score` pairs. Returns the number of reviews."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str | float | None] = []
         if status:
             clauses.append("status = ?")
             params.append(status)

@@ -78,7 +78,7 @@ class AccountsDialog(QDialog):
         self.name = QLineEdit(objectName="accountName", placeholderText="e.g. Clinic line (production)")
         self.platform = QComboBox(objectName="accountPlatform")
         for provider in Provider:
-            self.platform.addItem(provider.title, provider.value)
+            self.platform.addItem(provider.display_name, provider.value)
         self.base_url = QLineEdit(objectName="accountBaseUrl")
         self.key = QLineEdit(objectName="accountKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
@@ -173,7 +173,7 @@ class AccountsDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for account in [demo_account(), *self.book.accounts]:
-            label = f"{account.name}\n{account.provider.title}"
+            label = f"{account.name}\n{account.provider.display_name}"
             item = QListWidgetItem(label, self.list)
             item.setData(ACCOUNT_ROLE, account)
             item.setToolTip(account.base_url or "The built-in sandbox, started on this computer")

@@ -246,7 +246,7 @@ class AudioArea(QWidget):
             self.waveform.show_message(f"The recording could not be shown: {error}")
             return
         if recording is None:
-            self.waveform.show_message(f"{client.provider.title} has no recording for this call.")
+            self.waveform.show_message(f"{client.provider.display_name} has no recording for this call.")
             return
         self.recording = recording
         names = lane_names(recording.audio.channels)
@@ -322,7 +322,7 @@ class AudioArea(QWidget):
     def _show_live(self, call: Call, client: PlatformClient) -> None:
         self.pages.setCurrentWidget(self.listen_panel)
         if client.listen_source(call) is None:
-            self.listen_panel.set_available(False, f"{client.provider.title} does not offer live audio for this call.")
+            self.listen_panel.set_available(False, f"{client.provider.display_name} does not offer live audio for this call.")
             return
         self.listen_panel.set_available(True)
         listener = self.headset.listener_for(call.id)

@@ -33,7 +33,7 @@ class AccountBox(QComboBox):
         self.clear()
         self.addItem(ALL_ACCOUNTS, None)
         for account in accounts:
-            self.addItem(f"{account.name} — {account.provider.title}", account.id)
+            self.addItem(f"{account.name} — {account.provider.display_name}", account.id)
         index = self.findData(current) if current else 0
         self.setCurrentIndex(max(0, index))
         self.blockSignals(False)

@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         self.account_switcher.blockSignals(True)
         self.account_switcher.clear()
         for account in accounts:
-            self.account_switcher.addItem(f"{account.name} — {account.provider.title}", account.id)
+            self.account_switcher.addItem(f"{account.name} — {account.provider.display_name}", account.id)
         current = current_id or (self.session.account.id if self.session else None)
         if current is not None:
             index = self.account_switcher.findData(current)
@@ -362,13 +362,13 @@ class MainWindow(QMainWindow):
             self.session = session
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
-        self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.title})…")
+        self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.display_name})…")
         self._unsubscribe = [
             session.registry.subscribe(self._on_registry_change),
             session.poller.on_state(self._on_poll_state),
         ]
         self._on_poll_state(session.poller.state)
-        self.status.show_account(f"{account.name} · {account.provider.title} · {account.base_url}")
+        self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
         if self.book.get(account.id) is not None or account.is_demo:
             settings().setValue("accounts/last", "" if account.is_demo else account.id)
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             self.call_list.set_loading(f"Could not load calls yet.\n{state.message}")
         if state.connection is Connection.UNAUTHORIZED and self.session is not None:
             account = self.session.account  # the key was refused: let the supervisor fix it
-            self.open_accounts_dialog(f"{account.provider.title} refused the API key for “{account.name}”: "
+            self.open_accounts_dialog(f"{account.provider.display_name} refused the API key for “{account.name}”: "
                                       f"{state.message} Enter a valid key, then open the account again.")
 
     def _on_registry_change(self, change: RegistryChange) -> None:

@@ -20,7 +20,7 @@ from tests.fixtures.sandbox import SANDBOX_KEY
 async def test_sync_from_the_sandbox_then_browse_and_search_with_it_stopped(sandbox, db: Database) -> None:
     accounts, clients = [], []
     for provider in Provider:
-        account = Account(id=f"sbx-{provider.value}", name=provider.title, provider=provider,
+        account = Account(id=f"sbx-{provider.value}", name=provider.display_name, provider=provider,
                           base_url=sandbox.base_url(provider))
         accounts.append(account)
         clients.append(make_client(provider, account.base_url, SANDBOX_KEY))

@@ -16,7 +16,7 @@ NOW = T0 + timedelta(days=1)
 
 
 def account(provider: Provider) -> Account:
-    return Account(id=f"acc-{provider.value}", name=provider.title, provider=provider, base_url="http://x")
+    return Account(id=f"acc-{provider.value}", name=provider.display_name, provider=provider, base_url="http://x")
 
 
 def dump(path) -> list[tuple]:

@@ -51,7 +51,7 @@ def history_of(window: MainWindow) -> ConsoleHistory:
 
 
 def account(sandbox, provider: Provider) -> Account:
-    return Account(id=f"hist-{provider.value}", name=provider.title, provider=provider,
+    return Account(id=f"hist-{provider.value}", name=provider.display_name, provider=provider,
                    base_url=sandbox.base_url(provider))
 
 
