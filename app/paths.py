@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from platformdirs import PlatformDirs
@@ -10,29 +11,31 @@ APP_NAME = "Switchboard"
 ORGANIZATION = "Switchboard"
 
 
-
-def config_dir() -> Path:
-    path = Path(PlatformDirs(APP_NAME, ORGANIZATION).user_config_dir)
+def _made(folder: str) -> Path:
+    path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _dirs() -> PlatformDirs:
+    # Built on each call so a changed XDG_* environment (tests) is honoured.
+    return PlatformDirs(APP_NAME, ORGANIZATION)
+
+
+def config_dir() -> Path:
+    return _made(_dirs().user_config_dir)
 
 
 def data_dir() -> Path:
-    path = Path(PlatformDirs(APP_NAME, ORGANIZATION).user_data_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _made(_dirs().user_data_dir)
 
 
 def cache_dir() -> Path:
-    path = Path(PlatformDirs(APP_NAME, ORGANIZATION).user_cache_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _made(_dirs().user_cache_dir)
 
 
 def resources_dir() -> Path:
     """resources/ beside the package, or inside the frozen bundle."""
-    import sys
-
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
