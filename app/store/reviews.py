@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal, TextIO
 
+from app.domain.clock import clock
 from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import transaction
@@ -359,11 +360,10 @@ def _csv_row(review: Review) -> list[object]:
 
 
 def anchor_label(at_seconds: float | None, turn_index: int | None) -> str:
-    """Where a comment points, as a reviewer reads it: `02:13 · turn 7`."""
+    """Where a comment points, as a reviewer reads it: `2:13 · turn 7`."""
     parts = []
     if at_seconds is not None:
-        minutes, seconds = divmod(int(at_seconds), 60)
-        parts.append(f"{minutes:02d}:{seconds:02d}")
+        parts.append(clock(at_seconds))
     if turn_index is not None:
         parts.append(f"turn {turn_index + 1}")
     return " · ".join(parts) or "call"

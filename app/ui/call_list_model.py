@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 
 from app.domain import Call
+from app.domain.clock import clock
 from app.live.registry import CallRegistry, RegistryChange
 from app.ui.analysis import ended_reason_words
 from app.ui.theme import new_call_highlight
@@ -68,12 +69,7 @@ _TYPES = {
 
 
 def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return "" if seconds is None else clock(seconds)
 
 
 def format_started(when: datetime | None, now: datetime) -> str:

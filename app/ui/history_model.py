@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
+from app.ui.call_list_model import format_duration
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 43
@@ -30,13 +31,6 @@ WINDOW = 200
 KEPT_WINDOWS = 12
 COLUMNS = ["Started", "Status", "Customer", "Assistant", "Duration", "Turns", "Evaluation"]
 LOADING = "…"
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def cell_text(row: CallRow, column: int) -> str:
@@ -51,7 +45,7 @@ def cell_text(row: CallRow, column: int) -> str:
         case "Assistant":
             return row.assistant_name or ""
         case "Duration":
-            return duration_text(row.duration_seconds)
+            return format_duration(row.duration_seconds)
         case "Turns":
             return str(row.turn_count)
         case _:

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
+from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
-from app.ui.recording_labels import clock, lane_names
+from app.ui.recording_labels import lane_names
 from app.ui.tones import Tone, accent
 
 REFRESH_MS = 50

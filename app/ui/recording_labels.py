@@ -1,9 +1,11 @@
-"""What is written on a recording: its clock (m:ss), its lanes' names and reviewers' comment flags.
+"""What is written on a recording: its lanes' names and reviewers' comment flags.
 Plain Python, so the window, the transport and the review load without the plotting library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from app.domain.clock import clock
 
 COMMENT_LABEL_CHARS = 28
 
@@ -40,10 +42,3 @@ def lane_names(channels: int) -> list[str]:
         return ["Call"]
     return [f"Channel {i + 1}" for i in range(channels)]
 
-
-def clock(seconds: float, decimals: int = 0) -> str:
-    seconds = max(0.0, seconds)
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    secs = f"{rest:0{3 + decimals}.{decimals}f}" if decimals else f"{int(rest):02d}"
-    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.domain import Turn, TurnRole
+from app.domain.clock import clock
 
 TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPANDED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -30,13 +31,8 @@ def role_title(role: TurnRole | str) -> str:
 
 
 def format_offset(seconds: float | None) -> str:
-    """mm:ss from the call start (h:mm:ss past an hour); empty when unknown."""
-    if seconds is None or seconds < 0:
-        return ""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    """m:ss from the call start (h:mm:ss past an hour); empty when unknown."""
+    return "" if seconds is None or seconds < 0 else clock(seconds)
 
 
 def pretty_json(text: str | None) -> str:

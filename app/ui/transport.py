@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.clock import clock
 from app.ui.app import settings
-from app.ui.recording_labels import clock
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SKIP_SECONDS = 5.0

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.audio.peaks import PeakPyramid
 from app.domain import Turn, TurnRole
-from app.ui.recording_labels import CommentMark, clock, lane_names
+from app.domain.clock import clock
+from app.ui.recording_labels import CommentMark, lane_names
 from app.ui.tones import Tone, accent
 
 MIN_SPAN = 0.05  # seconds: the closest zoom, about 800 samples at 16 kHz

@@ -121,7 +121,7 @@ def test_comments_are_anchored_and_ordered_by_moment(book: ReviewBook) -> None:
         book.add_comment(review.id, "   ")
     comments = book.by_id(review.id).comments
     assert [c.text for c in comments] == ["good greeting", "closing was abrupt", "overall fine"]
-    assert [anchor_label(c.at_seconds, c.turn_index) for c in comments] == ["00:02 · turn 1", "01:35 · turn 12", "call"]
+    assert [anchor_label(c.at_seconds, c.turn_index) for c in comments] == ["0:02 · turn 1", "1:35 · turn 12", "call"]
     book.delete_comment(review.id, general.id)
     assert len(book.by_id(review.id).comments) == 2
 
@@ -138,6 +138,6 @@ def test_csv_export(book: ReviewBook) -> None:
     assert rows[0]["call"] == "call-1" and rows[0]["overall %"] == "0" and rows[0]["critical fail"] == "yes"
     assert rows[0]["failed criteria"] == "No hallucination"
     assert "tools=N/A" in rows[0]["scores"] and "greeting=5" in rows[0]["scores"]
-    assert rows[0]["comments"].startswith("[00:03] =HYPERLINK")
+    assert rows[0]["comments"].startswith("[0:03] =HYPERLINK")
     all_rows = io.StringIO()
     assert book.export_csv(all_rows) == 2

@@ -84,13 +84,13 @@ def test_comments_are_anchored_to_the_playback_moment_and_clickable(qtbot, histo
     panel = make_panel(qtbot, history)
     run_async(panel.show_call("acc-vapi", "call-00001"))
     panel.set_position(9.5, 2)
-    assert panel.comment_button.text() == "Add at 00:09 · turn 3"
+    assert panel.comment_button.text() == "Add at 0:09 · turn 3"
     with qtbot.waitSignal(panel.comments_changed) as changed:
         qtbot.keyClicks(panel.comment_text, "Good apology before the refund")
         qtbot.keyClick(panel.comment_text, Qt.Key.Key_Return)
         run_async(until(lambda: panel.comments.count() == 1, what="the comment"))
     assert [c.text for c in changed.args[0]] == ["Good apology before the refund"]
-    assert panel.comments.item(0).text() == "[00:09 · turn 3]  Good apology before the refund"
+    assert panel.comments.item(0).text() == "[0:09 · turn 3]  Good apology before the refund"
     assert panel.comment_text.text() == ""
     with qtbot.waitSignal(panel.anchor_clicked) as clicked:
         rect = panel.comments.visualItemRect(panel.comments.item(0))
@@ -108,7 +108,7 @@ def test_a_comment_is_anchored_where_playback_is_when_written(qtbot, history, ru
     run_async(panel.show_call("acc-vapi", "call-00001"))
     panel.position_source = lambda: (42.0, 7)
     panel.comment_text.setFocus()
-    run_async(until(lambda: panel.comment_button.text() == "Add at 00:42 · turn 8", what="the anchor label"))
+    run_async(until(lambda: panel.comment_button.text() == "Add at 0:42 · turn 8", what="the anchor label"))
     run_async(panel.add_comment("Long silence here"))
     comment = stored(history).comments[0]
     assert (comment.at_seconds, comment.turn_index, comment.text) == (42.0, 7, "Long silence here")

@@ -157,7 +157,7 @@ def test_copy_selected_turns_and_whole_transcript(qtbot):
 
     view.copy_action.trigger()
     assert clipboard.text().splitlines() == [turn_as_text(t) for t in CONVERSATION]
-    assert clipboard.text().splitlines()[2] == f"[00:05] Customer: {CONVERSATION[2].text}"
+    assert clipboard.text().splitlines()[2] == f"[0:05] Customer: {CONVERSATION[2].text}"
 
     view.list.selectionModel().select(view.model.index(4), view.list.selectionModel().SelectionFlag.Select)
     view.list.selectionModel().select(view.model.index(1), view.list.selectionModel().SelectionFlag.Select)
@@ -218,7 +218,7 @@ def test_a_thousand_turns_load_once_and_grow_by_appending(qtbot):
 
 
 def test_offsets_read_as_minutes_and_seconds():
-    assert format_offset(5.9) == "00:05"
+    assert format_offset(5.9) == "0:05"
     assert format_offset(754) == "12:34"
     assert format_offset(3725) == "1:02:05"
     assert format_offset(None) == ""

@@ -6,7 +6,8 @@ from PySide6.QtCore import QPointF, Qt
 
 from app.audio.peaks import PeakPyramid
 from app.domain import Turn, TurnRole
-from app.ui.recording_labels import CommentMark, clock
+from app.domain.clock import clock
+from app.ui.recording_labels import CommentMark
 from app.ui.tones import Tone, accent
 from app.ui.waveform import WaveformView
 from tests.fixtures.audio import speech_like
