@@ -1,6 +1,7 @@
 """Start-up pays only for what the first screen shows (benchmarks/startup): the plotting library
 (pyqtgraph) loads with the first recording or live call, the audio stack (numpy, soundfile,
-sounddevice, websockets) with the first recording or listen, the sandbox (aiohttp) with the demo."""
+sounddevice, websockets) with the first recording or listen, the sandbox (aiohttp) with the demo,
+and the headless subcommands (app.cli, app.sandbox) never with the window."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFERRED = ["pyqtgraph", "numpy", "soundfile", "sounddevice", "websockets", "aiohttp"]
+DEFERRED = ["pyqtgraph", "numpy", "soundfile", "sounddevice", "websockets", "aiohttp", "app.cli", "app.sandbox"]
 
-# The console's own start-up path, up to the window shown with its History dock; no account opened.
+# The console's own start-up path from `switchboard` with no arguments (the entry point's parser),
+# up to the window shown with its History dock; no account opened.
 CHILD = """
 import asyncio, json, sys
 deferred = json.loads(sys.argv[1])
 loaded = lambda: [name for name in deferred if name in sys.modules]
+from app.__main__ import build_parser
+args = build_parser([]).parse_args([])
+assert args.command is None and not args.demo
 import app.ui.main_window
 imported = loaded()
 from app.ui.console import console_window, create_application
