@@ -85,5 +85,7 @@ def open_output_stream(
     try:
         stream = sd.OutputStream(samplerate=sample_rate, channels=channels, dtype=dtype, device=device, callback=callback)
     except Exception as err:  # PortAudioError or ValueError: no device, unsupported rate
-        raise AudioUnavailable(f"{what} is off: the sound device refused the stream ({err}).") from err
+        # "no output device" says more than PortAudio's words, which stay for the rest
+        plain = probe_output().reason or f"Playback is off: the sound device refused the stream ({err})."
+        raise AudioUnavailable(plain.replace("Playback", what, 1)) from err
     return stream, sd

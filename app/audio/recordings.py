@@ -7,18 +7,21 @@ import contextlib
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import httpx
 
 from app import paths
-from app.audio.decode import DecodedAudio, DecodeError, decode_file
 from app.audio.peaks import PeakPyramid
 from app.domain import Call
 from app.providers.base import MediaSource, PlatformClient, RecordingLayout
+
+if TYPE_CHECKING:
+    from app.audio.decode import DecodedAudio
 
 DEFAULT_CACHE_BYTES = 2 * 1024**3
 LAYOUTS: tuple[RecordingLayout, ...] = ("stereo", "mono")  # stereo first: customer and assistant apart
@@ -126,11 +129,11 @@ async def download(
 
 class RecordingLoader:
     """Fetch (or find in the cache), decode and build peaks for a call's recording. Decoding runs
-    on an executor this loader owns: never on the Qt thread."""
+    on `executor`, a thread this loader owns (the player's device is opened there too): never on the Qt thread."""
 
-    def __init__(self, cache: RecordingCache | None = None, executor: Executor | None = None):
-        self.cache = cache or RecordingCache()
-        self._executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording-decode")
+    def __init__(self) -> None:
+        self.cache = RecordingCache()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording-decode")
 
     async def load(self, call: Call, client: PlatformClient, progress: Progress | None = None) -> LoadedRecording | None:
         """None when the platform has no recording for this call."""
@@ -148,20 +151,21 @@ class RecordingLoader:
             path = self.cache.commit(key, partial, suffix)
         if progress:
             progress("Reading the recording…", None)
-        loop = asyncio.get_running_loop()
-        try:
-            audio, peaks = await loop.run_in_executor(self._executor, _decode_and_measure, path)
-        except DecodeError as err:
-            path.unlink(missing_ok=True)  # a broken file must not stick in the cache
-            raise RecordingError(str(err)) from err
+        audio, peaks = await asyncio.get_running_loop().run_in_executor(self.executor, _decode_and_measure, path)
         return LoadedRecording(audio, peaks, layout, path)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _decode_and_measure(path: Path) -> tuple[DecodedAudio, PeakPyramid]:
-    audio = decode_file(path)
+    from app.audio.decode import DecodeError, decode_file  # soundfile loads here, off the Qt thread
+
+    try:
+        audio = decode_file(path)
+    except DecodeError as err:
+        path.unlink(missing_ok=True)  # a broken file must not stick in the cache
+        raise RecordingError(str(err)) from err
     return audio, PeakPyramid.from_samples(audio.samples, audio.sample_rate)
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.audio.device import AudioUnavailable, probe_output
+from app.audio.device import AudioUnavailable
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.providers.base import PlatformClient
@@ -248,7 +248,6 @@ class AudioArea(QWidget):
         if recording is None:
             self.waveform.show_message(f"{client.provider.display_name} has no recording for this call.")
             return
-        self.recording = recording
         names = lane_names(recording.audio.channels)
         self.waveform.set_recording(recording.peaks, call.turns, names)
         self.waveform.set_playhead(0.0)
@@ -256,20 +255,22 @@ class AudioArea(QWidget):
         self.transport.set_duration(recording.audio.duration)
         self.transport.set_playing(False)
         self.transport.show()
-        self._open_engine(recording)
+        await self._open_engine(recording)
+        self.recording = recording  # from here seeks go to the engine; until now they wait in _pending_seek
         pending, self._pending_seek = self._pending_seek, None
         if pending is not None:
             self.seek(pending)
 
-    def _open_engine(self, recording: LoadedRecording) -> None:
+    async def _open_engine(self, recording: LoadedRecording) -> None:
+        """Open the output stream on the loader's thread: starting PortAudio can take a while."""
         from app.audio.playback import PlaybackEngine
 
-        output = probe_output()
-        if not output.available:
-            self.transport.set_unavailable(output.reason)
-            return
+        opening = asyncio.get_running_loop().run_in_executor(self.loader.executor, PlaybackEngine, recording.audio)
         try:
-            self.engine = PlaybackEngine(recording.audio)
+            self.engine = await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            opening.add_done_callback(_close_engine)  # another call was selected meanwhile: release the device
+            raise
         except AudioUnavailable as error:
             self.transport.set_unavailable(str(error))
             return
@@ -351,6 +352,11 @@ class AudioArea(QWidget):
             return
         if self.call is not None and self.call.id == call.id:
             self.listen_panel.show_listener(listener)
+
+
+def _close_engine(opening: asyncio.Future[PlaybackEngine]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        opening.result().close()
 
 
 def _who(call: Call) -> str:

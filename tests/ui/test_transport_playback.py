@@ -3,9 +3,12 @@ device, and the transcript follows; without sound the waveform still draws and t
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from app.audio import playback
 from app.domain import Call, Provider, TurnRole
 from app.live.listen import ListenState
 from app.providers import make_client
@@ -171,3 +174,22 @@ def test_the_waveform_is_built_with_the_first_recording_and_shows_earlier_commen
         assert area.findChildren(ListenPanel) == []  # no live call yet: no live view
 
     run_async(scenario())
+
+
+def test_the_output_device_opens_off_the_qt_thread(area_and_client, null_audio_device, run_async, monkeypatch):
+    opened_on: list[threading.Thread] = []
+    real_open = playback.open_output_stream
+
+    def noting_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened_on.append(threading.current_thread())
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(playback, "open_output_stream", noting_open)
+    area, client = area_and_client
+
+    async def scenario() -> None:
+        area.show_call(await ended_call_with_turns(client), client)
+        await until(lambda: area.engine is not None, what="the recording and its player")
+
+    run_async(scenario())
+    assert opened_on and threading.main_thread() not in opened_on
