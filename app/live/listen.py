@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +26,10 @@ from app.audio.live_envelope import LiveEnvelope
 from app.audio.live_output import LiveOutput
 from app.domain import Call
 from app.providers.base import MediaSource, PlatformClient
+from app.providers.http import RetryPolicy, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
-BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)
 MAX_FAILED_ATTEMPTS = 8
 MAX_MESSAGE_BYTES = 1 << 22  # 4 MB, a minute of 16 kHz stereo in one frame: no live stream sends that
 ENCODINGS = {
@@ -138,15 +137,14 @@ class ListenSession:
         *,
         on_state: StateSink | None = None,
         on_gap: GapSink | None = None,
-        backoff: tuple[float, ...] = BACKOFF,
-        max_failed_attempts: int = MAX_FAILED_ATTEMPTS,
+        retry: RetryPolicy | None = None,
     ):
         self.source = source
         self._on_audio = on_audio
         self._on_state = on_state
         self._on_gap = on_gap
-        self._backoff = backoff
-        self._max_failed = max_failed_attempts
+        # The shared backoff (0.5 s doubling to 8 s); max_retries is how many failed reconnects in a row we bear.
+        self._retry = retry or RetryPolicy(max_retries=MAX_FAILED_ATTEMPTS)
         self._stopping = False
         self.state = ListenState.CONNECTING
         self.message = "Connecting…"
@@ -158,6 +156,7 @@ class ListenSession:
         failures = 0
         lost_at: float | None = None
         while not self._stopping:
+            retry_after: float | None = None
             self._set(ListenState.CONNECTING if lost_at is None else ListenState.RECONNECTING,
                       "Connecting…" if lost_at is None else "Reconnecting…")
             try:
@@ -190,6 +189,8 @@ class ListenSession:
                     self._set(ListenState.FAILED, f"The platform refused the listen connection (HTTP {status}).")
                     return
                 log.info("listen handshake refused: HTTP %s", status)  # 5xx, 408, 429: worth another try
+                if status == 429:
+                    retry_after = retry_after_seconds(err.response.headers)
             except InvalidURI:
                 self._set(ListenState.FAILED, "The call's listen address is not valid.")
                 return
@@ -201,12 +202,12 @@ class ListenSession:
                 break
             lost_at = lost_at or time.monotonic()
             failures += 1
-            if failures > self._max_failed:
+            if failures > self._retry.max_retries:
                 self._set(ListenState.FAILED, "Lost the call's audio and could not reconnect.")
                 return
-            delay = self._backoff[min(failures, len(self._backoff)) - 1] * random.uniform(0.8, 1.2)
+            delay = self._retry.delay(failures - 1, retry_after)
             self._set(ListenState.RECONNECTING, f"Audio dropped; reconnecting in {delay:.0f} s…")
-            await asyncio.sleep(delay)
+            await self._retry.sleep(delay)
         self._set(ListenState.STOPPED, "Not listening")
 
     async def _read(self, ws: Any, lost_at: float | None) -> None:

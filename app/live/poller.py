@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from app.providers.errors import (
     ProviderError,
     RateLimitError,
 )
+from app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,10 @@ class PollPlan:
     max_backoff: float = 30.0
     analysis_wait: timedelta = timedelta(minutes=2)  # keep refreshing ended calls until analysis lands
 
+    def retry_policy(self) -> RetryPolicy:
+        """The shared backoff, from two live ticks up to max_backoff; Retry-After capped as for every request."""
+        return RetryPolicy(initial_delay=2 * self.live_interval, max_delay=self.max_backoff)
+
 
 PLANS: dict[Provider, PollPlan] = {
     Provider.VAPI: PollPlan(),
@@ -78,6 +82,7 @@ class CallPoller:
         self._client = client
         self._registry = registry
         self._plan = plan or PLANS.get(client.provider, PollPlan())
+        self._retry = self._plan.retry_policy()
         self._state = PollState()
         self._listeners: list[StateListener] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -289,11 +294,10 @@ class CallPoller:
 
     def _failed(self, error: BaseException) -> float:
         """Record a failure; returns how long the failing loop should wait before trying again."""
+        attempt = self._failures
         self._failures += 1
-        backoff = min(self._plan.max_backoff, self._plan.live_interval * 2 ** min(self._failures, 6))
-        backoff *= random.uniform(0.8, 1.2)  # jitter so loops do not retry in lock-step
         if isinstance(error, RateLimitError):
-            wait = error.retry_after if error.retry_after is not None else backoff
+            wait = self._retry.delay(attempt, error.retry_after)
             self._pause_until = asyncio.get_running_loop().time() + wait
             self._set_state(
                 connection=Connection.RATE_LIMITED,
@@ -313,6 +317,7 @@ class CallPoller:
             log.exception("unexpected error while polling", exc_info=error)
             connection, what = Connection.FAILING, "Unexpected error while polling"
         log.info("poll failed (%s): %s", type(error).__name__, error)
+        backoff = self._retry.backoff(attempt)
         self._set_state(
             connection=connection,
             retry_in=backoff,

@@ -42,7 +42,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Exponential delay for the n-th retry (0-based), shaved by up to 25 % jitter."""
-        delay = min(self.initial_delay * 2**attempt, self.max_delay)
+        delay = min(self.initial_delay * 2 ** min(attempt, 32), self.max_delay)  # bounded: a poller fails for hours
         return delay * (1 - 0.25 * self.jitter())
 
     def delay(self, attempt: int, retry_after: float | None) -> float:

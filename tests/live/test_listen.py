@@ -23,6 +23,12 @@ from app.live.listen import (
     parse_start_frame,
 )
 from app.providers.base import MediaSource
+from app.providers.http import RetryPolicy
+
+
+def quick(delay: float, max_retries: int = 8) -> RetryPolicy:
+    """The shared policy with a fixed short delay, so reconnect tests run fast."""
+    return RetryPolicy(max_retries=max_retries, initial_delay=delay, max_delay=delay, jitter=lambda: 0.0)
 
 
 def pcm(frames: int, value: int = 1000, channels: int = 2) -> bytes:
@@ -39,6 +45,7 @@ class ListenServer:
         self.headers: list[str | None] = []
         self.refuse_from: int | None = None
         self.refuse_status = 404
+        self.refuse_headers = Headers()
 
     async def handler(self, ws):
         self.attempts += 1
@@ -56,7 +63,7 @@ class ListenServer:
     def process_request(self, connection, request):
         if self.refuse_from is not None and self.attempts + 1 >= self.refuse_from:
             self.attempts += 1
-            return Response(self.refuse_status, "refused", Headers(), b"")
+            return Response(self.refuse_status, "refused", self.refuse_headers, b"")
         return None
 
 
@@ -150,7 +157,7 @@ async def test_a_dropped_socket_reconnects_marks_the_gap_and_ends_on_404(listen_
     states: list[ListenState] = []
     session = ListenSession(
         source, lambda f, fmt: None, on_gap=gaps.append,
-        on_state=lambda state, message: states.append(state), backoff=(0.05,),
+        on_state=lambda state, message: states.append(state), retry=quick(0.05),
     )
     await asyncio.wait_for(session.run(), 10)
     assert session.state == ListenState.ENDED and session.message == "The call has ended."
@@ -167,7 +174,7 @@ async def test_a_refused_handshake_is_final(listen_server, status, state):
 
     server, source = await listen_server(script)
     server.refuse_from, server.refuse_status = 1, status
-    session = ListenSession(source, lambda f, fmt: None, backoff=(0.01,))
+    session = ListenSession(source, lambda f, fmt: None, retry=quick(0.01))
     await asyncio.wait_for(session.run(), 5)
     assert session.state == state and server.attempts == 1
 
@@ -179,9 +186,28 @@ async def test_server_errors_are_retried(listen_server):
 
     server, source = await listen_server(script)
     server.refuse_from, server.refuse_status = 1, 503
-    session = ListenSession(source, lambda f, fmt: None, backoff=(0.01,), max_failed_attempts=2)
+    session = ListenSession(source, lambda f, fmt: None, retry=quick(0.01, max_retries=2))
     await asyncio.wait_for(session.run(), 5)
     assert session.state == ListenState.FAILED and server.attempts == 3
+
+
+async def test_a_rate_limited_handshake_waits_the_capped_retry_after(listen_server):
+    async def script(ws, attempt):
+        await ws.wait_closed()
+
+    server, source = await listen_server(script)
+    server.refuse_from, server.refuse_status = 1, 429
+    server.refuse_headers = Headers({"Retry-After": "3600"})
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    retry = RetryPolicy(max_retries=2, max_retry_after=0.5, sleep=sleep)
+    session = ListenSession(source, lambda f, fmt: None, retry=retry)
+    await asyncio.wait_for(session.run(), 5)
+    assert waits == [0.5, 0.5] and server.attempts == 3
+    assert session.state == ListenState.FAILED
 
 
 async def test_refused_credentials_stop_without_retrying(listen_server):
@@ -190,7 +216,7 @@ async def test_refused_credentials_stop_without_retrying(listen_server):
 
     server, source = await listen_server(script)
     server.refuse_from, server.refuse_status = 1, 401
-    session = ListenSession(source, lambda f, fmt: None, backoff=(0.01,))
+    session = ListenSession(source, lambda f, fmt: None, retry=quick(0.01))
     await asyncio.wait_for(session.run(), 5)
     assert session.state == ListenState.FAILED and "API key" in session.message
     assert server.attempts == 1
@@ -198,7 +224,7 @@ async def test_refused_credentials_stop_without_retrying(listen_server):
 
 async def test_an_unreachable_socket_gives_up_after_bounded_retries():
     session = ListenSession(
-        MediaSource("ws://127.0.0.1:1/listen"), lambda f, fmt: None, backoff=(0.01,), max_failed_attempts=3
+        MediaSource("ws://127.0.0.1:1/listen"), lambda f, fmt: None, retry=quick(0.01, max_retries=3)
     )
     await asyncio.wait_for(session.run(), 10)
     assert session.state == ListenState.FAILED and "could not reconnect" in session.message

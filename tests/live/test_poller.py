@@ -11,6 +11,7 @@ from app.providers.errors import (
     RateLimitError,
     ServerError,
 )
+from app.providers.http import RetryPolicy
 from tests.live.calls import make_call
 from tests.live.fake_platform import FakePlatform
 
@@ -104,6 +105,19 @@ async def test_rate_limit_pauses_every_request_for_retry_after():
         assert sum(platform.requests.values()) == count  # nothing sent while waiting
         await wait_for(lambda: poller.state.connection is Connection.ONLINE)
         assert loop.time() - limited_at >= 0.25
+    finally:
+        await poller.stop()
+
+
+async def test_a_huge_retry_after_is_capped_by_the_shared_policy():
+    platform, registry, poller, states = setup()
+    platform.failures.append(RateLimitError("Too many requests", retry_after=3600, status_code=429))
+    poller.start()
+    try:
+        await wait_for(lambda: any(s.connection is Connection.RATE_LIMITED for s in states))
+        limited = next(s for s in states if s.connection is Connection.RATE_LIMITED)
+        assert limited.retry_in == RetryPolicy().max_retry_after == 60
+        assert "waiting 60 s" in limited.message
     finally:
         await poller.stop()
 
