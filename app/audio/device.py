@@ -55,18 +55,6 @@ def probe_output() -> AudioOutput:
     return AudioOutput(True, "", str(info.get("name", "")))
 
 
-def rescan_devices() -> AudioOutput:
-    """Re-initialise PortAudio so a device configured after start-up is found."""
-    sd, _ = load_sounddevice()
-    if sd is not None:
-        try:
-            sd._terminate()
-            sd._initialize()
-        except Exception:  # a failed rescan leaves the previous state; probe_output reports it
-            pass
-    return probe_output()
-
-
 def open_output_stream(
     sample_rate: int,
     channels: int,
@@ -74,16 +62,13 @@ def open_output_stream(
     callback: Callable[..., None],
     *,
     what: str = "Playback",
-    device: int | str | None = None,
-    sd: ModuleType | None = None,
 ) -> tuple[Any, ModuleType]:
-    """A started-or-startable sounddevice OutputStream and the module, or AudioUnavailable saying why."""
+    """A startable sounddevice OutputStream on the default output and the module, or AudioUnavailable saying why."""
+    sd, reason = load_sounddevice()
     if sd is None:
-        sd, reason = load_sounddevice()
-        if sd is None:
-            raise AudioUnavailable(reason.replace("Playback", what, 1))
+        raise AudioUnavailable(reason.replace("Playback", what, 1))
     try:
-        stream = sd.OutputStream(samplerate=sample_rate, channels=channels, dtype=dtype, device=device, callback=callback)
+        stream = sd.OutputStream(samplerate=sample_rate, channels=channels, dtype=dtype, callback=callback)
     except Exception as err:  # PortAudioError or ValueError: no device, unsupported rate
         # "no output device" says more than PortAudio's words, which stay for the rest
         plain = probe_output().reason or f"Playback is off: the sound device refused the stream ({err})."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -14,11 +13,11 @@ from app.audio.jitter import JitterBuffer
 class LiveOutput:
     """An int16 OutputStream whose callback only copies out of the jitter buffer."""
 
-    def __init__(self, buffer: JitterBuffer, *, device: int | str | None = None, sd: ModuleType | None = None):
+    def __init__(self, buffer: JitterBuffer):
         self.buffer = buffer
         self.played_frames = 0  # real audio frames handed to the device, for tests and meters
         self._stream, _ = open_output_stream(
-            buffer.sample_rate, buffer.channels, "int16", self._callback, what="Listening", device=device, sd=sd
+            buffer.sample_rate, buffer.channels, "int16", self._callback, what="Listening"
         )
         try:
             self._stream.start()

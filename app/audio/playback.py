@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -122,7 +121,7 @@ def _render_piece(out: np.ndarray, state: PlaybackState, scratch: RenderScratch)
 class PlaybackEngine:
     """One recording on one output stream. Build it off the audio thread; call from the UI thread."""
 
-    def __init__(self, audio: DecodedAudio, *, device: int | str | None = None, sd: ModuleType | None = None):
+    def __init__(self, audio: DecodedAudio):
         self.audio = audio
         self.state = PlaybackState(audio.samples, audio.sample_rate)
         self._scratch = RenderScratch(audio.channels, audio.samples.dtype)
@@ -130,7 +129,7 @@ class PlaybackEngine:
         self._muted = [False] * audio.channels
         self._soloed = [False] * audio.channels
         self._stream, self._sd = open_output_stream(
-            audio.sample_rate, audio.channels, "float32", self._callback, device=device, sd=sd
+            audio.sample_rate, audio.channels, "float32", self._callback
         )
 
     def _callback(self, outdata: np.ndarray, frames: int, time: Any, status: Any) -> None:

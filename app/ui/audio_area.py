@@ -37,16 +37,10 @@ NO_CALL = "Select a call to see its recording."
 class AudioArea(QWidget):
     """Recording page (waveform over transport) or live page (listen panel), for the selected call."""
 
-    def __init__(
-        self,
-        parent: QWidget | None = None,
-        *,
-        loader: RecordingLoader | None = None,
-        headset: Headset | None = None,
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._loader = loader
-        self._headset = headset
+        self._loader: RecordingLoader | None = None
+        self._headset: Headset | None = None
         self.engine: PlaybackEngine | None = None
         self.recording: LoadedRecording | None = None
         self.call: Call | None = None

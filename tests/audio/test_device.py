@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from app.audio.decode import DecodedAudio, decode_file
-from app.audio.device import probe_output, rescan_devices
+from app.audio.device import probe_output
 from app.audio.playback import AudioUnavailable, PlaybackEngine
-from tests.fixtures.audio import speech_like, write_recording
+from tests.fixtures.audio import rescan_devices, speech_like, write_recording
 
 
 def test_without_portaudio_playback_is_off_with_a_plain_reason(no_portaudio):
