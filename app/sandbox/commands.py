@@ -96,18 +96,13 @@ async def commanded(
     provider: Provider,
     apply: Callable[[CallPlayer, dict[str, Any]], Awaitable[None]],
     accepted: dict[str, Any],
-    gate: Callable[[SimCall], web.Response | None] | None = None,
+    gate: Callable[[SimCall], None] | None = None,
 ) -> web.Response:
-    """A control request: the call, its JSON body, the platform's `gate` (limits), then the command."""
+    """A control request: the call, its JSON body, the platform's `gate` (limits; raises PlatformError), then the command."""
     call = call_or_404(request, provider)
-    if isinstance(call, web.Response):
-        return call
-    body = await read_object(request, provider.value)
-    if isinstance(body, web.Response):
-        return body
-    refusal = gate(call) if gate else None
-    if refusal is not None:
-        return refusal
+    body = await read_object(request)
+    if gate is not None:
+        gate(call)
     player = request.app[STATE].world.players.get(call.id)
     try:
         if player is None:

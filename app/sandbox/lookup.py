@@ -12,21 +12,22 @@ from app.domain import Provider
 from app.sandbox.call_facts import Links
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
-from app.sandbox.wire import error_response, json_body, read_object
+from app.sandbox.wire import PlatformError, error_response, json_body, read_object
 
 Shape = Callable[[SimCall, Links], dict[str, Any]]
 
 
-def call_or_404(request: web.Request, provider: Provider) -> SimCall | web.Response:
+def call_or_404(request: web.Request, provider: Provider) -> SimCall:
+    """The call the path names; raises PlatformError (404) when there is none."""
     call = request.app[STATE].world.find(provider, request.match_info["id"])
-    return call if call is not None else error_response(provider.value, 404, "Call not found")
+    if call is None:
+        raise PlatformError(404, "Call not found")
+    return call
 
 
 async def delete_ended(request: web.Request, provider: Provider, shape: Shape, live_status: int) -> web.Response:
     """DELETE: answers the call as it was; a live call cannot be deleted."""
     call = call_or_404(request, provider)
-    if isinstance(call, web.Response):
-        return call
     if call.is_live:
         return error_response(provider.value, live_status, "Call is still in progress: end it before deleting it")
     state = request.app[STATE]
@@ -38,8 +39,6 @@ async def delete_ended(request: web.Request, provider: Provider, shape: Shape, l
 async def shaped(request: web.Request, provider: Provider, shape: Shape) -> web.Response:
     """GET one call in the platform's shape."""
     call = call_or_404(request, provider)
-    if isinstance(call, web.Response):
-        return call
     return json_body(shape(call, request.app[STATE].links(request)))
 
 
@@ -47,11 +46,7 @@ async def renamed(request: web.Request, provider: Provider, shape: Shape,
                   problems: Callable[[dict[str, Any]], str | list[str] | None], status: int) -> web.Response:
     """PATCH {"name": ...}: `problems` says what is wrong with a body, answered with `status`."""
     call = call_or_404(request, provider)
-    if isinstance(call, web.Response):
-        return call
-    body = await read_object(request, provider.value, empty_ok=True)
-    if isinstance(body, web.Response):
-        return body
+    body = await read_object(request, empty_ok=True)
     wrong = problems(body)
     if wrong:
         return error_response(provider.value, status, wrong)

@@ -24,8 +24,6 @@ START_FRAME = {"type": "start", "sampleRate": SAMPLE_RATE, "channels": 2, "encod
 async def listen(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
     call = call_or_404(request, Provider.VAPI)
-    if isinstance(call, web.Response):
-        return call
     player = state.world.players.get(call.id)
     if player is None or not call.is_live:
         return error_response("vapi", 400, "Call is not live")

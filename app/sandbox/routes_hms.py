@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiohttp import web
 
 from app.domain import Provider
@@ -9,10 +11,10 @@ from app.sandbox.call_facts import parse_iso
 from app.sandbox.callbook import TimeRange
 from app.sandbox.commands import apply_hms, commanded
 from app.sandbox.hms_shape import hms_call, hms_status
-from app.sandbox.lookup import call_or_404
+from app.sandbox.lookup import shaped
 from app.sandbox.simcall import SimCall
 from app.sandbox.state import STATE
-from app.sandbox.wire import error_response, json_body
+from app.sandbox.wire import PlatformError, error_response, json_body
 
 STATUSES = ("connecting", "in-progress", "ended", "failed")
 DAY_MS = 86_400_000
@@ -60,31 +62,22 @@ async def list_calls(request: web.Request) -> web.Response:
                               "pagination": {"total": total, "limit": limit, "offset": offset}})
 
 
-async def get_call(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    call = call_or_404(request, Provider.HMS)
-    if isinstance(call, web.Response):
-        return call
-    return json_body(hms_call(call, state.links(request)))
-
-
 async def control(request: web.Request) -> web.Response:
     state = request.app[STATE]
 
-    def gate(call: SimCall) -> web.Response | None:
+    def gate(call: SimCall) -> None:
         """10 commands a minute per call, and only while it is in progress."""
         wait = state.hms_commands.retry_after(call.id, state.wall())
         if wait:
-            return error_response("hms", 429, "Too many commands for this call: at most 10 per minute",
-                                  headers={"Retry-After": str(wait)})
+            raise PlatformError(429, "Too many commands for this call: at most 10 per minute",
+                                headers={"Retry-After": str(wait)})
         if call.status != "in-progress":
-            return error_response("hms", 400, f"Call is not in progress (status: {hms_status(call)})")
-        return None
+            raise PlatformError(400, f"Call is not in progress (status: {hms_status(call)})")
 
     return await commanded(request, Provider.HMS, apply_hms, {"success": True, "message": "Command sent successfully"}, gate)
 
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/hms/api/v1/calls", list_calls)
-    app.router.add_get("/hms/api/v1/calls/{id}", get_call)
+    app.router.add_get("/hms/api/v1/calls/{id}", partial(shaped, provider=Provider.HMS, shape=hms_call))
     app.router.add_post("/hms/api/v1/calls/{id}/control", control)

@@ -91,8 +91,6 @@ def rename_problems(body: dict[str, Any]) -> list[str]:
 
 async def recording(request: web.Request) -> web.Response:
     call = call_or_404(request, Provider.VAPI)
-    if isinstance(call, web.Response):
-        return call
     if call.ended_ms is None:
         return error_response("vapi", 404, "Recording not available until the call has ended")
     url = request.app[STATE].links(request).recording_url(call, request.match_info["kind"])

@@ -17,6 +17,7 @@ from app.sandbox.state import STATE, SandboxState
 from app.sandbox.wire import (
     BASE_PATHS,
     UNAUTHORIZED,
+    PlatformError,
     error_response,
     json_body,
     platform_of,
@@ -60,9 +61,11 @@ async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def shaped_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Unknown paths and methods under a platform answer in that platform's error shape."""
+    """Refusals, and unknown paths and methods under a platform, answer in that platform's error shape."""
     try:
         return await handler(request)
+    except PlatformError as error:
+        return error_response(platform_of(request.path), error.status, error.message, headers=error.headers)
     except web.HTTPException as error:
         if not _is_api(request) or error.status < 400:
             raise
@@ -116,6 +119,7 @@ def build_state(
 
 
 def build_app(state: SandboxState) -> web.Application:
+    # shaped_errors innermost: the rate-limit headers and the faults' 502 replay see refusals as responses
     app = web.Application(middlewares=[faults, hms_rate_limit, auth, shaped_errors])
     app[STATE] = state
     for module in (routes_vapi, routes_hms, routes_voicebot, monitor, recordings):

@@ -21,6 +21,16 @@ def platform_of(path: str) -> str:
     return "vapi"
 
 
+class PlatformError(Exception):
+    """A refusal a handler raises; server.shaped_errors answers it in the requested platform's error shape."""
+
+    def __init__(self, status: int, message: str | list[str], headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
 def error_body(platform: str, status: int, message: str | list[str]) -> dict[str, Any]:
     if platform == "hms":
         code = HMS_CODES.get(status, "server_error")
@@ -59,17 +69,17 @@ def presented_key(request: web.Request, platform: str) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-async def read_object(request: web.Request, platform: str, empty_ok: bool = False) -> dict[str, Any] | web.Response:
-    """The request's JSON object, or the platform's 400 saying what is wrong with the body."""
+async def read_object(request: web.Request, empty_ok: bool = False) -> dict[str, Any]:
+    """The request's JSON object; raises PlatformError (400) saying what is wrong with the body."""
     raw = await request.read()
     if not raw and empty_ok:
         return {}
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return error_response(platform, 400, "Request body must be JSON")
+        raise PlatformError(400, "Request body must be JSON") from None
     if not isinstance(body, dict):
-        return error_response(platform, 400, "Request body must be a JSON object")
+        raise PlatformError(400, "Request body must be a JSON object")
     return body
 
 
