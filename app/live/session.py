@@ -16,12 +16,7 @@ from app.domain import Account, Call, Capabilities, Command, CommandResult, Outc
 from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
 from app.providers.base import PlatformClient
-from app.providers.errors import (
-    APIConnectionError,
-    ProviderError,
-    RateLimitError,
-    UnsupportedError,
-)
+from app.providers.errors import ProviderError, UnsupportedError, command_result_of
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +91,8 @@ class AccountSession:
         return result
 
     async def _deliver(self, call: Call, command: Command) -> CommandResult:
+        """Without an audit journal (no history store attached): the same once-only send and outcomes."""
         try:
             return await self.client.send(call, command)
-        except RateLimitError as error:
-            return CommandResult(outcome=Outcome.REFUSED, message=str(error), status_code=error.status_code)
-        except APIConnectionError as error:
-            # It may have reached the platform: say so, never resend.
-            return CommandResult(outcome=Outcome.UNKNOWN, message=str(error), status_code=error.status_code)
         except ProviderError as error:
-            outcome = Outcome.UNKNOWN if (error.status_code or 0) >= 500 else Outcome.REFUSED
-            return CommandResult(outcome=outcome, message=str(error), status_code=error.status_code)
+            return command_result_of(error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.domain import CommandResult, Outcome
+
 
 class ProviderError(Exception):
     """Anything that went wrong talking to a platform. `str(err)` is fit to show a supervisor."""
@@ -61,3 +63,16 @@ class InvalidRequestError(APIStatusError):
 
 class UnsupportedError(ProviderError):
     """The platform cannot do this at all (e.g. renaming a call on HMS Sovereign)."""
+
+
+def command_result_of(error: ProviderError) -> CommandResult:
+    """What a send error says about the command: refused when the platform answered no (4xx, 429) or
+    nothing was sent; unknown when it may have reached the platform (dropped, timed out, 5xx, or an
+    answer we cannot read) — never resent."""
+    if isinstance(error, RateLimitError | UnsupportedError):
+        outcome = Outcome.REFUSED
+    elif isinstance(error, APIConnectionError) or error.status_code is None or error.status_code >= 500:
+        outcome = Outcome.UNKNOWN
+    else:
+        outcome = Outcome.REFUSED
+    return CommandResult(outcome=outcome, message=str(error), status_code=error.status_code)

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from app.domain import Account, Call, Command, CommandResult, Outcome, describe
 from app.providers.base import PlatformClient
-from app.providers.errors import APIConnectionError, ProviderError, RateLimitError, UnsupportedError
+from app.providers.errors import ProviderError, UnsupportedError, command_result_of
 from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import Database, transaction
@@ -178,24 +178,12 @@ async def send_audited(db: Database, client: PlatformClient, account: Account, c
         await _settle(db, entry_id, NOT_SENT, str(err), None, elapsed_ms())
         raise
     except ProviderError as err:
-        result = result_of_error(err)
+        result = command_result_of(err)
     except Exception as err:
         await _settle(db, entry_id, Outcome.UNKNOWN, f"Sending failed: {err}", None, elapsed_ms())
         raise
     await _settle(db, entry_id, result.outcome.value, result.message, result.status_code, elapsed_ms())
     return result
-
-
-def result_of_error(error: ProviderError) -> CommandResult:
-    """What a send error says about the command: refused when the platform answered no (4xx, 429),
-    unknown when it may have reached the platform (dropped, timed out, 5xx)."""
-    if isinstance(error, RateLimitError):
-        outcome = Outcome.REFUSED
-    elif isinstance(error, APIConnectionError) or (error.status_code or 0) >= 500 or error.status_code is None:
-        outcome = Outcome.UNKNOWN
-    else:
-        outcome = Outcome.REFUSED
-    return CommandResult(outcome=outcome, message=str(error), status_code=error.status_code)
 
 
 def _mark_not_sent(db: Database, written: Future[int]) -> None:

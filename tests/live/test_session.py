@@ -6,6 +6,7 @@ from app.domain import Account, Mute, Outcome, Provider, Say, Side
 from app.live.session import AccountSession
 from app.providers.errors import (
     APIConnectionError,
+    BadResponseError,
     InvalidRequestError,
     RateLimitError,
     ServerError,
@@ -40,6 +41,8 @@ async def test_send_delivers_once_and_reports_acceptance():
         (ServerError("Bad gateway", status_code=502), Outcome.UNKNOWN),
         (RateLimitError("Too many commands", status_code=429), Outcome.REFUSED),
         (InvalidRequestError("Call is not live", status_code=400), Outcome.REFUSED),
+        (BadResponseError("Vapi sent a response we cannot read"), Outcome.UNKNOWN),  # it got there: never resend
+        (UnsupportedError("Cannot transfer to a SIP address"), Outcome.REFUSED),
     ],
 )
 async def test_send_turns_errors_into_outcomes_without_retrying(error, outcome):
