@@ -6,10 +6,12 @@ PortAudio but no sound card has no output device; both leave playback off with a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 
 class AudioUnavailable(Exception):
@@ -53,6 +55,29 @@ def probe_output() -> AudioOutput:
     if int(info.get("max_output_channels", 0)) < 1:
         return AudioOutput(False, "Playback is off: the sound device has no output channels.")
     return AudioOutput(True, "", str(info.get("name", "")))
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+Opened = TypeVar("Opened", bound=Closable)
+
+
+async def open_in_background(executor: Executor | None, opener: Callable[..., Opened], *args: Any) -> Opened:
+    """`opener(*args)` on a worker thread: PortAudio's start-up and a device open never stall the loop
+    (the Qt thread). If the caller is cancelled meanwhile, what it opened is closed once it arrives."""
+    opening = asyncio.get_running_loop().run_in_executor(executor, opener, *args)
+    try:
+        return await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        opening.add_done_callback(_close_opened)
+        raise
+
+
+def _close_opened(opening: asyncio.Future[Opened]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        opening.result().close()
 
 
 def open_output_stream(

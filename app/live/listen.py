@@ -20,7 +20,7 @@ import websockets
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from app.audio.device import AudioUnavailable, probe_output
+from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.jitter import JitterBuffer
 from app.audio.live_envelope import LiveEnvelope
 from app.audio.live_output import LiveOutput
@@ -256,6 +256,7 @@ class CallListener:
         self._watchers: list[Callable[[CallListener], None]] = []
         self.session = ListenSession(source, self._take_audio, on_state=self._changed, on_gap=self._gap)
         self._task: asyncio.Task[None] | None = None
+        self._opening: asyncio.Task[None] | None = None
 
     @property
     def state(self) -> ListenState:
@@ -303,20 +304,26 @@ class CallListener:
     def _start_output(self, fmt: StreamFormat) -> None:
         self._close_output()
         self.envelope = LiveEnvelope(fmt.channels, fmt.sample_rate)
-        if not self._play_audio:
-            return
-        device = probe_output()
-        if not device.available:
-            self.audio_note = device.reason
-            return
-        self.buffer = JitterBuffer(fmt.channels, fmt.sample_rate)
+        if self._play_audio:
+            self._opening = asyncio.ensure_future(self._open_output(fmt))
+
+    async def _open_output(self, fmt: StreamFormat) -> None:
+        """The device opens off the loop (PortAudio's start-up would stall the socket reader and the Qt
+        thread); frames heard meanwhile are only drawn, so the sound starts at now, not late."""
+        buffer = JitterBuffer(fmt.channels, fmt.sample_rate)
         try:
-            self.output = LiveOutput(self.buffer)
+            self.output = await open_in_background(None, LiveOutput, buffer)
         except AudioUnavailable as err:
-            self.buffer, self.audio_note = None, str(err)
+            self.audio_note = str(err)
+        else:
+            self.buffer = buffer
         self._changed(self.state, self.message)
 
     def _close_output(self) -> None:
+        if self._opening is not None:
+            self._opening.cancel()  # a device still opening is closed once it arrives
+            self._opening = None
+        self.buffer = None
         if self.output is not None:
             self.output.close()
             self.output = None
@@ -336,8 +343,8 @@ class Headset:
     """The supervisor's headset: which calls are being heard. One at a time unless `exclusive`
     is turned off, so two conversations never talk over each other by accident."""
 
-    def __init__(self, *, exclusive: bool = True, play_audio: bool = True):
-        self.exclusive = exclusive
+    def __init__(self, *, play_audio: bool = True):
+        self.exclusive = True
         self.play_audio = play_audio
         self.listeners: dict[str, CallListener] = {}
 

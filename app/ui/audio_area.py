@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.audio.device import AudioUnavailable
+from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.providers.base import PlatformClient
@@ -259,12 +259,8 @@ class AudioArea(QWidget):
         """Open the output stream on the loader's thread: starting PortAudio can take a while."""
         from app.audio.playback import PlaybackEngine
 
-        opening = asyncio.get_running_loop().run_in_executor(self.loader.executor, PlaybackEngine, recording.audio)
         try:
-            self.engine = await asyncio.shield(opening)
-        except asyncio.CancelledError:
-            opening.add_done_callback(_close_engine)  # another call was selected meanwhile: release the device
-            raise
+            self.engine = await open_in_background(self.loader.executor, PlaybackEngine, recording.audio)
         except AudioUnavailable as error:
             self.transport.set_unavailable(str(error))
             return
@@ -346,11 +342,6 @@ class AudioArea(QWidget):
             return
         if self.call is not None and self.call.id == call.id:
             self.listen_panel.show_listener(listener)
-
-
-def _close_engine(opening: asyncio.Future[PlaybackEngine]) -> None:
-    if not opening.cancelled() and opening.exception() is None:
-        opening.result().close()
 
 
 def _who(call: Call) -> str:

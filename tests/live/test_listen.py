@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from websockets.asyncio.server import serve
 from websockets.datastructures import Headers
 from websockets.http11 import Response
 
+from app.audio import live_output
 from app.audio.live_envelope import LiveEnvelope
 from app.domain import Call, Provider
 from app.live.listen import (
@@ -242,7 +244,7 @@ async def test_call_listener_fills_the_envelope_and_plays_through_the_null_devic
     listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
     listener.start()
     for _ in range(300):
-        if listener.envelope is not None and listener.envelope.buckets_seen >= 20:
+        if listener.envelope is not None and listener.envelope.buckets_seen >= 20 and listener.output is not None:
             break
         await asyncio.sleep(0.01)
     assert listener.output is not None and listener.audio_note == ""
@@ -253,6 +255,32 @@ async def test_call_listener_fills_the_envelope_and_plays_through_the_null_devic
     assert listener.output is None
 
 
+async def test_the_listeners_device_opens_off_the_loops_thread(listen_server, null_audio_device, monkeypatch):
+    opened_on: list[threading.Thread] = []
+    real_open = live_output.open_output_stream
+
+    def noting_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened_on.append(threading.current_thread())
+        return real_open(*args, **kwargs)
+
+    async def script(ws, attempt):
+        await ws.send(pcm(3200))
+        await ws.wait_closed()
+
+    monkeypatch.setattr(live_output, "open_output_stream", noting_open)
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    await asyncio.wait_for(until_output(listener), 10)
+    await listener.stop()
+    assert opened_on and threading.current_thread() not in opened_on
+
+
+async def until_output(listener: CallListener) -> None:
+    while listener.output is None:
+        await asyncio.sleep(0.01)
+
+
 async def test_without_a_device_the_listener_still_draws_and_says_why(listen_server):
     async def script(ws, attempt):
         await ws.send(pcm(3200))
@@ -261,7 +289,7 @@ async def test_without_a_device_the_listener_still_draws_and_says_why(listen_ser
     _, source = await listen_server(script)
     listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
     listener.start()
-    while listener.envelope is None or listener.envelope.buckets_seen < 10:
+    while listener.envelope is None or listener.envelope.buckets_seen < 10 or not listener.audio_note:
         await asyncio.sleep(0.01)
     assert listener.output is None and "no sound output device" in listener.audio_note
     await listener.stop()
