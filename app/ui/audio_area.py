@@ -17,6 +17,7 @@ from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.providers.base import PlatformClient
+from app.ui.controls import call_label
 from app.ui.recording_labels import CommentMark, lane_names
 from app.ui.transcript import TranscriptView
 from app.ui.transport import TransportBar
@@ -321,7 +322,7 @@ class AudioArea(QWidget):
         others = [other.call for other in self.headset.active() if other.call.id != call.id]
         if listener is None and others:
             switch = " Listen here stops it." if self.headset.exclusive else ""
-            self.listen_panel.status.setText(f"Still hearing another call: {_who(others[0])}.{switch}")
+            self.listen_panel.status.setText(f"Still hearing another call: {call_label(others[0])}.{switch}")
 
     def _listen_toggled(self, on: bool) -> None:
         if self.call is None or self.client is None:
@@ -342,7 +343,3 @@ class AudioArea(QWidget):
             return
         if self.call is not None and self.call.id == call.id:
             self.listen_panel.show_listener(listener)
-
-
-def _who(call: Call) -> str:
-    return call.name or call.customer_name or call.customer_number or call.id
