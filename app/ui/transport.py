@@ -113,12 +113,13 @@ class TransportBar(QWidget):
 
     def _restore_preferences(self) -> None:
         """Speed and volume carry over between recordings and sessions (typed reads, safe defaults)."""
-        stored = settings()
+        # One instance: its writes are batched (saved from the event loop), not an INI rewrite per slider step.
+        stored = self._settings = settings()
         speed = stored.value("audio/speed", 1.0, type=float)
         self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))
         self.volume.setValue(max(0, min(100, stored.value("audio/volume", 100, type=int))))
-        self.speed_changed.connect(lambda value: settings().setValue("audio/speed", value))
-        self.volume_changed.connect(lambda value: settings().setValue("audio/volume", round(value * 100)))
+        self.speed_changed.connect(lambda value: stored.setValue("audio/speed", value))
+        self.volume_changed.connect(lambda value: stored.setValue("audio/volume", round(value * 100)))
 
     def _install_shortcuts(self) -> list[QShortcut]:
         bindings = [
