@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -12,7 +12,7 @@ import httpx
 from app.domain import CAPABILITIES, Call, Capabilities, Command, Provider
 from app.providers.base import MediaSource
 from app.providers.errors import UnsupportedError
-from app.providers.http import PlatformHttp, RateLimitStatus, RetryPolicy
+from app.providers.http import PlatformHttp, RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -67,19 +67,6 @@ class AccountClient:
     @staticmethod
     def auth_headers(api_key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"}
-
-    @property
-    def on_rate_limit(self) -> Callable[[float], None] | None:
-        """Called with the seconds about to be waited whenever the platform answers 429."""
-        return self.session.on_rate_limit
-
-    @on_rate_limit.setter
-    def on_rate_limit(self, callback: Callable[[float], None] | None) -> None:
-        self.session.on_rate_limit = callback
-
-    @property
-    def rate_limit(self) -> RateLimitStatus:
-        return self.session.rate_limit
 
     async def aclose(self) -> None:
         await self.session.aclose()

@@ -50,15 +50,6 @@ class RetryPolicy:
         return self.backoff(attempt) if retry_after is None else min(retry_after, self.max_retry_after)
 
 
-@dataclass
-class RateLimitStatus:
-    """What the platform last said about its limits, for the UI to show."""
-
-    remaining: int | None = None
-    reset_at: float | None = None  # unix seconds
-    retry_after: float | None = None
-
-
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
     """Seconds to wait from Retry-After (seconds or HTTP-date), retry-after-ms or X-RateLimit-Reset."""
     now = time.time() if now is None else now
@@ -95,13 +86,6 @@ def _seconds_until_http_date(value: str, now: float) -> float | None:
     return max(0.0, parsed.timestamp() - now)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 @dataclass
 class PlatformHttp:
     """One account's HTTP session with a platform: base URL, auth headers and the shared policy."""
@@ -111,8 +95,6 @@ class PlatformHttp:
     auth_headers: dict[str, str]
     http: httpx.AsyncClient | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    on_rate_limit: Callable[[float], None] | None = None
-    rate_limit: RateLimitStatus = field(default_factory=RateLimitStatus)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -156,14 +138,13 @@ class PlatformHttp:
                     attempt += 1
                     continue
                 raise self._connection_error(exc) from None
-            self._note_limits(response)
             if response.is_success:
                 return response.content
             wait = retry_after_seconds(response.headers)
             if idempotent and response.status_code in RETRYABLE_STATUS and attempt < self.retry.max_retries:
                 delay = self.retry.delay(attempt, wait)
                 if response.status_code == 429:
-                    self._rate_limited(delay)
+                    log.info(waiting_notice(self.provider, delay))
                 await self.retry.sleep(delay)
                 attempt += 1
                 continue
@@ -186,7 +167,6 @@ class PlatformHttp:
                     outcome=Outcome.UNKNOWN,
                     message=f"{self._connection_error(exc)} The command may or may not have been carried out.",
                 )
-            self._note_limits(response)
             code = response.status_code
             if response.is_success:
                 said = platform_message(response.content)
@@ -205,22 +185,6 @@ class PlatformHttp:
                     status_code=code,
                 )
             return CommandResult(outcome=Outcome.REFUSED, message=str(error), status_code=code)
-
-    def _rate_limited(self, seconds: float) -> None:
-        log.info(waiting_notice(self.provider, seconds))
-        if self.on_rate_limit is not None:
-            self.on_rate_limit(seconds)
-
-    def _note_limits(self, response: httpx.Response) -> None:
-        headers = response.headers
-        remaining = _int_or_none(headers.get("x-ratelimit-remaining"))
-        reset = _int_or_none(headers.get("x-ratelimit-reset"))
-        if remaining is not None or reset is not None or response.status_code == 429:
-            self.rate_limit = RateLimitStatus(
-                remaining=remaining,
-                reset_at=float(reset) if reset is not None else None,
-                retry_after=retry_after_seconds(headers) if response.status_code == 429 else None,
-            )
 
     def _connection_error(self, exc: Exception) -> ProviderError:
         title = self.provider.display_name
