@@ -43,10 +43,6 @@ class CallAudio:
         elif not muted and open_span:
             spans[-1].end = at
 
-    def is_muted(self, side: str) -> bool:
-        spans = self.mutes[CHANNEL[side]]
-        return bool(spans) and spans[-1].end is None
-
     def render(self, start: int, count: int) -> np.ndarray:
         """Samples [start, start+count) as (count, 2) int16: what a listener hears, mutes applied."""
         mix = np.zeros((count, 2), dtype=np.int32)

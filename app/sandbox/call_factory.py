@@ -67,14 +67,13 @@ class CallFactory:
             ]
         return self._variants[scenario.id][index]
 
-    def new(self, provider: Provider, call_id: str, scenario: Scenario, beats: tuple[Beat, ...], length: float,
-            created_ms: int, customer: str, name: str | None, number: int, carrier: str) -> SimCall:
+    def new(self, provider: Provider, call_id: str, scenario: Scenario, beats: tuple[Beat, ...], created_ms: int,
+            customer: str, name: str | None, number: int, carrier: str) -> SimCall:
         return SimCall(
             provider=provider.value,
             id=call_id,
             scenario=scenario,
             beats=beats,
-            length=length,
             created_ms=created_ms,
             updated_ms=created_ms,
             customer_number=customer,
@@ -87,7 +86,7 @@ class CallFactory:
         )
 
     def drawn(self, provider: Provider, rng: random.Random, scenario: Scenario, beats: tuple[Beat, ...],
-              length: float, created_ms: int) -> SimCall:
+              created_ms: int) -> SimCall:
         """A call whose identity is drawn from `rng` (live calls)."""
         customer = customer_number(provider, rng.randrange(*number_range(provider)))
         if provider is Provider.HMS:
@@ -95,5 +94,5 @@ class CallFactory:
         else:
             call_id = hex_uuid(f"{rng.getrandbits(128):032x}")
         name = NAMES[rng.randrange(len(NAMES))] if rng.random() < 0.7 else None
-        return self.new(provider, call_id, scenario, beats, length, created_ms, customer, name,
+        return self.new(provider, call_id, scenario, beats, created_ms, customer, name,
                         rng.randrange(3), f"{rng.getrandbits(128):032x}")

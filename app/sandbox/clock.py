@@ -24,6 +24,3 @@ class SandboxClock:
 
     async def sleep(self, virtual_seconds: float) -> None:
         await asyncio.sleep(max(0.0, virtual_seconds) / self.speed)
-
-    async def sleep_until(self, moment: float) -> None:
-        await self.sleep(moment - self.now())

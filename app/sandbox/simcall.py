@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain import LIVE_STATUSES
 from app.sandbox.call_audio import CallAudio
 from app.sandbox.conversation import Beat, Message, scripted_messages
 from app.sandbox.scenarios import Scenario
-
-LIVE = frozenset({"queued", "ringing", "in-progress", "forwarding"})
 
 
 @dataclass(eq=False, slots=True)
@@ -18,7 +17,6 @@ class SimCall:
     id: str
     scenario: Scenario
     beats: tuple[Beat, ...]
-    length: float  # planned seconds in progress
     created_ms: int
     updated_ms: int
     customer_number: str
@@ -41,7 +39,7 @@ class SimCall:
 
     @property
     def is_live(self) -> bool:
-        return self.status in LIVE
+        return self.status in LIVE_STATUSES
 
     @property
     def messages(self) -> list[Message]:

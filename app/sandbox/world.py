@@ -86,8 +86,8 @@ class World:
         self._live_serial[provider] += 1
         rng = random.Random(f"{self.settings.seed}/{provider.value}/live/{serial}")
         scenario = self.scenarios[scenario_id] if scenario_id else self.factory.pick(rng)
-        beats, length = plan(scenario, self.bank, rng)
-        call = self.factory.drawn(provider, rng, scenario, beats, length, self.now_ms())
+        beats, _ = plan(scenario, self.bank, rng)
+        call = self.factory.drawn(provider, rng, scenario, beats, self.now_ms())
         call.audio = CallAudio()
         call.live_messages = []
         queue_ring = (rng.uniform(*self.settings.queued_seconds), rng.uniform(*self.settings.ringing_seconds))
