@@ -22,7 +22,7 @@ from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
 from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
 from app.ui.recording_labels import lane_names
-from app.ui.tones import Tone, accent
+from app.ui.tones import Tone, accent, lane_tones
 
 REFRESH_MS = 50
 LANE_OFFSET = 1.1  # customer drawn above the middle, assistant below
@@ -153,7 +153,7 @@ class ListenPanel(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.curves, self.meters = [], []
-        tones = (Tone.CUSTOMER, Tone.ASSISTANT) if channels == 2 else (Tone.NEUTRAL,) * channels
+        tones = lane_tones(channels)
         for lane, name in enumerate(lane_names(channels)):
             colour = accent(tones[lane], self.palette())
             self.curves.append(self.plot.plot(pen=pg.mkPen(colour, width=1)))

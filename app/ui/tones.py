@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from PySide6.QtGui import QColor, QPalette
 
+from app.domain import TurnRole
+
 
 class Tone(StrEnum):
     CUSTOMER = "customer"
@@ -31,6 +33,19 @@ _ACCENTS: dict[Tone, tuple[str, str]] = {
     Tone.NEUTRAL: ("#5f6670", "#a3aab4"),
     Tone.REVIEW: ("#c2185b", "#f48fb1"),
 }
+
+
+ROLE_TONES: dict[TurnRole | str, Tone] = {
+    TurnRole.CUSTOMER: Tone.CUSTOMER,
+    TurnRole.ASSISTANT: Tone.ASSISTANT,
+    TurnRole.SYSTEM: Tone.SYSTEM,
+    TurnRole.TOOL: Tone.TOOL,
+}
+
+
+def lane_tones(channels: int) -> tuple[Tone, ...]:
+    """A recording's lanes in the speakers' colours: stereo is customer left, assistant right."""
+    return (Tone.CUSTOMER, Tone.ASSISTANT) if channels == 2 else (Tone.NEUTRAL,) * channels
 
 
 def is_dark(palette: QPalette) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import Turn, TurnRole
-from app.ui.tones import Tone, accent, muted_text, tint
+from app.ui.tones import ROLE_TONES, Tone, accent, muted_text, tint
 from app.ui.transcript_model import (
     COMMENTS_ROLE,
     EXPANDED_ROLE,
@@ -40,13 +40,6 @@ PAD_Y = 6
 LINE_GAP = 3
 CHAT_SHARE = 0.80  # customer/assistant bubbles take at most this share of the width
 _HUGE = 1 << 24
-
-_TONES = {
-    TurnRole.CUSTOMER: Tone.CUSTOMER,
-    TurnRole.ASSISTANT: Tone.ASSISTANT,
-    TurnRole.SYSTEM: Tone.SYSTEM,
-    TurnRole.TOOL: Tone.TOOL,
-}
 
 
 class Ink(Enum):
@@ -257,7 +250,7 @@ class TurnDelegate(QStyledItemDelegate):
         else:
             x = rect.left() + MARGIN
         box = QRect(x, rect.top() + GAP, bubble.width, bubble.height)
-        tone = _TONES.get(turn.role, Tone.NEUTRAL)
+        tone = ROLE_TONES.get(turn.role, Tone.NEUTRAL)
         playing = bool(index.data(PLAYING_ROLE))
         selected = bool(state & QStyle.StateFlag.State_Selected)
 

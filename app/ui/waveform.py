@@ -24,13 +24,11 @@ from app.audio.peaks import PeakPyramid
 from app.domain import Turn, TurnRole
 from app.domain.clock import clock
 from app.ui.recording_labels import CommentMark, lane_names
-from app.ui.tones import Tone, accent
+from app.ui.tones import ROLE_TONES, Tone, accent, lane_tones
 
 MIN_SPAN = 0.05  # seconds: the closest zoom, about 800 samples at 16 kHz
 ZOOM_STEP = 1.6
-LANE_TONES = {2: (Tone.CUSTOMER, Tone.ASSISTANT), 1: (Tone.NEUTRAL,)}
 ROLE_LANE = {TurnRole.CUSTOMER: 0, TurnRole.ASSISTANT: 1}
-ROLE_TONE = {TurnRole.CUSTOMER: Tone.CUSTOMER, TurnRole.ASSISTANT: Tone.ASSISTANT}
 COMMENT_GRAB = 6  # pixels either side of a comment line that still count as clicking it
 FLAG_PADDING = 12  # pixels: the flag's margins and a gap before the next comment's line
 
@@ -152,7 +150,7 @@ class WaveformView(QWidget):
         self.plots, self.curves, self.playheads, self._overlays = [], [], [], []
         self.comment_lines, self.comment_flags, self._comment_items = [], [], []
         palette = self.palette()
-        tones = LANE_TONES.get(len(names), (Tone.NEUTRAL,) * len(names))
+        tones = lane_tones(len(names))
         duration = max(self.pyramid.duration if self.pyramid else 0.0, MIN_SPAN)
         for lane, name in enumerate(names):
             last = lane == len(names) - 1
@@ -211,7 +209,7 @@ class WaveformView(QWidget):
                 continue  # system prompts and notes are not heard on the recording
             lane = ROLE_LANE[turn.role] if lanes == 2 else 0
             end = turn.end if turn.end is not None and turn.end > turn.start else turn.start + 0.3
-            colour = QColor(accent(ROLE_TONE[turn.role], palette))
+            colour = QColor(accent(ROLE_TONES[turn.role], palette))
             colour.setAlpha(60)
             region = pg.LinearRegionItem((turn.start, end), movable=False, brush=pg.mkBrush(colour),
                                          pen=pg.mkPen(None))
