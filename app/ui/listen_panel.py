@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
+from app.audio.peaks import strokes
 from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
 from app.ui.recording_labels import lane_names
@@ -124,12 +125,8 @@ class ListenPanel(QWidget):
         times, mins, maxs = envelope.window()
         now = envelope.seconds
         for lane, curve in enumerate(self.curves):
-            offset = _lane_offset(lane, len(self.curves))
-            x = np.repeat(times - now, 2)
-            y = np.empty(x.size, dtype=np.float32)
-            y[0::2] = maxs[:, lane]
-            y[1::2] = mins[:, lane]
-            curve.setData(x, y + offset, connect="finite")
+            x, y = strokes(times - now, mins[:, lane], maxs[:, lane])
+            curve.setData(x, y + _lane_offset(lane, len(self.curves)), connect="finite")
         self._clear_gaps()
         for at in envelope.gaps:
             if at - now > -WINDOW_SECONDS:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.audio.peaks import PeakPyramid
+from app.audio.peaks import PeakPyramid, strokes
 from app.domain import Turn, TurnRole
 from app.domain.clock import clock
 from app.ui.recording_labels import CommentMark, lane_names
@@ -324,11 +324,7 @@ class WaveformView(QWidget):
             if times.size == 0:
                 curve.setData([], [])
                 continue
-            # each bucket as a vertical stroke max -> min: filled at a distance, the wave up close
-            x = np.repeat(times, 2)
-            y = np.empty(x.size, dtype=np.float32)
-            y[0::2] = maxs
-            y[1::2] = mins
+            x, y = strokes(times, mins, maxs)
             curve.setData(x, y * scale)
         self._fit_flags()
 

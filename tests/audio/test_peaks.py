@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from app.audio.peaks import PeakPyramid
+from app.audio.peaks import PeakPyramid, strokes
 
 
 def brute_force(samples: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -57,3 +57,9 @@ def test_envelope_cost_depends_on_pixels_not_duration():
     assert len(times) <= 4 * 1000 and len(times) == len(mins) == len(maxs)
     times, _, _ = pyramid.envelope(0, 100.0, 100.5, 1000)  # zoomed in: raw samples
     assert len(times) == 8000 and abs(times[0] - 100.0) < 1e-9
+
+
+def test_strokes_go_from_each_buckets_max_down_to_its_min():
+    x, y = strokes(np.array([0.0, 0.5]), np.array([-3, -1]), np.array([4, 2]))
+    assert x.tolist() == [0.0, 0.0, 0.5, 0.5]
+    assert y.tolist() == [4, -3, 2, -1]
