@@ -45,14 +45,12 @@ class CallRegistry:
     """
 
     def __init__(self) -> None:
-        self._calls: dict[str, Call] = {}
-        self._order: list[str] = []
-        self._index: dict[str, int] = {}
+        self._calls: dict[str, Call] = {}  # insertion order is registry order
         self._listeners = _Listeners()
 
     # --- reading -------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._calls)
 
     def __contains__(self, call_id: object) -> bool:
         return call_id in self._calls
@@ -60,20 +58,14 @@ class CallRegistry:
     def get(self, call_id: str) -> Call | None:
         return self._calls.get(call_id)
 
-    def at(self, row: int) -> Call:
-        return self._calls[self._order[row]]
-
-    def row_of(self, call_id: str) -> int | None:
-        return self._index.get(call_id)
-
     def ids(self) -> list[str]:
-        return list(self._order)
+        return list(self._calls)
 
     def calls(self) -> list[Call]:
-        return [self._calls[i] for i in self._order]
+        return list(self._calls.values())
 
     def live_ids(self) -> list[str]:
-        return [i for i in self._order if self._calls[i].is_live]
+        return [call_id for call_id, call in self._calls.items() if call.is_live]
 
     # --- events --------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -89,39 +81,32 @@ class CallRegistry:
     # --- writing -------------------------------------------------------------------------
     def merge(self, calls: Iterable[Call]) -> RegistryChange:
         """Insert unknown calls, replace known ones unless the incoming copy is older."""
-        inserted: list[str] = []
-        changed: list[str] = []
+        inserted: dict[str, None] = {}  # dicts as ordered sets: a batch may repeat an id
+        changed: dict[str, None] = {}
         for call in calls:
             known = self._calls.get(call.id)
             if known is None:
                 self._calls[call.id] = call
-                self._index[call.id] = len(self._order)
-                self._order.append(call.id)
-                inserted.append(call.id)
+                inserted[call.id] = None
             elif _is_newer(call, known) and call != known:
                 self._calls[call.id] = call
-                if call.id not in changed and call.id not in inserted:
-                    changed.append(call.id)
+                if call.id not in inserted:
+                    changed[call.id] = None
         change = RegistryChange(inserted=tuple(inserted), changed=tuple(changed))
         if change:
             self._listeners.emit(change)
         return change
 
     def remove(self, call_ids: Iterable[str]) -> RegistryChange:
-        gone = [i for i in dict.fromkeys(call_ids) if i in self._calls]
+        wanted = set(call_ids)
+        gone = [call_id for call_id in self._calls if call_id in wanted]
         if not gone:
             return RegistryChange()
-        gone.sort(key=self._index.__getitem__)
         for call_id in gone:
             del self._calls[call_id]
-        self._order = [i for i in self._order if i in self._calls]
-        self._index = {call_id: row for row, call_id in enumerate(self._order)}
         change = RegistryChange(removed=tuple(gone))
         self._listeners.emit(change)
         return change
-
-    def clear(self) -> RegistryChange:
-        return self.remove(list(self._order))
 
 
 def _is_newer(incoming: Call, known: Call) -> bool:

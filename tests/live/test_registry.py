@@ -17,7 +17,7 @@ def test_merge_inserts_new_calls_in_arrival_order():
     registry.merge([make_call("c")])
     assert registry.ids() == ["a", "b", "c"]
     assert [c.inserted for c in changes] == [("a", "b"), ("c",)]
-    assert registry.row_of("c") == 2
+    assert registry.ids().index("c") == 2
 
 
 def test_newer_copy_replaces_older_and_reports_only_that_id():
@@ -29,6 +29,14 @@ def test_newer_copy_replaces_older_and_reports_only_that_id():
     assert change.inserted == ()
     assert registry.get("a").status == "ended"
     assert changes == [change]
+
+
+def test_a_batch_repeating_an_id_reports_it_once():
+    registry = CallRegistry()
+    registry.merge([make_call("a")])
+    change = registry.merge([make_call("b"), make_call("b", updated=2), make_call("a", updated=3), make_call("a", updated=4)])
+    assert change == RegistryChange(inserted=("b",), changed=("a",))
+    assert registry.get("b").updated_at == make_call("b", updated=2).updated_at
 
 
 def test_older_copy_never_overwrites_newer_one():
@@ -54,7 +62,7 @@ def test_remove_reports_ids_and_reindexes():
     registry.remove(["c", "a", "zz"])
     assert changes[-1].removed == ("a", "c")
     assert registry.ids() == ["b", "d"]
-    assert registry.row_of("d") == 1
+    assert registry.ids().index("d") == 1
     assert registry.live_ids() == ["b", "d"]
 
 
