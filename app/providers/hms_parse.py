@@ -16,7 +16,6 @@ from app.providers.wire import (
     as_number,
     as_text,
     decode_json,
-    decode_many,
     decode_one,
     evaluation_text,
     keep_readable,
@@ -75,14 +74,6 @@ PAGE = TypeAdapter(WirePage)
 
 def parse_call(content: bytes) -> Call:
     return decode_one(Provider.HMS, content, WireCall, to_call)
-
-
-def parse_calls(content: bytes) -> list[Call]:
-    """A bare array of calls (webhook relays and some tools send this)."""
-    return decode_many(Provider.HMS, content, CALLS, WireCall, to_call)
-
-
-CALLS = TypeAdapter(list[WireCall])
 
 
 def parse_page(content: bytes) -> tuple[list[Call], int, int | None]:

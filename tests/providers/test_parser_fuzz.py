@@ -20,7 +20,6 @@ PARSERS: list[Callable[[bytes], Any]] = [
     lambda content: vapi_parse.parse_call(content, Provider.VOICEBOT),
     lambda content: vapi_parse.parse_calls(content, Provider.VOICEBOT),
     hms_parse.parse_call,
-    hms_parse.parse_calls,
     hms_parse.parse_page,
 ]
 VALID = [vapi_call(1), vapi_call(2, status="in-progress"), vapi_legacy_call(), hms_call(1), hms_call(2), voicebot_call(1)]
