@@ -66,22 +66,13 @@ def placeholder_tone(seconds: float) -> np.ndarray:
     return (np.sin(2 * np.pi * 660 * t) * gate * 6000).astype(np.int16)
 
 
-_DECODED: dict[Path, np.ndarray] = {}  # pre-rendered files never change while running: decode each once per process
-_DECODED_LOCK = threading.Lock()
-
-
+@functools.cache  # pre-rendered files never change while running: decode each once per process
 def _decode_file(path: Path) -> np.ndarray:
-    with _DECODED_LOCK:
-        clip = _DECODED.get(path)
-    if clip is None:
-        data, rate = sf.read(path, dtype="float64")
-        clip = to_int16_mono(data, rate)
-        with _DECODED_LOCK:
-            _DECODED[path] = clip
-    return clip
+    data, rate = sf.read(path, dtype="float64")
+    return to_int16_mono(data, rate)
 
 
-@functools.cache  # like _DECODED: the files never change while running
+@functools.cache  # like _decode_file: the files never change while running
 def _file_seconds(path: Path) -> float:
     """A pre-rendered clip's length from its header, as long as its decoded 16 kHz samples (no decode)."""
     info = sf.info(str(path))
@@ -94,7 +85,7 @@ class SpeechBank:
 
     def __init__(self, audio_dir: Path) -> None:
         self._files = {p.stem: p for p in audio_dir.glob("*") if p.suffix in (".ogg", ".flac", ".wav")}
-        self._clips: dict[str, np.ndarray] = {}
+        self._clips: dict[str, np.ndarray] = {}  # runtime renders: lines without a pre-rendered file
         self._lock = threading.Lock()
 
     def seconds(self, side: str, text: str) -> float:
@@ -111,13 +102,10 @@ class SpeechBank:
 
     def cached(self, side: str, text: str) -> np.ndarray | None:
         key = clip_key(side, text)
+        if key in self._files:
+            return _decode_file(self._files[key])
         with self._lock:
-            clip = self._clips.get(key)
-        if clip is None and key in self._files:
-            clip = _decode_file(self._files[key])
-            with self._lock:
-                self._clips[key] = clip
-        return clip
+            return self._clips.get(key)
 
     def clip_now(self, side: str, text: str) -> np.ndarray:
         """Blocking: the clip for a line, rendering it if needed (history recordings, off the loop)."""
