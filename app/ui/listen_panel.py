@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS
+from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS, LiveEnvelope
 from app.audio.peaks import strokes
 from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
@@ -58,7 +58,9 @@ class ListenPanel(QWidget):
         self.plot.setXRange(-WINDOW_SECONDS, 0, padding=0)
         self.plot.disableAutoRange()  # a fixed 10-second window, data or not
         self.curves: list[pg.PlotDataItem] = []
-        self.gap_lines: list[pg.InfiniteLine] = []
+        self.gap_lines: dict[float, pg.InfiniteLine] = {}  # by the gap's moment on the envelope's clock
+        self._gaps_of: LiveEnvelope | None = None  # the envelope whose gaps have lines
+        self._gaps_drawn = 0  # how many of its gaps have had one
         self.lane_labels: list[pg.TextItem] = []
 
         self.meters: list[QProgressBar] = []
@@ -127,15 +129,7 @@ class ListenPanel(QWidget):
         for lane, curve in enumerate(self.curves):
             x, y = strokes(times - now, mins[:, lane], maxs[:, lane])
             curve.setData(x, y + _lane_offset(lane, len(self.curves)), connect="finite")
-        self._clear_gaps()
-        for at in envelope.gaps:
-            if at - now > -WINDOW_SECONDS:
-                line = pg.InfiniteLine(pos=at - now, angle=90, movable=False,
-                                       pen=pg.mkPen(accent(Tone.WARN, self.palette()), width=1, style=Qt.PenStyle.DashLine),
-                                       label="gap", labelOpts={"position": 0.9})
-                self.plot.addItem(line)
-                self.gap_lines.append(line)
-        self.plot.setXRange(-WINDOW_SECONDS, 0, padding=0)
+        self._show_gaps(envelope)
         self._show_levels(envelope.levels_db if listener.state == ListenState.LISTENING else np.full(len(self.meters), SILENCE_DB))
         if listener.state not in ACTIVE_STATES:
             self.timer.stop()
@@ -173,10 +167,28 @@ class ListenPanel(QWidget):
         for meter, level in zip(self.meters, levels_db, strict=False):
             meter.setValue(int(max(SILENCE_DB, min(0.0, float(level)))))
 
+    def _show_gaps(self, envelope: LiveEnvelope) -> None:
+        """A dashed line per reconnect gap: made when the gap comes, moved each tick, dropped once scrolled out."""
+        if envelope is not self._gaps_of:
+            self._clear_gaps()
+            self._gaps_of = envelope
+        now = envelope.seconds
+        for at in envelope.gaps[self._gaps_drawn:]:
+            line = pg.InfiniteLine(angle=90, movable=False, label="gap", labelOpts={"position": 0.9},
+                                   pen=pg.mkPen(accent(Tone.WARN, self.palette()), width=1, style=Qt.PenStyle.DashLine))
+            self.plot.addItem(line)
+            self.gap_lines[at] = line
+        self._gaps_drawn = len(envelope.gaps)
+        for at, line in list(self.gap_lines.items()):
+            if at - now > -WINDOW_SECONDS:
+                line.setPos(at - now)
+            else:
+                self.plot.removeItem(self.gap_lines.pop(at))
+
     def _clear_gaps(self) -> None:
-        for line in self.gap_lines:
+        for line in self.gap_lines.values():
             self.plot.removeItem(line)
-        self.gap_lines = []
+        self.gap_lines, self._gaps_of, self._gaps_drawn = {}, None, 0
 
     def _show_status(self, listener: CallListener) -> None:
         text, envelope = listener.message, listener.envelope
