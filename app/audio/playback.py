@@ -41,7 +41,6 @@ class PlaybackState:
         self.position = 0.0  # source frames; fractional when speed != 1
         self.frame = 0  # the integer counter the UI polls
         self.playing = False
-        self.at_end = False
         self.speed = 1.0
         self.gains = channel_gains(1.0, [False] * self.channels, [False] * self.channels)
         self.seek_request: tuple[int, int] = (0, 0)  # (serial, frame), written by the UI
@@ -54,6 +53,11 @@ class PlaybackState:
     @property
     def frames(self) -> int:
         return int(self.samples.shape[0])
+
+    @property
+    def at_end(self) -> bool:
+        """Derived, not stored: the callback's position is the one place it is written."""
+        return self.position >= self.frames
 
     def request_seek(self, frame: int) -> None:
         serial = self.seek_request[0] + 1
@@ -89,7 +93,6 @@ def apply_seek(state: PlaybackState) -> None:
         state.seek_applied = serial
         state.position = float(target)
         state.frame = target
-        state.at_end = target >= state.frames
 
 
 def _render_piece(out: np.ndarray, state: PlaybackState, scratch: RenderScratch) -> None:
@@ -114,8 +117,7 @@ def _render_piece(out: np.ndarray, state: PlaybackState, scratch: RenderScratch)
     state.position = min(float(total), pos + n * speed)
     state.frame = int(state.position)
     if state.position >= total:
-        state.at_end = True
-        state.playing = False
+        state.playing = False  # the end: the callback stops asking for blocks
 
 
 class PlaybackEngine:
