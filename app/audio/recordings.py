@@ -19,6 +19,7 @@ from app import paths
 from app.audio.peaks import PeakPyramid
 from app.domain import Call
 from app.providers.base import MediaSource, PlatformClient, RecordingLayout
+from app.providers.http import RETRYABLE_STATUS, RetryPolicy, retry_after_seconds
 
 if TYPE_CHECKING:
     from app.audio.decode import DecodedAudio
@@ -99,23 +100,30 @@ class RecordingCache:
 
 
 async def download(
-    http: httpx.AsyncClient, source: MediaSource, dest: Path, progress: Progress | None = None
+    http: httpx.AsyncClient,
+    source: MediaSource,
+    dest: Path,
+    progress: Progress | None = None,
+    retry: RetryPolicy | None = None,
 ) -> str:
     """Stream `source` into `dest`, following redirects to signed URLs; returns the file suffix.
-    Cancelling the task stops the transfer and removes the partial file."""
+    A 408, 429 or 5xx answer (before any byte) is tried again after the platform's Retry-After or
+    the shared backoff. Cancelling the task stops the transfer and removes the partial file."""
+    retry = retry or RetryPolicy()
+    attempt = 0
     try:
-        async with http.stream("GET", source.url, headers=source.headers, follow_redirects=True) as response:
-            if response.status_code >= 400:
-                raise RecordingError(_status_message(response.status_code))
-            total = _content_length(response)
-            received = 0
-            with dest.open("wb") as f:
-                async for chunk in response.aiter_bytes():
-                    f.write(chunk)
-                    received += len(chunk)
-                    if progress:
-                        progress(f"Downloading recording… {_megabytes(received)}", received / total if total else None)
-            return _suffix(response)
+        while True:
+            async with http.stream("GET", source.url, headers=source.headers, follow_redirects=True) as response:
+                status = response.status_code
+                if status < 400:
+                    return await _save(response, dest, progress)
+                if status not in RETRYABLE_STATUS or attempt >= retry.max_retries:
+                    raise RecordingError(_status_message(status))
+                delay = retry.delay(attempt, retry_after_seconds(response.headers))
+            if progress:
+                progress(f"The platform answered HTTP {status}; trying the download again in {max(1, round(delay))} s…", None)
+            await retry.sleep(delay)
+            attempt += 1
     except httpx.TimeoutException as err:
         dest.unlink(missing_ok=True)
         raise RecordingError("The recording download timed out. Try again.") from err
@@ -125,6 +133,18 @@ async def download(
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
+
+
+async def _save(response: httpx.Response, dest: Path, progress: Progress | None) -> str:
+    total = _content_length(response)
+    received = 0
+    with dest.open("wb") as f:
+        async for chunk in response.aiter_bytes():
+            f.write(chunk)
+            received += len(chunk)
+            if progress:
+                progress(f"Downloading recording… {_megabytes(received)}", received / total if total else None)
+    return _suffix(response)
 
 
 class RecordingLoader:

@@ -12,6 +12,7 @@ from aiohttp import web
 from app.audio.recordings import RecordingCache, RecordingError, RecordingLoader, download
 from app.domain import Call, Provider
 from app.providers.base import MediaSource
+from app.providers.http import RetryPolicy
 from tests.fixtures.audio import speech_like, write_recording
 
 
@@ -47,10 +48,20 @@ async def recording_server(tmp_path):
     async def forbidden(request):
         raise web.HTTPUnauthorized()
 
+    async def busy(request):
+        """Rate limited, then unavailable, then the recording; `always` never gets past the 503."""
+        hits[request.path] = count = hits.get(request.path, 0) + 1
+        if count == 1:
+            raise web.HTTPTooManyRequests(headers={"Retry-After": "7"})
+        if count == 2 or request.match_info["when"] == "always":
+            raise web.HTTPServiceUnavailable()
+        return web.Response(body=stereo, content_type="audio/wav")
+
     app = web.Application()
     app.router.add_get("/call/{id}/{name}", redirect)
     app.router.add_get("/signed/{name}", signed)
     app.router.add_get("/forbidden", forbidden)
+    app.router.add_get("/busy/{when}", busy)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -148,6 +159,26 @@ async def test_refused_and_unreachable_downloads_say_why(recording_server, tmp_p
         with pytest.raises(RecordingError, match="could not be downloaded"):
             await download(http, MediaSource("http://127.0.0.1:1/nothing"), tmp_path / "y.part")
     assert not (tmp_path / "x.part").exists() and not (tmp_path / "y.part").exists()
+
+
+async def test_a_busy_platform_is_asked_again_after_its_retry_after(recording_server, tmp_path):
+    base, hits, _ = recording_server
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    retry = RetryPolicy(max_retries=2, sleep=no_sleep, jitter=lambda: 0.0)
+    steps: list[str] = []
+    async with httpx.AsyncClient(timeout=5) as http:
+        suffix = await download(http, MediaSource(f"{base}/busy/once"), tmp_path / "a.part",
+                                lambda text, _: steps.append(text), retry)
+        assert suffix == ".wav" and (tmp_path / "a.part").stat().st_size > 0
+        assert waits == [7.0, 1.0]  # the 429's Retry-After, then the backoff's second step
+        assert steps[0] == "The platform answered HTTP 429; trying the download again in 7 s…"
+        with pytest.raises(RecordingError, match=r"platform answered HTTP 503\)"):
+            await download(http, MediaSource(f"{base}/busy/always"), tmp_path / "b.part", retry=retry)
+    assert hits["/busy/always"] == 3 and not (tmp_path / "b.part").exists()
 
 
 async def test_cancel_stops_the_download_and_removes_the_partial_file(recording_server, tmp_path):
