@@ -6,7 +6,7 @@ import argparse
 import csv
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,6 +14,7 @@ from app.cli.platform_option import CliError, add_platform_arguments, api_key, r
 from app.domain import Call, Provider, Turn, TurnRole
 from app.providers import make_client
 from app.providers.errors import ProviderError
+from app.providers.wire import iso, utc
 
 FIELDS = [
     "provider", "id", "name", "status", "endedReason", "direction", "customerNumber", "assistantName",
@@ -42,11 +43,11 @@ def parse_time(option: str, value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise CliError(f"{option} '{value}' is not an ISO 8601 time, e.g. 2026-01-31T09:00:00Z.") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return utc(moment)
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z") if moment else None
+def export_time(moment: datetime | None) -> str | None:
+    return iso(moment, "milliseconds") if moment else None
 
 
 def turn_text(turn: Turn) -> str:
@@ -68,9 +69,9 @@ def export_record(call: Call) -> dict[str, Any]:
         "direction": call.direction,
         "customerNumber": call.customer_number,
         "assistantName": call.assistant_name,
-        "createdAt": iso(call.created_at),
-        "startedAt": iso(call.started_at),
-        "endedAt": iso(call.ended_at),
+        "createdAt": export_time(call.created_at),
+        "startedAt": export_time(call.started_at),
+        "endedAt": export_time(call.ended_at),
         "durationSeconds": call.duration_seconds,
         "cost": call.cost,
         "summary": call.summary,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import quote
 
 import httpx
@@ -89,9 +89,3 @@ class AccountClient:
 def path_id(call_id: str) -> str:
     """A call id as one path segment (HMS ids hold '+')."""
     return quote(call_id, safe="")
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z, the form both query APIs document."""
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.isoformat().replace("+00:00", "Z")

@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from app.domain import Call, Command, CommandResult, End, Inject, Provider, Say, Transfer
-from app.providers.account_client import AccountClient, CallFilter, iso, path_id
+from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.hms_parse import parse_call, parse_page
+from app.providers.wire import iso
 
 MAX_PAGE = 1000
 

@@ -17,10 +17,11 @@ from app.domain import (
     Transfer,
     Unmute,
 )
-from app.providers.account_client import AccountClient, CallFilter, iso, path_id
+from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
+from app.providers.wire import iso
 
 MAX_PAGE = 1000
 

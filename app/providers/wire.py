@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar, overload
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -104,11 +104,22 @@ def mapped(provider: Provider, record: Record, to_call: Callable[[Record], Call]
         raise BadResponseError(f"{provider.display_name} sent a call we cannot read ({exc}).") from None
 
 
+@overload
+def utc(moment: datetime) -> datetime: ...
+@overload
+def utc(moment: None) -> None: ...
+@overload
+def utc(moment: datetime | None) -> datetime | None: ...
 def utc(moment: datetime | None) -> datetime | None:
     """Platforms send UTC; a time without a zone is taken as UTC."""
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def iso(moment: datetime, timespec: Literal["auto", "seconds", "milliseconds"] = "auto") -> str:
+    """ISO 8601 in UTC with a Z: the form the platforms' query APIs document and exports use."""
+    return utc(moment).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
