@@ -9,7 +9,7 @@ from app.domain import Call, Command, CommandResult, End, Inject, Provider, Say,
 from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
-from app.providers.hms_parse import parse_call, parse_page
+from app.providers.hms_parse import STATUSES, parse_call, parse_page
 from app.providers.wire import iso
 
 MAX_PAGE = 1000
@@ -29,6 +29,10 @@ def control_body(command: Command) -> dict[str, Any]:
     raise UnsupportedError(f"HMS Sovereign cannot {command.kind.value} from a console.")
 
 
+# Our status names back to HMS's, for the status filter.
+PLATFORM_STATUSES = {ours: theirs for theirs, ours in STATUSES.items()}
+
+
 class HmsClient(AccountClient):
     provider = Provider.HMS
 
@@ -37,7 +41,7 @@ class HmsClient(AccountClient):
         limit = max(1, min(wanted.page_size, MAX_PAGE))
         params: dict[str, str | int] = {"limit": limit, "offset": 0}
         if wanted.status is not None:
-            params["status"] = "connecting" if wanted.status == "ringing" else wanted.status
+            params["status"] = PLATFORM_STATUSES.get(wanted.status, wanted.status)
         if wanted.since is not None:
             params["start_date"] = iso(wanted.since)
         if wanted.until is not None:
