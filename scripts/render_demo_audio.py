@@ -14,7 +14,7 @@ import soundfile as sf
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.paths import resources_dir  # noqa: E402
-from app.sandbox.player import STOCK_LINES  # noqa: E402
+from app.sandbox.player import spoken_lines  # noqa: E402
 from app.sandbox.scenarios import load_scenarios  # noqa: E402
 from app.sandbox.speech import SAMPLE_RATE, clip_key, render_with_espeak  # noqa: E402
 
@@ -23,10 +23,7 @@ def main() -> int:
     audio_dir = resources_dir() / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
     wanted: set[str] = set()
-    lines = [(step.role, step.text) for scenario in load_scenarios(resources_dir() / "scenarios").values()
-             for step in scenario.lines]
-    lines += [("assistant", text) for text in STOCK_LINES]  # the assistant's replies to supervisors' commands
-    for side, text in lines:
+    for side, text in spoken_lines(load_scenarios(resources_dir() / "scenarios").values()):
         key = clip_key(side, text)
         wanted.add(key)
         target = audio_dir / f"{key}.ogg"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from app.sandbox.conversation import (
     side_role,
     system_prompt,
 )
+from app.sandbox.scenarios import Scenario
 from app.sandbox.simcall import SimCall
 from app.sandbox.speech import SAMPLE_RATE, SpeechBank
 
@@ -24,6 +25,12 @@ INJECT_REPLY = "Thank you for your patience. I have an update from my team."
 TRANSFER_LINE = "Please hold while I transfer your call."
 STOCK_LINES = (INJECT_REPLY, TRANSFER_LINE)
 SPEECH_GAP = 0.4  # pause after a supervisor's line before the script goes on
+
+
+def spoken_lines(scenarios: Iterable[Scenario]) -> list[tuple[str, str]]:
+    """Every (side, text) the demo speaks: the scripted lines and the assistant's replies to supervisors' commands."""
+    scripted = [(step.role, step.text) for scenario in scenarios for step in scenario.lines]
+    return scripted + [("assistant", text) for text in STOCK_LINES]
 
 
 class NotLive(Exception):

@@ -7,15 +7,14 @@ import asyncio
 import numpy as np
 
 from app.paths import resources_dir
-from app.sandbox.player import STOCK_LINES
+from app.sandbox.player import spoken_lines
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SAMPLE_RATE, SpeechBank, espeak_available
 
 
 def test_every_scripted_line_is_pre_rendered() -> None:
     bank = SpeechBank(resources_dir() / "audio")
-    lines = [(s.role, s.text) for c in load_scenarios(resources_dir() / "scenarios").values() for s in c.lines]
-    for side, text in lines + [("assistant", text) for text in STOCK_LINES]:
+    for side, text in spoken_lines(load_scenarios(resources_dir() / "scenarios").values()):
         clip = bank.cached(side, text)
         assert clip is not None, f"run scripts/render_demo_audio.py: no audio for {text!r}"
         assert len(clip) > SAMPLE_RATE // 2 and np.abs(clip).max() > 3000
