@@ -172,20 +172,17 @@ class CallPoller:
             await self._gate()
             queries = self._list_queries()
             started = datetime.now(UTC)
-            seen: list[Call] = []
+            newest = self._newest_update  # moved on only once the whole list has arrived
             for query in queries:
                 pages = 0
                 async for page in self._client.list_calls(**query):
                     await asyncio.sleep(0)  # the window gets a turn between parsing a page and showing it
-                    seen.extend(page)
+                    newest = _newest(page, newest)
                     self._registry.merge(page)
                     pages += 1
                     if pages >= self._plan.max_pages:
                         break
-            stamps = [c.updated_at for c in seen if c.updated_at is not None]
-            if stamps:
-                newest = max(stamps)
-                self._newest_update = newest if self._newest_update is None else max(self._newest_update, newest)
+            self._newest_update = newest
             self._last_list_at = started
             self._succeeded(loaded=True)
 
@@ -207,15 +204,14 @@ class CallPoller:
         """Which list requests to make, in each platform's way of asking 'what changed?'."""
         plan = self._plan
         now = datetime.now(UTC)
-        first = self._last_list_at is None
         provider = self._client.provider
         if provider is Provider.VAPI:
-            if first or self._newest_update is None:
+            if self._last_list_at is None or self._newest_update is None:
                 return [{"since": now - plan.first_window}]
             # A second of overlap: calls updated in the same instant as the newest seen are not missed.
             return [{"updated_since": self._newest_update - UPDATE_OVERLAP}]
         if provider is Provider.HMS:
-            if first or self._last_list_at is None:
+            if self._last_list_at is None:
                 return [{"since": now - plan.first_window}]
             # New calls since the last look (a minute of slack for clock skew), plus every call in progress.
             return [{"since": self._last_list_at - timedelta(minutes=1)}, {"status": CallStatus.IN_PROGRESS.value}]
@@ -324,6 +320,14 @@ class CallPoller:
             message=f"{what}: {error}. Retrying in {backoff:.0f} s",
         )
         return backoff
+
+
+def _newest(calls: list[Call], newest: datetime | None) -> datetime | None:
+    """The latest updated_at among calls and newest: where the next 'what changed?' starts."""
+    for call in calls:
+        if call.updated_at is not None and (newest is None or call.updated_at > newest):
+            newest = call.updated_at
+    return newest
 
 
 def _awaits_analysis(call: Call, cutoff: datetime) -> bool:
