@@ -6,6 +6,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QRect,
     QRectF,
     QSize,
     Qt,
@@ -177,8 +178,7 @@ class CallListView(QWidget):
         self.model.modelReset.connect(self._collect_assistants)
 
         self._ticker = QTimer(self, interval=1000)
-        self._ticker.timeout.connect(self.model.tick)
-        self._ticker.timeout.connect(self._count)
+        self._ticker.timeout.connect(self.tick)
         self._ticker.start()
         self._refresh_state()
         self.setFocusProxy(self.table)
@@ -218,6 +218,16 @@ class CallListView(QWidget):
     def visible_call_ids(self) -> list[str]:
         return [self.proxy.index(r, 0).data(CALL_ROLE).id for r in range(self.proxy.rowCount())]
 
+    def tick(self) -> None:
+        """Once a second: highlights fade, live durations move on, time-bound scopes follow the clock."""
+        self.model.tick()
+        self.proxy.follow_clock()
+        if self.proxy.sortColumn() == Column.DURATION:
+            self.model.signal_live_durations()  # the order moves with the clock
+        else:
+            self._repaint_durations()
+        self._count()
+
     # --- internals -----------------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         call = current.data(CALL_ROLE)
@@ -255,6 +265,16 @@ class CallListView(QWidget):
             self.assistant.addItems(names)
             self.assistant.setCurrentText(current if current in names else ALL_ASSISTANTS)
             self.assistant.blockSignals(False)
+
+    def _repaint_durations(self) -> None:
+        """Repaints the Duration column's strip only: its cells read the clock as they paint, and no row
+        signals, so the proxy neither re-filters nor re-sorts."""
+        header = self.table.horizontalHeader()
+        if header.isSectionHidden(Column.DURATION):
+            return
+        viewport = self.table.viewport()
+        viewport.update(QRect(header.sectionViewportPosition(Column.DURATION), 0,
+                              header.sectionSize(Column.DURATION), viewport.height()))
 
     def _count(self) -> None:
         """'3 live · 41 of 44 calls shown': what the supervisor is looking at, at a glance."""

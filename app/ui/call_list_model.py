@@ -113,6 +113,17 @@ def started(call: Call) -> datetime | None:
     return call.started_at or call.created_at
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending rows as (first, last) runs of consecutive numbers."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class CallListModel(QAbstractTableModel):
     """One row per registry call, in registry order. Mirrors the order itself so removals map to rows."""
 
@@ -186,7 +197,7 @@ class CallListModel(QAbstractTableModel):
 
     # --- the ticking clock ---------------------------------------------------------------
     def tick(self) -> None:
-        """Once a second: live durations move on, expired highlights fade. Only those cells signal."""
+        """Once a second: expired highlights fade. Live durations are the view's to repaint."""
         now = self._clock()
         for call_id, since in list(self._fresh.items()):
             if now - since >= HIGHLIGHT_SECONDS:
@@ -194,11 +205,14 @@ class CallListModel(QAbstractTableModel):
                 row = self._rows[call_id]
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1),
                                       [Qt.ItemDataRole.BackgroundRole])
-        for row, call_id in enumerate(self._ids):
-            call = self.call(call_id)
-            if call is not None and call.is_live:
-                cell = self.index(row, Column.DURATION)
-                self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
+
+    def signal_live_durations(self) -> None:
+        """Live calls' Duration cells signal, contiguous runs as one: only for a proxy sorting by
+        duration, as it re-sorts (and re-filters) every row signalled."""
+        live = [row for row, call_id in enumerate(self._ids) if (call := self.call(call_id)) is not None and call.is_live]
+        for first, last in _runs(live):
+            self.dataChanged.emit(self.index(first, Column.DURATION), self.index(last, Column.DURATION),
+                                  [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
 
     def is_fresh(self, call_id: str) -> bool:
         return call_id in self._fresh
@@ -318,15 +332,13 @@ class CallFilter(QSortFilterProxyModel):
         self._status: str | None = None
         self._assistant: str | None = None
         self._text = ""
+        self._minute = self._minute_now()  # the rows were last checked against the clock in this minute
         self.setDynamicSortFilter(True)
         self.setSortRole(SORT_ROLE)
 
     @property
     def scope(self) -> Scope:
         return self._scope
-
-    def is_filtering(self) -> bool:
-        return self._scope is not Scope.ALL or bool(self._status or self._assistant or self._text)
 
     def set_scope(self, scope: Scope) -> None:
         self._update("_scope", scope)
@@ -345,6 +357,18 @@ class CallFilter(QSortFilterProxyModel):
             self.beginFilterChange()
             setattr(self, attribute, value)
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def follow_clock(self) -> None:
+        """Once a second: "Today" and "Last 7 days" move with the clock, so rows are re-checked when the
+        minute turns (nothing else here depends on the time: not a call's duration)."""
+        minute = self._minute_now()
+        if minute != self._minute and self._scope in (Scope.TODAY, Scope.WEEK):
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._minute = minute
+
+    def _minute_now(self) -> datetime:
+        return self._now().astimezone().replace(second=0, microsecond=0)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

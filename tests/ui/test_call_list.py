@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 
 from app.domain import CAPABILITIES, Provider
 from app.live.registry import CallRegistry
 from app.ui.call_list import CallListView
-from app.ui.call_list_model import Scope
+from app.ui.call_list_model import Column, Scope
 from tests.live.calls import make_call
 from tests.ui.shown import shown
 
@@ -78,3 +78,35 @@ def test_rename_disabled_with_reason_on_hms_and_offered_on_vapi(qtbot):
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_F2)
     assert requested == ["a"]
+
+
+class PaintedAreas(QObject):
+    """Records the rectangles a widget is asked to paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+
+def test_tick_repaints_only_the_duration_column_unless_sorted_by_it(qtbot):
+    view, _ = make_view(qtbot, make_call("live"), make_call("done", status="ended"))
+    view.set_loaded()
+    qtbot.wait(20)
+    painted = PaintedAreas()
+    view.table.viewport().installEventFilter(painted)
+    signalled: list[tuple[int, int]] = []
+    view.model.dataChanged.connect(lambda top, _bottom, _roles=(): signalled.append((top.row(), top.column())))
+    view.tick()
+    qtbot.waitUntil(lambda: bool(painted.rects))
+    header = view.table.horizontalHeader()
+    strip = (header.sectionViewportPosition(Column.DURATION), header.sectionSize(Column.DURATION))
+    assert {(r.x(), r.width()) for r in painted.rects} == {strip}
+    assert signalled == []
+    view.table.sortByColumn(Column.DURATION, Qt.SortOrder.AscendingOrder)
+    view.tick()
+    assert signalled == [(view.model.row_of("live"), Column.DURATION)]

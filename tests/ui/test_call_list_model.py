@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -51,13 +51,21 @@ def test_removal_maps_to_the_right_rows(qtbot):
 
 
 def test_tick_touches_only_live_duration_cells(qtbot):
-    registry, model = build(make_call("live"), make_call("done", status="ended"))
-    cells: list[tuple[int, int]] = []
-    model.dataChanged.connect(lambda top, bottom, _roles=(): cells.append((top.row(), top.column())))
+    now = [T0 + timedelta(minutes=1)]
+    registry = CallRegistry()
+    registry.merge([make_call("live"), make_call("done", status="ended"), make_call("live2"), make_call("live3")])
+    model = CallListModel(registry, now=lambda: now[0], clock=Clock())
+    cells: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda top, bottom, _roles=(): cells.append((top.row(), bottom.row(), top.column(), bottom.column())))
     model.tick()
-    assert cells == [(0, Column.DURATION)]
-    assert model.index(0, Column.DURATION).data() == "1:00"
+    assert cells == []  # no highlight to fade; the view repaints durations without row signals
+    now[0] += timedelta(seconds=1)
+    assert model.index(0, Column.DURATION).data() == "1:01"
     assert model.index(1, Column.DURATION).data() == "2:00"
+    model.signal_live_durations()  # for a proxy sorting by duration: consecutive live rows as one signal
+    duration = Column.DURATION
+    assert cells == [(0, 0, duration, duration), (2, 3, duration, duration)]
 
 
 def test_new_live_call_is_highlighted_briefly(qtbot):
@@ -155,3 +163,20 @@ def test_a_call_with_naive_times_shows_instead_of_crashing(qtbot):
     proxy = _proxy(model)
     proxy.set_scope(Scope.TODAY)
     assert _ids(proxy) == ["odd"]
+
+
+def test_an_ended_call_from_yesterday_leaves_today_after_midnight(qtbot):
+    evening = datetime(2025, 3, 4, 23, 59, 30).astimezone()
+    now = [evening]
+    registry = CallRegistry()
+    registry.merge([make_call("late", status="ended", created_at=evening - timedelta(minutes=5),
+                              started_at=evening - timedelta(minutes=5)), make_call("live")])
+    proxy = CallFilter(now=lambda: now[0])
+    proxy.setSourceModel(CallListModel(registry, now=lambda: now[0], clock=Clock()))
+    proxy.set_scope(Scope.TODAY)
+    assert sorted(_ids(proxy)) == ["late", "live"]
+    proxy.follow_clock()
+    assert sorted(_ids(proxy)) == ["late", "live"]
+    now[0] = evening + timedelta(seconds=45)
+    proxy.follow_clock()
+    assert _ids(proxy) == ["live"]
