@@ -149,13 +149,6 @@ def as_number(value: Any) -> float | None:
     return None
 
 
-def evaluation_text(value: Any) -> str | None:
-    """Success evaluations are strings ("true", "8", "Pass"); other JSON kept in its JSON spelling."""
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 SPEAKER_ROLES = {
     "ai": TurnRole.ASSISTANT,
     "assistant": TurnRole.ASSISTANT,
