@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +26,7 @@ from app.domain import Account, CommandKind, Outcome
 from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLog
 from app.store.database import Database
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
-from app.ui.history_filters import AccountBox, PeriodBox
+from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.theme import status_color
 
 SHOWN_LIMIT = 1000
@@ -56,13 +55,10 @@ class AuditLogView(QWidget):
         self._export_dialog: QWidget | None = None
 
         self.account = AccountBox(objectName="auditAccount")
-        self.user = QComboBox(objectName="auditUser")
-        self.user.addItem(ANYONE)
+        self.user = ChoiceBox(ANYONE, objectName="auditUser")
         self.user.setToolTip("Only commands sent by this user")
-        self.kind = QComboBox(objectName="auditCommand")
-        self.kind.addItems([ANY_COMMAND, *(k.value for k in CommandKind)])
-        self.outcome = QComboBox(objectName="auditOutcome")
-        self.outcome.addItems([ANY_OUTCOME, *OUTCOMES])
+        self.kind = ChoiceBox(ANY_COMMAND, [k.value for k in CommandKind], objectName="auditCommand")
+        self.outcome = ChoiceBox(ANY_OUTCOME, OUTCOMES, objectName="auditOutcome")
         self.period = PeriodBox(objectName="auditPeriod")
         for box in (self.account, self.user, self.kind, self.outcome, self.period):
             box.activated.connect(self._reload_now)
@@ -102,12 +98,11 @@ class AuditLogView(QWidget):
         self.account.set_accounts(accounts)
 
     def filters(self, now: datetime | None = None) -> AuditFilters:
-        user, kind, outcome = self.user.currentText(), self.kind.currentText(), self.outcome.currentText()
         return AuditFilters(
             account_id=self.account.account_id(),
-            user=None if user == ANYONE else user,
-            command_kind=None if kind == ANY_COMMAND else kind,
-            outcome=None if outcome == ANY_OUTCOME else outcome,
+            user=self.user.value(),
+            command_kind=self.kind.value(),
+            outcome=self.outcome.value(),
             since=self.period.since(now),
         )
 
@@ -123,7 +118,7 @@ class AuditLogView(QWidget):
         except Exception as error:  # noqa: BLE001 - say it, keep the window
             self.summary.setText(f"Could not read the audit log: {error}")
             return self.entries
-        self._set_users(users)
+        self.user.set_values(users)
         self.entries = entries
         self.model.removeRows(0, self.model.rowCount())
         for entry in entries:
@@ -152,14 +147,6 @@ class AuditLogView(QWidget):
                                            "command")
         self.summary.setText(said)
         return rows
-
-    def _set_users(self, users: list[str]) -> None:
-        current = self.user.currentText()
-        self.user.blockSignals(True)
-        self.user.clear()
-        self.user.addItems([ANYONE, *users])
-        self.user.setCurrentText(current if current in users else ANYONE)
-        self.user.blockSignals(False)
 
     def _ask_export_path(self) -> None:
         self._export_dialog = ask_csv_path(self, "Export the audit log", "switchboard-audit.csv", self._export_to)

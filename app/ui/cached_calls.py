@@ -32,7 +32,7 @@ from app.store.calls import CallFilters
 from app.store.database import Database
 from app.store.sync import BackfillProgress, CallSync, SyncReport
 from app.ui.call_list import StatusBadge
-from app.ui.history_filters import AccountBox, PeriodBox
+from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.history_model import COLUMNS, ROW_ROLE, CallHistoryModel
 
 ANY_STATUS = "Any status"
@@ -52,8 +52,7 @@ class CachedCallsView(QWidget):
 
         self.account_box = AccountBox(objectName="cachedAccount")
         self.period = PeriodBox(objectName="cachedPeriod")
-        self.status = QComboBox(objectName="cachedStatus")
-        self.status.addItems([ANY_STATUS, *(s.value for s in CallStatus)])
+        self.status = ChoiceBox(ANY_STATUS, [s.value for s in CallStatus], objectName="cachedStatus")
         self.text = QLineEdit(objectName="cachedText", placeholderText="Name, number or id", clearButtonEnabled=True)
         self.text.returnPressed.connect(self._reload_now)
         for box in (self.account_box, self.period, self.status):
@@ -125,8 +124,8 @@ class CachedCallsView(QWidget):
             else "Open an account to fetch its history; the cached calls stay browsable offline.")
 
     def filters(self, now: datetime | None = None) -> CallFilters:
-        status = self.status.currentText()
-        return CallFilters(since=self.period.since(now), statuses=() if status == ANY_STATUS else (status,),
+        status = self.status.value()
+        return CallFilters(since=self.period.since(now), statuses=() if status is None else (status,),
                            text=self.text.text().strip() or None)
 
     async def reload(self) -> int:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Call, CallStatus, Capabilities
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
+from app.ui.history_filters import ChoiceBox
 from app.ui.theme import status_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -97,11 +98,8 @@ class CallListView(QWidget):
         self.scope.addItems([s.value for s in Scope])
         self.scope.setCurrentText(Scope.ALL.value)
         self.scope.setToolTip("Which calls to show")
-        self.status = QComboBox(objectName="statusFilter")
-        self.status.addItem(ALL_STATUSES)
-        self.status.addItems([s.value for s in CallStatus])
-        self.assistant = QComboBox(objectName="assistantFilter")
-        self.assistant.addItem(ALL_ASSISTANTS)
+        self.status = ChoiceBox(ALL_STATUSES, [s.value for s in CallStatus], objectName="statusFilter")
+        self.assistant = ChoiceBox(ALL_ASSISTANTS, objectName="assistantFilter")
         self.assistant.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.search = QLineEdit(objectName="callSearch", placeholderText="Search calls (Ctrl+F)", clearButtonEnabled=True)
 
@@ -163,9 +161,8 @@ class CallListView(QWidget):
         self.addAction(find)
 
         self.scope.currentTextChanged.connect(lambda text: self.proxy.set_scope(Scope(text)))
-        self.status.currentTextChanged.connect(lambda text: self.proxy.set_status(None if text == ALL_STATUSES else text))
-        self.assistant.currentTextChanged.connect(
-            lambda text: self.proxy.set_assistant(None if text == ALL_ASSISTANTS else text))
+        self.status.currentTextChanged.connect(lambda _text: self.proxy.set_status(self.status.value()))
+        self.assistant.currentTextChanged.connect(lambda _text: self.proxy.set_assistant(self.assistant.value()))
         self.search.textChanged.connect(self.proxy.set_text)
         # An already-empty view emits no row signals when filters change, yet the explanation may.
         for changed in (self.scope.currentTextChanged, self.status.currentTextChanged,
@@ -256,15 +253,7 @@ class CallListView(QWidget):
     def _collect_assistants(self, *_args: object) -> None:
         registry = self.model.registry
         names = sorted({c.assistant_name or c.assistant_id or "" for c in registry.calls()} - {""}) if registry else []
-        known = [self.assistant.itemText(i) for i in range(1, self.assistant.count())]
-        if names != known:
-            current = self.assistant.currentText()
-            self.assistant.blockSignals(True)
-            self.assistant.clear()
-            self.assistant.addItem(ALL_ASSISTANTS)
-            self.assistant.addItems(names)
-            self.assistant.setCurrentText(current if current in names else ALL_ASSISTANTS)
-            self.assistant.blockSignals(False)
+        self.assistant.set_values(names)
 
     def _repaint_durations(self) -> None:
         """Repaints the Duration column's strip only: its cells read the clock as they paint, and no row
@@ -302,4 +291,4 @@ class CallListView(QWidget):
         self._stack.setCurrentWidget(self.empty)
 
     def _extra_filters(self) -> bool:
-        return self.status.currentIndex() > 0 or self.assistant.currentIndex() > 0
+        return self.status.value() is not None or self.assistant.value() is not None

@@ -29,7 +29,7 @@ from app.domain import Account, CallStatus
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
-from app.ui.history_filters import AccountBox, PeriodBox
+from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.theme import is_dark
 
@@ -79,8 +79,7 @@ class SearchPanel(QWidget):
         self.role = QComboBox(objectName="searchRole")
         self.role.addItems(list(ROLES))
         self.role.setToolTip("What the customer said, what the assistant said, or both")
-        self.status = QComboBox(objectName="searchStatus")
-        self.status.addItems([ANY_STATUS, *(s.value for s in CallStatus)])
+        self.status = ChoiceBox(ANY_STATUS, [s.value for s in CallStatus], objectName="searchStatus")
         self.assistant = QLineEdit(objectName="searchAssistant", placeholderText="Assistant", clearButtonEnabled=True)
         self.assistant.setToolTip("Only calls handled by this assistant (name or id)")
         self.assistant.returnPressed.connect(self._search_now)
@@ -121,11 +120,11 @@ class SearchPanel(QWidget):
         self.account.set_accounts(accounts)
 
     def filters(self, now: datetime | None = None) -> SearchFilters:
-        status = self.status.currentText()
+        status = self.status.value()
         return SearchFilters(
             account_id=self.account.account_id(),
             since=self.period.since(now),
-            statuses=() if status == ANY_STATUS else (status,),
+            statuses=() if status is None else (status,),
             assistant=self.assistant.text().strip() or None,
             role=ROLES[self.role.currentText()],
         )
