@@ -19,11 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on (0 = any free port)")
     parser.add_argument("--api-key", help=f"key clients must send (default: ${KEY_VARIABLE}, else sandbox-key)")
-    parser.add_argument("--seed", type=int, default=1, help="same seed, same calls (ids, scenarios, timings)")
-    parser.add_argument("--live", type=int, default=3, help="calls kept in progress on each platform")
-    parser.add_argument("--history", type=int, default=40, help="ended calls created at start on each platform")
+    parser.add_argument("--seed", type=int, default=TrafficSettings.seed, help="same seed, same calls (ids, scenarios, timings)")
+    parser.add_argument("--live", type=int, default=TrafficSettings.live, help="calls kept in progress on each platform")
+    parser.add_argument("--history", type=int, default=TrafficSettings.history,
+                        help="ended calls created at start on each platform")
     parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
-    parser.add_argument("--speed", type=float, default=1.0, help="run calls this many times faster than real time")
+    parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
+                        help="run calls this many times faster than real time")
 
 
 async def _serve(server: SandboxServer) -> None:
@@ -39,12 +41,9 @@ async def _serve(server: SandboxServer) -> None:
 
 def run(args: argparse.Namespace) -> int:
     key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
-    if min(args.live, args.history) < 0 or args.speed <= 0:
-        print("switchboard sandbox: --live and --history must be 0 or more, --speed above 0", file=sys.stderr)
-        return 2
-    traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history)
     try:
-        state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, speed=args.speed)
+        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed)
+        state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
         return 2

@@ -16,30 +16,25 @@ from app.sandbox.world import TrafficSettings
 
 
 class EmbeddedSandbox:
-    """Start, use from any thread, stop. `speed` > 1 runs calls faster than real time (tests)."""
+    """Start, use from any thread, stop. `traffic` are TrafficSettings fields (seed, live, history, speed, ...);
+    `speed` > 1 runs calls faster than real time (tests)."""
 
     def __init__(
         self,
         *,
         api_key: str = "sandbox-key",
-        seed: int = 1,
-        live: int = 3,
-        history: int = 40,
         faults: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        speed: float = 1.0,
-        analysis_delay: float = 4.0,
+        **traffic: Any,
     ) -> None:
-        FaultSpec.parse(faults)  # a bad spec fails here, in the caller's thread
-        if live < 0 or history < 0 or speed <= 0 or analysis_delay < 0:
-            raise ValueError("live, history and analysis_delay must be 0 or more, speed above 0")
+        # Bad settings or a bad fault spec fail here, in the caller's thread (ValueError).
+        self._traffic = TrafficSettings(**traffic)
+        FaultSpec.parse(faults)
         self.api_key = api_key
         self.host = host
         self._requested_port = port
-        self._traffic = TrafficSettings(seed=seed, live=live, history=history, analysis_delay=analysis_delay)
         self._faults = faults
-        self._speed = speed
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: SandboxServer | None = None
@@ -78,7 +73,7 @@ class EmbeddedSandbox:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults, speed=self._speed)
+            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults)
             server = SandboxServer(state, self.host, self._requested_port)
             loop.run_until_complete(server.start())
             self._server = server

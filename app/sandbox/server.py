@@ -107,13 +107,11 @@ async def index(request: web.Request) -> web.Response:
     return json_body({"sandbox": "Switchboard", "baseUrls": urls, "scenarios": sorted(world.scenarios)})
 
 
-def build_state(
-    *, api_key: str, traffic: TrafficSettings, faults_spec: str | None, speed: float = 1.0
-) -> SandboxState:
+def build_state(*, api_key: str, traffic: TrafficSettings, faults_spec: str | None) -> SandboxState:
     """Raises ValueError for a bad fault spec."""
     spec = FaultSpec.parse(faults_spec)
     world = World(traffic, load_scenarios(resources_dir() / "scenarios"), SpeechBank(resources_dir() / "audio"),
-                  SandboxClock(speed))
+                  SandboxClock(traffic.speed))
     world.build_history()
     return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed))
 

@@ -22,13 +22,20 @@ from app.sandbox.speech import SpeechBank
 
 @dataclass(frozen=True)
 class TrafficSettings:
+    """What the sandbox simulates; raises ValueError for values out of range."""
+
     seed: int = 1
-    live: int = 3
-    history: int = 40
+    live: int = 3  # calls kept in progress on each platform
+    history: int = 40  # ended calls created at start on each platform
+    speed: float = 1.0  # sandbox seconds per wall second: above 1, calls play faster than real time
     analysis_delay: float = 4.0  # seconds after the end until analysis and costs appear
     queued_seconds: tuple[float, float] = (0.5, 1.5)
     ringing_seconds: tuple[float, float] = (1.5, 3.5)
     restart_seconds: tuple[float, float] = (1.0, 3.0)  # pause before a replacement live call
+
+    def __post_init__(self) -> None:
+        if self.live < 0 or self.history < 0 or self.analysis_delay < 0 or self.speed <= 0:
+            raise ValueError("live, history and analysis delay must be 0 or more, speed above 0")
 
 
 class World:
