@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -33,12 +32,8 @@ def add_platform_arguments(parser: argparse.ArgumentParser) -> None:
 
 def api_key(provider: Provider, base_url: str) -> str:
     """SWITCHBOARD_API_KEY, else the key of the saved account for this platform and address."""
-    env = os.environ.get(ENV_KEY, "").strip()
-    if env:
-        return env
     book = AccountBook()
-    account = book.find(provider, base_url)
-    key = book.key_for(account) if account else None
+    key = book.key_for(book.find(provider, base_url))
     if not key:
         raise CliError(
             f"No API key for {provider.display_name} at {base_url}: set {ENV_KEY} or save the account in the console."

@@ -68,11 +68,13 @@ class AccountBook:
         self._write()
         self.delete_key(account)
 
-    def key_for(self, account: Account) -> str | None:
-        """The env var when set, else the keyring entry; None when there is neither."""
+    def key_for(self, account: Account | None) -> str | None:
+        """The env var when set, else the account's keyring entry; None when there is neither."""
         env = os.environ.get(ENV_KEY, "").strip()
         if env:
             return env
+        if account is None:
+            return None
         try:
             return keyring.get_password(KEYRING_SERVICE, account.id)
         except keyring.errors.KeyringError as exc:

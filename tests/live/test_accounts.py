@@ -71,8 +71,10 @@ def test_save_replaces_by_id_and_find_matches_provider_and_url(memory_keyring):
 def test_env_var_wins_over_the_keyring(memory_keyring, monkeypatch):
     book = AccountBook()
     book.set_key(ACME, "from-keyring")
+    assert book.key_for(None) is None  # no saved account, no env var: no key
     monkeypatch.setenv("SWITCHBOARD_API_KEY", "from-env")
     assert book.key_for(ACME) == "from-env"
+    assert book.key_for(None) == "from-env"  # the CLI on a headless machine, no saved account
 
 
 def test_remove_deletes_account_and_key(memory_keyring):
