@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +35,13 @@ ANY_COMMAND = "Any command"
 ANY_OUTCOME = "Any outcome"
 OUTCOMES = [Outcome.ACCEPTED.value, Outcome.REFUSED.value, Outcome.UNKNOWN.value, PENDING, NOT_SENT]
 COLUMNS = ["Time", "User", "Account", "Call", "Command", "Outcome", "Latency", "Message"]
+# Column widths, as the longest text a column usually shows (the message stretches into the rest).
+WIDTH_SAMPLES = {"Time": "2025-12-31 23:59:59", "User": "supervisor", "Account": "Vapi production",
+                 "Call": "0199a1b2-c3d4-7e5f", "Command": "Say “One moment please”", "Outcome": "accepted",
+                 "Latency": "12345 ms"}
+OUTCOME_COLUMN, COMMAND_COLUMN, LATENCY_COLUMN, MESSAGE_COLUMN = (
+    COLUMNS.index(name) for name in ("Outcome", "Command", "Latency", "Message"))
+Index = QModelIndex | QPersistentModelIndex
 _OUTCOME_COLOURS = {"accepted": "in-progress", "refused": "failed", "unknown": "queued", PENDING: "scheduled",
                     NOT_SENT: "ended"}
 
@@ -46,12 +53,57 @@ def entry_row(entry: AuditEntry) -> list[str]:
             entry.message]
 
 
+class AuditEntries(QAbstractTableModel):
+    """The shown entries, one row each; a row's texts are worked out when it is first shown."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.entries: list[AuditEntry] = []
+        self._texts: dict[int, list[str]] = {}
+
+    def set_entries(self, entries: list[AuditEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self._texts = {}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            texts = self._texts.get(row)
+            if texts is None:
+                texts = self._texts[row] = entry_row(self.entries[row])
+            return texts[column]
+        entry = self.entries[row]
+        if role == Qt.ItemDataRole.ForegroundRole and column == OUTCOME_COLUMN:
+            return status_color(_OUTCOME_COLOURS.get(entry.outcome, "unknown"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == COMMAND_COLUMN:
+            return str(entry.command)
+        if role == Qt.ItemDataRole.ToolTipRole and column == MESSAGE_COLUMN:
+            return entry.message
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == LATENCY_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
 class AuditLogView(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("auditLogView")
         self.db = db
-        self.entries: list[AuditEntry] = []
         self._export_dialog: QWidget | None = None
 
         self.account = AccountBox(objectName="auditAccount")
@@ -68,18 +120,23 @@ class AuditLogView(QWidget):
         self.export_button.setToolTip("Save the entries matching the filters as a CSV file")
         self.export_button.clicked.connect(self._ask_export_path)
 
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.model = AuditEntries(self)
         self.table = QTableView(objectName="auditTable")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row measuring
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)  # the message takes the room left
+        metrics = self.table.fontMetrics()
+        for column, sample in WIDTH_SAMPLES.items():  # set once: measuring 1000 rows per reload stalls the window
+            header.resizeSection(COLUMNS.index(column), metrics.horizontalAdvance(sample) + 16)
         self.summary = QLabel("", objectName="auditSummary")
 
         filters = QHBoxLayout()
@@ -117,20 +174,9 @@ class AuditLogView(QWidget):
             entries, total, users = await self.db.read(load)
         except Exception as error:  # noqa: BLE001 - say it, keep the window
             self.summary.setText(f"Could not read the audit log: {error}")
-            return self.entries
+            return self.model.entries
         self.user.set_values(users)
-        self.entries = entries
-        self.model.removeRows(0, self.model.rowCount())
-        for entry in entries:
-            items = [QStandardItem(text) for text in entry_row(entry)]
-            outcome = items[COLUMNS.index("Outcome")]
-            outcome.setForeground(status_color(_OUTCOME_COLOURS.get(entry.outcome, "unknown")))
-            items[COLUMNS.index("Command")].setToolTip(str(entry.command))
-            items[COLUMNS.index("Message")].setToolTip(entry.message)
-            items[COLUMNS.index("Latency")].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.model.appendRow(items)
-        for column in range(len(COLUMNS) - 1):  # the last one (message) stretches into the room left
-            self.table.resizeColumnToContents(column)
+        self.model.set_entries(entries)
         shown = len(entries)
         if total == 0:
             self.summary.setText("No commands match. Every command sent from this console is recorded here.")

@@ -31,7 +31,7 @@ def make_view(qtbot, db) -> AuditLogView:
 
 
 def cell(view: AuditLogView, row: int, column: str) -> str:
-    return view.model.item(row, COLUMNS.index(column)).text()
+    return view.model.index(row, COLUMNS.index(column)).data()
 
 
 def test_entries_newest_first_with_outcomes(qtbot, history, run_async):  # noqa: F811
