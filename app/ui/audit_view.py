@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,7 +28,7 @@ from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLo
 from app.store.database import Database
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
-from app.ui.theme import status_color
+from app.ui.tones import accent, outcome_tone
 
 SHOWN_LIMIT = 1000
 ANYONE = "Anyone"
@@ -42,8 +43,6 @@ WIDTH_SAMPLES = {"Time": "2025-12-31 23:59:59", "User": "supervisor", "Account":
 OUTCOME_COLUMN, COMMAND_COLUMN, LATENCY_COLUMN, MESSAGE_COLUMN = (
     COLUMNS.index(name) for name in ("Outcome", "Command", "Latency", "Message"))
 Index = QModelIndex | QPersistentModelIndex
-_OUTCOME_COLOURS = {"accepted": "in-progress", "refused": "failed", "unknown": "queued", PENDING: "scheduled",
-                    NOT_SENT: "ended"}
 
 
 def entry_row(entry: AuditEntry) -> list[str]:
@@ -89,7 +88,7 @@ class AuditEntries(QAbstractTableModel):
             return texts[column]
         entry = self.entries[row]
         if role == Qt.ItemDataRole.ForegroundRole and column == OUTCOME_COLUMN:
-            return status_color(_OUTCOME_COLOURS.get(entry.outcome, "unknown"))
+            return accent(outcome_tone(entry.outcome), QGuiApplication.palette())
         if role == Qt.ItemDataRole.ToolTipRole and column == COMMAND_COLUMN:
             return str(entry.command)
         if role == Qt.ItemDataRole.ToolTipRole and column == MESSAGE_COLUMN:

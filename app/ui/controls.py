@@ -23,7 +23,7 @@ from app.domain import (
     describe,
 )
 from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
-from app.ui.tones import Tone, muted_text, style_color, tint
+from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
 NO_CALL = "Select a live call to control it."
 LONGEST_DESCRIPTION = 60
@@ -255,13 +255,14 @@ class ControlBar(QWidget):
         elif call.id in self._outcomes:
             command, result = self._outcomes[call.id]
             what = _short(command) if command is not None else "The last command"
+            tone = outcome_tone(result.outcome)
             if result.outcome == Outcome.ACCEPTED:
-                text, tone = f"✓ {what} — accepted", Tone.GOOD
+                text = f"✓ {what} — accepted"
             elif result.outcome == Outcome.REFUSED:
-                text, tone = f"✕ {what} — refused: {result.message or 'the platform gave no reason'}", Tone.BAD
+                text = f"✕ {what} — refused: {result.message or 'the platform gave no reason'}"
             else:
-                text, tone = (f"? {what} — outcome unknown: sent, but no reliable answer came back. "
-                              "Check the transcript before retrying."), Tone.WARN
+                text = (f"? {what} — outcome unknown: sent, but no reliable answer came back. "
+                        "Check the transcript before retrying.")
         else:
             self._set_outcome("")
             return

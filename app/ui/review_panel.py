@@ -50,7 +50,7 @@ from app.store.reviews import (
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
-from app.ui.theme import status_color
+from app.ui.tones import Tone, accent, style_color
 
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 42
 NO_CALL = "Select a call to review it."
@@ -335,7 +335,7 @@ class ReviewPanel(QWidget):
             score = QTableWidgetItem(mark_text(mark, criterion.max_score))
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if criterion.critical and mark is not None and mark.score == 0:
-                score.setForeground(status_color("failed"))
+                score.setForeground(accent(Tone.BAD, self.palette()))
             for column, item in enumerate((name, weight, score)):
                 self.table.setItem(i, column, item)
         self.table.setEnabled(has_call)
@@ -345,7 +345,7 @@ class ReviewPanel(QWidget):
         overall = overall_score(template.criteria, marks)
         if overall.critical_failed:
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
-            self.overall.setStyleSheet(f"color: {status_color('failed').name()}; font-weight: 600;")
+            self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
             score = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)

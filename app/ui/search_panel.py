@@ -31,7 +31,7 @@ from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
-from app.ui.theme import is_dark
+from app.ui.tones import is_dark
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 41
 RESULT_LIMIT = 200
@@ -152,7 +152,7 @@ class SearchPanel(QWidget):
     def _show(self, result: SearchResult, query: str) -> None:
         self.result = result
         self.model.clear()
-        dark = is_dark()
+        dark = is_dark(self.palette())
         for hit in result.hits:
             item = QStandardItem(hit.snippet.replace("\x02", "").replace("\x03", ""))
             item.setData(hit_html(hit, dark), RICH_TEXT)

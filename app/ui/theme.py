@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.ui.tones import is_dark
+
 # Status badge fill colours (light, dark): live is green, waiting amber, handing over blue, failed red.
 _STATUS = {
     "in-progress": ("#2e7d32", "#43a047"),
@@ -24,27 +26,23 @@ _UNKNOWN_STATUS = ("#6a1b9a", "#ab47bc")
 THEME_ENV = "SWITCHBOARD_THEME"  # "dark" or "light" overrides a desktop that does not say
 
 
-def is_dark() -> bool:
+def _dark() -> bool:
     """Judged from the palette in use, so it agrees with whatever apply_theme chose."""
-    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return is_dark(QGuiApplication.palette())
 
 
 def status_color(status: str) -> QColor:
     light, dark = _STATUS.get(status, _UNKNOWN_STATUS)
-    return QColor(dark if is_dark() else light)
+    return QColor(dark if _dark() else light)
 
 
 def new_call_highlight() -> QColor:
-    return QColor("#1b5e20" if is_dark() else "#e8f5e9")
+    return QColor("#1b5e20" if _dark() else "#e8f5e9")
 
 
 def banner_colors() -> tuple[QColor, QColor]:
     """Background and text of the offline banner."""
-    return (QColor("#5d4037"), QColor("#ffecb3")) if is_dark() else (QColor("#fff3cd"), QColor("#664d03"))
-
-
-def muted_text() -> QColor:
-    return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    return (QColor("#5d4037"), QColor("#ffecb3")) if _dark() else (QColor("#fff3cd"), QColor("#664d03"))
 
 
 def _dark_palette() -> QPalette:

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from PySide6.QtGui import QColor, QPalette
 
-from app.domain import TurnRole
+from app.domain import Outcome, TurnRole
 
 
 class Tone(StrEnum):
@@ -33,6 +33,18 @@ _ACCENTS: dict[Tone, tuple[str, str]] = {
     Tone.NEUTRAL: ("#5f6670", "#a3aab4"),
     Tone.REVIEW: ("#c2185b", "#f48fb1"),
 }
+
+
+# What came of a command (an Outcome value; pending and not-sent read as neutral).
+OUTCOME_TONES: dict[str, Tone] = {
+    Outcome.ACCEPTED: Tone.GOOD,
+    Outcome.REFUSED: Tone.BAD,
+    Outcome.UNKNOWN: Tone.WARN,
+}
+
+
+def outcome_tone(outcome: str) -> Tone:
+    return OUTCOME_TONES.get(outcome, Tone.NEUTRAL)
 
 
 ROLE_TONES: dict[TurnRole | str, Tone] = {

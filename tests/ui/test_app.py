@@ -50,17 +50,18 @@ def test_error_hook_logs_and_shows_a_message_without_blocking(qtbot, caplog):
 
 
 def test_theme_follows_the_override_and_badges_stay_readable(qapp, monkeypatch):
-    from app.ui.theme import THEME_ENV, apply_theme, is_dark, status_color
+    from app.ui.theme import THEME_ENV, apply_theme, status_color
+    from app.ui.tones import is_dark
 
     before = qapp.palette()
     try:
         monkeypatch.setenv(THEME_ENV, "dark")
         apply_theme(qapp)
-        assert is_dark()
+        assert is_dark(qapp.palette())
         dark_live = status_color("in-progress")
         monkeypatch.setenv(THEME_ENV, "light")
         apply_theme(qapp)
-        assert not is_dark()
+        assert not is_dark(qapp.palette())
         assert status_color("in-progress") != dark_live
         assert status_color("some-new-status").isValid()  # unknown statuses still get a badge
     finally:
