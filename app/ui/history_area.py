@@ -23,7 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QWidget
 from qasync import asyncSlot
 
-from app.domain import Call
+from app.domain import Account, Call
 from app.providers.errors import ProviderError
 from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
@@ -130,14 +130,12 @@ class ConsoleHistory(QObject):
         toolbar = window.findChild(QToolBar, "accountToolbar")
         if toolbar is not None:
             toolbar.addAction(self.toggle)
-        switcher = window.account_switcher.model()  # the window's account list changed: so do the filters
-        switcher.rowsInserted.connect(self.set_accounts)
-        switcher.rowsRemoved.connect(self.set_accounts)
+        window.accounts_changed.connect(self.set_accounts)  # opening a session lists its account there too
         self.find = QShortcut(QKeySequence(SEARCH_KEYS), window, self.focus_search,
                               context=Qt.ShortcutContext.WindowShortcut)
         self.area.search.query.setToolTip(f"{self.area.search.query.toolTip()} ({SEARCH_KEYS})")
         self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
-        self.set_accounts()
+        self.set_accounts(window.known_accounts())
 
     def focus_search(self) -> None:
         """Show the History dock's search, ready to type."""
@@ -147,8 +145,9 @@ class ConsoleHistory(QObject):
         self.area.search.query.setFocus()
         self.area.search.query.selectAll()
 
-    def set_accounts(self) -> None:
-        accounts = self.window.known_accounts()
+    def set_accounts(self, accounts: list[Account]) -> None:
+        """The filters offer the window's accounts, and the open one even when it is not stored."""
+        accounts = list(accounts)
         session = self.window.session
         if session is not None and all(a.id != session.account.id for a in accounts):
             accounts.append(session.account)  # opened from the command line, not stored
@@ -168,7 +167,6 @@ class ConsoleHistory(QObject):
             self.area.calls.set_source(None, None)
             return
         session.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
-        self.set_accounts()
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
         self._catch_up = asyncio.ensure_future(self.catch_up(session))

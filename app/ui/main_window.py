@@ -43,6 +43,7 @@ from app.ui.app import readable, settings
 from app.ui.audio_area import AudioArea
 from app.ui.call_list import CallListView
 from app.ui.controls import ControlBar
+from app.ui.history_filters import account_label
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
 
     selected_call_changed = Signal(object)  # Call | None, whenever the shown call or its data changes
     session_changed = Signal(object)  # AccountSession | None
+    accounts_changed = Signal(list)  # list[Account]: what the switcher offers, once per set_accounts
     closed = Signal()
 
     def __init__(self, book: AccountBook | None = None, demo: DemoPlatform | None = None,
@@ -289,13 +291,14 @@ class MainWindow(QMainWindow):
         self.account_switcher.blockSignals(True)
         self.account_switcher.clear()
         for account in accounts:
-            self.account_switcher.addItem(f"{account.name} — {account.provider.display_name}", account.id)
+            self.account_switcher.addItem(account_label(account), account.id)
         current = current_id or (self.session.account.id if self.session else None)
         if current is not None:
             index = self.account_switcher.findData(current)
             if index >= 0:
                 self.account_switcher.setCurrentIndex(index)
         self.account_switcher.blockSignals(False)
+        self.accounts_changed.emit(list(accounts))
 
     def known_accounts(self) -> list[Account]:
         return [demo_account(), *self.book.accounts]

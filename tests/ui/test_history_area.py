@@ -159,7 +159,7 @@ class RecordingPlayer(QWidget):
         self.seeks.append(seconds)
 
 
-def test_find_shortcut_and_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, tmp_path, run_async):
+def test_find_shortcut_and_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, tmp_path, run_async, monkeypatch):
     win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
     player = RecordingPlayer()
     win.set_audio_area(player)
@@ -180,8 +180,13 @@ def test_find_shortcut_and_a_hit_seeks_the_recording_once_it_has_loaded(qtbot, t
     assert history.dock.isVisible() and history.area.currentWidget() is history.area.search
     extra = Account(id="acc-new", name="New account", provider=Provider.HMS, base_url="http://x")
     win.book.save(extra)
+    refreshed: list[list[Account]] = []
+    audit_accounts = history.area.audit.set_accounts
+    monkeypatch.setattr(history.area.audit, "set_accounts", lambda accounts: (refreshed.append(accounts),
+                                                                              audit_accounts(accounts)))
     win.set_accounts(win.known_accounts())
     assert history.area.search.account.findData("acc-new") >= 0
+    assert refreshed == [win.known_accounts()]  # one refresh for the whole list, not one per row
 
     async def scenario() -> None:
         await history.open_call("acc", call.id, turn_index=1, seconds=2.8)
