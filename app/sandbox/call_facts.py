@@ -13,7 +13,7 @@ from app.sandbox.conversation import Message
 from app.sandbox.simcall import SimCall
 
 RECORDING_KINDS = ("mono", "stereo", "customer", "assistant")
-RECORDING_TTL_MS = 3_600_000
+RECORDING_TTL_SECONDS = 3600
 
 
 def iso(ms: int) -> str:
@@ -68,6 +68,7 @@ class Links:
     base: str  # http://host:port
     secret: str
     now_ms: int
+    expires: int = 0  # unix seconds (wall clock, like a real signed URL) when recording links stop working
 
     def listen_url(self, call: SimCall) -> str:
         return self.base.replace("http", "ws", 1) + f"/vapi-monitor/{call.id}/listen"
@@ -77,12 +78,11 @@ class Links:
 
     def recording_url(self, call: SimCall, kind: str) -> str:
         path = f"/recordings/{call.provider}/{call.id}/{kind}.wav"
-        expires = int(time.time()) + RECORDING_TTL_MS // 1000  # checked against the wall clock, like a real signed URL
-        return f"{self.base}{path}?expires={expires}&signature={sign(self.secret, path, expires)}"
+        return f"{self.base}{path}?expires={self.expires}&signature={sign(self.secret, path, self.expires)}"
 
     @property
     def expires_iso(self) -> str:
-        return iso(int(time.time() * 1000) + RECORDING_TTL_MS)
+        return iso(self.expires * 1000)
 
 
 def sign(secret: str, path: str, expires: int) -> str:

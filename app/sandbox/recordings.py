@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 
 import numpy as np
 import soundfile as sf
@@ -39,7 +38,7 @@ async def serve(request: web.Request) -> web.Response:
         expires = int(request.query.get("expires", "0"))
     except ValueError:
         expires = 0
-    if request.query.get("signature") != sign(state.api_key, request.path, expires) or expires < time.time():
+    if request.query.get("signature") != sign(state.api_key, request.path, expires) or expires < state.wall():
         return web.Response(status=403, text="Request has expired or the signature does not match")
     try:
         call = state.world.find(Provider(provider), call_id)

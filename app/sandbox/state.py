@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from app.sandbox.call_facts import Links
+from app.sandbox.call_facts import RECORDING_TTL_SECONDS, Links
 from app.sandbox.faults import FaultPlan
 from app.sandbox.world import World
 
@@ -67,10 +67,12 @@ class SandboxState:
     listeners: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
 
     def links(self, request: web.Request) -> Links:
-        return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms())
+        expires = int(self.wall()) + RECORDING_TTL_SECONDS
+        return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms(), expires)
 
     @staticmethod
     def wall() -> float:
+        """The wall clock (not the sandbox's sped-up one): rate limits and signed-link expiry follow it."""
         return time.time()
 
 
