@@ -15,6 +15,7 @@ from app.domain import Call, Provider, Turn, TurnRole
 from app.providers import make_client
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
+from app.store.csv_export import formula_safe
 
 FIELDS = [
     "provider", "id", "name", "status", "endedReason", "direction", "customerNumber", "assistantName",
@@ -99,7 +100,7 @@ class CallWriter:
         row["turns"] = json.dumps(record["turns"], ensure_ascii=False)
         row["recordings.mono"] = record["recordings"]["mono"]
         row["recordings.stereo"] = record["recordings"]["stereo"]
-        self.csv.writerow(row)
+        self.csv.writerow({key: formula_safe(value) if isinstance(value, str) else value for key, value in row.items()})
 
 
 async def export(args: argparse.Namespace) -> int:

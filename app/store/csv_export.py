@@ -11,6 +11,11 @@ from typing import TextIO
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_safe(text: str) -> str:
+    """Text a spreadsheet shows as written instead of running it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def cell(value: object) -> str:
     if value is None:
         return ""
@@ -20,10 +25,7 @@ def cell(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".") if value == value else ""
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return formula_safe(str(value))
 
 
 def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:

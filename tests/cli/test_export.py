@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import keyring
 import pytest
 
-from app.cli.export import CSV_FIELDS, FIELDS
-from app.domain import Account, Provider
+from app.cli.export import CSV_FIELDS, FIELDS, CallWriter, export_record
+from app.domain import Account, Call, Provider
 from app.live.accounts import AccountBook
 from tests.cli.conftest import switchboard
 from tests.cli.platform_server import CALLS, GOOD_KEY
@@ -101,3 +102,13 @@ def test_invalid_input_exits_2_without_traceback(server, args, message, capsys, 
 def test_unreachable_platform(key, capsys):
     assert switchboard("export", "--provider", "voicebot", "--base-url", "http://127.0.0.1:9") == 1
     assert "Could not reach VoiceBot Studio at 127.0.0.1" in capsys.readouterr().err
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text():
+    out = io.StringIO()
+    writer = CallWriter(out, "csv")
+    call = Call(id="c-1", provider=Provider.VAPI, name='=HYPERLINK("http://evil")', cost=0.0053)
+    writer.write(export_record(call))
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["name"] == '\'=HYPERLINK("http://evil")'
+    assert row["cost"] == "0.0053" and row["id"] == "c-1"
