@@ -38,7 +38,7 @@ ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 T = TypeVar("T")
 
 
-def _off_thread(function: Callable[..., T], *args: object) -> asyncio.Future[T]:
+def off_thread(function: Callable[..., T], *args: object) -> asyncio.Future[T]:
     """Keyring calls may go over D-Bus or wait on an unlock prompt: never on the Qt thread."""
     return asyncio.get_running_loop().run_in_executor(None, function, *args)
 
@@ -90,7 +90,7 @@ class AccountsDialog(QDialog):
             "<b>No keyring on this computer.</b> Keys cannot be saved here. Start Switchboard with the key "
             f"in the <code>{ENV_KEY}</code> environment variable instead; it is used for the account you open."
         )
-        self.keyring_note.setVisible(not keyring_available())
+        self.keyring_note.hide()  # until the keyring has answered (its first call probes backends, maybe over D-Bus)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -132,7 +132,8 @@ class AccountsDialog(QDialog):
         self.save_button.clicked.connect(self._save_clicked)
         self.open_button.clicked.connect(self._open)
         self._key_check: asyncio.Future[None] | None = None
-        self.finished.connect(lambda _result: self._key_check and self._key_check.cancel())
+        self.keyring_check = asyncio.ensure_future(self._show_keyring_note())
+        self.finished.connect(self._stop_checks)
         self._fill(current_id)
 
     # --- public --------------------------------------------------------------------------
@@ -160,7 +161,7 @@ class AccountsDialog(QDialog):
         problem = None
         if key:
             try:
-                await _off_thread(self.book.set_key, updated, key)
+                await off_thread(self.book.set_key, updated, key)
             except KeyStoreError as error:
                 problem = f"Saved the account, but not its key: {error}"
         self._fill(updated.id)
@@ -204,8 +205,16 @@ class AccountsDialog(QDialog):
             self._key_check.cancel()
         self._key_check = asyncio.ensure_future(self._show_key_state(account))
 
+    async def _show_keyring_note(self) -> None:
+        self.keyring_note.setVisible(not await off_thread(keyring_available))
+
+    def _stop_checks(self, _result: int) -> None:
+        for check in (self.keyring_check, self._key_check):
+            if check is not None:
+                check.cancel()
+
     async def _show_key_state(self, account: Account) -> None:
-        has_key = bool(await _off_thread(self.book.key_for, account))
+        has_key = bool(await off_thread(self.book.key_for, account))
         if self.current_account() != account:
             return  # the supervisor moved on to another account meanwhile
         self.key.setPlaceholderText("Stored — type to replace" if has_key else "Paste the platform's private API key")
@@ -234,7 +243,7 @@ class AccountsDialog(QDialog):
             return
         problem = None
         try:
-            await _off_thread(self.book.remove, account)
+            await off_thread(self.book.remove, account)
         except KeyStoreError as error:
             problem = f"Removed the account, but its key stays in the keyring: {error}"
         self._fill(None)

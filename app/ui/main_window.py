@@ -37,7 +37,7 @@ from app.live.registry import RegistryChange
 from app.live.session import AccountSession
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
-from app.ui.accounts_dialog import AccountsDialog
+from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
 from app.ui.audio_area import AudioArea
@@ -346,8 +346,7 @@ class MainWindow(QMainWindow):
     async def open_account(self, account: Account) -> AccountSession | None:
         if account.id == DEMO_ACCOUNT_ID or account.is_demo:
             return await self.open_demo()
-        # The keyring may answer over D-Bus (or wait on an unlock prompt): never on the Qt thread.
-        key = await asyncio.get_running_loop().run_in_executor(None, self.book.key_for, account)
+        key = await off_thread(self.book.key_for, account)
         if not key:
             await self.close_session()
             self.status.show_account(f"No API key for {account.name}")

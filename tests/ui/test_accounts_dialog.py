@@ -14,13 +14,17 @@ from app.live.accounts import AccountBook
 from app.ui.accounts_dialog import AccountsDialog
 from tests.fixtures.qt import until
 from tests.live.test_accounts import memory_keyring  # noqa: F401 - the keyring fixture, shared
-from tests.ui.shown import shown
 
 pytestmark = pytest.mark.usefixtures("memory_keyring")  # a real in-memory keyring backend
 
 
-def make_dialog(qtbot, tmp_path) -> AccountsDialog:
-    return shown(qtbot, AccountsDialog(AccountBook(tmp_path / "accounts.json")), 720, 420)
+async def make_dialog(qtbot, tmp_path) -> AccountsDialog:
+    """Opened while the loop runs, as the window opens it: it asks the keyring off the Qt thread."""
+    dialog = AccountsDialog(AccountBook(tmp_path / "accounts.json"))
+    qtbot.addWidget(dialog)
+    dialog.resize(720, 420)
+    dialog.open()
+    return dialog
 
 
 async def add_account(dialog: AccountsDialog, name: str = "New account") -> None:
@@ -31,16 +35,19 @@ async def add_account(dialog: AccountsDialog, name: str = "New account") -> None
 
 
 def test_demo_account_is_listed_first_and_cannot_be_edited(qtbot, tmp_path, run_async):
-    dialog = make_dialog(qtbot, tmp_path)
-    assert dialog.current_account().is_demo
-    assert not dialog.name.isEnabled() and not dialog.remove_button.isEnabled()
-    assert not dialog.keyring_note.isVisible()
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        assert dialog.current_account().is_demo
+        assert not dialog.name.isEnabled() and not dialog.remove_button.isEnabled()
+        await dialog.keyring_check  # the keyring has answered
+        assert not dialog.keyring_note.isVisible()
+
+    run_async(scenario())
 
 
 def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path, run_async):
-    dialog = make_dialog(qtbot, tmp_path)
-
     async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
         await add_account(dialog, "Clinic line")
         dialog.platform.setCurrentIndex(dialog.platform.findData(Provider.HMS.value))
         assert dialog.base_url.text() == "https://api.hmsovereign.com/api/v1"
@@ -56,11 +63,11 @@ def test_add_edit_save_puts_key_in_keyring_not_in_the_file(qtbot, tmp_path, run_
 
 
 def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path, run_async):
-    dialog = make_dialog(qtbot, tmp_path)
     opened: list[object] = []
-    dialog.open_requested.connect(opened.append)
 
     async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        dialog.open_requested.connect(opened.append)
         await add_account(dialog, "Acme")
         dialog.open_button.click()
         await until(lambda: opened, what="the open request")
@@ -70,9 +77,8 @@ def test_open_saves_and_asks_for_the_switch(qtbot, tmp_path, run_async):
 
 
 def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path, run_async):
-    dialog = make_dialog(qtbot, tmp_path)
-
     async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
         await add_account(dialog)
         dialog.base_url.setText("ftp://nope")
         assert await dialog.save() is None
@@ -82,9 +88,8 @@ def test_invalid_url_is_refused_with_a_reason(qtbot, tmp_path, run_async):
 
 
 def test_remove_drops_account_and_key(qtbot, tmp_path, run_async):
-    dialog = make_dialog(qtbot, tmp_path)
-
     async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
         await add_account(dialog)
         dialog.key.setText("k")
         account = await dialog.save()
@@ -99,11 +104,10 @@ def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        dialog = make_dialog(qtbot, tmp_path)
-        assert dialog.keyring_note.isVisible()
-        assert "SWITCHBOARD_API_KEY" in dialog.keyring_note.text()
-
         async def scenario() -> None:
+            dialog = await make_dialog(qtbot, tmp_path)
+            await until(dialog.keyring_note.isVisible, what="the no-keyring note")
+            assert "SWITCHBOARD_API_KEY" in dialog.keyring_note.text()
             await add_account(dialog)
             dialog.key.setText("secret")
             await dialog.save()
@@ -115,6 +119,9 @@ def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp
 
 
 def test_a_problem_is_shown_at_the_top(qtbot, tmp_path, run_async):
-    dialog = make_dialog(qtbot, tmp_path)
-    dialog.show_problem("Vapi refused the API key for “Acme”.")
-    assert dialog.problem.isVisible() and "refused" in dialog.problem.text()
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        dialog.show_problem("Vapi refused the API key for “Acme”.")
+        assert dialog.problem.isVisible() and "refused" in dialog.problem.text()
+
+    run_async(scenario())
