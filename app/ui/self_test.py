@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from app.audio.device import probe_output
+from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.playback import PlaybackEngine
 from app.audio.recordings import LoadedRecording, RecordingLoader
 from app.domain import Call, Outcome, Say, TurnRole
@@ -128,18 +128,18 @@ class SelfTest:
         return f"{len(peaks.levels)} levels, {level.buckets} buckets for a 1000-pixel view"
 
     async def open_audio_stream(self) -> str:
-        output = probe_output()
-        if not output.available:
-            return f"no output device on this machine, stream not opened ({output.reason})"
         assert self.recording is not None
-        engine = PlaybackEngine(self.recording.audio)
+        try:
+            engine = await open_in_background(None, PlaybackEngine, self.recording.audio)
+        except AudioUnavailable as reason:
+            return f"no output device on this machine, stream not opened ({reason})"
         try:
             engine.play()
             await asyncio.sleep(0.3)
             heard = engine.position()
         finally:
             engine.close()
-        return f"stream ran on “{output.device_name}”, at {heard:.1f} s after 0.3 s"
+        return f"stream ran on the default output, at {heard:.1f} s after 0.3 s"
 
     def _session(self) -> AccountSession:
         if self.session is None:
