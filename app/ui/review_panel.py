@@ -205,7 +205,7 @@ class ReviewPanel(QWidget):
                 book = ReviewBook(conn)
                 return book.get(account_id, call_id, self.reviewer), book.templates()
 
-            review, self.templates = await self._store(load)
+            review, self.templates = await self.db.read(load)  # a pure read: not queued behind sync writes
             if (self.account_id, self.call_id) == (account_id, call_id):
                 self.review = review
         self._render()

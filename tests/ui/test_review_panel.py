@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import threading
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,6 +40,18 @@ def test_opening_a_call_writes_nothing_until_the_reviewer_acts(qtbot, history, r
     run_async(panel.show_call("acc-vapi", "call-00001"))
     assert panel.title.text() == "Review by ria · not started" and stored(history) is None
     assert score_cells(panel) == ["—"] * 6 and not panel.submit_button.isEnabled()
+
+
+def test_opening_a_call_does_not_wait_behind_a_busy_writer(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    release = threading.Event()
+    busy = history.submit_write(lambda conn: release.wait(10))  # e.g. a long history sync
+    try:
+        run_async(asyncio.wait_for(panel.show_call("acc-vapi", "call-00001"), 5))
+        assert panel.title.text() == "Review by ria · not started" and not busy.done()
+    finally:
+        release.set()
+        busy.result()
 
 
 def test_keyboard_scoring_then_submit(qtbot, history, run_async):  # noqa: F811
