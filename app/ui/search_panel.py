@@ -32,6 +32,7 @@ from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import is_dark
+from app.ui.transcript_model import role_title
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 41
 RESULT_LIMIT = 200
@@ -52,7 +53,7 @@ def hit_html(hit: Hit, dark: bool) -> str:
     when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
     who = hit.customer or hit.call_name or hit.call_id
     headline = " · ".join(html.escape(part) for part in (who, hit.assistant_name or "", when, hit.status) if part)
-    speaker = "Customer" if hit.role == "customer" else hit.role.capitalize()
+    speaker = role_title(hit.role)
     where = anchor_label(hit.start_seconds, hit.turn_index)
     return (f"<div><b>{headline}</b></div>"
             f"<div><span style='color:gray'>{html.escape(speaker)} · {where}</span>&nbsp; {snippet}</div>")
@@ -154,7 +155,7 @@ class SearchPanel(QWidget):
         self.model.clear()
         dark = is_dark(self.palette())
         for hit in result.hits:
-            item = QStandardItem(hit.snippet.replace("\x02", "").replace("\x03", ""))
+            item = QStandardItem("".join(text for text, _marked in hit.snippet_parts()))
             item.setData(hit_html(hit, dark), RICH_TEXT)
             item.setData(hit, HIT_ROLE)
             self.model.appendRow(item)

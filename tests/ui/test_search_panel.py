@@ -32,6 +32,8 @@ def test_folded_diacritics_and_highlighted_snippets(qtbot, history, run_async): 
         ("call-00000", 0), ("call-00000", 1), ("call-00003", 0)}
     html = panel.model.item(0).data(RICH_TEXT)
     assert "font-weight:600\">Café</span>" in html and "Léa Martin" in html
+    plain = panel.model.item(0).text()  # what the keyboard and screen readers get: no match markers
+    assert "Café" in plain and "\x02" not in plain and "\x03" not in plain
     assert panel.summary.text().startswith("3 matches")
 
 
