@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from aiohttp import web
@@ -63,20 +65,16 @@ async def list_calls(request: web.Request) -> web.Response:
     assistant, number, ident = query.get("assistantId"), query.get("phoneNumberId"), query.get("id")
 
     def keep(call: SimCall) -> bool:
-        return (not assistant or call.assistant_id == assistant) and (not number or call.phone_number_id == number) and (
-            not ident or call.id == ident)
+        return (not assistant or call.assistant_id == assistant) and (not number or call.phone_number_id == number)
 
     book = state.world.books[Provider.VAPI]
-    found: list[SimCall] = []
+    matches: Iterable[SimCall]
     if ident:
         call = book.get(ident)
-        candidates = [call] if call and created.contains(call.created_ms) and updated.contains(call.updated_ms) else []
-        found = [c for c in candidates if keep(c)][:limit]
-    elif limit:
-        for call in book.newest_first(created, updated, keep):
-            found.append(call)
-            if len(found) >= limit:
-                break
+        matches = [call] if call and created.contains(call.created_ms) and updated.contains(call.updated_ms) and keep(call) else []
+    else:
+        matches = book.newest_first(created, updated, keep)
+    found = list(islice(matches, limit))
     links = state.links(request)
     return json_body([vapi_call(c, links) for c in found])
 
