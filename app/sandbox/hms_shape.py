@@ -29,14 +29,15 @@ def hms_call(call: SimCall, links: Links) -> dict[str, Any]:
     inbound = call.direction == "inbound"
     ready = call.analysis_ready(links.now_ms)
     analysis = call.scenario.analysis
+    status = hms_status(call)
     return {
         "id": call.id,
         "caller_phone": call.customer_number if inbound else BUSINESS_NUMBER,
         "assistant_phone": BUSINESS_NUMBER if inbound else call.customer_number,
-        "status": hms_status(call),
+        "status": status,
         "direction": call.direction,
         "end_reason": END_REASON.get(call.ended_reason or "", call.ended_reason),
-        "error": "no speech detected" if hms_status(call) == "failed" else None,
+        "error": "no speech detected" if status == "failed" else None,
         "started_at": iso(call.started_ms) if call.started_ms is not None else None,
         "ended_at": iso(call.ended_ms) if call.ended_ms is not None else None,
         "duration_seconds": round(call.duration) if call.duration is not None else None,
@@ -44,7 +45,7 @@ def hms_call(call: SimCall, links: Links) -> dict[str, Any]:
         "analysis_result": {"summary": analysis["summary"], "sentiment": sentiment(call),
                             "success": analysis["successEvaluation"]} if ready else None,
         "messages": [{"role": "user" if m.role == "user" else "assistant", "content": m.text}
-                     for m in call.messages if m.role in ("user", "bot")] if call.started_ms is not None else [],
+                     for m in call.messages if m.role in ("user", "bot")],
         "recording_url": links.recording_url(call, "mono") if call.ended_ms is not None else None,
         "agent_id": call.assistant_id,
         "agent_name": call.scenario.assistant,

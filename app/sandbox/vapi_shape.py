@@ -64,7 +64,7 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
     }
     if call.name:
         body["name"] = call.name
-    messages = call.messages if call.started_ms is not None else []
+    messages = call.messages  # none until answered
     if call.started_ms is not None:
         body["startedAt"] = iso(call.started_ms)
         body["artifact"] = {

@@ -12,7 +12,7 @@ from app.sandbox.vapi_shape import message_json
 def voicebot_call(call: SimCall, links: Links) -> dict[str, Any]:
     ready = call.analysis_ready(links.now_ms)
     ended = call.ended_ms is not None
-    messages = call.messages if call.started_ms is not None else []
+    messages = call.messages  # none until answered
     analysis = call.scenario.analysis
     return {
         "id": call.id,
