@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
@@ -19,17 +18,9 @@ from app.live.demo import DemoPlatform
 from app.ui.app import ErrorReporter, create_application
 from app.ui.console import console_window
 from app.ui.main_window import MainWindow
+from tests.fixtures.qt import until
 
 SHOTS = ("first-start", "live-call", "ended-call", "accounts-dialog")
-
-
-async def until(condition: Callable[[], object], timeout: float, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -52,9 +43,9 @@ async def shoot(window: MainWindow, out: Path) -> None:
     await window.open_demo()
     session = window.session
     assert session is not None
-    await until(lambda: window.status.state.loaded and window.call_list.model.rowCount() > 0, 60, "the call list")
+    await until(lambda: window.status.state.loaded and window.call_list.model.rowCount() > 0, 60, what="the call list")
     await until(lambda: sum(c.status == "in-progress" for c in session.registry.calls()) >= 2, 30,
-                "calls in progress")
+                what="calls in progress")
     await asyncio.sleep(1.5)
     save(window, out / "first-start.png")
 
@@ -62,7 +53,7 @@ async def shoot(window: MainWindow, out: Path) -> None:
         calls = [c for c in session.registry.calls() if c.status == "in-progress" and len(c.turns) >= 5]
         return calls[0].id if calls else None
 
-    await until(talkative_live, 60, "a live call with a few turns")
+    await until(talkative_live, 60, what="a live call with a few turns")
     live_id = talkative_live()
     assert live_id is not None
     window.call_list.select_call(live_id)

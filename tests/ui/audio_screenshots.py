@@ -21,7 +21,8 @@ from app.sandbox.embedded import EmbeddedSandbox
 from app.ui.app import create_application
 from app.ui.audio_area import AudioArea
 from app.ui.transcript import TranscriptView
-from tests.e2e.screenshot_app import save, until
+from tests.e2e.screenshot_app import save
+from tests.fixtures.qt import until
 
 SHOTS = ("audio-recording", "audio-recording-zoomed", "audio-live-listening")
 KEY = "screenshot-key"
@@ -51,7 +52,7 @@ async def shoot(frame: QSplitter, transcript: TranscriptView, area: AudioArea, s
         call = await richest_ended_call(client)
         transcript.show_call(call)
         area.show_call(call, client)
-        await until(lambda: area.recording is not None, 30, "the recording")
+        await until(lambda: area.recording is not None, 30, what="the recording")
         turns = [(i, t) for i, t in enumerate(call.turns) if t.start is not None and t.role == TurnRole.CUSTOMER]
         index, turn = turns[min(1, len(turns) - 1)]
         transcript.turn_activated.emit(index, (turn.start or 0.0) + 0.8)
@@ -67,21 +68,16 @@ async def shoot(frame: QSplitter, transcript: TranscriptView, area: AudioArea, s
         transcript.show_call(live)
         area.show_call(live, client)
         area.listen_panel.listen_button.click()
-        listener = await until_value(lambda: area.listen_panel.listener, 10, "a listener")
+        listener = await until(lambda: area.listen_panel.listener, 10, what="a listener")
         await until(lambda: listener.state == ListenState.LISTENING and listener.envelope is not None
-                    and listener.envelope.seconds > 9.0, 40, "ten seconds of live audio")
-        await until(lambda: float(max(listener.envelope.levels_db)) > -30, 20, "someone speaking")
+                    and listener.envelope.seconds > 9.0, 40, what="ten seconds of live audio")
+        await until(lambda: float(max(listener.envelope.levels_db)) > -30, 20, what="someone speaking")
         transcript.update_call(await client.get_call(live.id))  # the window's poller does this
         await asyncio.sleep(0.3)
         save(frame, out / "audio-live-listening.png")
     finally:
         await area.close_audio()
         await client.aclose()
-
-
-async def until_value(condition, timeout: float, what: str):
-    await until(condition, timeout, what)
-    return condition()
 
 
 def main(argv: list[str]) -> int:

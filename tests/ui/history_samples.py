@@ -61,11 +61,3 @@ def history() -> Iterator[Database]:
     db.submit_write(lambda conn: CallCache(conn).upsert("acc-vapi", sample_calls())).result()
     yield db
     db.close()
-
-
-def shown(qtbot, widget, width: int = 900, height: int = 500):
-    """The widget managed by qtbot, sized and shown."""
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    return widget

@@ -21,7 +21,8 @@ from app.ui.app import create_application
 from app.ui.console import console_window
 from app.ui.history_area import ConsoleHistory
 from app.ui.main_window import MainWindow
-from tests.e2e.screenshot_app import save, until
+from tests.e2e.screenshot_app import save
+from tests.fixtures.qt import until
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots" / "history" / "review-comments-on-waveform.png"
 
@@ -41,13 +42,13 @@ async def shoot(window: MainWindow) -> None:
     session = window.session
     assert session is not None
     await until(lambda: window.status.state.loaded and any(reviewable(c) for c in session.registry.calls()), 60,
-                "an ended call worth reviewing")
+                what="an ended call worth reviewing")
     call = next(c for c in session.registry.calls() if reviewable(c))
     window.call_list.select_call(call.id)
     history = window.findChild(ConsoleHistory)
     review = history.area.review
     await until(lambda: window.audio_area.recording is not None and review.call_id == call.id, 30,
-                "the recording and the review")
+                what="the recording and the review")
     history.area.setCurrentWidget(review)
 
     for criterion, mark in (("greeting", Mark(5)), ("understood", Mark(4)), ("tools", Mark(2)),

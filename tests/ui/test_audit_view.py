@@ -8,7 +8,8 @@ from app.domain import Account, CommandResult, End, Outcome, Provider, Say
 from app.store.audit import send_audited
 from app.ui.audit_view import COLUMNS, AuditLogView
 from tests.store.fake_platform import FakePlatform, make_call
-from tests.ui.history_samples import history, shown  # noqa: F401 - fixture
+from tests.ui.history_samples import history  # noqa: F401 - fixture
+from tests.ui.shown import shown
 
 VAPI = Account(id="acc-vapi", name="Vapi production", provider=Provider.VAPI, base_url="https://api.vapi.ai")
 HMS = Account(id="acc-hms", name="HMS Sovereign", provider=Provider.HMS, base_url="https://api.hmsovereign.com")

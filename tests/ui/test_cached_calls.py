@@ -16,7 +16,7 @@ from app.ui.cached_calls import CachedCallsView
 from app.ui.history_model import KEPT_WINDOWS, LOADING, ROW_ROLE, WINDOW
 from tests.fixtures.qt import until
 from tests.store.fake_platform import T0, FakePlatform, make_call
-from tests.ui.history_samples import shown
+from tests.ui.shown import shown
 
 ACCOUNT = Account(id="acc-vapi", name="Vapi production", provider=Provider.VAPI, base_url="https://api.vapi.ai")
 MANY = 3000
@@ -32,7 +32,7 @@ def many_calls() -> Iterator[Database]:
 
 
 def make_view(qtbot, db) -> CachedCallsView:
-    view = shown(qtbot, CachedCallsView(db))
+    view = shown(qtbot, CachedCallsView(db), 900, 500)
     view.set_accounts([ACCOUNT])
     return view
 

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QFileDialog
 from app.store.reviews import Mark, ReviewBook
 from app.ui.review_panel import ReviewPanel
 from tests.fixtures.qt import until
-from tests.ui.history_samples import history, shown  # noqa: F401 - fixture
+from tests.ui.history_samples import history  # noqa: F401 - fixture
+from tests.ui.shown import shown
 
 
 def make_panel(qtbot, db) -> ReviewPanel:

@@ -10,13 +10,14 @@ from app.domain import Account, Provider
 from app.ui.rich_text_delegate import RICH_TEXT
 from app.ui.search_panel import HIT_ROLE, SearchPanel
 from tests.fixtures.qt import until
-from tests.ui.history_samples import history, shown  # noqa: F401 - fixture
+from tests.ui.history_samples import history  # noqa: F401 - fixture
+from tests.ui.shown import shown
 
 ACCOUNT = Account(id="acc-vapi", name="Vapi production", provider=Provider.VAPI, base_url="https://api.vapi.ai")
 
 
 def make_panel(qtbot, db) -> SearchPanel:
-    panel = shown(qtbot, SearchPanel(db))
+    panel = shown(qtbot, SearchPanel(db), 900, 500)
     panel.set_accounts([ACCOUNT])
     return panel
 
