@@ -10,16 +10,16 @@ import soundfile as sf
 from aiohttp import web
 
 from app.domain import Provider
-from app.sandbox.call_audio import CallAudio
 from app.sandbox.call_facts import RECORDING_KINDS, sign
 from app.sandbox.simcall import SimCall
 from app.sandbox.speech import SAMPLE_RATE
 from app.sandbox.state import STATE
+from app.sandbox.world import World
 
 
-def recording_wav(audio: CallAudio, call: SimCall, kind: str) -> bytes:
-    """Blocking: render and encode one recording of an ended call."""
-    stereo = audio.render(0, int(round((call.duration or 0.0) * SAMPLE_RATE)))
+def recording_wav(world: World, call: SimCall, kind: str) -> bytes:
+    """Blocking: render (a history call's from its script) and encode one recording of an ended call."""
+    stereo = world.recording(call).render(0, int(round((call.duration or 0.0) * SAMPLE_RATE)))
     if kind == "stereo":
         data = stereo
     elif kind == "mono":
@@ -46,10 +46,8 @@ async def serve(request: web.Request) -> web.Response:
         call = None
     if call is None or call.ended_ms is None or kind not in RECORDING_KINDS:
         return web.Response(status=404, text="No such recording")
-    loop = asyncio.get_running_loop()
-    # History calls render their script's audio on demand: off the loop, it can take a moment.
-    audio = await loop.run_in_executor(None, state.world.recording, call)
-    body = await loop.run_in_executor(None, recording_wav, audio, call, kind)
+    # Off the loop: rendering and encoding can take a moment.
+    body = await asyncio.get_running_loop().run_in_executor(None, recording_wav, state.world, call, kind)
     return web.Response(body=body, content_type="audio/wav",
                         headers={"Content-Disposition": f'inline; filename="{call_id}-{kind}.wav"'})
 

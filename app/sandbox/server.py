@@ -145,9 +145,8 @@ class SandboxServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(build_app(self.state), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = self._runner.addresses[0][1]  # the port the system chose when asked for 0
 
     async def stop(self) -> None:
         if self._runner is not None:
