@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QToolBar, QWidget
 
 from app.domain import Account, Outcome, Provider, Say
 from app.live.accounts import AccountBook
-from app.live.poller import PollPlan
 from app.live.session import AccountSession
 from app.providers import make_client
 from app.store.audit import AuditLog
@@ -25,25 +23,13 @@ from app.ui.history_area import ConsoleHistory, HistoryUnavailable, attach_histo
 from app.ui.main_window import MainWindow
 from tests.fixtures.qt import until
 from tests.fixtures.sandbox import SANDBOX_KEY
+from tests.fixtures.window import open_window
 from tests.store.fake_platform import FakePlatform, make_call
-
-PLAN = PollPlan(live_interval=0.25, list_interval=0.5, max_backoff=1.0)
 
 
 @pytest.fixture
-def window(qtbot, qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
-    win.poll_plan = PLAN
-    history = attach_history(win, user="ria")
-
-    def shut(w: MainWindow) -> None:
-        qloop.run_until_complete(w.shutdown())
-        qloop.run_until_complete(history.close())
-
-    qtbot.addWidget(win, before_close_func=shut)
-    win.resize(1280, 860)
-    win.show()
-    yield win
+def window(qtbot, qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> MainWindow:
+    return open_window(qtbot, qloop, tmp_path, height=860, history_user="ria")
 
 
 def history_of(window: MainWindow) -> ConsoleHistory:

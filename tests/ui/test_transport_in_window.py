@@ -7,24 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.domain import Provider, TurnRole
-from app.live.accounts import AccountBook
-from app.live.poller import PollPlan
 from app.ui.audio_area import AudioArea
-from app.ui.main_window import MainWindow
 from tests.e2e.conftest import sandbox_account
 from tests.fixtures.qt import until
 from tests.fixtures.sandbox import SANDBOX_KEY
-
-
-@pytest.fixture
-def window(qtbot, qloop, tmp_path):
-    win = MainWindow(book=AccountBook(tmp_path / "accounts.json"))
-    win.poll_plan = PollPlan(live_interval=0.25, list_interval=0.5, max_backoff=1.0)
-    qtbot.addWidget(win, before_close_func=lambda w: qloop.run_until_complete(w.shutdown()))
-    win.resize(1280, 800)
-    with qtbot.waitExposed(win):
-        win.show()
-    return win
 
 
 def test_transcript_follows_playback_in_the_window(qtbot, window, sandbox, null_audio_device, run_async):
