@@ -12,12 +12,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +25,7 @@ from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLo
 from app.store.database import Database
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
+from app.ui.record_table import record_table
 from app.ui.tones import accent, outcome_tone
 
 SHOWN_LIMIT = 1000
@@ -120,18 +118,8 @@ class AuditLogView(QWidget):
         self.export_button.clicked.connect(self._ask_export_path)
 
         self.model = AuditEntries(self)
-        self.table = QTableView(objectName="auditTable")
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        rows = self.table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row measuring
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table = record_table(self.model, "auditTable")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)  # the message takes the room left
         metrics = self.table.fontMetrics()
         for column, sample in WIDTH_SAMPLES.items():  # set once: measuring 1000 rows per reload stalls the window

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from app.store.sync import BackfillProgress, CallSync, SyncReport
 from app.ui.call_list import StatusBadge
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.history_model import COLUMNS, ROW_ROLE, CallHistoryModel
+from app.ui.record_table import record_table
 
 ANY_STATUS = "Any status"
 BACKFILL_SPANS = {"last 7 days": 7, "last 30 days": 30, "last 90 days": 90, "last year": 365}
@@ -59,19 +59,9 @@ class CachedCallsView(QWidget):
             box.activated.connect(self._reload_now)
 
         self.model = CallHistoryModel(db, self)
-        self.table = QTableView(objectName="cachedTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = record_table(self.model, "cachedTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        rows = self.table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row measuring
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMNS.index("Customer"), QHeaderView.ResizeMode.Stretch)
         for column, width in (("Started", 130), ("Status", 90), ("Assistant", 130), ("Duration", 70),
                               ("Turns", 50), ("Evaluation", 90)):
