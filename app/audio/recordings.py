@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import re
+import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,8 +20,7 @@ import httpx
 from app import paths
 from app.audio.peaks import PeakPyramid
 from app.domain import Call
-from app.providers.base import MediaSource, PlatformClient, RecordingLayout
-from app.providers.http import RETRYABLE_STATUS, RetryPolicy, retry_after_seconds
+from app.providers.base import PlatformClient, RecordingLayout
 
 if TYPE_CHECKING:
     from app.audio.decode import DecodedAudio
@@ -28,12 +29,14 @@ DEFAULT_CACHE_BYTES = 2 * 1024**3
 LAYOUTS: tuple[RecordingLayout, ...] = ("stereo", "mono")  # stereo first: customer and assistant apart
 SUFFIXES = {"audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/mpeg": ".mp3",
             "audio/mp3": ".mp3", "audio/flac": ".flac", "audio/x-flac": ".flac", "audio/ogg": ".ogg"}
+PARTIAL = ".part"
 
 Progress = Callable[[str, float | None], None]  # (what is happening, fraction done or None)
 
 
 class RecordingError(Exception):
-    """A recording could not be fetched or read; `str(err)` is fit to show a reviewer."""
+    """A recording could not be stored or read; `str(err)` is fit to show a reviewer. (A platform's
+    refusal or a dropped connection is a ProviderError, like every other request.)"""
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class LoadedRecording:
 
 class RecordingCache:
     """Downloaded recordings under the cache folder, at most `max_bytes`; the least recently used
-    go first. A file's mtime is its last use. Files appear by rename, never rewritten in place."""
+    go first. A file's mtime is its last use. Files appear by an atomic rename of a temporary file
+    only this process writes, never rewritten in place, so two consoles can share the folder."""
 
     def __init__(self, root: Path | None = None, max_bytes: int = DEFAULT_CACHE_BYTES):
         self.root = root or paths.cache_dir() / "recordings"
@@ -56,18 +60,19 @@ class RecordingCache:
     def find(self, key: str) -> Path | None:
         stem = _safe(key)
         for path in self.root.glob(f"{stem}.*"):
-            if path.stem == stem and path.suffix != ".part":
+            if path.stem == stem and path.suffix != PARTIAL:
                 with contextlib.suppress(OSError):
                     os.utime(path)  # mark as just used
                 return path
         return None
 
     def partial_path(self, key: str) -> Path:
-        return self.root / f"{_safe(key)}.part"
+        """A temporary name of this process's own: another console downloading the same key writes elsewhere."""
+        return self.root / f"{_safe(key)}~{os.getpid()}-{uuid.uuid4().hex[:8]}{PARTIAL}"
 
     def commit(self, key: str, partial: Path, suffix: str) -> Path:
         final = self.root / f"{_safe(key)}{suffix}"
-        partial.replace(final)
+        partial.replace(final)  # atomic: readers see the old file or the whole new one
         self.evict(keep=final)
         return final
 
@@ -75,14 +80,14 @@ class RecordingCache:
         return sum(size for _, size, _ in self._entries())
 
     def evict(self, keep: Path | None = None) -> list[Path]:
-        """Delete least recently used files until the cache fits; `keep` survives."""
+        """Delete least recently used files until the cache fits; `keep` and downloads in flight survive."""
         entries = sorted(self._entries(), key=lambda e: e[2])
         total = sum(size for _, size, _ in entries)
         removed = []
         for path, size, _ in entries:
             if total <= self.max_bytes:
                 break
-            if path == keep:
+            if path == keep or path.suffix == PARTIAL:
                 continue
             with contextlib.suppress(OSError):  # in use elsewhere (Windows): try again next time
                 path.unlink()
@@ -99,52 +104,50 @@ class RecordingCache:
         return entries
 
 
+class RecordingSaver:
+    """Streams one download answer into `dest`, at most `limit` bytes (checked against Content-Length
+    before the first byte and while reading), writing on `executor` so the event loop never blocks on disk.
+    Each call starts the file over, so a retried download never appends to a broken one."""
+
+    def __init__(self, dest: Path, limit: int, executor: Executor | None, progress: Progress | None):
+        self.dest, self.limit, self.executor, self.progress = dest, limit, executor, progress
+
+    async def __call__(self, response: httpx.Response) -> str:
+        total = _content_length(response)
+        if total is not None and total > self.limit:
+            raise RecordingError(_too_large(self.limit))
+        loop = asyncio.get_running_loop()
+        received = 0
+        with self.dest.open("wb") as f:
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if received > self.limit:
+                    raise RecordingError(_too_large(self.limit))
+                await loop.run_in_executor(self.executor, f.write, chunk)
+                if self.progress:
+                    self.progress(f"Downloading recording… {_megabytes(received)}", received / total if total else None)
+        # h11 raises when a body ends before its Content-Length or its last chunk; an empty one is not audio.
+        if received == 0:
+            raise RecordingError("The platform sent an empty recording.")
+        return _suffix(response)
+
+
 async def download(
-    http: httpx.AsyncClient,
-    source: MediaSource,
-    dest: Path,
-    progress: Progress | None = None,
-    retry: RetryPolicy | None = None,
+    client: PlatformClient, call: Call, layout: RecordingLayout, dest: Path, *, limit: int,
+    executor: Executor | None = None, progress: Progress | None = None,
 ) -> str:
-    """Stream `source` into `dest`, following redirects to signed URLs; returns the file suffix.
-    A 408, 429 or 5xx answer (before any byte) is tried again after the platform's Retry-After or
-    the shared backoff. Cancelling the task stops the transfer and removes the partial file."""
-    retry = retry or RetryPolicy()
-    attempt = 0
+    """Stream the call's recording into `dest` through the platform's HTTP policy; returns the file suffix.
+    Any failure or a cancel removes the partial file, so nothing cut short is ever kept."""
+
+    def waiting(notice: str) -> None:
+        if progress:
+            progress(notice, None)
+
     try:
-        while True:
-            async with http.stream("GET", source.url, headers=source.headers, follow_redirects=True) as response:
-                status = response.status_code
-                if status < 400:
-                    return await _save(response, dest, progress)
-                if status not in RETRYABLE_STATUS or attempt >= retry.max_retries:
-                    raise RecordingError(_status_message(status))
-                delay = retry.delay(attempt, retry_after_seconds(response.headers))
-            if progress:
-                progress(f"The platform answered HTTP {status}; trying the download again in {max(1, round(delay))} s…", None)
-            await retry.sleep(delay)
-            attempt += 1
-    except httpx.TimeoutException as err:
-        dest.unlink(missing_ok=True)
-        raise RecordingError("The recording download timed out. Try again.") from err
-    except httpx.HTTPError as err:
-        dest.unlink(missing_ok=True)
-        raise RecordingError(f"The recording could not be downloaded: {err or type(err).__name__}.") from err
+        return await client.download_recording(call, layout, RecordingSaver(dest, limit, executor, progress), waiting)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
-
-
-async def _save(response: httpx.Response, dest: Path, progress: Progress | None) -> str:
-    total = _content_length(response)
-    received = 0
-    with dest.open("wb") as f:
-        async for chunk in response.aiter_bytes():
-            f.write(chunk)
-            received += len(chunk)
-            if progress:
-                progress(f"Downloading recording… {_megabytes(received)}", received / total if total else None)
-    return _suffix(response)
 
 
 class RecordingLoader:
@@ -155,19 +158,22 @@ class RecordingLoader:
         self.cache = RecordingCache()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording-decode")
 
-    async def load(self, call: Call, client: PlatformClient, progress: Progress | None = None) -> LoadedRecording | None:
-        """None when the platform has no recording for this call."""
-        for layout in LAYOUTS:
-            source = client.recording_source(call, layout)
-            if source is not None:
-                break
-        else:
+    async def load(
+        self, call: Call, client: PlatformClient, progress: Progress | None = None,
+        layouts: tuple[RecordingLayout, ...] = LAYOUTS,
+    ) -> LoadedRecording | None:
+        """The first of `layouts` the platform has (e.g. ("customer",) for one side); None when it has none.
+        Platform failures are ProviderErrors (a 401 is an AuthenticationError); a file we cannot
+        store or decode is a RecordingError."""
+        layout = next((layout for layout in layouts if client.recording_source(call, layout) is not None), None)
+        if layout is None:
             return None
-        key = f"{call.provider}-{call.id}-{layout}"
+        key = f"{account_scope(client)}-{call.id}-{layout}"
         path = self.cache.find(key)
         if path is None:
             partial = self.cache.partial_path(key)
-            suffix = await download(client.http, source, partial, progress)
+            suffix = await download(client, call, layout, partial, limit=self.cache.max_bytes,
+                                    executor=self.executor, progress=progress)
             path = self.cache.commit(key, partial, suffix)
         if progress:
             progress("Reading the recording…", None)
@@ -189,14 +195,13 @@ def _decode_and_measure(path: Path) -> tuple[DecodedAudio, PeakPyramid]:
     return audio, PeakPyramid.from_samples(audio.samples, audio.sample_rate)
 
 
-def _status_message(status: int) -> str:
-    if status in (401, 403):
-        return "The platform refused access to the recording (check the API key)."
-    if status == 404:
-        return "The platform has no recording for this call (it may have expired)."
-    if status == 429:
-        return "The platform is rate limiting downloads. Try again in a minute."
-    return f"The recording could not be downloaded (the platform answered HTTP {status})."
+def account_scope(client: PlatformClient) -> str:
+    """The account in a cache key: two accounts never share a cached file."""
+    return f"{client.provider}-{hashlib.sha256(client.base_url.encode()).hexdigest()[:12]}"
+
+
+def _too_large(limit: int) -> str:
+    return f"The recording is larger than the recording cache allows ({_megabytes(limit)}); it was not downloaded."
 
 
 def _content_length(response: httpx.Response) -> int | None:

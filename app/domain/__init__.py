@@ -15,6 +15,8 @@ from app.domain.call import (
 from app.domain.capabilities import CAPABILITIES, Capabilities
 from app.domain.command import (
     COMMAND_ADAPTER,
+    MAX_CONTEXT_CHARS,
+    AppendContext,
     Command,
     CommandKind,
     CommandResult,
@@ -25,13 +27,14 @@ from app.domain.command import (
     Say,
     Side,
     Transfer,
+    TransferMode,
     Unmute,
     describe,
     is_transfer_destination,
 )
 
 __all__ = [
-    "Account", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallStatus", "Capabilities", "Command",
+    "Account", "AppendContext", "CAPABILITIES", "MAX_CONTEXT_CHARS", "TransferMode", "COMMAND_ADAPTER", "Call", "CallStatus", "Capabilities", "Command",
     "CommandKind", "CommandResult", "CostBreakdown", "Direction", "End", "Inject", "LIVE_STATUSES",
     "Mute", "Outcome", "Provider", "Recordings", "Say", "Side", "Transfer", "Turn", "TurnRole",
     "Unmute", "describe", "is_transfer_destination",

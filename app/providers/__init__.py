@@ -19,11 +19,12 @@ CLIENTS: dict[Provider, type[VapiClient | HmsClient | VoiceBotClient]] = {
 
 
 def make_client(
-    provider: Provider, base_url: str, api_key: str, *, http: httpx.AsyncClient | None = None,
-    retry: RetryPolicy | None = None,
+    provider: Provider, base_url: str, api_key: str, *, public_key: str | None = None,
+    http: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None,
 ) -> PlatformClient:
-    """The client for an account. Pass `http` to share one AsyncClient; otherwise the client owns one."""
-    return CLIENTS[Provider(provider)](base_url, api_key, http=http, retry=retry)
+    """The client for an account. `public_key`: Vapi's key for monitor URLs (the API key never goes there).
+    Pass `http` to share one AsyncClient; otherwise the client owns one."""
+    return CLIENTS[Provider(provider)](base_url, api_key, public_key=public_key, http=http, retry=retry)
 
 
 __all__ = ["HmsClient", "MediaSource", "PlatformClient", "RetryPolicy", "VapiClient", "VoiceBotClient", "make_client"]

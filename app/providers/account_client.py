@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import httpx
 
 from app.domain import CAPABILITIES, Call, Capabilities, Command, Provider
-from app.providers.base import MediaSource
-from app.providers.errors import UnsupportedError
-from app.providers.http import PlatformHttp, RetryPolicy
+from app.providers.base import MediaSource, RecordingLayout
+from app.providers.errors import BadResponseError, UnsupportedError
+from app.providers.http import Consume, Notice, PlatformHttp, RetryPolicy, T
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,24 @@ class AccountClient:
     """Base of VapiClient, HmsClient and VoiceBotClient."""
 
     provider: Provider
+    control_503_means_nothing_done = False  # only where the platform documents it
 
     def __init__(
-        self, base_url: str, api_key: str, *, http: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
+        self, base_url: str, api_key: str, *, public_key: str | None = None,
+        http: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None,
     ) -> None:
-        headers = self.auth_headers(api_key)
-        self.session = PlatformHttp(self.provider, base_url, headers, http=http, retry=retry or RetryPolicy())
-        self.http: httpx.AsyncClient = self.session.client
+        self.session = PlatformHttp(
+            self.provider, base_url, self.auth_headers(api_key), http=http, retry=retry or RetryPolicy(),
+            control_503_means_nothing_done=self.control_503_means_nothing_done,
+        )
+        self.public_key = public_key.strip() if public_key and public_key.strip() else None
+        if self.public_key:
+            self.session.secrets.append(self.public_key)
         self.capabilities: Capabilities = CAPABILITIES[self.provider]
+
+    @property
+    def base_url(self) -> str:
+        return self.session.base_url
 
     def list_calls(
         self,
@@ -77,13 +86,28 @@ class AccountClient:
         if reason:
             raise UnsupportedError(reason)
 
-    def media(self, url: str | None, fallback: str | None = None) -> MediaSource | None:
-        """A media URL with our key only when it points at the platform's own host."""
-        url, fallback = url or fallback, fallback if url else None
-        if not url:
-            return None
-        own_host = httpx.URL(url).host == httpx.URL(self.session.base_url).host
-        return MediaSource(url, dict(self.session.auth_headers) if own_host else {}, fallback=fallback)
+    def monitor_headers(self, url: str) -> dict[str, str]:
+        """Headers for a call's monitor URL (listen socket, control URL): never the account's API key.
+        Only Vapi has a key for these (the public key)."""
+        return {}
+
+    def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
+        raise NotImplementedError
+
+    async def download_recording(
+        self, call: Call, layout: RecordingLayout, save: Consume[T], on_wait: Notice | None = None
+    ) -> T:
+        """Fetch a recording through the shared policy; a presigned URL that has expired makes us
+        read the call again for a fresh one first."""
+        source = self.recording_source(call, layout)
+        if source is not None and source.expired(datetime.now(UTC)):
+            source = self.recording_source(await self.get_call(call.id), layout)
+        if source is None:
+            raise BadResponseError(f"{self.provider.display_name} has no {layout} recording for this call.")
+        return await self.session.download(source.url, save, on_wait)
+
+    async def get_call(self, call_id: str) -> Call:
+        raise NotImplementedError
 
 
 def path_id(call_id: str) -> str:

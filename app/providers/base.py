@@ -7,26 +7,31 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-import httpx
-
 from app.domain import Call, Capabilities, Command, CommandResult, Provider
+from app.providers.http import Consume, Notice, T
 
-RecordingLayout = Literal["stereo", "mono"]
+RecordingLayout = Literal["stereo", "mono", "customer", "assistant"]  # customer/assistant: one side only
 
 
 @dataclass(frozen=True)
 class MediaSource:
-    """Where to fetch a recording or open a listen socket, with the headers it needs."""
+    """Where to fetch a recording or open a listen socket. `headers` are a listen socket's (a
+    monitor URL's: never the account's API key); a download's are chosen per hop by the HTTP policy."""
 
     url: str
     headers: dict[str, str] = field(default_factory=dict)
-    fallback: str | None = None  # fetched without headers when `url` fails (a signed artifact URL)
+    expires_at: datetime | None = None  # a presigned URL's end of life
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 class PlatformClient(Protocol):
     provider: Provider
     capabilities: Capabilities
-    http: httpx.AsyncClient  # shared by recording downloads; one per account per loop
+
+    @property
+    def base_url(self) -> str: ...
 
     def list_calls(
         self,
@@ -51,6 +56,18 @@ class PlatformClient(Protocol):
 
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None: ...
 
-    def listen_source(self, call: Call) -> MediaSource | None: ...
+    async def download_recording(
+        self, call: Call, layout: RecordingLayout, save: Consume[T], on_wait: Notice | None = None
+    ) -> T:
+        """Stream a recording into `save` through the shared HTTP policy (retries, redirects, keys)."""
+        ...
+
+    def listen_source(self, call: Call) -> MediaSource | None:
+        """The call's listen socket with `monitor_headers(url)`: never the account's API key."""
+        ...
+
+    def monitor_headers(self, url: str) -> dict[str, str]:
+        """Headers for a monitor URL (listen socket or control URL): Vapi's public key when there is one."""
+        ...
 
     async def aclose(self) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import httpx
 
@@ -46,12 +47,26 @@ def platform_message(content: bytes) -> str | None:
     return None
 
 
+MASK = "[key hidden]"
+MIN_SECRET = 4  # shorter "keys" would mask ordinary words
+
+
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every account key it contains replaced: a platform may echo the key it refused."""
+    for secret in secrets:
+        if len(secret) >= MIN_SECRET:
+            text = text.replace(secret, MASK)
+    return text
+
+
 def status_error(
-    provider: Provider, response: httpx.Response, *, retry_after: float | None = None
+    provider: Provider, response: httpx.Response, content: bytes, *, retry_after: float | None = None,
+    secrets: Iterable[str] = (),
 ) -> APIStatusError:
-    """The error for a non-2xx answer, with a message fit for a supervisor."""
+    """The error for a non-2xx answer (`content`: what was read of its body), fit for a supervisor."""
     code = response.status_code
-    said = platform_message(response.content)
+    said = platform_message(content)
+    said = mask_secrets(said, secrets) if said else said
     title = provider.display_name
     detail = f": {said}" if said else ""
     kind: type[APIStatusError]

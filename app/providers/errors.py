@@ -15,7 +15,12 @@ class ProviderError(Exception):
 
 
 class APIConnectionError(ProviderError):
-    """The platform could not be reached (DNS, refused, reset, dropped)."""
+    """The platform could not be reached (DNS, refused, reset, dropped). `nothing_sent` when the
+    request certainly never left (the connection was never made)."""
+
+    def __init__(self, message: str, *, nothing_sent: bool = False):
+        super().__init__(message)
+        self.nothing_sent = nothing_sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -61,17 +66,24 @@ class InvalidRequestError(APIStatusError):
     """400/409/422 and other 4xx: the platform refused the request as sent."""
 
 
+class RedirectedError(ProviderError):
+    """A control command or change was answered with a redirect: not followed, so its outcome is unknown."""
+
+
 class UnsupportedError(ProviderError):
     """The platform cannot do this at all (e.g. renaming a call on HMS Sovereign)."""
 
 
 def command_result_of(error: ProviderError) -> CommandResult:
     """What a send error says about the command: refused when the platform answered no (4xx, 429) or
-    nothing was sent; unknown when it may have reached the platform (dropped, timed out, 5xx, or an
-    answer we cannot read) — never resent."""
+    nothing was sent; unknown when it may have reached the platform (dropped, timed out, redirected,
+    5xx, or an answer we cannot read) — never resent."""
+    if isinstance(error, APIConnectionError) and error.nothing_sent:
+        return CommandResult(outcome=Outcome.REFUSED, message=f"{error} Nothing was sent.")
     if isinstance(error, RateLimitError | UnsupportedError):
         outcome = Outcome.REFUSED
-    elif isinstance(error, APIConnectionError) or error.status_code is None or error.status_code >= 500:
+    elif (isinstance(error, APIConnectionError | RedirectedError) or error.status_code is None
+          or error.status_code >= 500):
         outcome = Outcome.UNKNOWN
     else:
         outcome = Outcome.REFUSED

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from app.domain import Call, Command, CommandResult, End, Inject, Provider, Say, Transfer
+from app.domain import (
+    Call,
+    Command,
+    CommandResult,
+    End,
+    Inject,
+    Provider,
+    Say,
+    Transfer,
+    TransferMode,
+)
 from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
@@ -20,10 +30,15 @@ def control_body(command: Command) -> dict[str, Any]:
     match command:
         case Inject(text=text, trigger_response=trigger):
             return {"type": "inject-context", "content": text, "trigger_response": trigger}
+        case Say(interrupt_assistant=True):
+            raise UnsupportedError("HMS Sovereign cannot interrupt the assistant: its say waits for a pause.")
         case Say(text=text, end_after=end_after):
             return {"type": "say", "content": text, "end_after": end_after}
         case End(message=message):
             return {"type": "end-call", **({"message": message} if message else {})}
+        case Transfer(mode=mode, extension=extension, caller_id=caller_id) if (
+                mode is not TransferMode.BLIND or extension or caller_id):
+            raise UnsupportedError("HMS Sovereign transfers blind only, without an extension or caller id.")
         case Transfer(destination=destination, message=message):
             return {"type": "transfer", "destination": destination, **({"message": message} if message else {})}
     raise UnsupportedError(f"HMS Sovereign cannot {command.kind.value} from a console.")
@@ -73,7 +88,10 @@ class HmsClient(AccountClient):
 
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
         # HMS gives one recording_url; its channel layout is not documented, so it serves both.
-        return self.media(call.recordings.mono or call.recordings.stereo)
+        if layout not in ("stereo", "mono"):
+            return None
+        url = call.recordings.mono or call.recordings.stereo
+        return MediaSource(url) if url else None
 
     def listen_source(self, call: Call) -> MediaSource | None:
         return None

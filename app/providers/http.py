@@ -1,7 +1,14 @@
-"""The one HTTP policy for every platform: timeouts, retries with backoff, Retry-After, error mapping.
+"""The one HTTP policy for every platform: one retry loop for reads, changes, control and downloads.
 
-Reads are retried on connect errors, 408, 429 and 5xx. Writes (rename) are retried only when
-nothing reached the platform. Control commands are never retried once they may have arrived.
+- Reads and downloads are retried on connection errors, 408, 429 and 5xx. Changes (rename) are
+  retried only when nothing reached the platform. A control command is resent only when it never
+  left, or when the platform documents that the answer means nothing was done (Vapi's 503).
+- Redirects are followed by hand, for reads and downloads only, and each hop gets the account's key
+  only when it is on the account's own origin (scheme, host, port). A control or change answered
+  with a redirect is not followed: its outcome is unknown.
+- Every request has an overall deadline (all attempts and waits), and an answer body is read as a
+  stream and capped, so a huge, endless or trickling answer ends in a plain error.
+- A key the platform echoes in an error body is masked before the message is shown or logged.
 """
 
 from __future__ import annotations
@@ -13,20 +20,55 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import httpx
 
 from app.domain import CommandResult, Outcome, Provider
-from app.providers.error_body import platform_message, status_error
-from app.providers.errors import APIConnectionError, APITimeoutError, ProviderError
+from app.providers.error_body import mask_secrets, platform_message, status_error
+from app.providers.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    BadResponseError,
+    ProviderError,
+    RedirectedError,
+    command_result_of,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_DEADLINE = 60.0  # seconds for a whole API request, retries and waits included
+DOWNLOAD_DEADLINE = 900.0  # seconds for a whole recording download
+MAX_BODY_BYTES = 64 * 1024**2  # the largest API answer we read (a page of 1000 long calls is ~20 MB)
+MAX_ERROR_BODY_BYTES = 64 * 1024  # what we read of an error answer: enough for its message
+MAX_REDIRECTS = 5
 RETRYABLE_STATUS = frozenset({408, 429}) | frozenset(range(500, 600))
 # Connect-phase failures: the request never left, so even a control command may be resent.
 NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+T = TypeVar("T")
+Consume = Callable[[httpx.Response], Awaitable[T]]
+Notice = Callable[[str], None]
+
+
+class Purpose(Enum):
+    """What a request is for decides what may be resent and whether a redirect is followed."""
+
+    READ = "read"
+    CHANGE = "change"
+    CONTROL = "control"
+    DOWNLOAD = "download"
+
+    @property
+    def follows_redirects(self) -> bool:
+        return self in (Purpose.READ, Purpose.DOWNLOAD)
+
+    @property
+    def idempotent(self) -> bool:
+        return self in (Purpose.READ, Purpose.DOWNLOAD)
 
 
 @dataclass
@@ -37,6 +79,8 @@ class RetryPolicy:
     initial_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0
+    deadline: float = DEFAULT_DEADLINE
+    download_deadline: float = DOWNLOAD_DEADLINE
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     jitter: Callable[[], float] = random.random
 
@@ -86,6 +130,26 @@ def _seconds_until_http_date(value: str, now: float) -> float | None:
     return max(0.0, parsed.timestamp() - now)
 
 
+def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the scheme's default when none is written): what "the same host" means."""
+    parsed = httpx.URL(url) if isinstance(url, str) else url
+    scheme = parsed.scheme.lower()
+    return scheme, (parsed.host or "").lower(), parsed.port or {"http": 80, "https": 443}.get(scheme)
+
+
+async def read_capped(response: httpx.Response, limit: int) -> bytes | None:
+    """The body as a stream, None as soon as it would pass `limit` bytes (checked before and while reading)."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 @dataclass
 class PlatformHttp:
     """One account's HTTP session with a platform: base URL, auth headers and the shared policy."""
@@ -95,12 +159,17 @@ class PlatformHttp:
     auth_headers: dict[str, str]
     http: httpx.AsyncClient | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_body_bytes: int = MAX_BODY_BYTES
+    # Whether a 503 on a control command is documented to mean "nothing was done" (then it is resent).
+    control_503_means_nothing_done: bool = False
+    secrets: list[str] = field(default_factory=list)  # masked wherever a platform's words are shown
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
         self._owns_http = self.http is None
         if self.http is None:
-            self.http = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, follow_redirects=True)
+            self.http = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
+        self.secrets.extend(_secret_of(value) for value in self.auth_headers.values())
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -110,86 +179,139 @@ class PlatformHttp:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
 
+    def is_home(self, url: str | httpx.URL) -> bool:
+        """True when `url` is on the account's own origin: the only place its key may go."""
+        return origin(url) == origin(self.base_url)
+
+    def headers_for(self, url: str | httpx.URL) -> dict[str, str]:
+        """The account's key for its own origin; nothing for any other host."""
+        return dict(self.auth_headers) if self.is_home(url) else {}
+
     async def aclose(self) -> None:
         if self._owns_http:
             await self.client.aclose()
 
+    # --- what the clients ask for ------------------------------------------------------------
     async def read(self, path: str, params: Mapping[str, Any] | None = None) -> bytes:
-        """GET with the full retry policy; the raw body of a 2xx answer."""
-        return await self._request("GET", path, params=params, json=None, idempotent=True)
+        """GET with the full retry policy; the raw body of a 2xx answer, at most `max_body_bytes`."""
+        return await self.request(Purpose.READ, "GET", self.url(path), params=params, consume=self._body)
 
     async def write(self, method: str, path: str, body: Any) -> bytes:
-        """A change (PATCH, DELETE): retried only when the request never left."""
-        return await self._request(method, path, params=None, json=body, idempotent=False)
+        """A change (PATCH, DELETE): resent only when the request never left."""
+        return await self.request(Purpose.CHANGE, method, self.url(path), json=body, consume=self._body)
 
-    async def _request(
-        self, method: str, path: str, *, params: Mapping[str, Any] | None, json: Any, idempotent: bool
-    ) -> bytes:
+    async def download(self, url: str, save: Consume[T], on_wait: Notice | None = None) -> T:
+        """A recording: `save` streams the 2xx answer; a drop mid-body is retried like a read (save starts over)."""
+        return await self.request(Purpose.DOWNLOAD, "GET", url, consume=save, on_wait=on_wait)
+
+    async def control(self, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> CommandResult:
+        """POST a live-call command once. `headers` for a monitor URL (never the account key); else by origin."""
+        async def answer(response: httpx.Response) -> tuple[int, bytes]:
+            return response.status_code, await self._body(response)
+
+        try:
+            code, content = await self.request(Purpose.CONTROL, "POST", url, json=body, headers=headers,
+                                               consume=answer)
+        except ProviderError as error:
+            if error.status_code == 503 and self.control_503_means_nothing_done:
+                return CommandResult(outcome=Outcome.REFUSED, message=f"{error} Nothing was done.", status_code=503)
+            result = command_result_of(error)
+            if result.outcome is Outcome.UNKNOWN:
+                return result.model_copy(
+                    update={"message": f"{result.message} The command may or may not have been carried out."})
+            return result
+        said = self.mask(platform_message(content) or "")
+        return CommandResult(outcome=Outcome.ACCEPTED, message=said, status_code=code)
+
+    def mask(self, text: str) -> str:
+        return mask_secrets(text, self.secrets)
+
+    # --- the one retry loop ------------------------------------------------------------------
+    async def request(
+        self, purpose: Purpose, method: str, url: str, *, consume: Consume[T],
+        params: Mapping[str, Any] | None = None, json: Any = None, headers: dict[str, str] | None = None,
+        on_wait: Notice | None = None,
+    ) -> T:
+        """Send, follow redirects (reads), consume a 2xx answer, and retry as `purpose` allows,
+        all within the deadline. Every failure is a ProviderError."""
+        loop = asyncio.get_running_loop()
+        seconds = self.retry.download_deadline if purpose is Purpose.DOWNLOAD else self.retry.deadline
+        deadline = loop.time() + seconds
         attempt = 0
         while True:
             try:
-                response = await self.client.request(
-                    method, self.url(path), params=params, json=json, headers=self.auth_headers
-                )
+                async with asyncio.timeout_at(deadline):
+                    return await self._attempt(purpose, method, url, params, json, headers, consume)
+            except TimeoutError:
+                raise APITimeoutError(f"{self.provider.display_name} did not answer within {seconds:g} s.") from None
             except httpx.HTTPError as exc:
-                # A read may be resent whatever happened; a write only if it never left.
-                if (idempotent or isinstance(exc, NOTHING_SENT)) and attempt < self.retry.max_retries:
-                    await self.retry.sleep(self.retry.backoff(attempt))
-                    attempt += 1
-                    continue
-                raise self._connection_error(exc) from None
-            if response.is_success:
-                return response.content
-            wait = retry_after_seconds(response.headers)
-            if idempotent and response.status_code in RETRYABLE_STATUS and attempt < self.retry.max_retries:
-                delay = self.retry.delay(attempt, wait)
-                if response.status_code == 429:
-                    log.info(waiting_notice(self.provider, delay))
-                await self.retry.sleep(delay)
-                attempt += 1
-                continue
-            raise status_error(self.provider, response, retry_after=wait)
+                error: ProviderError = self._connection_error(exc)
+                resend = purpose.idempotent or isinstance(exc, NOTHING_SENT)
+                delay = self.retry.backoff(attempt)
+            except APIStatusError as exc:
+                error = exc
+                code = exc.status_code or 0
+                resend = code in RETRYABLE_STATUS and (
+                    purpose.idempotent or (purpose is Purpose.CONTROL and code == 503 and self.control_503_means_nothing_done))
+                delay = self.retry.delay(attempt, getattr(exc, "retry_after", None))
+            if not resend or attempt >= self.retry.max_retries or loop.time() + delay > deadline:
+                raise error
+            notice = waiting_notice(self.provider, delay) if error.status_code == 429 else f"{error} Trying again…"
+            log.info(notice)
+            if on_wait is not None:
+                on_wait(notice)
+            await self.retry.sleep(delay)
+            attempt += 1
 
-    async def control(self, url: str, body: dict[str, Any]) -> CommandResult:
-        """POST a live-call command. Resent only when it certainly did not arrive (connect error, 503)."""
-        attempt = 0
-        while True:
+    async def _attempt(
+        self, purpose: Purpose, method: str, url: str, params: Mapping[str, Any] | None, json: Any,
+        headers: dict[str, str] | None, consume: Consume[T],
+    ) -> T:
+        request = self.client.build_request(
+            method, url, params=params, json=json, headers=self.headers_for(url) if headers is None else headers)
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = await self.client.send(request, stream=True, follow_redirects=False)
             try:
-                response = await self.client.post(url, json=body, headers=self.auth_headers)
-            except NOTHING_SENT as exc:
-                if attempt < self.retry.max_retries:
-                    await self.retry.sleep(self.retry.backoff(attempt))
-                    attempt += 1
-                    continue
-                return CommandResult(outcome=Outcome.REFUSED, message=f"{self._connection_error(exc)} Nothing was sent.")
-            except httpx.HTTPError as exc:
-                return CommandResult(
-                    outcome=Outcome.UNKNOWN,
-                    message=f"{self._connection_error(exc)} The command may or may not have been carried out.",
-                )
-            code = response.status_code
-            if response.is_success:
-                said = platform_message(response.content)
-                return CommandResult(outcome=Outcome.ACCEPTED, message=said or "", status_code=code)
-            wait = retry_after_seconds(response.headers)
-            if code == 503 and attempt < self.retry.max_retries:
-                await self.retry.sleep(self.retry.delay(attempt, wait))
-                attempt += 1
-                continue
-            error = status_error(self.provider, response, retry_after=wait)
-            if code >= 500 and code != 503:
-                # The platform may have acted before failing: report it, never resend.
-                return CommandResult(
-                    outcome=Outcome.UNKNOWN,
-                    message=f"{error} The command may or may not have been carried out.",
-                    status_code=code,
-                )
-            return CommandResult(outcome=Outcome.REFUSED, message=str(error), status_code=code)
+                if response.is_success:
+                    return await consume(response)
+                if not response.is_redirect:
+                    content = await read_capped(response, MAX_ERROR_BODY_BYTES) or b""
+                    wait = retry_after_seconds(response.headers)
+                    raise status_error(self.provider, response, content, retry_after=wait, secrets=self.secrets)
+                if not purpose.follows_redirects:
+                    raise RedirectedError(
+                        f"{self.provider.display_name} answered with a redirect ({response.status_code}); "
+                        "it was not followed.", status_code=response.status_code)
+                request = self._next_hop(response)
+            finally:
+                await response.aclose()
+        raise BadResponseError(f"{self.provider.display_name} redirected more than {MAX_REDIRECTS} times.")
 
-    def _connection_error(self, exc: Exception) -> ProviderError:
+    def _next_hop(self, response: httpx.Response) -> httpx.Request:
+        """The redirect's target, with the key only when the target is the account's own origin."""
+        target = response.url.join(response.headers.get("location", ""))
+        if target.scheme not in ("http", "https"):
+            raise BadResponseError(f"{self.provider.display_name} redirected to an address that is not a web address.")
+        return self.client.build_request("GET", target, headers=self.headers_for(target))
+
+    async def _body(self, response: httpx.Response) -> bytes:
+        content = await read_capped(response, self.max_body_bytes)
+        if content is None:
+            limit = self.max_body_bytes // 1024**2
+            raise BadResponseError(
+                f"{self.provider.display_name} sent an answer larger than {limit} MB, the most Switchboard reads "
+                "at once; it was not read.")
+        return content
+
+    def _connection_error(self, exc: Exception) -> APIConnectionError:
         title = self.provider.display_name
+        sent = not isinstance(exc, NOTHING_SENT)
         if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
-            return APITimeoutError(f"{title} did not answer in time.")
+            return APITimeoutError(f"{title} did not answer in time.", nothing_sent=not sent)
         host = httpx.URL(self.base_url).host or self.base_url
-        reason = str(exc) or type(exc).__name__
-        return APIConnectionError(f"Could not reach {title} at {host}: {reason}.")
+        reason = self.mask(str(exc) or type(exc).__name__)
+        return APIConnectionError(f"Could not reach {title} at {host}: {reason}.", nothing_sent=not sent)
+
+
+def _secret_of(header_value: str) -> str:
+    return header_value.removeprefix("Bearer ").strip()

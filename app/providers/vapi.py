@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from app.domain import (
+    AppendContext,
     Call,
     Command,
     CommandResult,
@@ -15,22 +17,35 @@ from app.domain import (
     Provider,
     Say,
     Transfer,
+    TransferMode,
     Unmute,
 )
 from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
-from app.providers.wire import iso
+from app.providers.wire import iso, utc
 
 MAX_PAGE = 1000
+TRANSFER_MODES = {
+    TransferMode.BLIND: "blind-transfer",
+    TransferMode.WARM_MESSAGE: "warm-transfer-say-message",
+    TransferMode.WARM_SUMMARY: "warm-transfer-say-summary",
+}
+# The presigned URL on the call for each recording (artifact.presigned*Url, until presignedUrlsExpiresAt).
+PRESIGNED = {"stereo": "presignedStereoUrl", "mono": "presignedMonoUrl",
+             "customer": "presignedCustomerUrl", "assistant": "presignedAssistantUrl"}
 
 
 def control_body(command: Command) -> dict[str, Any]:
     """The JSON Vapi's controlUrl expects for a command."""
     match command:
-        case Say(text=text, end_after=end_after):
-            return {"type": "say", "content": text, "endCallAfterSpoken": end_after}
+        case Say(text=text, end_after=end_after, interrupt_assistant=interrupt):
+            # interruptAssistantEnabled defaults to false (wait for the assistant to stop): sent only when on.
+            return {"type": "say", "content": text, "endCallAfterSpoken": end_after,
+                    **({"interruptAssistantEnabled": True} if interrupt else {})}
+        case AppendContext(text=text):
+            return {"type": "append-context", "kind": "instructions", "content": text}
         case Inject(text=text, trigger_response=trigger):
             return {"type": "add-message", "message": {"role": "system", "content": text},
                     "triggerResponseEnabled": trigger}
@@ -43,18 +58,38 @@ def control_body(command: Command) -> dict[str, Any]:
         case End(message=message):
             # end-call takes no goodbye; saying it with endCallAfterSpoken ends the call after it.
             return {"type": "say", "content": message, "endCallAfterSpoken": True}
-        case Transfer(destination=destination, message=message) as transfer:
-            target = ({"type": "sip", "sipUri": destination} if transfer.is_sip
-                      else {"type": "number", "number": destination})
-            body: dict[str, Any] = {"type": "transfer", "destination": target}
-            if message:
-                body["content"] = message
-            return body
+        case Transfer(message=message) as transfer:
+            return {"type": "transfer", "destination": transfer_destination(transfer),
+                    **({"content": message} if message else {})}
     raise TypeError(command)
+
+
+def transfer_destination(transfer: Transfer) -> dict[str, Any]:
+    """A TransferDestinationNumber or TransferDestinationSip with its transferPlan (official spec)."""
+    target: dict[str, Any] = ({"type": "sip", "sipUri": transfer.destination} if transfer.is_sip
+                              else {"type": "number", "number": transfer.destination})
+    if transfer.extension:
+        target["extension"] = transfer.extension
+    if transfer.caller_id:
+        target["callerId"] = transfer.caller_id
+    if transfer.mode is not TransferMode.BLIND:
+        plan: dict[str, Any] = {"mode": TRANSFER_MODES[transfer.mode]}
+        if transfer.handoff_message:
+            plan["message"] = transfer.handoff_message
+        target["transferPlan"] = plan
+    return target
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return utc(datetime.fromisoformat(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 class VapiClient(AccountClient):
     provider = Provider.VAPI
+    control_503_means_nothing_done = True  # documented for the newer call kinds: "503 = nothing done"
 
     async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Pages move the window's upper edge to the oldest createdAt seen. The edge is inclusive
@@ -91,17 +126,39 @@ class VapiClient(AccountClient):
         self.check_supported(command)
         if not call.control_url:
             raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
-        return await self.session.control(call.control_url, control_body(command))
+        result = await self.session.control(call.control_url, control_body(command),
+                                            headers=self.monitor_headers(call.control_url))
+        if result.status_code == 401:
+            return result.model_copy(update={"message": self.monitor_refusal("Controlling this call")})
+        return result
+
+    def monitor_headers(self, url: str) -> dict[str, str]:
+        """The public key, and only it, for a monitor URL (listenUrl, controlUrl) when the account has one."""
+        return {"Authorization": f"Bearer {self.public_key}"} if self.public_key else {}
+
+    def monitor_refusal(self, action: str = "Listening") -> str:
+        """What a 401 from a monitor URL means: which key is missing or refused (not the API key)."""
+        if self.public_key is None:
+            return f"{action} needs the account's public key: add it in Accounts (or set SWITCHBOARD_PUBLIC_KEY)."
+        return "The account's public key was refused: check it in Accounts."
 
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
-        """The API endpoint (302 to a fresh signed URL), falling back to the URL on the call."""
-        known = call.recordings.stereo if layout == "stereo" else call.recordings.mono
-        if call.is_live or (call.status != "ended" and not known):
+        """The presigned URL on the call while it is fresh, else the API endpoint (302 to a fresh one)."""
+        if call.is_live or (call.status != "ended" and not _known(call, layout)):
             return None
-        endpoint = self.session.url(f"/call/{path_id(call.id)}/{layout}-recording")
-        return self.media(endpoint, fallback=known)
+        artifact = call.raw.get("artifact") if isinstance(call.raw, dict) else None
+        if not isinstance(artifact, dict):
+            artifact = {}
+        presigned = artifact.get(PRESIGNED[layout])
+        if isinstance(presigned, str) and presigned.startswith(("https://", "http://")):
+            return MediaSource(presigned, expires_at=_moment(artifact.get("presignedUrlsExpiresAt")))
+        return MediaSource(self.session.url(f"/call/{path_id(call.id)}/{layout}-recording"))
 
     def listen_source(self, call: Call) -> MediaSource | None:
         if not call.listen_url:
             return None
-        return MediaSource(call.listen_url, dict(self.session.auth_headers))
+        return MediaSource(call.listen_url, self.monitor_headers(call.listen_url))
+
+
+def _known(call: Call, layout: RecordingLayout) -> str | None:
+    return getattr(call.recordings, layout)

@@ -39,7 +39,8 @@ class VoiceBotClient(AccountClient):
 
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
         stereo, mono = call.recordings.stereo, call.recordings.mono
-        return self.media(stereo, mono) if layout == "stereo" else self.media(mono, stereo)
+        url = {"stereo": stereo or mono, "mono": mono or stereo}.get(layout)
+        return MediaSource(self.session.url(url)) if url else None
 
     def listen_source(self, call: Call) -> MediaSource | None:
         return None

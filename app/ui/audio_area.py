@@ -227,11 +227,12 @@ class AudioArea(QWidget):
     # -- recording ---------------------------------------------------------------------------
     async def _load(self, call: Call, client: PlatformClient) -> None:
         from app.audio.recordings import RecordingError
+        from app.providers.errors import ProviderError
 
         self.transport.hide()
         try:
             recording = await self.loader.load(call, client, self.waveform.show_loading)
-        except RecordingError as error:
+        except (RecordingError, ProviderError) as error:  # downloads fail like every platform request
             self.waveform.show_message(str(error))
             return
         except asyncio.CancelledError:

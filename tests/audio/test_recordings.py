@@ -2,9 +2,7 @@
 
 import asyncio
 import os
-from dataclasses import dataclass, field
 
-import httpx
 import numpy as np
 import pytest
 from aiohttp import web
@@ -12,7 +10,9 @@ from aiohttp import web
 from app.audio.recordings import RecordingCache, RecordingError, RecordingLoader, download
 from app.domain import Call, Provider
 from app.providers.base import MediaSource
+from app.providers.errors import APIConnectionError, AuthenticationError, NotFoundError, ServerError
 from app.providers.http import RetryPolicy
+from app.providers.vapi import VapiClient
 from tests.fixtures.audio import speech_like, write_recording
 
 
@@ -37,6 +37,18 @@ async def recording_server(tmp_path):
             return web.Response(body=mp3, content_type="audio/mpeg")
         if name == "garbage.wav":
             return web.Response(body=b"not audio" * 100, content_type="audio/wav")
+        if name == "huge.wav":  # says 10 GB up front
+            response = web.StreamResponse(headers={"Content-Length": str(10 * 1024**3), "Content-Type": "audio/wav"})
+            await response.prepare(request)
+            return response
+        if name in ("endless.wav", "cut.wav"):  # no Content-Length: chunked, endless or dropped midway
+            response = web.StreamResponse(headers={"Content-Type": "audio/wav"})
+            await response.prepare(request)
+            for _ in range(1000 if name == "endless.wav" else 3):
+                await response.write(b"\0" * 65536)
+            if name == "cut.wav":
+                request.transport.close()  # the connection drops before the last chunk
+            return response
         if name == "slow.wav":
             response = web.StreamResponse(headers={"Content-Length": str(len(stereo)), "Content-Type": "audio/wav"})
             await response.prepare(request)
@@ -72,21 +84,20 @@ async def recording_server(tmp_path):
     await runner.cleanup()
 
 
-@dataclass
-class RecordingClient:
-    """Just the part of a PlatformClient a recording load uses, over real HTTP."""
+class RecordingClient(VapiClient):
+    """A real Vapi client whose recordings live at `/call/{id}/{name}` on the test server."""
 
-    base: str
-    stereo: str | None
-    mono: str | None
-    provider: Provider = Provider.VAPI
-    http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=5))
+    def __init__(self, base: str, stereo: str | None, mono: str | None, retry: RetryPolicy | None = None):
+        super().__init__(base, "k", retry=retry or RetryPolicy(max_retries=0))
+        self.names = {"stereo": stereo, "mono": mono}
 
     def recording_source(self, call, layout):
-        name = self.stereo if layout == "stereo" else self.mono
-        if name is None:
-            return None
-        return MediaSource(f"{self.base}/call/{call.id}/{name}", {"Authorization": "Bearer k"})
+        name = self.names.get(layout)
+        return MediaSource(f"{self.base_url}/call/{call.id}/{name}") if name else None
+
+    @property
+    def http(self):  # what the tests close
+        return self
 
 
 CALL = Call(id="c1", provider=Provider.VAPI, status="ended")
@@ -110,7 +121,7 @@ async def test_stereo_recording_is_fetched_decoded_and_cached(recording_server):
         assert hits == {"/call/c1/stereo.wav": 1}  # the second load came from the disk cache
     finally:
         loader.close()
-        await client.http.aclose()
+        await client.aclose()
 
 
 async def test_mono_only_mp3_loads_as_one_lane(recording_server):
@@ -123,7 +134,7 @@ async def test_mono_only_mp3_loads_as_one_lane(recording_server):
         assert loaded.audio.channels == 1 and loaded.audio.frames >= 16000
     finally:
         loader.close()
-        await client.http.aclose()
+        await client.aclose()
 
 
 async def test_no_recording_at_all_is_none(recording_server):
@@ -133,32 +144,41 @@ async def test_no_recording_at_all_is_none(recording_server):
         assert await loader.load(CALL, client) is None
     finally:
         loader.close()
-        await client.http.aclose()
+        await client.aclose()
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
-    [("expired.wav", "has no recording"), ("garbage.wav", "Cannot read the recording")],
+    ("name", "error", "message"),
+    [("expired.wav", NotFoundError, "has no such call"), ("garbage.wav", RecordingError, "Cannot read the recording")],
 )
-async def test_missing_or_broken_recordings_give_a_plain_error_and_leave_no_file(recording_server, name, message):
+async def test_missing_or_broken_recordings_give_a_plain_error_and_leave_no_file(recording_server, name, error, message):
     loader = RecordingLoader()
     client = RecordingClient(recording_server[0], name, None)
     try:
-        with pytest.raises(RecordingError, match=message):
+        with pytest.raises(error, match=message):
             await loader.load(CALL, client)
         assert list(loader.cache.root.iterdir()) == []
     finally:
         loader.close()
-        await client.http.aclose()
+        await client.aclose()
 
 
-async def test_refused_and_unreachable_downloads_say_why(recording_server, tmp_path):
-    async with httpx.AsyncClient(timeout=2) as http:
-        with pytest.raises(RecordingError, match="refused access"):
-            await download(http, MediaSource(f"{recording_server[0]}/forbidden"), tmp_path / "x.part")
-        with pytest.raises(RecordingError, match="could not be downloaded"):
-            await download(http, MediaSource("http://127.0.0.1:1/nothing"), tmp_path / "y.part")
+async def test_refused_and_unreachable_downloads_are_the_platform_error_family(recording_server, tmp_path):
+    refused = RecordingClient(recording_server[0], "../../forbidden", None)
+    with pytest.raises(AuthenticationError):
+        await download(refused, CALL, "stereo", tmp_path / "x.part", limit=10**9)
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    unreachable = RecordingClient("http://127.0.0.1:1", "x.wav", None, RetryPolicy(sleep=no_sleep))
+    with pytest.raises(APIConnectionError):
+        await download(unreachable, CALL, "stereo", tmp_path / "y.part", limit=10**9)
+    assert len(waits) == 2  # connect errors are retried like reads
     assert not (tmp_path / "x.part").exists() and not (tmp_path / "y.part").exists()
+    await refused.aclose()
+    await unreachable.aclose()
 
 
 async def test_a_busy_platform_is_asked_again_after_its_retry_after(recording_server, tmp_path):
@@ -170,15 +190,42 @@ async def test_a_busy_platform_is_asked_again_after_its_retry_after(recording_se
 
     retry = RetryPolicy(max_retries=2, sleep=no_sleep, jitter=lambda: 0.0)
     steps: list[str] = []
-    async with httpx.AsyncClient(timeout=5) as http:
-        suffix = await download(http, MediaSource(f"{base}/busy/once"), tmp_path / "a.part",
-                                lambda text, _: steps.append(text), retry)
-        assert suffix == ".wav" and (tmp_path / "a.part").stat().st_size > 0
-        assert waits == [7.0, 1.0]  # the 429's Retry-After, then the backoff's second step
-        assert steps[0] == "The platform answered HTTP 429; trying the download again in 7 s…"
-        with pytest.raises(RecordingError, match=r"platform answered HTTP 503\)"):
-            await download(http, MediaSource(f"{base}/busy/always"), tmp_path / "b.part", retry=retry)
+    client = RecordingClient(base, "../../busy/once", "../../busy/always", retry)
+    suffix = await download(client, CALL, "stereo", tmp_path / "a.part", limit=10**9,
+                            progress=lambda text, _: steps.append(text))
+    assert suffix == ".wav" and (tmp_path / "a.part").stat().st_size > 0
+    assert waits == [7.0, 1.0]  # the 429's Retry-After, then the backoff's second step
+    assert steps[0] == "Vapi is rate limiting: waiting 7 s"
+    with pytest.raises(ServerError, match=r"\(503\)"):
+        await download(client, CALL, "mono", tmp_path / "b.part", limit=10**9)
     assert hits["/busy/always"] == 3 and not (tmp_path / "b.part").exists()
+    await client.aclose()
+
+
+@pytest.mark.parametrize("name", ["huge.wav", "endless.wav"])
+async def test_a_recording_larger_than_the_cache_is_stopped_and_not_kept(recording_server, tmp_path, name):
+    client = RecordingClient(recording_server[0], name, None)
+    loader = RecordingLoader()
+    loader.cache.max_bytes = 200_000
+    try:
+        with pytest.raises(RecordingError, match="larger than the recording cache allows"):
+            await loader.load(CALL, client)
+        assert list(loader.cache.root.iterdir()) == []
+    finally:
+        loader.close()
+        await client.aclose()
+
+
+async def test_a_body_cut_short_is_not_cached(recording_server):
+    client = RecordingClient(recording_server[0], "cut.wav", None)
+    loader = RecordingLoader()
+    try:
+        with pytest.raises(APIConnectionError):
+            await loader.load(CALL, client)
+        assert list(loader.cache.root.iterdir()) == []
+    finally:
+        loader.close()
+        await client.aclose()
 
 
 async def test_cancel_stops_the_download_and_removes_the_partial_file(recording_server, tmp_path):
@@ -188,13 +235,34 @@ async def test_cancel_stops_the_download_and_removes_the_partial_file(recording_
     def progress(text, fraction):
         got_bytes.set()
 
-    async with httpx.AsyncClient(timeout=60) as http:
-        task = asyncio.create_task(download(http, MediaSource(f"{recording_server[0]}/signed/slow.wav"), dest, progress))
-        await asyncio.wait_for(got_bytes.wait(), 5)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    client = RecordingClient(recording_server[0], "../../signed/slow.wav", None)
+    task = asyncio.create_task(download(client, CALL, "stereo", dest, limit=10**9, progress=progress))
+    await asyncio.wait_for(got_bytes.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
     assert not dest.exists()
+    await client.aclose()
+
+
+def test_two_consoles_never_share_a_temporary_file(tmp_path):
+    first, second = RecordingCache(tmp_path), RecordingCache(tmp_path)
+    assert first.partial_path("vapi-c1-stereo") != second.partial_path("vapi-c1-stereo")
+
+
+async def test_the_cache_key_includes_the_account(recording_server):
+    base = recording_server[0]
+    one, other = RecordingClient(base, "stereo.wav", None), RecordingClient(base + "/", "stereo.wav", None)
+    other.session.base_url = base.replace("127.0.0.1", "localhost")
+    loader = RecordingLoader()
+    try:
+        first = await loader.load(CALL, one)
+        second = await loader.load(CALL, other)
+        assert first.path != second.path
+    finally:
+        loader.close()
+        await one.aclose()
+        await other.aclose()
 
 
 def test_cache_evicts_least_recently_used_first(tmp_path):

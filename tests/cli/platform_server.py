@@ -28,6 +28,7 @@ class PlatformServer:
         self.rng = random.Random(7)
         self.url = ""
         self.controls: list[tuple[str, Any]] = []  # (path, body) of every control POST
+        self.control_auth: list[str | None] = []  # the Authorization header each Vapi control POST carried
         self.vapi = [vapi_call(n, T0 + timedelta(seconds=n // 2)) for n in range(CALLS)]
         self.hms = [hms_call(n, T0 + timedelta(seconds=n)) for n in range(CALLS)]
         self.voicebot = [voicebot_call(n, T0 + timedelta(seconds=n)) for n in range(CALLS)]
@@ -71,7 +72,9 @@ class PlatformServer:
     @web.middleware
     async def _auth(self, request: web.Request, handler: Any) -> web.StreamResponse:
         given = request.headers.get("X-API-Key") or request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if given != GOOD_KEY:
+        if request.path.startswith("/vapi/control/"):  # a monitor URL: the URL is the capability
+            self.control_auth.append(request.headers.get("Authorization"))
+        elif given != GOOD_KEY:
             return web.json_response({"statusCode": 401, "error": "Unauthorized", "message": "Invalid API key"},
                                      status=401)
         return await handler(request)

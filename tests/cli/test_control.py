@@ -43,8 +43,10 @@ def control(server, provider: str, call: str, *action: str) -> int:
 @pytest.mark.parametrize(("action", "body"), VAPI_COMMANDS)
 def test_vapi_every_command_is_accepted_through_the_calls_control_url(server, key, action, body, capsys):
     server.controls.clear()
+    server.control_auth.clear()
     assert control(server, "vapi", "live-accept", *action) == 0
     assert server.controls == [("/vapi/control/live-accept", body)]
+    assert server.control_auth == [None]  # the API key never goes to a monitor URL
     assert "accepted by Vapi" in capsys.readouterr().out
 
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.domain import Call, End, Inject, Mute, Outcome, Provider, Say, Side, Transfer, Unmute
+from app.providers import make_client
 from app.providers.errors import UnsupportedError
 from tests.providers.fake_platforms import hms_list, vapi_list
 from tests.providers.mock_platform import ScriptedPlatform, answer
@@ -138,7 +139,7 @@ async def test_vapi_control_bodies(command, expected):
     assert result.outcome == Outcome.ACCEPTED
     assert (request.method, str(request.url)) == ("POST", CONTROL_URL)
     assert json.loads(request.content) == expected
-    assert request.headers["Authorization"] == "Bearer sk-test"
+    assert "Authorization" not in request.headers  # the control URL is another host: no API key
 
 
 HMS_BODIES = [
@@ -191,11 +192,31 @@ async def test_control_is_never_resent_once_it_may_have_arrived(failure):
     assert "may or may not have been carried out" in result.message
 
 
-@pytest.mark.parametrize("first", [answer(503, {"message": "busy"}), httpx.ConnectError("refused")])
-async def test_control_is_resent_when_nothing_was_done(first):
+@pytest.mark.parametrize(("provider", "first"), [(Provider.VAPI, answer(503, {"message": "busy"})),
+                                               (Provider.HMS, httpx.ConnectError("refused"))])
+async def test_control_is_resent_when_nothing_was_done(provider, first):
+    call = LIVE_VAPI if provider is Provider.VAPI else Call(id="x", provider=Provider.HMS)
     platform = ScriptedPlatform(first, answer(200, {}))
-    result = await platform.client(Provider.HMS).send(Call(id="x", provider=Provider.HMS), End())
+    result = await platform.client(provider).send(call, End())
     assert result.outcome == Outcome.ACCEPTED and len(platform.requests) == 2
+
+
+async def test_hms_503_is_not_documented_so_the_command_is_never_resent():
+    platform = ScriptedPlatform(answer(503, {"message": "busy"}), answer(200, {}))
+    result = await platform.client(Provider.HMS).send(Call(id="x", provider=Provider.HMS), End())
+    assert result.outcome == Outcome.UNKNOWN and len(platform.requests) == 1
+
+
+async def test_vapi_503_every_time_says_nothing_was_done():
+    platform = ScriptedPlatform(answer(503, {"message": "busy"}))
+    result = await platform.client(Provider.VAPI).send(LIVE_VAPI, End())
+    assert result.outcome == Outcome.REFUSED and "Nothing was done" in result.message and len(platform.requests) == 3
+
+
+async def test_a_redirect_on_a_control_post_is_not_followed_and_the_outcome_is_unknown():
+    platform = ScriptedPlatform(answer(307, {}, {"Location": "https://elsewhere.example/control"}), answer(200, {}))
+    result = await platform.client(Provider.HMS).send(Call(id="x", provider=Provider.HMS), End())
+    assert result.outcome == Outcome.UNKNOWN and len(platform.requests) == 1
 
 
 async def test_control_refusal_carries_the_platform_message():
@@ -218,20 +239,70 @@ def test_media_sources():
     ended = Call(id="c1", provider=Provider.VAPI, status="ended",
                  recordings={"stereo": "https://storage.example/s.wav", "mono": "https://storage.example/m.wav"})
     stereo = vapi.recording_source(ended, "stereo")
-    assert stereo.url == "https://api.vapi.ai/call/c1/stereo-recording"
-    assert stereo.headers == {"Authorization": "Bearer sk-test"} and stereo.fallback == "https://storage.example/s.wav"
+    assert stereo.url == "https://api.vapi.ai/call/c1/stereo-recording" and stereo.headers == {}
+    assert vapi.recording_source(ended, "customer").url == "https://api.vapi.ai/call/c1/customer-recording"
     assert vapi.recording_source(LIVE_VAPI, "mono") is None
     listen = vapi.listen_source(LIVE_VAPI)
-    assert listen.url == LIVE_VAPI.listen_url and listen.headers == {"Authorization": "Bearer sk-test"}
+    assert listen.url == LIVE_VAPI.listen_url and listen.headers == {}  # no public key: nothing, never the API key
 
     hms = platform.client(Provider.HMS)
     hms_recorded = Call(id="h", provider=Provider.HMS, recordings={"mono": "https://rec.hms.example/1.mp3"})
     source = hms.recording_source(hms_recorded, "stereo")
-    assert source.url == "https://rec.hms.example/1.mp3" and source.headers == {}  # our key stays home
+    assert source.url == "https://rec.hms.example/1.mp3" and source.headers == {}
     assert hms.listen_source(hms_recorded) is None
 
     bot = platform.client(Provider.VOICEBOT, base_url="https://api.voicebot.studio/api/v1")
     only_mono = Call(id="v", provider=Provider.VOICEBOT, recordings={"mono": "https://api.voicebot.studio/r/1.wav"})
     assert bot.recording_source(only_mono, "stereo").url == "https://api.voicebot.studio/r/1.wav"
-    assert bot.recording_source(only_mono, "mono").headers == {"X-API-Key": "sk-test"}
     assert bot.recording_source(Call(id="n", provider=Provider.VOICEBOT), "mono") is None
+
+
+def test_the_public_key_goes_to_monitor_urls_only():
+    http = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: answer(200, {})))
+    vapi = make_client(Provider.VAPI, "https://api.vapi.ai", "sk-private", public_key="pk-public", http=http)
+    assert vapi.listen_source(LIVE_VAPI).headers == {"Authorization": "Bearer pk-public"}
+    assert vapi.monitor_headers(CONTROL_URL) == {"Authorization": "Bearer pk-public"}
+
+
+async def test_vapi_control_carries_the_public_key_never_the_api_key():
+    platform = ScriptedPlatform(answer(200, {}))
+    http = httpx.AsyncClient(transport=httpx.MockTransport(platform.handle))
+    vapi = make_client(Provider.VAPI, "https://api.vapi.ai", "sk-private", public_key="pk-public", http=http)
+    assert (await vapi.send(LIVE_VAPI, End())).outcome == Outcome.ACCEPTED
+    assert platform.requests[0].headers["Authorization"] == "Bearer pk-public"
+
+
+@pytest.mark.parametrize(("public_key", "said"), [
+    (None, "Controlling this call needs the account's public key"),
+    ("pk-old", "The account's public key was refused"),
+])
+async def test_a_401_from_the_control_url_names_the_public_key(public_key, said):
+    platform = ScriptedPlatform(answer(401, {"message": "Unauthorized"}))
+    http = httpx.AsyncClient(transport=httpx.MockTransport(platform.handle))
+    vapi = make_client(Provider.VAPI, "https://api.vapi.ai", "sk-private", public_key=public_key, http=http)
+    result = await vapi.send(LIVE_VAPI, End())
+    assert result.outcome == Outcome.REFUSED and said in result.message and "API key" not in result.message
+
+
+async def test_an_expired_presigned_url_makes_us_read_the_call_again():
+    expired = {"presignedStereoUrl": "https://storage.example/old.wav?sig=1",
+               "presignedUrlsExpiresAt": "2020-01-01T00:00:00Z"}
+    fresh = {"presignedStereoUrl": "https://storage.example/new.wav?sig=2",
+             "presignedUrlsExpiresAt": "2999-01-01T00:00:00Z"}
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/call/c1":
+            return answer(200, vapi_call(1) | {"id": "c1", "status": "ended", "artifact": fresh})
+        return httpx.Response(200, content=b"RIFF", headers={"content-type": "audio/wav"})
+
+    platform = ScriptedPlatform(serve)
+    vapi = platform.client(Provider.VAPI, base_url="https://api.vapi.ai")
+    call = Call(id="c1", provider=Provider.VAPI, status="ended", raw={"artifact": expired})
+
+    async def save(response: httpx.Response) -> bytes:
+        return await response.aread()
+
+    assert await vapi.download_recording(call, "stereo", save) == b"RIFF"
+    assert [str(r.url) for r in platform.requests] == ["https://api.vapi.ai/call/c1",
+                                                        "https://storage.example/new.wav?sig=2"]
+    assert "authorization" not in platform.requests[1].headers  # the storage host gets no key
