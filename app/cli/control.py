@@ -16,7 +16,7 @@ from app.cli.platform_option import (
     INVALID,
     CliError,
     add_platform_arguments,
-    api_key,
+    open_client,
     run_safely,
     say_error,
 )
@@ -31,7 +31,6 @@ from app.domain import (
     Side,
     describe,
 )
-from app.providers import make_client
 from app.providers.errors import ProviderError, UnsupportedError
 from app.store.audit import send_audited
 from app.store.database import Database, SchemaTooNewError, default_path
@@ -95,9 +94,12 @@ async def control(args: argparse.Namespace) -> int:
     reason = CAPABILITIES[provider].why_not(command.kind)
     if reason:
         raise CliError(f"{reason} Nothing was sent.")
-    key = api_key(provider, args.base_url)
-    history = open_audit_log()
-    client = make_client(provider, args.base_url, key)
+    client = open_client(args)
+    try:
+        history = open_audit_log()
+    except CliError:
+        await client.aclose()
+        raise
     account = Account(id=f"cli-{provider.value}", name=provider.display_name, provider=provider, base_url=args.base_url)
     try:
         # Vapi's control URL lives on the call itself: read it fresh, never build it.

@@ -10,9 +10,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from app.cli.platform_option import CliError, add_platform_arguments, api_key, run_safely, say_error
+from app.cli.platform_option import (
+    CliError,
+    add_platform_arguments,
+    open_client,
+    run_safely,
+    say_error,
+)
 from app.domain import Call, Provider, Turn, TurnRole
-from app.providers import make_client
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
 from app.store.csv_export import formula_safe
@@ -108,12 +113,12 @@ async def export(args: argparse.Namespace) -> int:
     since, until = parse_time("--since", args.since), parse_time("--until", args.until)
     if since and until and since >= until:
         raise CliError("--since must be before --until.")
-    key = api_key(provider, args.base_url)
+    client = open_client(args)
     try:
         out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
     except OSError as exc:
+        await client.aclose()
         raise CliError(f"cannot write {args.output}: {exc.strerror}.") from None
-    client = make_client(provider, args.base_url, key)
     count = 0
     try:
         writer = CallWriter(out, args.format)

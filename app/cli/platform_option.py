@@ -9,7 +9,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from app.domain import Provider
-from app.live.accounts import ENV_KEY, AccountBook
+from app.live.accounts import ENV_KEY, ENV_PUBLIC_KEY, AccountBook
+from app.providers import PlatformClient, RetryPolicy, make_client
+from app.providers.http import DEFAULT_DEADLINE
 
 INVALID = 2  # exit code: bad input or not supported, nothing sent
 
@@ -26,8 +28,34 @@ def add_platform_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provider", required=True, choices=[p.value for p in Provider], help="the platform")
     parser.add_argument(
         "--base-url", required=True,
-        help=f"the platform's API address, e.g. https://api.vapi.ai (key from {ENV_KEY} or a saved account)",
+        help=f"the platform's API address, e.g. https://api.vapi.ai (key from {ENV_KEY} or a saved account; "
+             f"Vapi's public key for live calls from {ENV_PUBLIC_KEY} or the saved account)",
     )
+    add_timeout_argument(parser)
+
+
+def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout", type=positive_seconds, default=DEFAULT_DEADLINE, metavar="SECONDS",
+        help=f"give up on a request (retries included) after this long (default {DEFAULT_DEADLINE:g})",
+    )
+
+
+def positive_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds between 0 and 3600")
+    return seconds
+
+
+def open_client(args: argparse.Namespace) -> PlatformClient:
+    """The platform client the options describe: keys from the env or the saved account, the deadline."""
+    provider = Provider(args.provider)
+    return make_client(provider, args.base_url, api_key(provider, args.base_url),
+                       public_key=public_key(provider, args.base_url), retry=RetryPolicy(deadline=args.timeout))
 
 
 def api_key(provider: Provider, base_url: str) -> str:
@@ -39,6 +67,12 @@ def api_key(provider: Provider, base_url: str) -> str:
             f"No API key for {provider.display_name} at {base_url}: set {ENV_KEY} or save the account in the console."
         )
     return key
+
+
+def public_key(provider: Provider, base_url: str) -> str | None:
+    """SWITCHBOARD_PUBLIC_KEY, else the saved account's public key (Vapi monitor URLs only); may be None."""
+    book = AccountBook()
+    return book.public_key_for(book.find(provider, base_url))
 
 
 def say_error(message: str) -> None:

@@ -1,7 +1,9 @@
 """Saved accounts (accounts.json in the config folder) and their API keys (OS keyring or env var).
 
 Keys never go into the JSON file, QSettings or logs. SWITCHBOARD_API_KEY, when set, wins over
-the keyring for every account: that is how headless machines without a keyring run.
+the keyring for every account: that is how headless machines without a keyring run. A Vapi account
+may also have a public key (sent only to its calls' monitor URLs), kept the same way beside it
+(SWITCHBOARD_PUBLIC_KEY wins over the keyring).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from app.paths import config_dir
 log = logging.getLogger(__name__)
 
 ENV_KEY = "SWITCHBOARD_API_KEY"
+ENV_PUBLIC_KEY = "SWITCHBOARD_PUBLIC_KEY"
+PUBLIC_SUFFIX = ":public"  # the keyring entry of an account's public key: "<account id>:public"
 KEYRING_SERVICE = "switchboard"
 ACCOUNTS = TypeAdapter(list[Account])
 
@@ -70,32 +74,26 @@ class AccountBook:
 
     def key_for(self, account: Account | None) -> str | None:
         """The env var when set, else the account's keyring entry; None when there is neither."""
-        env = os.environ.get(ENV_KEY, "").strip()
-        if env:
-            return env
-        if account is None:
-            return None
-        try:
-            return keyring.get_password(KEYRING_SERVICE, account.id)
-        except keyring.errors.KeyringError as exc:
-            log.warning("Could not read the key for %s from the keyring: %s", account.name, type(exc).__name__)
-            return None
+        return _secret(ENV_KEY, account, account.id if account else "")
+
+    def public_key_for(self, account: Account | None) -> str | None:
+        """The account's public key (Vapi monitor URLs): SWITCHBOARD_PUBLIC_KEY when set, else the keyring."""
+        return _secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
 
     def set_key(self, account: Account, key: str) -> None:
-        if not keyring_available():
-            raise KeyStoreError(f"No keyring on this computer: set {ENV_KEY} instead.")
-        try:
-            keyring.set_password(KEYRING_SERVICE, account.id, key)
-        except keyring.errors.KeyringError as exc:
-            raise KeyStoreError(f"The keyring refused to save the key ({type(exc).__name__}).") from None
+        _store(account.id, key, ENV_KEY)
+
+    def set_public_key(self, account: Account, key: str | None) -> None:
+        """Save the public key, or remove it when `key` is None or blank."""
+        if key and key.strip():
+            _store(f"{account.id}{PUBLIC_SUFFIX}", key.strip(), ENV_PUBLIC_KEY)
+        else:
+            _forget(f"{account.id}{PUBLIC_SUFFIX}")
 
     def delete_key(self, account: Account) -> None:
-        try:
-            keyring.delete_password(KEYRING_SERVICE, account.id)
-        except keyring.errors.PasswordDeleteError:
-            pass  # nothing saved: nothing to remove
-        except keyring.errors.KeyringError as exc:
-            raise KeyStoreError(f"The keyring refused to remove the key ({type(exc).__name__}).") from None
+        """Remove both of the account's keys."""
+        _forget(account.id)
+        _forget(f"{account.id}{PUBLIC_SUFFIX}")
 
     def _load(self) -> list[Account]:
         if not self.path.exists():
@@ -117,6 +115,37 @@ class AccountBook:
         tmp = self.path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
         tmp.replace(self.path)
+
+
+def _secret(env: str, account: Account | None, entry: str) -> str | None:
+    value = os.environ.get(env, "").strip()
+    if value:
+        return value
+    if account is None:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, entry)
+    except keyring.errors.KeyringError as exc:
+        log.warning("Could not read a key for %s from the keyring: %s", account.name, type(exc).__name__)
+        return None
+
+
+def _store(entry: str, key: str, env: str) -> None:
+    if not keyring_available():
+        raise KeyStoreError(f"No keyring on this computer: set {env} instead.")
+    try:
+        keyring.set_password(KEYRING_SERVICE, entry, key)
+    except keyring.errors.KeyringError as exc:
+        raise KeyStoreError(f"The keyring refused to save the key ({type(exc).__name__}).") from None
+
+
+def _forget(entry: str) -> None:
+    try:
+        keyring.delete_password(KEYRING_SERVICE, entry)
+    except keyring.errors.PasswordDeleteError:
+        pass  # nothing saved: nothing to remove
+    except keyring.errors.KeyringError as exc:
+        raise KeyStoreError(f"The keyring refused to remove the key ({type(exc).__name__}).") from None
 
 
 def keyring_available() -> bool:

@@ -38,12 +38,13 @@ class AccountSession:
         self.audit: CommandJournal | None = None  # set by the history store when it is open
 
     @classmethod
-    def open(cls, account: Account, api_key: str, *, http: httpx.AsyncClient | None = None,
-             plan: PollPlan | None = None) -> AccountSession:
+    def open(cls, account: Account, api_key: str, *, public_key: str | None = None,
+             http: httpx.AsyncClient | None = None, plan: PollPlan | None = None) -> AccountSession:
         from app.providers import RetryPolicy, make_client
 
         # The poller retries reads itself (and says so in the status bar); commands are never retried.
-        client = make_client(account.provider, account.base_url, api_key, http=http, retry=RetryPolicy(max_retries=0))
+        client = make_client(account.provider, account.base_url, api_key, public_key=public_key, http=http,
+                             retry=RetryPolicy(max_retries=0))
         return cls(account, client, plan=plan)
 
     @property

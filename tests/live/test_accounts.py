@@ -110,3 +110,21 @@ def test_unreadable_file_is_kept_aside_not_overwritten():
     assert book.accounts == []
     kept = list(config_dir().glob("accounts.json.unreadable-*"))
     assert len(kept) == 1 and kept[0].read_text() == "{not json"
+
+
+def test_the_public_key_is_kept_beside_the_private_key(memory_keyring, monkeypatch):
+    book = AccountBook()
+    book.save(ACME)
+    assert book.public_key_for(ACME) is None
+    book.set_key(ACME, "sk-private")
+    book.set_public_key(ACME, "pk-public")
+    assert (book.key_for(ACME), book.public_key_for(ACME)) == ("sk-private", "pk-public")
+    assert "pk-public" not in (config_dir() / "accounts.json").read_text()
+    monkeypatch.setenv("SWITCHBOARD_PUBLIC_KEY", "pk-env")
+    assert book.public_key_for(ACME) == "pk-env" and book.public_key_for(None) == "pk-env"
+    monkeypatch.delenv("SWITCHBOARD_PUBLIC_KEY")
+    book.set_public_key(ACME, None)
+    assert book.public_key_for(ACME) is None and book.key_for(ACME) == "sk-private"
+    book.set_public_key(ACME, "pk-again")
+    book.remove(ACME)
+    assert memory_keyring.saved == {}
