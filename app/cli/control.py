@@ -18,6 +18,7 @@ from app.cli.platform_option import (
     add_platform_arguments,
     open_client,
     run_safely,
+    say,
     say_error,
 )
 from app.domain import (
@@ -115,7 +116,7 @@ async def control(args: argparse.Namespace) -> int:
         await client.aclose()
         history.close()
     if result.outcome is Outcome.ACCEPTED:
-        print(f"{describe(command)}: accepted by {provider.display_name}. {result.message}".rstrip())
+        say(f"{describe(command)}: accepted by {provider.display_name}. {result.message}".rstrip())
     else:
         say_error(f"{describe(command)}: {VERDICTS[result.outcome]}. {result.message}")
     return EXIT_CODES[result.outcome]

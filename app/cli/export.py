@@ -20,7 +20,7 @@ from app.cli.platform_option import (
 from app.domain import Call, Provider, Turn, TurnRole
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
-from app.store.csv_export import formula_safe
+from app.store.csv_export import SpreadsheetCsv, formula_safe
 
 FIELDS = [
     "provider", "id", "name", "status", "endedReason", "direction", "customerNumber", "assistantName",
@@ -93,7 +93,7 @@ class CallWriter:
 
     def __init__(self, out: IO[str], fmt: str) -> None:
         self.out = out
-        self.csv = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n") if fmt == "csv" else None
+        self.csv = csv.DictWriter(out, fieldnames=CSV_FIELDS, dialect=SpreadsheetCsv) if fmt == "csv" else None
         if self.csv:
             self.csv.writeheader()
 

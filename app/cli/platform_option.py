@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import re
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -75,12 +77,37 @@ def public_key(provider: Provider, base_url: str) -> str | None:
     return book.public_key_for(book.find(provider, base_url))
 
 
+# Terminal escape sequences (CSI, OSC, two-character ESC forms) and the control, C1 and bidi-override
+# characters a platform could put in its text to redraw, retitle or reorder the supervisor's terminal.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Server text fit for a terminal: escape sequences and control characters removed, on one line."""
+    text = _ESCAPE.sub("", text)
+    return _CONTROL.sub(lambda match: " " if match.group() in "\t\n\r" else "", text)
+
+
+def say(message: str) -> None:
+    print(printable(message))
+
+
 def say_error(message: str) -> None:
-    print(f"switchboard: {message}", file=sys.stderr)
+    print(f"switchboard: {printable(message)}", file=sys.stderr)
+
+
+class _WarningsToStderr(logging.Handler):
+    """The core's warnings (e.g. a skipped unreadable call) as `switchboard:` lines, made printable."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        say_error(record.getMessage())
 
 
 def run_safely(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run a command's coroutine; every failure becomes one line on stderr and an exit code."""
+    warnings = _WarningsToStderr(logging.WARNING)
+    logging.getLogger("app").addHandler(warnings)
     try:
         return asyncio.run(work())
     except CliError as exc:
@@ -92,3 +119,5 @@ def run_safely(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         say_error(f"unexpected error ({type(exc).__name__}): {exc}")
         return 1
+    finally:
+        logging.getLogger("app").removeHandler(warnings)

@@ -110,6 +110,19 @@ class AccountClient:
         raise NotImplementedError
 
 
+def unseen(page: list[Call], seen: set[str]) -> list[Call]:
+    """The calls of `page` not seen before (on earlier pages or earlier in this one), now marked seen."""
+    fresh = list({call.id: call for call in page if call.id not in seen}.values())
+    seen.update(call.id for call in fresh)
+    return fresh
+
+
+def no_progress(provider: Provider) -> BadResponseError:
+    """A full page with no call we had not seen: asking again would loop forever."""
+    return BadResponseError(
+        f"{provider.display_name}'s paging makes no progress: a full page brought no new calls, so it stopped here.")
+
+
 def path_id(call_id: str) -> str:
     """A call id as one path segment (HMS ids hold '+')."""
     return quote(call_id, safe="")

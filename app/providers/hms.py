@@ -16,7 +16,7 @@ from app.domain import (
     Transfer,
     TransferMode,
 )
-from app.providers.account_client import AccountClient, CallFilter, path_id
+from app.providers.account_client import AccountClient, CallFilter, no_progress, path_id, unseen
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.hms_parse import STATUSES, parse_call, parse_page
@@ -65,14 +65,15 @@ class HmsClient(AccountClient):
         offset = 0
         while True:
             calls, count, total = parse_page(await self.session.read("/calls", params))
-            fresh = [call for call in calls if call.id not in seen]
-            seen.update(call.id for call in fresh)
+            fresh = unseen(calls, seen)
             # HMS has no updated-since filter: that part is done here.
             if kept := [call for call in fresh if wanted.admits(call)]:
                 yield kept
             offset += count
             if count == 0 or (total is not None and offset >= total) or (total is None and count < limit):
                 return
+            if not fresh:
+                raise no_progress(self.provider)
             params["offset"] = offset
 
     async def get_call(self, call_id: str) -> Call:

@@ -15,11 +15,11 @@ from app.providers.wire import (
     WireRecord,
     as_number,
     as_text,
-    decode_json,
     decode_one,
     keep_readable,
-    mapped,
+    kept_calls,
     seconds_between,
+    split_array,
     utc,
 )
 
@@ -79,20 +79,20 @@ def parse_page(content: bytes) -> tuple[list[Call], int, int | None]:
     """One page of GET /calls: the calls, how many items the page held, and the total if given."""
     try:
         page = PAGE.validate_json(content)
-    except ValidationError as exc:
-        body = decode_json(Provider.HMS, content, exc)
-        items = body.get("calls") if isinstance(body, dict) else None
-        if not isinstance(items, list):
+    except ValidationError:
+        split = split_array(content, b'"calls"')
+        if split is None:
             raise BadResponseError("HMS Sovereign sent a call list we cannot read (no calls array).") from None
-        pagination = body.get("pagination")
-        total = pagination.get("total") if isinstance(pagination, dict) else None
-        records = keep_readable(Provider.HMS, items, WireCall)
-        count = len(items)
-        total = total if isinstance(total, int) and not isinstance(total, bool) else None
+        items, rest = split
+        records, count = keep_readable(Provider.HMS, items, WireCall), len(items)
+        try:
+            pagination = PAGE.validate_json(rest).pagination
+        except ValidationError:
+            pagination = None
     else:
-        records, count = page.calls, len(page.calls)
-        total = page.pagination.total if page.pagination else None
-    return [mapped(Provider.HMS, record, to_call) for record in records], count, total
+        records, count, pagination = page.calls, len(page.calls), page.pagination
+    total = pagination.total if pagination else None
+    return kept_calls(Provider.HMS, records, to_call), count, total
 
 
 def to_call(wire: WireCall) -> Call:

@@ -20,7 +20,7 @@ from app.domain import (
     TransferMode,
     Unmute,
 )
-from app.providers.account_client import AccountClient, CallFilter, path_id
+from app.providers.account_client import AccountClient, CallFilter, no_progress, path_id, unseen
 from app.providers.base import MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
@@ -105,15 +105,16 @@ class VapiClient(AccountClient):
         seen: set[str] = set()
         while True:
             page = parse_calls(await self.session.read("/call", params))
-            fresh = [call for call in page if call.id not in seen]
-            seen.update(call.id for call in fresh)
+            fresh = unseen(page, seen)
             # Vapi cannot filter by status: that part is done here.
             if kept := [call for call in fresh if wanted.admits(call)]:
                 yield kept
             oldest = min((call.created_at for call in page if call.created_at), default=None)
             # Sort order is undocumented: only a full page with new calls says there may be more.
-            if len(page) < limit or not fresh or oldest is None:
+            if len(page) < limit or oldest is None:
                 return
+            if not fresh:
+                raise no_progress(self.provider)
             params["createdAtLe"] = iso(oldest)
 
     async def get_call(self, call_id: str) -> Call:

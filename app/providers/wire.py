@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeVar, overload
 
-import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from app.domain import Call, Provider, Turn, TurnRole
@@ -67,33 +66,84 @@ def decode_many(
     """A list of platform objects in one parse; one unreadable call is skipped, not the page."""
     try:
         records = adapter.validate_json(content)
-    except ValidationError as exc:
-        items = decode_json(provider, content, exc)
-        if not isinstance(items, list):
+    except ValidationError:
+        split = split_array(content)
+        if split is None:
             raise BadResponseError(f"{provider.display_name} sent something that is not a call list.") from None
-        records = keep_readable(provider, items, model)
-    return [mapped(provider, record, to_call) for record in records]
+        records = keep_readable(provider, split[0], model)
+    return kept_calls(provider, records, to_call)
 
 
-def decode_json(provider: Provider, content: bytes, error: ValidationError) -> Any:
-    """Slow path, only after a validation failure: the plain JSON, to salvage what is readable."""
-    try:
-        return pydantic_core.from_json(content, allow_inf_nan=False)
-    except ValueError:
-        raise BadResponseError(f"{provider.display_name} sent a response we cannot read ({_reason(error)}).") from None
+# A JSON string (escapes and all) or one structural character: enough to find where items start and end.
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},:]', re.DOTALL)
 
 
-def keep_readable(provider: Provider, items: list[Any], model: type[Record]) -> list[Record]:
-    """The items that validate; the others are logged and skipped so one bad call loses no page."""
+def split_array(content: bytes, key: bytes | None = None) -> tuple[list[bytes], bytes] | None:
+    """Slow path, only after a page failed to parse: the raw items of the top-level array (or of the
+    top-level object's `key` array, e.g. b'"calls"'), without parsing them, so a lone surrogate or
+    nesting deeper than the parser allows costs only its own item. Also returns the document with that
+    array emptied (to read the rest, e.g. pagination). None when there is no such array."""
+    start = _array_start(content, key)
+    if start is None:
+        return None
+    depth, items, item_start = 0, [], start + 1
+    for match in _TOKEN.finditer(content, start):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+            if depth == 0:
+                last = content[item_start:match.start()].strip()
+                if last:
+                    items.append(last)
+                return items, content[:start] + b"[]" + content[match.end():]
+        elif token == b"," and depth == 1:
+            items.append(content[item_start:match.start()].strip())
+            item_start = match.end()
+    return None  # the array never closes
+
+
+def _array_start(content: bytes, key: bytes | None) -> int | None:
+    if key is None:
+        body = content.lstrip()
+        return len(content) - len(body) if body.startswith(b"[") else None
+    depth, previous, after_key = 0, b"", False
+    for match in _TOKEN.finditer(content):
+        token = match.group()
+        if after_key and token == b"[":
+            return match.start()
+        if token in (b"[", b"{"):
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+        after_key = token == b":" and depth == 1 and previous == key
+        previous = token
+    return None
+
+
+def keep_readable(provider: Provider, items: list[bytes], model: type[Record]) -> list[Record]:
+    """The raw items that parse and validate; the others are logged and skipped so one bad call loses no page."""
     kept: list[Record] = []
     for item in items:
         try:
-            kept.append(model.model_validate(item))
+            kept.append(model.model_validate_json(item))
         except ValidationError:
             continue
     if len(kept) < len(items):
         log.warning("%s: skipped %d unreadable call(s) of %d", provider.display_name, len(items) - len(kept), len(items))
     return kept
+
+
+def kept_calls(provider: Provider, records: list[Record], to_call: Callable[[Record], Call]) -> list[Call]:
+    """Map validated records; one our domain rejects is skipped with a warning, like an unreadable one."""
+    calls: list[Call] = []
+    for record in records:
+        try:
+            calls.append(mapped(provider, record, to_call))
+        except BadResponseError as error:
+            log.warning("%s: skipped a call: %s", provider.display_name, error)
+    return calls
 
 
 def mapped(provider: Provider, record: Record, to_call: Callable[[Record], Call]) -> Call:

@@ -1,4 +1,5 @@
-"""CSV files a spreadsheet opens safely: UTF-8, ISO times, no cell read as a formula."""
+"""CSV files a spreadsheet opens safely: UTF-8, ISO times, no cell read as a formula, every cell
+holding a line break quoted. Every CSV the app writes uses `SpreadsheetCsv`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,15 @@ from typing import TextIO
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SpreadsheetCsv(csv.excel):
+    """RFC 4180: CRLF rows, and the csv module quotes any field holding a character of the row end, so a
+    cell with a bare CR or LF stays one cell (never "\n" alone: then a bare CR would go unquoted and a
+    spreadsheet would start a new row at it)."""
+
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
 
 
 def formula_safe(text: str) -> str:
@@ -30,7 +40,7 @@ def cell(value: object) -> str:
 
 def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Write a header and rows; returns how many rows were written."""
-    writer = csv.writer(stream)
+    writer = csv.writer(stream, SpreadsheetCsv)
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -11,7 +11,7 @@ import pytest
 
 from app.domain import Call, End, Inject, Mute, Outcome, Provider, Say, Side, Transfer, Unmute
 from app.providers import make_client
-from app.providers.errors import UnsupportedError
+from app.providers.errors import BadResponseError, UnsupportedError
 from tests.providers.fake_platforms import hms_list, vapi_list
 from tests.providers.mock_platform import ScriptedPlatform, answer
 from tests.providers.payloads import T0, hms_call, vapi_call, voicebot_call
@@ -57,10 +57,13 @@ async def test_vapi_filters_go_to_the_query():
     assert platform.requests[0].headers["Authorization"] == "Bearer sk-test"
 
 
-async def test_vapi_stops_when_a_full_page_brings_nothing_new():
+async def test_vapi_stops_with_an_error_when_a_full_page_brings_nothing_new():
     page = [vapi_call(n, T0) for n in range(10)]  # all at one instant: the window cannot move past them
     platform = ScriptedPlatform(answer(200, page))
-    calls = await collect(platform.client(Provider.VAPI).list_calls(page_size=10))
+    calls: list[Call] = []
+    with pytest.raises(BadResponseError, match="paging makes no progress"):
+        async for chunk in platform.client(Provider.VAPI).list_calls(page_size=10):
+            calls += chunk
     assert len(calls) == 10 and len(platform.requests) == 2
 
 
