@@ -27,9 +27,11 @@ from app.domain import (
     Account,
     Call,
     Command,
+    CommandKind,
     Outcome,
     Provider,
     Side,
+    TransferMode,
     describe,
 )
 from app.providers.errors import ProviderError, UnsupportedError
@@ -48,12 +50,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     say = actions.add_parser("say", help="make the assistant say TEXT")
     say.add_argument("text")
     say.add_argument("--end-after", action="store_true", help="end the call once it is said")
+    say.add_argument("--interrupt", action="store_true", help="say it now, cutting the assistant off (Vapi)")
     inject = actions.add_parser("inject", help="add TEXT to the assistant's context")
     inject.add_argument("text")
     inject.add_argument("--no-response", action="store_true", help="do not make the assistant answer it")
+    append = actions.add_parser(CommandKind.APPEND_CONTEXT.value,
+                                help="add instructions to the assistant's context, no reply (Vapi)")
+    append.add_argument("text")
     transfer = actions.add_parser("transfer", help="transfer to an E.164 number or sip: URI")
     transfer.add_argument("destination", metavar="DEST")
-    transfer.add_argument("--message", help="what to say before transferring")
+    transfer.add_argument("--message", help="what to say to the caller before transferring")
+    transfer.add_argument("--mode", choices=[mode.value for mode in TransferMode], default=TransferMode.BLIND.value,
+                          help="blind (default), warm-message (tell the person taking it --handoff-message) or "
+                               "warm-summary (tell them a summary of the call) (Vapi)")
+    transfer.add_argument("--handoff-message", help="warm-message: what the person taking the call is told")
+    transfer.add_argument("--extension", help="digits dialled after the number answers (Vapi)")
+    transfer.add_argument("--caller-id", help="the E.164 number the person taking the call sees (Vapi)")
     end = actions.add_parser("end", help="end the call")
     end.add_argument("--message", help="a goodbye to say first")
     for name in ("mute", "unmute"):
@@ -63,9 +75,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def command_from(args: argparse.Namespace) -> Command:
     """The domain command the arguments describe; invalid input is a CliError (exit 2)."""
     fields = {
-        "say": lambda: {"text": args.text, "end_after": args.end_after},
+        "say": lambda: {"text": args.text, "end_after": args.end_after, "interrupt_assistant": args.interrupt},
         "inject": lambda: {"text": args.text, "trigger_response": not args.no_response},
-        "transfer": lambda: {"destination": args.destination, "message": args.message},
+        CommandKind.APPEND_CONTEXT.value: lambda: {"text": args.text},
+        "transfer": lambda: {"destination": args.destination, "message": args.message, "mode": args.mode,
+                             "handoff_message": args.handoff_message, "extension": args.extension,
+                             "caller_id": args.caller_id},
         "end": lambda: {"message": args.message},
         "mute": lambda: {"side": args.side},
         "unmute": lambda: {"side": args.side},

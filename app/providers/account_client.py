@@ -91,6 +91,10 @@ class AccountClient:
         Only Vapi has a key for these (the public key)."""
         return {}
 
+    def monitor_refusal(self, action: str = "Listening") -> str:
+        """What a 401 from a monitor URL means, in words (Vapi names its public key)."""
+        return f"{self.provider.display_name} refused: {action.lower()} is not allowed for this call."
+
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
         raise NotImplementedError
 

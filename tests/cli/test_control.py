@@ -22,6 +22,19 @@ VAPI_COMMANDS = [
     (["unmute", "assistant"], {"type": "control", "control": "unmute-assistant"}),
     (["mute", "customer"], {"type": "control", "control": "mute-customer"}),
     (["unmute", "customer"], {"type": "control", "control": "unmute-customer"}),
+    (["say", "Sorry, one moment", "--interrupt"],
+     {"type": "say", "content": "Sorry, one moment", "endCallAfterSpoken": False, "interruptAssistantEnabled": True}),
+    (["append-context", "Offer the 10% discount"],
+     {"type": "append-context", "kind": "instructions", "content": "Offer the 10% discount"}),
+    (["transfer", "+15551234567", "--mode", "warm-message", "--handoff-message", "VIP caller, refund issue",
+      "--extension", "204", "--caller-id", "+15550001111"],
+     {"type": "transfer", "destination": {"type": "number", "number": "+15551234567", "extension": "204",
+                                          "callerId": "+15550001111",
+                                          "transferPlan": {"mode": "warm-transfer-say-message",
+                                                           "message": "VIP caller, refund issue"}}}),
+    (["transfer", "sip:desk@example.com", "--mode", "warm-summary"],
+     {"type": "transfer", "destination": {"type": "sip", "sipUri": "sip:desk@example.com",
+                                          "transferPlan": {"mode": "warm-transfer-say-summary"}}}),
 ]
 
 HMS_COMMANDS = [
@@ -79,6 +92,12 @@ def test_502_exits_3_and_is_sent_once(server, key, provider, call, capsys):
     ("voicebot", ["say", "hi"], "VoiceBot Studio has no live call control"),
     ("vapi", ["transfer", "12345"], "is not a phone number in E.164 form"),
     ("vapi", ["say", "   "], "the text is empty"),
+    ("vapi", ["transfer", "+15551234567", "--mode", "warm-message"], "needs the message"),
+    ("vapi", ["transfer", "sip:desk@example.com", "--extension", "12"], "an extension is digits"),
+    ("vapi", ["append-context", "x" * 16_001], "at most 16000 characters"),
+    ("hms", ["append-context", "note"], "HMS Sovereign cannot append-context"),
+    ("hms", ["say", "hi", "--interrupt"], "HMS Sovereign cannot interrupt the assistant"),
+    ("hms", ["transfer", "+31612345678", "--mode", "warm-summary"], "HMS Sovereign transfers blind only"),
 ])
 def test_invalid_or_unsupported_exits_2_and_sends_nothing(server, key, provider, action, message, capsys):
     server.controls.clear()

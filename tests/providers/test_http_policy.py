@@ -139,3 +139,47 @@ def test_both_error_body_shapes(content, said):
 def test_backoff_is_exponential_capped_and_jittered():
     policy = RetryPolicy(jitter=lambda: 1.0, max_delay=3.0)
     assert [policy.backoff(n) for n in range(4)] == [0.375, 0.75, 1.5, 2.25]
+
+
+@pytest.mark.parametrize(("location", "keeps_key"), [
+    ("https://api.example/v1/call/moved", True),  # same scheme, host and port
+    ("https://api.example:8443/v1/call/moved", False),  # another port
+    ("http://api.example/v1/call/moved", False),  # another scheme
+    ("https://storage.example/call/moved", False),  # another host
+])
+async def test_a_redirect_carries_the_key_only_to_the_accounts_own_origin(location, keeps_key):
+    platform = ScriptedPlatform(answer(302, b"", {"Location": location}), answer(200, vapi_call(1)))
+    await platform.client(Provider.VAPI).get_call("x")
+    assert platform.requests[0].headers["Authorization"] == "Bearer sk-test"
+    assert ("Authorization" in platform.requests[1].headers) is keeps_key
+
+
+@pytest.mark.parametrize(("first", "message"), [
+    (answer(302, b"", {"Location": "file:///etc/passwd"}), "not a web address"),
+    (answer(302, b"", {"Location": "/v1/call/x"}), "redirected more than 5 times"),
+])
+async def test_redirects_to_files_or_in_a_loop_end_in_a_plain_error(first, message):
+    platform = ScriptedPlatform(first)
+    with pytest.raises(BadResponseError, match=message):
+        await platform.client(Provider.VAPI).get_call("x")
+    assert len(platform.requests) <= 6
+
+
+async def test_an_answer_over_the_limit_is_refused_and_an_echoed_key_is_masked():
+    platform = ScriptedPlatform(answer(200, b"[" + b" " * 2000 + b"]"))
+    client = platform.client(Provider.VAPI)
+    client.session.max_body_bytes = 1000
+    with pytest.raises(BadResponseError, match="larger than"):
+        await client.get_call("x")
+    platform = ScriptedPlatform(answer(400, {"message": "bad key sk-test"}))
+    with pytest.raises(InvalidRequestError) as caught:
+        await platform.client(Provider.VAPI).get_call("x")
+    assert "sk-test" not in str(caught.value) and "[key hidden]" in str(caught.value)
+    assert "sk-test" not in (caught.value.platform_message or "")
+
+
+async def test_waits_that_would_pass_the_deadline_are_not_taken():
+    platform = ScriptedPlatform(answer(429, {}, {"Retry-After": "30"}), answer(200, hms_call(1)))
+    with pytest.raises(RateLimitError):
+        await platform.client(Provider.HMS, deadline=10).get_call("x")
+    assert platform.sleeps == [] and len(platform.requests) == 1
