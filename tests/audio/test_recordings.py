@@ -279,3 +279,22 @@ def test_cache_evicts_least_recently_used_first(tmp_path):
     cache.commit("d", partial, ".mp3")
     assert sorted(p.name for p in cache.root.iterdir()) == ["b.wav", "d.mp3"]
     assert cache.total_bytes() == 2000 and cache.find("c") is None
+
+
+async def test_a_recording_redirected_to_a_storage_host_gets_no_key(tmp_path):
+    from app.providers.voicebot import VoiceBotClient
+    from tests.hostile.server import HostileServer, answer, redirect
+
+    home, storage = HostileServer().start(), HostileServer().start()
+    try:
+        home.route("GET", "/r/1.wav", redirect(f"{storage.url}/signed/1.wav"))
+        storage.route("GET", "/signed/1.wav", answer(b"RIFF....WAVE"))
+        client = VoiceBotClient(home.url, "vb-secret")
+        call = Call(id="v1", provider=Provider.VOICEBOT, status="ended", recordings={"mono": f"{home.url}/r/1.wav"})
+        await download(client, call, "mono", tmp_path / "v.part", limit=10**6)
+        await client.aclose()
+        assert home.received[0].headers["x-api-key"] == "vb-secret"
+        assert "x-api-key" not in storage.received[0].headers and "vb-secret" not in str(storage.received[0].headers)
+    finally:
+        home.stop()
+        storage.stop()
