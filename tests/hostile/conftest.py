@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,8 +52,23 @@ def switchboard(*argv: str) -> int:
     return main(list(argv))
 
 
-def switchboard_process(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class Finished:
+    """A finished `python -m app` child: its exit code, output, and its own peak memory."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_kib: int  # the child's maximum resident set size, measured by the kernel
+
+
+def switchboard_process(*argv: str) -> Finished:
     """`python -m app ...` as a child process (the environment, keys included, is inherited)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "app", *argv], capture_output=True, text=True, timeout=timeout,
-                          env=env, cwd=ROOT)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen([sys.executable, "-m", "app", *argv], stdout=out, stderr=err, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)  # wait4: this child's own rusage, not every child's
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Finished(child.returncode, out.read(), err.read(), usage.ru_maxrss)
