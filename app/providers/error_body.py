@@ -61,16 +61,20 @@ def mask_secrets(text: str, secrets: Iterable[str]) -> str:
 
 def status_error(
     provider: Provider, response: httpx.Response, content: bytes, *, retry_after: float | None = None,
-    secrets: Iterable[str] = (),
+    secrets: Iterable[str] = (), elsewhere: str | None = None,
 ) -> APIStatusError:
-    """The error for a non-2xx answer (`content`: what was read of its body), fit for a supervisor."""
+    """The error for a non-2xx answer (`content`: what was read of its body), fit for a supervisor.
+    `elsewhere`: the host that answered when it is not the account's own (we sent it no key)."""
     code = response.status_code
     said = platform_message(content)
     said = mask_secrets(said, secrets) if said else said
     title = provider.display_name
     detail = f": {said}" if said else ""
     kind: type[APIStatusError]
-    if code == 401:
+    if code in (401, 403) and elsewhere:
+        kind = AuthenticationError
+        message = f"{elsewhere} refused access ({code}){detail}. The link may have expired: try again."
+    elif code == 401:
         kind, message = AuthenticationError, f"{title} rejected the API key ({code}). Check the key in Accounts."
     elif code == 403:
         kind = AuthenticationError

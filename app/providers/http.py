@@ -277,7 +277,8 @@ class PlatformHttp:
                 if not response.is_redirect:
                     content = await read_capped(response, MAX_ERROR_BODY_BYTES) or b""
                     wait = retry_after_seconds(response.headers)
-                    raise status_error(self.provider, response, content, retry_after=wait, secrets=self.secrets)
+                    raise status_error(self.provider, response, content, retry_after=wait, secrets=self.secrets,
+                                       elsewhere=None if self.is_home(response.url) else response.url.host)
                 if not purpose.follows_redirects:
                     raise RedirectedError(
                         f"{self.provider.display_name} answered with a redirect ({response.status_code}); "

@@ -13,7 +13,9 @@ from app.providers.base import MediaSource
 from app.providers.errors import APIConnectionError, AuthenticationError, NotFoundError, ServerError
 from app.providers.http import RetryPolicy
 from app.providers.vapi import VapiClient
+from app.providers.voicebot import VoiceBotClient
 from tests.fixtures.audio import speech_like, write_recording
+from tests.hostile.server import answer, redirect
 
 
 @pytest.fixture
@@ -281,20 +283,30 @@ def test_cache_evicts_least_recently_used_first(tmp_path):
     assert cache.total_bytes() == 2000 and cache.find("c") is None
 
 
-async def test_a_recording_redirected_to_a_storage_host_gets_no_key(tmp_path):
-    from app.providers.voicebot import VoiceBotClient
-    from tests.hostile.server import HostileServer, answer, redirect
+@pytest.fixture
+def voicebot_recording(home_platform, other_platform):
+    """A VoiceBot Studio recording on the account's host that redirects to a storage host."""
+    home_platform.route("GET", "/r/1.wav", redirect(f"{other_platform.url}/signed/1.wav"))
+    client = VoiceBotClient(home_platform.url, "vb-secret", retry=RetryPolicy(max_retries=0))
+    call = Call(id="v1", provider=Provider.VOICEBOT, status="ended",
+                recordings={"mono": f"{home_platform.url}/r/1.wav"})
+    return client, call
 
-    home, storage = HostileServer().start(), HostileServer().start()
-    try:
-        home.route("GET", "/r/1.wav", redirect(f"{storage.url}/signed/1.wav"))
-        storage.route("GET", "/signed/1.wav", answer(b"RIFF....WAVE"))
-        client = VoiceBotClient(home.url, "vb-secret")
-        call = Call(id="v1", provider=Provider.VOICEBOT, status="ended", recordings={"mono": f"{home.url}/r/1.wav"})
+
+async def test_a_recording_redirected_to_a_storage_host_gets_no_key(voicebot_recording, home_platform,
+                                                                    other_platform, tmp_path):
+    client, call = voicebot_recording
+    other_platform.route("GET", "/signed/1.wav", answer(b"RIFF....WAVE"))
+    await download(client, call, "mono", tmp_path / "v.part", limit=10**6)
+    await client.aclose()
+    assert home_platform.received[0].headers["x-api-key"] == "vb-secret"
+    assert "vb-secret" not in str(other_platform.received[0].headers)
+
+
+async def test_a_storage_host_refusing_a_signed_link_is_an_authentication_error_naming_it(
+        voicebot_recording, other_platform, tmp_path):
+    client, call = voicebot_recording
+    other_platform.route("GET", "/signed/1.wav", answer({"message": "Request has expired"}, status=403))
+    with pytest.raises(AuthenticationError, match=r"127\.0\.0\.1 refused access \(403\): Request has expired"):
         await download(client, call, "mono", tmp_path / "v.part", limit=10**6)
-        await client.aclose()
-        assert home.received[0].headers["x-api-key"] == "vb-secret"
-        assert "x-api-key" not in storage.received[0].headers and "vb-secret" not in str(storage.received[0].headers)
-    finally:
-        home.stop()
-        storage.stop()
+    await client.aclose()
