@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -173,3 +174,13 @@ def test_malformed_lists_raise_our_error(content):
 
 def test_parsed_call_is_a_domain_call():
     assert isinstance(vapi_parse.parse_call(body(vapi_call(1))), Call)
+
+
+def test_hms_page_keeps_its_neighbours_and_total_around_a_lone_surrogate_and_deep_nesting():
+    tricky = hms_call(3) | {"summary": 'brackets ] } [ { and "quotes", \\ and commas, inside text'}
+    calls = [json.dumps(hms_call(1)), json.dumps(hms_call(9) | {"summary": "X"}).replace('"X"', '"\\udc00"'),
+             json.dumps(tricky), json.dumps(hms_call(8) | {"extra": "D"}).replace('"D"', "[" * 3000 + "]" * 3000)]
+    page = '{"pagination": {"total": 40}, "calls": [' + ",".join(calls) + '], "tail": [1]}'
+    parsed, count, total = hms_parse.parse_page(page.encode())
+    assert [c.id for c in parsed] == [hms_call(1)["id"], hms_call(3)["id"]]
+    assert parsed[1].summary == tricky["summary"] and (count, total) == (4, 40)
