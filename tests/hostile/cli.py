@@ -29,13 +29,33 @@ class Finished:
     peak_kib: int  # the child's maximum resident set size, measured by the kernel
 
 
+# A child forked from this (large) test process keeps the test process's peak as its own: the kernel
+# carries the high-water mark across exec. A small launcher forks the CLI instead and reports its peak.
+LAUNCHER = """
+import os, sys
+report, argv = int(sys.argv[1]), sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    os.execv(sys.executable, [sys.executable, "-m", "app", *argv])
+_, status, usage = os.wait4(pid, 0)
+os.write(report, str(usage.ru_maxrss).encode())
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def switchboard_process(*argv: str) -> Finished:
-    """`python -m app ...` as a child process (the environment, keys included, is inherited)."""
+    """`python -m app ...` as a grandchild process (the environment, keys included, is inherited)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen([sys.executable, "-m", "app", *argv], stdout=out, stderr=err, env=env, cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)  # wait4: this child's own rusage, not every child's
-        child.returncode = os.waitstatus_to_exitcode(status)
+    peak_read, peak_write = os.pipe()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, os.fdopen(peak_read) as peak:
+        try:
+            child = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(peak_write), *argv], stdout=out, stderr=err,
+                                     env=env, cwd=ROOT, pass_fds=(peak_write,))
+        finally:
+            os.close(peak_write)
+        returncode = child.wait()
+        peak_kib = int(peak.read() or 0)
         out.seek(0)
         err.seek(0)
-        return Finished(child.returncode, out.read(), err.read(), usage.ru_maxrss)
+        return Finished(returncode, out.read(), err.read(), peak_kib)
