@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 import string
 import uuid
 from itertools import accumulate
@@ -30,6 +31,29 @@ def hex_uuid(h: str) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
 
 
+class IdSalt:
+    """Call ids differ from run to run, while `--seed` keeps deciding everything else.
+
+    A restarted demo with the same seed would otherwise hand out the ids of the previous run, and a review
+    stored for an old call would attach itself to a new one (issue 13). The ids drawn from the seed are
+    mixed with a per-run value: XOR for hex ids, a shift for HMS's letters; both are one-to-one, so ids
+    stay unique within a run. `value` fixes the salt (tests that compare two runs; 0 = the seed's own ids).
+    """
+
+    def __init__(self, value: int | None = None) -> None:
+        self.value = secrets.randbits(128) if value is None else value % (1 << 128)
+        self._shifts = [(self.value >> (5 * k)) % len(string.ascii_letters) for k in range(12)]
+
+    def hex(self, digits: str) -> str:
+        """32 hex digits mixed with the salt."""
+        return f"{int(digits, 16) ^ self.value:032x}"
+
+    def letters(self, text: str) -> str:
+        """12 ASCII letters mixed with the salt."""
+        alphabet = string.ascii_letters
+        return "".join(alphabet[(alphabet.index(c) + self._shifts[k]) % len(alphabet)] for k, c in enumerate(text))
+
+
 def customer_number(provider: Provider, digits: int) -> str:
     """HMS Sovereign serves Dutch numbers, the others US test numbers; `digits` is 8 or 7 digits long."""
     return f"+316{digits}" if provider is Provider.HMS else f"+1555{digits}"
@@ -44,8 +68,9 @@ def hms_call_id(customer: str, suffix: str) -> str:
 
 
 class CallFactory:
-    def __init__(self, seed: int, scenarios: dict[str, Scenario], bank: SpeechBank) -> None:
+    def __init__(self, seed: int, scenarios: dict[str, Scenario], bank: SpeechBank, salt: IdSalt | None = None) -> None:
         self.seed = seed
+        self.salt = salt or IdSalt(0)
         self.scenarios = scenarios
         self.bank = bank
         self.org_id = stable_uuid(seed, "org")
@@ -90,9 +115,9 @@ class CallFactory:
         """A call whose identity is drawn from `rng` (live calls)."""
         customer = customer_number(provider, rng.randrange(*number_range(provider)))
         if provider is Provider.HMS:
-            call_id = hms_call_id(customer, "".join(rng.choices(string.ascii_letters, k=12)))
+            call_id = hms_call_id(customer, self.salt.letters("".join(rng.choices(string.ascii_letters, k=12))))
         else:
-            call_id = hex_uuid(f"{rng.getrandbits(128):032x}")
+            call_id = hex_uuid(self.salt.hex(f"{rng.getrandbits(128):032x}"))
         name = NAMES[rng.randrange(len(NAMES))] if rng.random() < 0.7 else None
         return self.new(provider, call_id, scenario, beats, created_ms, customer, name,
                         rng.randrange(3), f"{rng.getrandbits(128):032x}")

@@ -52,7 +52,10 @@ def history_calls(factory: CallFactory, provider: Provider, count: int, before_m
         scenario = scenarios[picks[i]]
         beats, length = plans[picks[i]][variants[i]]
         customer = customer_number(provider, customers[i])
-        call_id = hms_call_id(customer, letters[12 * i:12 * i + 12]) if provider is Provider.HMS else hex_uuid(id_hex[32 * i:32 * i + 32])
+        if provider is Provider.HMS:
+            call_id = hms_call_id(customer, factory.salt.letters(letters[12 * i:12 * i + 12]))
+        else:
+            call_id = hex_uuid(factory.salt.hex(id_hex[32 * i:32 * i + 32]))
         call = factory.new(provider, call_id, scenario, beats, created[i], customer,
                            NAMES[names[i]] if names[i] >= 0 else None, numbers[i], carrier_hex[32 * i:32 * i + 32])
         call.status = "ended"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.domain import Provider
 from app.sandbox.call_audio import CallAudio
-from app.sandbox.call_factory import CallFactory
+from app.sandbox.call_factory import CallFactory, IdSalt
 from app.sandbox.callbook import CallBook
 from app.sandbox.clock import SandboxClock
 from app.sandbox.conversation import plan, scripted_audio
@@ -28,6 +28,7 @@ class TrafficSettings:
     live: int = 3  # calls kept in progress on each platform
     history: int = 40  # ended calls created at start on each platform
     speed: float = 1.0  # sandbox seconds per wall second: above 1, calls play faster than real time
+    id_salt: int | None = None  # None: call ids new on every run (see IdSalt); a number repeats them
     analysis_delay: float = 4.0  # seconds after the end until analysis and costs appear
     queued_seconds: tuple[float, float] = (0.5, 1.5)
     ringing_seconds: tuple[float, float] = (1.5, 3.5)
@@ -46,8 +47,9 @@ class World:
         self.clock = clock
         self.books = {p: CallBook() for p in Provider}
         self.players: dict[str, CallPlayer] = {}
-        self.factory = CallFactory(settings.seed, scenarios, bank)
+        self.factory = CallFactory(settings.seed, scenarios, bank, IdSalt(settings.id_salt))
         self._live_serial = dict.fromkeys(Provider, 0)
+        self._restarts = dict.fromkeys(Provider, 0)  # by count, not by call id: ids change from run to run
         self._keeper_calls: dict[Provider, set[str]] = {p: set() for p in Provider}
         self._replacements: dict[int, asyncio.TimerHandle] = {}  # pending replacement live calls, by serial
         self._replacement_serials = itertools.count()
@@ -112,7 +114,8 @@ class World:
         provider = Provider(call.provider)
         if call.id in self._keeper_calls[provider]:
             self._keeper_calls[provider].discard(call.id)
-            rng = random.Random(f"{self.settings.seed}/{call.id}/restart")
+            rng = random.Random(f"{self.settings.seed}/{provider.value}/restart/{self._restarts[provider]}")
+            self._restarts[provider] += 1
             delay = self.clock.wall_seconds(rng.uniform(*self.settings.restart_seconds))
             serial = next(self._replacement_serials)
             self._replacements[serial] = asyncio.get_running_loop().call_later(delay, self._replace, provider, serial)
