@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from app.domain import Provider
+from app.sandbox.access import Access, Received
 from app.sandbox.faults import FaultSpec
 from app.sandbox.server import SandboxServer, build_state
 from app.sandbox.wire import base_url
@@ -17,7 +18,8 @@ from app.sandbox.world import TrafficSettings
 
 class EmbeddedSandbox:
     """Start, use from any thread, stop. `traffic` are TrafficSettings fields (seed, live, history, speed, ...);
-    `speed` > 1 runs calls faster than real time (tests)."""
+    `speed` > 1 runs calls faster than real time (tests). `public_key`, `monitor_auth` and `recording_ttl`
+    are as `switchboard sandbox --public-key/--monitor-auth/--recording-ttl`."""
 
     def __init__(
         self,
@@ -26,10 +28,15 @@ class EmbeddedSandbox:
         faults: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        public_key: str = Access.public_key,
+        monitor_auth: bool = False,
+        recording_ttl: float = Access.recording_ttl,
         **traffic: Any,
     ) -> None:
         # Bad settings or a bad fault spec fail here, in the caller's thread (ValueError).
         self._traffic = TrafficSettings(**traffic)
+        self._access = Access(public_key, monitor_auth, recording_ttl)
+        self.public_key = public_key
         FaultSpec.parse(faults)
         self.api_key = api_key
         self.host = host
@@ -55,6 +62,14 @@ class EmbeddedSandbox:
     def base_url(self, provider: Provider) -> str:
         return base_url(self.host, self.port, provider)
 
+    def origin(self, site: str) -> str:
+        """http://host:port of the api, monitor or storage site."""
+        return self.server.origin(site)
+
+    def received(self) -> list[Received]:
+        """Every request the sandbox received (newest last), with where it arrived and its credentials."""
+        return self._call(lambda: list(self.server.state.received))
+
     def start(self) -> EmbeddedSandbox:
         if self._thread is not None:
             return self
@@ -73,7 +88,7 @@ class EmbeddedSandbox:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults)
+            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults, access=self._access)
             server = SandboxServer(state, self.host, self._requested_port)
             loop.run_until_complete(server.start())
             self._server = server
