@@ -7,6 +7,7 @@ import random
 import secrets
 import string
 import uuid
+from dataclasses import dataclass
 from itertools import accumulate
 
 from app.domain import Provider
@@ -18,6 +19,20 @@ from app.sandbox.speech import SpeechBank
 NAMES = ("Morgan Lee", "Casey Brooks", "Jamie Ortiz", "Priya Shah", "Tom Becker", "Ana Silva", "Wei Chen", "Noor Haddad")
 PLAN_VARIANTS = 8  # history calls share a few timing variants per scenario, so 100 000 of them build fast
 Plan = tuple[tuple[Beat, ...], float]
+# What a Vapi call runs on: mostly saved things (the call carries only their id), some transient assistants
+# (the call embeds `assistant{name}`). The weights are the shares of calls.
+OWNERS = ("transient", "assistant", "squad", "workflow")
+OWNER_WEIGHTS = (0.2, 0.5, 0.15, 0.15)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved assistant, squad or workflow: what `GET /assistant|squad|workflow/{id}` answers with."""
+
+    kind: str  # assistant | squad | workflow
+    id: str
+    name: str
+    assistant_id: str  # the scenario's assistant (a squad's first member)
 
 
 def stable_uuid(*parts: object) -> str:
@@ -78,6 +93,15 @@ class CallFactory:
         self._weights = list(accumulate(scenarios[s].weight for s in self.scenario_ids))
         self._numbers = {p: [stable_uuid(seed, p, "number", n) for n in range(3)] for p in Provider}
         self._assistants = {s: stable_uuid(seed, "assistant", s) for s in scenarios}
+        self.saved: dict[str, Saved] = {}  # by id
+        self._owners: dict[tuple[str, str], str] = {}  # (scenario, kind) -> id
+        for scenario in scenarios.values():
+            team = scenario.assistant.split(" - ")[-1]
+            for kind, name in (("assistant", scenario.assistant), ("squad", f"{team} squad"),
+                               ("workflow", f"{team} workflow")):
+                ident = self._assistants[scenario.id] if kind == "assistant" else stable_uuid(seed, kind, scenario.id)
+                self.saved[ident] = Saved(kind, ident, name, self._assistants[scenario.id])
+                self._owners[scenario.id, kind] = ident
         self.transfers = {s.id: next((t.destination for t in s.steps if t.role == "transfer"), None)
                           for s in scenarios.values()}
         self._variants: dict[str, list[Plan]] = {}
@@ -93,7 +117,7 @@ class CallFactory:
         return self._variants[scenario.id][index]
 
     def new(self, provider: Provider, call_id: str, scenario: Scenario, beats: tuple[Beat, ...], created_ms: int,
-            customer: str, name: str | None, number: int, carrier: str) -> SimCall:
+            customer: str, name: str | None, number: int, carrier: str, owner: str = "assistant") -> SimCall:
         return SimCall(
             provider=provider.value,
             id=call_id,
@@ -108,10 +132,12 @@ class CallFactory:
             carrier_id="CA" + carrier,
             direction=scenario.direction,
             org_id=self.org_id,
+            owner=owner,
+            owner_id=self._owners.get((scenario.id, owner), ""),
         )
 
     def drawn(self, provider: Provider, rng: random.Random, scenario: Scenario, beats: tuple[Beat, ...],
-              created_ms: int) -> SimCall:
+              created_ms: int, owner: str = "assistant") -> SimCall:
         """A call whose identity is drawn from `rng` (live calls)."""
         customer = customer_number(provider, rng.randrange(*number_range(provider)))
         if provider is Provider.HMS:
@@ -120,4 +146,4 @@ class CallFactory:
             call_id = hex_uuid(self.salt.hex(f"{rng.getrandbits(128):032x}"))
         name = NAMES[rng.randrange(len(NAMES))] if rng.random() < 0.7 else None
         return self.new(provider, call_id, scenario, beats, created_ms, customer, name,
-                        rng.randrange(3), f"{rng.getrandbits(128):032x}")
+                        rng.randrange(3), f"{rng.getrandbits(128):032x}", owner)

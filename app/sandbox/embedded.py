@@ -10,6 +10,7 @@ from typing import Any
 
 from app.domain import Provider
 from app.sandbox.access import Access, Received
+from app.sandbox.call_factory import OWNERS
 from app.sandbox.faults import FaultSpec
 from app.sandbox.server import SandboxServer, build_state
 from app.sandbox.wire import base_url
@@ -129,12 +130,16 @@ class EmbeddedSandbox:
         if self._server is not None:
             self._call(self._server.state.faults.replace, parsed)
 
-    def start_call(self, provider: Provider, scenario: str | None = None) -> str:
-        """Queue a new live call now; returns its id."""
+    def start_call(self, provider: Provider, scenario: str | None = None, *, owner: str | None = None,
+                   realtime: bool | None = None) -> str:
+        """Queue a new live call now; returns its id. `owner` (transient, assistant, squad, workflow) and
+        `realtime` (Vapi) are drawn like the traffic's unless given."""
         world = self.server.state.world
         if scenario is not None and scenario not in world.scenarios:
             raise ValueError(f"unknown scenario '{scenario}' (known: {', '.join(sorted(world.scenarios))})")
-        return self._call(lambda: world.start_call(Provider(provider), scenario).id)
+        if owner is not None and owner not in OWNERS:
+            raise ValueError(f"unknown owner '{owner}' (known: {', '.join(OWNERS)})")
+        return self._call(lambda: world.start_call(Provider(provider), scenario, owner=owner, realtime=realtime).id)
 
     def __enter__(self) -> EmbeddedSandbox:
         return self.start()

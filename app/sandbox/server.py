@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from app.paths import resources_dir
-from app.sandbox import monitor, recordings, routes_hms, routes_vapi, routes_voicebot
+from app.sandbox import monitor, recordings, routes_hms, routes_saved, routes_vapi, routes_voicebot
 from app.sandbox.access import Access, logged, monitor_auth
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultPlan, FaultSpec
@@ -131,7 +131,7 @@ def build_apps(state: SandboxState) -> dict[str, web.Application]:
     }
     for app in apps.values():
         app[STATE] = state
-    for module in (routes_vapi, routes_hms, routes_voicebot):
+    for module in (routes_vapi, routes_saved, routes_hms, routes_voicebot):
         module.add_routes(apps["api"])
     apps["api"].router.add_get("/", index)
     monitor.add_routes(apps["monitor"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.sandbox.call_facts import Links, cost_breakdown, iso, sentiment, transcript
 from app.sandbox.conversation import Message
+from app.sandbox.realtime import REALTIME_MODEL
 from app.sandbox.simcall import SimCall
 
 
@@ -45,6 +46,24 @@ def recording_links(call: SimCall, links: Links) -> dict[str, Any]:
     }
 
 
+def owner_fields(call: SimCall) -> dict[str, Any]:
+    """What the call runs on: a transient assistant is embedded (with its name); a saved assistant, squad or
+    workflow is only its id, its name is behind GET /assistant|squad|workflow/{id}. A realtime call says so
+    in `assistantOverrides.model` (see app.sandbox.realtime)."""
+    fields: dict[str, Any] = (
+        {"assistant": {"name": call.scenario.assistant}} if call.owner == "transient" else {f"{call.owner}Id": call.owner_id}
+    )
+    if call.realtime:
+        fields["assistantOverrides"] = {"model": REALTIME_MODEL}
+    return fields
+
+
+def monitor_urls(call: SimCall, links: Links) -> dict[str, str]:
+    if call.realtime:  # no listen socket
+        return {"controlUrl": links.control_url(call)}
+    return {"listenUrl": links.listen_url(call), "controlUrl": links.control_url(call)}
+
+
 def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": call.id,
@@ -56,11 +75,10 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
         "phoneCallProvider": "twilio",
         "phoneCallTransport": "pstn",
         "phoneCallProviderId": call.carrier_id,
-        "assistantId": call.assistant_id,
-        "assistant": {"name": call.scenario.assistant},
+        **owner_fields(call),
         "phoneNumberId": call.phone_number_id,
         "customer": {"number": call.customer_number, **({"name": call.customer_name} if call.customer_name else {})},
-        "monitor": {"listenUrl": links.listen_url(call), "controlUrl": links.control_url(call)},
+        "monitor": monitor_urls(call, links),
     }
     if call.name:
         body["name"] = call.name

@@ -34,7 +34,7 @@ def test_stop_is_idempotent_and_joins_the_thread() -> None:
 
 def test_context_manager_and_start_call() -> None:
     with EmbeddedSandbox(history=0, live=0, api_key="k") as sandbox:
-        call_id = sandbox.start_call(Provider.VAPI, "booking")
+        call_id = sandbox.start_call(Provider.VAPI, "booking", owner="transient")
         got = httpx.get(f"{sandbox.base_url(Provider.VAPI)}/call/{call_id}", headers={"Authorization": "Bearer k"})
         assert got.json()["status"] == "queued"
         assert got.json()["assistant"]["name"] == "Riley - Bookings"
