@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox import call_report as report
 from app.sandbox.call_facts import Links, cost_breakdown, iso, sentiment, transcript
 from app.sandbox.conversation import Message
 from app.sandbox.realtime import REALTIME_MODEL
@@ -90,19 +91,28 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
             "messagesOpenAIFormatted": openai_messages(messages),
             "transcript": transcript(messages),
         }
+    analysis = call.scenario.analysis
     if call.destination:
         body["destination"] = call.destination
+        body["artifact"]["transfers"] = report.transfers(call, analysis["summary"])
     if call.ended_ms is not None:
         body["endedAt"] = iso(call.ended_ms)
         body["endedReason"] = call.ended_reason
+        if message := report.ended_message(call.ended_reason):
+            body["endedMessage"] = message
         body["artifact"].update(recording_links(call, links))
+        body["artifact"]["performanceMetrics"] = report.performance_metrics(messages)
     if call.analysis_ready(links.now_ms):
-        analysis = call.scenario.analysis
-        structured = {**analysis["structuredData"], "sentiment": sentiment(call)}
+        mood = sentiment(call)
+        structured = {**analysis["structuredData"], "sentiment": mood}
         body["analysis"] = {"summary": analysis["summary"], "successEvaluation": analysis["successEvaluation"],
-                            "structuredData": structured}
+                            "structuredData": structured,
+                            "structuredDataMulti": report.structured_data_multi(analysis, mood)}
+        outputs = report.structured_outputs(analysis, mood)
+        body["artifact"].update(structuredOutputs=outputs, scorecards=report.scorecards(outputs))
         breakdown = cost_breakdown(call, messages)
         body["costBreakdown"] = breakdown
         body["cost"] = breakdown["total"]
+        body["costs"] = report.costs(breakdown, (call.duration or 0.0) / 60)
     return body
 
