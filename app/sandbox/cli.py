@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", type=int, default=TrafficSettings.live, help="calls kept in progress on each platform")
     parser.add_argument("--history", type=int, default=TrafficSettings.history,
                         help="ended calls created at start on each platform")
-    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
+    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01,realtime_503_rate=0.1")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
     _add_platform_arguments(parser)
@@ -40,6 +40,8 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--storage-port", type=int, default=0, help="port of the signed recording files (default: any free)")
     parser.add_argument("--recording-ttl", type=float, default=Access.recording_ttl,
                         help="seconds a signed recording URL works (default 3600)")
+    parser.add_argument("--realtime-share", type=float, default=TrafficSettings.realtime_share,
+                        help="share of Vapi calls of the realtime kind (end-call, append-context, transfer only; no listen)")
     parser.add_argument("--id-salt", type=int, help="repeat the call ids of an earlier run (default: new ids every run)")
 
 
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
     try:
         traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed,
-                                  id_salt=args.id_salt)
+                                  id_salt=args.id_salt, realtime_share=args.realtime_share)
         access = Access(args.public_key, args.monitor_auth, args.recording_ttl)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, access=access)
     except ValueError as error:
