@@ -171,9 +171,9 @@ class CallPlayer:
     async def _speak(self, text: str, source: str, interrupt: bool = False) -> float:
         """Place an assistant line as soon as the assistant is free (at once, cutting it short, when `interrupt`);
         returns when it ends (offset)."""
-        clip = await self._bank.clip("assistant", text)
-        if interrupt:
+        if interrupt:  # the assistant stops when the command arrives, not once the new line is rendered
             self._cut_assistant(self.offset())
+        clip = await self._bank.clip("assistant", text)
         at = max(self.offset(), self.call.audio.busy_until("assistant"))  # type: ignore[union-attr]
         message = self._utter("assistant", text, at, clip, source)
         end = message.end or at
