@@ -104,7 +104,9 @@ async def index(request: web.Request) -> web.Response:
     """For a person who opens the server in a browser: where each platform is."""
     world = request.app[STATE].world
     urls = {name: f"{request.scheme}://{request.host}{path}" for name, path in BASE_PATHS.items()}
-    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "scenarios": sorted(world.scenarios)})
+    links = request.app[STATE].links(request)
+    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "monitorOrigin": links.monitor,
+                      "storageOrigin": links.storage, "scenarios": sorted(world.scenarios)})
 
 
 def build_state(*, api_key: str, traffic: TrafficSettings, faults_spec: str | None, access: Access | None = None) -> SandboxState:
