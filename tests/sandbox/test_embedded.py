@@ -87,3 +87,17 @@ def test_the_root_says_where_each_platform_is(sandbox: EmbeddedSandbox) -> None:
     assert index["baseUrls"] == {p.value: sandbox.base_url(p) for p in Provider}
     assert (index["monitorOrigin"], index["storageOrigin"]) == (sandbox.origin("monitor"), sandbox.origin("storage"))
     assert "booking" in index["scenarios"]
+
+
+async def test_a_restarted_demo_never_reuses_a_call_id() -> None:
+    """Issue 13 item 10, as the console meets it: the demo always starts with seed 1."""
+    from app.live.demo import DemoPlatform
+
+    seen = []
+    for _ in range(2):
+        demo = DemoPlatform(live=0, history=10)
+        await demo.start()
+        world = demo.sandbox.server.state.world
+        seen.append({c.id for book in world.books.values() for c in book.calls.values()})
+        await demo.stop()
+    assert len(seen[0]) == len(seen[1]) == 30 and not seen[0] & seen[1]
