@@ -101,6 +101,12 @@ class EmbeddedSandbox:
         started.set_result(None)
         loop.run_forever()
         loop.run_until_complete(server.stop())
+        # Let cancelled calls finish their cleanup (a `say` being rendered kills its espeak-ng process).
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.wait(pending))
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
