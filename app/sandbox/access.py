@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from app.sandbox.call_facts import RECORDING_TTL_SECONDS
 from app.sandbox.state import STATE, Handler
@@ -48,7 +49,7 @@ class Received:
         return any(key in (header or "") for header in (self.authorization, self.api_key))
 
 
-def logged(site: str) -> web.middleware:  # type: ignore[valid-type]
+def logged(site: str) -> Middleware:
     """Outermost middleware of a site: records every request, refused ones included."""
 
     @web.middleware

@@ -58,6 +58,8 @@ def test_monitor_auth_takes_the_public_key_only(sandbox_factory) -> None:
         assert refused.json()["statusCode"] == 401 and refused.json()["error"] == "Unauthorized"
     assert "public key" in bare.json()["message"] and "private key" in private.json()["message"]
     assert httpx.post(control, json=say, headers={"Authorization": f"Bearer {PUBLIC_KEY}"}).status_code == 200
+    with client(sandbox, Provider.VAPI, key=PUBLIC_KEY) as api:
+        assert api.get("/call").status_code == 401  # and the public key opens no API
     assert sandbox.server.state.world.find(Provider.VAPI, call["id"]).controls == ["say"]  # the refused ones did nothing
 
 
