@@ -34,6 +34,12 @@ class CallAudio:
         ends = [start + len(clip) for ch, start, clip in self.clips if ch == CHANNEL[side]]
         return max(ends, default=0) / SAMPLE_RATE
 
+    def cut(self, side: str, at_seconds: float) -> None:
+        """Silence the rest of whatever the side is saying at `at_seconds` (an interrupted line)."""
+        at = int(round(at_seconds * SAMPLE_RATE))
+        self.clips = [(ch, start, clip[: at - start] if ch == CHANNEL[side] and start < at < start + len(clip) else clip)
+                      for ch, start, clip in self.clips]
+
     def set_muted(self, side: str, muted: bool, at_seconds: float) -> None:
         spans = self.mutes[CHANNEL[side]]
         at = int(round(at_seconds * SAMPLE_RATE))

@@ -65,20 +65,23 @@ def cost_breakdown(call: SimCall, messages: list[Message]) -> dict[str, Any]:
 class Links:
     """URLs a response points at, on the host the client used, with recording links signed like presigned URLs."""
 
-    base: str  # http://host:port
+    base: str  # http://host:port of the API
     secret: str
     now_ms: int
     expires: int = 0  # unix seconds (wall clock, like a real signed URL) when recording links stop working
+    monitor: str = ""  # origin of the monitor URLs (like Vapi's per-call hosts); "" = the API's
+    storage: str = ""  # origin of the signed recording files (like a storage bucket); "" = the API's
 
     def listen_url(self, call: SimCall) -> str:
-        return self.base.replace("http", "ws", 1) + f"/vapi-monitor/{call.id}/listen"
+        return (self.monitor or self.base).replace("http", "ws", 1) + f"/vapi-monitor/{call.id}/listen"
 
     def control_url(self, call: SimCall) -> str:
-        return f"{self.base}/vapi-monitor/{call.id}/control"
+        return f"{self.monitor or self.base}/vapi-monitor/{call.id}/control"
 
     def recording_url(self, call: SimCall, kind: str) -> str:
         path = f"/recordings/{call.provider}/{call.id}/{kind}.wav"
-        return f"{self.base}{path}?expires={self.expires}&signature={sign(self.secret, path, self.expires)}"
+        signature = sign(self.secret, path, self.expires)
+        return f"{self.storage or self.base}{path}?expires={self.expires}&signature={signature}"
 
     @property
     def expires_iso(self) -> str:

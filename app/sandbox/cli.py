@@ -8,6 +8,7 @@ import os
 import sys
 
 from app.domain import Provider
+from app.sandbox.access import Access
 from app.sandbox.server import SandboxServer, build_state
 from app.sandbox.wire import base_url
 from app.sandbox.world import TrafficSettings
@@ -23,15 +24,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", type=int, default=TrafficSettings.live, help="calls kept in progress on each platform")
     parser.add_argument("--history", type=int, default=TrafficSettings.history,
                         help="ended calls created at start on each platform")
-    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
+    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01,realtime_503_rate=0.1")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
+    _add_platform_arguments(parser)
+
+
+def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
+    """How the sandbox imitates real accounts: keys, origins, links, ids."""
+    parser.add_argument("--public-key", default=Access.public_key,
+                        help="the Vapi public key monitor URLs take with --monitor-auth (default sandbox-public-key)")
+    parser.add_argument("--monitor-auth", action="store_true",
+                        help="Vapi monitor URLs (listen, control) require Authorization: Bearer <public key>")
+    parser.add_argument("--monitor-port", type=int, default=0, help="port of the Vapi monitor URLs (default: any free)")
+    parser.add_argument("--storage-port", type=int, default=0, help="port of the signed recording files (default: any free)")
+    parser.add_argument("--recording-ttl", type=float, default=Access.recording_ttl,
+                        help="seconds a signed recording URL works (default 3600)")
+    parser.add_argument("--realtime-share", type=float, default=TrafficSettings.realtime_share,
+                        help="share of Vapi calls of the realtime kind (end-call, append-context, transfer only; no listen)")
+    parser.add_argument("--id-salt", type=int, help="repeat the call ids of an earlier run (default: new ids every run)")
 
 
 async def _serve(server: SandboxServer) -> None:
     await server.start()
     for provider in Provider:
         print(f"{provider.display_name:16} {base_url(server.host, server.port, provider)}", flush=True)
+    print(f"{'Vapi monitor':16} {server.origin('monitor')}", flush=True)
+    print(f"{'Recordings':16} {server.origin('storage')}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
         await asyncio.Event().wait()
@@ -42,14 +61,16 @@ async def _serve(server: SandboxServer) -> None:
 def run(args: argparse.Namespace) -> int:
     key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
     try:
-        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed)
-        state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults)
+        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed,
+                                  id_salt=args.id_salt, realtime_share=args.realtime_share)
+        access = Access(args.public_key, args.monitor_auth, args.recording_ttl)
+        state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, access=access)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
         return 2
     print(f"Sandbox: {args.history} ended calls and {args.live} live calls per platform, seed {args.seed}.", flush=True)
     try:
-        asyncio.run(_serve(SandboxServer(state, args.host, args.port)))
+        asyncio.run(_serve(SandboxServer(state, args.host, args.port, args.monitor_port, args.storage_port)))
     except KeyboardInterrupt:
         return 0
     except OSError as error:

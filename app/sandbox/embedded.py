@@ -9,6 +9,8 @@ from types import TracebackType
 from typing import Any
 
 from app.domain import Provider
+from app.sandbox.access import Access, Received
+from app.sandbox.call_factory import OWNERS
 from app.sandbox.faults import FaultSpec
 from app.sandbox.server import SandboxServer, build_state
 from app.sandbox.wire import base_url
@@ -17,7 +19,8 @@ from app.sandbox.world import TrafficSettings
 
 class EmbeddedSandbox:
     """Start, use from any thread, stop. `traffic` are TrafficSettings fields (seed, live, history, speed, ...);
-    `speed` > 1 runs calls faster than real time (tests)."""
+    `speed` > 1 runs calls faster than real time (tests). `public_key`, `monitor_auth` and `recording_ttl`
+    are as `switchboard sandbox --public-key/--monitor-auth/--recording-ttl`."""
 
     def __init__(
         self,
@@ -26,10 +29,15 @@ class EmbeddedSandbox:
         faults: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        public_key: str = Access.public_key,
+        monitor_auth: bool = False,
+        recording_ttl: float = Access.recording_ttl,
         **traffic: Any,
     ) -> None:
         # Bad settings or a bad fault spec fail here, in the caller's thread (ValueError).
         self._traffic = TrafficSettings(**traffic)
+        self._access = Access(public_key, monitor_auth, recording_ttl)
+        self.public_key = public_key
         FaultSpec.parse(faults)
         self.api_key = api_key
         self.host = host
@@ -55,6 +63,14 @@ class EmbeddedSandbox:
     def base_url(self, provider: Provider) -> str:
         return base_url(self.host, self.port, provider)
 
+    def origin(self, site: str) -> str:
+        """http://host:port of the api, monitor or storage site."""
+        return self.server.origin(site)
+
+    def received(self) -> list[Received]:
+        """Every request the sandbox received (newest last), with where it arrived and its credentials."""
+        return self._call(lambda: list(self.server.state.received))
+
     def start(self) -> EmbeddedSandbox:
         if self._thread is not None:
             return self
@@ -73,7 +89,7 @@ class EmbeddedSandbox:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults)
+            state = build_state(api_key=self.api_key, traffic=self._traffic, faults_spec=self._faults, access=self._access)
             server = SandboxServer(state, self.host, self._requested_port)
             loop.run_until_complete(server.start())
             self._server = server
@@ -85,6 +101,12 @@ class EmbeddedSandbox:
         started.set_result(None)
         loop.run_forever()
         loop.run_until_complete(server.stop())
+        # Let cancelled calls finish their cleanup (a `say` being rendered kills its espeak-ng process).
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.wait(pending))
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
@@ -114,12 +136,16 @@ class EmbeddedSandbox:
         if self._server is not None:
             self._call(self._server.state.faults.replace, parsed)
 
-    def start_call(self, provider: Provider, scenario: str | None = None) -> str:
-        """Queue a new live call now; returns its id."""
+    def start_call(self, provider: Provider, scenario: str | None = None, *, owner: str | None = None,
+                   realtime: bool | None = None) -> str:
+        """Queue a new live call now; returns its id. `owner` (transient, assistant, squad, workflow) and
+        `realtime` (Vapi) are drawn like the traffic's unless given."""
         world = self.server.state.world
         if scenario is not None and scenario not in world.scenarios:
             raise ValueError(f"unknown scenario '{scenario}' (known: {', '.join(sorted(world.scenarios))})")
-        return self._call(lambda: world.start_call(Provider(provider), scenario).id)
+        if owner is not None and owner not in OWNERS:
+            raise ValueError(f"unknown owner '{owner}' (known: {', '.join(OWNERS)})")
+        return self._call(lambda: world.start_call(Provider(provider), scenario, owner=owner, realtime=realtime).id)
 
     def __enter__(self) -> EmbeddedSandbox:
         return self.start()

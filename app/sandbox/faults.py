@@ -32,6 +32,7 @@ class FaultSpec:
     every_429: int = 0  # every Nth API request starts a burst of 429s
     drop_ws_after: float = 0.0  # listen sockets are cut after this many seconds
     malformed_rate: float = 0.0  # share of JSON bodies sent truncated or corrupted
+    realtime_503_rate: float = 0.0  # share of realtime calls' commands answered 503, nothing done
 
     @classmethod
     def parse(cls, spec: str | None) -> FaultSpec:
@@ -53,8 +54,10 @@ class FaultSpec:
                     faults = replace(faults, drop_ws_after=_seconds(value, "s"))
                 elif key == "malformed_rate":
                     faults = replace(faults, malformed_rate=_rate(value))
+                elif key == "realtime_503_rate":
+                    faults = replace(faults, realtime_503_rate=_rate(value))
                 else:
-                    raise ValueError(f"unknown fault '{key}' (known: latency, error_rate, 429_every, drop_ws_after, malformed_rate)")
+                    raise ValueError(f"unknown fault '{key}' (known: latency, error_rate, 429_every, drop_ws_after, malformed_rate, realtime_503_rate)")
             except ValueError as error:
                 raise ValueError(f"bad fault '{item}': {error}") from error
         return faults
@@ -86,6 +89,9 @@ class FaultPlan:
 
     def failure_status(self) -> int:
         return self._rng.choice((500, 502, 503))
+
+    def realtime_unavailable(self) -> bool:
+        return self.spec.realtime_503_rate > 0 and self._rng.random() < self.spec.realtime_503_rate
 
     def mangles(self) -> bool:
         return self.spec.malformed_rate > 0 and self._rng.random() < self.spec.malformed_rate

@@ -10,6 +10,8 @@ import numpy as np
 from app.domain import Provider
 from app.sandbox.call_factory import (
     NAMES,
+    OWNER_WEIGHTS,
+    OWNERS,
     PLAN_VARIANTS,
     CallFactory,
     customer_number,
@@ -24,7 +26,7 @@ SPAN_SECONDS = 30 * 86400  # history spreads over about a month, at most one cal
 
 
 def history_calls(factory: CallFactory, provider: Provider, count: int, before_ms: int, setup: tuple[tuple[float, float], tuple[float, float]],
-                  analysis_delay: float) -> list[SimCall]:
+                  analysis_delay: float, realtime_share: float = 0.0) -> list[SimCall]:
     """`count` ended calls, oldest first; `setup` is the queued and ringing ranges in seconds."""
     seed = int.from_bytes(hashlib.sha1(f"{factory.seed}/{provider.value}/history".encode()).digest()[:8], "big")
     rng = np.random.default_rng(seed)
@@ -47,15 +49,24 @@ def history_calls(factory: CallFactory, provider: Provider, count: int, before_m
     alphabet = np.frombuffer(string.ascii_letters.encode(), np.uint8)
     letters = alphabet[rng.integers(0, len(alphabet), 12 * count)].tobytes().decode()
     delay_ms = int(analysis_delay * 1000)
+    # A stream of its own, so adding owners left every other draw (and so every earlier fact) as it was.
+    kinds = np.random.default_rng([seed, 1])
+    owners = kinds.choice(len(OWNERS), size=count, p=OWNER_WEIGHTS).tolist()
+    realtime = (kinds.random(count) < realtime_share).tolist() if provider is Provider.VAPI else [False] * count
     calls = []
     for i in range(count):
         scenario = scenarios[picks[i]]
         beats, length = plans[picks[i]][variants[i]]
         customer = customer_number(provider, customers[i])
-        call_id = hms_call_id(customer, letters[12 * i:12 * i + 12]) if provider is Provider.HMS else hex_uuid(id_hex[32 * i:32 * i + 32])
+        if provider is Provider.HMS:
+            call_id = hms_call_id(customer, factory.salt.letters(letters[12 * i:12 * i + 12]))
+        else:
+            call_id = hex_uuid(factory.salt.hex(id_hex[32 * i:32 * i + 32]))
         call = factory.new(provider, call_id, scenario, beats, created[i], customer,
-                           NAMES[names[i]] if names[i] >= 0 else None, numbers[i], carrier_hex[32 * i:32 * i + 32])
+                           NAMES[names[i]] if names[i] >= 0 else None, numbers[i], carrier_hex[32 * i:32 * i + 32],
+                           OWNERS[owners[i]])
         call.status = "ended"
+        call.realtime = realtime[i]
         call.started_ms = started[i]
         call.ended_ms = started[i] + int(length * 1000)
         call.ended_reason = scenario.ended_reason

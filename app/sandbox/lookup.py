@@ -58,8 +58,11 @@ async def renamed(request: web.Request, provider: Provider, shape: Shape,
 
 
 def add_call_routes(app: web.Application, path: str, provider: Provider, shape: Shape,
-                    problems: Callable[[dict[str, Any]], str | list[str] | None], bad_status: int) -> None:
-    """GET, PATCH (rename) and DELETE on `path` (which ends in {id}), in the platform's ways."""
-    app.router.add_get(path, partial(shaped, provider=provider, shape=shape))
+                    problems: Callable[[dict[str, Any]], str | list[str] | None], bad_status: int,
+                    readable: bool = True) -> None:
+    """GET (unless not `readable`: then 405, as an undocumented method), PATCH (rename) and DELETE on `path`
+    (which ends in {id}), in the platform's ways."""
+    if readable:
+        app.router.add_get(path, partial(shaped, provider=provider, shape=shape))
     app.router.add_patch(path, partial(renamed, provider=provider, shape=shape, problems=problems, status=bad_status))
     app.router.add_delete(path, partial(delete_ended, provider=provider, shape=shape, live_status=bad_status))

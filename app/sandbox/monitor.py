@@ -8,8 +8,9 @@ import json
 from aiohttp import WSCloseCode, web
 
 from app.domain import Provider
+from app.sandbox import realtime
 from app.sandbox.clock import SandboxClock
-from app.sandbox.commands import apply_vapi, commanded
+from app.sandbox.commands import apply_realtime, apply_vapi, commanded
 from app.sandbox.lookup import call_or_404
 from app.sandbox.player import CallPlayer
 from app.sandbox.speech import SAMPLE_RATE
@@ -24,6 +25,8 @@ START_FRAME = {"type": "start", "sampleRate": SAMPLE_RATE, "channels": 2, "encod
 async def listen(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
     call = call_or_404(request, Provider.VAPI)
+    if call.realtime:
+        return error_response("vapi", 404, "This call has no listen socket")
     player = state.world.players.get(call.id)
     if player is None or not call.is_live:
         return error_response("vapi", 400, "Call is not live")
@@ -80,7 +83,11 @@ async def _stream(request: web.Request, socket: web.WebSocketResponse, clock: Sa
 
 
 async def control(request: web.Request) -> web.Response:
-    return await commanded(request, Provider.VAPI, apply_vapi, {"success": True})
+    if not call_or_404(request, Provider.VAPI).realtime:
+        return await commanded(request, Provider.VAPI, apply_vapi, {"success": True})
+    faults = request.app[STATE].faults
+    return await commanded(request, Provider.VAPI, apply_realtime, realtime.ACCEPTED,
+                           realtime.unavailable_gate(faults.realtime_unavailable))
 
 
 async def close_listeners(app: web.Application) -> None:

@@ -168,8 +168,11 @@ class CallPlayer:
         if self.call.status != "in-progress":
             raise NotLive(f"Call is {self.call.status}, not in progress")
 
-    async def _speak(self, text: str, source: str) -> float:
-        """Place an assistant line as soon as the assistant is free; returns when it ends (offset)."""
+    async def _speak(self, text: str, source: str, interrupt: bool = False) -> float:
+        """Place an assistant line as soon as the assistant is free (at once, cutting it short, when `interrupt`);
+        returns when it ends (offset)."""
+        if interrupt:  # the assistant stops when the command arrives, not once the new line is rendered
+            self._cut_assistant(self.offset())
         clip = await self._bank.clip("assistant", text)
         at = max(self.offset(), self.call.audio.busy_until("assistant"))  # type: ignore[union-attr]
         message = self._utter("assistant", text, at, clip, source)
@@ -190,9 +193,16 @@ class CallPlayer:
         self._speaking.remove(message)
         self._add(message)
 
-    async def say(self, text: str, end_after: bool) -> None:
+    def _cut_assistant(self, at: float) -> None:
+        """The assistant stops mid-line: its audio and its transcript line end at `at`."""
+        self.call.audio.cut("assistant", at)  # type: ignore[union-attr]
+        for message in self._speaking:
+            if message.role == "bot" and message.start < at < (message.end or at):
+                message.end = at
+
+    async def say(self, text: str, end_after: bool, interrupt: bool = False) -> None:
         self._require_in_progress()
-        end = await self._speak(text, "force-say")
+        end = await self._speak(text, "force-say", interrupt)
         self.call.controls.append("say")
         if end_after:
             self._spawn(self._end_at(end + 0.2, "assistant-ended-call-after-message-spoken"))
@@ -209,6 +219,12 @@ class CallPlayer:
         self.call.controls.append("add-message")
         if respond:
             await self._speak(INJECT_REPLY, "model")
+
+    def append_context(self, kind: str, content: str) -> None:
+        """A realtime call's append-context: context for the model, in the transcript as a system line."""
+        self._require_in_progress()
+        self._add(Message("system", content, self.offset()))
+        self.call.controls.append(f"append-context:{kind}")
 
     def mute(self, side: str, muted: bool) -> None:
         self._require_in_progress()

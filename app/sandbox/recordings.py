@@ -1,4 +1,5 @@
-"""Signed recording files: WAV (16-bit PCM, 16 kHz) of exactly what the listen stream played."""
+"""Signed recording files (on the storage site, not the API's origin): WAV (16-bit PCM, 16 kHz) of exactly what the
+listen stream played. Links stop working `recording_ttl` seconds after the response that carried them."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ async def serve(request: web.Request) -> web.Response:
         expires = int(request.query.get("expires", "0"))
     except ValueError:
         expires = 0
-    if request.query.get("signature") != sign(state.api_key, request.path, expires) or expires < state.wall():
-        return web.Response(status=403, text="Request has expired or the signature does not match")
+    if request.query.get("signature") != sign(state.api_key, request.path, expires):
+        return _denied("The request signature we calculated does not match the signature you provided.")
+    if expires < state.wall():
+        return _denied("Request has expired")
     try:
         call = state.world.find(Provider(provider), call_id)
     except ValueError:
@@ -50,6 +53,12 @@ async def serve(request: web.Request) -> web.Response:
     body = await asyncio.get_running_loop().run_in_executor(None, recording_wav, state.world, call, kind)
     return web.Response(body=body, content_type="audio/wav",
                         headers={"Content-Disposition": f'inline; filename="{call_id}-{kind}.wav"'})
+
+
+def _denied(message: str) -> web.Response:
+    """What a storage bucket answers a bad or expired signed URL: 403 with an S3-style XML error."""
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>{message}</Message></Error>'
+    return web.Response(status=403, text=body, content_type="application/xml")
 
 
 def add_routes(app: web.Application) -> None:

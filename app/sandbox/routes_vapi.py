@@ -65,7 +65,8 @@ async def list_calls(request: web.Request) -> web.Response:
     assistant, number, ident = query.get("assistantId"), query.get("phoneNumberId"), query.get("id")
 
     def keep(call: SimCall) -> bool:
-        return (not assistant or call.assistant_id == assistant) and (not number or call.phone_number_id == number)
+        return ((not assistant or (call.owner == "assistant" and call.owner_id == assistant))
+                and (not number or call.phone_number_id == number))
 
     book = state.world.books[Provider.VAPI]
     matches: Iterable[SimCall]

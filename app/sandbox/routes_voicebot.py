@@ -1,4 +1,7 @@
-"""VoiceBot Studio: /calls (bare array), /calls/{id} GET, PATCH and DELETE."""
+"""VoiceBot Studio: /calls (bare array), /calls/{id} PATCH and DELETE.
+
+The platform documents no single-call read, so `GET /calls/{id}` answers 405 like any undocumented method:
+clients follow calls through the list."""
 
 from __future__ import annotations
 
@@ -34,4 +37,5 @@ def rename_problem(body: dict[str, Any]) -> str | None:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/voicebot/api/v1/calls", list_calls)
-    add_call_routes(app, "/voicebot/api/v1/calls/{id}", Provider.VOICEBOT, voicebot_call, rename_problem, 422)
+    add_call_routes(app, "/voicebot/api/v1/calls/{id}", Provider.VOICEBOT, voicebot_call, rename_problem, 422,
+                    readable=False)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from app.paths import resources_dir
-from app.sandbox import monitor, recordings, routes_hms, routes_vapi, routes_voicebot
+from app.sandbox import monitor, recordings, routes_hms, routes_saved, routes_vapi, routes_voicebot
+from app.sandbox.access import Access, logged, monitor_auth
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultPlan, FaultSpec
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SpeechBank
-from app.sandbox.state import STATE, SandboxState
+from app.sandbox.state import STATE, Handler, SandboxState
 from app.sandbox.wire import (
     BASE_PATHS,
     UNAUTHORIZED,
@@ -25,7 +26,6 @@ from app.sandbox.wire import (
 )
 from app.sandbox.world import TrafficSettings, World
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 API_PREFIXES = ("/vapi/", "/hms/", "/voicebot/")
 
 
@@ -104,51 +104,83 @@ async def index(request: web.Request) -> web.Response:
     """For a person who opens the server in a browser: where each platform is."""
     world = request.app[STATE].world
     urls = {name: f"{request.scheme}://{request.host}{path}" for name, path in BASE_PATHS.items()}
-    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "scenarios": sorted(world.scenarios)})
+    links = request.app[STATE].links(request)
+    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "monitorOrigin": links.monitor,
+                      "storageOrigin": links.storage, "scenarios": sorted(world.scenarios)})
 
 
-def build_state(*, api_key: str, traffic: TrafficSettings, faults_spec: str | None) -> SandboxState:
+def build_state(*, api_key: str, traffic: TrafficSettings, faults_spec: str | None, access: Access | None = None) -> SandboxState:
     """Raises ValueError for a bad fault spec."""
     spec = FaultSpec.parse(faults_spec)
     world = World(traffic, load_scenarios(resources_dir() / "scenarios"), SpeechBank(resources_dir() / "audio"),
                   SandboxClock(traffic.speed))
     world.build_history()
-    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed))
+    access = access or Access()
+    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed), public_key=access.public_key,
+                        monitor_auth=access.monitor_auth, recording_ttl=access.recording_ttl)
 
 
-def build_app(state: SandboxState) -> web.Application:
+SITES = ("api", "monitor", "storage")
+
+
+def build_apps(state: SandboxState) -> dict[str, web.Application]:
+    """One application per origin: the platforms' APIs, Vapi's monitor URLs, and the recording files."""
     # shaped_errors innermost: the rate-limit headers and the faults' 502 replay see refusals as responses
-    app = web.Application(middlewares=[faults, hms_rate_limit, auth, shaped_errors])
-    app[STATE] = state
-    for module in (routes_vapi, routes_hms, routes_voicebot, monitor, recordings):
-        module.add_routes(app)
-    app.router.add_get("/", index)
+    apps = {
+        "api": web.Application(middlewares=[logged("api"), faults, hms_rate_limit, auth, shaped_errors]),
+        "monitor": web.Application(middlewares=[logged("monitor"), faults, monitor_auth, shaped_errors]),
+        "storage": web.Application(middlewares=[logged("storage")]),
+    }
+    for app in apps.values():
+        app[STATE] = state
+    for module in (routes_vapi, routes_saved, routes_hms, routes_voicebot):
+        module.add_routes(apps["api"])
+    apps["api"].router.add_get("/", index)
+    monitor.add_routes(apps["monitor"])
+    recordings.add_routes(apps["storage"])
 
     async def traffic(app: web.Application) -> AsyncIterator[None]:
         state.world.start()
         yield
         state.world.stop()
 
-    app.cleanup_ctx.append(traffic)
-    return app
+    apps["api"].cleanup_ctx.append(traffic)
+    return apps
 
 
 class SandboxServer:
-    """Runs the app on a loop; `start` returns once the socket listens."""
+    """Runs the three sites on a loop; `start` returns once every socket listens.
 
-    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+    `port` is the API's; the monitor and storage sites take `monitor_port` / `storage_port` (0 = any free one),
+    so the console meets what real accounts have: monitor and recording URLs on other hosts than the API.
+    """
+
+    def __init__(self, state: SandboxState, host: str, port: int, monitor_port: int = 0, storage_port: int = 0) -> None:
         self.state = state
         self.host = host
         self.port = port
-        self._runner: web.AppRunner | None = None
+        self._wanted = {"api": port, "monitor": monitor_port, "storage": storage_port}
+        self._runners: list[web.AppRunner] = []
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(build_app(self.state), access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        self.port = self._runner.addresses[0][1]  # the port the system chose when asked for 0
+        try:
+            for site, app in build_apps(self.state).items():
+                runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+                self._runners.append(runner)
+                await runner.setup()
+                await web.TCPSite(runner, self.host, self._wanted[site]).start()
+                self.state.ports[site] = runner.addresses[0][1]  # the port the system chose when asked for 0
+        except BaseException:
+            await self.stop()
+            raise
+        self.port = self.state.ports["api"]
+
+    def origin(self, site: str) -> str:
+        """http://host:port of a site (api, monitor, storage)."""
+        return f"http://{self.host}:{self.state.ports[site]}"
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        # The monitor first: its listeners get a goodbye before the traffic (on the API site) stops.
+        for runner in reversed(self._runners):
+            await runner.cleanup()
+        self._runners = []

@@ -26,6 +26,9 @@ class SimCall:
     carrier_id: str
     direction: str
     org_id: str
+    owner: str = "assistant"  # what a Vapi call runs on: transient | assistant | squad | workflow (call_factory.OWNERS)
+    owner_id: str = ""  # the saved assistant's, squad's or workflow's id ("" for a transient assistant)
+    realtime: bool = False  # a realtime (GPT-Live style) Vapi call: few commands, no listen socket
     status: str = "queued"
     started_ms: int | None = None
     ended_ms: int | None = None

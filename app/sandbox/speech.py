@@ -126,7 +126,12 @@ class SpeechBank:
             process = await asyncio.create_subprocess_exec(
                 *espeak_command(side, text), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
             )
-            payload, _ = await process.communicate()
+            try:
+                payload, _ = await process.communicate()
+            except asyncio.CancelledError:  # the call or the sandbox stopped: leave no orphan behind the loop
+                process.kill()
+                await process.wait()
+                raise
             clip = decode_wav(payload) if process.returncode == 0 and payload else placeholder_tone(estimated_seconds(text))
         else:
             clip = placeholder_tone(estimated_seconds(text))

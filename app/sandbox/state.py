@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -14,8 +15,13 @@ from app.sandbox.call_facts import RECORDING_TTL_SECONDS, Links
 from app.sandbox.faults import FaultPlan
 from app.sandbox.world import World
 
+if TYPE_CHECKING:
+    from app.sandbox.access import Received
+
 HMS_REQUESTS_PER_MINUTE = 100
 HMS_COMMANDS_PER_MINUTE = 10
+RECEIVED_KEPT = 20_000  # requests remembered for tests' "which key went where" checks
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
@@ -65,10 +71,20 @@ class SandboxState:
     # benchmarks/listen.py times frames from here to the output callback. None in normal use.
     on_listen_frame: Callable[[str, int], None] | None = None
     listeners: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
+    public_key: str = "sandbox-public-key"  # what monitor URLs take when monitor_auth is on
+    monitor_auth: bool = False  # off: the monitor URL itself is the capability (Vapi's default)
+    recording_ttl: float = RECORDING_TTL_SECONDS  # how long signed recording links work
+    ports: dict[str, int] = field(default_factory=dict)  # api, monitor, storage: set once the server listens
+    received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
 
     def links(self, request: web.Request) -> Links:
-        expires = int(self.wall()) + RECORDING_TTL_SECONDS
-        return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms(), expires)
+        expires = int(self.wall() + self.recording_ttl)
+
+        def origin(site: str) -> str:
+            return f"{request.scheme}://{request.url.host}:{self.ports[site]}" if site in self.ports else ""
+
+        return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms(), expires,
+                     monitor=origin("monitor"), storage=origin("storage"))
 
     @staticmethod
     def wall() -> float:

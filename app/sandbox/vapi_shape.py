@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox import call_report as report
 from app.sandbox.call_facts import Links, cost_breakdown, iso, sentiment, transcript
 from app.sandbox.conversation import Message
+from app.sandbox.realtime import REALTIME_MODEL
 from app.sandbox.simcall import SimCall
 
 
@@ -45,6 +47,24 @@ def recording_links(call: SimCall, links: Links) -> dict[str, Any]:
     }
 
 
+def owner_fields(call: SimCall) -> dict[str, Any]:
+    """What the call runs on: a transient assistant is embedded (with its name); a saved assistant, squad or
+    workflow is only its id, its name is behind GET /assistant|squad|workflow/{id}. A realtime call says so
+    in `assistantOverrides.model` (see app.sandbox.realtime)."""
+    fields: dict[str, Any] = (
+        {"assistant": {"name": call.scenario.assistant}} if call.owner == "transient" else {f"{call.owner}Id": call.owner_id}
+    )
+    if call.realtime:
+        fields["assistantOverrides"] = {"model": REALTIME_MODEL}
+    return fields
+
+
+def monitor_urls(call: SimCall, links: Links) -> dict[str, str]:
+    if call.realtime:  # no listen socket
+        return {"controlUrl": links.control_url(call)}
+    return {"listenUrl": links.listen_url(call), "controlUrl": links.control_url(call)}
+
+
 def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": call.id,
@@ -56,11 +76,10 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
         "phoneCallProvider": "twilio",
         "phoneCallTransport": "pstn",
         "phoneCallProviderId": call.carrier_id,
-        "assistantId": call.assistant_id,
-        "assistant": {"name": call.scenario.assistant},
+        **owner_fields(call),
         "phoneNumberId": call.phone_number_id,
         "customer": {"number": call.customer_number, **({"name": call.customer_name} if call.customer_name else {})},
-        "monitor": {"listenUrl": links.listen_url(call), "controlUrl": links.control_url(call)},
+        "monitor": monitor_urls(call, links),
     }
     if call.name:
         body["name"] = call.name
@@ -72,19 +91,28 @@ def vapi_call(call: SimCall, links: Links) -> dict[str, Any]:
             "messagesOpenAIFormatted": openai_messages(messages),
             "transcript": transcript(messages),
         }
+    analysis = call.scenario.analysis
     if call.destination:
         body["destination"] = call.destination
+        body["artifact"]["transfers"] = report.transfers(call, analysis["summary"])
     if call.ended_ms is not None:
         body["endedAt"] = iso(call.ended_ms)
         body["endedReason"] = call.ended_reason
+        if message := report.ended_message(call.ended_reason):
+            body["endedMessage"] = message
         body["artifact"].update(recording_links(call, links))
+        body["artifact"]["performanceMetrics"] = report.performance_metrics(messages)
     if call.analysis_ready(links.now_ms):
-        analysis = call.scenario.analysis
-        structured = {**analysis["structuredData"], "sentiment": sentiment(call)}
+        mood = sentiment(call)
+        structured = {**analysis["structuredData"], "sentiment": mood}
         body["analysis"] = {"summary": analysis["summary"], "successEvaluation": analysis["successEvaluation"],
-                            "structuredData": structured}
+                            "structuredData": structured,
+                            "structuredDataMulti": report.structured_data_multi(analysis, mood)}
+        outputs = report.structured_outputs(analysis, mood)
+        body["artifact"].update(structuredOutputs=outputs, scorecards=report.scorecards(outputs))
         breakdown = cost_breakdown(call, messages)
         body["costBreakdown"] = breakdown
         body["cost"] = breakdown["total"]
+        body["costs"] = report.costs(breakdown, (call.duration or 0.0) / 60)
     return body
 

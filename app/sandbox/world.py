@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.domain import Provider
 from app.sandbox.call_audio import CallAudio
-from app.sandbox.call_factory import CallFactory
+from app.sandbox.call_factory import OWNER_WEIGHTS, OWNERS, CallFactory, IdSalt
 from app.sandbox.callbook import CallBook
 from app.sandbox.clock import SandboxClock
 from app.sandbox.conversation import plan, scripted_audio
@@ -28,6 +28,8 @@ class TrafficSettings:
     live: int = 3  # calls kept in progress on each platform
     history: int = 40  # ended calls created at start on each platform
     speed: float = 1.0  # sandbox seconds per wall second: above 1, calls play faster than real time
+    id_salt: int | None = None  # None: call ids new on every run (see IdSalt); a number repeats them
+    realtime_share: float = 0.0  # share of Vapi calls of the realtime kind (see app.sandbox.realtime)
     analysis_delay: float = 4.0  # seconds after the end until analysis and costs appear
     queued_seconds: tuple[float, float] = (0.5, 1.5)
     ringing_seconds: tuple[float, float] = (1.5, 3.5)
@@ -36,6 +38,8 @@ class TrafficSettings:
     def __post_init__(self) -> None:
         if self.live < 0 or self.history < 0 or self.analysis_delay < 0 or self.speed <= 0:
             raise ValueError("live, history and analysis delay must be 0 or more, speed above 0")
+        if not 0 <= self.realtime_share <= 1:
+            raise ValueError("the realtime share must be between 0 and 1")
 
 
 class World:
@@ -46,8 +50,9 @@ class World:
         self.clock = clock
         self.books = {p: CallBook() for p in Provider}
         self.players: dict[str, CallPlayer] = {}
-        self.factory = CallFactory(settings.seed, scenarios, bank)
+        self.factory = CallFactory(settings.seed, scenarios, bank, IdSalt(settings.id_salt))
         self._live_serial = dict.fromkeys(Provider, 0)
+        self._restarts = dict.fromkeys(Provider, 0)  # by count, not by call id: ids change from run to run
         self._keeper_calls: dict[Provider, set[str]] = {p: set() for p in Provider}
         self._replacements: dict[int, asyncio.TimerHandle] = {}  # pending replacement live calls, by serial
         self._replacement_serials = itertools.count()
@@ -61,7 +66,7 @@ class World:
         setup = (self.settings.queued_seconds, self.settings.ringing_seconds)
         for provider in Provider:
             calls = history_calls(self.factory, provider, self.settings.history, self.started_ms, setup,
-                                  self.settings.analysis_delay)
+                                  self.settings.analysis_delay, self.settings.realtime_share)
             self.books[provider].load_sorted(calls)
 
     def recording(self, call: SimCall) -> CallAudio:
@@ -87,14 +92,19 @@ class World:
         call = self.start_call(provider)
         self._keeper_calls[provider].add(call.id)
 
-    def start_call(self, provider: Provider, scenario_id: str | None = None) -> SimCall:
-        """A new live call, queued now (call on the loop)."""
+    def start_call(self, provider: Provider, scenario_id: str | None = None, *, owner: str | None = None,
+                   realtime: bool | None = None) -> SimCall:
+        """A new live call, queued now (call on the loop); `owner` and `realtime` are drawn unless given."""
         serial = self._live_serial[provider]
         self._live_serial[provider] += 1
         rng = random.Random(f"{self.settings.seed}/{provider.value}/live/{serial}")
+        kind = random.Random(f"{self.settings.seed}/{provider.value}/live/{serial}/kind")  # apart: `rng` draws stay as they were
         scenario = self.scenarios[scenario_id] if scenario_id else self.factory.pick(rng)
         beats, _ = plan(scenario, self.bank, rng)
-        call = self.factory.drawn(provider, rng, scenario, beats, self.now_ms())
+        owner = owner or kind.choices(OWNERS, OWNER_WEIGHTS)[0]
+        call = self.factory.drawn(provider, rng, scenario, beats, self.now_ms(), owner)
+        drawn_realtime = provider is Provider.VAPI and kind.random() < self.settings.realtime_share
+        call.realtime = drawn_realtime if realtime is None else realtime
         call.audio = CallAudio()
         call.live_messages = []
         queue_ring = (rng.uniform(*self.settings.queued_seconds), rng.uniform(*self.settings.ringing_seconds))
@@ -112,7 +122,8 @@ class World:
         provider = Provider(call.provider)
         if call.id in self._keeper_calls[provider]:
             self._keeper_calls[provider].discard(call.id)
-            rng = random.Random(f"{self.settings.seed}/{call.id}/restart")
+            rng = random.Random(f"{self.settings.seed}/{provider.value}/restart/{self._restarts[provider]}")
+            self._restarts[provider] += 1
             delay = self.clock.wall_seconds(rng.uniform(*self.settings.restart_seconds))
             serial = next(self._replacement_serials)
             self._replacements[serial] = asyncio.get_running_loop().call_later(delay, self._replace, provider, serial)

@@ -15,7 +15,8 @@ from app.__main__ import main
 def test_serves_until_interrupted() -> None:
     env = {**os.environ, "SWITCHBOARD_API_KEY": "from-the-environment"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--history", "12", "--live", "1", "--seed", "3"],
+        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--history", "12", "--live", "1", "--seed", "3",
+         "--monitor-auth", "--public-key", "cli-public-key"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:
@@ -29,6 +30,10 @@ def test_serves_until_interrupted() -> None:
         assert urls["VoiceBot Studio"].endswith("/voicebot/api/v1") and urls["HMS Sovereign"].endswith("/hms/api/v1")
         calls = httpx.get(f"{vapi}/call", headers={"Authorization": "Bearer from-the-environment"}).json()
         assert len(calls) == 13
+        control = calls[0]["monitor"]["controlUrl"]
+        assert control.startswith(urls["Vapi monitor"] + "/") and not control.startswith(vapi)
+        assert httpx.post(control, json={"type": "dance"}, headers={"Authorization": "Bearer from-the-environment"}).status_code == 401
+        assert httpx.post(control, json={"type": "dance"}, headers={"Authorization": "Bearer cli-public-key"}).status_code in (400, 404)
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=20)

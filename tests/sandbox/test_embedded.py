@@ -34,23 +34,46 @@ def test_stop_is_idempotent_and_joins_the_thread() -> None:
 
 def test_context_manager_and_start_call() -> None:
     with EmbeddedSandbox(history=0, live=0, api_key="k") as sandbox:
-        call_id = sandbox.start_call(Provider.VAPI, "booking")
+        call_id = sandbox.start_call(Provider.VAPI, "booking", owner="transient")
         got = httpx.get(f"{sandbox.base_url(Provider.VAPI)}/call/{call_id}", headers={"Authorization": "Bearer k"})
         assert got.json()["status"] == "queued"
         assert got.json()["assistant"]["name"] == "Riley - Bookings"
 
 
+def _vapi_calls(box: EmbeddedSandbox) -> list[dict]:
+    return httpx.get(f"{box.base_url(Provider.VAPI)}/call", headers={"Authorization": f"Bearer {SANDBOX_KEY}"}).json()
+
+
+def _facts(box: EmbeddedSandbox) -> list[tuple]:
+    """Everything about the calls but their ids (and dates, which follow the start)."""
+    return [(c["customer"]["number"], c.get("assistantId"), c.get("squadId"), c.get("workflowId"), c.get("endedReason"),
+             c.get("artifact", {}).get("transcript")) for c in _vapi_calls(box)]
+
+
 def test_same_seed_same_calls(sandbox_factory) -> None:
-    first = sandbox_factory(seed=7, live=0, history=20)
-    second = sandbox_factory(seed=7, live=0, history=20)
-    other = sandbox_factory(seed=8, live=0, history=20)
+    first = sandbox_factory(seed=7, live=0, history=20, id_salt=5)
+    second = sandbox_factory(seed=7, live=0, history=20, id_salt=5)
+    other = sandbox_factory(seed=8, live=0, history=20, id_salt=5)
 
-    def ids(box: EmbeddedSandbox) -> list[tuple[str, str]]:
-        calls = httpx.get(f"{box.base_url(Provider.VAPI)}/call", headers={"Authorization": f"Bearer {SANDBOX_KEY}"}).json()
-        return [(c["id"], c["assistantId"]) for c in calls]
+    def ids(box: EmbeddedSandbox) -> list[str]:
+        return [c["id"] for c in _vapi_calls(box)]
 
-    assert ids(first) == ids(second)
-    assert ids(first) != ids(other)
+    assert ids(first) == ids(second) and _facts(first) == _facts(second)
+    assert ids(first) != ids(other) and _facts(first) != _facts(other)
+
+
+@pytest.mark.parametrize("provider", list(Provider))
+def test_each_run_has_its_own_call_ids(sandbox_factory, provider: Provider) -> None:
+    """Issue 13 item 10: a restarted demo (same seed) must not reuse ids, or an old review lands on a new call."""
+    first = sandbox_factory(seed=7, live=1, history=20)
+    second = sandbox_factory(seed=7, live=1, history=20)
+
+    def ids(box: EmbeddedSandbox) -> set[str]:
+        return {c.id for c in box.server.state.world.books[provider].calls.values()}
+
+    assert len(ids(first)) == len(ids(second)) == 21
+    assert not ids(first) & ids(second)
+    assert _facts(first) == _facts(second)  # the seed still decides everything else
 
 
 @pytest.mark.parametrize("bad", [{"faults": "latency=soon"}, {"live": -1}, {"speed": 0}])
@@ -62,4 +85,19 @@ def test_bad_settings_fail_in_the_callers_thread(bad) -> None:
 def test_the_root_says_where_each_platform_is(sandbox: EmbeddedSandbox) -> None:
     index = httpx.get(f"http://127.0.0.1:{sandbox.port}/").json()
     assert index["baseUrls"] == {p.value: sandbox.base_url(p) for p in Provider}
+    assert (index["monitorOrigin"], index["storageOrigin"]) == (sandbox.origin("monitor"), sandbox.origin("storage"))
     assert "booking" in index["scenarios"]
+
+
+async def test_a_restarted_demo_never_reuses_a_call_id() -> None:
+    """Issue 13 item 10, as the console meets it: the demo always starts with seed 1."""
+    from app.live.demo import DemoPlatform
+
+    seen = []
+    for _ in range(2):
+        demo = DemoPlatform(live=0, history=10)
+        await demo.start()
+        world = demo.sandbox.server.state.world
+        seen.append({c.id for book in world.books.values() for c in book.calls.values()})
+        await demo.stop()
+    assert len(seen[0]) == len(seen[1]) == 30 and not seen[0] & seen[1]

@@ -30,7 +30,9 @@ def test_history_calls_validate(sandbox_factory) -> None:
 
 def test_every_live_state_validates(sandbox_factory) -> None:
     """Follow scripted calls from queued to analysed, validating each state seen on the way."""
-    sandbox = sandbox_factory(live=0, history=0, speed=8.0, analysis_delay=2.0)
+    # Queued and ringing last long enough (0.4 s each) to be seen on a busy machine.
+    sandbox = sandbox_factory(live=0, history=0, speed=8.0, analysis_delay=2.0, queued_seconds=(3.0, 3.0),
+                              ringing_seconds=(3.0, 3.0))
     ids = [sandbox.start_call(Provider.VAPI, name) for name in ("billing_escalation", "tool_failure")]
     seen: dict[str, dict[str, Any]] = {}
     with client(sandbox, Provider.VAPI) as api:

@@ -1,4 +1,4 @@
-"""VoiceBot Studio: /calls bare array, /calls/{id} GET and PATCH, X-API-Key auth."""
+"""VoiceBot Studio: /calls bare array, /calls/{id} PATCH and DELETE but no single-call read, X-API-Key auth."""
 
 from __future__ import annotations
 
@@ -21,12 +21,23 @@ def test_lists_gets_and_renames(sandbox) -> None:
         assert ended["messages"][1]["secondsFromStart"] > 0 and ended["analysis"]["successEvaluation"]
         live = next(c for c in calls if c["status"] != "ended")
         assert live["endedAt"] is None and live["recordingUrl"] is None  # nullable fields are present as null
-        assert api.get(f"/calls/{ended['id']}").json() == ended
         renamed = api.patch(f"/calls/{ended['id']}", json={"name": "Callback promised"}).json()
-        assert renamed["name"] == "Callback promised"
-        assert api.get(f"/calls/{ended['id']}").json()["name"] == "Callback promised"
-        missing = api.get("/calls/nope")
+        assert renamed == {**ended, "name": "Callback promised", "updatedAt": renamed["updatedAt"]}
+        assert next(c for c in api.get("/calls").json() if c["id"] == ended["id"])["name"] == "Callback promised"
+        missing = api.patch("/calls/nope", json={"name": "x"})
         assert missing.status_code == 404 and missing.json() == {"detail": "Call not found"}
+        assert api.delete(f"/calls/{ended['id']}").json()["id"] == ended["id"]
+        assert ended["id"] not in {c["id"] for c in api.get("/calls").json()}
+
+
+def test_there_is_no_single_call_read(sandbox) -> None:
+    """Undocumented on the platform: 405 for any id, live or ended or unknown (never "the call is gone")."""
+    with client(sandbox, Provider.VOICEBOT) as api:
+        calls = api.get("/calls").json()
+        live = next(c for c in calls if c["status"] != "ended")
+        for ident in (live["id"], calls[-1]["id"], "nope"):
+            read = api.get(f"/calls/{ident}")
+            assert read.status_code == 405 and read.json() == {"detail": "Method Not Allowed"}
 
 
 def test_key_goes_in_x_api_key(sandbox) -> None:
