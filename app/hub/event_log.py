@@ -1,0 +1,126 @@
+"""The live event stream a hub keeps: append once per delivery, read after an id, resume or be told of a gap.
+
+Two engines behind one protocol: `SqliteEventLog` (one process, the embedded default) and
+`app.hub.redis_log.RedisEventLog` (several processes sharing a Redis Stream). Ids are opaque
+strings to consoles; each engine compares its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from typing import Protocol
+
+from app.hub.events import Event
+
+RETENTION_SECONDS = 24 * 3600
+READ_BATCH = 500
+
+
+class HistoryGap(Exception):
+    """Events after the console's last id were dropped (older than the retention): re-read the platform."""
+
+
+class EventLog(Protocol):
+    async def append(self, delivery: str, events: list[Event]) -> list[str] | None:
+        """Store a delivery's events atomically; None when the delivery was seen before (nothing stored)."""
+        ...
+
+    async def last_id(self) -> str:
+        """The id of the newest event ("0" style when empty): where a new console starts."""
+        ...
+
+    async def check_resume(self, after: str) -> None:
+        """Raise HistoryGap when events after `after` are no longer kept."""
+        ...
+
+    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
+        """Events after `after`, oldest first; waits up to `block` seconds when there are none yet."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+EVENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hub_events (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hub_deliveries (digest TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hub_trimmed (one INTEGER PRIMARY KEY CHECK (one = 1), through INTEGER NOT NULL);
+"""
+
+
+class SqliteEventLog:
+    """Events in the hub's SQLite file; consoles of this process are woken in-process.
+
+    The statements are small and the file is in WAL mode, so they run on the loop: one hub process
+    per file, and a commit per delivery so a restart loses nothing that was answered 200.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, retention: float = RETENTION_SECONDS) -> None:
+        self._conn = conn
+        self._retention = retention
+        self._new = asyncio.Event()
+        self._appends = 0
+        conn.executescript(EVENTS_SCHEMA)
+
+    async def append(self, delivery: str, events: list[Event]) -> list[str] | None:
+        now = time.time()
+        with self._conn:
+            seen = self._conn.execute("INSERT OR IGNORE INTO hub_deliveries VALUES (?, ?)", (delivery, now))
+            if seen.rowcount == 0:
+                return None
+            ids = [str(self._conn.execute("INSERT INTO hub_events (at, body) VALUES (?, ?)",
+                                          (now, json.dumps(event))).lastrowid) for event in events]
+        self._appends += 1
+        if self._appends % 1000 == 0:
+            self.trim(now)
+        if ids:
+            self._new.set()
+            self._new = asyncio.Event()
+        return ids
+
+    def trim(self, now: float) -> None:
+        cutoff = now - self._retention
+        with self._conn:
+            row = self._conn.execute("SELECT max(id) FROM hub_events WHERE at < ?", (cutoff,)).fetchone()
+            if row[0] is not None:
+                self._conn.execute("DELETE FROM hub_events WHERE id <= ?", (row[0],))
+                self._conn.execute("INSERT INTO hub_trimmed VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET "
+                                   "through = max(through, excluded.through)", (row[0],))
+            self._conn.execute("DELETE FROM hub_deliveries WHERE at < ?", (cutoff,))
+
+    async def last_id(self) -> str:
+        row = self._conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'hub_events'").fetchone()
+        return str(row[0] if row else 0)
+
+    async def check_resume(self, after: str) -> None:
+        row = self._conn.execute("SELECT through FROM hub_trimmed").fetchone()
+        if row is not None and _number(after) < row[0]:
+            raise HistoryGap(after)
+
+    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
+        new = self._new
+        rows = self._rows(after, limit)
+        if rows or block <= 0:
+            return rows
+        try:
+            await asyncio.wait_for(new.wait(), block)
+        except TimeoutError:
+            return []
+        return self._rows(after, limit)
+
+    def _rows(self, after: str, limit: int) -> list[tuple[str, Event]]:
+        cursor = self._conn.execute("SELECT id, body FROM hub_events WHERE id > ? ORDER BY id LIMIT ?",
+                                    (_number(after), limit))
+        return [(str(row[0]), json.loads(row[1])) for row in cursor]
+
+    async def close(self) -> None:
+        self._new.set()
+
+
+def _number(event_id: str) -> int:
+    try:
+        return int(event_id)
+    except ValueError:
+        raise HistoryGap(event_id) from None  # an id from another engine: nothing to resume from
