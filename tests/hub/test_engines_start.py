@@ -1,0 +1,14 @@
+"""The real engines the hub tests run on start from the Debian packages, as the fixtures promise."""
+
+from __future__ import annotations
+
+import psycopg
+import redis
+
+
+def test_redis_and_postgresql_answer(redis_url, postgres_url):
+    client = redis.Redis.from_url(redis_url)
+    assert client.ping()
+    client.close()
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
