@@ -56,10 +56,24 @@ class RunningHub:
         return [event for _, event in await self.server.hub.events.read("0", block=0)]
 
 
-@pytest.fixture
-async def hub(tmp_path) -> AsyncIterator[RunningHub]:
-    server = HubServer(await open_hub(shared_secret_sources(SECRET), tmp_path / "hub.sqlite3"), "127.0.0.1", 0)
+@pytest.fixture(params=["embedded", "redis+postgresql"])
+def engines(request) -> dict[str, str | None]:
+    """Every hub test runs on the embedded engines and on the real ones."""
+    if request.param == "embedded":
+        return {"redis": None, "database": None}
+    return {"redis": request.getfixturevalue("redis_url"), "database": request.getfixturevalue("postgres_url")}
+
+
+async def start_hub(tmp_path, engines: dict[str, str | None], port: int = 0) -> HubServer:
+    hub = await open_hub(shared_secret_sources(SECRET), tmp_path / "hub.sqlite3", **engines)
+    server = HubServer(hub, "127.0.0.1", port)
     await server.start()
+    return server
+
+
+@pytest.fixture
+async def hub(tmp_path, engines) -> AsyncIterator[RunningHub]:
+    server = await start_hub(tmp_path, engines)
     async with aiohttp.ClientSession() as http:
         yield RunningHub(server, http)
     await server.stop()
