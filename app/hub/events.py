@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 # Request types whose sender waits for an answer: the hub answers at once and stays out of the way.
 ANSWER_TYPES = frozenset({"assistant-request", "transfer-destination-request", "tool-calls"})
+REPORT_FIELDS = ("endedReason", "cost", "costBreakdown", "startedAt", "endedAt", "analysis")
 Event = dict[str, Any]
 
 
@@ -82,8 +83,7 @@ def _vapi(kind: str, message: dict[str, Any], provider: Provider) -> list[Event]
         artifact = {**_dict(call.get("artifact")), "messages": message["messages"]}
         return [_call_event(_vapi_call(provider, {**call, "artifact": artifact}))]
     if kind == "end-of-call-report":
-        report = {key: message[key] for key in ("endedReason", "cost", "costBreakdown", "startedAt", "endedAt",
-                                                 "analysis") if key in message}
+        report: dict[str, Any] = {key: message[key] for key in REPORT_FIELDS if key in message}
         artifact = {**_dict(call.get("artifact")), **_dict(message.get("artifact"))}
         ended = {**call, **report, "artifact": artifact, "status": "ended"}
         return [_call_event(_vapi_call(provider, ended))]

@@ -43,7 +43,7 @@ class RedisEventLog:
         await self._redis.ping()
 
     async def append(self, delivery: str, events: list[Event]) -> list[str] | None:
-        args = [int(self._retention), self._cap, *(json.dumps(event) for event in events)]
+        args: list[str | int] = [int(self._retention), self._cap, *(json.dumps(event) for event in events)]
         ids = await self._append(keys=[STREAM, DELIVERY + delivery], args=args)
         if ids is None:
             return None
@@ -78,7 +78,7 @@ class RedisEventLog:
     async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
         _position(after)
         found = await self._redis.xread({STREAM: after}, count=limit, block=max(1, int(block * 1000)) if block > 0 else None)
-        return [(entry_id, json.loads(fields["e"])) for _, entries in found for entry_id, fields in entries]
+        return [(entry_id, json.loads(fields["e"])) for _, entries in found for entry_id, fields in entries]  # type: ignore[union-attr,str-unpack,index]  # redis-py types every reply as a union
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -66,10 +66,9 @@ async def open_hub(sources: dict[str, Source], data: Path, *, redis: str | None 
     conn = None
     if redis is None or database is None:
         data.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(data, isolation_level=None)
+        conn = sqlite3.connect(data)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.isolation_level = ""  # `with conn:` transactions from here on
     events: EventLog
     if redis is not None:
         from app.hub.redis_log import RedisEventLog

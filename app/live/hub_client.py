@@ -204,11 +204,11 @@ class TeamRecordClient:
     async def submit(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
                      client_id: str | None = None) -> str:
         """Queue a row (durably) and try to send the queue; returns the row's client id."""
-        row = {"kind": kind, "client_id": client_id or self.new_id(), "account_id": account_id,
-               "call_id": call_id, "body": body}
+        row_id = client_id or self.new_id()
+        row = {"kind": kind, "client_id": row_id, "account_id": account_id, "call_id": call_id, "body": body}
         self._save([*self.pending(), row])
         await self.flush()
-        return row["client_id"]
+        return row_id
 
     async def flush(self) -> int:
         """Send queued rows in order until the hub is unreachable; returns how many are still queued."""

@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
+    parser.add_argument("--webhook-url", action="append", metavar="URL",
+                        help="post signed Vapi and HMS webhooks to URL/vapi and URL/hms (e.g. a hub's "
+                             "http://host:port/webhooks); repeat to spread them over several hubs")
+    parser.add_argument("--webhook-secret", help="the secret the webhooks are signed with")
 
 
 async def _serve(server: SandboxServer) -> None:
@@ -44,6 +48,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults)
+        if args.webhook_url:
+            if not args.webhook_secret:
+                raise ValueError("--webhook-url needs --webhook-secret")
+            from app.sandbox.webhooks import WebhookSender
+
+            state.webhooks = WebhookSender(state.world, args.webhook_url, args.webhook_secret, key)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
         return 2

@@ -147,8 +147,12 @@ class SandboxServer:
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         self.port = self._runner.addresses[0][1]  # the port the system chose when asked for 0
+        if self.state.webhooks is not None:
+            await self.state.webhooks.start(f"http://{self.host}:{self.port}")
 
     async def stop(self) -> None:
+        if self.state.webhooks is not None:
+            await self.state.webhooks.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -7,12 +7,16 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from app.sandbox.call_facts import RECORDING_TTL_SECONDS, Links
 from app.sandbox.faults import FaultPlan
 from app.sandbox.world import World
+
+if TYPE_CHECKING:
+    from app.sandbox.webhooks import WebhookSender
 
 HMS_REQUESTS_PER_MINUTE = 100
 HMS_COMMANDS_PER_MINUTE = 10
@@ -65,6 +69,7 @@ class SandboxState:
     # benchmarks/listen.py times frames from here to the output callback. None in normal use.
     on_listen_frame: Callable[[str, int], None] | None = None
     listeners: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
+    webhooks: WebhookSender | None = None  # posts the live calls' events to a hub (--webhook-url)
 
     def links(self, request: web.Request) -> Links:
         expires = int(self.wall()) + RECORDING_TTL_SECONDS
