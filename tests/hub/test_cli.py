@@ -1,0 +1,65 @@
+"""`switchboard hub` loads only what it serves with: no Qt, and an engine's client only when it is named."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.hub.conftest import SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = """
+import json, sys
+from app.__main__ import build_parser
+argv = sys.argv[1:]
+args = build_parser(argv).parse_args(argv)
+print(json.dumps([name for name in ("PySide6", "app.ui.main_window", "redis", "psycopg", "app.sandbox", "app.hub.cli")
+                  if name in sys.modules]))
+"""
+
+
+def _loaded(*argv: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", CHILD, *argv], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_hub_subcommand_loads_neither_qt_nor_the_engines_it_was_not_given():
+    assert _loaded("hub", "--port", "0") == ["app.hub.cli"]
+    assert _loaded("hub", "add-user", "ann", "--role", "reviewer") == ["app.hub.cli"]
+
+
+def test_the_hub_is_not_loaded_for_other_commands():
+    assert "app.hub.cli" not in _loaded("sandbox", "--port", "0")
+
+
+def test_a_hub_without_webhook_sources_says_how_to_add_them(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "app", "hub", "--webhooks", str(tmp_path / "missing.json")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+def test_sandbox_webhook_url_needs_a_secret():
+    done = subprocess.run([sys.executable, "-m", "app", "sandbox", "--webhook-url", "http://127.0.0.1:9/webhooks"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "--webhook-secret" in done.stderr
+
+
+async def test_switchboard_sandbox_with_webhook_flags_feeds_a_hub(hub):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app", "sandbox", "--port", "0", "--live", "1", "--history", "0", "--speed", "20",
+        "--webhook-url", f"{hub.url}/webhooks", "--webhook-secret", SECRET, cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            sources = {event["source"] for event in await hub.stored()}
+            if sources == {"vapi", "hms"}:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        process.kill()
+        await process.wait()
+    assert sources == {"vapi", "hms"}
