@@ -184,6 +184,7 @@ class TeamRecordClient:
         self._on_refused = on_refused
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
         self._flushing = asyncio.Lock()
+        self._flushes: set[asyncio.Task[int]] = set()
 
     @staticmethod
     def new_id() -> str:
@@ -228,6 +229,16 @@ class TeamRecordClient:
                 self._save(rows)
             return len(rows)
 
+    def follow(self, stream: HubStream) -> None:
+        """Send the queue each time the stream is back: the hub answering again is the signal to retry."""
+        def flush_when_back(state: HubState) -> None:
+            if state is HubState.STREAMING and self.pending():
+                task = asyncio.get_running_loop().create_task(self.flush())
+                self._flushes.add(task)
+                task.add_done_callback(self._flushes.discard)
+
+        stream.on_state(flush_when_back)
+
     async def rows(self, after: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
         """The team's rows after a hub row id (raises httpx.HTTPError while the hub is away)."""
         params: dict[str, Any] = {"after": after, **({"kind": kind} if kind else {})}
@@ -236,6 +247,9 @@ class TeamRecordClient:
         return list(response.json()["rows"])
 
     async def aclose(self) -> None:
+        for task in list(self._flushes):
+            task.cancel()
+        await asyncio.gather(*self._flushes, return_exceptions=True)
         await self._http.aclose()
 
 

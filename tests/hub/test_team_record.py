@@ -11,7 +11,10 @@ import psycopg
 import pytest
 
 from app.hub.team import Role, new_token, token_hash
-from app.live.hub_client import TeamRecordClient
+from app.live.hub_client import HubState, HubStream, RegistryFeed, TeamRecordClient
+from app.live.registry import CallRegistry
+from app.providers.http import RetryPolicy
+from tests.fixtures.qt import until
 from tests.fixtures.servers import free_port
 from tests.hub.conftest import start_hub
 
@@ -85,6 +88,29 @@ async def test_rows_queue_while_the_hub_is_away_and_go_out_in_order_when_it_is_b
     assert [row["body"]["text"] for row in await again.rows()] == ["note 0", "note 1", "note 2"]
     await ann.aclose()
     await again.aclose()
+    await server.stop()
+
+
+async def test_queued_rows_go_out_by_themselves_when_the_stream_is_back(tmp_path, engines):
+    port = free_port()
+    server = await start_hub(tmp_path, engines, port)
+    token = new_token()
+    await server.hub.team.add_user("ann", Role.SUPERVISOR, token_hash(token))
+    url = f"http://127.0.0.1:{port}"
+    ann = client(url, token, tmp_path, "ann")
+    stream = HubStream(url, token, RegistryFeed(CallRegistry()), retry=RetryPolicy(initial_delay=0.05, max_delay=0.2))
+    ann.follow(stream)
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    await server.stop()
+    await until(lambda: stream.state is HubState.OFFLINE)
+    await ann.submit("audit", "acct-1", "call-1", AUDIT)
+    assert len(ann.pending()) == 1
+    server = await start_hub(tmp_path, engines, port)
+    await until(lambda: ann.pending() == [], what="the queue sent after the reconnect")
+    assert [row["body"] for row in await ann.rows()] == [AUDIT]
+    await stream.stop()
+    await ann.aclose()
     await server.stop()
 
 
