@@ -6,7 +6,7 @@ import psycopg
 import pytest
 import redis
 
-from tests.fixtures.servers import _or_fail, running_redis
+from tests.fixtures.servers import or_fail, running_redis
 
 
 def test_redis_and_postgresql_answer(redis_url, postgres_url):
@@ -19,5 +19,5 @@ def test_redis_and_postgresql_answer(redis_url, postgres_url):
 
 def test_a_missing_engine_fails_the_test_with_the_install_hint(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    with pytest.raises(pytest.fail.Exception, match="install the Debian packages"), _or_fail(running_redis()):
+    with pytest.raises(pytest.fail.Exception, match="install the Debian packages"), or_fail(running_redis()):
         pass
