@@ -32,15 +32,23 @@ BUDGET_P95_MS = 150.0
 SECRET = "bench-secret"
 ROOT = Path(__file__).resolve().parents[1]
 BARE = """
-import sys
+import asyncio, sys
 from aiohttp import web
+
 async def ok(request):
     await request.read()
     return web.json_response({})
-app = web.Application()
-app.router.add_post("/webhooks/{source}", ok)
-print("Hub listening", flush=True)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+
+async def main():
+    app = web.Application()
+    app.router.add_post("/webhooks/{source}", ok)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", int(sys.argv[1])).start()
+    print("Hub listening", flush=True)  # the same ready line as the hub's
+    await asyncio.Event().wait()
+
+asyncio.run(main())
 """
 
 
