@@ -17,6 +17,7 @@ from app.hub.events import Event
 
 RETENTION_SECONDS = 24 * 3600
 READ_BATCH = 500
+TRIM_EVERY = 1000  # deliveries between age trims
 
 
 class HistoryGap(Exception):
@@ -62,23 +63,42 @@ class SqliteEventLog:
         self._retention = retention
         self._new = asyncio.Event()
         self._appends = 0
+        self._pending: list[tuple[str, list[Event], asyncio.Future[list[str] | None]]] = []
         conn.executescript(EVENTS_SCHEMA)
 
     async def append(self, delivery: str, events: list[Event]) -> list[str] | None:
+        # Group commit: deliveries that arrive in the same loop turn share one transaction, and
+        # each is answered only after it is committed.
+        stored: asyncio.Future[list[str] | None] = asyncio.get_running_loop().create_future()
+        self._pending.append((delivery, events, stored))
+        if len(self._pending) == 1:
+            asyncio.get_running_loop().call_soon(self._commit)
+        return await stored
+
+    def _commit(self) -> None:
+        batch, self._pending = self._pending, []
         now = time.time()
-        with self._conn:
-            seen = self._conn.execute("INSERT OR IGNORE INTO hub_deliveries VALUES (?, ?)", (delivery, now))
-            if seen.rowcount == 0:
-                return None
-            ids = [str(self._conn.execute("INSERT INTO hub_events (at, body) VALUES (?, ?)",
-                                          (now, json.dumps(event))).lastrowid) for event in events]
-        self._appends += 1
-        if self._appends % 1000 == 0:
+        results: list[list[str] | None] = []
+        try:
+            with self._conn:
+                for delivery, events, _ in batch:
+                    seen = self._conn.execute("INSERT OR IGNORE INTO hub_deliveries VALUES (?, ?)", (delivery, now))
+                    results.append(None if seen.rowcount == 0 else [
+                        str(self._conn.execute("INSERT INTO hub_events (at, body) VALUES (?, ?)",
+                                               (now, json.dumps(event))).lastrowid) for event in events])
+        except sqlite3.Error as error:
+            for _, _, stored in batch:
+                stored.set_exception(error)
+            return
+        for (_, _, stored), ids in zip(batch, results, strict=True):
+            if not stored.done():
+                stored.set_result(ids)
+        self._appends += len(batch)
+        if self._appends >= TRIM_EVERY:
+            self._appends = 0
             self.trim(now)
-        if ids:
-            self._new.set()
-            self._new = asyncio.Event()
-        return ids
+        self._new.set()
+        self._new = asyncio.Event()
 
     def trim(self, now: float) -> None:
         cutoff = now - self._retention

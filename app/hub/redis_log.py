@@ -12,13 +12,13 @@ import time
 
 from redis.asyncio import Redis
 
-from app.hub.event_log import READ_BATCH, RETENTION_SECONDS, HistoryGap
+from app.hub.event_log import READ_BATCH, RETENTION_SECONDS, TRIM_EVERY, HistoryGap
 from app.hub.events import Event
 
 STREAM = "switchboard:events"
 DELIVERY = "switchboard:delivery:"
 MAX_EVENTS = 2_000_000  # the cap; age trimming keeps the stream to the retention well before it
-TRIM_EVERY = 1000
+
 
 APPEND = """
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return false end
