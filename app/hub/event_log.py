@@ -34,7 +34,7 @@ class EventLog(Protocol):
         ...
 
     async def check_resume(self, after: str) -> None:
-        """Raise HistoryGap when events after `after` are no longer kept."""
+        """Raise HistoryGap when events after `after` are no longer kept, or `after` is not from this log."""
         ...
 
     async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
@@ -115,9 +115,10 @@ class SqliteEventLog:
         return str(row[0] if row else 0)
 
     async def check_resume(self, after: str) -> None:
+        position = _number(after)
         row = self._conn.execute("SELECT through FROM hub_trimmed").fetchone()
-        if row is not None and _number(after) < row[0]:
-            raise HistoryGap(after)
+        if (row is not None and position < row[0]) or position > _number(await self.last_id()):
+            raise HistoryGap(after)  # trimmed, or an id this store never gave (it was replaced)
 
     async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
         new = self._new

@@ -63,6 +63,8 @@ class RedisEventLog:
         # Trimming does not move max-deleted-entry-id (Redis 7.0): compare with the oldest entry kept.
         position = _position(after)
         info = await self._info()
+        if position > _position(str(info.get("last-generated-id", "0-0"))):
+            raise HistoryGap(after)  # an id this stream never gave (it was replaced)
         if not info or int(str(info["entries-added"])) == int(str(info["length"])):
             return  # nothing was ever trimmed
         first = info.get("first-entry")

@@ -23,7 +23,7 @@ from pathlib import Path
 from aiohttp import WSMsgType, web
 
 from app.hub.event_log import EventLog, HistoryGap, SqliteEventLog
-from app.hub.events import ANSWER_TYPES, BadWebhook, message_of, normalise
+from app.hub.events import ANSWER_TYPES, BadWebhook, Event, message_of, normalise
 from app.hub.sources import Source
 from app.hub.team import (
     ALLOWED,
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 2 * 1024 * 1024  # an end-of-call report with a long transcript fits; anything bigger is refused
 ROWS_PAGE = 500
+FRAME_BYTES = 1024 * 1024  # consoles accept 16 MB frames; one event is at most a few MB (MAX_BODY)
 
 
 @dataclass
@@ -142,9 +143,9 @@ async def stream(request: web.Request) -> web.WebSocketResponse:
     try:
         while not listening.done():
             batch = await hub.events.read(cursor, block=1.0)
+            for frame in frames(batch):
+                await ws.send_str(frame)
             if batch:
-                await ws.send_str(json.dumps({"type": "events", "events": [
-                    {"id": event_id, "event": event} for event_id, event in batch]}))
                 cursor = batch[-1][0]
     except (ConnectionResetError, asyncio.CancelledError):
         pass
@@ -152,6 +153,23 @@ async def stream(request: web.Request) -> web.WebSocketResponse:
         listening.cancel()
         await ws.close()
     return ws
+
+
+def frames(batch: list[tuple[str, Event]]) -> list[str]:
+    """`events` frames of about FRAME_BYTES at most (one event may exceed it alone), in order."""
+    result: list[str] = []
+    items: list[str] = []
+    size = 0
+    for event_id, event in batch:
+        item = json.dumps({"id": event_id, "event": event})
+        if items and size + len(item) > FRAME_BYTES:
+            result.append('{"type": "events", "events": [' + ", ".join(items) + "]}")
+            items, size = [], 0
+        items.append(item)
+        size += len(item)
+    if items:
+        result.append('{"type": "events", "events": [' + ", ".join(items) + "]}")
+    return result
 
 
 async def _until_closed(ws: web.WebSocketResponse) -> None:

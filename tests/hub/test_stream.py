@@ -6,6 +6,7 @@ import json
 import time
 
 from app.hub.event_log import RETENTION_SECONDS, SqliteEventLog
+from app.hub.server import FRAME_BYTES, frames
 from app.hub.team import Role
 from app.live.hub_client import HubState, HubStream, RegistryFeed
 from app.live.registry import CallRegistry
@@ -121,3 +122,24 @@ async def test_new_team_rows_are_streamed_to_other_consoles(hub):
     await until(lambda: len(records) == 1)
     assert records[0]["author"] == "ann" and records[0]["body"] == {"command": "end-call"}
     await stream.stop()
+
+
+async def test_a_console_with_an_id_the_hub_never_gave_is_told_to_reread(hub, engines):
+    token = await hub.user("ann", Role.REVIEWER)
+    await hub.post_vapi(transcript("call-1", "first"))
+    seen = Collected()
+    ahead = "999999" if engines["redis"] is None else "99999999999999-0"
+    stream = HubStream(hub.url, token, seen, retry=FAST, last_id=ahead)  # e.g. the hub's store was replaced
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    assert seen.resets == 1
+    await hub.post_vapi(transcript("call-1", "second"))
+    await until(lambda: seen.texts() == ["second"])
+    await stream.stop()
+
+
+def test_big_batches_are_split_into_bounded_frames_in_order():
+    batch = [(str(n), {"kind": "turn", "turn": {"text": "x" * 300_000}}) for n in range(10)]
+    sent = [json.loads(frame) for frame in frames(batch)]
+    assert len(sent) > 1 and all(len(json.dumps(f)) < 2 * FRAME_BYTES for f in sent)
+    assert [item["id"] for frame in sent for item in frame["events"]] == [str(n) for n in range(10)]
