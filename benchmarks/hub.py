@@ -3,7 +3,8 @@
 A load generator posts signed Vapi `transcript` webhooks for `calls` live calls at `rate` per
 second, each stamped with its send time; consoles (the project's HubStream) note when each
 event arrives. Hubs are real `switchboard hub` processes: one with the embedded engines, and two
-sharing a Redis Stream (webhooks alternate between them, a console on each). Every event must
+sharing a Redis Stream (webhooks alternate between them, a console on each); and ten consoles
+on one hub. Every event must
 arrive exactly once at every console, or the benchmark fails. Ingest: seconds per 1000 webhooks
 at a fixed concurrency, against a bare aiohttp app in its own process that only answers 200.
 """
@@ -63,6 +64,7 @@ class Sizes:
 
 FULL = Sizes(rate=2000, calls=500, seconds=5.0, ingest_requests=5000)
 SMOKE = Sizes(rate=100, calls=20, seconds=0.5, ingest_requests=100)
+WARM_UP = Sizes(rate=200, calls=20, seconds=0.25, ingest_requests=0)
 
 
 @dataclass
@@ -79,6 +81,10 @@ class Arrivals:
 
     def reset(self) -> None:
         raise AssertionError("a console was told to re-read during the benchmark")
+
+    def clear(self) -> None:
+        self.latencies.clear()
+        self.seen.clear()
 
 
 async def _process(port: int, *argv: str) -> asyncio.subprocess.Process:
@@ -153,10 +159,12 @@ async def _latency(label: str, sizes: Sizes, hubs: list[str], token_for: dict[st
             await asyncio.sleep(0.02)
         connector = aiohttp.TCPConnector(limit=sizes.concurrency * 2)
         async with aiohttp.ClientSession(connector=connector) as http:
+            # Untimed warm-up: connections, the Redis script, the hubs' first requests.
+            await _arrived(consoles, await _paced_load(http, hubs, WARM_UP))
+            for console in consoles:
+                console.clear()
             sent = await _paced_load(http, hubs, sizes)
-        deadline = time.monotonic() + 30
-        while any(len(console.seen) < sent for console in consoles) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+            await _arrived(consoles, sent)
     finally:
         for stream in streams:
             await stream.stop()
@@ -168,6 +176,12 @@ async def _latency(label: str, sizes: Sizes, hubs: list[str], token_for: dict[st
     what = f"{sizes.rate}/s, {sizes.calls} calls"
     return [within_budget(f"{NAME}_latency {label} p50 ({what})", "ms", percentile(latencies, 0.5), BUDGET_P95_MS),
             within_budget(f"{NAME}_latency {label} p95 ({what})", "ms", percentile(latencies, 0.95), BUDGET_P95_MS)]
+
+
+async def _arrived(consoles: list[Arrivals], sent: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(len(console.seen) < sent for console in consoles) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
 
 
 async def _ingest_seconds(url: str, sizes: Sizes) -> float:
@@ -215,6 +229,7 @@ async def _measure(sizes: Sizes, folder: Path) -> list[Result]:
         token = await _token(data)
         one = await _hub(stack, data)
         results += await _latency("one hub", sizes, [one], {one: token})
+        results += await _latency("one hub, ten consoles", sizes, [one] * 10, {one: token})
         hub_ingest = await _ingest_seconds(one, sizes)
         bare_port = free_port()
         stack.push_async_callback(_kill, await _process(bare_port, "-c", BARE, str(bare_port)))
