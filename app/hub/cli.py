@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -41,8 +42,11 @@ async def _serve(args: argparse.Namespace) -> None:
     endpoints = ", ".join(f"/webhooks/{name}" for name in hub.sources) or f"none (set ${SECRET_VARIABLE} or --webhooks)"
     print(f"Hub listening on {server.url}", flush=True)
     print(f"Webhook endpoints: {endpoints}", flush=True)
+    stopping = asyncio.Event()
+    # systemd and containers stop with SIGTERM: close the consoles' sockets so they reconnect at once.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await server.stop()
 

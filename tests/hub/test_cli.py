@@ -63,3 +63,13 @@ async def test_switchboard_sandbox_with_webhook_flags_feeds_a_hub(hub):
         process.kill()
         await process.wait()
     assert sources == {"vapi", "hms"}
+
+
+async def test_a_hub_stopped_with_sigterm_exits_cleanly(tmp_path):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app", "hub", "--port", "0", "--data", str(tmp_path / "hub.sqlite3"), cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert process.stdout is not None
+    assert (await asyncio.wait_for(process.stdout.readline(), 60)).startswith(b"Hub listening")
+    process.terminate()
+    assert await asyncio.wait_for(process.wait(), 30) == 0
