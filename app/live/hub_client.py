@@ -51,14 +51,17 @@ class EventSink(Protocol):
 
 
 class RegistryFeed:
-    """Hub events -> registry merges for the calls of the given providers."""
+    """Hub events -> registry merges for the calls of the given providers (and webhook sources, when
+    one hub serves several accounts of a platform: each account's webhooks come in on their own endpoint)."""
 
     def __init__(self, registry: CallRegistry, providers: Iterable[Provider] = tuple(Provider), *,
+                 sources: Iterable[str] | None = None,
                  on_partial: Callable[[str, Turn], None] | None = None,
                  on_record: Callable[[dict[str, Any]], None] | None = None,
                  on_reset: Callable[[], None] | None = None) -> None:
         self.registry = registry
         self.providers = {Provider(p).value for p in providers}
+        self.sources = set(sources) if sources is not None else None
         self.on_partial = on_partial
         self.on_record = on_record
         self.on_reset = on_reset
@@ -69,7 +72,8 @@ class RegistryFeed:
             if self.on_record is not None:
                 self.on_record(event["record"])
             return
-        if event.get("provider") not in self.providers:
+        if event.get("provider") not in self.providers or (
+                self.sources is not None and event.get("source") not in self.sources):
             return
         if kind == "call":
             self.registry.merge([Call.model_validate(event["call"])])

@@ -26,12 +26,14 @@ def reconciling(plan: PollPlan) -> PollPlan:
 
 
 class HubLink:
-    def __init__(self, session: AccountSession, hub_url: str, token: str, *, retry: RetryPolicy | None = None,
-                 on_partial: Callable[[str, Turn], None] | None = None) -> None:
+    def __init__(self, session: AccountSession, hub_url: str, token: str, *, source: str | None = None,
+                 retry: RetryPolicy | None = None, on_partial: Callable[[str, Turn], None] | None = None) -> None:
+        """`source`: the hub's webhook endpoint for this account, when the hub serves several."""
         self._session = session
         self._normal = session.poller.plan
         # Events missed for good: a list poll re-reads what the platform has now.
-        feed = RegistryFeed(session.registry, [session.account.provider], on_partial=on_partial,
+        feed = RegistryFeed(session.registry, [session.account.provider],
+                            sources=None if source is None else [source], on_partial=on_partial,
                             on_reset=session.poller.poll_list_soon)
         self.stream = HubStream(hub_url, token, feed, retry=retry)
         self.stream.on_state(self._follow)

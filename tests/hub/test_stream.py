@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from app.domain import Provider
 from app.hub.event_log import RETENTION_SECONDS, SqliteEventLog
 from app.hub.server import FRAME_BYTES, frames
 from app.hub.team import Role
@@ -143,3 +144,15 @@ def test_big_batches_are_split_into_bounded_frames_in_order():
     sent = [json.loads(frame) for frame in frames(batch)]
     assert len(sent) > 1 and all(len(json.dumps(f)) < 2 * FRAME_BYTES for f in sent)
     assert [item["id"] for frame in sent for item in frame["events"]] == [str(n) for n in range(10)]
+
+
+def test_a_feed_takes_only_its_accounts_calls():
+    registry = CallRegistry()
+    feed = RegistryFeed(registry, [Provider.VAPI], sources=["vapi-eu"])
+    call = {"id": "c1", "provider": "vapi", "status": "ringing"}
+    feed.apply("1", {"kind": "call", "provider": "vapi", "source": "vapi-us", "call_id": "c1", "call": call})
+    feed.apply("2", {"kind": "call", "provider": "hms", "source": "vapi-eu", "call_id": "c1",
+                     "call": {**call, "provider": "hms"}})
+    assert len(registry) == 0
+    feed.apply("3", {"kind": "call", "provider": "vapi", "source": "vapi-eu", "call_id": "c1", "call": call})
+    assert registry.get("c1").status == "ringing"
