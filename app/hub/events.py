@@ -104,10 +104,3 @@ def _hms(message: dict[str, Any]) -> list[Event]:
     wire = hms_parse.WireCall.model_validate(call)
     return [_call_event(mapped(Provider.HMS, wire, hms_parse.to_call))]
 
-
-def call_of(event: Event) -> Call:
-    return Call.model_validate(event["call"])
-
-
-def turn_of(event: Event) -> Turn:
-    return Turn.model_validate(event["turn"])

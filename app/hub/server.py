@@ -147,8 +147,8 @@ async def stream(request: web.Request) -> web.WebSocketResponse:
                 await ws.send_str(frame)
             if batch:
                 cursor = batch[-1][0]
-    except (ConnectionResetError, asyncio.CancelledError):
-        pass
+    except ConnectionResetError:
+        pass  # the console went away mid-send; it resumes from its last id
     finally:
         listening.cancel()
         await ws.close()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from app.domain import TurnRole
-from app.hub.events import call_of, turn_of
+from app.domain import Call, Turn, TurnRole
 from tests.hub.conftest import vapi_call
 
 
@@ -87,3 +86,11 @@ async def test_one_unreadable_call_is_skipped_without_an_error(hub):
 async def test_a_body_that_is_no_server_message_is_a_400(hub):
     assert (await hub.post_vapi({}, body=b"[1, 2]")).status == 400
     assert (await hub.post_vapi({}, body=b"not json")).status == 400
+
+
+def call_of(event: dict) -> Call:
+    return Call.model_validate(event["call"])
+
+
+def turn_of(event: dict) -> Turn:
+    return Turn.model_validate(event["turn"])
