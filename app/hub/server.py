@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import logging
 import sqlite3
 import weakref
 from dataclasses import dataclass, field
@@ -35,8 +34,6 @@ from app.hub.team import (
     User,
     token_hash,
 )
-
-log = logging.getLogger(__name__)
 
 MAX_BODY = 2 * 1024 * 1024  # an end-of-call report with a long transcript fits; anything bigger is refused
 ROWS_PAGE = 500
