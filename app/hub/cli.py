@@ -36,16 +36,16 @@ def _data(args: argparse.Namespace) -> Path:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    hub = await open_hub(load_sources(args.webhooks), _data(args), redis=args.redis, database=args.database)
-    server = HubServer(hub, args.host, args.port)
-    await server.start()
-    endpoints = ", ".join(f"/webhooks/{name}" for name in hub.sources) or f"none (set ${SECRET_VARIABLE} or --webhooks)"
-    print(f"Hub listening on {server.url}", flush=True)
-    print(f"Webhook endpoints: {endpoints}", flush=True)
     stopping = asyncio.Event()
     # systemd and containers stop with SIGTERM: close the consoles' sockets so they reconnect at once.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+    hub = await open_hub(load_sources(args.webhooks), _data(args), redis=args.redis, database=args.database)
+    server = HubServer(hub, args.host, args.port)
     try:
+        await server.start()
+        endpoints = ", ".join(f"/webhooks/{name}" for name in hub.sources) or f"none (set ${SECRET_VARIABLE} or --webhooks)"
+        print(f"Hub listening on {server.url}", flush=True)
+        print(f"Webhook endpoints: {endpoints}", flush=True)
         await stopping.wait()
     finally:
         await server.stop()

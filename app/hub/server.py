@@ -69,8 +69,10 @@ async def open_hub(sources: dict[str, Source], data: Path, *, redis: str | None 
         conn.execute("PRAGMA synchronous=NORMAL")
     events: EventLog
     if redis is not None:
-        from app.hub.redis_log import RedisEventLog
-
+        try:
+            from app.hub.redis_log import RedisEventLog
+        except ImportError as error:
+            raise _without_extra(error) from None
         events = RedisEventLog(redis)
         await events.ping()
     else:
@@ -78,13 +80,20 @@ async def open_hub(sources: dict[str, Source], data: Path, *, redis: str | None 
         events = SqliteEventLog(conn)
     team: TeamRecord
     if database is not None:
-        from app.hub.team_pg import PostgresTeamRecord
-
+        try:
+            from app.hub.team_pg import PostgresTeamRecord
+        except ImportError as error:
+            raise _without_extra(error) from None
         team = await PostgresTeamRecord.open(database)
     else:
         assert conn is not None
         team = SqliteTeamRecord(conn)
     return Hub(sources, events, team, conn)
+
+
+def _without_extra(error: ImportError) -> ValueError:
+    """The engines' clients are the optional 'hub' extra (not in the desktop bundle)."""
+    return ValueError(f"this engine needs the hub extra: pip install 'switchboard[hub]' ({error})")
 
 
 def _refused(status: int, message: str) -> web.Response:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.hub.conftest import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +75,11 @@ async def test_a_hub_stopped_with_sigterm_exits_cleanly(tmp_path):
     assert (await asyncio.wait_for(process.stdout.readline(), 60)).startswith(b"Hub listening")
     process.terminate()
     assert await asyncio.wait_for(process.wait(), 30) == 0
+
+
+async def test_an_engine_without_its_client_library_says_which_extra_to_install(tmp_path, monkeypatch):
+    from app.hub.server import open_hub
+
+    monkeypatch.setitem(sys.modules, "app.hub.redis_log", None)  # as in the desktop bundle
+    with pytest.raises(ValueError, match=r"pip install 'switchboard\[hub\]'"):
+        await open_hub({}, tmp_path / "hub.sqlite3", redis="redis://127.0.0.1:9/0")
