@@ -60,35 +60,64 @@ HUB = web.AppKey("hub", Hub)
 
 async def open_hub(sources: dict[str, Source], data: Path, *, redis: str | None = None,
                    database: str | None = None) -> Hub:
-    """The embedded engines unless Redis (events) or PostgreSQL (team record) are named."""
-    conn = None
-    if redis is None or database is None:
-        data.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(data)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    events: EventLog
-    if redis is not None:
-        try:
-            from app.hub.redis_log import RedisEventLog
-        except ImportError as error:
-            raise _without_extra(error) from None
-        events = RedisEventLog(redis)
-        await events.ping()
-    else:
-        assert conn is not None
-        events = SqliteEventLog(conn)
-    team: TeamRecord
-    if database is not None:
-        try:
-            from app.hub.team_pg import PostgresTeamRecord
-        except ImportError as error:
-            raise _without_extra(error) from None
-        team = await PostgresTeamRecord.open(database)
-    else:
-        assert conn is not None
-        team = SqliteTeamRecord(conn)
+    """The embedded engines unless Redis (events) or PostgreSQL (team record) are named.
+
+    Raises ValueError (an engine's client is not installed) or OSError (an engine cannot be reached).
+    """
+    conn = _sqlite(data) if redis is None or database is None else None
+    events: EventLog | None = None
+    try:
+        events = await _redis_events(redis) if redis is not None else SqliteEventLog(_given(conn))
+        team = await _postgres_team(database) if database is not None else SqliteTeamRecord(_given(conn))
+    except BaseException:
+        if events is not None:
+            await events.close()
+        if conn is not None:
+            conn.close()
+        raise
     return Hub(sources, events, team, conn)
+
+
+def _sqlite(data: Path) -> sqlite3.Connection:
+    data.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(data)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def _given(conn: sqlite3.Connection | None) -> sqlite3.Connection:
+    assert conn is not None  # opened whenever an engine is left embedded
+    return conn
+
+
+async def _redis_events(url: str) -> EventLog:
+    try:
+        from redis.exceptions import RedisError
+
+        from app.hub.redis_log import RedisEventLog
+    except ImportError as error:
+        raise _without_extra(error) from None
+    events = RedisEventLog(url)
+    try:
+        await events.ping()
+    except RedisError as error:  # the URL is not repeated: it may hold a password
+        await events.close()
+        raise OSError(f"cannot reach Redis: {error}") from None
+    return events
+
+
+async def _postgres_team(url: str) -> TeamRecord:
+    try:
+        from psycopg import OperationalError
+
+        from app.hub.team_pg import PostgresTeamRecord
+    except ImportError as error:
+        raise _without_extra(error) from None
+    try:
+        return await PostgresTeamRecord.open(url)
+    except OperationalError as error:
+        raise OSError(f"cannot reach PostgreSQL: {error}") from None
 
 
 def _without_extra(error: ImportError) -> ValueError:

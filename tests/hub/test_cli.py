@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.servers import free_port
 from tests.hub.conftest import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,3 +84,12 @@ async def test_an_engine_without_its_client_library_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "app.hub.redis_log", None)  # as in the desktop bundle
     with pytest.raises(ValueError, match=r"pip install 'switchboard\[hub\]'"):
         await open_hub({}, tmp_path / "hub.sqlite3", redis="redis://127.0.0.1:9/0")
+
+
+def test_an_unreachable_engine_is_one_line_without_the_url(tmp_path):
+    port = free_port()  # nothing listens there
+    done = subprocess.run([sys.executable, "-m", "app", "hub", "--data", str(tmp_path / "hub.sqlite3"),
+                           "--redis", f"redis://:secret-password@127.0.0.1:{port}/0"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1 and "cannot reach Redis" in done.stderr
+    assert "secret-password" not in done.stderr and "Traceback" not in done.stderr
