@@ -37,8 +37,10 @@ class EventLog(Protocol):
         """Raise HistoryGap when events after `after` are no longer kept, or `after` is not from this log."""
         ...
 
-    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
-        """Events after `after`, oldest first; waits up to `block` seconds when there are none yet."""
+    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, str]]:
+        """(id, event JSON) after `after`, oldest first; waits up to `block` seconds when there are none yet.
+
+        The JSON is passed on as stored: each console's frames are built without parsing it again."""
         ...
 
     async def close(self) -> None: ...
@@ -120,7 +122,7 @@ class SqliteEventLog:
         if (row is not None and position < row[0]) or position > _number(await self.last_id()):
             raise HistoryGap(after)  # trimmed, or an id this store never gave (it was replaced)
 
-    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
+    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, str]]:
         new = self._new
         rows = self._rows(after, limit)
         if rows or block <= 0:
@@ -131,10 +133,10 @@ class SqliteEventLog:
             return []
         return self._rows(after, limit)
 
-    def _rows(self, after: str, limit: int) -> list[tuple[str, Event]]:
+    def _rows(self, after: str, limit: int) -> list[tuple[str, str]]:
         cursor = self._conn.execute("SELECT id, body FROM hub_events WHERE id > ? ORDER BY id LIMIT ?",
                                     (_number(after), limit))
-        return [(str(row[0]), json.loads(row[1])) for row in cursor]
+        return [(str(row[0]), row[1]) for row in cursor]
 
     async def close(self) -> None:
         self._new.set()

@@ -77,10 +77,10 @@ class RedisEventLog:
             return {}
         return dict(await self._redis.xinfo_stream(STREAM))
 
-    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, Event]]:
+    async def read(self, after: str, limit: int = READ_BATCH, block: float = 1.0) -> list[tuple[str, str]]:
         _position(after)
         found = await self._redis.xread({STREAM: after}, count=limit, block=max(1, int(block * 1000)) if block > 0 else None)
-        return [(entry_id, json.loads(fields["e"])) for _, entries in found for entry_id, fields in entries]  # type: ignore[union-attr,str-unpack,index]  # redis-py types every reply as a union
+        return [(entry_id, fields["e"]) for _, entries in found for entry_id, fields in entries]  # type: ignore[union-attr,str-unpack,index]  # redis-py types every reply as a union
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -53,7 +53,7 @@ class RunningHub:
             return Answer(response.status, await response.read())
 
     async def stored(self) -> list[dict[str, Any]]:
-        return [event for _, event in await self.server.hub.events.read("0", block=0)]
+        return [json.loads(event) for _, event in await self.server.hub.events.read("0", block=0)]
 
 
 @pytest.fixture(params=["embedded", "redis+postgresql"])

@@ -140,7 +140,7 @@ async def test_a_console_with_an_id_the_hub_never_gave_is_told_to_reread(hub, en
 
 
 def test_big_batches_are_split_into_bounded_frames_in_order():
-    batch = [(str(n), {"kind": "turn", "turn": {"text": "x" * 300_000}}) for n in range(10)]
+    batch = [(str(n), json.dumps({"kind": "turn", "turn": {"text": "x" * 300_000}})) for n in range(10)]
     sent = [json.loads(frame) for frame in frames(batch)]
     assert len(sent) > 1 and all(len(json.dumps(f)) < 2 * FRAME_BYTES for f in sent)
     assert [item["id"] for frame in sent for item in frame["events"]] == [str(n) for n in range(10)]
