@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 RUNTIME_DEBS := libportaudio2 libsndfile1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 espeak-ng
-TEST_DEBS := $(RUNTIME_DEBS) xvfb x11-utils libasound2-plugins binutils ffmpeg
+TEST_DEBS := $(RUNTIME_DEBS) xvfb x11-utils libasound2-plugins binutils ffmpeg redis-server postgresql
 BENCH_DEBS := $(TEST_DEBS) ffmpeg
 
 .PHONY: run test bench package lint clean

@@ -1,4 +1,4 @@
-"""`switchboard`: the console window, or a headless subcommand (export, control, sandbox)."""
+"""`switchboard`: the console window, or a headless subcommand (export, control, sandbox, hub)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ SUBCOMMANDS = {
     "export": ("app.cli.export", "Write calls as JSONL or CSV"),
     "control": ("app.cli.control", "Send a control command to a live call"),
     "sandbox": ("app.sandbox.cli", "Run the embedded sandbox platform as a server"),
+    "hub": ("app.hub.cli", "Run the team hub: platform webhooks in, live events and the team record out"),
 }
 WINDOW = "app.ui.launch"
 

@@ -120,6 +120,15 @@ class CallPoller:
 
     # --- control -------------------------------------------------------------------------
     @property
+    def plan(self) -> PollPlan:
+        return self._plan
+
+    def set_plan(self, plan: PollPlan) -> None:
+        """Poll at another pace from the next tick on (slowly while a hub streams the changes)."""
+        self._plan = plan
+        self._retry = plan.retry_policy()
+
+    @property
     def running(self) -> bool:
         return bool(self._tasks)
 

@@ -27,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01,realtime_503_rate=0.1")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
+    parser.add_argument("--webhook-url", action="append", metavar="URL",
+                        help="post signed Vapi and HMS webhooks to URL/vapi and URL/hms (e.g. a hub's "
+                             "http://host:port/webhooks); repeat to spread them over several hubs")
+    parser.add_argument("--webhook-secret", help="the secret the webhooks are signed with")
     _add_platform_arguments(parser)
 
 
@@ -65,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
                                   id_salt=args.id_salt, realtime_share=args.realtime_share)
         access = Access(args.public_key, args.monitor_auth, args.recording_ttl)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, access=access)
+        if args.webhook_url:
+            if not args.webhook_secret:
+                raise ValueError("--webhook-url needs --webhook-secret")
+            from app.sandbox.webhooks import WebhookSender
+
+            state.webhooks = WebhookSender(state.world, args.webhook_url, args.webhook_secret, key)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
         return 2

@@ -174,12 +174,17 @@ class SandboxServer:
             await self.stop()
             raise
         self.port = self.state.ports["api"]
+        if self.state.webhooks is not None:
+            api_host = f"{self.host}:{self.port}"
+            await self.state.webhooks.start(lambda: self.state.links_on("http", self.host, api_host))
 
     def origin(self, site: str) -> str:
         """http://host:port of a site (api, monitor, storage)."""
         return f"http://{self.host}:{self.state.ports[site]}"
 
     async def stop(self) -> None:
+        if self.state.webhooks is not None:
+            await self.state.webhooks.stop()
         # The monitor first: its listeners get a goodbye before the traffic (on the API site) stops.
         for runner in reversed(self._runners):
             await runner.cleanup()

@@ -17,6 +17,7 @@ from app.sandbox.world import World
 
 if TYPE_CHECKING:
     from app.sandbox.access import Received
+    from app.sandbox.webhooks import WebhookSender
 
 HMS_REQUESTS_PER_MINUTE = 100
 HMS_COMMANDS_PER_MINUTE = 10
@@ -76,14 +77,19 @@ class SandboxState:
     recording_ttl: float = RECORDING_TTL_SECONDS  # how long signed recording links work
     ports: dict[str, int] = field(default_factory=dict)  # api, monitor, storage: set once the server listens
     received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
+    webhooks: WebhookSender | None = None  # posts the live calls' events to a hub (--webhook-url)
 
     def links(self, request: web.Request) -> Links:
+        return self.links_on(request.scheme, request.url.host or "127.0.0.1", request.host)
+
+    def links_on(self, scheme: str, host: str, api_host: str) -> Links:
+        """The URLs calls point at when seen through `api_host` (the monitor and storage sites on `host`)."""
         expires = int(self.wall() + self.recording_ttl)
 
         def origin(site: str) -> str:
-            return f"{request.scheme}://{request.url.host}:{self.ports[site]}" if site in self.ports else ""
+            return f"{scheme}://{host}:{self.ports[site]}" if site in self.ports else ""
 
-        return Links(f"{request.scheme}://{request.host}", self.api_key, self.world.now_ms(), expires,
+        return Links(f"{scheme}://{api_host}", self.api_key, self.world.now_ms(), expires,
                      monitor=origin("monitor"), storage=origin("storage"))
 
     @staticmethod

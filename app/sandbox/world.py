@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain import Provider
@@ -56,6 +57,7 @@ class World:
         self._keeper_calls: dict[Provider, set[str]] = {p: set() for p in Provider}
         self._replacements: dict[int, asyncio.TimerHandle] = {}  # pending replacement live calls, by serial
         self._replacement_serials = itertools.count()
+        self.watchers: list[Callable[[SimCall], None]] = []  # told of every change to a live call (webhooks)
         self.started_ms = self.now_ms()
 
     def now_ms(self) -> int:
@@ -111,11 +113,17 @@ class World:
         self.books[provider].add(call)
         player = CallPlayer(call, self.clock, self.bank, self.touch, self._ended, queue_ring, self.settings.analysis_delay)
         self.players[call.id] = player
+        self._tell(call)
         player.start()
         return call
 
     def touch(self, call: SimCall) -> None:
         self.books[Provider(call.provider)].touch(call, self.now_ms())
+        self._tell(call)
+
+    def _tell(self, call: SimCall) -> None:
+        for watcher in list(self.watchers):
+            watcher(call)
 
     def _ended(self, call: SimCall) -> None:
         self.players.pop(call.id, None)

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFERRED = ["pyqtgraph", "numpy", "soundfile", "sounddevice", "websockets", "aiohttp", "app.cli", "app.sandbox"]
+DEFERRED = ["pyqtgraph", "numpy", "soundfile", "sounddevice", "websockets", "aiohttp", "app.cli", "app.sandbox",
+            "app.hub", "app.live.hub_client", "redis", "psycopg"]
 
 # The console's own start-up path from `switchboard` with no arguments (the entry point's parser),
 # up to the window shown with its History dock; no account opened.

@@ -1,0 +1,264 @@
+"""A console's connection to a team hub (Qt-free): live events pushed into the call registry, and the
+team record written through the hub with an offline queue.
+
+`HubStream` keeps one WebSocket open, resumes from the last event id it applied after any
+disconnect (backing off with the project's RetryPolicy), and hands each event to a sink;
+`RegistryFeed` is the sink that turns hub events into `CallRegistry.merge` calls, the same
+changes the poller makes. `TeamRecordClient` queues rows on disk and posts them whenever the hub
+answers; each row carries its own id, so a replayed queue adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus, WebSocketException
+
+from app.domain import Call, Provider, Turn
+from app.live.registry import CallRegistry
+from app.providers.http import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+MAX_FRAME = 16 * 1024 * 1024  # a batch of end-of-call reports
+
+
+class HubState(StrEnum):
+    CONNECTING = "connecting"
+    STREAMING = "streaming"
+    OFFLINE = "offline"  # the console polls meanwhile
+    REFUSED = "refused"  # the token was not accepted: retrying will not help
+
+
+class EventSink(Protocol):
+    def apply(self, event_id: str, event: Event) -> None: ...
+
+    def reset(self) -> None:
+        """Events were missed for good (older than the hub keeps): re-read from the platform."""
+        ...
+
+
+class RegistryFeed:
+    """Hub events -> registry merges for the calls of the given providers (and webhook sources, when
+    one hub serves several accounts of a platform: each account's webhooks come in on their own endpoint)."""
+
+    def __init__(self, registry: CallRegistry, providers: Iterable[Provider] = tuple(Provider), *,
+                 sources: Iterable[str] | None = None,
+                 on_partial: Callable[[str, Turn], None] | None = None,
+                 on_record: Callable[[dict[str, Any]], None] | None = None,
+                 on_reset: Callable[[], None] | None = None) -> None:
+        self.registry = registry
+        self.providers = {Provider(p).value for p in providers}
+        self.sources = set(sources) if sources is not None else None
+        self.on_partial = on_partial
+        self.on_record = on_record
+        self.on_reset = on_reset
+
+    def apply(self, event_id: str, event: Event) -> None:
+        kind = event.get("kind")
+        if kind == "record":
+            if self.on_record is not None:
+                self.on_record(event["record"])
+            return
+        if event.get("provider") not in self.providers or (
+                self.sources is not None and event.get("source") not in self.sources):
+            return
+        if kind == "call":
+            self.registry.merge([Call.model_validate(event["call"])])
+        elif kind == "turn":
+            turn = Turn.model_validate(event["turn"])
+            if event.get("partial"):
+                if self.on_partial is not None:
+                    self.on_partial(event["call_id"], turn)
+                return
+            known = self.registry.get(event["call_id"])
+            if known is not None:  # an unknown call's turns arrive with its next call event or poll
+                self.registry.merge([known.model_copy(update={"turns": (*known.turns, turn)})])
+
+    def reset(self) -> None:
+        if self.on_reset is not None:
+            self.on_reset()
+
+
+def _ws_url(hub_url: str) -> str:
+    return hub_url.rstrip("/").replace("http", "ws", 1) + "/events"
+
+
+class HubStream:
+    """One WebSocket to the hub, reopened after every drop, resuming after `last_id`."""
+
+    def __init__(self, hub_url: str, token: str, sink: EventSink, *, retry: RetryPolicy | None = None,
+                 last_id: str | None = None) -> None:
+        self._url = _ws_url(hub_url)
+        self._token = token
+        self._sink = sink
+        self._retry = retry or RetryPolicy(initial_delay=0.5, max_delay=15.0)
+        self.last_id = last_id
+        self.state = HubState.CONNECTING
+        self._listeners: list[Callable[[HubState], None]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def on_state(self, listener: Callable[[HubState], None]) -> None:
+        self._listeners.append(listener)
+
+    def _set_state(self, state: HubState) -> None:
+        if state != self.state:
+            self.state = state
+            for listener in list(self._listeners):
+                listener(state)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run(self) -> None:
+        attempt = 0
+        while True:
+            try:
+                if await self._session():
+                    attempt = 0
+            except InvalidStatus as error:
+                if error.response.status_code in (401, 403):
+                    self._set_state(HubState.REFUSED)
+                    log.warning("hub refused the token (%s)", error.response.status_code)
+                    return
+                log.info("hub unavailable: %s", error)
+            except (OSError, TimeoutError, WebSocketException) as error:
+                log.info("hub connection lost: %s", error)
+            self._set_state(HubState.OFFLINE)
+            await self._retry.sleep(self._retry.backoff(attempt))
+            attempt += 1
+
+    async def _session(self) -> bool:
+        """One connection until it drops; True when it got as far as the hub's hello."""
+        url = self._url + (f"?after={self.last_id}" if self.last_id else "")
+        greeted = False
+        async with connect(url, additional_headers={"Authorization": f"Bearer {self._token}"},
+                           max_size=MAX_FRAME, open_timeout=10) as ws:
+            async for frame in ws:
+                message = json.loads(frame)
+                kind = message.get("type")
+                if kind == "reset":
+                    self.last_id = None
+                    self._sink.reset()
+                elif kind == "hello":
+                    greeted = True
+                    self.last_id = self.last_id or message["id"]
+                    self._set_state(HubState.STREAMING)
+                elif kind == "events":
+                    for item in message["events"]:
+                        self._apply(item["id"], item["event"])
+        return greeted
+
+    def _apply(self, event_id: str, event: Event) -> None:
+        try:
+            self._sink.apply(event_id, event)
+        except Exception:  # one bad event is skipped without losing its neighbours
+            log.exception("hub event %s could not be applied", event_id)
+        self.last_id = event_id
+
+
+class TeamRecordClient:
+    """Writes rows through the hub; while it is away they wait in a file and go out in order later."""
+
+    def __init__(self, hub_url: str, token: str, queue_file: Path, *,
+                 on_refused: Callable[[dict[str, Any], str], None] | None = None,
+                 http: httpx.AsyncClient | None = None) -> None:
+        self._url = hub_url.rstrip("/")
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._queue_file = queue_file
+        self._on_refused = on_refused
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        self._flushing = asyncio.Lock()
+        self._flushes: set[asyncio.Task[int]] = set()
+
+    @staticmethod
+    def new_id() -> str:
+        return uuid.uuid4().hex
+
+    def pending(self) -> list[dict[str, Any]]:
+        try:
+            return list(json.loads(self._queue_file.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return []
+
+    def _save(self, rows: list[dict[str, Any]]) -> None:
+        self._queue_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self._queue_file.with_suffix(".partial")
+        partial.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(partial, self._queue_file)
+
+    async def submit(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
+                     client_id: str | None = None) -> str:
+        """Queue a row (durably) and try to send the queue; returns the row's client id."""
+        row_id = client_id or self.new_id()
+        row = {"kind": kind, "client_id": row_id, "account_id": account_id, "call_id": call_id, "body": body}
+        self._save([*self.pending(), row])
+        await self.flush()
+        return row_id
+
+    async def flush(self) -> int:
+        """Send queued rows in order until the hub is unreachable; returns how many are still queued."""
+        async with self._flushing:
+            rows = self.pending()
+            while rows:
+                try:
+                    response = await self._http.post(f"{self._url}/records", json=rows[0], headers=self._headers)
+                except httpx.HTTPError as error:
+                    log.info("hub unreachable, %d row(s) queued: %s", len(rows), error)
+                    break
+                if response.status_code >= 500 or response.status_code == 401:
+                    break  # the hub's trouble (or a token being replaced): keep the row for later
+                if response.status_code >= 400 and self._on_refused is not None:
+                    self._on_refused(rows[0], _reason(response))
+                rows = rows[1:]
+                self._save(rows)
+            return len(rows)
+
+    def follow(self, stream: HubStream) -> None:
+        """Send the queue each time the stream is back: the hub answering again is the signal to retry."""
+        def flush_when_back(state: HubState) -> None:
+            if state is HubState.STREAMING and self.pending():
+                task = asyncio.get_running_loop().create_task(self.flush())
+                self._flushes.add(task)
+                task.add_done_callback(self._flushes.discard)
+
+        stream.on_state(flush_when_back)
+
+    async def rows(self, after: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
+        """The team's rows after a hub row id (raises httpx.HTTPError while the hub is away)."""
+        params: dict[str, Any] = {"after": after, **({"kind": kind} if kind else {})}
+        response = await self._http.get(f"{self._url}/records", params=params, headers=self._headers)
+        response.raise_for_status()
+        return list(response.json()["rows"])
+
+    async def aclose(self) -> None:
+        for task in list(self._flushes):
+            task.cancel()
+        await asyncio.gather(*self._flushes, return_exceptions=True)
+        await self._http.aclose()
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["error"])
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {response.status_code}"

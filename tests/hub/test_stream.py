@@ -1,0 +1,158 @@
+"""Consoles on the hub's WebSocket: events become registry merges, a resumed console misses nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from app.domain import Provider
+from app.hub.event_log import RETENTION_SECONDS, SqliteEventLog
+from app.hub.server import FRAME_BYTES, frames
+from app.hub.team import Role
+from app.live.hub_client import HubState, HubStream, RegistryFeed
+from app.live.registry import CallRegistry
+from app.providers.http import RetryPolicy
+from tests.fixtures.qt import until
+from tests.hub.conftest import vapi_call
+
+FAST = RetryPolicy(initial_delay=0.05, max_delay=0.2)
+
+
+def transcript(call_id: str, text: str, kind: str = "final", role: str = "user") -> dict:
+    return {"type": "transcript", "role": role, "transcriptType": kind, "transcript": text, "call": vapi_call(call_id)}
+
+
+class Collected:
+    """A sink that keeps every event, to check order and uniqueness."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict]] = []
+        self.resets = 0
+
+    def apply(self, event_id: str, event: dict) -> None:
+        self.events.append((event_id, event))
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def texts(self) -> list[str]:
+        return [e["turn"]["text"] for _, e in self.events if e["kind"] == "turn"]
+
+
+async def test_hub_events_become_the_calls_the_poller_would_have_merged(hub):
+    token = await hub.user("ann", Role.SUPERVISOR)
+    registry = CallRegistry()
+    partials: list = []
+    stream = HubStream(hub.url, token, RegistryFeed(registry, on_partial=lambda call_id, turn: partials.append(turn.text)))
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    await hub.post_vapi({"type": "status-update", "status": "in-progress", "call": vapi_call()})
+    await hub.post_vapi(transcript("call-1", "I would like", "partial"))
+    await hub.post_vapi(transcript("call-1", "I would like a table"))
+    await until(lambda: registry.get("call-1") is not None and len(registry.get("call-1").turns) == 1)
+    call = registry.get("call-1")
+    assert call.status == "in-progress" and call.turns[0].text == "I would like a table"
+    assert partials == ["I would like"]
+    await hub.post_vapi({"type": "status-update", "status": "ended", "endedReason": "customer-ended-call",
+                         "call": vapi_call()})
+    await until(lambda: registry.get("call-1").status == "ended")
+    assert registry.get("call-1").ended_reason == "customer-ended-call"
+    await stream.stop()
+
+
+async def test_a_console_that_reconnects_gets_exactly_what_it_missed(hub):
+    token = await hub.user("ann", Role.REVIEWER)
+    seen = Collected()
+    stream = HubStream(hub.url, token, seen, retry=FAST)
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    for n in range(3):
+        await hub.post_vapi(transcript("call-1", f"line {n}"))
+    await until(lambda: len(seen.events) == 3)
+    await stream.stop()
+    for n in range(3, 6):  # while the console is away
+        await hub.post_vapi(transcript("call-1", f"line {n}"))
+    resumed = HubStream(hub.url, token, seen, retry=FAST, last_id=stream.last_id)
+    resumed.start()
+    await until(lambda: len(seen.events) == 6)
+    await hub.post_vapi(transcript("call-1", "line 6"))
+    await until(lambda: len(seen.events) == 7)
+    assert seen.texts() == [f"line {n}" for n in range(7)] and seen.resets == 0
+    assert len({event_id for event_id, _ in seen.events}) == 7
+    await resumed.stop()
+
+
+async def test_a_console_whose_last_id_is_no_longer_kept_is_told_to_reread(hub, engines):
+    token = await hub.user("ann", Role.REVIEWER)
+    await hub.post_vapi(transcript("call-1", "old"))
+    [(first_id, _)] = await hub.server.hub.events.read("0", block=0)
+    await hub.post_vapi(transcript("call-1", "newer"))
+    await hub.post_vapi(transcript("call-1", "newest"))
+    events = hub.server.hub.events
+    if isinstance(events, SqliteEventLog):
+        events.trim(now=time.time() + 2 * RETENTION_SECONDS)
+    else:
+        await events._redis.xtrim("switchboard:events", maxlen=1, approximate=False)
+    seen = Collected()
+    stream = HubStream(hub.url, token, seen, retry=FAST, last_id=first_id)
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    assert seen.resets == 1
+    await hub.post_vapi(transcript("call-1", "after"))
+    await until(lambda: seen.texts() == ["after"])
+    await stream.stop()
+
+
+async def test_a_refused_token_stops_the_stream_instead_of_retrying(hub):
+    stream = HubStream(hub.url, "not-a-token", Collected(), retry=FAST)
+    stream.start()
+    await until(lambda: stream.state is HubState.REFUSED)
+    await stream.stop()
+
+
+async def test_new_team_rows_are_streamed_to_other_consoles(hub):
+    ann = await hub.user("ann", Role.SUPERVISOR)
+    records: list = []
+    stream = HubStream(hub.url, await hub.user("bob", Role.REVIEWER), RegistryFeed(CallRegistry(), on_record=records.append))
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    row = {"kind": "audit", "client_id": "c1", "account_id": "a", "call_id": "x", "body": {"command": "end-call"}}
+    async with hub.http.post(f"{hub.url}/records", data=json.dumps(row),
+                             headers={"Authorization": f"Bearer {ann}"}) as response:
+        assert response.status == 201
+    await until(lambda: len(records) == 1)
+    assert records[0]["author"] == "ann" and records[0]["body"] == {"command": "end-call"}
+    await stream.stop()
+
+
+async def test_a_console_with_an_id_the_hub_never_gave_is_told_to_reread(hub, engines):
+    token = await hub.user("ann", Role.REVIEWER)
+    await hub.post_vapi(transcript("call-1", "first"))
+    seen = Collected()
+    ahead = "999999" if engines["redis"] is None else "99999999999999-0"
+    stream = HubStream(hub.url, token, seen, retry=FAST, last_id=ahead)  # e.g. the hub's store was replaced
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    assert seen.resets == 1
+    await hub.post_vapi(transcript("call-1", "second"))
+    await until(lambda: seen.texts() == ["second"])
+    await stream.stop()
+
+
+def test_big_batches_are_split_into_bounded_frames_in_order():
+    batch = [(str(n), json.dumps({"kind": "turn", "turn": {"text": "x" * 300_000}})) for n in range(10)]
+    sent = [json.loads(frame) for frame in frames(batch)]
+    assert len(sent) > 1 and all(len(json.dumps(f)) < 2 * FRAME_BYTES for f in sent)
+    assert [item["id"] for frame in sent for item in frame["events"]] == [str(n) for n in range(10)]
+
+
+def test_a_feed_takes_only_its_accounts_calls():
+    registry = CallRegistry()
+    feed = RegistryFeed(registry, [Provider.VAPI], sources=["vapi-eu"])
+    call = {"id": "c1", "provider": "vapi", "status": "ringing"}
+    feed.apply("1", {"kind": "call", "provider": "vapi", "source": "vapi-us", "call_id": "c1", "call": call})
+    feed.apply("2", {"kind": "call", "provider": "hms", "source": "vapi-eu", "call_id": "c1",
+                     "call": {**call, "provider": "hms"}})
+    assert len(registry) == 0
+    feed.apply("3", {"kind": "call", "provider": "vapi", "source": "vapi-eu", "call_id": "c1", "call": call})
+    assert registry.get("c1").status == "ringing"

@@ -1,0 +1,148 @@
+"""The team record through the hub: roles, append-only rows, idempotent replays, shared between consoles."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import httpx
+import psycopg
+import pytest
+
+from app.hub.team import Role, new_token, token_hash
+from app.live.hub_client import HubState, HubStream, RegistryFeed, TeamRecordClient
+from app.live.registry import CallRegistry
+from app.providers.http import RetryPolicy
+from tests.fixtures.qt import until
+from tests.fixtures.servers import free_port
+from tests.hub.conftest import start_hub
+
+AUDIT = {"command": "say", "content": "Offer the refund", "outcome": "accepted"}
+REVIEW = {"status": "submitted", "scores": {"greeting": 4}, "overall": 80.0}
+
+
+def client(hub_url: str, token: str, tmp_path, name: str, refused: list | None = None) -> TeamRecordClient:
+    on_refused = (lambda row, reason: refused.append((row["kind"], reason))) if refused is not None else None
+    return TeamRecordClient(hub_url, token, tmp_path / f"{name}-queue.json", on_refused=on_refused)
+
+
+async def test_rows_written_through_one_console_appear_on_another(hub, tmp_path):
+    ann = client(hub.url, await hub.user("ann", Role.SUPERVISOR), tmp_path, "ann")
+    bob = client(hub.url, await hub.user("bob", Role.REVIEWER), tmp_path, "bob")
+    await ann.submit("audit", "acct-1", "call-1", AUDIT)
+    await bob.submit("review", "acct-1", "call-1", REVIEW)
+    seen_by_bob = await bob.rows()
+    seen_by_ann = await ann.rows(kind="review")
+    assert [(r["author"], r["kind"], r["body"]) for r in seen_by_bob] == [("ann", "audit", AUDIT), ("bob", "review", REVIEW)]
+    assert [r["author"] for r in seen_by_ann] == ["bob"]
+    assert ann.pending() == [] and bob.pending() == []
+    await ann.aclose()
+    await bob.aclose()
+
+
+async def test_a_reviewers_token_cannot_write_an_audit_row(hub, tmp_path):
+    refused: list = []
+    bob = client(hub.url, await hub.user("bob", Role.REVIEWER), tmp_path, "bob", refused)
+    await bob.submit("audit", "acct-1", "call-1", AUDIT)
+    await bob.submit("alert-ack", "acct-1", "call-1", {"alert": "silence"})
+    assert refused == [("audit", "a reviewer may not write audit rows"),
+                       ("alert-ack", "a reviewer may not write alert-ack rows")]
+    assert await bob.rows() == [] and bob.pending() == []
+    await bob.aclose()
+
+
+async def test_an_unknown_token_is_refused(hub):
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{hub.url}/records", headers={"Authorization": "Bearer not-a-token"})
+        assert response.status_code == 401
+        response = await http.post(f"{hub.url}/records", json={})
+        assert response.status_code == 401
+
+
+async def test_a_replayed_row_is_stored_once_and_a_changed_replay_is_refused(hub, tmp_path):
+    refused: list = []
+    ann = client(hub.url, await hub.user("ann", Role.SUPERVISOR), tmp_path, "ann", refused)
+    row_id = await ann.submit("review", "acct-1", "call-1", REVIEW)
+    await ann.submit("review", "acct-1", "call-1", REVIEW, client_id=row_id)  # an offline queue replayed
+    await ann.submit("review", "acct-1", "call-1", {**REVIEW, "overall": 100.0}, client_id=row_id)
+    assert [r["body"]["overall"] for r in await ann.rows()] == [80.0]
+    assert refused == [("review", f"row {row_id} exists with other content")]
+    await ann.aclose()
+
+
+async def test_rows_queue_while_the_hub_is_away_and_go_out_in_order_when_it_is_back(tmp_path, engines):
+    port = free_port()
+    server = await start_hub(tmp_path, engines, port)
+    token = new_token()
+    await server.hub.team.add_user("ann", Role.SUPERVISOR, token_hash(token))
+    await server.stop()
+    ann = client(f"http://127.0.0.1:{port}", token, tmp_path, "ann")
+    for n in range(3):
+        await ann.submit("comment", "acct-1", "call-1", {"text": f"note {n}"})
+    assert [row["body"]["text"] for row in ann.pending()] == ["note 0", "note 1", "note 2"]
+    again = client(f"http://127.0.0.1:{port}", token, tmp_path, "ann")  # the console restarted meanwhile
+    assert len(again.pending()) == 3
+    server = await start_hub(tmp_path, engines, port)
+    assert await again.flush() == 0
+    assert [row["body"]["text"] for row in await again.rows()] == ["note 0", "note 1", "note 2"]
+    await ann.aclose()
+    await again.aclose()
+    await server.stop()
+
+
+async def test_queued_rows_go_out_by_themselves_when_the_stream_is_back(tmp_path, engines):
+    port = free_port()
+    server = await start_hub(tmp_path, engines, port)
+    token = new_token()
+    await server.hub.team.add_user("ann", Role.SUPERVISOR, token_hash(token))
+    url = f"http://127.0.0.1:{port}"
+    ann = client(url, token, tmp_path, "ann")
+    stream = HubStream(url, token, RegistryFeed(CallRegistry()), retry=RetryPolicy(initial_delay=0.05, max_delay=0.2))
+    ann.follow(stream)
+    stream.start()
+    await until(lambda: stream.state is HubState.STREAMING)
+    await server.stop()
+    await until(lambda: stream.state is HubState.OFFLINE)
+    await ann.submit("audit", "acct-1", "call-1", AUDIT)
+    assert len(ann.pending()) == 1
+    server = await start_hub(tmp_path, engines, port)
+    await until(lambda: ann.pending() == [], what="the queue sent after the reconnect")
+    assert [row["body"] for row in await ann.rows()] == [AUDIT]
+    await stream.stop()
+    await ann.aclose()
+    await server.stop()
+
+
+async def test_rows_cannot_be_changed_or_deleted_in_the_store(hub, engines):
+    ann = await hub.user("ann", Role.ADMIN)
+    async with httpx.AsyncClient() as http:
+        row = {"kind": "audit", "client_id": "c1", "account_id": "a", "call_id": "x", "body": AUDIT}
+        response = await http.post(f"{hub.url}/records", json=row, headers={"Authorization": f"Bearer {ann}"})
+        assert response.status_code == 201
+    if engines["database"] is None:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            hub.server.hub.sqlite.execute("UPDATE hub_rows SET body = '{}'")
+    else:
+        with psycopg.connect(engines["database"]) as conn, pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("DELETE FROM hub_rows")
+
+
+def test_add_user_prints_a_token_once_and_stores_only_its_hash(tmp_path):
+    data = tmp_path / "hub.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "app", "hub", "--data", str(data), "add-user", "carol",
+                           "--role", "reviewer"], capture_output=True, text=True, timeout=60, check=True)
+    name, token = done.stdout.strip().split(": ")
+    assert name == "carol (reviewer)" and len(token) >= 40
+    assert token.encode() not in data.read_bytes()
+    with sqlite3.connect(data) as conn:
+        assert conn.execute("SELECT name, role FROM hub_users").fetchall() == [("carol", "reviewer")]
+
+
+async def test_the_hub_refuses_a_bad_row(hub):
+    ann = await hub.user("ann", Role.ADMIN)
+    async with httpx.AsyncClient() as http:
+        for row in ({"kind": "audit"}, {"kind": "poem", "client_id": "c", "account_id": "a", "call_id": "x", "body": {}},
+                    {"kind": "audit", "client_id": "c", "account_id": "a", "call_id": "x", "body": "text"}):
+            response = await http.post(f"{hub.url}/records", json=row, headers={"Authorization": f"Bearer {ann}"})
+            assert response.status_code == 400, row
