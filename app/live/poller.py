@@ -75,6 +75,13 @@ StateListener = Callable[[PollState], None]
 UPDATE_OVERLAP = timedelta(seconds=1)
 
 
+@dataclass
+class _Backoff:
+    """One loop's run of failures: the list and the live loop back off independently."""
+
+    failures: int = 0
+
+
 class CallPoller:
     """The async poll scheduler for one account. Owns its tasks; `stop()` cancels them."""
 
@@ -94,7 +101,8 @@ class CallPoller:
         self._resume.set()
         self._wake_list = asyncio.Event()
         self._pause_until = 0.0  # loop time before which no request is made (429)
-        self._failures = 0
+        self._list_backoff = _Backoff()
+        self._live_backoff = _Backoff()
         self._newest_update: datetime | None = None
         self._last_list_at: datetime | None = None
         self._stopped = False
@@ -145,7 +153,7 @@ class CallPoller:
 
     def resume(self) -> None:
         """Try again after a 401 (e.g. once the key was fixed)."""
-        self._failures = 0
+        self._list_backoff.failures = self._live_backoff.failures = 0
         self._set_state(connection=Connection.CONNECTING, message="Connecting…", retry_in=None)
         self._resume.set()
         self._wake_list.set()
@@ -184,7 +192,7 @@ class CallPoller:
                         break
             self._newest_update = newest
             self._last_list_at = started
-            self._succeeded(loaded=True)
+            self._succeeded(self._list_backoff, loaded=True)
 
     async def _fetch_call(self, call_id: str) -> Call | None:
         await self._gate()
@@ -194,10 +202,10 @@ class CallPoller:
         except NotFoundError:
             log.info("call %s is gone from the platform", call_id)
             self._registry.remove([call_id])
-            self._succeeded()
+            self._succeeded(self._live_backoff)
             return None
         self._registry.merge([call])
-        self._succeeded()
+        self._succeeded(self._live_backoff)
         return call
 
     def _list_queries(self) -> list[dict[str, Any]]:
@@ -227,7 +235,7 @@ class CallPoller:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # every failure is reported and retried, never fatal
-                delay = self._failed(error)
+                delay = self._failed(error, self._list_backoff)
             self._wake_list.clear()
             try:
                 async with asyncio.timeout(delay):  # sleep, unless someone asks for the list sooner
@@ -248,7 +256,7 @@ class CallPoller:
                     if isinstance(error, asyncio.CancelledError):
                         raise error
                 if errors:
-                    delay = self._failed(errors[0])
+                    delay = self._failed(errors[0], self._live_backoff)
             await asyncio.sleep(delay)
 
     def _due_calls(self, now: float) -> list[str]:
@@ -276,8 +284,13 @@ class CallPoller:
             await asyncio.sleep(wait)
         await self._resume.wait()
 
-    def _succeeded(self, *, loaded: bool = False) -> None:
-        self._failures = 0
+    def _succeeded(self, backoff: _Backoff, *, loaded: bool = False) -> None:
+        backoff.failures = 0
+        if self._list_backoff.failures or self._live_backoff.failures:
+            # The other loop is still failing: its message stays until it recovers.
+            if loaded:
+                self._set_state(loaded=True)
+            return
         changes: dict[str, Any] = {
             "connection": Connection.ONLINE,
             "last_update": datetime.now(UTC),
@@ -288,10 +301,10 @@ class CallPoller:
             changes["loaded"] = True
         self._set_state(**changes)
 
-    def _failed(self, error: BaseException) -> float:
-        """Record a failure; returns how long the failing loop should wait before trying again."""
-        attempt = self._failures
-        self._failures += 1
+    def _failed(self, error: BaseException, backoff: _Backoff) -> float:
+        """Record a failure of one loop; returns how long that loop should wait before trying again."""
+        attempt = backoff.failures
+        backoff.failures += 1
         if isinstance(error, RateLimitError):
             wait = self._retry.delay(attempt, error.retry_after)
             self._pause_until = asyncio.get_running_loop().time() + wait

@@ -21,6 +21,7 @@ class FakePlatform:
         self.http = httpx.AsyncClient()
         self.calls: dict[str, Call] = {}
         self.failures: deque[Exception] = deque()  # raised by the next requests, one each
+        self.list_failure: Exception | None = None  # raised by every list request while set
         self.delay = delay
         self.requests: Counter[str] = Counter()
         self.list_queries: list[dict[str, Any]] = []
@@ -47,6 +48,8 @@ class FakePlatform:
         self.list_queries.append({k: v for k, v in {"since": since, "updated_since": updated_since,
                                                       "status": status}.items() if v is not None})
         await self._request("list")
+        if self.list_failure is not None:
+            raise self.list_failure
         calls = [c for c in self.calls.values() if status is None or c.status == status]
         if updated_since is not None:
             calls = [c for c in calls if c.updated_at and c.updated_at > updated_since]

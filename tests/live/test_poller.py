@@ -194,3 +194,20 @@ async def test_a_stopped_poller_makes_no_more_requests():
     assert (await poller.refresh("a")).id == "a"
     await poller.refresh_list()
     assert sum(platform.requests.values()) == before
+
+
+async def test_a_failing_list_backs_off_while_live_calls_refresh_fine():
+    """Each loop keeps its own backoff: the call loop's successes do not reset the list loop's."""
+    platform, registry, poller, states = setup()
+    platform.calls = {"a": make_call("a")}
+    registry.merge([make_call("a")])
+    platform.list_failure = ServerError("Internal error", status_code=500)
+    poller.start()
+    try:
+        await wait_for(lambda: platform.requests["list"] >= 6)
+    finally:
+        await poller.stop()
+    assert platform.requests["a"] > platform.requests["list"]  # the live loop kept succeeding
+    waits = [s.retry_in for s in states if s.connection is Connection.FAILING and s.retry_in]
+    assert max(waits) >= 0.75 * FAST.max_backoff  # grew to the cap instead of staying at the first step
+    assert states[-1].connection is Connection.FAILING  # a live refresh does not paper over the failing list
