@@ -1,8 +1,8 @@
 """One open account: its platform client, capabilities, call registry and poller.
 
 The UI and the CLI ask this to list, refresh, rename or send a command; they never pick a
-provider or build a request. Every control command goes through `send`, the one place to log
-or audit it.
+provider or build a request. Every control command goes through `send`, and `send` goes through
+the session's audit trail: a session cannot be made without one, so nothing is sent unrecorded.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from app.domain import Account, Call, Capabilities, Command, CommandResult, Outc
 from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
 from app.providers.base import PlatformClient
-from app.providers.errors import ProviderError, UnsupportedError, command_result_of
+from app.providers.errors import UnsupportedError
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +30,22 @@ class CommandJournal(Protocol):
 class AccountSession:
     """What is happening on one account, and the only way to act on it."""
 
-    def __init__(self, account: Account, client: PlatformClient, *, plan: PollPlan | None = None):
+    def __init__(self, account: Account, client: PlatformClient, audit: CommandJournal, *,
+                 plan: PollPlan | None = None):
         self.account = account
         self.client = client
+        self.audit = audit
         self.registry = CallRegistry()
         self.poller = CallPoller(client, self.registry, plan)
-        self.audit: CommandJournal | None = None  # set by the history store when it is open
 
     @classmethod
-    def open(cls, account: Account, api_key: str, *, http: httpx.AsyncClient | None = None,
+    def open(cls, account: Account, api_key: str, audit: CommandJournal, *, http: httpx.AsyncClient | None = None,
              plan: PollPlan | None = None) -> AccountSession:
         from app.providers import RetryPolicy, make_client
 
         # The poller retries reads itself (and says so in the status bar); commands are never retried.
         client = make_client(account.provider, account.base_url, api_key, http=http, retry=RetryPolicy(max_retries=0))
-        return cls(account, client, plan=plan)
+        return cls(account, client, audit, plan=plan)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -82,17 +83,7 @@ class AccountSession:
         if reason:
             return CommandResult(outcome=Outcome.REFUSED, message=reason)
         log.info("sending to call %s: %s", call_id, describe(command))
-        if self.audit is not None:
-            result = await self.audit.send(self.client, self.account, call, command)
-        else:
-            result = await self._deliver(call, command)
+        result = await self.audit.send(self.client, self.account, call, command)
         log.info("call %s: %s → %s %s", call_id, command.kind.value, result.outcome.value, result.message)
         self.poller.poll_list_soon()
         return result
-
-    async def _deliver(self, call: Call, command: Command) -> CommandResult:
-        """Without an audit journal (no history store attached): the same once-only send and outcomes."""
-        try:
-            return await self.client.send(call, command)
-        except ProviderError as error:
-            return command_result_of(error)

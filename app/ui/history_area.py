@@ -89,11 +89,7 @@ class HistoryUnavailable(QObject):
         self.notice.setWordWrap(True)
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock = window.add_panel(self.notice, "History")
-        window.session_changed.connect(self._session_changed)
-
-    def _session_changed(self, session: AccountSession | None) -> None:
-        if session is not None:
-            session.audit = AuditUnavailable(self.reason)
+        window.audit = AuditUnavailable(self.reason)
 
     async def close(self) -> None:
         return None
@@ -135,6 +131,7 @@ class ConsoleHistory(QObject):
                               context=Qt.ShortcutContext.WindowShortcut)
         self.area.search.query.setToolTip(f"{self.area.search.query.toolTip()} ({SEARCH_KEYS})")
         self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
+        window.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
         self.set_accounts(window.known_accounts())
 
     def focus_search(self) -> None:
@@ -166,7 +163,6 @@ class ConsoleHistory(QObject):
         if session is None:
             self.area.calls.set_source(None, None)
             return
-        session.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
         self._catch_up = asyncio.ensure_future(self.catch_up(session))

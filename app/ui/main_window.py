@@ -34,9 +34,10 @@ from app.live.accounts import ENV_KEY, AccountBook
 from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
 from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
-from app.live.session import AccountSession
+from app.live.session import AccountSession, CommandJournal
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
+from app.store.audit import AuditUnavailable
 from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         self.accounts_dialog: AccountsDialog | None = None
         self.poll_plan: PollPlan | None = None  # None: each platform's own plan
         self.session: AccountSession | None = None
+        # Every session sends through this; the history dock replaces it with the audit log.
+        self.audit: CommandJournal = AuditUnavailable("the local history is not open")
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
         self._accounts: list[Account] = []
@@ -360,7 +363,7 @@ class MainWindow(QMainWindow):
         """Close the current session (and its HTTP client) and start polling the given account."""
         async with self._switching:  # two quick switches must not leave a session running unseen
             await self.close_session()
-            session = AccountSession.open(account, api_key, plan=self.poll_plan)
+            session = AccountSession.open(account, api_key, self.audit, plan=self.poll_plan)
             self.session = session
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
