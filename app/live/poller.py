@@ -326,13 +326,13 @@ class CallPoller:
             log.exception("unexpected error while polling", exc_info=error)
             connection, what = Connection.FAILING, "Unexpected error while polling"
         log.info("poll failed (%s): %s", type(error).__name__, error)
-        backoff = self._retry.backoff(attempt)
+        wait = self._retry.backoff(attempt)
         self._set_state(
             connection=connection,
-            retry_in=backoff,
-            message=f"{what}: {error}. Retrying in {backoff:.0f} s",
+            retry_in=wait,
+            message=f"{what}: {error}. Retrying in {wait:.0f} s",
         )
-        return backoff
+        return wait
 
 
 def _newest(calls: list[Call], newest: datetime | None) -> datetime | None:
