@@ -1,21 +1,21 @@
 """Keeps the call registry fresh: live calls about every second, the list every few seconds.
 
 Rules: never two requests for the same thing in flight; back off on errors; wait out 429s
-(honouring Retry-After); stop on 401 until told to resume. State is reported to listeners
-so the status bar can say what is going on.
+(honouring Retry-After); stop on 401 until told to resume. State is reported through
+`events.state` so the status bar can say what is going on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from app.domain import Call, CallStatus, Provider
+from app.live.events import Event
 from app.live.registry import CallRegistry
 from app.providers.base import PlatformClient
 from app.providers.errors import (
@@ -71,7 +71,11 @@ PLANS: dict[Provider, PollPlan] = {
     Provider.VOICEBOT: PollPlan(list_interval=5.0, calls_per_tick=4),
 }
 
-StateListener = Callable[[PollState], None]
+@dataclass(frozen=True)
+class PollerEvents:
+    state: Event[PollState] = field(default_factory=lambda: Event("poll state"))
+
+
 UPDATE_OVERLAP = timedelta(seconds=1)
 
 
@@ -91,7 +95,7 @@ class CallPoller:
         self._plan = plan or PLANS.get(client.provider, PollPlan())
         self._retry = self._plan.retry_policy()
         self._state = PollState()
-        self._listeners: list[StateListener] = []
+        self.events = PollerEvents()
         self._tasks: list[asyncio.Task[None]] = []
         self._in_flight: dict[str, asyncio.Task[Call | None]] = {}
         self._list_lock = asyncio.Lock()
@@ -112,19 +116,11 @@ class CallPoller:
     def state(self) -> PollState:
         return self._state
 
-    def on_state(self, listener: StateListener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
-
     def _set_state(self, **changes: Any) -> None:
         new = replace(self._state, **changes)
         if new != self._state:
             self._state = new
-            for listener in list(self._listeners):
-                try:
-                    listener(new)
-                except Exception:
-                    log.exception("poll state listener failed")
+            self.events.state.emit(new)
 
     # --- control -------------------------------------------------------------------------
     @property

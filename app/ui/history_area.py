@@ -164,7 +164,7 @@ class ConsoleHistory(QObject):
             self.area.calls.set_source(None, None)
             return
         self.area.calls.set_source(session.account, session.client)
-        self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
+        self._unsubscribe = session.registry.events.changed.connect(lambda change: self._cache_finished(session, change))
         self._catch_up = asyncio.ensure_future(self.catch_up(session))
 
     async def catch_up(self, session: AccountSession) -> None:

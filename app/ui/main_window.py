@@ -369,8 +369,8 @@ class MainWindow(QMainWindow):
         self.call_list.set_capabilities(session.capabilities)
         self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.display_name})…")
         self._unsubscribe = [
-            session.registry.subscribe(self._on_registry_change),
-            session.poller.on_state(self._on_poll_state),
+            session.registry.events.changed.connect(self._on_registry_change),
+            session.poller.events.state.connect(self._on_poll_state),
         ]
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")

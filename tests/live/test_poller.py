@@ -31,7 +31,7 @@ def setup(provider: Provider = Provider.VAPI, plan: PollPlan = FAST, delay: floa
     registry = CallRegistry()
     poller = CallPoller(platform, registry, plan)
     states: list[PollState] = []
-    poller.on_state(states.append)
+    poller.events.state.connect(states.append)
     return platform, registry, poller, states
 
 
