@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from app.domain import Call, CallStatus, Provider
+from app.domain import Call, Provider
 from app.live.events import Event
 from app.live.registry import CallRegistry
-from app.providers.base import PlatformClient
+from app.providers.base import ChangeMark, PlatformClient
 from app.providers.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -76,7 +76,6 @@ class PollerEvents:
     state: Event[PollState] = field(default_factory=lambda: Event("poll state"))
 
 
-UPDATE_OVERLAP = timedelta(seconds=1)
 
 
 @dataclass
@@ -107,8 +106,7 @@ class CallPoller:
         self._pause_until = 0.0  # loop time before which no request is made (429)
         self._list_backoff = _Backoff()
         self._live_backoff = _Backoff()
-        self._newest_update: datetime | None = None
-        self._last_list_at: datetime | None = None
+        self._mark: ChangeMark | None = None  # how far the lists have seen, in the platform's terms
         self._stopped = False
 
     # --- state ---------------------------------------------------------------------------
@@ -174,20 +172,20 @@ class CallPoller:
             return
         async with self._list_lock:  # one list request at a time, whoever asks
             await self._gate()
-            queries = self._list_queries()
-            started = datetime.now(UTC)
-            newest = self._newest_update  # moved on only once the whole list has arrived
+            client = self._client
+            queries = client.changes_since(self._mark, datetime.now(UTC) - self._plan.first_window)
+            mark = self._mark or ChangeMark()  # moved on only once the whole list has arrived
             for query in queries:
                 pages = 0
-                async for page in self._client.list_calls(**query):
+                async for page in client.list_calls(**asdict(query)):
                     await asyncio.sleep(0)  # the window gets a turn between parsing a page and showing it
-                    newest = _newest(page, newest)
+                    mark = mark.moved(page, client.change_time)
                     self._registry.merge(page)
                     pages += 1
                     if pages >= self._plan.max_pages:
                         break
-            self._newest_update = newest
-            self._last_list_at = started
+            live = [call.created_at for call in self._registry.calls() if call.is_live and call.created_at]
+            self._mark = replace(mark, oldest_live=min(live, default=None))
             self._succeeded(self._list_backoff, loaded=True)
 
     async def _fetch_call(self, call_id: str) -> Call | None:
@@ -203,23 +201,6 @@ class CallPoller:
         self._registry.merge([call])
         self._succeeded(self._live_backoff)
         return call
-
-    def _list_queries(self) -> list[dict[str, Any]]:
-        """Which list requests to make, in each platform's way of asking 'what changed?'."""
-        plan = self._plan
-        now = datetime.now(UTC)
-        provider = self._client.provider
-        if provider is Provider.VAPI:
-            if self._last_list_at is None or self._newest_update is None:
-                return [{"since": now - plan.first_window}]
-            # A second of overlap: calls updated in the same instant as the newest seen are not missed.
-            return [{"updated_since": self._newest_update - UPDATE_OVERLAP}]
-        if provider is Provider.HMS:
-            if self._last_list_at is None:
-                return [{"since": now - plan.first_window}]
-            # New calls since the last look (a minute of slack for clock skew), plus every call in progress.
-            return [{"since": self._last_list_at - timedelta(minutes=1)}, {"status": CallStatus.IN_PROGRESS.value}]
-        return [{}]
 
     # --- loops ---------------------------------------------------------------------------
     async def _list_loop(self) -> None:
@@ -329,14 +310,6 @@ class CallPoller:
             message=f"{what}: {error}. Retrying in {wait:.0f} s",
         )
         return wait
-
-
-def _newest(calls: list[Call], newest: datetime | None) -> datetime | None:
-    """The latest updated_at among calls and newest: where the next 'what changed?' starts."""
-    for call in calls:
-        if call.updated_at is not None and (newest is None or call.updated_at > newest):
-            newest = call.updated_at
-    return newest
 
 
 def _awaits_analysis(call: Call, cutoff: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain import (
@@ -17,13 +18,16 @@ from app.domain import (
     Transfer,
     Unmute,
 )
-from app.providers.account_client import AccountClient, CallFilter, path_id
-from app.providers.base import MediaSource, RecordingLayout
+from app.providers.account_client import AccountClient, path_id
+from app.providers.base import CallFilter, ChangeMark, MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
 from app.providers.wire import iso
 
 MAX_PAGE = 1000
+# Overlap on updatedAt: calls updated in the same instant as the newest seen (or a little out of
+# order) are read again, harmlessly, rather than missed.
+CHANGE_OVERLAP = timedelta(seconds=5)
 
 
 def control_body(command: Command) -> dict[str, Any]:
@@ -55,6 +59,13 @@ def control_body(command: Command) -> dict[str, Any]:
 
 class VapiClient(AccountClient):
     provider = Provider.VAPI
+
+    @staticmethod
+    def changes_since(mark: ChangeMark | None, first: datetime) -> list[CallFilter]:
+        """Vapi filters on updatedAt: every call updated since the newest one seen."""
+        if mark is None or mark.newest is None:
+            return [CallFilter(since=first)]
+        return [CallFilter(updated_since=mark.newest - CHANGE_OVERLAP)]
 
     async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Pages move the window's upper edge to the oldest createdAt seen. The edge is inclusive

@@ -1,10 +1,7 @@
 """Filling the call cache from a platform: incremental catch-up and a date-range backfill.
 
-Each platform is caught up its own way, from a watermark kept per account:
-- Vapi filters by `updatedAt`: ask for calls updated since the newest one seen.
-- HMS Sovereign filters by creation date only: ask again from the oldest call still live in
-  the cache (it may have ended since) or the newest creation seen, less a look-back.
-- VoiceBot Studio has no filters: the whole list each time.
+Each platform is caught up its own way (its client's `changes_since`, the rule the poller asks
+too), from a watermark kept per account and the oldest call the cache still thinks is live.
 Unchanged calls are not rewritten, so a second run writes nothing. Every page is its own
 transaction: stopping half-way keeps what was stored.
 """
@@ -14,17 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.domain import Account, Call, Provider
-from app.providers.base import PlatformClient
+from app.domain import Account, Call
+from app.providers.base import ChangeMark, PlatformClient
 from app.store.calls import CallCache, UpsertReport
 from app.store.database import Database
-
-# Overlap with the previous run: equal timestamps and late analysis are fetched again, harmlessly.
-VAPI_OVERLAP = timedelta(seconds=5)
-HMS_LOOKBACK = timedelta(hours=1)
 
 
 @dataclass
@@ -67,24 +60,17 @@ class CallSync:
             lambda conn: (CallCache(conn).watermark(account_id), CallCache(conn).live_since(account_id))
         )
         first = now - timedelta(days=self.first_days)
-        match self.account.provider:
-            case Provider.VAPI:
-                pages = self.client.list_calls(
-                    updated_since=watermark - VAPI_OVERLAP if watermark else None,
-                    since=None if watermark else first, page_size=self.page_size)
-            case Provider.HMS:
-                start = min(filter(None, (live_since, watermark - HMS_LOOKBACK if watermark else None)),
-                            default=None)
-                pages = self.client.list_calls(since=start or first, page_size=self.page_size)
-            case _:
-                pages = self.client.list_calls(page_size=self.page_size)
+        client = self.client
+        mark = ChangeMark(watermark, live_since) if watermark else None
         report = SyncReport()
-        newest = watermark
-        async with _closing(pages):
-            async for page in pages:
-                report.add(len(page), await self._store(page))
-                newest = max(filter(None, (newest, *(self._watermark_of(call) for call in page))), default=None)
-        if newest is not None:
+        moved = mark or ChangeMark()
+        for query in client.changes_since(mark, first):
+            pages = client.list_calls(**{**asdict(query), "page_size": self.page_size})
+            async with _closing(pages):
+                async for page in pages:
+                    report.add(len(page), await self._store(page))
+                    moved = moved.moved(page, client.change_time)
+        if (newest := moved.newest) is not None:
             await self.db.write(lambda conn: CallCache(conn).set_watermark(account_id, newest))
         return report
 
@@ -118,11 +104,6 @@ class CallSync:
     async def _store(self, page: list[Call]) -> UpsertReport:
         account_id = self.account.id
         return await self.db.write(lambda conn: CallCache(conn).upsert(account_id, page))
-
-    def _watermark_of(self, call: Call) -> datetime | None:
-        if self.account.provider is Provider.HMS:
-            return call.created_at
-        return call.updated_at
 
 
 @asynccontextmanager

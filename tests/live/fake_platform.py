@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from app.domain import CAPABILITIES, Call, Command, CommandResult, Outcome, Provider
+from app.providers import CLIENTS
 from app.providers.base import MediaSource
 
 
@@ -18,6 +19,9 @@ class FakePlatform:
     def __init__(self, provider: Provider = Provider.VAPI, *, delay: float = 0.0):
         self.provider = provider
         self.capabilities = CAPABILITIES[provider]
+        # The platform's own "what changed since" rule, as the real client has it.
+        self.changes_since = CLIENTS[provider].changes_since
+        self.change_time = CLIENTS[provider].change_time
         self.http = httpx.AsyncClient()
         self.calls: dict[str, Call] = {}
         self.failures: deque[Exception] = deque()  # raised by the next requests, one each

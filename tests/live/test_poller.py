@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from app.domain import Provider
 from app.live.poller import CallPoller, Connection, PollPlan, PollState
 from app.live.registry import CallRegistry
+from app.providers import HmsClient, VapiClient
+from app.providers.base import ChangeMark
 from app.providers.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -12,7 +15,7 @@ from app.providers.errors import (
     ServerError,
 )
 from app.providers.http import RetryPolicy
-from tests.live.calls import make_call
+from tests.live.calls import T0, make_call
 from tests.live.fake_platform import FakePlatform
 
 FAST = PollPlan(live_interval=0.02, list_interval=0.05, max_backoff=0.2)
@@ -58,18 +61,25 @@ async def test_vapi_polls_changes_with_updated_since_after_the_first_list():
     finally:
         await poller.stop()
     assert "since" in platform.list_queries[0]
-    assert platform.list_queries[1] == {"updated_since": make_call("a", updated=2).updated_at}  # 1 s overlap
+    # The provider's rule, not a copy of it: overlap and all.
+    [changes] = VapiClient.changes_since(ChangeMark(newest=make_call("a", updated=3).updated_at), T0)
+    assert platform.list_queries[1] == {"updated_since": changes.updated_since}
 
 
 async def test_hms_asks_for_new_calls_and_calls_in_progress():
     platform, _, poller, _ = setup(Provider.HMS)
+    later = T0 + timedelta(minutes=5)
+    platform.calls = {"old": make_call("old", status="ended"), "live": make_call("live", created_at=later)}
     poller.start()
     try:
         await wait_for(lambda: len(platform.list_queries) >= 3)
     finally:
         await poller.stop()
-    assert set(platform.list_queries[1]) == {"since"}
-    assert platform.list_queries[2] == {"status": "in-progress"}
+    # The provider's rule: back to the oldest live call or the newest creation less the look-back.
+    mark = ChangeMark(newest=later, oldest_live=later)
+    since, in_progress = HmsClient.changes_since(mark, T0)
+    assert platform.list_queries[1] == {"since": since.since}
+    assert platform.list_queries[2] == {"status": "in-progress"} == {"status": in_progress.status}
 
 
 async def test_never_two_requests_for_the_same_call_in_flight():
