@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
 
 from pydantic import ValidationError
 
@@ -34,7 +33,7 @@ from app.domain import (
 from app.providers import make_client
 from app.providers.errors import ProviderError, UnsupportedError
 from app.store.audit import send_audited
-from app.store.database import Database, SchemaTooNewError, default_path
+from app.store.database import Database, StoreError, default_path
 
 EXIT_CODES = {Outcome.ACCEPTED: 0, Outcome.REFUSED: 1, Outcome.UNKNOWN: 3}
 VERDICTS = {Outcome.REFUSED: "not carried out", Outcome.UNKNOWN: "outcome unknown"}
@@ -81,7 +80,7 @@ def open_audit_log() -> Database:
     """The local history's audit log; without it nothing is sent."""
     try:
         return Database()
-    except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
+    except (StoreError, OSError) as exc:
         raise CliError(f"The audit log ({default_path()}) cannot be opened: {exc}. Nothing was sent.") from None
 
 

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import getpass
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ from app.domain import Account, Call
 from app.providers.errors import ProviderError
 from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
-from app.store.database import Database, SchemaTooNewError, default_path
+from app.store.database import Database, StoreError, default_path
 from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
@@ -73,7 +72,7 @@ def attach_history(window: MainWindow, path: Path | None = None,
     Switchboard, no disk) — a dock that says why, while commands are refused rather than sent unaudited."""
     try:
         db = Database(path)
-    except (sqlite3.Error, SchemaTooNewError, OSError) as error:
+    except (StoreError, OSError) as error:
         log.exception("the history database could not be opened")
         return HistoryUnavailable(window, path or default_path(), error)
     return ConsoleHistory(window, db, user)
@@ -171,7 +170,7 @@ class ConsoleHistory(QObject):
         """Bring the cache up to date for the open account; offline is fine, the cache stays."""
         try:
             report = await CallSync(self.db, session.account, session.client).catch_up()
-        except ProviderError as error:
+        except (ProviderError, StoreError) as error:  # offline, or the disk is full: the cache stays as it was
             log.info("history catch-up for %s stopped: %s", session.account.name, error)
             return
         if report.added or report.changed:
