@@ -6,9 +6,12 @@ from app.domain.call import (
     Call,
     CallStatus,
     CostBreakdown,
+    CostItem,
     Direction,
+    Performance,
     Provider,
     Recordings,
+    TransferRecord,
     Turn,
     TurnRole,
 )
@@ -32,7 +35,8 @@ from app.domain.command import (
 
 __all__ = [
     "Account", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallStatus", "Capabilities", "Command",
-    "CommandKind", "CommandResult", "CostBreakdown", "Direction", "End", "Inject", "LIVE_STATUSES",
-    "Mute", "Outcome", "Provider", "Recordings", "Say", "Side", "Transfer", "Turn", "TurnRole",
+    "CommandKind", "CommandResult", "CostBreakdown", "CostItem", "Direction", "End", "Inject", "LIVE_STATUSES",
+    "Mute", "Outcome", "Performance", "Provider", "Recordings", "Say", "Side", "Transfer", "TransferRecord",
+    "Turn", "TurnRole",
     "Unmute", "describe", "is_transfer_destination",
 ]
