@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain import Call, Provider
 from app.live.events import Event
+from app.live.names import NameBook
 from app.live.registry import CallRegistry
 from app.providers.base import ChangeMark, PlatformClient
 from app.providers.errors import (
@@ -88,9 +89,11 @@ class _Backoff:
 class CallPoller:
     """The async poll scheduler for one account. Owns its tasks; `stop()` cancels them."""
 
-    def __init__(self, client: PlatformClient, registry: CallRegistry, plan: PollPlan | None = None):
+    def __init__(self, client: PlatformClient, registry: CallRegistry, plan: PollPlan | None = None,
+                 names: NameBook | None = None):
         self._client = client
         self._registry = registry
+        self._names = names or NameBook(client, "")
         self._plan = plan or PLANS.get(client.provider, PollPlan())
         self._retry = self._plan.retry_policy()
         self._state = PollState()
@@ -180,7 +183,7 @@ class CallPoller:
                 async for page in client.list_calls(**asdict(query)):
                     await asyncio.sleep(0)  # the window gets a turn between parsing a page and showing it
                     mark = mark.moved(page, client.change_time)
-                    self._registry.merge(page)
+                    self._registry.merge(await self._names.named(page))
                     pages += 1
                     if pages >= self._plan.max_pages:
                         break
@@ -198,6 +201,7 @@ class CallPoller:
             self._registry.remove([call_id])
             self._succeeded(self._live_backoff)
             return None
+        [call] = await self._names.named([call])
         self._registry.merge([call])
         self._succeeded(self._live_backoff)
         return call

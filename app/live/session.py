@@ -13,6 +13,7 @@ from typing import Protocol
 import httpx
 
 from app.domain import Account, Call, Capabilities, Command, CommandResult, Outcome, describe
+from app.live.names import NameArchive, NameBook
 from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
 from app.providers.base import PlatformClient
@@ -31,21 +32,22 @@ class AccountSession:
     """What is happening on one account, and the only way to act on it."""
 
     def __init__(self, account: Account, client: PlatformClient, audit: CommandJournal, *,
-                 plan: PollPlan | None = None):
+                 plan: PollPlan | None = None, names: NameArchive | None = None):
         self.account = account
         self.client = client
         self.audit = audit
+        self.names = NameBook(client, account.id, names)  # shared by the poller and the history sync
         self.registry = CallRegistry()
-        self.poller = CallPoller(client, self.registry, plan)
+        self.poller = CallPoller(client, self.registry, plan, self.names)
 
     @classmethod
     def open(cls, account: Account, api_key: str, audit: CommandJournal, *, http: httpx.AsyncClient | None = None,
-             plan: PollPlan | None = None) -> AccountSession:
+             plan: PollPlan | None = None, names: NameArchive | None = None) -> AccountSession:
         from app.providers import RetryPolicy, make_client
 
         # The poller retries reads itself (and says so in the status bar); commands are never retried.
         client = make_client(account.provider, account.base_url, api_key, http=http, retry=RetryPolicy(max_retries=0))
-        return cls(account, client, audit, plan=plan)
+        return cls(account, client, audit, plan=plan, names=names)
 
     @property
     def capabilities(self) -> Capabilities:

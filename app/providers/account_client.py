@@ -9,7 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from app.domain import CAPABILITIES, Call, Capabilities, Command, Provider
-from app.providers.base import CallFilter, ChangeMark, MediaSource
+from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind
 from app.providers.errors import UnsupportedError
 from app.providers.http import PlatformHttp, RetryPolicy
 
@@ -51,6 +51,10 @@ class AccountClient:
     def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Each platform's paging: every call `wanted` asks for, one page at a time."""
         raise NotImplementedError
+
+    async def read_name(self, kind: OwnerKind, owner_id: str) -> str | None:
+        """Only Vapi names saved assistants by id; elsewhere a call carries its names itself."""
+        return None
 
     @staticmethod
     def auth_headers(api_key: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ import httpx
 from app.domain import Call, Capabilities, Command, CommandResult, Provider
 
 RecordingLayout = Literal["stereo", "mono"]
+OwnerKind = Literal["assistant", "squad", "workflow"]  # what a call runs on, named by id
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ class PlatformClient(Protocol):
         ...
 
     async def get_call(self, call_id: str) -> Call: ...
+
+    async def read_name(self, kind: OwnerKind, owner_id: str) -> str | None:
+        """The name of the assistant, squad or workflow with this id; None where the platform has
+        no such read or no name. NotFoundError when it does not know the id."""
+        ...
 
     async def rename_call(self, call_id: str, name: str) -> Call: ...
 

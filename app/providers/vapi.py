@@ -19,9 +19,9 @@ from app.domain import (
     Unmute,
 )
 from app.providers.account_client import AccountClient, path_id
-from app.providers.base import CallFilter, ChangeMark, MediaSource, RecordingLayout
+from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind, RecordingLayout
 from app.providers.errors import UnsupportedError
-from app.providers.vapi_parse import parse_call, parse_calls
+from app.providers.vapi_parse import parse_call, parse_calls, parse_name
 from app.providers.wire import iso
 
 MAX_PAGE = 1000
@@ -94,6 +94,10 @@ class VapiClient(AccountClient):
 
     async def get_call(self, call_id: str) -> Call:
         return parse_call(await self.session.read(f"/call/{path_id(call_id)}"))
+
+    async def read_name(self, kind: OwnerKind, owner_id: str) -> str | None:
+        """`GET /assistant/{id}` (`/squad/{id}`, `/workflow/{id}`): only its name is kept."""
+        return parse_name(await self.session.read(f"/{kind}/{path_id(owner_id)}"))
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         return parse_call(await self.session.write("PATCH", f"/call/{path_id(call_id)}", {"name": name}))

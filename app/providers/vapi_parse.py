@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import OnErrorOmit, TypeAdapter
+from pydantic import OnErrorOmit, TypeAdapter, ValidationError
 
 from app.domain import (
     Call,
@@ -22,6 +22,7 @@ from app.domain import (
     Turn,
     TurnRole,
 )
+from app.providers.errors import BadResponseError
 from app.providers.wire import (
     SPEAKER_ROLES,
     WireModel,
@@ -168,6 +169,18 @@ def parse_call(content: bytes, provider: Provider = Provider.VAPI) -> Call:
 
 def parse_calls(content: bytes, provider: Provider = Provider.VAPI) -> list[Call]:
     return decode_many(provider, content, CALLS, WireCall, lambda wire: to_call(wire, provider))
+
+
+MAX_NAME = 500  # a name is a label: anything longer is cut, not laid out
+
+
+def parse_name(content: bytes) -> str | None:
+    """The `name` of an assistant, squad or workflow object; the rest of it is not kept."""
+    try:
+        named = WireParty.model_validate_json(content)
+    except ValidationError:
+        raise BadResponseError("Vapi sent a name we cannot read.") from None
+    return named.name.strip()[:MAX_NAME] or None if named.name else None
 
 
 def to_call(wire: WireCall, provider: Provider) -> Call:

@@ -308,7 +308,9 @@ _CALL_COLUMN_COUNT = _CALL_COLUMNS.count(",") + 1
 def _call_values(account_id: str, call: Call, fingerprint: str, now: float) -> tuple[object, ...]:
     return (
         account_id, call.id, call.provider.value, call.name, call.status, call.ended_reason, call.direction,
-        call.call_type, call.customer_number, call.customer_name, call.assistant_name, call.assistant_id,
+        call.call_type, call.customer_number, call.customer_name,
+        call.assistant_name or call.squad_name or call.workflow_name,  # what it runs on, by name (see NameBook)
+        call.assistant_id or call.squad_id or call.workflow_id,
         to_epoch(call.created_at), to_epoch(call.updated_at), to_epoch(call.started_at),
         to_epoch(call.ended_at), call.duration_seconds, call.cost, call.success_evaluation,
         len(call.turns), fingerprint, now,

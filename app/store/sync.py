@@ -9,15 +9,22 @@ transaction: stopping half-way keeps what was stored.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from app.domain import Account, Call
 from app.providers.base import ChangeMark, PlatformClient
 from app.store.calls import CallCache, UpsertReport
 from app.store.database import Database
+
+
+class Names(Protocol):
+    """Fills in the names of what calls run on (the session's NameBook)."""
+
+    async def named(self, calls: Iterable[Call]) -> list[Call]: ...
 
 
 @dataclass
@@ -45,10 +52,11 @@ class CallSync:
     """Keeps one account's slice of the cache up to date."""
 
     def __init__(self, db: Database, account: Account, client: PlatformClient, *, first_days: int = 30,
-                 page_size: int = 100):
+                 page_size: int = 100, names: Names | None = None):
         self.db = db
         self.account = account
         self.client = client
+        self.names = names
         self.first_days = first_days
         self.page_size = page_size
 
@@ -103,7 +111,8 @@ class CallSync:
 
     async def _store(self, page: list[Call]) -> UpsertReport:
         account_id = self.account.id
-        return await self.db.write(lambda conn: CallCache(conn).upsert(account_id, page))
+        named = page if self.names is None else await self.names.named(page)  # the cache lists, filters, searches by name
+        return await self.db.write(lambda conn: CallCache(conn).upsert(account_id, named))
 
 
 @asynccontextmanager

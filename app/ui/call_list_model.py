@@ -279,7 +279,7 @@ class CallListModel(QAbstractTableModel):
             case Column.NAME:
                 return call.name or ""
             case Column.ASSISTANT:
-                return call.assistant_name or call.assistant_id or ""
+                return call.assistant_label
             case Column.ENDED_REASON:
                 return ended_reason_words(call.ended_reason)[0] if call.ended_reason else ""
             case Column.COST:
@@ -382,11 +382,11 @@ class CallFilter(QSortFilterProxyModel):
             return False
         if self._status and call.status != self._status:
             return False
-        if self._assistant and (call.assistant_name or call.assistant_id) != self._assistant:
+        if self._assistant and call.assistant_label != self._assistant:
             return False
         if self._text:
             haystack = " ".join(
-                filter(None, (call.id, call.name, customer_in_full(call), call.assistant_name, call.ended_reason,
+                filter(None, (call.id, call.name, customer_in_full(call), call.assistant_label, call.ended_reason,
                               call.status, call.summary))
             ).casefold()
             return self._text in haystack

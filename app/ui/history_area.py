@@ -27,6 +27,7 @@ from app.providers.errors import ProviderError
 from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, StoreError, default_path
+from app.store.names import StoredNames
 from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
@@ -131,6 +132,7 @@ class ConsoleHistory(QObject):
         self.area.search.query.setToolTip(f"{self.area.search.query.toolTip()} ({SEARCH_KEYS})")
         self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
         window.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
+        window.name_archive = StoredNames(self.db)
         self.set_accounts(window.known_accounts())
 
     def focus_search(self) -> None:
@@ -169,7 +171,7 @@ class ConsoleHistory(QObject):
     async def catch_up(self, session: AccountSession) -> None:
         """Bring the cache up to date for the open account; offline is fine, the cache stays."""
         try:
-            report = await CallSync(self.db, session.account, session.client).catch_up()
+            report = await CallSync(self.db, session.account, session.client, names=session.names).catch_up()
         except (ProviderError, StoreError) as error:  # offline, or the disk is full: the cache stays as it was
             log.info("history catch-up for %s stopped: %s", session.account.name, error)
             return

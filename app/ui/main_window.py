@@ -32,6 +32,7 @@ from qasync import asyncSlot
 from app.domain import Account, Call, Command, CommandResult
 from app.live.accounts import ENV_KEY, AccountBook
 from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
+from app.live.names import NameArchive
 from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
 from app.live.session import AccountSession, CommandJournal
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.session: AccountSession | None = None
         # Every session sends through this; the history dock replaces it with the audit log.
         self.audit: CommandJournal = AuditUnavailable("the local history is not open")
+        self.name_archive: NameArchive | None = None  # the history dock keeps resolved names across sessions
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
         self._accounts: list[Account] = []
@@ -363,7 +365,8 @@ class MainWindow(QMainWindow):
         """Close the current session (and its HTTP client) and start polling the given account."""
         async with self._switching:  # two quick switches must not leave a session running unseen
             await self.close_session()
-            session = AccountSession.open(account, api_key, self.audit, plan=self.poll_plan)
+            session = AccountSession.open(account, api_key, self.audit, plan=self.poll_plan,
+                                          names=self.name_archive)
             self.session = session
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)

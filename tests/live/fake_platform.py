@@ -32,6 +32,7 @@ class FakePlatform:
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
         self.sent: list[Command] = []
+        self.names: dict[tuple[str, str], str] = {}  # (kind, id) -> name, as GET /assistant/{id} has it
         self.send_error: Exception | None = None
         self.closed = False
 
@@ -66,6 +67,14 @@ class FakePlatform:
         if call_id not in self.calls:
             raise NotFoundError("No such call", status_code=404)
         return self.calls[call_id]
+
+    async def read_name(self, kind: str, owner_id: str) -> str | None:
+        await self._request(f"{kind}:{owner_id}")
+        from app.providers.errors import NotFoundError
+
+        if (kind, owner_id) not in self.names:
+            raise NotFoundError(f"No such {kind}", status_code=404)
+        return self.names[kind, owner_id]
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         await self._request(f"rename:{call_id}")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app.domain import Provider
+from app.providers.errors import NotFoundError
 from app.providers.vapi_parse import parse_call, parse_calls
+from tests.providers.mock_platform import ScriptedPlatform, answer
 
 ENDED = {
     "id": "call-new", "type": "outboundPhoneCall", "status": "ended", "endedReason": "pipeline-error-openai-llm-failed",
@@ -101,3 +105,21 @@ def test_a_realtime_call_is_known_by_its_model():
 def test_voicebot_reads_the_same_fields():
     call = parse_call(json.dumps({"id": "v", "endedMessage": "bye"}).encode(), Provider.VOICEBOT)
     assert call.ended_message == "bye"
+
+
+async def test_vapi_reads_a_name_by_id_and_keeps_only_the_name():
+    def route(request):
+        if request.url.path.endswith("/assistant/as-1"):
+            return answer(200, {"id": "as-1", "name": "  Front desk  ", "model": {"model": "gpt-4o"}})
+        if request.url.path.endswith("/squad/sq%2F1") or request.url.path.endswith("/squad/sq/1"):
+            return answer(200, {"id": "sq/1", "name": "N" * 2000})
+        return answer(404, {"statusCode": 404, "message": "Not Found"})
+
+    platform = ScriptedPlatform(route)
+    client = platform.client(Provider.VAPI)
+    assert await client.read_name("assistant", "as-1") == "Front desk"
+    assert len(await client.read_name("squad", "sq/1")) == 500  # a label, bounded
+    with pytest.raises(NotFoundError):
+        await client.read_name("workflow", "wf-9")
+    assert [r.url.raw_path.decode() for r in platform.requests][0].endswith("/assistant/as-1")
+    assert platform.client(Provider.HMS) and await platform.client(Provider.HMS).read_name("assistant", "x") is None
