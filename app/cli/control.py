@@ -28,6 +28,7 @@ from app.domain import (
     Outcome,
     Provider,
     Side,
+    capabilities_for,
     describe,
 )
 from app.providers import make_client
@@ -101,6 +102,9 @@ async def control(args: argparse.Namespace) -> int:
     try:
         # Vapi's control URL lives on the call itself: read it fresh, never build it.
         call = await client.get_call(args.call) if provider is Provider.VAPI else Call(id=args.call, provider=provider)
+        reason = capabilities_for(call, CAPABILITIES[provider]).why_not(command.kind)  # e.g. a realtime call
+        if reason:
+            raise UnsupportedError(reason)
         # Written to the audit log before it is sent, completed with the outcome after.
         result = await send_audited(history, client, account, call, command, getpass.getuser())
     except UnsupportedError as exc:

@@ -15,7 +15,7 @@ from app.domain.call import (
     Turn,
     TurnRole,
 )
-from app.domain.capabilities import CAPABILITIES, Capabilities
+from app.domain.capabilities import CAPABILITIES, CallCapabilities, Capabilities, capabilities_for
 from app.domain.command import (
     COMMAND_ADAPTER,
     Command,
@@ -34,9 +34,10 @@ from app.domain.command import (
 )
 
 __all__ = [
-    "Account", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallStatus", "Capabilities", "Command",
+    "Account", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallCapabilities", "CallStatus", "Capabilities",
+    "Command",
     "CommandKind", "CommandResult", "CostBreakdown", "CostItem", "Direction", "End", "Inject", "LIVE_STATUSES",
     "Mute", "Outcome", "Performance", "Provider", "Recordings", "Say", "Side", "Transfer", "TransferRecord",
     "Turn", "TurnRole",
-    "Unmute", "describe", "is_transfer_destination",
+    "Unmute", "capabilities_for", "describe", "is_transfer_destination",
 ]

@@ -8,11 +8,24 @@ the session's audit trail: a session cannot be made without one, so nothing is s
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
 
-from app.domain import Account, Call, Capabilities, Command, CommandResult, Outcome, describe
+from app.domain import (
+    Account,
+    Call,
+    CallCapabilities,
+    Capabilities,
+    Command,
+    CommandKind,
+    CommandResult,
+    Outcome,
+    capabilities_for,
+    describe,
+)
+from app.live.events import Event
 from app.live.names import NameArchive, NameBook
 from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
@@ -28,6 +41,15 @@ class CommandJournal(Protocol):
     async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult: ...
 
 
+# A refusal with one of these says the call will not take this command (not: try later, fix the key).
+DISABLING_STATUSES = frozenset({400, 405, 409, 422})
+
+
+@dataclass(frozen=True)
+class SessionEvents:
+    capabilities: Event[str] = field(default_factory=lambda: Event("call capabilities"))  # the call's id
+
+
 class AccountSession:
     """What is happening on one account, and the only way to act on it."""
 
@@ -39,6 +61,8 @@ class AccountSession:
         self.names = NameBook(client, account.id, names)  # shared by the poller and the history sync
         self.registry = CallRegistry()
         self.poller = CallPoller(client, self.registry, plan, self.names)
+        self.events = SessionEvents()
+        self._refused: dict[str, dict[CommandKind, str]] = {}  # per call: commands it refused, and why
 
     @classmethod
     def open(cls, account: Account, api_key: str, audit: CommandJournal, *, http: httpx.AsyncClient | None = None,
@@ -52,6 +76,10 @@ class AccountSession:
     @property
     def capabilities(self) -> Capabilities:
         return self.client.capabilities
+
+    def capabilities_for(self, call: Call) -> CallCapabilities:
+        """What this call takes now: the platform's rules, the call's kind and state, its refusals."""
+        return capabilities_for(call, self.capabilities, self._refused.get(call.id))
 
     def start(self) -> None:
         self.poller.start()
@@ -81,11 +109,14 @@ class AccountSession:
         call = self.registry.get(call_id)
         if call is None:
             return CommandResult(outcome=Outcome.REFUSED, message="This call is no longer in the list.")
-        reason = self.capabilities.why_not(command.kind)
+        reason = self.capabilities_for(call).why_not(command.kind)
         if reason:
             return CommandResult(outcome=Outcome.REFUSED, message=reason)
         log.info("sending to call %s: %s", call_id, describe(command))
         result = await self.audit.send(self.client, self.account, call, command)
+        if result.outcome is Outcome.REFUSED and result.status_code in DISABLING_STATUSES:
+            self._refused.setdefault(call_id, {})[command.kind] = result.message or "The call refused this command."
+            self.events.capabilities.emit(call_id)
         log.info("call %s: %s → %s %s", call_id, command.kind.value, result.outcome.value, result.message)
         self.poller.poll_list_soon()
         return result

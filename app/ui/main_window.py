@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe = [
             session.registry.events.changed.connect(self._on_registry_change),
             session.poller.events.state.connect(self._on_poll_state),
+            session.events.capabilities.connect(self._on_capabilities),
         ]
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
@@ -452,7 +453,7 @@ class MainWindow(QMainWindow):
         self._set_title(call)
         self.transcript.show_call(call)
         self.analysis.show_call(call)
-        self.controls.set_call(call, self.session.capabilities if self.session else None)
+        self._show_controls(call)
         self.audio_area.show_call(call, self.session.client if self.session else None)
         self.selected_call_changed.emit(call)
 
@@ -463,8 +464,17 @@ class MainWindow(QMainWindow):
         self.transcript.update_call(call)
         self.analysis.show_call(call)
         self.audio_area.update_call(call)
-        self.controls.set_call(call, self.session.capabilities if self.session else None)
+        self._show_controls(call)
         self.selected_call_changed.emit(call)
+
+    def _show_controls(self, call: Call | None) -> None:
+        """The control bar for this call: what it takes now (its kind, state and refusals)."""
+        session = self.session
+        self.controls.set_call(call, session.capabilities_for(call) if session and call else None)
+
+    def _on_capabilities(self, call_id: str) -> None:
+        if call_id == self._selected_id:  # a command refused: that button says why now
+            self._show_controls(self.selected_call())
 
     def _set_title(self, call: Call | None) -> None:
         if call is None:
