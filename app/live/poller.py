@@ -22,6 +22,7 @@ from app.providers.base import ChangeMark, PlatformClient
 from app.providers.errors import (
     APIConnectionError,
     AuthenticationError,
+    NotAvailableError,
     NotFoundError,
     ProviderError,
     RateLimitError,
@@ -109,6 +110,7 @@ class CallPoller:
         self._pause_until = 0.0  # loop time before which no request is made (429)
         self._list_backoff = _Backoff()
         self._live_backoff = _Backoff()
+        self._single_reads = True  # False once the platform says it has no single-call read
         self._mark: ChangeMark | None = None  # how far the lists have seen, in the platform's terms
         self._stopped = False
 
@@ -156,12 +158,16 @@ class CallPoller:
         self._wake_list.set()
 
     def poll_list_soon(self) -> None:
-        self._wake_list.set()
+        if not self._list_backoff.failures:  # a failing list keeps its backoff
+            self._wake_list.set()
 
     # --- requests ------------------------------------------------------------------------
     async def refresh(self, call_id: str) -> Call | None:
         """Fetch one call now (joining a fetch already in flight) and merge it."""
         if self._stopped:
+            return self._registry.get(call_id)
+        if not self._single_reads:  # followed through the list
+            self.poll_list_soon()
             return self._registry.get(call_id)
         task = self._in_flight.get(call_id)
         if task is None:
@@ -196,6 +202,13 @@ class CallPoller:
         self._last_refresh[call_id] = asyncio.get_running_loop().time()
         try:
             call = await self._client.get_call(call_id)
+        except NotAvailableError:
+            log.info("%s has no single-call read: following its calls through the list",
+                     self._client.provider.display_name)
+            self._single_reads = False
+            self.poll_list_soon()
+            self._succeeded(self._live_backoff)
+            return self._registry.get(call_id)
         except NotFoundError:
             log.info("call %s is gone from the platform", call_id)
             self._registry.remove([call_id])
@@ -230,7 +243,9 @@ class CallPoller:
             await self._resume.wait()
             delay = self._plan.live_interval
             due = self._due_calls(loop.time())
-            if due:
+            if due and not self._single_reads:
+                self.poll_list_soon()  # live calls are followed through the list
+            elif due:
                 results = await asyncio.gather(*(self.refresh(i) for i in due), return_exceptions=True)
                 errors = [r for r in results if isinstance(r, BaseException)]
                 for error in errors:
