@@ -72,12 +72,15 @@ class CallSync:
         mark = ChangeMark(watermark, live_since) if watermark else None
         report = SyncReport()
         moved = mark or ChangeMark()
+        seen: set[str] = set()  # a call two queries bring (a live one) is stored once per run
         for query in client.changes_since(mark, first):
             pages = client.list_calls(**{**asdict(query), "page_size": self.page_size})
             async with _closing(pages):
                 async for page in pages:
-                    report.add(len(page), await self._store(page))
-                    moved = moved.moved(page, client.change_time)
+                    fresh = [call for call in page if call.id not in seen]
+                    seen.update(call.id for call in fresh)
+                    report.add(len(fresh), await self._store(fresh))
+                    moved = moved.moved(fresh, client.change_time)
         if (newest := moved.newest) is not None:
             await self.db.write(lambda conn: CallCache(conn).set_watermark(account_id, newest))
         return report

@@ -138,3 +138,14 @@ async def test_backfill_task_cancellation_keeps_the_pages_already_stored(db: Dat
     assert task.cancelled()
     count = await db.read(lambda conn: CallCache(conn).count("acc-vapi"))
     assert 100 <= count < 500 and count % 50 == 0
+
+
+async def test_hms_a_live_call_both_queries_bring_is_stored_once_per_run(db: Database) -> None:
+    platform = FakePlatform(Provider.HMS)
+    platform.put(*(make_call(n, provider=Provider.HMS) for n in range(5)),
+                 make_call(5, provider=Provider.HMS, status="in-progress"))
+    sync = CallSync(db, account(Provider.HMS), platform)
+    await sync.catch_up(NOW)
+    report = await sync.catch_up(NOW)
+    assert {r.status for r in platform.requests[1:]} == {None, "in-progress"}  # both queries were made
+    assert report.fetched == len(platform.calls)  # each once: both queries bring the live call
