@@ -73,7 +73,13 @@ class NameBook:
                   if (name := self._names.get((kind, owner_id))) is not None}
         return call.model_copy(update=update) if update else call
 
+    def _missing(self, wanted: set[Key], now: float) -> list[Key]:
+        return [key for key in wanted if key not in self._names and key not in self._unknown
+                and now - self._failed_at.get(key, -RETRY_AFTER) >= RETRY_AFTER]
+
     async def _resolve(self, wanted: set[Key]) -> None:
+        if self._loaded and not self._missing(wanted, time.monotonic()):
+            return  # the usual case: known names cost no wait behind a lookup in progress
         async with self._lock:
             if not self._loaded and self._archive is not None:
                 self._loaded = True
@@ -82,8 +88,7 @@ class NameBook:
                 except Exception:  # a cache: without it, names are read again
                     log.warning("could not load cached names", exc_info=True)
             now = time.monotonic()
-            missing = [key for key in wanted if key not in self._names and key not in self._unknown
-                       and now - self._failed_at.get(key, -RETRY_AFTER) >= RETRY_AFTER]
+            missing = self._missing(wanted, now)
             if not missing:
                 return
             results = await asyncio.gather(*(self._client.read_name(*key) for key in missing), return_exceptions=True)
