@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
 
 from pydantic import ValidationError
 
@@ -32,11 +31,12 @@ from app.domain import (
     Provider,
     Side,
     TransferMode,
+    capabilities_for,
     describe,
 )
 from app.providers.errors import ProviderError, UnsupportedError
 from app.store.audit import send_audited
-from app.store.database import Database, SchemaTooNewError, default_path
+from app.store.database import Database, StoreError, default_path
 
 EXIT_CODES = {Outcome.ACCEPTED: 0, Outcome.REFUSED: 1, Outcome.UNKNOWN: 3}
 VERDICTS = {Outcome.REFUSED: "not carried out", Outcome.UNKNOWN: "outcome unknown"}
@@ -96,7 +96,7 @@ def open_audit_log() -> Database:
     """The local history's audit log; without it nothing is sent."""
     try:
         return Database()
-    except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
+    except (StoreError, OSError) as exc:
         raise CliError(f"The audit log ({default_path()}) cannot be opened: {exc}. Nothing was sent.") from None
 
 
@@ -120,6 +120,9 @@ async def control(args: argparse.Namespace) -> int:
     try:
         # Vapi's control URL lives on the call itself: read it fresh, never build it.
         call = await client.get_call(args.call) if provider is Provider.VAPI else Call(id=args.call, provider=provider)
+        reason = capabilities_for(call, CAPABILITIES[provider]).why_not(command.kind)  # e.g. a realtime call
+        if reason:
+            raise UnsupportedError(reason)
         # Written to the audit log before it is sent, completed with the outcome after.
         result = await send_audited(history, client, account, call, command, getpass.getuser())
     except UnsupportedError as exc:

@@ -10,6 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
+
 from app.cli.platform_option import (
     CliError,
     add_platform_arguments,
@@ -18,6 +21,7 @@ from app.cli.platform_option import (
     say_error,
 )
 from app.domain import Call, Provider, Turn, TurnRole
+from app.live.names import NameBook
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
 from app.store.csv_export import SpreadsheetCsv, formula_safe
@@ -25,7 +29,8 @@ from app.store.csv_export import SpreadsheetCsv, formula_safe
 FIELDS = [
     "provider", "id", "name", "status", "endedReason", "direction", "customerNumber", "assistantName",
     "createdAt", "startedAt", "endedAt", "durationSeconds", "cost", "summary", "successEvaluation",
-    "sentiment", "turns", "recordings",
+    "sentiment", "endedMessage", "structuredOutputs", "scorecards", "structuredDataMulti", "transfers",
+    "performance", "costs", "turns", "recordings",
 ]
 CSV_FIELDS = [*FIELDS[:-1], "recordings.mono", "recordings.stereo"]
 
@@ -74,7 +79,7 @@ def export_record(call: Call) -> dict[str, Any]:
         "endedReason": call.ended_reason,
         "direction": call.direction,
         "customerNumber": call.customer_number,
-        "assistantName": call.assistant_name,
+        "assistantName": call.assistant_name or call.squad_name or call.workflow_name,  # names, not ids
         "createdAt": export_time(call.created_at),
         "startedAt": export_time(call.started_at),
         "endedAt": export_time(call.ended_at),
@@ -83,9 +88,21 @@ def export_record(call: Call) -> dict[str, Any]:
         "summary": call.summary,
         "successEvaluation": call.success_evaluation,
         "sentiment": call.sentiment,
+        "endedMessage": call.ended_message,
+        "structuredOutputs": call.structured_outputs,
+        "scorecards": call.scorecards,
+        "structuredDataMulti": list(call.structured_data_multi),
+        "transfers": [camel(t) for t in call.transfers],
+        "performance": camel(call.performance) if call.performance else None,
+        "costs": [camel(c) for c in call.costs],
         "turns": [{"role": t.role.value, "text": turn_text(t), "start": t.start, "end": t.end} for t in call.turns],
         "recordings": {"mono": call.recordings.mono, "stereo": call.recordings.stereo},
     }
+
+
+def camel(part: BaseModel) -> dict[str, Any]:
+    """A domain part in the export's camelCase."""
+    return {to_camel(key): value for key, value in part.model_dump(mode="json").items()}
 
 
 class CallWriter:
@@ -101,11 +118,15 @@ class CallWriter:
         if self.csv is None:
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
-        row = {key: record[key] for key in FIELDS[:-1]}
-        row["turns"] = json.dumps(record["turns"], ensure_ascii=False)
+        # Lists and objects (turns, costs, …) as one JSON text cell each.
+        row = {key: _cell(record[key]) for key in FIELDS[:-1]}
         row["recordings.mono"] = record["recordings"]["mono"]
         row["recordings.stereo"] = record["recordings"]["stereo"]
         self.csv.writerow({key: formula_safe(value) if isinstance(value, str) else value for key, value in row.items()})
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
 async def export(args: argparse.Namespace) -> int:
@@ -119,11 +140,12 @@ async def export(args: argparse.Namespace) -> int:
     except OSError as exc:
         await client.aclose()
         raise CliError(f"cannot write {args.output}: {exc.strerror}.") from None
+    names = NameBook(client, f"cli-{provider.value}")  # saved assistants' names, read once per id
     count = 0
     try:
         writer = CallWriter(out, args.format)
         async for page in client.list_calls(since=since, until=until):
-            for call in page:
+            for call in await names.named(page):
                 writer.write(export_record(call))
             count += len(page)
             out.flush()

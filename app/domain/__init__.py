@@ -6,13 +6,16 @@ from app.domain.call import (
     Call,
     CallStatus,
     CostBreakdown,
+    CostItem,
     Direction,
+    Performance,
     Provider,
     Recordings,
+    TransferRecord,
     Turn,
     TurnRole,
 )
-from app.domain.capabilities import CAPABILITIES, Capabilities
+from app.domain.capabilities import CAPABILITIES, CallCapabilities, Capabilities, capabilities_for
 from app.domain.command import (
     COMMAND_ADAPTER,
     MAX_CONTEXT_CHARS,
@@ -34,8 +37,9 @@ from app.domain.command import (
 )
 
 __all__ = [
-    "Account", "AppendContext", "CAPABILITIES", "MAX_CONTEXT_CHARS", "TransferMode", "COMMAND_ADAPTER", "Call", "CallStatus", "Capabilities", "Command",
-    "CommandKind", "CommandResult", "CostBreakdown", "Direction", "End", "Inject", "LIVE_STATUSES",
-    "Mute", "Outcome", "Provider", "Recordings", "Say", "Side", "Transfer", "Turn", "TurnRole",
-    "Unmute", "describe", "is_transfer_destination",
+    "Account", "AppendContext", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallCapabilities", "CallStatus",
+    "Capabilities", "Command", "CommandKind", "CommandResult", "CostBreakdown", "CostItem", "Direction", "End",
+    "Inject", "LIVE_STATUSES", "MAX_CONTEXT_CHARS", "Mute", "Outcome", "Performance", "Provider", "Recordings",
+    "Say", "Side", "Transfer", "TransferMode", "TransferRecord", "Turn", "TurnRole", "Unmute", "capabilities_for",
+    "describe", "is_transfer_destination",
 ]

@@ -76,6 +76,46 @@ class CostBreakdown(BaseModel):
     tts_characters: int | None = None
 
 
+class TransferRecord(BaseModel):
+    """One transfer attempt of a call (Vapi `artifact.transfers[]`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    destination: str | None = None  # a number or SIP URI
+    mode: str | None = None  # e.g. blind-transfer, warm-transfer-say-summary (as the platform names it)
+    status: str | None = None  # e.g. completed, no-answer, busy
+    transcript: str | None = None  # a warm transfer's conversation with the person taking the call
+
+
+class Performance(BaseModel):
+    """Turn latency, in milliseconds, broken down by component (Vapi `artifact.performanceMetrics`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    turn_latency_average: float | None = None
+    model_latency_average: float | None = None
+    voice_latency_average: float | None = None
+    transcriber_latency_average: float | None = None
+    endpointing_latency_average: float | None = None
+    turn_latencies: tuple[float, ...] = ()  # each turn's total latency, in order
+    user_interruptions: int | None = None
+    assistant_interruptions: int | None = None
+
+
+class CostItem(BaseModel):
+    """One line of what a call cost (Vapi `costs[]`), in USD."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # transport, transcriber, model, voice, vapi, analysis, …
+    cost: float | None = None
+    detail: str | None = None  # who provided it, e.g. "twilio", "openai gpt-4o"
+    minutes: float | None = None
+    characters: int | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
 class Recordings(BaseModel):
     """Where a call's audio can be fetched from. URLs may be short-lived."""
 
@@ -107,6 +147,11 @@ class Call(BaseModel):
     customer_name: str | None = None
     assistant_name: str | None = None
     assistant_id: str | None = None
+    squad_name: str | None = None
+    squad_id: str | None = None
+    workflow_name: str | None = None
+    workflow_id: str | None = None
+    realtime: bool = False  # a realtime-model call (Vapi GPT-Live kind): few commands, no listen socket
     created_at: datetime | None = None
     updated_at: datetime | None = None
     started_at: datetime | None = None
@@ -118,6 +163,13 @@ class Call(BaseModel):
     success_evaluation: str | None = None
     sentiment: float | None = None
     structured_data: dict[str, Any] | None = None
+    ended_message: str | None = None  # the platform's words behind ended_reason (an error, a warning)
+    structured_outputs: dict[str, Any] | None = None  # by output id: {"name", "result", …}
+    scorecards: dict[str, Any] | None = None  # by scorecard id, as the platform evaluated them
+    structured_data_multi: tuple[dict[str, Any], ...] = ()
+    transfers: tuple[TransferRecord, ...] = ()
+    performance: Performance | None = None
+    costs: tuple[CostItem, ...] = ()
     turns: tuple[Turn, ...] = ()
     recordings: Recordings = Field(default_factory=Recordings)
     listen_url: str | None = None
@@ -131,7 +183,16 @@ class Call(BaseModel):
 
     @property
     def has_analysis(self) -> bool:
-        return bool(self.summary or self.success_evaluation or self.structured_data or self.sentiment is not None)
+        """Anything the platform adds once a call is over: while none has come, the poller re-reads it."""
+        return bool(self.summary or self.success_evaluation or self.structured_data or self.sentiment is not None
+                    or self.ended_message or self.structured_outputs or self.scorecards
+                    or self.structured_data_multi or self.transfers or self.performance or self.costs)
+
+    @property
+    def assistant_label(self) -> str:
+        """What the call runs on, by name when known: assistant, squad or workflow (else its id)."""
+        return (self.assistant_name or self.squad_name or self.workflow_name
+                or self.assistant_id or self.squad_id or self.workflow_id or "")
 
     def duration_at(self, now: datetime) -> float | None:
         """Seconds the call has lasted: final duration once ended, ticking while live."""

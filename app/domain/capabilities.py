@@ -1,11 +1,17 @@
-"""What each platform can do, so the console can disable the rest with a reason."""
+"""What each platform, and each call, can do, so the console can disable the rest with a reason."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict
 
-from app.domain.call import Provider
+from app.domain.call import Call, CallStatus, Provider
 from app.domain.command import CommandKind
+
+# Command kinds by value: append-context is a newer kind only realtime calls take.
+REALTIME_COMMANDS = frozenset({"end", "transfer", "append-context"})
+ONLY_REALTIME = frozenset({"append-context"})
 
 
 class Capabilities(BaseModel):
@@ -57,3 +63,40 @@ CAPABILITIES: dict[Provider, Capabilities] = {
         recordings=True,
     ),
 }
+
+
+class CallCapabilities(BaseModel):
+    """What one call takes now: each command it does not, with why (fit for a tooltip)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    call_id: str
+    reasons: dict[CommandKind, str]
+
+    def why_not(self, kind: CommandKind) -> str | None:
+        return self.reasons.get(kind)
+
+    def allows(self, kind: CommandKind) -> bool:
+        return kind not in self.reasons
+
+
+def capabilities_for(call: Call, platform: Capabilities,
+                     refused: Mapping[CommandKind, str] | None = None) -> CallCapabilities:
+    """The platform's rules, then the call's kind and state, then what this call already refused."""
+    reasons: dict[CommandKind, str] = {}
+    for kind in CommandKind:
+        reason = platform.why_not(kind) or _call_rule(call, kind) or (refused or {}).get(kind)
+        if reason:
+            reasons[kind] = reason
+    return CallCapabilities(call_id=call.id, reasons=reasons)
+
+
+def _call_rule(call: Call, kind: CommandKind) -> str | None:
+    if call.realtime and kind.value not in REALTIME_COMMANDS:
+        return "A realtime call takes only end-call, append-context and transfer."
+    if not call.realtime and kind.value in ONLY_REALTIME:
+        return "Only realtime calls take added context."
+    # HMS says "connecting" (shown as ringing) until the call is set up; it refuses control until then.
+    if call.provider is Provider.HMS and call.status == CallStatus.RINGING:
+        return "HMS Sovereign cannot control a call that is still connecting; try again once it is in progress."
+    return None

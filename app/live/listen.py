@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -25,6 +25,7 @@ from app.audio.jitter import JitterBuffer
 from app.audio.live_envelope import LiveEnvelope
 from app.audio.live_output import LiveOutput
 from app.domain import Call
+from app.live.events import Event
 from app.providers.base import MediaSource, PlatformClient
 from app.providers.http import RetryPolicy, retry_after_seconds
 
@@ -242,6 +243,11 @@ class ListenSession:
             self._on_state(state, message)
 
 
+@dataclass(frozen=True)
+class ListenerEvents:
+    changed: Event[CallListener] = field(default_factory=lambda: Event("listener changed"))  # state, note or output
+
+
 class CallListener:
     """Hear one call: socket -> jitter buffer -> sound device, plus an envelope for the live
     waveform and meters. Without a sound device it still shows the waveform and says why."""
@@ -253,7 +259,7 @@ class CallListener:
         self.output: LiveOutput | None = None
         self.audio_note = ""
         self._play_audio = play_audio
-        self._watchers: list[Callable[[CallListener], None]] = []
+        self.events = ListenerEvents()
         self.session = ListenSession(source, self._take_audio, on_state=self._changed, on_gap=self._gap)
         self._task: asyncio.Task[None] | None = None
         self._opening: asyncio.Task[None] | None = None
@@ -265,14 +271,6 @@ class CallListener:
     @property
     def message(self) -> str:
         return self.session.message
-
-    def watch(self, watcher: Callable[[CallListener], None]) -> None:
-        if watcher not in self._watchers:
-            self._watchers.append(watcher)
-
-    def unwatch(self, watcher: Callable[[CallListener], None]) -> None:
-        if watcher in self._watchers:
-            self._watchers.remove(watcher)
 
     def start(self) -> asyncio.Task[None]:
         self._task = asyncio.ensure_future(self._run())
@@ -335,8 +333,7 @@ class CallListener:
             self.buffer.clear()
 
     def _changed(self, state: ListenState, message: str) -> None:
-        for watcher in list(self._watchers):
-            watcher(self)
+        self.events.changed.emit(self)
 
 
 class Headset:

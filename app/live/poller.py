@@ -1,26 +1,28 @@
 """Keeps the call registry fresh: live calls about every second, the list every few seconds.
 
 Rules: never two requests for the same thing in flight; back off on errors; wait out 429s
-(honouring Retry-After); stop on 401 until told to resume. State is reported to listeners
-so the status bar can say what is going on.
+(honouring Retry-After); stop on 401 until told to resume. State is reported through
+`events.state` so the status bar can say what is going on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from app.domain import Call, CallStatus, Provider
+from app.domain import Call, Provider
+from app.live.events import Event
+from app.live.names import NameBook
 from app.live.registry import CallRegistry
-from app.providers.base import PlatformClient
+from app.providers.base import ChangeMark, PlatformClient
 from app.providers.errors import (
     APIConnectionError,
     AuthenticationError,
+    NotAvailableError,
     NotFoundError,
     ProviderError,
     RateLimitError,
@@ -71,20 +73,32 @@ PLANS: dict[Provider, PollPlan] = {
     Provider.VOICEBOT: PollPlan(list_interval=5.0, calls_per_tick=4),
 }
 
-StateListener = Callable[[PollState], None]
-UPDATE_OVERLAP = timedelta(seconds=1)
+@dataclass(frozen=True)
+class PollerEvents:
+    state: Event[PollState] = field(default_factory=lambda: Event("poll state"))
+
+
+
+
+@dataclass
+class _Backoff:
+    """One loop's run of failures: the list and the live loop back off independently."""
+
+    failures: int = 0
 
 
 class CallPoller:
     """The async poll scheduler for one account. Owns its tasks; `stop()` cancels them."""
 
-    def __init__(self, client: PlatformClient, registry: CallRegistry, plan: PollPlan | None = None):
+    def __init__(self, client: PlatformClient, registry: CallRegistry, plan: PollPlan | None = None,
+                 names: NameBook | None = None):
         self._client = client
         self._registry = registry
+        self._names = names or NameBook(client, "")
         self._plan = plan or PLANS.get(client.provider, PollPlan())
         self._retry = self._plan.retry_policy()
         self._state = PollState()
-        self._listeners: list[StateListener] = []
+        self.events = PollerEvents()
         self._tasks: list[asyncio.Task[None]] = []
         self._in_flight: dict[str, asyncio.Task[Call | None]] = {}
         self._list_lock = asyncio.Lock()
@@ -94,9 +108,10 @@ class CallPoller:
         self._resume.set()
         self._wake_list = asyncio.Event()
         self._pause_until = 0.0  # loop time before which no request is made (429)
-        self._failures = 0
-        self._newest_update: datetime | None = None
-        self._last_list_at: datetime | None = None
+        self._list_backoff = _Backoff()
+        self._live_backoff = _Backoff()
+        self._single_reads = True  # False once the platform says it has no single-call read
+        self._mark: ChangeMark | None = None  # how far the lists have seen, in the platform's terms
         self._stopped = False
 
     # --- state ---------------------------------------------------------------------------
@@ -104,19 +119,11 @@ class CallPoller:
     def state(self) -> PollState:
         return self._state
 
-    def on_state(self, listener: StateListener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
-
     def _set_state(self, **changes: Any) -> None:
         new = replace(self._state, **changes)
         if new != self._state:
             self._state = new
-            for listener in list(self._listeners):
-                try:
-                    listener(new)
-                except Exception:
-                    log.exception("poll state listener failed")
+            self.events.state.emit(new)
 
     # --- control -------------------------------------------------------------------------
     @property
@@ -154,18 +161,22 @@ class CallPoller:
 
     def resume(self) -> None:
         """Try again after a 401 (e.g. once the key was fixed)."""
-        self._failures = 0
+        self._list_backoff.failures = self._live_backoff.failures = 0
         self._set_state(connection=Connection.CONNECTING, message="Connecting…", retry_in=None)
         self._resume.set()
         self._wake_list.set()
 
     def poll_list_soon(self) -> None:
-        self._wake_list.set()
+        if not self._list_backoff.failures:  # a failing list keeps its backoff
+            self._wake_list.set()
 
     # --- requests ------------------------------------------------------------------------
     async def refresh(self, call_id: str) -> Call | None:
         """Fetch one call now (joining a fetch already in flight) and merge it."""
         if self._stopped:
+            return self._registry.get(call_id)
+        if not self._single_reads:  # followed through the list
+            self.poll_list_soon()
             return self._registry.get(call_id)
         task = self._in_flight.get(call_id)
         if task is None:
@@ -179,52 +190,43 @@ class CallPoller:
             return
         async with self._list_lock:  # one list request at a time, whoever asks
             await self._gate()
-            queries = self._list_queries()
-            started = datetime.now(UTC)
-            newest = self._newest_update  # moved on only once the whole list has arrived
+            client = self._client
+            queries = client.changes_since(self._mark, datetime.now(UTC) - self._plan.first_window)
+            mark = self._mark or ChangeMark()  # moved on only once the whole list has arrived
             for query in queries:
                 pages = 0
-                async for page in self._client.list_calls(**query):
+                async for page in client.list_calls(**asdict(query)):
                     await asyncio.sleep(0)  # the window gets a turn between parsing a page and showing it
-                    newest = _newest(page, newest)
-                    self._registry.merge(page)
+                    mark = mark.moved(page, client.change_time)
+                    self._registry.merge(await self._names.named(page))
                     pages += 1
                     if pages >= self._plan.max_pages:
                         break
-            self._newest_update = newest
-            self._last_list_at = started
-            self._succeeded(loaded=True)
+            live = [call.created_at for call in self._registry.calls() if call.is_live and call.created_at]
+            self._mark = replace(mark, oldest_live=min(live, default=None))
+            self._succeeded(self._list_backoff, loaded=True)
 
     async def _fetch_call(self, call_id: str) -> Call | None:
         await self._gate()
         self._last_refresh[call_id] = asyncio.get_running_loop().time()
         try:
             call = await self._client.get_call(call_id)
+        except NotAvailableError:
+            log.info("%s has no single-call read: following its calls through the list",
+                     self._client.provider.display_name)
+            self._single_reads = False
+            self.poll_list_soon()
+            self._succeeded(self._live_backoff)
+            return self._registry.get(call_id)
         except NotFoundError:
             log.info("call %s is gone from the platform", call_id)
             self._registry.remove([call_id])
-            self._succeeded()
+            self._succeeded(self._live_backoff)
             return None
+        [call] = await self._names.named([call])
         self._registry.merge([call])
-        self._succeeded()
+        self._succeeded(self._live_backoff)
         return call
-
-    def _list_queries(self) -> list[dict[str, Any]]:
-        """Which list requests to make, in each platform's way of asking 'what changed?'."""
-        plan = self._plan
-        now = datetime.now(UTC)
-        provider = self._client.provider
-        if provider is Provider.VAPI:
-            if self._last_list_at is None or self._newest_update is None:
-                return [{"since": now - plan.first_window}]
-            # A second of overlap: calls updated in the same instant as the newest seen are not missed.
-            return [{"updated_since": self._newest_update - UPDATE_OVERLAP}]
-        if provider is Provider.HMS:
-            if self._last_list_at is None:
-                return [{"since": now - plan.first_window}]
-            # New calls since the last look (a minute of slack for clock skew), plus every call in progress.
-            return [{"since": self._last_list_at - timedelta(minutes=1)}, {"status": CallStatus.IN_PROGRESS.value}]
-        return [{}]
 
     # --- loops ---------------------------------------------------------------------------
     async def _list_loop(self) -> None:
@@ -236,7 +238,7 @@ class CallPoller:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # every failure is reported and retried, never fatal
-                delay = self._failed(error)
+                delay = self._failed(error, self._list_backoff)
             self._wake_list.clear()
             try:
                 async with asyncio.timeout(delay):  # sleep, unless someone asks for the list sooner
@@ -250,14 +252,16 @@ class CallPoller:
             await self._resume.wait()
             delay = self._plan.live_interval
             due = self._due_calls(loop.time())
-            if due:
+            if due and not self._single_reads:
+                self.poll_list_soon()  # live calls are followed through the list
+            elif due:
                 results = await asyncio.gather(*(self.refresh(i) for i in due), return_exceptions=True)
                 errors = [r for r in results if isinstance(r, BaseException)]
                 for error in errors:
                     if isinstance(error, asyncio.CancelledError):
                         raise error
                 if errors:
-                    delay = self._failed(errors[0])
+                    delay = self._failed(errors[0], self._live_backoff)
             await asyncio.sleep(delay)
 
     def _due_calls(self, now: float) -> list[str]:
@@ -285,8 +289,13 @@ class CallPoller:
             await asyncio.sleep(wait)
         await self._resume.wait()
 
-    def _succeeded(self, *, loaded: bool = False) -> None:
-        self._failures = 0
+    def _succeeded(self, backoff: _Backoff, *, loaded: bool = False) -> None:
+        backoff.failures = 0
+        if self._list_backoff.failures or self._live_backoff.failures:
+            # The other loop is still failing: its message stays until it recovers.
+            if loaded:
+                self._set_state(loaded=True)
+            return
         changes: dict[str, Any] = {
             "connection": Connection.ONLINE,
             "last_update": datetime.now(UTC),
@@ -297,10 +306,10 @@ class CallPoller:
             changes["loaded"] = True
         self._set_state(**changes)
 
-    def _failed(self, error: BaseException) -> float:
-        """Record a failure; returns how long the failing loop should wait before trying again."""
-        attempt = self._failures
-        self._failures += 1
+    def _failed(self, error: BaseException, backoff: _Backoff) -> float:
+        """Record a failure of one loop; returns how long that loop should wait before trying again."""
+        attempt = backoff.failures
+        backoff.failures += 1
         if isinstance(error, RateLimitError):
             wait = self._retry.delay(attempt, error.retry_after)
             self._pause_until = asyncio.get_running_loop().time() + wait
@@ -322,21 +331,13 @@ class CallPoller:
             log.exception("unexpected error while polling", exc_info=error)
             connection, what = Connection.FAILING, "Unexpected error while polling"
         log.info("poll failed (%s): %s", type(error).__name__, error)
-        backoff = self._retry.backoff(attempt)
+        wait = self._retry.backoff(attempt)
         self._set_state(
             connection=connection,
-            retry_in=backoff,
-            message=f"{what}: {error}. Retrying in {backoff:.0f} s",
+            retry_in=wait,
+            message=f"{what}: {error}. Retrying in {wait:.0f} s",
         )
-        return backoff
-
-
-def _newest(calls: list[Call], newest: datetime | None) -> datetime | None:
-    """The latest updated_at among calls and newest: where the next 'what changed?' starts."""
-    for call in calls:
-        if call.updated_at is not None and (newest is None or call.updated_at > newest):
-            newest = call.updated_at
-    return newest
+        return wait
 
 
 def _awaits_analysis(call: Call, cutoff: datetime) -> bool:

@@ -1,22 +1,36 @@
 """One open account: its platform client, capabilities, call registry and poller.
 
 The UI and the CLI ask this to list, refresh, rename or send a command; they never pick a
-provider or build a request. Every control command goes through `send`, the one place to log
-or audit it.
+provider or build a request. Every control command goes through `send`, and `send` goes through
+the session's audit trail: a session cannot be made without one, so nothing is sent unrecorded.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
 
-from app.domain import Account, Call, Capabilities, Command, CommandResult, Outcome, describe
+from app.domain import (
+    Account,
+    Call,
+    CallCapabilities,
+    Capabilities,
+    Command,
+    CommandKind,
+    CommandResult,
+    Outcome,
+    capabilities_for,
+    describe,
+)
+from app.live.events import Event
+from app.live.names import NameArchive, NameBook
 from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
 from app.providers.base import PlatformClient
-from app.providers.errors import ProviderError, UnsupportedError, command_result_of
+from app.providers.errors import UnsupportedError
 
 log = logging.getLogger(__name__)
 
@@ -27,29 +41,47 @@ class CommandJournal(Protocol):
     async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult: ...
 
 
+# A refusal with one of these says the call will not take this command (not: try later, fix the key).
+DISABLING_STATUSES = frozenset({400, 405, 409, 422})
+
+
+@dataclass(frozen=True)
+class SessionEvents:
+    capabilities: Event[str] = field(default_factory=lambda: Event("call capabilities"))  # the call's id
+
+
 class AccountSession:
     """What is happening on one account, and the only way to act on it."""
 
-    def __init__(self, account: Account, client: PlatformClient, *, plan: PollPlan | None = None):
+    def __init__(self, account: Account, client: PlatformClient, audit: CommandJournal, *,
+                 plan: PollPlan | None = None, names: NameArchive | None = None):
         self.account = account
         self.client = client
+        self.audit = audit
+        self.names = NameBook(client, account.id, names)  # shared by the poller and the history sync
         self.registry = CallRegistry()
-        self.poller = CallPoller(client, self.registry, plan)
-        self.audit: CommandJournal | None = None  # set by the history store when it is open
+        self.poller = CallPoller(client, self.registry, plan, self.names)
+        self.events = SessionEvents()
+        self._refused: dict[str, dict[CommandKind, str]] = {}  # per call: commands it refused, and why
 
     @classmethod
-    def open(cls, account: Account, api_key: str, *, public_key: str | None = None,
-             http: httpx.AsyncClient | None = None, plan: PollPlan | None = None) -> AccountSession:
+    def open(cls, account: Account, api_key: str, audit: CommandJournal, *, public_key: str | None = None,
+             http: httpx.AsyncClient | None = None, plan: PollPlan | None = None,
+             names: NameArchive | None = None) -> AccountSession:
         from app.providers import RetryPolicy, make_client
 
         # The poller retries reads itself (and says so in the status bar); commands are never retried.
         client = make_client(account.provider, account.base_url, api_key, public_key=public_key, http=http,
                              retry=RetryPolicy(max_retries=0))
-        return cls(account, client, plan=plan)
+        return cls(account, client, audit, plan=plan, names=names)
 
     @property
     def capabilities(self) -> Capabilities:
         return self.client.capabilities
+
+    def capabilities_for(self, call: Call) -> CallCapabilities:
+        """What this call takes now: the platform's rules, the call's kind and state, its refusals."""
+        return capabilities_for(call, self.capabilities, self._refused.get(call.id))
 
     def start(self) -> None:
         self.poller.start()
@@ -79,21 +111,14 @@ class AccountSession:
         call = self.registry.get(call_id)
         if call is None:
             return CommandResult(outcome=Outcome.REFUSED, message="This call is no longer in the list.")
-        reason = self.capabilities.why_not(command.kind)
+        reason = self.capabilities_for(call).why_not(command.kind)
         if reason:
             return CommandResult(outcome=Outcome.REFUSED, message=reason)
         log.info("sending to call %s: %s", call_id, describe(command))
-        if self.audit is not None:
-            result = await self.audit.send(self.client, self.account, call, command)
-        else:
-            result = await self._deliver(call, command)
+        result = await self.audit.send(self.client, self.account, call, command)
+        if result.outcome is Outcome.REFUSED and result.status_code in DISABLING_STATUSES:
+            self._refused.setdefault(call_id, {})[command.kind] = result.message or "The call refused this command."
+            self.events.capabilities.emit(call_id)
         log.info("call %s: %s → %s %s", call_id, command.kind.value, result.outcome.value, result.message)
         self.poller.poll_list_soon()
         return result
-
-    async def _deliver(self, call: Call, command: Command) -> CommandResult:
-        """Without an audit journal (no history store attached): the same once-only send and outcomes."""
-        try:
-            return await self.client.send(call, command)
-        except ProviderError as error:
-            return command_result_of(error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -11,6 +11,41 @@ from app.domain import Call, Capabilities, Command, CommandResult, Provider
 from app.providers.http import Consume, Notice, T
 
 RecordingLayout = Literal["stereo", "mono", "customer", "assistant"]  # customer/assistant: one side only
+OwnerKind = Literal["assistant", "squad", "workflow"]  # what a call runs on, named by id
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    """Which calls `list_calls` asked for."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    updated_since: datetime | None = None
+    status: str | None = None
+    page_size: int = 100
+
+    def admits(self, call: Call) -> bool:
+        """The filter on our side; a call missing a time is kept rather than silently dropped."""
+        created, updated = call.created_at, call.updated_at
+        if created is not None and ((self.since and created < self.since) or (self.until and created >= self.until)):
+            return False
+        if self.updated_since and updated is not None and updated <= self.updated_since:
+            return False
+        return self.status is None or call.status == self.status
+
+
+@dataclass(frozen=True)
+class ChangeMark:
+    """How far a reader (the poller, the history sync) has seen an account's calls."""
+
+    newest: datetime | None = None  # the newest `change_time` seen
+    oldest_live: datetime | None = None  # creation of the oldest call still live when last seen
+
+    def moved(self, calls: list[Call], change_time: Callable[[Call], datetime | None]) -> ChangeMark:
+        """The mark after seeing `calls`: the newest change time moves forward, never back."""
+        times = [t for call in calls if (t := change_time(call)) is not None]
+        newest = max([*times, *([self.newest] if self.newest else [])], default=None)
+        return ChangeMark(newest, self.oldest_live)
 
 
 @dataclass(frozen=True)
@@ -46,7 +81,21 @@ class PlatformClient(Protocol):
         calls changed after it where the platform can filter so (Vapi); `status` where it can (HMS)."""
         ...
 
+    def changes_since(self, mark: ChangeMark | None, first: datetime) -> list[CallFilter]:
+        """The platform's way of asking "what changed since `mark`?" (the only copy of that rule):
+        without a mark, every call created since `first`."""
+        ...
+
+    def change_time(self, call: Call) -> datetime | None:
+        """The time on a call that `ChangeMark.newest` follows on this platform."""
+        ...
+
     async def get_call(self, call_id: str) -> Call: ...
+
+    async def read_name(self, kind: OwnerKind, owner_id: str) -> str | None:
+        """The name of the assistant, squad or workflow with this id; None where the platform has
+        no such read or no name. NotFoundError when it does not know the id."""
+        ...
 
     async def rename_call(self, call_id: str, name: str) -> Call: ...
 

@@ -74,6 +74,11 @@ class UnsupportedError(ProviderError):
     """The platform cannot do this at all (e.g. renaming a call on HMS Sovereign)."""
 
 
+class NotAvailableError(UnsupportedError):
+    """The platform has no such read (VoiceBot Studio's undocumented single-call read): says
+    nothing about the call itself, which is still followed through the list."""
+
+
 def command_result_of(error: ProviderError) -> CommandResult:
     """What a send error says about the command: refused when the platform answered no (4xx, 429) or
     nothing was sent; unknown when it may have reached the platform (dropped, timed out, redirected,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain import (
     Call,
+    CallStatus,
     Command,
     CommandResult,
     End,
@@ -16,13 +18,16 @@ from app.domain import (
     Transfer,
     TransferMode,
 )
-from app.providers.account_client import AccountClient, CallFilter, no_progress, path_id, unseen
-from app.providers.base import MediaSource, RecordingLayout
+from app.providers.account_client import AccountClient, no_progress, path_id, unseen
+from app.providers.base import CallFilter, ChangeMark, MediaSource, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.hms_parse import STATUSES, parse_call, parse_page
 from app.providers.wire import iso
 
 MAX_PAGE = 1000
+# HMS filters by creation only: look back from the newest creation seen, for calls that show up
+# in the list late (and clock skew between us and the platform).
+CHANGE_LOOKBACK = timedelta(minutes=10)
 
 
 def control_body(command: Command) -> dict[str, Any]:
@@ -50,6 +55,19 @@ PLATFORM_STATUSES = {ours: theirs for theirs, ours in STATUSES.items()}
 
 class HmsClient(AccountClient):
     provider = Provider.HMS
+
+    @staticmethod
+    def changes_since(mark: ChangeMark | None, first: datetime) -> list[CallFilter]:
+        """New calls since the newest creation seen (less a look-back), from the oldest call that was
+        still live (it may have ended since), plus every call in progress."""
+        if mark is None or mark.newest is None:
+            return [CallFilter(since=first)]
+        since = min(filter(None, (mark.newest - CHANGE_LOOKBACK, mark.oldest_live)))
+        return [CallFilter(since=since), CallFilter(status=CallStatus.IN_PROGRESS.value)]
+
+    @staticmethod
+    def change_time(call: Call) -> datetime | None:
+        return call.created_at
 
     async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Offset paging while offset + items < total. New calls shift offsets, so repeats are dropped by id."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain import (
@@ -20,10 +20,10 @@ from app.domain import (
     TransferMode,
     Unmute,
 )
-from app.providers.account_client import AccountClient, CallFilter, no_progress, path_id, unseen
-from app.providers.base import MediaSource, RecordingLayout
+from app.providers.account_client import AccountClient, no_progress, path_id, unseen
+from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind, RecordingLayout
 from app.providers.errors import UnsupportedError
-from app.providers.vapi_parse import parse_call, parse_calls
+from app.providers.vapi_parse import parse_call, parse_calls, parse_name
 from app.providers.wire import iso, utc
 
 MAX_PAGE = 1000
@@ -35,6 +35,9 @@ TRANSFER_MODES = {
 # The presigned URL on the call for each recording (artifact.presigned*Url, until presignedUrlsExpiresAt).
 PRESIGNED = {"stereo": "presignedStereoUrl", "mono": "presignedMonoUrl",
              "customer": "presignedCustomerUrl", "assistant": "presignedAssistantUrl"}
+# Overlap on updatedAt: calls updated in the same instant as the newest seen (or a little out of
+# order) are read again, harmlessly, rather than missed.
+CHANGE_OVERLAP = timedelta(seconds=5)
 
 
 def control_body(command: Command) -> dict[str, Any]:
@@ -91,6 +94,13 @@ class VapiClient(AccountClient):
     provider = Provider.VAPI
     control_503_means_nothing_done = True  # documented for the newer call kinds: "503 = nothing done"
 
+    @staticmethod
+    def changes_since(mark: ChangeMark | None, first: datetime) -> list[CallFilter]:
+        """Vapi filters on updatedAt: every call updated since the newest one seen."""
+        if mark is None or mark.newest is None:
+            return [CallFilter(since=first)]
+        return [CallFilter(updated_since=mark.newest - CHANGE_OVERLAP)]
+
     async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
         """Pages move the window's upper edge to the oldest createdAt seen. The edge is inclusive
         (createdAtLe) so calls sharing that instant are not lost; the repeats are dropped by id."""
@@ -119,6 +129,10 @@ class VapiClient(AccountClient):
 
     async def get_call(self, call_id: str) -> Call:
         return parse_call(await self.session.read(f"/call/{path_id(call_id)}"))
+
+    async def read_name(self, kind: OwnerKind, owner_id: str) -> str | None:
+        """`GET /assistant/{id}` (`/squad/{id}`, `/workflow/{id}`): only its name is kept."""
+        return parse_name(await self.session.read(f"/{kind}/{path_id(owner_id)}"))
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         return parse_call(await self.session.write("PATCH", f"/call/{path_id(call_id)}", {"name": name}))

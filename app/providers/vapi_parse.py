@@ -8,9 +8,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import OnErrorOmit, TypeAdapter
+from pydantic import OnErrorOmit, TypeAdapter, ValidationError
 
-from app.domain import Call, CostBreakdown, Direction, Provider, Recordings, Turn, TurnRole
+from app.domain import (
+    Call,
+    CostBreakdown,
+    CostItem,
+    Direction,
+    Performance,
+    Provider,
+    Recordings,
+    TransferRecord,
+    Turn,
+    TurnRole,
+)
+from app.providers.errors import BadResponseError
 from app.providers.wire import (
     SPEAKER_ROLES,
     WireModel,
@@ -72,12 +84,18 @@ class WireArtifact(WireModel):
     recording: WireRecording | None = None
     recordingUrl: str | None = None
     stereoRecordingUrl: str | None = None
+    # Newer fields, read leniently (Any): a wrong shape drops the field, never the call.
+    structuredOutputs: Any = None
+    scorecards: Any = None
+    transfers: Any = None
+    performanceMetrics: Any = None
 
 
 class WireAnalysis(WireModel):
     summary: str | None = None
     structuredData: dict[str, Any] | None = None
     successEvaluation: Any = None
+    structuredDataMulti: Any = None
 
 
 class WireCost(WireModel):
@@ -96,6 +114,10 @@ class WireParty(WireModel):
     number: str | None = None
     name: str | None = None
     sipUri: str | None = None
+
+
+class WireAssistant(WireParty):
+    model: Any = None
 
 
 class WireMonitor(WireModel):
@@ -117,7 +139,14 @@ class WireCall(WireRecord):
     costBreakdown: WireCost | None = None
     customer: WireParty | None = None
     assistantId: str | None = None
-    assistant: WireParty | None = None
+    assistant: WireAssistant | None = None
+    assistantOverrides: Any = None
+    squadId: str | None = None
+    squad: WireParty | None = None
+    workflowId: str | None = None
+    workflow: WireParty | None = None
+    endedMessage: Any = None
+    costs: Any = None
     destination: WireParty | None = None
     forwardedPhoneNumber: str | None = None
     analysis: WireAnalysis | None = None
@@ -140,6 +169,18 @@ def parse_call(content: bytes, provider: Provider = Provider.VAPI) -> Call:
 
 def parse_calls(content: bytes, provider: Provider = Provider.VAPI) -> list[Call]:
     return decode_many(provider, content, CALLS, WireCall, lambda wire: to_call(wire, provider))
+
+
+MAX_NAME = 500  # a name is a label: anything longer is cut, not laid out
+
+
+def parse_name(content: bytes) -> str | None:
+    """The `name` of an assistant, squad or workflow object; the rest of it is not kept."""
+    try:
+        named = WireParty.model_validate_json(content)
+    except ValidationError:
+        raise BadResponseError("Vapi sent a name we cannot read.") from None
+    return named.name.strip()[:MAX_NAME] or None if named.name else None
 
 
 def to_call(wire: WireCall, provider: Provider) -> Call:
@@ -167,6 +208,11 @@ def to_call(wire: WireCall, provider: Provider) -> Call:
         customer_name=wire.customer.name if wire.customer else None,
         assistant_name=wire.assistant.name if wire.assistant else None,
         assistant_id=wire.assistantId,
+        squad_name=wire.squad.name if wire.squad else None,
+        squad_id=wire.squadId,
+        workflow_name=wire.workflow.name if wire.workflow else None,
+        workflow_id=wire.workflowId,
+        realtime=_is_realtime(wire),
         created_at=utc(wire.createdAt),
         updated_at=utc(wire.updatedAt),
         started_at=started,
@@ -178,6 +224,13 @@ def to_call(wire: WireCall, provider: Provider) -> Call:
         success_evaluation=as_text(analysis.successEvaluation),
         sentiment=as_number(structured.get("sentiment")) if structured else None,
         structured_data=structured,
+        ended_message=wire.endedMessage if isinstance(wire.endedMessage, str) else None,
+        structured_outputs=_object(artifact.structuredOutputs),
+        scorecards=_object(artifact.scorecards),
+        structured_data_multi=tuple(item for item in _items(analysis.structuredDataMulti) if isinstance(item, dict)),
+        transfers=tuple(t for item in _items(artifact.transfers) if (t := _transfer(item)) is not None),
+        performance=_performance(artifact.performanceMetrics),
+        costs=tuple(c for item in _items(wire.costs) if (c := _cost_item(item)) is not None),
         turns=turns,
         recordings=_recordings(wire, artifact),
         listen_url=wire.monitor.listenUrl if wire.monitor else None,
@@ -200,6 +253,77 @@ def _cost(cost: WireCost | None) -> CostBreakdown | None:
         llm_prompt_tokens=cost.llmPromptTokens,
         llm_completion_tokens=cost.llmCompletionTokens,
         tts_characters=cost.ttsCharacters,
+    )
+
+
+def _object(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) and value else None
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int | None:
+    number = as_number(value)
+    return int(number) if number is not None and abs(number) < 2**53 else None
+
+
+def _is_realtime(wire: WireCall) -> bool:
+    """Vapi's spec names no realtime call kind: the realtime model the call runs on tells
+    (`assistantOverrides.model.model`, else a transient assistant's)."""
+    for holder in (wire.assistantOverrides, {"model": wire.assistant.model} if wire.assistant else None):
+        model = holder.get("model") if isinstance(holder, dict) else None
+        name = model.get("model") if isinstance(model, dict) else None
+        if isinstance(name, str):
+            return "realtime" in name.lower()
+    return False
+
+
+def _transfer(item: Any) -> TransferRecord | None:
+    if not isinstance(item, dict):
+        return None
+    destination = item.get("destination")
+    target = None
+    if isinstance(destination, dict):
+        target = _text(destination.get("number")) or _text(destination.get("sipUri"))
+    return TransferRecord(destination=target, mode=_text(item.get("mode")), status=_text(item.get("status")),
+                          transcript=_text(item.get("transcript")))
+
+
+def _performance(value: Any) -> Performance | None:
+    if not isinstance(value, dict) or not value:
+        return None
+    turns = (as_number(turn.get("turnLatency")) for turn in _items(value.get("turnLatencies")) if isinstance(turn, dict))
+    return Performance(
+        turn_latency_average=as_number(value.get("turnLatencyAverage")),
+        model_latency_average=as_number(value.get("modelLatencyAverage")),
+        voice_latency_average=as_number(value.get("voiceLatencyAverage")),
+        transcriber_latency_average=as_number(value.get("transcriberLatencyAverage")),
+        endpointing_latency_average=as_number(value.get("endpointingLatencyAverage")),
+        turn_latencies=tuple(t for t in turns if t is not None),
+        user_interruptions=_count(value.get("numUserInterrupted")),
+        assistant_interruptions=_count(value.get("numAssistantInterrupted")),
+    )
+
+
+def _cost_item(item: Any) -> CostItem | None:
+    """One `costs[]` entry; its provider detail from `provider` or the model/voice/transcriber object."""
+    if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        return None
+    kind = item["type"]
+    detail = _text(item.get("provider"))
+    part = item.get(kind)
+    if detail is None and isinstance(part, dict):
+        detail = " ".join(v for v in (_text(part.get("provider")), _text(part.get("model"))) if v) or None
+    return CostItem(
+        kind=kind, cost=as_number(item.get("cost")), detail=detail, minutes=as_number(item.get("minutes")),
+        characters=_count(item.get("characters")), prompt_tokens=_count(item.get("promptTokens")),
+        completion_tokens=_count(item.get("completionTokens")),
     )
 
 

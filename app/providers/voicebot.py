@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from app.domain import Call, Command, CommandResult, Provider
 from app.providers.account_client import AccountClient, CallFilter, path_id
 from app.providers.base import MediaSource, RecordingLayout
-from app.providers.errors import UnsupportedError
+from app.providers.errors import APIStatusError, NotAvailableError, UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls
 
 
@@ -27,7 +27,15 @@ class VoiceBotClient(AccountClient):
             yield kept[start:start + size]
 
     async def get_call(self, call_id: str) -> Call:
-        return parse_call(await self.session.read(f"/calls/{path_id(call_id)}"), Provider.VOICEBOT)
+        """Undocumented: a 404 or 405 means the read is not there, never that the call is gone."""
+        try:
+            content = await self.session.read(f"/calls/{path_id(call_id)}")
+        except APIStatusError as error:
+            if error.status_code in (404, 405):
+                raise NotAvailableError("VoiceBot Studio has no single-call read; calls are followed through "
+                                        "the list.", status_code=error.status_code) from None
+            raise
+        return parse_call(content, Provider.VOICEBOT)
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         content = await self.session.write("PATCH", f"/calls/{path_id(call_id)}", {"name": name})

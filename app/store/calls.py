@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -175,7 +176,7 @@ class CallCache:
         for call in incoming.values():
             detail = call.model_dump_json(exclude={"raw"})
             raw = json.dumps(call.raw, separators=(",", ":"), default=str)
-            fingerprint = hashlib.blake2b((detail + raw).encode(), digest_size=16).hexdigest()
+            fingerprint = hashlib.blake2b(_unsigned(detail + raw).encode(), digest_size=16).hexdigest()
             before = known.get(call.id)
             if before is not None:
                 old_fingerprint, old_updated = before
@@ -305,10 +306,21 @@ _CALL_COLUMNS = (
 _CALL_COLUMN_COUNT = _CALL_COLUMNS.count(",") + 1
 
 
+# A URL's query: where platforms put a fresh signature and expiry on every read.
+_URL_QUERY = re.compile(r'([a-z][a-z0-9+.-]*://[^"\s?#]*)\?[^"\s#]*', re.IGNORECASE)
+
+
+def _unsigned(text: str) -> str:
+    """The text as far as a change goes: a URL signed anew (same object, new signature) is no change."""
+    return _URL_QUERY.sub(r"\1", text)
+
+
 def _call_values(account_id: str, call: Call, fingerprint: str, now: float) -> tuple[object, ...]:
     return (
         account_id, call.id, call.provider.value, call.name, call.status, call.ended_reason, call.direction,
-        call.call_type, call.customer_number, call.customer_name, call.assistant_name, call.assistant_id,
+        call.call_type, call.customer_number, call.customer_name,
+        call.assistant_name or call.squad_name or call.workflow_name,  # what it runs on, by name (see NameBook)
+        call.assistant_id or call.squad_id or call.workflow_id,
         to_epoch(call.created_at), to_epoch(call.updated_at), to_epoch(call.started_at),
         to_epoch(call.ended_at), call.duration_seconds, call.cost, call.success_evaluation,
         len(call.turns), fingerprint, now,

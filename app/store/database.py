@@ -24,8 +24,35 @@ T = TypeVar("T")
 FILE_NAME = "history.sqlite3"
 
 
-class SchemaTooNewError(RuntimeError):
+class StoreError(Exception):
+    """The one error the store raises: `str()` is a sentence fit to show the user. Every write is
+    one transaction, so a failed one changed nothing and what was saved before stays saved."""
+
+
+class SchemaTooNewError(StoreError):
     """The file was written by a newer Switchboard; opening it could corrupt its data."""
+
+
+# SQLite's primary result codes, in the user's words (error names are e.g. SQLITE_IOERR_WRITE).
+_REASONS = {
+    "SQLITE_FULL": "the disk holding it is full",
+    "SQLITE_IOERR": "the disk could not be read or written",
+    "SQLITE_BUSY": "another Switchboard is using it",
+    "SQLITE_LOCKED": "another Switchboard is using it",
+    "SQLITE_READONLY": "the file or its folder is read-only",
+    "SQLITE_PERM": "the file or its folder is read-only",
+    "SQLITE_CANTOPEN": "the file cannot be opened",
+    "SQLITE_CORRUPT": "the file is damaged",
+    "SQLITE_NOTADB": "the file is not a Switchboard history",
+}
+
+
+def store_error(error: sqlite3.Error, doing: str, after: str = "") -> StoreError:
+    """`error` as a plain sentence: what failed, why, and what it means."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    reason = next((words for code, words in _REASONS.items() if name == code or name.startswith(code + "_")),
+                  f"SQLite said: {error}")
+    return StoreError(f"The local history {doing}: {reason}.{after}")
 
 
 def default_path() -> Path:
@@ -74,7 +101,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 
@@ -84,7 +112,10 @@ class Database:
 
     def __init__(self, path: Path | str | None = None, *, readers: int = 2):
         self.path = Path(path) if path else default_path()
-        self._writer_conn = connect(self.path)
+        try:
+            self._writer_conn = connect(self.path)
+        except sqlite3.Error as error:
+            raise store_error(error, f"({self.path}) could not be opened") from error
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="history-writer")
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="history-reader")
         self._local = threading.local()
@@ -107,10 +138,10 @@ class Database:
         return conn
 
     def submit_read(self, fn: Callable[[sqlite3.Connection], T]) -> Future[T]:
-        return self._readers.submit(lambda: fn(self._reader_conn()))
+        return self._readers.submit(lambda: _guarded(fn, "could not be read")(self._reader_conn()))
 
     def submit_write(self, fn: Callable[[sqlite3.Connection], T]) -> Future[T]:
-        return self._writer.submit(fn, self._writer_conn)
+        return self._writer.submit(_guarded(fn, "could not save this change", WRITE_FAILED_NOTE), self._writer_conn)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await asyncio.wrap_future(self.submit_read(fn))
@@ -130,3 +161,17 @@ class Database:
                 conn.close()
             self._reader_conns.clear()
         self._writer_conn.close()
+
+
+WRITE_FAILED_NOTE = " This change was not saved; everything saved before it is kept. Try again once that is fixed."
+
+
+def _guarded(fn: Callable[[sqlite3.Connection], T], doing: str, after: str = "") -> Callable[[sqlite3.Connection], T]:
+    """`fn` raising StoreError instead of sqlite3's errors (the original kept as the cause, for the log)."""
+    def run(conn: sqlite3.Connection) -> T:
+        try:
+            return fn(conn)
+        except sqlite3.Error as error:
+            raise store_error(error, doing, after) from error
+
+    return run

@@ -275,11 +275,8 @@ class ReviewBook:
             if not overall.complete:
                 titles = ", ".join(review.template.criterion(c).title for c in overall.missing)
                 raise ReviewIncompleteError(f"Score every criterion before submitting (still open: {titles}).")
-            self.conn.execute(
-                "UPDATE reviews SET status = 'submitted', overall = ?, critical_failed = ?, submitted_at = ?"
-                " WHERE id = ?",
-                (overall.percent, int(overall.critical_failed), time.time(), review_id),
-            )
+            self.conn.execute("UPDATE reviews SET status = 'submitted', submitted_at = ? WHERE id = ?",
+                              (time.time(), review_id))
         return self.by_id(review_id)
 
     def _touch_draft(self, review_id: int) -> None:

@@ -151,6 +151,22 @@ CREATE INDEX audit_by_time ON audit_log (requested_at DESC);
 CREATE INDEX audit_by_call ON audit_log (account_id, call_id);
 """
 
+# Reviews' overall score and critical failure are computed from the scores whenever shown or
+# exported, never read back: stored copies could only disagree. Names of assistants, squads and
+# workflows that calls carry only as ids, per account, resolved from the platform.
+V5_NAMES_AND_REVIEW_SCORES = """
+ALTER TABLE reviews DROP COLUMN overall;
+ALTER TABLE reviews DROP COLUMN critical_failed;
+CREATE TABLE platform_names (
+    account_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    resolved_at REAL NOT NULL,
+    PRIMARY KEY (account_id, kind, id)
+) WITHOUT ROWID;
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     # executescript() would COMMIT the surrounding migration transaction, so run statement by statement.
@@ -176,5 +192,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _script(V2_TRANSCRIPT_SEARCH),
     3: _script(V3_REVIEWS),
     4: _script(V4_AUDIT_LOG),
+    5: _script(V5_NAMES_AND_REVIEW_SCORES),
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,10 +1,7 @@
 """Filling the call cache from a platform: incremental catch-up and a date-range backfill.
 
-Each platform is caught up its own way, from a watermark kept per account:
-- Vapi filters by `updatedAt`: ask for calls updated since the newest one seen.
-- HMS Sovereign filters by creation date only: ask again from the oldest call still live in
-  the cache (it may have ended since) or the newest creation seen, less a look-back.
-- VoiceBot Studio has no filters: the whole list each time.
+Each platform is caught up its own way (its client's `changes_since`, the rule the poller asks
+too), from a watermark kept per account and the oldest call the cache still thinks is live.
 Unchanged calls are not rewritten, so a second run writes nothing. Every page is its own
 transaction: stopping half-way keeps what was stored.
 """
@@ -12,19 +9,22 @@ transaction: stopping half-way keeps what was stored.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from app.domain import Account, Call, Provider
-from app.providers.base import PlatformClient
+from app.domain import Account, Call
+from app.providers.base import ChangeMark, PlatformClient
 from app.store.calls import CallCache, UpsertReport
 from app.store.database import Database
 
-# Overlap with the previous run: equal timestamps and late analysis are fetched again, harmlessly.
-VAPI_OVERLAP = timedelta(seconds=5)
-HMS_LOOKBACK = timedelta(hours=1)
+
+class Names(Protocol):
+    """Fills in the names of what calls run on (the session's NameBook)."""
+
+    async def named(self, calls: Iterable[Call]) -> list[Call]: ...
 
 
 @dataclass
@@ -52,10 +52,11 @@ class CallSync:
     """Keeps one account's slice of the cache up to date."""
 
     def __init__(self, db: Database, account: Account, client: PlatformClient, *, first_days: int = 30,
-                 page_size: int = 100):
+                 page_size: int = 100, names: Names | None = None):
         self.db = db
         self.account = account
         self.client = client
+        self.names = names
         self.first_days = first_days
         self.page_size = page_size
 
@@ -67,24 +68,20 @@ class CallSync:
             lambda conn: (CallCache(conn).watermark(account_id), CallCache(conn).live_since(account_id))
         )
         first = now - timedelta(days=self.first_days)
-        match self.account.provider:
-            case Provider.VAPI:
-                pages = self.client.list_calls(
-                    updated_since=watermark - VAPI_OVERLAP if watermark else None,
-                    since=None if watermark else first, page_size=self.page_size)
-            case Provider.HMS:
-                start = min(filter(None, (live_since, watermark - HMS_LOOKBACK if watermark else None)),
-                            default=None)
-                pages = self.client.list_calls(since=start or first, page_size=self.page_size)
-            case _:
-                pages = self.client.list_calls(page_size=self.page_size)
+        client = self.client
+        mark = ChangeMark(watermark, live_since) if watermark else None
         report = SyncReport()
-        newest = watermark
-        async with _closing(pages):
-            async for page in pages:
-                report.add(len(page), await self._store(page))
-                newest = max(filter(None, (newest, *(self._watermark_of(call) for call in page))), default=None)
-        if newest is not None:
+        moved = mark or ChangeMark()
+        seen: set[str] = set()  # a call two queries bring (a live one) is stored once per run
+        for query in client.changes_since(mark, first):
+            pages = client.list_calls(**{**asdict(query), "page_size": self.page_size})
+            async with _closing(pages):
+                async for page in pages:
+                    fresh = [call for call in page if call.id not in seen]
+                    seen.update(call.id for call in fresh)
+                    report.add(len(fresh), await self._store(fresh))
+                    moved = moved.moved(fresh, client.change_time)
+        if (newest := moved.newest) is not None:
             await self.db.write(lambda conn: CallCache(conn).set_watermark(account_id, newest))
         return report
 
@@ -117,12 +114,8 @@ class CallSync:
 
     async def _store(self, page: list[Call]) -> UpsertReport:
         account_id = self.account.id
-        return await self.db.write(lambda conn: CallCache(conn).upsert(account_id, page))
-
-    def _watermark_of(self, call: Call) -> datetime | None:
-        if self.account.provider is Provider.HMS:
-            return call.created_at
-        return call.updated_at
+        named = page if self.names is None else await self.names.named(page)  # the cache lists, filters, searches by name
+        return await self.db.write(lambda conn: CallCache(conn).upsert(account_id, named))
 
 
 @asynccontextmanager

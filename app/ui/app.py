@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.paths import APP_NAME, ORGANIZATION, config_dir
 from app.providers.errors import ProviderError
+from app.store.database import StoreError
 from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def settings() -> QSettings:
 
 def readable(error: BaseException) -> str:
     """A message a supervisor can act on; details stay in the log."""
-    if isinstance(error, ProviderError):
+    if isinstance(error, ProviderError | StoreError):
         return str(error)
     if isinstance(error, OSError):
         return f"A system error occurred: {error.strerror or error}"

@@ -252,7 +252,7 @@ class CallListView(QWidget):
 
     def _collect_assistants(self, *_args: object) -> None:
         registry = self.model.registry
-        names = sorted({c.assistant_name or c.assistant_id or "" for c in registry.calls()} - {""}) if registry else []
+        names = sorted({c.assistant_label for c in registry.calls()} - {""}) if registry else []
         self.assistant.set_values(names)
 
     def _repaint_durations(self) -> None:

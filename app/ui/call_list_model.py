@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 
 from app.domain import Call
 from app.domain.clock import clock
-from app.live.registry import CallRegistry, RegistryChange
+from app.live.registry import CallRegistry, RegistryChange, Rows
 from app.ui.analysis import ended_reason_words
 from app.ui.theme import new_call_highlight
 
@@ -125,7 +125,8 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 
 class CallListModel(QAbstractTableModel):
-    """One row per registry call, in registry order. Mirrors the order itself so removals map to rows."""
+    """One row per registry call, in registry order: the registry's before/after row events become
+    Qt's begin…/end…Rows, and rows are read from the registry itself (no copy of its order)."""
 
     def __init__(self, registry: CallRegistry | None = None, parent: QObject | None = None,
                  *, now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -134,66 +135,62 @@ class CallListModel(QAbstractTableModel):
         self._now = now
         self._clock = clock
         self._registry: CallRegistry | None = None
-        self._unsubscribe: Callable[[], None] | None = None
-        self._ids: list[str] = []
-        self._rows: dict[str, int] = {}
+        self._disconnect: list[Callable[[], None]] = []
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
         self._primed = False  # the first batch is history, not "new"
         self.set_registry(registry)
 
     # --- registry binding ----------------------------------------------------------------
     def set_registry(self, registry: CallRegistry | None) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        for disconnect in self._disconnect:
+            disconnect()
         self.beginResetModel()
         self._registry = registry
-        self._ids = registry.ids() if registry is not None else []
-        self._rows = {call_id: row for row, call_id in enumerate(self._ids)}
         self._fresh.clear()
-        self._primed = bool(self._ids)
+        self._primed = bool(registry)
         self.endResetModel()
         if registry is not None:
-            self._unsubscribe = registry.subscribe(self._on_change)
+            events = registry.events
+            self._disconnect = [
+                events.inserting.connect(self._inserting),
+                events.inserted.connect(self._inserted),
+                events.removing.connect(self._removing),
+                events.removed.connect(self._removed),
+                events.changed.connect(self._changed),
+            ]
+        else:
+            self._disconnect = []
 
     @property
     def registry(self) -> CallRegistry | None:
         return self._registry
 
-    def _on_change(self, change: RegistryChange) -> None:
-        if change.removed:
-            self._remove(change.removed)
-        if change.inserted:
-            self._insert(change.inserted)
-        last = self.columnCount() - 1
-        for call_id in change.changed:
-            row = self._rows.get(call_id)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+    def _inserting(self, rows: Rows) -> None:
+        self.beginInsertRows(QModelIndex(), rows.first, rows.last)
 
-    def _insert(self, ids: tuple[str, ...]) -> None:
-        first = len(self._ids)
-        self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
-        for call_id in ids:
-            self._rows[call_id] = len(self._ids)
-            self._ids.append(call_id)
+    def _inserted(self, rows: Rows) -> None:
         self.endInsertRows()
         if self._primed:
             now = self._clock()
-            for call_id in ids:
+            for call_id in rows.ids:
                 call = self.call(call_id)
                 if call is not None and call.is_live:
                     self._fresh[call_id] = now
         self._primed = True
 
-    def _remove(self, ids: tuple[str, ...]) -> None:
-        # Highest rows first so earlier indexes stay valid; contiguous runs become one signal.
-        for row in sorted((self._rows[i] for i in ids if i in self._rows), reverse=True):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            call_id = self._ids.pop(row)
+    def _removing(self, rows: Rows) -> None:
+        self.beginRemoveRows(QModelIndex(), rows.first, rows.last)
+
+    def _removed(self, rows: Rows) -> None:
+        for call_id in rows.ids:
             self._fresh.pop(call_id, None)
-            self.endRemoveRows()
-        self._rows = {call_id: row for row, call_id in enumerate(self._ids)}
+        self.endRemoveRows()
+
+    def _changed(self, change: RegistryChange) -> None:
+        rows = sorted(row for call_id in change.changed if (row := self.row_of(call_id)) is not None)
+        last = self.columnCount() - 1
+        for first_row, last_row in _runs(rows):
+            self.dataChanged.emit(self.index(first_row, 0), self.index(last_row, last))
 
     # --- the ticking clock ---------------------------------------------------------------
     def tick(self) -> None:
@@ -202,14 +199,17 @@ class CallListModel(QAbstractTableModel):
         for call_id, since in list(self._fresh.items()):
             if now - since >= HIGHLIGHT_SECONDS:
                 del self._fresh[call_id]
-                row = self._rows[call_id]
+                row = self.row_of(call_id)
+                if row is None:
+                    continue
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1),
                                       [Qt.ItemDataRole.BackgroundRole])
 
     def signal_live_durations(self) -> None:
         """Live calls' Duration cells signal, contiguous runs as one: only for a proxy sorting by
         duration, as it re-sorts (and re-filters) every row signalled."""
-        live = [row for row, call_id in enumerate(self._ids) if (call := self.call(call_id)) is not None and call.is_live]
+        calls = self._registry.calls() if self._registry is not None else []
+        live = [row for row, call in enumerate(calls) if call.is_live]
         for first, last in _runs(live):
             self.dataChanged.emit(self.index(first, Column.DURATION), self.index(last, Column.DURATION),
                                   [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
@@ -222,16 +222,14 @@ class CallListModel(QAbstractTableModel):
         return self._registry.get(call_id) if self._registry is not None else None
 
     def call_at(self, row: int) -> Call | None:
-        if 0 <= row < len(self._ids):
-            return self.call(self._ids[row])
-        return None
+        return self._registry.at(row) if self._registry is not None else None
 
     def row_of(self, call_id: str) -> int | None:
-        return self._rows.get(call_id)
+        return self._registry.row_of(call_id) if self._registry is not None else None
 
     # --- QAbstractTableModel -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() or self._registry is None else len(self._registry)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -281,7 +279,7 @@ class CallListModel(QAbstractTableModel):
             case Column.NAME:
                 return call.name or ""
             case Column.ASSISTANT:
-                return call.assistant_name or call.assistant_id or ""
+                return call.assistant_label
             case Column.ENDED_REASON:
                 return ended_reason_words(call.ended_reason)[0] if call.ended_reason else ""
             case Column.COST:
@@ -384,11 +382,11 @@ class CallFilter(QSortFilterProxyModel):
             return False
         if self._status and call.status != self._status:
             return False
-        if self._assistant and (call.assistant_name or call.assistant_id) != self._assistant:
+        if self._assistant and call.assistant_label != self._assistant:
             return False
         if self._text:
             haystack = " ".join(
-                filter(None, (call.id, call.name, customer_in_full(call), call.assistant_name, call.ended_reason,
+                filter(None, (call.id, call.name, customer_in_full(call), call.assistant_label, call.ended_reason,
                               call.status, call.summary))
             ).casefold()
             return self._text in haystack

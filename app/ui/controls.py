@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from app.domain import (
     Call,
-    Capabilities,
+    CallCapabilities,
     Command,
     CommandKind,
     CommandResult,
@@ -73,7 +73,7 @@ class ControlBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._call: Call | None = None
-        self._capabilities: Capabilities | None = None
+        self._capabilities: CallCapabilities | None = None
         self._in_flight: dict[str, list[Command]] = {}
         self._outcomes: dict[str, tuple[Command | None, CommandResult]] = {}
         self._muted: dict[str, set[Side]] = {}
@@ -119,7 +119,7 @@ class ControlBar(QWidget):
         self._refresh()
 
     # -- public API -----------------------------------------------------------------------------
-    def set_call(self, call: Call | None, capabilities: Capabilities | None) -> None:
+    def set_call(self, call: Call | None, capabilities: CallCapabilities | None) -> None:
         """Point the bar at another call (or a newer copy of the same one); ended calls stay
         selectable so the outcome of an End is still shown next to them."""
         if call is None or self._call is None or call.id != self._call.id or not call.is_live:

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import getpass
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,8 @@ from app.domain import Account, Call
 from app.providers.errors import ProviderError
 from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
-from app.store.database import Database, SchemaTooNewError, default_path
+from app.store.database import Database, StoreError, default_path
+from app.store.names import StoredNames
 from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
@@ -73,7 +73,7 @@ def attach_history(window: MainWindow, path: Path | None = None,
     Switchboard, no disk) — a dock that says why, while commands are refused rather than sent unaudited."""
     try:
         db = Database(path)
-    except (sqlite3.Error, SchemaTooNewError, OSError) as error:
+    except (StoreError, OSError) as error:
         log.exception("the history database could not be opened")
         return HistoryUnavailable(window, path or default_path(), error)
     return ConsoleHistory(window, db, user)
@@ -89,11 +89,7 @@ class HistoryUnavailable(QObject):
         self.notice.setWordWrap(True)
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock = window.add_panel(self.notice, "History")
-        window.session_changed.connect(self._session_changed)
-
-    def _session_changed(self, session: AccountSession | None) -> None:
-        if session is not None:
-            session.audit = AuditUnavailable(self.reason)
+        window.audit = AuditUnavailable(self.reason)
 
     async def close(self) -> None:
         return None
@@ -135,6 +131,8 @@ class ConsoleHistory(QObject):
                               context=Qt.ShortcutContext.WindowShortcut)
         self.area.search.query.setToolTip(f"{self.area.search.query.toolTip()} ({SEARCH_KEYS})")
         self.db.submit_write(lambda conn: AuditLog(conn).settle_abandoned())
+        window.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
+        window.name_archive = StoredNames(self.db)
         self.set_accounts(window.known_accounts())
 
     def focus_search(self) -> None:
@@ -166,16 +164,15 @@ class ConsoleHistory(QObject):
         if session is None:
             self.area.calls.set_source(None, None)
             return
-        session.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
         self.area.calls.set_source(session.account, session.client)
-        self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
+        self._unsubscribe = session.registry.events.changed.connect(lambda change: self._cache_finished(session, change))
         self._catch_up = asyncio.ensure_future(self.catch_up(session))
 
     async def catch_up(self, session: AccountSession) -> None:
         """Bring the cache up to date for the open account; offline is fine, the cache stays."""
         try:
-            report = await CallSync(self.db, session.account, session.client).catch_up()
-        except ProviderError as error:
+            report = await CallSync(self.db, session.account, session.client, names=session.names).catch_up()
+        except (ProviderError, StoreError) as error:  # offline, or the disk is full: the cache stays as it was
             log.info("history catch-up for %s stopped: %s", session.account.name, error)
             return
         if report.added or report.changed:

@@ -95,7 +95,7 @@ class ListenPanel(QWidget):
 
     def show_listener(self, listener: CallListener | None) -> None:
         if self.listener is not None:
-            self.listener.unwatch(self._listener_changed)
+            self.listener.events.changed.disconnect(self._listener_changed)
         self.listener = listener
         self.listen_button.blockSignals(True)
         self.listen_button.setChecked(listener is not None and listener.state in ACTIVE_STATES)
@@ -109,7 +109,7 @@ class ListenPanel(QWidget):
             self.status.setText("Not listening. Press Listen to hear the call.")
             self._show_levels(np.full(len(self.meters), SILENCE_DB))
             return
-        listener.watch(self._listener_changed)
+        listener.events.changed.connect(self._listener_changed)
         self.timer.start()
         self.refresh()
 

@@ -32,11 +32,13 @@ from qasync import asyncSlot
 from app.domain import Account, Call, Command, CommandResult
 from app.live.accounts import ENV_KEY, AccountBook
 from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
+from app.live.names import NameArchive
 from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
-from app.live.session import AccountSession
+from app.live.session import AccountSession, CommandJournal
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
+from app.store.audit import AuditUnavailable
 from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.accounts_dialog: AccountsDialog | None = None
         self.poll_plan: PollPlan | None = None  # None: each platform's own plan
         self.session: AccountSession | None = None
+        # Every session sends through this; the history dock replaces it with the audit log.
+        self.audit: CommandJournal = AuditUnavailable("the local history is not open")
+        self.name_archive: NameArchive | None = None  # the history dock keeps resolved names across sessions
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
         self._accounts: list[Account] = []
@@ -354,20 +359,23 @@ class MainWindow(QMainWindow):
                 f"No API key is stored for “{account.name}”.\nAdd it in Accounts…, or set {ENV_KEY}.")
             self.open_accounts_dialog(f"“{account.name}” has no API key yet. Paste it below, then open the account.")
             return None
-        return await self.open_session(account, key)
+        public_key = await off_thread(self.book.public_key_for, account)
+        return await self.open_session(account, key, public_key)
 
-    async def open_session(self, account: Account, api_key: str) -> AccountSession:
+    async def open_session(self, account: Account, api_key: str, public_key: str | None = None) -> AccountSession:
         """Close the current session (and its HTTP client) and start polling the given account."""
         async with self._switching:  # two quick switches must not leave a session running unseen
             await self.close_session()
-            session = AccountSession.open(account, api_key, plan=self.poll_plan)
+            session = AccountSession.open(account, api_key, self.audit, public_key=public_key, plan=self.poll_plan,
+                                          names=self.name_archive)
             self.session = session
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
         self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.display_name})…")
         self._unsubscribe = [
-            session.registry.subscribe(self._on_registry_change),
-            session.poller.on_state(self._on_poll_state),
+            session.registry.events.changed.connect(self._on_registry_change),
+            session.poller.events.state.connect(self._on_poll_state),
+            session.events.capabilities.connect(self._on_capabilities),
         ]
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
@@ -446,7 +454,7 @@ class MainWindow(QMainWindow):
         self._set_title(call)
         self.transcript.show_call(call)
         self.analysis.show_call(call)
-        self.controls.set_call(call, self.session.capabilities if self.session else None)
+        self._show_controls(call)
         self.audio_area.show_call(call, self.session.client if self.session else None)
         self.selected_call_changed.emit(call)
 
@@ -457,8 +465,17 @@ class MainWindow(QMainWindow):
         self.transcript.update_call(call)
         self.analysis.show_call(call)
         self.audio_area.update_call(call)
-        self.controls.set_call(call, self.session.capabilities if self.session else None)
+        self._show_controls(call)
         self.selected_call_changed.emit(call)
+
+    def _show_controls(self, call: Call | None) -> None:
+        """The control bar for this call: what it takes now (its kind, state and refusals)."""
+        session = self.session
+        self.controls.set_call(call, session.capabilities_for(call) if session and call else None)
+
+    def _on_capabilities(self, call_id: str) -> None:
+        if call_id == self._selected_id:  # a command refused: that button says why now
+            self._show_controls(self.selected_call())
 
     def _set_title(self, call: Call | None) -> None:
         if call is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import getpass
 import html
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.store.database import Database
+from app.store.database import Database, StoreError
 from app.store.reviews import (
     DEFAULT_TEMPLATE,
     NOT_APPLICABLE,
@@ -278,8 +277,12 @@ class ReviewPanel(QWidget):
             return None
         if self.review is None:
             account_id, call_id, template = self.account_id, self.call_id, self.template
-            self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
-                                                                              template))
+            try:
+                self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id,
+                                                                                  self.reviewer, template))
+            except StoreError as error:  # a plain sentence: e.g. the disk is full; what was saved stays
+                self.message.setText(str(error))
+                return None
         if self.review.submitted:
             self.message.setText("This review was submitted; it can no longer change.")
             return None
@@ -292,8 +295,8 @@ class ReviewPanel(QWidget):
         except (ValueError, RuntimeError) as error:
             self.message.setText(str(error))
             return None
-        except sqlite3.Error as error:
-            self.message.setText(f"Could not save the review: {error}. Nothing was lost; try again.")
+        except StoreError as error:
+            self.message.setText(str(error))
             return None
         if (self.account_id, self.call_id) == shown:
             self.review = review

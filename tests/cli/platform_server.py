@@ -20,7 +20,7 @@ from tests.providers.payloads import T0, hms_call, vapi_call, voicebot_call
 
 GOOD_KEY = "sk-cli-test"
 CALLS = 250
-LIVE = ("live-accept", "live-refuse", "live-unknown")
+LIVE = ("live-accept", "live-refuse", "live-unknown", "live-realtime")
 
 
 class PlatformServer:
@@ -37,10 +37,11 @@ class PlatformServer:
         self._runner: web.AppRunner | None = None
 
     def live_vapi(self, call_id: str) -> dict[str, Any]:
+        realtime = {"assistantOverrides": {"model": {"provider": "openai", "model": "gpt-realtime-2025-08-28"}}}
         return vapi_call(0, status="in-progress") | {
             "id": call_id,
             "monitor": {"listenUrl": f"ws://127.0.0.1/{call_id}", "controlUrl": f"{self.url}/vapi/control/{call_id}"},
-        }
+        } | (realtime if "realtime" in call_id else {})
 
     def start(self) -> None:
         self._thread.start()

@@ -106,6 +106,14 @@ def test_invalid_or_unsupported_exits_2_and_sends_nothing(server, key, provider,
     assert message in err and "Nothing was sent" in err and server.controls == []
 
 
+def test_a_realtime_call_refuses_say_before_anything_is_sent(server, key, capsys):
+    server.controls.clear()
+    assert control(server, "vapi", "live-realtime", "say", "Hello") == 2
+    err = capsys.readouterr().err
+    assert "realtime call takes only" in err and "Nothing was sent" in err and server.controls == []
+    assert control(server, "vapi", "live-realtime", "end") == 0
+
+
 def test_vapi_call_that_does_not_exist_exits_1(server, key, capsys):
     assert control(server, "vapi", "no-such-call", "end") == 1
     assert "Vapi has no such call (404): Call not found." in capsys.readouterr().err

@@ -10,7 +10,7 @@ import keyring
 import pytest
 
 from app.cli.export import CSV_FIELDS, FIELDS, CallWriter, export_record
-from app.domain import Account, Call, Provider
+from app.domain import Account, Call, CostItem, Performance, Provider, TransferRecord
 from app.live.accounts import AccountBook
 from tests.cli.conftest import switchboard
 from tests.cli.platform_server import CALLS, GOOD_KEY
@@ -112,3 +112,27 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text(
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["cost"] == "0.0053" and row["id"] == "c-1"
+
+
+def test_export_carries_names_and_the_newer_fields_in_jsonl_and_csv():
+    call = Call(id="c1", provider=Provider.VAPI, status="ended", squad_id="sq-1", squad_name="Night team",
+                ended_message="Model failed", structured_outputs={"so": {"name": "Refund", "result": True}},
+                scorecards={"sc": {"score": 80}}, structured_data_multi=({"a": 1},),
+                transfers=(TransferRecord(destination="+3120000000", mode="blind-transfer", status="completed"),),
+                performance=Performance(turn_latency_average=850.0, turn_latencies=(900.0, 800.0)),
+                costs=(CostItem(kind="model", cost=0.02, detail="openai gpt-4o", prompt_tokens=10),))
+    record = export_record(call)
+    assert record["assistantName"] == "Night team"
+    assert record["endedMessage"] == "Model failed"
+    assert record["structuredOutputs"] == {"so": {"name": "Refund", "result": True}}
+    assert record["scorecards"] == {"sc": {"score": 80}} and record["structuredDataMulti"] == [{"a": 1}]
+    assert record["transfers"][0] == {"destination": "+3120000000", "mode": "blind-transfer", "status": "completed",
+                                      "transcript": None}
+    assert record["performance"]["turnLatencyAverage"] == 850.0
+    assert record["performance"]["turnLatencies"] == [900.0, 800.0]
+    assert record["costs"][0]["detail"] == "openai gpt-4o" and record["costs"][0]["promptTokens"] == 10
+    out = io.StringIO()
+    CallWriter(out, "csv").write(record)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["endedMessage"] == "Model failed" and json.loads(row["costs"])[0]["cost"] == 0.02
+    assert json.loads(row["performance"])["turnLatencyAverage"] == 850.0

@@ -9,6 +9,7 @@ from app.live.hub_link import POLLING_TEXT, STREAMING_TEXT, HubLink
 from app.live.session import AccountSession
 from app.providers.http import RetryPolicy
 from app.sandbox.wire import base_url
+from app.store.audit import AuditUnavailable
 from tests.fixtures.qt import until
 from tests.fixtures.servers import free_port
 from tests.hub.conftest import start_hub
@@ -26,7 +27,7 @@ async def test_the_console_streams_from_the_hub_and_polls_only_while_it_is_away(
     async with webhook_sandbox([f"{hub.url}/webhooks"], live=1, speed=10.0) as sandbox:
         account = Account(id="a1", name="Sandbox", provider=Provider.VAPI,
                           base_url=base_url(sandbox.host, sandbox.port, Provider.VAPI))
-        session = AccountSession.open(account, sandbox.state.api_key)
+        session = AccountSession.open(account, sandbox.state.api_key, AuditUnavailable("read only"))
         normal = session.poller.plan
         link = HubLink(session, hub.url, token, retry=RetryPolicy(initial_delay=0.05, max_delay=0.2))
         link.on_mode(modes.append)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from app.domain import CAPABILITIES, Call, Command, CommandResult, Outcome, Provider
+from app.providers import CLIENTS
 from app.providers.base import MediaSource
 
 
@@ -18,15 +19,20 @@ class FakePlatform:
     def __init__(self, provider: Provider = Provider.VAPI, *, delay: float = 0.0):
         self.provider = provider
         self.capabilities = CAPABILITIES[provider]
+        # The platform's own "what changed since" rule, as the real client has it.
+        self.changes_since = CLIENTS[provider].changes_since
+        self.change_time = CLIENTS[provider].change_time
         self.http = httpx.AsyncClient()
         self.calls: dict[str, Call] = {}
         self.failures: deque[Exception] = deque()  # raised by the next requests, one each
+        self.list_failure: Exception | None = None  # raised by every list request while set
         self.delay = delay
         self.requests: Counter[str] = Counter()
         self.list_queries: list[dict[str, Any]] = []
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
         self.sent: list[Command] = []
+        self.names: dict[tuple[str, str], str] = {}  # (kind, id) -> name, as GET /assistant/{id} has it
         self.send_error: Exception | None = None
         self.closed = False
 
@@ -47,6 +53,8 @@ class FakePlatform:
         self.list_queries.append({k: v for k, v in {"since": since, "updated_since": updated_since,
                                                       "status": status}.items() if v is not None})
         await self._request("list")
+        if self.list_failure is not None:
+            raise self.list_failure
         calls = [c for c in self.calls.values() if status is None or c.status == status]
         if updated_since is not None:
             calls = [c for c in calls if c.updated_at and c.updated_at > updated_since]
@@ -59,6 +67,14 @@ class FakePlatform:
         if call_id not in self.calls:
             raise NotFoundError("No such call", status_code=404)
         return self.calls[call_id]
+
+    async def read_name(self, kind: str, owner_id: str) -> str | None:
+        await self._request(f"{kind}:{owner_id}")
+        from app.providers.errors import NotFoundError
+
+        if (kind, owner_id) not in self.names:
+            raise NotFoundError(f"No such {kind}", status_code=404)
+        return self.names[kind, owner_id]
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         await self._request(f"rename:{call_id}")

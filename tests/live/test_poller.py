@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from app.domain import Provider
 from app.live.poller import CallPoller, Connection, PollPlan, PollState
 from app.live.registry import CallRegistry
+from app.providers import HmsClient, VapiClient
+from app.providers.base import ChangeMark
 from app.providers.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -12,7 +15,7 @@ from app.providers.errors import (
     ServerError,
 )
 from app.providers.http import RetryPolicy
-from tests.live.calls import make_call
+from tests.live.calls import T0, make_call
 from tests.live.fake_platform import FakePlatform
 
 FAST = PollPlan(live_interval=0.02, list_interval=0.05, max_backoff=0.2)
@@ -31,7 +34,7 @@ def setup(provider: Provider = Provider.VAPI, plan: PollPlan = FAST, delay: floa
     registry = CallRegistry()
     poller = CallPoller(platform, registry, plan)
     states: list[PollState] = []
-    poller.on_state(states.append)
+    poller.events.state.connect(states.append)
     return platform, registry, poller, states
 
 
@@ -58,18 +61,25 @@ async def test_vapi_polls_changes_with_updated_since_after_the_first_list():
     finally:
         await poller.stop()
     assert "since" in platform.list_queries[0]
-    assert platform.list_queries[1] == {"updated_since": make_call("a", updated=2).updated_at}  # 1 s overlap
+    # The provider's rule, not a copy of it: overlap and all.
+    [changes] = VapiClient.changes_since(ChangeMark(newest=make_call("a", updated=3).updated_at), T0)
+    assert platform.list_queries[1] == {"updated_since": changes.updated_since}
 
 
 async def test_hms_asks_for_new_calls_and_calls_in_progress():
     platform, _, poller, _ = setup(Provider.HMS)
+    later = T0 + timedelta(minutes=5)
+    platform.calls = {"old": make_call("old", status="ended"), "live": make_call("live", created_at=later)}
     poller.start()
     try:
         await wait_for(lambda: len(platform.list_queries) >= 3)
     finally:
         await poller.stop()
-    assert set(platform.list_queries[1]) == {"since"}
-    assert platform.list_queries[2] == {"status": "in-progress"}
+    # The provider's rule: back to the oldest live call or the newest creation less the look-back.
+    mark = ChangeMark(newest=later, oldest_live=later)
+    since, in_progress = HmsClient.changes_since(mark, T0)
+    assert platform.list_queries[1] == {"since": since.since}
+    assert platform.list_queries[2] == {"status": "in-progress"} == {"status": in_progress.status}
 
 
 async def test_never_two_requests_for_the_same_call_in_flight():
@@ -194,3 +204,20 @@ async def test_a_stopped_poller_makes_no_more_requests():
     assert (await poller.refresh("a")).id == "a"
     await poller.refresh_list()
     assert sum(platform.requests.values()) == before
+
+
+async def test_a_failing_list_backs_off_while_live_calls_refresh_fine():
+    """Each loop keeps its own backoff: the call loop's successes do not reset the list loop's."""
+    platform, registry, poller, states = setup()
+    platform.calls = {"a": make_call("a")}
+    registry.merge([make_call("a")])
+    platform.list_failure = ServerError("Internal error", status_code=500)
+    poller.start()
+    try:
+        await wait_for(lambda: platform.requests["list"] >= 6)
+    finally:
+        await poller.stop()
+    assert platform.requests["a"] > platform.requests["list"]  # the live loop kept succeeding
+    waits = [s.retry_in for s in states if s.connection is Connection.FAILING and s.retry_in]
+    assert max(waits) >= 0.75 * FAST.max_backoff  # grew to the cap instead of staying at the first step
+    assert states[-1].connection is Connection.FAILING  # a live refresh does not paper over the failing list

@@ -1,13 +1,45 @@
 from __future__ import annotations
 
-from app.live.registry import CallRegistry, RegistryChange
+from app.live.registry import CallRegistry, RegistryChange, Rows
 from tests.live.calls import make_call
 
 
 def recorded(registry: CallRegistry) -> list[RegistryChange]:
     changes: list[RegistryChange] = []
-    registry.subscribe(changes.append)
+    registry.events.changed.connect(changes.append)
     return changes
+
+
+def row_events(registry: CallRegistry) -> list[tuple[str, Rows, int]]:
+    """Each row event with how many calls the registry held when it came (before or after the change)."""
+    seen: list[tuple[str, Rows, int]] = []
+    events = registry.events
+    for name, event in (("inserting", events.inserting), ("inserted", events.inserted),
+                        ("removing", events.removing), ("removed", events.removed)):
+        event.connect(lambda rows, name=name: seen.append((name, rows, len(registry))))
+    return seen
+
+
+def test_inserts_are_announced_before_and_after_as_one_run():
+    registry = CallRegistry()
+    registry.merge([make_call("a")])
+    seen = row_events(registry)
+    registry.merge([make_call("b"), make_call("a", updated=3), make_call("c")])
+    assert seen == [("inserting", Rows(1, 2, ("b", "c")), 1), ("inserted", Rows(1, 2, ("b", "c")), 3)]
+    assert registry.row_of("c") == 2 and registry.at(1).id == "b"
+
+
+def test_contiguous_removals_are_one_run_highest_first():
+    registry = CallRegistry()
+    registry.merge([make_call(i) for i in "abcdef"])
+    seen = row_events(registry)
+    registry.remove(["b", "c", "e", "zz"])
+    assert seen == [
+        ("removing", Rows(4, 4, ("e",)), 6), ("removed", Rows(4, 4, ("e",)), 5),
+        ("removing", Rows(1, 2, ("b", "c")), 5), ("removed", Rows(1, 2, ("b", "c")), 3),
+    ]
+    assert registry.ids() == ["a", "d", "f"]
+    assert [registry.row_of(i) for i in "adf"] == [0, 1, 2]
 
 
 def test_merge_inserts_new_calls_in_arrival_order():
@@ -73,8 +105,8 @@ def test_a_failing_listener_does_not_stop_the_others():
     def broken(_change: RegistryChange) -> None:
         raise ValueError("boom")
 
-    registry.subscribe(broken)
-    registry.subscribe(seen.append)
+    registry.events.changed.connect(broken)
+    registry.events.changed.connect(seen.append)
     registry.merge([make_call("a")])
     assert len(seen) == 1
 
@@ -82,7 +114,7 @@ def test_a_failing_listener_does_not_stop_the_others():
 def test_unsubscribe_stops_events():
     registry = CallRegistry()
     seen: list[RegistryChange] = []
-    unsubscribe = registry.subscribe(seen.append)
+    unsubscribe = registry.events.changed.connect(seen.append)
     unsubscribe()
     registry.merge([make_call("a")])
     assert seen == []

@@ -8,18 +8,36 @@ from app.providers.errors import (
     APIConnectionError,
     BadResponseError,
     InvalidRequestError,
+    ProviderError,
     RateLimitError,
     ServerError,
     UnsupportedError,
+    command_result_of,
 )
+from app.store.audit import AuditLog, AuditTrail
+from app.store.database import Database
 from tests.live.calls import make_call
 from tests.live.fake_platform import FakePlatform
+
+
+class Journal:
+    """An audit trail in memory: what was recorded, in order, around the platform's send."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str]] = []
+
+    async def send(self, client, account, call, command):
+        self.entries.append((account.id, call.id))
+        try:
+            return await client.send(call, command)
+        except ProviderError as error:
+            return command_result_of(error)
 
 
 def session_for(provider: Provider = Provider.VAPI) -> tuple[AccountSession, FakePlatform]:
     platform = FakePlatform(provider)
     account = Account(id="acc", name="Test", provider=provider, base_url="http://127.0.0.1:1")
-    session = AccountSession(account, platform)
+    session = AccountSession(account, platform, Journal())
     session.registry.merge([make_call("live")])
     platform.calls["live"] = make_call("live")
     return session, platform
@@ -80,18 +98,40 @@ async def test_rename_updates_the_registry():
     await session.aclose()
 
 
+def test_a_session_cannot_be_made_without_an_audit_trail():
+    account = Account(id="acc", name="Test", provider=Provider.VAPI, base_url="http://127.0.0.1:1")
+    with pytest.raises(TypeError):
+        AccountSession(account, FakePlatform())  # type: ignore[call-arg]
+    assert not hasattr(AccountSession, "_deliver")  # no unaudited way to the platform
+
+
+async def test_every_send_is_in_the_audit_log_before_the_platform_sees_it(tmp_path):
+    db = Database(tmp_path / "history.sqlite3")
+    platform = FakePlatform()
+    seen_before_send: list[int] = []
+    send = platform.send
+
+    async def send_after_checking(call, command):
+        seen_before_send.append(await db.read(lambda conn: AuditLog(conn).count()))
+        return await send(call, command)
+
+    platform.send = send_after_checking  # type: ignore[method-assign]
+    account = Account(id="acc", name="Test", provider=Provider.VAPI, base_url="http://127.0.0.1:1")
+    session = AccountSession(account, platform, AuditTrail(db, "ria"))
+    session.registry.merge([make_call("live")])
+    result = await session.send("live", Say(text="Hello"))
+    entries = await db.read(lambda conn: AuditLog(conn).entries())
+    await session.aclose()
+    db.close()
+    assert result.outcome is Outcome.ACCEPTED
+    assert seen_before_send == [1]
+    assert [(e.call_id, e.user, e.outcome) for e in entries] == [("live", "ria", "accepted")]
+
+
 async def test_an_audit_journal_sends_in_the_sessions_place():
     session, platform = session_for()
-    journal: list[tuple[str, str]] = []
-
-    class Journal:
-        async def send(self, client, account, call, command):
-            journal.append((account.id, call.id))
-            return await client.send(call, command)
-
-    session.audit = Journal()
     result = await session.send("live", Say(text="Hello"))
     assert result.outcome is Outcome.ACCEPTED
-    assert journal == [("acc", "live")]
+    assert session.audit.entries == [("acc", "live")]
     assert platform.sent == [Say(text="Hello")]
     await session.aclose()

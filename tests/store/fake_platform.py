@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from app.domain import CAPABILITIES, Call, Command, CommandResult, Outcome, Provider, Turn, TurnRole
+from app.providers import CLIENTS
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -35,6 +36,7 @@ class ListRequest:
     since: datetime | None
     until: datetime | None
     updated_since: datetime | None
+    status: str | None = None
 
 
 @dataclass
@@ -47,6 +49,9 @@ class FakePlatform:
 
     def __post_init__(self) -> None:
         self.capabilities = CAPABILITIES[self.provider]
+        # The platform's own "what changed since" rule, as the real client has it.
+        self.changes_since = CLIENTS[self.provider].changes_since
+        self.change_time = CLIENTS[self.provider].change_time
         self.http = httpx.AsyncClient()
 
     def put(self, *calls: Call) -> None:
@@ -55,7 +60,7 @@ class FakePlatform:
     async def list_calls(self, *, since: datetime | None = None, until: datetime | None = None,
                          updated_since: datetime | None = None, status: str | None = None,
                          page_size: int = 100) -> AsyncIterator[list[Call]]:
-        self.requests.append(ListRequest(since, until, updated_since))
+        self.requests.append(ListRequest(since, until, updated_since, status))
         chosen = sorted(
             (c for c in self.calls.values()
              if (since is None or c.created_at >= since) and (until is None or c.created_at < until)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +30,7 @@ from app.store.audit import (
     AuditTrail,
     send_audited,
 )
-from app.store.database import Database
+from app.store.database import Database, StoreError
 from tests.store.fake_platform import FakePlatform, make_call
 
 LIVE = make_call(1, status="in-progress")
@@ -117,7 +116,7 @@ async def test_nothing_is_sent_when_the_row_cannot_be_written(db: Database, vapi
     await db.write(lambda conn: conn.execute(
         "CREATE TRIGGER full_disk BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"))
     platform = FakePlatform()
-    with pytest.raises(sqlite3.IntegrityError, match="disk is full"):
+    with pytest.raises(StoreError, match="disk is full"):
         await send_audited(db, platform, vapi_account, LIVE, End(), "ria")
     assert platform.sent == []
 

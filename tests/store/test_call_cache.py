@@ -93,3 +93,20 @@ async def test_database_threads_read_while_writing(tmp_path) -> None:
         assert failed is not None
     finally:
         db.close()
+
+
+def test_a_freshly_signed_recording_url_alone_is_not_a_change(tmp_path) -> None:
+    """Platforms sign recording URLs anew on every read (and the sandbox every second): a sync that
+    brings the same call with a new signature rewrites nothing."""
+    conn = connect(tmp_path / "h.sqlite3")
+    cache = CallCache(conn)
+
+    def signed(signature: str, summary: str = "Refund"):
+        url = f"https://storage.example/rec/1.wav?X-Amz-Signature={signature}&X-Amz-Expires=3600"
+        call = make_call(1, summary=summary, recordings=Recordings(mono=url))
+        return call.model_copy(update={"raw": {"id": call.id, "artifact": {"recordingUrl": url}}})
+
+    assert cache.upsert("a", [signed("aaa")]).added == 1
+    assert cache.upsert("a", [signed("bbb")]).changed == 0
+    assert cache.upsert("a", [signed("ccc", summary="Refund granted")]).changed == 1
+    assert cache.get("a", "call-00001").recordings.mono.endswith("ccc&X-Amz-Expires=3600")

@@ -22,9 +22,9 @@ def tables(conn: sqlite3.Connection) -> set[str]:
 
 def test_empty_file_gets_the_whole_schema_in_wal_mode(tmp_path: Path) -> None:
     conn = connect(tmp_path / "h.sqlite3")
-    assert schema_version(conn) == SCHEMA_VERSION == 4
+    assert schema_version(conn) == SCHEMA_VERSION == 5
     assert {"calls", "turns", "sync_state", "turn_index", "reviews", "review_scores", "review_comments",
-            "scorecard_templates", "audit_log"} <= tables(conn)
+            "scorecard_templates", "audit_log", "platform_names"} <= tables(conn)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -83,3 +83,35 @@ def test_a_failing_migration_leaves_the_file_at_the_last_good_version(tmp_path: 
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert "half_done" not in tables(conn)
+
+
+def columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def test_migration_5_drops_the_unread_review_scores_and_keeps_every_review(tmp_path: Path, monkeypatch) -> None:
+    from app.store import schema
+    from app.store.reviews import DEFAULT_TEMPLATE, Mark
+
+    path = tmp_path / "h.sqlite3"
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr("app.store.database.SCHEMA_VERSION", 4)
+    old = connect(path)
+    assert {"overall", "critical_failed"} <= columns(old, "reviews")
+    old.execute("INSERT INTO reviews (account_id, call_id, reviewer, template_id, template_name, criteria_json,"
+                " status, overall, critical_failed, created_at, updated_at, submitted_at)"
+                " VALUES ('a', 'c1', 'ria', ?, ?, ?, 'submitted', 75.0, 0, 1, 2, 3)",
+                (DEFAULT_TEMPLATE.id, DEFAULT_TEMPLATE.name, DEFAULT_TEMPLATE.to_json()))
+    review_id = old.execute("SELECT id FROM reviews").fetchone()[0]
+    old.execute("INSERT INTO review_scores (review_id, criterion_id, score) VALUES (?, ?, 4)",
+                (review_id, DEFAULT_TEMPLATE.criteria[0].id))
+    old.close()
+    monkeypatch.undo()
+
+    conn = connect(path)
+    assert schema_version(conn) == 5
+    assert not {"overall", "critical_failed"} & columns(conn, "reviews")
+    [review] = ReviewBook(conn).for_call("a", "c1")
+    assert review.status == "submitted" and review.marks == {DEFAULT_TEMPLATE.criteria[0].id: Mark(score=4)}
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

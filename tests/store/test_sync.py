@@ -7,9 +7,11 @@ import sqlite3
 from datetime import timedelta
 
 from app.domain import Account, Provider
+from app.providers.hms import CHANGE_LOOKBACK as HMS_LOOKBACK
+from app.providers.vapi import CHANGE_OVERLAP as VAPI_OVERLAP
 from app.store.calls import CallCache
 from app.store.database import Database
-from app.store.sync import HMS_LOOKBACK, VAPI_OVERLAP, BackfillProgress, CallSync
+from app.store.sync import BackfillProgress, CallSync
 from tests.store.fake_platform import T0, FakePlatform, make_call
 
 NOW = T0 + timedelta(days=1)
@@ -75,12 +77,13 @@ async def test_hms_goes_back_to_the_oldest_call_still_live(db: Database) -> None
     report = await sync.catch_up(NOW)
 
     assert platform.requests[1].since == T0 + timedelta(minutes=5)
+    assert platform.requests[2].status == "in-progress"  # the provider's rule: calls in progress too
     assert report.changed == 1
     row = await db.read(lambda conn: CallCache(conn).page("acc-hms", offset=194, limit=1))
     assert row[0].status == "ended"
     # With nothing live, it starts from the newest creation less the look-back.
     await sync.catch_up(NOW)
-    assert platform.requests[2].since == T0 + timedelta(minutes=199) - HMS_LOOKBACK
+    assert platform.requests[3].since == T0 + timedelta(minutes=199) - HMS_LOOKBACK
 
 
 async def test_voicebot_lists_everything_and_still_writes_nothing_new(db: Database) -> None:
@@ -135,3 +138,14 @@ async def test_backfill_task_cancellation_keeps_the_pages_already_stored(db: Dat
     assert task.cancelled()
     count = await db.read(lambda conn: CallCache(conn).count("acc-vapi"))
     assert 100 <= count < 500 and count % 50 == 0
+
+
+async def test_hms_a_live_call_both_queries_bring_is_stored_once_per_run(db: Database) -> None:
+    platform = FakePlatform(Provider.HMS)
+    platform.put(*(make_call(n, provider=Provider.HMS) for n in range(5)),
+                 make_call(5, provider=Provider.HMS, status="in-progress"))
+    sync = CallSync(db, account(Provider.HMS), platform)
+    await sync.catch_up(NOW)
+    report = await sync.catch_up(NOW)
+    assert {r.status for r in platform.requests[1:]} == {None, "in-progress"}  # both queries were made
+    assert report.fetched == len(platform.calls)  # each once: both queries bring the live call

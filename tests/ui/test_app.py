@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import asyncSlot
 
 from app.providers.errors import AuthenticationError
+from app.store.database import StoreError
 from app.ui.app import ErrorReporter, readable
 from app.ui.launch import add_arguments, check
 
@@ -33,6 +34,8 @@ def test_arguments_are_checked_before_any_window(monkeypatch):
 def test_readable_messages():
     assert readable(AuthenticationError("The API key was refused.")) == "The API key was refused."
     assert "ValueError" in readable(ValueError("bad"))
+    full = StoreError("The local history could not save this change: the disk holding it is full.")
+    assert readable(full) == str(full)  # an unexpected store error is still a plain sentence
 
 
 def test_error_hook_logs_and_shows_a_message_without_blocking(qtbot, caplog):

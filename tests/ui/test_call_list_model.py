@@ -50,6 +50,34 @@ def test_removal_maps_to_the_right_rows(qtbot):
     assert [model.index(r, 0).data(CALL_ROLE).id for r in range(model.rowCount())] == ["a", "c"]
 
 
+def test_contiguous_removals_are_one_signal(qtbot):
+    registry, model = build(*(make_call(i) for i in "abcdef"))
+    removed: list[tuple[int, int]] = []
+    model.rowsAboutToBeRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    registry.remove(["b", "c", "d", "f"])
+    assert removed == [(5, 5), (1, 3)]
+    assert [model.index(r, 0).data(CALL_ROLE).id for r in range(model.rowCount())] == ["a", "e"]
+
+
+def test_the_model_keeps_no_copy_of_the_registry_order(qtbot):
+    registry, model = build(make_call("a"), make_call("b"))
+    assert not any(isinstance(value, list) and value == ["a", "b"] for value in vars(model).values())
+    assert model.row_of("b") == 1 and model.call_at(1).id == "b"
+
+
+def test_the_model_passes_qt_model_tests_through_inserts_changes_and_removals(qtbot, qtmodeltester):
+    registry, model = build(*(make_call(i) for i in "abc"))
+    qtmodeltester.check(model, force_py=True)
+    registry.merge([make_call("d"), make_call("e"), make_call("a", updated=4, status="ended")])
+    registry.remove(["b", "c", "e"])
+    registry.merge([make_call("f")])
+    registry.remove(["a", "d", "f"])  # the tester checked every signal on the way
+    assert model.rowCount() == 0
+    registry.merge([make_call("g")])
+    model.set_registry(None)
+    assert model.rowCount() == 0
+
+
 def test_tick_touches_only_live_duration_cells(qtbot):
     now = [T0 + timedelta(minutes=1)]
     registry = CallRegistry()

@@ -120,7 +120,8 @@ def test_an_unreadable_history_file_is_said_and_commands_are_refused_not_sent(qt
 
     platform = FakePlatform()
     live = make_call(1, status="in-progress")
-    session = AccountSession(Account(id="a", name="A", provider=Provider.VAPI, base_url="http://x"), platform)
+    session = AccountSession(Account(id="a", name="A", provider=Provider.VAPI, base_url="http://x"), platform,
+                             win.audit)
     session.registry.merge([live])
     win.session_changed.emit(session)
     result = run_async(session.send(live.id, Say(text="hello")))

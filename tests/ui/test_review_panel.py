@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import sqlite3
 import threading
 
 from PySide6.QtCore import Qt
@@ -166,3 +167,32 @@ def test_scoring_keys_win_over_the_players_window_shortcuts(qtbot, history, run_
     qtbot.keyClick(panel.table, Qt.Key.Key_Space)
     assert stored(history).marks["tools"].not_applicable and stored(history).marks["no-hallucination"].score == 3
     assert fired == ["Space"]  # keys the scorecard does not use still reach the player
+
+
+def test_a_full_disk_when_the_first_mark_starts_the_review_is_said_plainly(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+
+    def fill_the_disk(conn) -> None:
+        """No room left in the file, nor in the reviews table's pages (a full disk, as SQLite sees one)."""
+        conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+        n = 0
+        for size in (4000, 400, 40):
+            try:
+                while True:
+                    n += 1
+                    conn.execute("INSERT INTO reviews (account_id, call_id, reviewer, template_id, template_name,"
+                                 " criteria_json, status, created_at, updated_at) VALUES ('other', ?, 'x', 't', ?,"
+                                 " '[]', 'draft', 0, 0)", (f"filler-{n}", "x" * size))
+            except sqlite3.OperationalError:
+                pass
+
+    history.submit_write(fill_the_disk).result()
+    try:
+        # Starting the review writes its first row: the disk refuses it; the panel says so, no dialog.
+        saved = run_async(panel.set_mark("greeting", Mark(4)))
+        assert saved is False
+        assert panel.message.text().startswith("The local history could not save this change")
+        assert stored(history) is None
+    finally:
+        history.submit_write(lambda conn: conn.execute("PRAGMA max_page_count = 1073741823")).result()
