@@ -24,8 +24,6 @@ VAPI_COMMANDS = [
     (["unmute", "customer"], {"type": "control", "control": "unmute-customer"}),
     (["say", "Sorry, one moment", "--interrupt"],
      {"type": "say", "content": "Sorry, one moment", "endCallAfterSpoken": False, "interruptAssistantEnabled": True}),
-    (["append-context", "Offer the 10% discount"],
-     {"type": "append-context", "kind": "instructions", "content": "Offer the 10% discount"}),
     (["transfer", "+15551234567", "--mode", "warm-message", "--handoff-message", "VIP caller, refund issue",
       "--extension", "204", "--caller-id", "+15550001111"],
      {"type": "transfer", "destination": {"type": "number", "number": "+15551234567", "extension": "204",
@@ -61,6 +59,13 @@ def test_vapi_every_command_is_accepted_through_the_calls_control_url(server, ke
     assert server.controls == [("/vapi/control/live-accept", body)]
     assert server.control_auth == [None]  # the API key never goes to a monitor URL
     assert "accepted by Vapi" in capsys.readouterr().out
+
+
+def test_vapi_a_realtime_call_takes_added_context(server, key, capsys):
+    server.controls.clear()
+    assert control(server, "vapi", "live-realtime", "append-context", "Offer the 10% discount") == 0
+    assert server.controls == [("/vapi/control/live-realtime",
+                                {"type": "append-context", "kind": "instructions", "content": "Offer the 10% discount"})]
 
 
 @pytest.mark.parametrize(("action", "body"), HMS_COMMANDS)

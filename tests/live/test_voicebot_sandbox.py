@@ -4,37 +4,19 @@ a call appears, goes live and ends in the registry, and never leaves it on the w
 from __future__ import annotations
 
 import asyncio
-from functools import partial
-
-import pytest
-from aiohttp import web
 
 from app.domain import Provider
 from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
 from app.providers import make_client
 from app.providers.http import RetryPolicy
-from app.sandbox import lookup, routes_voicebot
 from tests.fixtures.sandbox import SANDBOX_KEY
 
 FAST = PollPlan(live_interval=0.1, list_interval=0.3, max_backoff=0.5)
 
 
-def without_single_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sandbox as the real platform documents it: GET /calls/{id} is not there (405: PATCH is)."""
-    def only_rename_and_delete(app: web.Application, path: str, provider, shape, problems, bad_status) -> None:
-        app.router.add_patch(path, partial(lookup.renamed, provider=provider, shape=shape, problems=problems,
-                                           status=bad_status))
-        app.router.add_delete(path, partial(lookup.delete_ended, provider=provider, shape=shape,
-                                            live_status=bad_status))
-
-    monkeypatch.setattr(routes_voicebot, "add_call_routes", only_rename_and_delete)
-
-
-@pytest.mark.parametrize("single_read", [False, True], ids=["no-single-read", "single-read"])
-async def test_a_voicebot_call_is_followed_to_its_end_without_flicker(sandbox_factory, monkeypatch, single_read):
-    if not single_read:
-        without_single_read(monkeypatch)
+async def test_a_voicebot_call_is_followed_to_its_end_without_flicker(sandbox_factory):
+    """The sandbox as the real platform documents it: GET /calls/{id} is not there (405)."""
     fast_sandbox = sandbox_factory(speed=20.0, analysis_delay=2.0)
     client = make_client(Provider.VOICEBOT, fast_sandbox.base_url(Provider.VOICEBOT), SANDBOX_KEY,
                          retry=RetryPolicy(max_retries=0))
