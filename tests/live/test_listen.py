@@ -388,3 +388,94 @@ async def test_a_sandbox_socket_cut_mid_call_reconnects_and_marks_the_gap(sandbo
         assert listener.state == ListenState.STOPPED
     finally:
         await client.aclose()
+
+
+START_STEREO = json.dumps({"type": "start", "sampleRate": 16000, "channels": 2, "encoding": "s16le"})
+
+
+class FloodServer:
+    """A listen socket on its own thread and loop, so its flood cannot stall the loop under test."""
+
+    def __init__(self, frames: int):
+        self.frames = frames
+        self.url = ""
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
+
+    async def _handler(self, ws):
+        await ws.send(START_STEREO)
+        for _ in range(self.frames):
+            await ws.send(pcm(1))
+        await ws.wait_closed()
+
+    async def _main(self):
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        async with serve(self._handler, "127.0.0.1", 0, compression=None) as server:
+            self.url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/listen"
+            self._ready.set()
+            await self._stop.wait()
+
+    def __enter__(self):
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        assert self._loop is not None and self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+
+async def test_a_flood_of_tiny_frames_never_stalls_the_loop_and_is_coalesced():
+    # A socket flooding 4-byte frames once stalled the window for 0.7-0.9 s at a time.
+    frames = 30_000
+    got: list[int] = []
+    stalls: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def ticker():
+        while True:
+            before = loop.time()
+            await asyncio.sleep(0.002)
+            stalls.append(loop.time() - before)
+
+    with FloodServer(frames) as server:
+        session = ListenSession(MediaSource(server.url), lambda f, fmt: got.append(f.shape[0]))
+        tick = asyncio.create_task(ticker())
+        task = asyncio.create_task(session.run())
+        for _ in range(2000):
+            if sum(got) >= frames:
+                break
+            await asyncio.sleep(0.01)
+        session.stop()
+        await asyncio.wait_for(task, 5)
+        tick.cancel()
+    assert sum(got) == frames
+    assert len(got) < frames / 10  # handed on in batches, not frame by frame
+    assert max(stalls) < 0.1, f"the loop stalled {max(stalls):.3f} s"
+
+
+async def test_unreadable_text_frames_are_skipped_and_counted(listen_server):
+    # A deeply nested JSON frame once raised RecursionError and left the panel "Listening" with no audio.
+    async def script(ws, attempt):
+        await ws.send(START_STEREO)
+        await ws.send("[" * 200_000)
+        await ws.send('{"type": "transcript", "role": 7}')
+        await ws.send("not json")
+        await ws.send(pcm(1600))
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    got: list[int] = []
+    session = ListenSession(source, lambda f, fmt: got.append(f.shape[0]))
+    task = asyncio.create_task(session.run())
+    for _ in range(300):
+        if sum(got) >= 1600:
+            break
+        await asyncio.sleep(0.01)
+    assert session.state == ListenState.LISTENING and sum(got) == 1600
+    assert session.frames_skipped == 3
+    session.stop()
+    await asyncio.wait_for(task, 5)

@@ -1,0 +1,140 @@
+"""A listened call's transcript as its listen socket tells it, merged into the call the poller keeps.
+
+The socket is seconds ahead of polling; polling is the record (times, tool calls, the platform's
+final wording). So the registry's call always shows the polled turns, plus the socket's final lines
+polling has not brought yet (placed after the polled line they followed), plus at most one
+in-progress partial line per speaker at the end. A socket line counts as already polled when a
+polled line of the same speaker, in order, says nearly the same words.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+
+from app.domain import Turn, TurnRole
+from app.live.listen_events import ListenEvent, TranscriptEvent
+from app.live.registry import CallRegistry, RegistryChange
+
+SAME_WORDS = 0.8  # similarity above which two lines are the same line transcribed twice
+SPOKEN = (TurnRole.CUSTOMER, TurnRole.ASSISTANT)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SocketLine:
+    """One line from the socket: `at` is epoch seconds (the platform's timestamp, else when it came)."""
+
+    role: TurnRole
+    text: str
+    at: float
+    final: bool = True
+
+
+def same_line(a: str, b: str) -> bool:
+    """Nearly the same words (case, punctuation and small transcription differences ignored)."""
+    x, y = _words(a), _words(b)
+    if not x or not y:
+        return x == y
+    return x == y or SequenceMatcher(None, x, y, autojunk=False).ratio() >= SAME_WORDS
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _part_of(polled: str, line: str) -> bool:
+    """`line` is a strictly shorter piece of `polled` (the platform logged two socket lines as one)."""
+    part, whole = _words(line), _words(polled)
+    return bool(part) and len(part) < len(whole) and f" {part} " in f" {whole} "
+
+
+def merge_turns(polled: Sequence[Turn], lines: Sequence[SocketLine], started_at: datetime | None = None) -> tuple[Turn, ...]:
+    """The polled turns with the socket's unpolled final lines slotted in order, partial lines last.
+    An unpolled line goes just before the polled line the next socket line matched (it was said
+    before that one), else after every polled line. Idempotent for the same lines."""
+    base = [turn for turn in polled if not turn.partial]
+    before: dict[int, list[Turn]] = {}  # unpolled lines to place before the polled turn at this index
+    waiting: list[Turn] = []  # unpolled lines not yet followed by a matched one
+    cursor = 0  # polled lines before this are matched or passed
+    for line in (line for line in lines if line.final):
+        match = next((i for i in range(max(cursor - 1, 0), len(base)) if base[i].role == line.role
+                      and (_part_of(base[i].text, line.text) or (i >= cursor and same_line(base[i].text, line.text)))),
+                     None)
+        if match is None:
+            waiting.append(_turn(line, started_at))
+        else:
+            cursor = match + 1
+            before.setdefault(match, []).extend(waiting)
+            waiting = []
+    merged: list[Turn] = []
+    for index, turn in enumerate(base):
+        merged.extend(before.get(index, ()))
+        merged.append(turn)
+    merged.extend(waiting)
+    merged.extend(_turn(line, started_at) for line in lines if not line.final)
+    return tuple(merged)
+
+
+def _turn(line: SocketLine, started_at: datetime | None) -> Turn:
+    start = max(0.0, line.at - started_at.timestamp()) if started_at is not None else None
+    return Turn(role=line.role, text=line.text, start=start, partial=not line.final)
+
+
+class LiveTranscript:
+    """Feeds one call's transcript events into the registry and keeps them there across polls."""
+
+    def __init__(self, registry: CallRegistry, call_id: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.registry = registry
+        self.call_id = call_id
+        self.finals: list[SocketLine] = []
+        self.partials: dict[TurnRole, SocketLine] = {}  # the line each side is still saying
+        self._clock = clock
+        self._publishing = False
+        self._unsubscribe: Callable[[], None] | None = registry.subscribe(self._registry_changed)
+
+    def apply(self, event: ListenEvent) -> None:
+        if not isinstance(event, TranscriptEvent) or event.role not in SPOKEN:
+            return
+        at = event.timestamp / 1000 if event.timestamp else self._clock()
+        line = SocketLine(event.role, event.text, at, event.final)
+        if event.final:
+            self.partials.pop(event.role, None)
+            if line.text.strip():
+                self.finals.append(line)
+        else:
+            self.partials[event.role] = line
+        self._publish()
+
+    def close(self) -> None:
+        """Listening stopped: in-progress lines go (nobody will finish them), final lines stay."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.partials.clear()
+        self._publish()
+
+    def _lines(self) -> list[SocketLine]:
+        return [*self.finals, *sorted(self.partials.values(), key=lambda line: line.at)]
+
+    def _publish(self) -> None:
+        call = self.registry.get(self.call_id)
+        if call is None:
+            return
+        turns = merge_turns(call.turns, self._lines(), call.started_at)
+        if turns != call.turns:
+            self._publishing = True
+            try:
+                self.registry.merge([call.model_copy(update={"turns": turns})])
+            finally:
+                self._publishing = False
+
+    def _registry_changed(self, change: RegistryChange) -> None:
+        # A poll replaced the call with the platform's copy: put back the lines it does not have yet.
+        if not self._publishing and self.call_id in (*change.changed, *change.inserted):
+            self._publish()
+
