@@ -107,7 +107,8 @@ def parse_frame(text: str | bytes) -> ListenEvent:
 def _event(data: dict[str, Any]) -> ListenEvent:
     kind = data.get("type")
     timestamp = _number(data.get("timestamp"))
-    fields = data.get("format") if isinstance(data.get("format"), dict) else data
+    nested = data.get("format")
+    fields: dict[str, Any] = nested if isinstance(nested, dict) else data
     if kind in (None, "start") and any(k in fields for k in ("sampleRate", "sample_rate", "channels", "encoding")):
         return StartFrame(_int(fields.get("sampleRate", fields.get("sample_rate"))), _int(fields.get("channels")),
                           _text(fields.get("encoding")))

@@ -14,7 +14,6 @@ from app.audio import live_output
 from app.audio.live_envelope import LiveEnvelope
 from app.domain import Call, Provider
 from app.live.listen import (
-    FALLBACK_FORMAT,
     CallListener,
     Headset,
     ListenSession,
@@ -22,8 +21,9 @@ from app.live.listen import (
     ListenUnavailable,
     PcmDecoder,
     StreamFormat,
-    parse_start_frame,
+    format_of,
 )
+from app.live.listen_events import StartFrame
 from app.providers.base import MediaSource
 from app.providers.http import RetryPolicy
 
@@ -86,14 +86,12 @@ async def listen_server():
         await ws_server.wait_closed()
 
 
-def test_start_frame_parsing_is_tolerant():
-    assert parse_start_frame('{"type":"start","sampleRate":8000,"channels":1,"encoding":"linear16"}') == StreamFormat(8000, 1, "s16le")
-    assert parse_start_frame('{"format":{"sample_rate":24000,"channels":2,"encoding":"pcm_mulaw"}}') == StreamFormat(24000, 2, "mulaw")
-    assert parse_start_frame('{"sampleRate":"lots","channels":2}') == FALLBACK_FORMAT
-    assert parse_start_frame('{"sampleRate":1,"channels":99}') == FALLBACK_FORMAT
-    assert parse_start_frame('{"type":"transcript","text":"hi"}') is None
-    assert parse_start_frame("not json {") is None
-    assert parse_start_frame("[1,2]") is None
+def test_a_start_frame_decides_the_format_when_it_names_one():
+    assert format_of(StartFrame(8000, 1, "linear16")) == StreamFormat(8000, 1, "s16le")
+    assert format_of(StartFrame(24000, 2, "pcm_mulaw")) == StreamFormat(24000, 2, "mulaw")
+    assert format_of(StartFrame(16000, None, None)) == StreamFormat(16000, 0, "s16le")  # channels: measured
+    assert format_of(StartFrame(1, 99, None)) is None
+    assert format_of(StartFrame(16000, 2, "opus")) is None
 
 
 def test_decoder_keeps_partial_frames_across_messages():
@@ -129,20 +127,34 @@ async def test_reads_the_start_frame_then_audio_and_never_sends(listen_server):
     assert server.received == [] and server.headers == ["Bearer k"]
 
 
-async def test_without_a_start_frame_falls_back_to_s16le_16k_stereo(listen_server):
+@pytest.mark.parametrize(("channels", "start"), [
+    (1, None), (2, None), (1, {"type": "start", "sampleRate": 16000}), (2, {"type": "start", "sampleRate": 16000}),
+])
+async def test_without_a_channel_count_the_byte_rate_decides_mono_or_stereo(listen_server, channels, start, caplog):
     async def script(ws, attempt):
-        await ws.send(pcm(160))
+        if start is not None:
+            await ws.send(json.dumps(start))
+        for _ in range(75):  # 1.5 s of real-time 20 ms frames
+            await ws.send(pcm(320, 900, channels=channels))
+            await asyncio.sleep(0.02)
         await ws.wait_closed()
 
     _, source = await listen_server(script)
-    formats: list[StreamFormat] = []
-    session = ListenSession(source, lambda frames, fmt: formats.append(fmt))
+    got: list[np.ndarray] = []
+    session = ListenSession(source, lambda frames, fmt: got.append(frames))
+    caplog.set_level("INFO", logger="app.live.listen")
     task = asyncio.create_task(session.run())
-    while not formats:
+    for _ in range(300):
+        if sum(len(f) for f in got) >= 320 * 70:
+            break
         await asyncio.sleep(0.01)
     session.stop()
     await asyncio.wait_for(task, 5)
-    assert formats == [FALLBACK_FORMAT]
+    assert session.format == StreamFormat(16000, channels, "s16le")
+    assert all(f.shape[1] == channels and (f == 900).all() for f in got)
+    assert sum(len(f) for f in got) >= 320 * 70  # the measured second is handed on too, not lost
+    assert ("mono" if channels == 1 else "stereo") in session.format_reason
+    assert "kB/s" in caplog.text and session.format_reason in caplog.text
 
 
 async def test_a_dropped_socket_reconnects_marks_the_gap_and_ends_on_404(listen_server):
@@ -264,6 +276,7 @@ async def test_the_listeners_device_opens_off_the_loops_thread(listen_server, nu
         return real_open(*args, **kwargs)
 
     async def script(ws, attempt):
+        await ws.send(START_STEREO)
         await ws.send(pcm(3200))
         await ws.wait_closed()
 
@@ -283,6 +296,7 @@ async def until_output(listener: CallListener) -> None:
 
 async def test_without_a_device_the_listener_still_draws_and_says_why(listen_server):
     async def script(ws, attempt):
+        await ws.send(START_STEREO)
         await ws.send(pcm(3200))
         await ws.wait_closed()
 
@@ -479,3 +493,52 @@ async def test_unreadable_text_frames_are_skipped_and_counted(listen_server):
     assert session.frames_skipped == 3
     session.stop()
     await asyncio.wait_for(task, 5)
+
+
+async def test_mono_is_heard_in_both_ears_with_one_level(listen_server, null_audio_device):
+    async def script(ws, attempt):
+        await ws.send(json.dumps({"type": "start", "sampleRate": 16000, "channels": 1}))
+        for _ in range(100):
+            await ws.send(pcm(320, 4000, channels=1))
+            await asyncio.sleep(0.02)
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    await asyncio.wait_for(until_output(listener), 10)
+    while listener.buffer is not None and listener.buffer.buffered == 0 and listener.output.played_frames == 0:
+        await asyncio.sleep(0.01)
+    assert listener.envelope is not None and listener.envelope.channels == 1 and listener.envelope.levels_db.shape == (1,)
+    assert listener.buffer is not None and listener.buffer.channels == 2
+    written: list[np.ndarray] = []
+    real_write = listener.buffer.write
+    listener.buffer.write = lambda frames: (written.append(frames.copy()), real_write(frames))  # type: ignore[method-assign]
+    while not written:
+        await asyncio.sleep(0.01)
+    assert all(f.shape[1] == 2 and (f == 4000).all() for f in written)  # the device gets the call in both ears
+    await listener.stop()
+
+
+async def test_a_background_failure_of_the_listener_is_logged_not_lost(listen_server, monkeypatch, caplog):
+    from app.live import listen as listen_module
+
+    def broken(buffer):
+        raise RuntimeError("the device driver crashed")
+
+    monkeypatch.setattr(listen_module, "LiveOutput", broken)
+
+    async def script(ws, attempt):
+        await ws.send(START_STEREO)
+        await ws.send(pcm(3200))
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    for _ in range(300):
+        if "the device driver crashed" in caplog.text:
+            break
+        await asyncio.sleep(0.01)
+    assert "a background task failed" in caplog.text and "the device driver crashed" in caplog.text
+    await listener.stop()
