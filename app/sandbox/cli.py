@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
+    parser.add_argument("--listen-format", choices=("mono", "stereo"), default=TrafficSettings.listen_format,
+                        help="Vapi listen sockets send mono or stereo (customer left) 16 kHz audio")
+    parser.add_argument("--no-start-frame", dest="listen_start_frame", action="store_false",
+                        help="Vapi listen sockets send audio without a JSON start frame")
 
 
 async def _serve(server: SandboxServer) -> None:
@@ -42,7 +46,8 @@ async def _serve(server: SandboxServer) -> None:
 def run(args: argparse.Namespace) -> int:
     key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
     try:
-        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed)
+        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed,
+                                  listen_format=args.listen_format, listen_start_frame=args.listen_start_frame)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
