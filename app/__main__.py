@@ -1,4 +1,4 @@
-"""`switchboard`: the console window, or a headless subcommand (export, control, sandbox)."""
+"""`switchboard`: the console window, or a headless subcommand (export, control, sandbox, listen, watch)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ SUBCOMMANDS = {
     "export": ("app.cli.export", "Write calls as JSONL or CSV"),
     "control": ("app.cli.control", "Send a control command to a live call"),
     "sandbox": ("app.sandbox.cli", "Run the embedded sandbox platform as a server"),
+    "listen": ("app.cli.listen", "Hear, record or print the events of one live call"),
+    "watch": ("app.cli.watch", "Print each change the console would show as a JSON line"),
 }
 WINDOW = "app.ui.launch"
 

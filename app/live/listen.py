@@ -344,6 +344,7 @@ class CallListener:
         self.buffer: JitterBuffer | None = None
         self.output: LiveOutput | None = None
         self.audio_note = ""
+        self.on_audio: AudioSink | None = None  # also hands the decoded audio here (recording)
         self.transcript = LiveTranscript(registry, call.id) if registry is not None else None
         self._play_audio = play_audio
         self._on_event = on_event
@@ -402,6 +403,8 @@ class CallListener:
             self._start_output(fmt)
         assert self.envelope is not None
         self.envelope.add(frames)
+        if self.on_audio is not None:
+            self.on_audio(frames, fmt)
         if self.buffer is not None:
             # Mono is heard in both ears: the device always gets at least two channels.
             self.buffer.write(np.repeat(frames, 2, axis=1) if frames.shape[1] == 1 else frames)

@@ -53,22 +53,33 @@ def _part_of(polled: str, line: str) -> bool:
     return bool(part) and len(part) < len(whole) and f" {part} " in f" {whole} "
 
 
+def matches(known: Sequence[Turn], lines: Sequence[tuple[TurnRole, str]]) -> list[int | None]:
+    """For each (role, text) in order, the index of the known turn that says it, None when none does:
+    the same speaker, nearly the same words, in order (a strictly shorter piece of the known line
+    counts too, as the platform may log two transcribed lines as one)."""
+    found: list[int | None] = []
+    cursor = 0  # known turns before this are matched or passed
+    for role, text in lines:
+        match = next((i for i in range(max(cursor - 1, 0), len(known)) if known[i].role == role
+                      and (_part_of(known[i].text, text) or (i >= cursor and same_line(known[i].text, text)))), None)
+        if match is not None:
+            cursor = match + 1
+        found.append(match)
+    return found
+
+
 def merge_turns(polled: Sequence[Turn], lines: Sequence[SocketLine], started_at: datetime | None = None) -> tuple[Turn, ...]:
     """The polled turns with the socket's unpolled final lines slotted in order, partial lines last.
     An unpolled line goes just before the polled line the next socket line matched (it was said
     before that one), else after every polled line. Idempotent for the same lines."""
     base = [turn for turn in polled if not turn.partial]
+    finals = [line for line in lines if line.final]
     before: dict[int, list[Turn]] = {}  # unpolled lines to place before the polled turn at this index
     waiting: list[Turn] = []  # unpolled lines not yet followed by a matched one
-    cursor = 0  # polled lines before this are matched or passed
-    for line in (line for line in lines if line.final):
-        match = next((i for i in range(max(cursor - 1, 0), len(base)) if base[i].role == line.role
-                      and (_part_of(base[i].text, line.text) or (i >= cursor and same_line(base[i].text, line.text)))),
-                     None)
+    for line, match in zip(finals, matches(base, [(line.role, line.text) for line in finals]), strict=True):
         if match is None:
             waiting.append(_turn(line, started_at))
         else:
-            cursor = match + 1
             before.setdefault(match, []).extend(waiting)
             waiting = []
     merged: list[Turn] = []
