@@ -122,3 +122,23 @@ async def test_a_listened_calls_transcript_grows_from_the_socket_within_a_second
     for text, at in shown_at.items():
         assert text in logged_at, text  # every shown line was said on the call
         assert at - logged_at[text] < 1.0, (text, at - logged_at[text])
+
+
+def test_plain_refusals_of_listen_and_watch(sandbox_factory, capsys) -> None:
+    sandbox = sandbox_factory(live=0, history=3)
+    with client(sandbox, Provider.HMS) as api:
+        hms_call = api.get("/calls").json()["calls"][0]["id"]
+    assert main(["listen", "--provider", "hms", "--base-url", sandbox.base_url(Provider.HMS), "--call", hms_call]) == 2
+    assert "HMS Sovereign does not offer live audio" in capsys.readouterr().err
+    assert listen(sandbox, "no-such-call", "--seconds", "1") == 1
+    assert "no-such-call" in capsys.readouterr().err
+    assert main(["watch", "--provider", "vapi", "--base-url", sandbox.base_url(Provider.VAPI), "--listen"]) == 2
+    assert "--listen needs --call" in capsys.readouterr().err
+
+
+def test_watch_prints_a_call_that_has_already_ended_and_stops(sandbox_factory, capsys) -> None:
+    sandbox = sandbox_factory(live=0, history=3)
+    with client(sandbox, Provider.VAPI) as api:
+        ended = api.get("/call").json()[0]["id"]
+    assert main(["watch", "--provider", "vapi", "--base-url", sandbox.base_url(Provider.VAPI), "--call", ended]) == 0
+    assert [json.loads(line)["type"] for line in capsys.readouterr().out.splitlines()] == ["call-appeared", "call-ended"]
