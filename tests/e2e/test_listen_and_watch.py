@@ -142,3 +142,26 @@ def test_watch_prints_a_call_that_has_already_ended_and_stops(sandbox_factory, c
         ended = api.get("/call").json()[0]["id"]
     assert main(["watch", "--provider", "vapi", "--base-url", sandbox.base_url(Provider.VAPI), "--call", ended]) == 0
     assert [json.loads(line)["type"] for line in capsys.readouterr().out.splitlines()] == ["call-appeared", "call-ended"]
+
+
+def test_watch_follows_every_call_until_ctrl_c(sandbox_factory) -> None:
+    import signal
+
+    sandbox = sandbox_factory(live=1, history=2)
+    env = {**os.environ, "SWITCHBOARD_API_KEY": SANDBOX_KEY}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "watch", "--provider", "vapi", "--base-url", sandbox.base_url(Provider.VAPI)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        lines = []
+        while len([line for line in lines if line["type"] == "call-appeared"]) < 3:
+            text = process.stdout.readline()
+            assert text, process.stderr.read()
+            lines.append(json.loads(text))
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=20)
+    assert code == 130
+    appeared = [line for line in lines if line["type"] == "call-appeared"]
+    assert len({line["call_id"] for line in appeared}) == 3 and all(line["provider"] == "vapi" for line in appeared)
