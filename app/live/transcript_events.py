@@ -136,7 +136,8 @@ class LiveTranscript:
         call = self.registry.get(self.call_id)
         if call is None:
             return
-        turns = merge_turns(call.turns, self._lines(), call.started_at)
+        lines = self._lines() if call.is_live else self.finals  # nobody finishes a line once the call is over
+        turns = merge_turns(call.turns, lines, call.started_at)
         if turns != call.turns:
             self._publishing = True
             try:

@@ -101,3 +101,14 @@ def test_any_interleaving_of_socket_events_and_polls_ends_with_each_line_once(co
 
 def expected(conversation, polled: int, said: int) -> list[tuple[TurnRole, str]]:
     return [(r, polled_wording(t) if i < polled else t) for i, (r, t) in enumerate(conversation[: max(polled, said)])]
+
+
+def test_an_in_progress_line_goes_when_polling_says_the_call_is_over() -> None:
+    registry = CallRegistry()
+    registry.merge([make_call("c")])
+    live = LiveTranscript(registry, "c", clock=lambda: 1.0)
+    live.apply(TranscriptEvent(C, "Bye", final=True))
+    live.apply(TranscriptEvent(A, "Goodb", final=False))
+    registry.merge([make_call("c", status="ended", updated=5)])
+    assert [(t.text, t.partial) for t in registry.get("c").turns] == [("Bye", False)]
+    live.close()
