@@ -210,8 +210,9 @@ class ListenSession:
                         failures = 0
             except InvalidStatus as err:
                 status = err.response.status_code
-                if status in (401, 403):
-                    self._set(ListenState.FAILED, "The platform refused to let us listen (check the API key).")
+                if status in (401, 403):  # monitor URLs take the public key, never the private one
+                    self._set(ListenState.FAILED, f"The platform refused to let us listen (HTTP {status}): listening "
+                              "needs the account's public key, or refused the one given (Accounts).")
                     return
                 if status in (400, 404, 410):  # the platform says the call is gone or no longer live
                     self._set(ListenState.ENDED, "The call has ended.")
