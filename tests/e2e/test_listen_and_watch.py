@@ -165,3 +165,16 @@ def test_watch_follows_every_call_until_ctrl_c(sandbox_factory) -> None:
     assert code == 130
     appeared = [line for line in lines if line["type"] == "call-appeared"]
     assert len({line["call_id"] for line in appeared}) == 3 and all(line["provider"] == "vapi" for line in appeared)
+
+
+def test_listen_plays_on_the_sound_device(sandbox_factory, null_audio_device, capsys) -> None:
+    sandbox = sandbox_factory(live=0, history=0)
+    assert listen(sandbox, in_progress(sandbox), "--seconds", "1.5") == 0
+    assert "Playback is off" not in capsys.readouterr().err
+
+
+def test_listen_without_a_sound_device_says_so_plainly(sandbox_factory, capsys) -> None:
+    sandbox = sandbox_factory(live=0, history=0)
+    assert listen(sandbox, in_progress(sandbox), "--seconds", "3") == 1
+    said = capsys.readouterr().err
+    assert "no sound output device" in said and "-o FILE.wav" in said
