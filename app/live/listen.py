@@ -1,7 +1,8 @@
-"""Live listen-in: a receive-only WebSocket client for a call's audio, with reconnects and gaps.
+"""Live listen-in: a receive-only WebSocket client for a call's audio and events, with reconnects and gaps.
 
-The platform sends an optional JSON start frame (sampleRate, channels, encoding) and then binary
-PCM. We never send anything: a supervisor listening in must never be heard on the call.
+The platform may send a JSON start frame (sampleRate, channels, encoding), then binary PCM and JSON
+text frames with the call's events (transcripts, speech and status updates). Without a channel
+count we measure it. We never send anything: a supervisor listening in must never be heard on the call.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class StreamFormat:
         return self.channels * {"s16le": 2, "f32le": 4, "mulaw": 1}[self.encoding]
 
 
-FALLBACK_FORMAT = StreamFormat()
+FALLBACK_FORMAT = StreamFormat()  # rate and encoding when nothing says otherwise; channels are always decided
 MEASURE_SECONDS = 1.0  # without a start frame, this much audio decides mono or stereo
 SLICE_SECONDS = 0.005  # the reader hands the loop back at least this often, even in a flood
 LARGE_FRAME_CHARS = 64 * 1024  # text frames above this are parsed on a worker thread

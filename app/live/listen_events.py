@@ -16,7 +16,6 @@ from typing import Any
 from app.domain import TurnRole
 
 MAX_TEXT_CHARS = 20_000  # one spoken line; a longer one is cut, not laid out whole
-LARGE_FRAME_CHARS = 64 * 1024  # above this, parse on a worker thread (the loop is the Qt thread)
 ROLES = {"user": TurnRole.CUSTOMER, "customer": TurnRole.CUSTOMER, "assistant": TurnRole.ASSISTANT,
          "bot": TurnRole.ASSISTANT, "system": TurnRole.SYSTEM}
 
