@@ -56,6 +56,7 @@ class StreamFormat:
 
 FALLBACK_FORMAT = StreamFormat()  # rate and encoding when nothing says otherwise; channels are always decided
 MEASURE_SECONDS = 1.0  # without a start frame, this much audio decides mono or stereo
+MAX_HELD_BYTES = 1 << 20  # a flood decides sooner: memory held while measuring stays bounded
 SLICE_SECONDS = 0.005  # the reader hands the loop back at least this often, even in a flood
 LARGE_FRAME_CHARS = 64 * 1024  # text frames above this are parsed on a worker thread
 
@@ -85,10 +86,10 @@ class ChannelProbe:
         self.first_at = now if self.first_at is None else self.first_at
         self.held += payload
         elapsed = now - self.first_at
-        if elapsed < MEASURE_SECONDS:
+        if elapsed < MEASURE_SECONDS and len(self.held) < MAX_HELD_BYTES:
             return None
         per_channel = self.base.sample_rate * replace(self.base, channels=1).bytes_per_frame
-        rate = len(self.held) / elapsed
+        rate = len(self.held) / max(elapsed, 0.001)
         channels = 1 if rate < per_channel * 2 ** 0.5 else 2  # the nearer of the two, on a log scale
         chosen = replace(self.base, channels=channels)
         why = (f"{rate / 1000:.1f} kB/s over {elapsed:.1f} s, nearer {per_channel * channels / 1000:g} kB/s: "

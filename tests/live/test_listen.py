@@ -15,6 +15,7 @@ from app.audio.live_envelope import LiveEnvelope
 from app.domain import Call, Provider
 from app.live.listen import (
     CallListener,
+    ChannelProbe,
     Headset,
     ListenSession,
     ListenState,
@@ -542,3 +543,10 @@ async def test_a_background_failure_of_the_listener_is_logged_not_lost(listen_se
         await asyncio.sleep(0.01)
     assert "a background task failed" in caplog.text and "the device driver crashed" in caplog.text
     await listener.stop()
+
+
+def test_measuring_holds_a_bounded_amount_of_a_flood():
+    probe = ChannelProbe(StreamFormat(16000, 1, "s16le"))
+    assert probe.add(bytes(1 << 19), now=0.0) is None
+    fmt, why = probe.add(bytes(1 << 19), now=0.01)  # a megabyte in 10 ms is no 16 kHz mono stream
+    assert fmt.channels == 2 and "stereo" in why
