@@ -142,6 +142,7 @@ class ListenPanel(QWidget):
         while self._meter_grid.count():
             item = self._meter_grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone from view now, not at the next turn of the event loop
                 item.widget().deleteLater()
         self.curves, self.meters = [], []
         tones = lane_tones(channels)

@@ -53,6 +53,10 @@ def test_a_mono_call_has_one_lane_and_one_meter_and_says_how_it_was_decided(qtbo
     panel.show_listener(listener)
     try:
         assert len(panel.meters) == 1 and len(panel.curves) == 1
+        from PySide6.QtWidgets import QProgressBar
+
+        old = [m for m in panel.findChildren(QProgressBar) if m not in panel.meters]
+        assert old and not any(m.isVisible() for m in old)  # the stereo pair is out of sight at once
         assert "16 kHz mono (measured)" in panel.status.text()
         assert "3 unreadable messages skipped" in panel.status.text()
     finally:
