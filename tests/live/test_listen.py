@@ -458,8 +458,14 @@ async def test_a_flood_of_tiny_frames_never_stalls_the_loop_and_is_coalesced():
             await asyncio.sleep(0.002)
             stalls.append(loop.time() - before)
 
+    envelope = LiveEnvelope(2, 16000)  # what the window does with each batch: its cost is per batch
+
+    def hear(f: np.ndarray, fmt: StreamFormat) -> None:
+        got.append(f.shape[0])
+        envelope.add(f)
+
     with FloodServer(frames) as server:
-        session = ListenSession(MediaSource(server.url), lambda f, fmt: got.append(f.shape[0]))
+        session = ListenSession(MediaSource(server.url), hear)
         tick = asyncio.create_task(ticker())
         task = asyncio.create_task(session.run())
         for _ in range(2000):
