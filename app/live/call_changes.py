@@ -89,7 +89,7 @@ class CallChangeFeed:
             if match is None:
                 self._tell_turn(call, turn)
                 seen.partials.pop(turn.role, None)
-        seen.told_turns = finals if len(finals) >= len(seen.told_turns) else seen.told_turns
+        seen.told_turns = finals  # the next change is compared with the transcript as it now reads
         for turn in (turn for turn in call.turns if turn.partial):
             if seen.partials.get(turn.role) != turn.text:
                 seen.partials[turn.role] = turn.text
