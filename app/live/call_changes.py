@@ -89,7 +89,9 @@ class CallChangeFeed:
             if match is None:
                 self._tell_turn(call, turn)
                 seen.partials.pop(turn.role, None)
-        seen.told_turns = finals  # the next change is compared with the transcript as it now reads
+        # Lines told stay told: a poll behind the socket briefly drops lines the socket then puts back.
+        kept = matches(finals, [(turn.role, turn.text) for turn in seen.told_turns])
+        seen.told_turns = finals + [turn for turn, match in zip(seen.told_turns, kept, strict=True) if match is None]
         for turn in (turn for turn in call.turns if turn.partial):
             if seen.partials.get(turn.role) != turn.text:
                 seen.partials[turn.role] = turn.text

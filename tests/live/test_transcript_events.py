@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain import Turn, TurnRole
+from app.live.call_changes import CallChange, CallChangeFeed
 from app.live.listen_events import SpeechUpdate, TranscriptEvent
 from app.live.registry import CallRegistry
 from app.live.transcript_events import LiveTranscript, SocketLine, merge_turns, same_line
@@ -79,6 +80,8 @@ def test_any_interleaving_of_socket_events_and_polls_ends_with_each_line_once(co
     polls = data.draw(st.lists(st.integers(0, len(steps)), max_size=5), label="poll after step")
     registry = CallRegistry()
     registry.merge([make_call("c")])
+    told: list[CallChange] = []
+    feed = CallChangeFeed(registry, told.append)  # what `switchboard watch` prints from the same state
     live = LiveTranscript(registry, "c", clock=lambda: 0.0)
     said = polled = 0
     version = 0
@@ -96,7 +99,10 @@ def test_any_interleaving_of_socket_events_and_polls_ends_with_each_line_once(co
         said += kind == "final"
         assert spoken(registry.get("c").turns) == expected(conversation, polled, said)
     live.close()
+    feed.close()
     assert not any(t.partial for t in registry.get("c").turns)
+    final_lines = [(c.fields["role"], c.fields["text"]) for c in told if c.type == "turn" and c.fields["final"]]
+    assert [role for role, _ in final_lines] == [role.value for role, _ in conversation[: max(polled, said)]]
 
 
 def expected(conversation, polled: int, said: int) -> list[tuple[TurnRole, str]]:
