@@ -17,7 +17,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 
 from app.domain import Turn, TurnRole
-from app.live.listen_events import ListenEvent, TranscriptEvent
+from app.live.listen_events import ConversationUpdate, ListenEvent, TranscriptEvent
 from app.live.registry import CallRegistry, RegistryChange
 
 SAME_WORDS = 0.8  # similarity above which two lines are the same line transcribed twice
@@ -104,21 +104,46 @@ class LiveTranscript:
         self.call_id = call_id
         self.finals: list[SocketLine] = []
         self.partials: dict[TurnRole, SocketLine] = {}  # the line each side is still saying
+        self._from_updates: list[SocketLine] = []  # lines a conversation update told before their transcript
         self._clock = clock
         self._publishing = False
         self._unsubscribe: Callable[[], None] | None = registry.subscribe(self._registry_changed)
 
     def apply(self, event: ListenEvent) -> None:
+        if isinstance(event, ConversationUpdate):
+            self._take_conversation(event, event.timestamp / 1000 if event.timestamp else self._clock())
+            return
         if not isinstance(event, TranscriptEvent) or event.role not in SPOKEN:
             return
         at = event.timestamp / 1000 if event.timestamp else self._clock()
         line = SocketLine(event.role, event.text, at, event.final)
         if event.final:
             self.partials.pop(event.role, None)
-            if line.text.strip():
+            told = next((i for i, known in enumerate(self._from_updates)
+                         if known.role == line.role and same_line(known.text, line.text)), None)
+            if told is not None:  # a conversation update told this line already
+                del self._from_updates[told]
+            elif line.text.strip():
                 self.finals.append(line)
         else:
             self.partials[event.role] = line
+        self._publish()
+
+    def _take_conversation(self, update: ConversationUpdate, at: float) -> None:
+        """The conversation so far, in its order: lines the socket's transcripts have not told yet become final
+        lines where the update places them (a platform may send these updates and no transcript events)."""
+        told = [Turn(role=line.role, text=line.text) for line in self.finals]
+        found = matches(told, update.lines)
+        new = [SocketLine(role, text, at) for (role, text), match in zip(update.lines, found, strict=True)
+               if match is None and text.strip()]
+        if not new:
+            return
+        fresh = iter(new)
+        ordered = [self.finals[match] if match is not None else next(fresh)
+                   for (_, text), match in zip(update.lines, found, strict=True) if match is not None or text.strip()]
+        used = {match for match in found if match is not None}
+        self.finals = ordered + [line for index, line in enumerate(self.finals) if index not in used]
+        self._from_updates.extend(new)
         self._publish()
 
     def close(self) -> None:

@@ -118,3 +118,29 @@ def test_an_in_progress_line_goes_when_polling_says_the_call_is_over() -> None:
     registry.merge([make_call("c", status="ended", updated=5)])
     assert [(t.text, t.partial) for t in registry.get("c").turns] == [("Bye", False)]
     live.close()
+
+
+def test_a_conversation_update_adds_the_lines_no_transcript_told() -> None:
+    from app.live.listen_events import ConversationUpdate
+
+    registry = CallRegistry()
+    registry.merge([make_call("c")])
+    live = LiveTranscript(registry, "c", clock=lambda: 1.0)
+    live.apply(TranscriptEvent(A, "Hello, Ava here.", final=True))
+    live.apply(ConversationUpdate(((A, "Hello, Ava here"), (C, "I need a table"))))
+    live.apply(ConversationUpdate(((A, "Hello, Ava here"), (C, "I need a table"))))  # repeated: nothing new
+    live.apply(TranscriptEvent(C, "I need a table.", final=True))  # a late transcript of the same line
+    assert spoken(registry.get("c").turns) == [(A, "Hello, Ava here."), (C, "I need a table")]
+    live.close()
+
+
+def test_a_conversation_update_puts_earlier_lines_before_the_ones_heard() -> None:
+    from app.live.listen_events import ConversationUpdate
+
+    registry = CallRegistry()
+    registry.merge([make_call("c")])
+    live = LiveTranscript(registry, "c", clock=lambda: 1.0)
+    live.apply(TranscriptEvent(C, "For four", final=True))  # listening began mid-call
+    live.apply(ConversationUpdate(((A, "Hello"), (C, "A table please"), (A, "How many?"), (C, "For four"))))
+    assert spoken(registry.get("c").turns) == [(A, "Hello"), (C, "A table please"), (A, "How many?"), (C, "For four")]
+    live.close()
