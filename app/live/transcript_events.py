@@ -111,12 +111,11 @@ class LiveTranscript:
 
     def apply(self, event: ListenEvent) -> None:
         if isinstance(event, ConversationUpdate):
-            self._take_conversation(event, event.timestamp / 1000 if event.timestamp else self._clock())
+            self._take_conversation(event, self._moment(event.timestamp))
             return
         if not isinstance(event, TranscriptEvent) or event.role not in SPOKEN:
             return
-        at = event.timestamp / 1000 if event.timestamp else self._clock()
-        line = SocketLine(event.role, event.text, at, event.final)
+        line = SocketLine(event.role, event.text, self._moment(event.timestamp), event.final)
         if event.final:
             self.partials.pop(event.role, None)
             told = next((i for i, known in enumerate(self._from_updates)
@@ -128,6 +127,10 @@ class LiveTranscript:
         else:
             self.partials[event.role] = line
         self._publish()
+
+    def _moment(self, timestamp: float | None) -> float:
+        """Epoch seconds of an event: the platform's timestamp (ms) when it gives one, else now."""
+        return timestamp / 1000 if timestamp else self._clock()
 
     def _take_conversation(self, update: ConversationUpdate, at: float) -> None:
         """The conversation so far, in its order: lines the socket's transcripts have not told yet become final
