@@ -1,4 +1,4 @@
-"""`switchboard`: the console window, or a headless subcommand (export, control, sandbox, hub)."""
+"""`switchboard`: the console window, or a headless subcommand (export, control, sandbox, listen, watch, hub)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ SUBCOMMANDS = {
     "control": ("app.cli.control", "Send a control command to a live call"),
     "sandbox": ("app.sandbox.cli", "Run the embedded sandbox platform as a server"),
     "hub": ("app.hub.cli", "Run the team hub: platform webhooks in, live events and the team record out"),
+    "listen": ("app.cli.listen", "Hear, record or print the events of one live call"),
+    "watch": ("app.cli.watch", "Print each change the console would show as a JSON line"),
 }
 WINDOW = "app.ui.launch"
 

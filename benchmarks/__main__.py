@@ -9,7 +9,16 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks import hub, list_parse, listen, search, startup, ui_live, waveform
+from benchmarks import (
+    hub,
+    list_parse,
+    listen,
+    listen_transcript,
+    search,
+    startup,
+    ui_live,
+    waveform,
+)
 from benchmarks.runner import RESULTS, WORK, Result, machine, table, write_results
 
 BENCHMARKS: dict[str, ModuleType] = {
@@ -17,6 +26,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "waveform": waveform,
     "search": search,
     "listen": listen,
+    "listen_transcript": listen_transcript,
     "ui_live": ui_live,
     "startup": startup,
     "hub": hub,

@@ -9,6 +9,7 @@ import numpy as np
 import soundfile
 
 BLOCK_FRAMES = 1 << 18
+MAX_CHANNELS = 8  # more lanes than the waveform can show; a hostile header's 1000 would cost gigabytes
 
 
 class DecodeError(Exception):
@@ -37,13 +38,24 @@ class DecodedAudio:
 
 def decode_file(path: str | Path) -> DecodedAudio:
     """Decode the whole file, reading until the decoder stops rather than trusting the header's
-    frame count (MP3 headers often get it wrong). 16-bit WAV is mapped, not copied."""
-    mapped = _map_pcm16_wav(Path(path))
+    frame count (MP3 headers often get it wrong). 16-bit WAV is mapped, not copied.
+    Every failure is a DecodeError: the caller drops the file instead of keeping a bad one."""
+    try:
+        return _decode(Path(path))
+    except DecodeError:
+        raise
+    except Exception as err:  # a hostile header can break the decoder anywhere; it is still just a bad file
+        raise DecodeError(f"Cannot read the recording {Path(path).name}: {type(err).__name__}.") from err
+
+
+def _decode(path: Path) -> DecodedAudio:
+    mapped = _map_pcm16_wav(path)
     if mapped is not None:
         return mapped
     try:
         with soundfile.SoundFile(str(path)) as f:
             channels, rate = f.channels, f.samplerate
+            _check_channels(path, channels)
             estimate = f.frames if 0 < f.frames < (1 << 40) else BLOCK_FRAMES
             out = np.empty((estimate + BLOCK_FRAMES, channels), dtype=np.int16)
             filled = 0
@@ -61,6 +73,11 @@ def decode_file(path: str | Path) -> DecodedAudio:
     if filled < out.shape[0]:
         out = out[:filled].copy() if filled < out.shape[0] // 2 else _shrink(out, filled)
     return DecodedAudio(out, int(rate))
+
+
+def _check_channels(path: Path, channels: int) -> None:
+    if channels > MAX_CHANNELS:
+        raise DecodeError(f"The recording {path.name} declares {channels} channels; at most {MAX_CHANNELS} can be shown.")
 
 
 def _grow(out: np.ndarray, filled: int) -> np.ndarray:
@@ -94,12 +111,17 @@ def _map_pcm16_wav(path: Path) -> DecodedAudio | None:
                 kind, size = chunk[:4], int.from_bytes(chunk[4:], "little")
                 if kind == b"fmt ":
                     fmt = f.read(size + (size & 1))
+                    if len(fmt) < 16:
+                        return None
                     tag, channels, rate = (int.from_bytes(fmt[a:b], "little") for a, b in ((0, 2), (2, 4), (4, 8)))
                     bits = int.from_bytes(fmt[14:16], "little")
                     extensible_pcm = tag == 0xFFFE and fmt[24:26] == b"\x01\x00"
-                    if bits != 16 or not (tag == 1 or extensible_pcm) or channels < 1:
+                    _check_channels(path, channels)
+                    if bits != 16 or not (tag == 1 or extensible_pcm) or channels < 1 or rate < 1:
                         return None
                 elif kind == b"data":
+                    if not channels:  # data before fmt: not a layout we map; soundfile decides
+                        return None
                     offset = f.tell()
                     break
                 else:
@@ -109,7 +131,7 @@ def _map_pcm16_wav(path: Path) -> DecodedAudio | None:
         # Streamed WAVs carry 0 or 0xFFFFFFFF as the data size: the file's end is the truth.
         length = available if size in (0, 0xFFFFFFFF) or size > available else size
         frames = length // (2 * channels)
-        if channels == 0 or rate == 0 or frames == 0:
+        if frames == 0:
             return None
         samples = np.memmap(path, dtype="<i2", mode="r", offset=offset, shape=(frames, channels))
     except (OSError, ValueError):

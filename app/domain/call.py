@@ -60,6 +60,7 @@ class Turn(BaseModel):
     tool_arguments: str | None = None
     tool_result: str | None = None
     tool_call_id: str | None = None
+    partial: bool = False  # still being spoken (live transcript): the final line replaces it
 
 
 class CostBreakdown(BaseModel):

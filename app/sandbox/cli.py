@@ -47,6 +47,10 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--realtime-share", type=float, default=TrafficSettings.realtime_share,
                         help="share of Vapi calls of the realtime kind (end-call, append-context, transfer only; no listen)")
     parser.add_argument("--id-salt", type=int, help="repeat the call ids of an earlier run (default: new ids every run)")
+    parser.add_argument("--listen-format", choices=("mono", "stereo"), default=TrafficSettings.listen_format,
+                        help="Vapi listen sockets send mono or stereo (customer left) 16 kHz audio")
+    parser.add_argument("--no-start-frame", dest="listen_start_frame", action="store_false",
+                        help="Vapi listen sockets send audio without a JSON start frame")
 
 
 async def _serve(server: SandboxServer) -> None:
@@ -66,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
     try:
         traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed,
-                                  id_salt=args.id_salt, realtime_share=args.realtime_share)
+                                  id_salt=args.id_salt, realtime_share=args.realtime_share,
+                                  listen_format=args.listen_format, listen_start_frame=args.listen_start_frame)
         access = Access(args.public_key, args.monitor_auth, args.recording_ttl)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, access=access)
         if args.webhook_url:

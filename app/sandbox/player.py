@@ -73,6 +73,12 @@ class CallPlayer:
         started = self.call.started_ms or self._now_ms()
         return max(0.0, (self._now_ms() - started) / 1000)
 
+    def spoken_lines(self) -> list[Message]:
+        """Every line put on the call's audio so far (being said or said), in order of its start:
+        what a listen socket transcribes as the audio reaches it."""
+        logged = [m for m in self.call.live_messages or () if m.role in ("user", "bot")]
+        return sorted([*logged, *self._speaking], key=lambda m: m.start)
+
     def _now_ms(self) -> int:
         return int(self._clock.now() * 1000)
 

@@ -35,12 +35,16 @@ class TrafficSettings:
     queued_seconds: tuple[float, float] = (0.5, 1.5)
     ringing_seconds: tuple[float, float] = (1.5, 3.5)
     restart_seconds: tuple[float, float] = (1.0, 3.0)  # pause before a replacement live call
+    listen_format: str = "stereo"  # mono | stereo: what the listen socket sends (the real one is not documented)
+    listen_start_frame: bool = True  # False: audio without a start frame, so clients must measure the format
 
     def __post_init__(self) -> None:
         if self.live < 0 or self.history < 0 or self.analysis_delay < 0 or self.speed <= 0:
             raise ValueError("live, history and analysis delay must be 0 or more, speed above 0")
         if not 0 <= self.realtime_share <= 1:
             raise ValueError("the realtime share must be between 0 and 1")
+        if self.listen_format not in ("mono", "stereo"):
+            raise ValueError("the listen format is mono or stereo")
 
 
 class World:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from app.audio.playback import PlaybackEngine
     from app.audio.recordings import LoadedRecording, RecordingLoader
     from app.live.listen import Headset
+    from app.live.registry import CallRegistry
     from app.ui.listen_panel import ListenPanel
     from app.ui.waveform import WaveformView
 
@@ -42,6 +43,7 @@ class AudioArea(QWidget):
         super().__init__(parent)
         self._loader: RecordingLoader | None = None
         self._headset: Headset | None = None
+        self._registry: CallRegistry | None = None  # the account's calls: a listened call's live transcript goes there
         self.engine: PlaybackEngine | None = None
         self.recording: LoadedRecording | None = None
         self.call: Call | None = None
@@ -164,6 +166,7 @@ class AudioArea(QWidget):
     def on_session_changed(self, session: object | None) -> None:
         """The account was closed (None) or replaced: its client is gone, so is what used it."""
         self.show_call(None, None)
+        self._registry = getattr(session, "registry", None)
         if self._headset is not None:
             asyncio.ensure_future(self._headset.stop_all())
 
@@ -338,7 +341,7 @@ class AudioArea(QWidget):
         from app.live.listen import ListenUnavailable
 
         try:
-            listener = await self.headset.listen(call, client)
+            listener = await self.headset.listen(call, client, self._registry)
         except ListenUnavailable as error:
             self.listen_panel.set_available(False, str(error))
             return

@@ -1,5 +1,5 @@
 """Listen in to a live call: a Listen toggle, a scrolling waveform of the last seconds, a level
-meter per side, and plain words about the connection."""
+meter per side (one for a mono call, heard in both ears), and plain words about the connection."""
 
 from __future__ import annotations
 
@@ -142,6 +142,7 @@ class ListenPanel(QWidget):
         while self._meter_grid.count():
             item = self._meter_grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone from view now, not at the next turn of the event loop
                 item.widget().deleteLater()
         self.curves, self.meters = [], []
         tones = lane_tones(channels)
@@ -194,9 +195,12 @@ class ListenPanel(QWidget):
         text, envelope = listener.message, listener.envelope
         if listener.state == ListenState.LISTENING and envelope is not None:
             layout = {1: "mono", 2: "stereo"}.get(envelope.channels, f"{envelope.channels} channels")
-            text = f"Listening · {clock(envelope.seconds)} heard · {envelope.sample_rate / 1000:g} kHz {layout}"
+            measured = " (measured)" if listener.session.format_reason.startswith("no start frame") else ""
+            text = f"Listening · {clock(envelope.seconds)} heard · {envelope.sample_rate / 1000:g} kHz {layout}{measured}"
             if envelope.gaps:
                 text += f" · {len(envelope.gaps)} gap{'s' if len(envelope.gaps) > 1 else ''} while reconnecting"
+            if skipped := listener.session.frames_skipped:
+                text += f" · {skipped} unreadable message{'s' if skipped > 1 else ''} skipped"
         if listener.audio_note and listener.state == ListenState.LISTENING:
             text = f"Showing the call's audio without sound. {listener.audio_note}"
         self.status.setText(text)

@@ -171,6 +171,8 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
     title = role_title(turn.role)
     if turn.role == TurnRole.TOOL:
         title = f"{'▾' if expanded else '▸'} {title} · {turn.tool_name or 'unnamed tool'}"
+    if turn.partial:  # a line still being said (listen socket): its final wording replaces it
+        title = f"{title} · speaking…"
     title_rect = add(title, fonts.header, Ink.ACCENT)
     offset = format_offset(turn.start)
     x = title_rect.width() + 8
@@ -181,7 +183,7 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
     y += fonts.header.metrics.height() + LINE_GAP
 
     if turn.role != TurnRole.TOOL:
-        block(breakable(turn.text) or "…", fonts.body, Ink.TEXT, _WRAP)
+        block(breakable(turn.text) or "…", fonts.body, Ink.MUTED if turn.partial else Ink.TEXT, _WRAP)
     elif not expanded:
         block(compact_json(turn.tool_arguments) or "(no arguments)", fonts.mono, Ink.MUTED)
         if turn.tool_result:

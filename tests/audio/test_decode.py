@@ -47,3 +47,42 @@ def test_garbage_and_empty_files_raise_a_plain_error(tmp_path):
         decode_file(bad)
     with pytest.raises(DecodeError):
         decode_file(tmp_path / "missing.mp3")
+
+
+def _wav(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    body = b"".join(kind + len(data).to_bytes(4, "little") + data + b"\0" * (len(data) & 1) for kind, data in chunks)
+    return b"RIFF" + (4 + len(body)).to_bytes(4, "little") + b"WAVE" + body
+
+
+def _fmt(channels: int, rate: int = 16000, bits: int = 16) -> bytes:
+    block = channels * bits // 8
+    return (b"\x01\x00" + channels.to_bytes(2, "little") + rate.to_bytes(4, "little")
+            + (rate * block).to_bytes(4, "little") + block.to_bytes(2, "little") + bits.to_bytes(2, "little"))
+
+
+def test_a_wav_declaring_more_channels_than_we_can_show_is_refused(tmp_path):
+    # 128 KB declaring 1000 channels once froze the window for 35 s at 840 MB.
+    path = tmp_path / "wide.wav"
+    path.write_bytes(_wav([(b"fmt ", _fmt(1000)), (b"data", bytes(128 * 1024))]))
+    with pytest.raises(DecodeError, match="1000 channels"):
+        decode_file(path)
+
+
+def test_a_wav_declaring_more_channels_is_refused_through_soundfile_too(tmp_path):
+    path = tmp_path / "wide24.wav"
+    path.write_bytes(_wav([(b"fmt ", _fmt(9, bits=24)), (b"data", bytes(9 * 3 * 100))]))
+    with pytest.raises(DecodeError, match="9 channels"):
+        decode_file(path)
+
+
+@pytest.mark.parametrize("chunks", [
+    [(b"data", bytes(3200)), (b"fmt ", _fmt(1))],  # data before fmt: once a ZeroDivisionError
+    [(b"fmt ", _fmt(1, rate=0)), (b"data", bytes(3200))],
+    [(b"fmt ", b"\x01\x00"), (b"data", bytes(3200))],  # a fmt chunk cut short
+    [(b"fmt ", _fmt(0)), (b"data", bytes(3200))],
+])
+def test_every_broken_wav_is_a_decode_error(tmp_path, chunks):
+    path = tmp_path / "broken.wav"
+    path.write_bytes(_wav(chunks))
+    with pytest.raises(DecodeError):
+        decode_file(path)

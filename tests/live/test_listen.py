@@ -14,16 +14,17 @@ from app.audio import live_output
 from app.audio.live_envelope import LiveEnvelope
 from app.domain import Call, Provider
 from app.live.listen import (
-    FALLBACK_FORMAT,
     CallListener,
+    ChannelProbe,
     Headset,
     ListenSession,
     ListenState,
     ListenUnavailable,
     PcmDecoder,
     StreamFormat,
-    parse_start_frame,
+    format_of,
 )
+from app.live.listen_events import StartFrame
 from app.providers.base import MediaSource
 from app.providers.http import RetryPolicy
 
@@ -86,14 +87,12 @@ async def listen_server():
         await ws_server.wait_closed()
 
 
-def test_start_frame_parsing_is_tolerant():
-    assert parse_start_frame('{"type":"start","sampleRate":8000,"channels":1,"encoding":"linear16"}') == StreamFormat(8000, 1, "s16le")
-    assert parse_start_frame('{"format":{"sample_rate":24000,"channels":2,"encoding":"pcm_mulaw"}}') == StreamFormat(24000, 2, "mulaw")
-    assert parse_start_frame('{"sampleRate":"lots","channels":2}') == FALLBACK_FORMAT
-    assert parse_start_frame('{"sampleRate":1,"channels":99}') == FALLBACK_FORMAT
-    assert parse_start_frame('{"type":"transcript","text":"hi"}') is None
-    assert parse_start_frame("not json {") is None
-    assert parse_start_frame("[1,2]") is None
+def test_a_start_frame_decides_the_format_when_it_names_one():
+    assert format_of(StartFrame(8000, 1, "linear16")) == StreamFormat(8000, 1, "s16le")
+    assert format_of(StartFrame(24000, 2, "pcm_mulaw")) == StreamFormat(24000, 2, "mulaw")
+    assert format_of(StartFrame(16000, None, None)) == StreamFormat(16000, 0, "s16le")  # channels: measured
+    assert format_of(StartFrame(1, 99, None)) is None
+    assert format_of(StartFrame(16000, 2, "opus")) is None
 
 
 def test_decoder_keeps_partial_frames_across_messages():
@@ -129,20 +128,36 @@ async def test_reads_the_start_frame_then_audio_and_never_sends(listen_server):
     assert server.received == [] and server.headers == ["Bearer k"]
 
 
-async def test_without_a_start_frame_falls_back_to_s16le_16k_stereo(listen_server):
+@pytest.mark.parametrize(("channels", "start"), [
+    (1, None), (2, None), (1, {"type": "start", "sampleRate": 16000}), (2, {"type": "start", "sampleRate": 16000}),
+])
+async def test_without_a_channel_count_the_byte_rate_decides_mono_or_stereo(listen_server, channels, start, caplog):
     async def script(ws, attempt):
-        await ws.send(pcm(160))
+        if start is not None:
+            await ws.send(json.dumps(start))
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        for i in range(75):  # 1.5 s of 20 ms frames on a real-time schedule (a late sleep is caught up)
+            await ws.send(pcm(320, 900, channels=channels))
+            await asyncio.sleep(max(0.0, began + (i + 1) * 0.02 - loop.time()))
         await ws.wait_closed()
 
     _, source = await listen_server(script)
-    formats: list[StreamFormat] = []
-    session = ListenSession(source, lambda frames, fmt: formats.append(fmt))
+    got: list[np.ndarray] = []
+    session = ListenSession(source, lambda frames, fmt: got.append(frames))
+    caplog.set_level("INFO", logger="app.live.listen")
     task = asyncio.create_task(session.run())
-    while not formats:
+    for _ in range(300):
+        if sum(len(f) for f in got) >= 320 * 70:
+            break
         await asyncio.sleep(0.01)
     session.stop()
     await asyncio.wait_for(task, 5)
-    assert formats == [FALLBACK_FORMAT]
+    assert session.format == StreamFormat(16000, channels, "s16le")
+    assert all(f.shape[1] == channels and (f == 900).all() for f in got)
+    assert sum(len(f) for f in got) >= 320 * 70  # the measured second is handed on too, not lost
+    assert ("mono" if channels == 1 else "stereo") in session.format_reason
+    assert "kB/s" in caplog.text and session.format_reason in caplog.text
 
 
 async def test_a_dropped_socket_reconnects_marks_the_gap_and_ends_on_404(listen_server):
@@ -220,7 +235,7 @@ async def test_refused_credentials_stop_without_retrying(listen_server):
     server.refuse_from, server.refuse_status = 1, 401
     session = ListenSession(source, lambda f, fmt: None, retry=quick(0.01))
     await asyncio.wait_for(session.run(), 5)
-    assert session.state == ListenState.FAILED and "API key" in session.message
+    assert session.state == ListenState.FAILED and "needs the account's public key" in session.message
     assert server.attempts == 1
 
 
@@ -264,6 +279,7 @@ async def test_the_listeners_device_opens_off_the_loops_thread(listen_server, nu
         return real_open(*args, **kwargs)
 
     async def script(ws, attempt):
+        await ws.send(START_STEREO)
         await ws.send(pcm(3200))
         await ws.wait_closed()
 
@@ -283,6 +299,7 @@ async def until_output(listener: CallListener) -> None:
 
 async def test_without_a_device_the_listener_still_draws_and_says_why(listen_server):
     async def script(ws, attempt):
+        await ws.send(START_STEREO)
         await ws.send(pcm(3200))
         await ws.wait_closed()
 
@@ -388,3 +405,156 @@ async def test_a_sandbox_socket_cut_mid_call_reconnects_and_marks_the_gap(sandbo
         assert listener.state == ListenState.STOPPED
     finally:
         await client.aclose()
+
+
+START_STEREO = json.dumps({"type": "start", "sampleRate": 16000, "channels": 2, "encoding": "s16le"})
+
+
+class FloodServer:
+    """A listen socket on its own thread and loop, so its flood cannot stall the loop under test."""
+
+    def __init__(self, frames: int):
+        self.frames = frames
+        self.url = ""
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
+
+    async def _handler(self, ws):
+        await ws.send(START_STEREO)
+        for _ in range(self.frames):
+            await ws.send(pcm(1))
+        await ws.wait_closed()
+
+    async def _main(self):
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        async with serve(self._handler, "127.0.0.1", 0, compression=None) as server:
+            self.url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/listen"
+            self._ready.set()
+            await self._stop.wait()
+
+    def __enter__(self):
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        assert self._loop is not None and self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+
+async def test_a_flood_of_tiny_frames_never_stalls_the_loop_and_is_coalesced():
+    # A socket flooding 4-byte frames once stalled the window for 0.7-0.9 s at a time.
+    frames = 30_000
+    got: list[int] = []
+    stalls: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def ticker():
+        while True:
+            before = loop.time()
+            await asyncio.sleep(0.002)
+            stalls.append(loop.time() - before)
+
+    envelope = LiveEnvelope(2, 16000)  # what the window does with each batch: its cost is per batch
+
+    def hear(f: np.ndarray, fmt: StreamFormat) -> None:
+        got.append(f.shape[0])
+        envelope.add(f)
+
+    with FloodServer(frames) as server:
+        session = ListenSession(MediaSource(server.url), hear)
+        tick = asyncio.create_task(ticker())
+        task = asyncio.create_task(session.run())
+        for _ in range(2000):
+            if sum(got) >= frames:
+                break
+            await asyncio.sleep(0.01)
+        session.stop()
+        await asyncio.wait_for(task, 5)
+        tick.cancel()
+    assert sum(got) == frames
+    assert len(got) < frames / 10  # handed on in batches, not frame by frame
+    assert max(stalls) < 0.3, f"the loop stalled {max(stalls):.3f} s"  # it was 0.7-0.9 s
+
+
+async def test_unreadable_text_frames_are_skipped_and_counted(listen_server):
+    # A deeply nested JSON frame once raised RecursionError and left the panel "Listening" with no audio.
+    async def script(ws, attempt):
+        await ws.send(START_STEREO)
+        await ws.send("[" * 200_000)
+        await ws.send('{"type": "transcript", "role": 7}')
+        await ws.send("not json")
+        await ws.send(pcm(1600))
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    got: list[int] = []
+    session = ListenSession(source, lambda f, fmt: got.append(f.shape[0]))
+    task = asyncio.create_task(session.run())
+    for _ in range(300):
+        if sum(got) >= 1600:
+            break
+        await asyncio.sleep(0.01)
+    assert session.state == ListenState.LISTENING and sum(got) == 1600
+    assert session.frames_skipped == 3
+    session.stop()
+    await asyncio.wait_for(task, 5)
+
+
+async def test_mono_is_heard_in_both_ears_with_one_level(listen_server, null_audio_device):
+    async def script(ws, attempt):
+        await ws.send(json.dumps({"type": "start", "sampleRate": 16000, "channels": 1}))
+        for _ in range(100):
+            await ws.send(pcm(320, 4000, channels=1))
+            await asyncio.sleep(0.02)
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    await asyncio.wait_for(until_output(listener), 10)
+    while listener.buffer is not None and listener.buffer.buffered == 0 and listener.output.played_frames == 0:
+        await asyncio.sleep(0.01)
+    assert listener.envelope is not None and listener.envelope.channels == 1 and listener.envelope.levels_db.shape == (1,)
+    assert listener.buffer is not None and listener.buffer.channels == 2
+    written: list[np.ndarray] = []
+    real_write = listener.buffer.write
+    listener.buffer.write = lambda frames: (written.append(frames.copy()), real_write(frames))  # type: ignore[method-assign]
+    while not written:
+        await asyncio.sleep(0.01)
+    assert all(f.shape[1] == 2 and (f == 4000).all() for f in written)  # the device gets the call in both ears
+    await listener.stop()
+
+
+async def test_a_background_failure_of_the_listener_is_logged_not_lost(listen_server, monkeypatch, caplog):
+    from app.live import listen as listen_module
+
+    def broken(buffer):
+        raise RuntimeError("the device driver crashed")
+
+    monkeypatch.setattr(listen_module, "LiveOutput", broken)
+
+    async def script(ws, attempt):
+        await ws.send(START_STEREO)
+        await ws.send(pcm(3200))
+        await ws.wait_closed()
+
+    _, source = await listen_server(script)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), source)
+    listener.start()
+    for _ in range(300):
+        if "the device driver crashed" in caplog.text:
+            break
+        await asyncio.sleep(0.01)
+    assert "a background task failed" in caplog.text and "the device driver crashed" in caplog.text
+    await listener.stop()
+
+
+def test_measuring_holds_a_bounded_amount_of_a_flood():
+    probe = ChannelProbe(StreamFormat(16000, 1, "s16le"))
+    assert probe.add(bytes(1 << 19), now=0.0) is None
+    fmt, why = probe.add(bytes(1 << 19), now=0.01)  # a megabyte in 10 ms is no 16 kHz mono stream
+    assert fmt.channels == 2 and "stereo" in why

@@ -43,3 +43,14 @@ def test_serves_until_interrupted() -> None:
 def test_bad_faults_are_a_plain_error(capsys) -> None:
     assert main(["sandbox", "--faults", "latency=soon"]) == 2
     assert "latency=soon" in capsys.readouterr().err
+
+
+def test_the_listen_switches_reach_the_traffic_settings(monkeypatch) -> None:
+    from app.sandbox import cli
+
+    built = {}
+    monkeypatch.setattr(cli, "build_state", lambda **kwargs: built.update(kwargs) or (_ for _ in ()).throw(ValueError("stop")))
+    assert main(["sandbox", "--listen-format", "mono", "--no-start-frame"]) == 2
+    traffic = built["traffic"]
+    assert (traffic.listen_format, traffic.listen_start_frame) == ("mono", False)
+    assert main(["sandbox"]) == 2 and (built["traffic"].listen_format, built["traffic"].listen_start_frame) == ("stereo", True)

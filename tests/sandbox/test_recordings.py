@@ -70,7 +70,8 @@ async def test_recording_is_exactly_what_was_streamed(sandbox_factory) -> None:
         await socket.recv()
         with contextlib.suppress(websockets.ConnectionClosedOK):
             while True:
-                pcm += await socket.recv()
+                if isinstance(frame := await socket.recv(), bytes):  # text frames are the call's events
+                    pcm += frame
     streamed = np.frombuffer(bytes(pcm), dtype="<i2").reshape(-1, 2)
     ended = await asyncio.to_thread(lambda: wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "ended" and c))
     recorded, _ = await asyncio.to_thread(decode, api, ended["artifact"]["stereoRecordingUrl"])

@@ -38,3 +38,26 @@ def test_a_gap_line_is_made_once_moves_with_the_window_and_goes_when_scrolled_ou
         assert panel.plot.viewRange()[0] == x_range == [-WINDOW_SECONDS, 0]
     finally:
         panel.show_listener(None)
+
+
+def test_a_mono_call_has_one_lane_and_one_meter_and_says_how_it_was_decided(qtbot):
+    from app.live.listen import ListenState
+
+    panel = shown(qtbot, ListenPanel(), 900, 200)
+    listener = CallListener(Call(id="c", provider=Provider.VAPI, status="in-progress"), MediaSource("ws://127.0.0.1:9"))
+    listener.envelope = envelope = LiveEnvelope(1, 16000)
+    listener.session.state = ListenState.LISTENING
+    listener.session.format_reason = "no start frame: 32.1 kB/s over 1.0 s, nearer 32 kB/s: mono 16 kHz s16le"
+    listener.session.frames_skipped = 3
+    hear(envelope, 1.0)
+    panel.show_listener(listener)
+    try:
+        assert len(panel.meters) == 1 and len(panel.curves) == 1
+        from PySide6.QtWidgets import QProgressBar
+
+        old = [m for m in panel.findChildren(QProgressBar) if m not in panel.meters]
+        assert old and not any(m.isVisible() for m in old)  # the stereo pair is out of sight at once
+        assert "16 kHz mono (measured)" in panel.status.text()
+        assert "3 unreadable messages skipped" in panel.status.text()
+    finally:
+        panel.show_listener(None)

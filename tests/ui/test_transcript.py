@@ -333,3 +333,12 @@ def test_the_badge_sits_on_the_title_line_so_the_bubble_keeps_its_height(qtbot):
     title = badged.pieces[0].rect
     assert badge.rect.top() == title.top() and badge.rect.right() < badged.width
     assert comment_badge(0) == ""
+
+
+def test_a_line_still_being_said_reads_as_in_progress(qtbot):
+    view = make_view(qtbot)
+    fonts = Fonts.from_font(view.font())
+    partial = layout_turn(Turn(role=TurnRole.CUSTOMER, text="I would like", partial=True), False, 600, fonts)
+    final = layout_turn(Turn(role=TurnRole.CUSTOMER, text="I would like a table."), False, 600, fonts)
+    assert partial.pieces[0].text.endswith("speaking…") and partial.pieces[-1].ink == Ink.MUTED
+    assert "speaking" not in final.pieces[0].text and final.pieces[-1].ink == Ink.TEXT

@@ -1,0 +1,65 @@
+"""`switchboard watch`: a JSON line on stdout for each change the console would show.
+
+Every line has `type`, `at`, `provider` and `call_id`; the types so far are `call-appeared`
+(status, name, customer, assistant), `status-changed` (status), `turn` (role, text, final, start)
+and `call-ended` (status, ended_reason). New types add lines, never change these. The account's
+poller (and with --listen the call's listen socket) feeds the same call registry as the window.
+Stops on Ctrl+C (exit 130), or with --call when that call ends (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from app.cli.live_account import open_session, read_call
+from app.cli.platform_option import CliError, add_platform_arguments, run_safely
+from app.live.call_changes import CallChange, CallChangeFeed
+from app.live.listen import Headset, ListenUnavailable
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_platform_arguments(parser)
+    parser.add_argument("--call", metavar="ID", help="only this call; stop when it ends")
+    parser.add_argument("--listen", action="store_true",
+                        help="with --call: also follow its listen socket (no sound) for the live transcript")
+
+
+def print_change(change: CallChange) -> None:
+    print(json.dumps(change.as_json(), ensure_ascii=False), flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_safely(lambda: watch(args))
+
+
+async def watch(args: argparse.Namespace) -> int:
+    if args.listen and not args.call:
+        raise CliError("--listen needs --call.")
+    session = open_session(args)
+    ended = asyncio.Event()
+
+    def tell(change: CallChange) -> None:
+        print_change(change)
+        if args.call and change.type == "call-ended":
+            ended.set()
+
+    feed = CallChangeFeed(session.registry, tell, call_id=args.call)
+    headset = Headset(play_audio=False)
+    try:
+        if args.call:
+            call = await read_call(session, args.call)
+            session.poller.watch(call.id)
+            if args.listen and call.is_live:
+                try:
+                    await headset.listen(call, session.client, session.registry)
+                except ListenUnavailable as exc:
+                    raise CliError(str(exc)) from None
+        session.start()
+        await ended.wait()
+        return 0
+    finally:
+        feed.close()
+        await headset.stop_all()
+        await session.aclose()
