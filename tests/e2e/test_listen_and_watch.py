@@ -18,6 +18,7 @@ from app.__main__ import main
 from app.domain import Account, Provider, TurnRole
 from app.live.listen import Headset
 from app.live.session import AccountSession
+from app.store.audit import AuditUnavailable
 from tests.fixtures.sandbox import SANDBOX_KEY
 from tests.sandbox.helpers import client, vapi_call, wait_for
 
@@ -96,7 +97,7 @@ async def test_a_listened_calls_transcript_grows_from_the_socket_within_a_second
                                       listen_start_frame=False)
     call_id = await asyncio.to_thread(in_progress, sandbox)
     account = Account(id="a", name="Vapi", provider=Provider.VAPI, base_url=sandbox.base_url(Provider.VAPI))
-    session = AccountSession.open(account, SANDBOX_KEY)
+    session = AccountSession.open(account, SANDBOX_KEY, AuditUnavailable("only listening"))
     headset = Headset(play_audio=False)
     sim = sandbox.server.state.world.find(Provider.VAPI, call_id)
     logged_at: dict[str, float] = {}
