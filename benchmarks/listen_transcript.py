@@ -78,7 +78,7 @@ async def listen_once(sandbox: EmbeddedSandbox, sizes: Sizes) -> list[float]:
                 if not turn.partial:
                     times.shown.setdefault(turn.text, now)
 
-        registry.subscribe(changed)
+        registry.events.changed.connect(changed)
         source = client.listen_source(call)
         if source is None:
             raise RuntimeError(f"{NAME}: the sandbox call has no listen URL")
