@@ -151,6 +151,43 @@ CREATE INDEX audit_by_time ON audit_log (requested_at DESC);
 CREATE INDEX audit_by_call ON audit_log (account_id, call_id);
 """
 
+# Alerts raised on live calls and who took them ("I have it"), kept for review ("calls that had a
+# critical alert"). The id names account, call, rule and episode, so re-saving an alert updates it.
+V6_ALERTS = """
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    message TEXT NOT NULL,
+    text TEXT NOT NULL,
+    raised_at REAL NOT NULL,
+    call_seconds REAL,
+    turn_index INTEGER,
+    cleared_at REAL,
+    acknowledged_by TEXT,
+    acknowledged_at REAL,
+    snoozed_until REAL
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_time ON alerts (raised_at DESC);
+CREATE INDEX alerts_by_call ON alerts (account_id, call_id);
+CREATE INDEX alerts_by_severity ON alerts (severity, raised_at DESC);
+CREATE TABLE alert_acknowledgements (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    user TEXT NOT NULL,
+    at REAL NOT NULL,
+    UNIQUE (alert_id, user, at)
+);
+CREATE INDEX alert_acknowledgements_by_user ON alert_acknowledgements (user, at DESC);
+"""
+
+
+def _no_op(conn: sqlite3.Connection) -> None:
+    """Stand-in for migration 5 (the live branch's), so this branch's 6 can be applied in order."""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     # executescript() would COMMIT the surrounding migration transaction, so run statement by statement.
@@ -176,5 +213,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _script(V2_TRANSCRIPT_SEARCH),
     3: _script(V3_REVIEWS),
     4: _script(V4_AUDIT_LOG),
+    5: _no_op,  # TEMPORARY: replaced by the live branch's migration 5 when merged
+    6: _script(V6_ALERTS),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
