@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
+    parser.add_argument("--trouble-rate", type=float, default=None, metavar="R",
+                        help="share of new live calls (0 to 1) that play a troubled scenario: every alert rule "
+                             "has one (default: the usual mix)")
 
 
 async def _serve(server: SandboxServer) -> None:
@@ -42,7 +45,8 @@ async def _serve(server: SandboxServer) -> None:
 def run(args: argparse.Namespace) -> int:
     key = args.api_key or os.environ.get(KEY_VARIABLE) or "sandbox-key"
     try:
-        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed)
+        traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed,
+                                  trouble_rate=args.trouble_rate)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)

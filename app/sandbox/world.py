@@ -15,7 +15,7 @@ from app.sandbox.clock import SandboxClock
 from app.sandbox.conversation import plan, scripted_audio
 from app.sandbox.history import history_calls
 from app.sandbox.player import CallPlayer
-from app.sandbox.scenarios import Scenario
+from app.sandbox.scenarios import Scenario, pick_with_trouble
 from app.sandbox.simcall import SimCall
 from app.sandbox.speech import SpeechBank
 
@@ -32,10 +32,13 @@ class TrafficSettings:
     queued_seconds: tuple[float, float] = (0.5, 1.5)
     ringing_seconds: tuple[float, float] = (1.5, 3.5)
     restart_seconds: tuple[float, float] = (1.0, 3.0)  # pause before a replacement live call
+    trouble_rate: float | None = None  # share of new live calls that play a troubled scenario (None: the usual mix)
 
     def __post_init__(self) -> None:
         if self.live < 0 or self.history < 0 or self.analysis_delay < 0 or self.speed <= 0:
             raise ValueError("live, history and analysis delay must be 0 or more, speed above 0")
+        if self.trouble_rate is not None and not 0 <= self.trouble_rate <= 1:
+            raise ValueError("the trouble rate is a share of calls, from 0 to 1")
 
 
 class World:
@@ -92,7 +95,12 @@ class World:
         serial = self._live_serial[provider]
         self._live_serial[provider] += 1
         rng = random.Random(f"{self.settings.seed}/{provider.value}/live/{serial}")
-        scenario = self.scenarios[scenario_id] if scenario_id else self.factory.pick(rng)
+        if scenario_id:
+            scenario = self.scenarios[scenario_id]
+        elif self.settings.trouble_rate is not None:
+            scenario = pick_with_trouble(self.scenarios, rng, self.settings.trouble_rate)
+        else:
+            scenario = self.factory.pick(rng)
         beats, _ = plan(scenario, self.bank, rng)
         call = self.factory.drawn(provider, rng, scenario, beats, self.now_ms())
         call.audio = CallAudio()

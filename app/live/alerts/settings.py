@@ -25,7 +25,7 @@ FILE_NAME = "alerts.toml"
 class Silence:
     enabled: bool = True
     severity: Severity = Severity.WARNING
-    seconds: float = 5.0  # nobody speaks (from the levels when listening, else from the turn times)
+    seconds: float = 12.0  # nobody speaks (from the levels when listening, else from the turn times)
     speech_level: float = 0.01  # RMS, 1.0 = full scale: above this a side counts as speaking
 
 
@@ -34,7 +34,7 @@ class LongCall:
     enabled: bool = True
     severity: Severity = Severity.INFO
     minutes: float = 10.0
-    usual_factor: float = 3.0  # or this many times the assistant's usual (median) duration
+    usual_factor: float = 2.0  # or this many times the assistant's usual (median) duration
     usual_min_calls: int = 5  # ended calls of the assistant needed before "usual" means something
 
 
@@ -87,7 +87,7 @@ class ToolFailure:
 class Hang:
     enabled: bool = True
     severity: Severity = Severity.CRITICAL
-    seconds: float = 8.0  # the customer stopped talking and the assistant has not answered
+    seconds: float = 15.0  # the customer stopped talking and the assistant has not answered
 
 
 @dataclass(frozen=True)
