@@ -8,7 +8,15 @@ import re
 from collections import Counter
 
 from app.domain import TurnRole
-from app.live.alerts.call_view import CallView, Finding, quote, seconds_text, spoken, turn_end
+from app.live.alerts.call_view import (
+    CallView,
+    Finding,
+    last_spoken,
+    quote,
+    seconds_text,
+    spoken,
+    turn_end,
+)
 from app.live.alerts.phrases import plain
 from app.live.alerts.settings import ErrorEnding, Hang, RepeatedReply, ToolFailure, TurnLatency
 
@@ -52,9 +60,9 @@ def tool_failure(view: CallView, rule: ToolFailure) -> list[Finding]:
 def hang(view: CallView, rule: Hang) -> list[Finding]:
     found = [Finding("hang", f"event-{at:.1f}", rule.severity, "The platform says the assistant did not answer in time",
                      call_seconds=at) for at in view.hang_events]
-    lines = spoken(view.call)
-    if view.answered and view.elapsed is not None and lines and lines[-1][1].role is TurnRole.CUSTOMER:
-        index, turn = lines[-1]
+    latest = last_spoken(view.call)
+    if view.answered and view.elapsed is not None and latest and latest[1].role is TurnRole.CUSTOMER:
+        index, turn = latest
         waited = view.elapsed - (turn_end(turn) or 0.0)
         if waited >= rule.seconds:
             found.append(Finding("hang", f"turn-{index}", rule.severity,

@@ -49,6 +49,15 @@ def spoken(call: Call) -> list[tuple[int, Turn]]:
             if t.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and t.text.strip()]
 
 
+def last_spoken(call: Call) -> tuple[int, Turn] | None:
+    """The last line either side said (without walking the whole transcript, as `spoken` does)."""
+    for index in range(len(call.turns) - 1, -1, -1):
+        turn = call.turns[index]
+        if turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and turn.text.strip():
+            return index, turn
+    return None
+
+
 def turn_end(turn: Turn) -> float | None:
     return turn.end if turn.end is not None else turn.start
 

@@ -21,7 +21,7 @@ from app.domain import Call, CallStatus, TurnRole
 from app.domain.alert import Alert, Severity, triage_key
 from app.live.alerts.call_view import CallView, Finding
 from app.live.alerts.mood import MoodScorer
-from app.live.alerts.rules import CLEARS, findings
+from app.live.alerts.rules import CLEARS, RULES, TIMED, Rule, findings
 from app.live.alerts.settings import AlertSettings
 from app.live.registry import CallRegistry, RegistryChange, _Listeners
 
@@ -70,6 +70,7 @@ class _Watched:
 class _UsualDurations:
     def __init__(self) -> None:
         self._seconds: dict[str, deque[float]] = {}
+        self._medians: dict[str, float] = {}  # the tick asks for every live call: sort once per new sample
         self._counted: set[str] = set()
 
     def add(self, call: Call) -> None:
@@ -77,10 +78,16 @@ class _UsualDurations:
         if key and call.duration_seconds and call.id not in self._counted and not call.is_live:
             self._counted.add(call.id)
             self._seconds.setdefault(key, deque(maxlen=USUAL_SAMPLE)).append(call.duration_seconds)
+            self._medians.pop(key, None)
 
     def of(self, call: Call, min_calls: int) -> float | None:
-        sample = self._seconds.get(call.assistant_name or call.assistant_id or "")
-        return statistics.median(sample) if sample and len(sample) >= min_calls else None
+        key = call.assistant_name or call.assistant_id or ""
+        sample = self._seconds.get(key)
+        if not sample or len(sample) < min_calls:
+            return None
+        if key not in self._medians:
+            self._medians[key] = statistics.median(sample)
+        return self._medians[key]
 
 
 class AlertEngine:
@@ -94,6 +101,7 @@ class AlertEngine:
         self._listeners = _Listeners()  # the registry's observer mechanism, reused: one way to be told
         self._snoozed: set[str] = set()
         self._ticker: asyncio.Task[None] | None = None
+        self._slice = 0
 
     # --- being told ----------------------------------------------------------------------
     def watch(self, account_id: str, registry: CallRegistry) -> Callable[[], None]:
@@ -149,12 +157,16 @@ class AlertEngine:
         self._evaluate(watched, change)
         self._emit(change)
 
-    def tick(self) -> None:
-        """Re-check the rules that depend on time (silence, long call, hang) and snoozes that ran out."""
+    def tick(self, slices: int = 1) -> None:
+        """Re-check the rules that depend on time (silence, long call, hang) and snoozes that ran out.
+
+        With `slices` > 1 each tick checks the next share of the live calls, so a thousand calls
+        never hold the loop for long: tick `slices` times as often to check each call as often."""
         change = _Collector()
-        for watched in list(self._calls.values()):
-            if watched.call.is_live:
-                self._evaluate(watched, change)
+        live = [w for w in self._calls.values() if w.call.is_live]
+        self._slice = (self._slice + 1) % max(1, slices)
+        for watched in live[self._slice::max(1, slices)]:
+            self._evaluate(watched, change, TIMED)  # only the rules time can change: the others ran on the last change
         now = self._now()
         for alert_id in list(self._snoozed):
             alert = self._alerts[alert_id]
@@ -250,7 +262,7 @@ class AlertEngine:
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)
 
-    def _view(self, watched: _Watched) -> CallView:
+    def _view(self, watched: _Watched, moods: bool = True) -> CallView:
         call, now = watched.call, self._clock()
         elapsed = None
         if call.status == CallStatus.IN_PROGRESS and call.started_at is not None:
@@ -263,7 +275,7 @@ class AlertEngine:
             ear_quiet=(now - ear.speech_at) if listening and ear else None,
             ear_quiet_since=ear.speech_at if listening and ear else None,
             usual_seconds=self._usual.of(call, self.settings.long_call.usual_min_calls),
-            moods=self._moods(call, watched.call.id) if self.settings.sentiment.enabled else (),
+            moods=self._moods(call, watched.call.id) if moods and self.settings.sentiment.enabled else (),
             hang_events=tuple(watched.hang_events),
         )
 
@@ -286,13 +298,14 @@ class AlertEngine:
             self._evaluate(watched, change)
             self._emit(change)
 
-    def _evaluate(self, watched: _Watched, change: _Collector) -> None:
+    def _evaluate(self, watched: _Watched, change: _Collector, rules: tuple[Rule, ...] = RULES) -> None:
         try:
-            found = findings(self._view(watched), self.settings)
+            found = findings(self._view(watched, moods=rules is RULES), self.settings, rules)
         except Exception:  # one odd call must not stop the others' alerts
             log.exception("alert rules failed on call %s", watched.call.id)
             return
         present = {(f.rule, f.episode) for f in found}
+        checked = {rule.name for rule in rules}
         for finding in found:
             if (finding.rule, finding.episode) not in watched.alerts:
                 alert = self._raise(watched, finding)
@@ -300,7 +313,7 @@ class AlertEngine:
                 change.raised.append(alert)
         for key, alert_id in watched.alerts.items():
             alert = self._alerts[alert_id]
-            if key not in present and CLEARS.get(key[0]) and alert.cleared_at is None:
+            if key[0] in checked and key not in present and CLEARS.get(key[0]) and alert.cleared_at is None:
                 alert = self._alerts[alert_id] = alert.with_changes(cleared_at=self._now())
                 change.cleared.append(alert)
 

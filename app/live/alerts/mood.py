@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from app.domain import TurnRole
 from app.live.alerts.call_view import CallView, Finding, quote
@@ -51,6 +51,7 @@ class MoodScorer:
     def __init__(self) -> None:
         self._scores: OrderedDict[str, float] = OrderedDict()
         self._pending: set[str] = set()
+        self._waiting: list[tuple[set[str], Callable[[], object]]] = []  # who to tell when their texts are scored
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="mood")
         self._analyzer: object | None = None
@@ -59,21 +60,25 @@ class MoodScorer:
         with self._lock:
             return tuple(self._scores.get(t) for t in texts)
 
-    def score_later(self, texts: Sequence[str], done: Callable[[], object]) -> Future[None] | None:
-        """Score the unknown texts off this thread; `done` runs on the worker when they are known."""
+    def score_later(self, texts: Sequence[str], done: Callable[[], object]) -> None:
+        """Score the unknown texts off this thread; `done` runs on the worker once all of them are known,
+        also when another caller's job is the one scoring some of them."""
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._scores and t not in self._pending]
+            wanted = {t for t in texts if t not in self._scores}
+            if not wanted:
+                return
+            missing = [t for t in dict.fromkeys(texts) if t in wanted and t not in self._pending]
             self._pending.update(missing)
-        if not missing:
-            return None
-        return self._pool.submit(self._score, missing, done)
+            self._waiting.append((wanted, done))
+        if missing:
+            self._pool.submit(self._score, missing)
 
     def score_now(self, texts: Sequence[str]) -> tuple[float | None, ...]:
         """Blocking, for callers without an event loop (scripts, benchmarks' set-up)."""
-        self._score([t for t in texts if t not in self._scores], lambda: None)
+        self._score([t for t in texts if t not in self._scores])
         return self.known(texts)
 
-    def _score(self, texts: list[str], done: Callable[[], object]) -> None:
+    def _score(self, texts: list[str]) -> None:
         analyzer = self._vader()
         scores = {t: float(analyzer.polarity_scores(t)["compound"]) for t in texts}  # type: ignore[attr-defined]
         with self._lock:
@@ -81,7 +86,10 @@ class MoodScorer:
             self._pending.difference_update(texts)
             while len(self._scores) > CACHE_SIZE:
                 self._scores.popitem(last=False)
-        done()
+            ready = [done for wanted, done in self._waiting if wanted <= self._scores.keys()]
+            self._waiting = [(wanted, done) for wanted, done in self._waiting if not wanted <= self._scores.keys()]
+        for done in ready:
+            done()
 
     def _vader(self) -> object:
         if self._analyzer is None:

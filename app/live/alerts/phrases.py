@@ -14,6 +14,7 @@ from app.live.alerts.settings import Phrases
 RULE = "phrases"
 
 
+@functools.lru_cache(maxsize=20_000)  # live transcripts come again on every poll: normalise each line once
 def plain(text: str) -> str:
     """Casefolded, accents dropped ("Réclamation" → "reclamation"), spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text)

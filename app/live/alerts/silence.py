@@ -9,7 +9,7 @@ the transcript once said, so a long line in progress looks like quiet: keep `sec
 from __future__ import annotations
 
 from app.domain import TurnRole
-from app.live.alerts.call_view import CallView, Finding, quote, seconds_text, spoken, turn_end
+from app.live.alerts.call_view import CallView, Finding, last_spoken, quote, seconds_text, turn_end
 from app.live.alerts.settings import Silence
 
 RULE = "silence"
@@ -25,10 +25,10 @@ def check(view: CallView, rule: Silence) -> list[Finding]:
         return [Finding(RULE, f"heard-{view.ear_quiet_since or 0:.1f}", rule.severity,
                         f"Nobody has spoken for {seconds_text(view.ear_quiet)} (listen levels)",
                         call_seconds=round(moment, 1))]
-    lines = spoken(view.call)
-    if lines and lines[-1][1].role is TurnRole.CUSTOMER:
+    latest = last_spoken(view.call)
+    if latest and latest[1].role is TurnRole.CUSTOMER:
         return []
-    index, last = lines[-1] if lines else (None, None)
+    index, last = latest if latest else (None, None)
     since = (turn_end(last) if last is not None else 0.0) or 0.0
     quiet = view.elapsed - since
     if quiet < rule.seconds:
