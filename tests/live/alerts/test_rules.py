@@ -172,3 +172,31 @@ def test_an_alert_as_a_json_line():
     assert payload["type"] == "alert" and payload["rule"] == "phrases" and payload["severity"] == "warning"
     assert payload["call_id"] == "c1" and payload["provider"] == "vapi" and payload["text"] == "get me a manager"
     assert payload["time"] == (T0 + timedelta(seconds=3)).isoformat() and payload["call_seconds"] == 1
+
+
+async def test_calls_sharing_lines_are_all_rescored_off_the_loop_thread():
+    import asyncio
+
+    angry = (line(C, "This is ridiculous and awful!", 0), line(C, "Terrible service, I hate this.", 1))
+    engine = AlertEngine(clock=Clock(3.0))
+    registry = CallRegistry()
+    engine.watch("acct", registry)
+    registry.merge([make_call("c1", turns=angry), make_call("c2", turns=angry)])
+    assert engine.alerts() == []  # scored on the mood worker, not on the loop
+    for _ in range(200):
+        if {a.call_id for a in engine.alerts() if a.rule == "sentiment"} == {"c1", "c2"}:
+            break
+        await asyncio.sleep(0.01)
+    assert {a.call_id for a in engine.alerts() if a.rule == "sentiment"} == {"c1", "c2"}
+    await engine.stop()
+
+
+def test_a_sliced_tick_checks_every_call_within_its_slices():
+    engine, registry, clock, _ = engine_with(line(A, "Hello?", 0, 1), at=2)
+    registry.merge([make_call(f"q{i}", turns=(line(A, "Hello?", 0, 1),)) for i in range(7)])
+    clock.now += 20
+    for _ in range(3):
+        engine.tick(4)
+    assert len({a.call_id for a in engine.alerts()}) < 8
+    engine.tick(4)
+    assert {a.call_id for a in engine.alerts()} == {"c1", *(f"q{i}" for i in range(7))}
