@@ -202,8 +202,9 @@ class TriageQueue(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         metrics = self.fontMetrics()
-        for column, sample in ((Column.SEVERITY, "CRITICAL"), (Column.AGE, "Waiting"), (Column.CALL, "+15550100000 · Riley"),
-                               (Column.RULE, "Assistant not answering"), (Column.WHAT, "The assistant has not answered for 15 s")):
+        for column, sample in ((Column.SEVERITY, "CRITICAL"), (Column.AGE, "Waiting"),
+                               (Column.CALL, "+15558843875 · Taylor - Orders"), (Column.RULE, "Assistant not answering"),
+                               (Column.WHAT, "Customer mood trending down (-0.44 over the last 3 turns)")):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.installEventFilter(self)

@@ -49,7 +49,7 @@ ALERTS_ROLE = Qt.ItemDataRole.UserRole + 51
 LEVELS_ROLE = Qt.ItemDataRole.UserRole + 52
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 53
 CLOCK_ROLE = Qt.ItemDataRole.UserRole + 54  # the duration moved: repaint, do not re-sort
-TILE = QSize(280, 104)
+TILE = QSize(280, 120)
 
 
 def last_line(call: Call) -> str:
@@ -248,9 +248,20 @@ class TileDelegate(QStyledItemDelegate):
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          metrics.elidedText(detail, Qt.TextElideMode.ElideRight, second.width() - badge_width - 6))
 
+        top = inner.top() + 2 * line
+        if summary.worst and summary.headline:
+            # Why this tile is here, in the severity's colour: where to go, without opening it.
+            painter.setFont(bold)
+            painter.setPen(severity_colour(summary.worst, palette))
+            painter.drawText(QRect(inner.left(), top, inner.width(), line),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             QFontMetrics(bold).elidedText(summary.headline, Qt.TextElideMode.ElideRight,
+                                                           inner.width()))
+            painter.setFont(base_font)
+            top += line
         painter.setPen(text)
-        said = QRect(inner.left(), inner.top() + 2 * line, inner.width(), inner.height() - 2 * line - 8)
-        painter.drawText(said, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+        said = QRect(inner.left(), top, inner.width(), inner.bottom() - top - 8)
+        painter.drawText(said, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),  # wrapped by _elided_lines
                          _elided_lines(metrics, last_line(call), said.width(), max(1, said.height() // metrics.height())))
         if levels is not None:
             self._meter(painter, QRect(inner.left(), inner.bottom() - 5, inner.width(), 6), levels, palette)
@@ -271,20 +282,16 @@ class TileDelegate(QStyledItemDelegate):
 
 
 def _elided_lines(metrics: QFontMetrics, text: str, width: int, lines: int) -> str:
-    """At most `lines` lines of `text` at `width`, the last one elided."""
-    words, out, current = text.split(), [], ""
-    for word in words:
-        candidate = f"{current} {word}".strip()
-        if metrics.horizontalAdvance(candidate) <= width or not current:
-            current = candidate
-            continue
+    """At most `lines` lines of `text` wrapped at `width`, the last one elided."""
+    words, out = text.split(), []
+    while words and len(out) < lines - 1:
+        current = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{current} {words[0]}") <= width:
+            current = f"{current} {words.pop(0)}"
         out.append(current)
-        current = word
-        if len(out) == lines - 1:
-            break
-    rest = " ".join([current, *words[len(" ".join([*out, current]).split()):]]).strip()
-    out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-    return "\n".join(out[:lines])
+    if words:
+        out.append(metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width))
+    return "\n".join(out)
 
 
 class CallWall(QWidget):

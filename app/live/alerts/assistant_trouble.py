@@ -58,7 +58,7 @@ def tool_failure(view: CallView, rule: ToolFailure) -> list[Finding]:
 
 
 def hang(view: CallView, rule: Hang) -> list[Finding]:
-    found = [Finding("hang", f"event-{at:.1f}", rule.severity, "The platform says the assistant did not answer in time",
+    found = [Finding("hang", f"event-{at:.1f}", rule.severity, "No answer in time (the platform's hang event)",
                      call_seconds=at) for at in view.hang_events]
     latest = last_spoken(view.call)
     if view.answered and view.elapsed is not None and latest and latest[1].role is TurnRole.CUSTOMER:
@@ -66,7 +66,7 @@ def hang(view: CallView, rule: Hang) -> list[Finding]:
         waited = view.elapsed - (turn_end(turn) or 0.0)
         if waited >= rule.seconds:
             found.append(Finding("hang", f"turn-{index}", rule.severity,
-                                 f"The assistant has not answered for {seconds_text(waited)}", quote(turn.text),
+                                 f"No answer for {seconds_text(waited)}", quote(turn.text),
                                  index, turn_end(turn)))
     return found
 

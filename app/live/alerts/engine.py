@@ -47,6 +47,7 @@ class CallAlerts:
     worst: Severity | None  # of the open ones
     open: int
     total: int
+    headline: str = ""  # what the most urgent open alert says
 
 
 NO_ALERTS = CallAlerts(None, 0, 0)
@@ -229,9 +230,10 @@ class AlertEngine:
         if not alerts:
             return NO_ALERTS
         now = self._now()
-        open_ones = [a for a in alerts if a.is_open(now)]
-        worst = max((a.severity for a in open_ones), key=lambda s: s.rank, default=None)
-        return CallAlerts(worst, len(open_ones), len(alerts))
+        open_ones = sorted((a for a in alerts if a.is_open(now)), key=triage_key)
+        if not open_ones:
+            return CallAlerts(None, 0, len(alerts))
+        return CallAlerts(open_ones[0].severity, len(open_ones), len(alerts), open_ones[0].message)
 
     def mood_trend(self, call_id: str) -> list[float]:
         from app.live.alerts.mood import trend

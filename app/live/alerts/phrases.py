@@ -41,8 +41,8 @@ def check(view: CallView, rule: Phrases) -> list[Finding]:
         for index, text, turn in customer_lines:
             match = regex.search(text)
             if match:
-                found.append(Finding(RULE, name, phrase_list.severity,
-                                     f"Customer said “{match.group(0)}” ({name})", quote(turn.text), index,
-                                     turn.start))
+                said = match.group(0)
+                message = f"Said “{said}”" + (f" ({name})" if plain(name) != said else "")
+                found.append(Finding(RULE, name, phrase_list.severity, message, quote(turn.text), index, turn.start))
                 break
     return found
