@@ -3,6 +3,8 @@ the wall and the call list so a critical alert looks the same everywhere."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtGui import QColor, QPalette
 
 from app.domain.alert import Severity
@@ -26,3 +28,13 @@ def severity_fill(severity: Severity, palette: QPalette) -> QColor:
 
 def rule_title(rule: str) -> str:
     return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows platform text as typed: Qt would render "<b>…" as rich text otherwise."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+
+def plain_notice(text: str) -> str:
+    """Text for a desktop notification: some notification servers read markup in the body."""
+    return text.replace("&", "＆").replace("<", "‹").replace(">", "›")

@@ -41,7 +41,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.alert import Alert, Severity
 from app.live.alerts.engine import AlertChange, AlertEngine
-from app.ui.alert_look import SEVERITY_WORDS, rule_title, severity_colour, severity_fill
+from app.ui.alert_look import (
+    SEVERITY_WORDS,
+    plain_notice,
+    plain_tooltip,
+    rule_title,
+    severity_colour,
+    severity_fill,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 40
@@ -114,8 +121,10 @@ class TriageModel(QAbstractTableModel):
         column = Column(index.column())
         if role == ALERT_ROLE:
             return alert
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(alert, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self._text(alert, column))
         return None
 
     def _text(self, alert: Alert, column: Column) -> str:
@@ -328,7 +337,7 @@ class CriticalNotifier(QObject):
             if alert.severity is Severity.CRITICAL:
                 self.shown.append(alert)
                 if self.tray is not None:
-                    self.tray.showMessage(f"Critical: {rule_title(alert.rule)}", self.describe(alert),
+                    self.tray.showMessage(f"Critical: {rule_title(alert.rule)}", plain_notice(self.describe(alert)),
                                           QSystemTrayIcon.MessageIcon.Critical, 10_000)
                 if self.sound:
                     QApplication.beep()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from app.domain import Call, TurnRole
 from app.live.alerts.engine import NO_ALERTS, AlertChange, AlertEngine, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange
-from app.ui.alert_look import SEVERITY_WORDS, severity_colour, severity_fill
+from app.ui.alert_look import SEVERITY_WORDS, plain_tooltip, severity_colour, severity_fill
 from app.ui.call_list_model import customer, format_duration
 from app.ui.tones import Tone, accent
 
@@ -160,7 +160,7 @@ class WallModel(QAbstractListModel):
             alert = f", {SEVERITY_WORDS[summary.worst]} alert" if summary.worst else ""
             return f"{customer(call) or 'Unknown caller'}, {call.status}{alert}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}"
+            return plain_tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
         return None
 
 

@@ -132,3 +132,12 @@ def test_the_call_list_shows_alerts_and_filters_calls_that_had_them(qtbot):
     view.model.alerts_changed(["c1"])
     assert view.model.index(row, Column.ALERTS).data() == "2 handled"
     assert view.visible_call_ids() == ["c1"]
+
+
+def test_platform_text_in_tooltips_stays_plain_text(qtbot):
+    engine, registry, _ = setup()
+    queue = TriageQueue(engine, "sam", str)
+    qtbot.addWidget(queue)
+    registry.merge([make_call("c1", updated=1, turns=said("<b>manager</b> <img src=x>"))])
+    tip = queue.model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;manager&lt;/b&gt;" in tip and "<b>" not in tip and "<img" not in tip
