@@ -25,6 +25,7 @@ from app.live.alerts.engine import AlertChange, AlertEngine
 from app.store.alerts import AlertLog
 from app.store.database import Database
 from app.ui.alert_look import rule_title
+from app.ui.alert_rules_dialog import AlertRulesDialog
 from app.ui.call_list_model import customer
 from app.ui.triage import CriticalNotifier, TriageQueue
 from app.ui.wall import CallWall
@@ -84,17 +85,20 @@ class ConsoleAlerts(QObject):
         self.wall_action.setText("Wall of live calls")
         self.wall_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
         self.wall_action.setToolTip("Every live call as a tile, troubled ones first (Ctrl+Shift+W)")
-        self.rules_action = QAction("Alert rules file…", self, objectName="alertRulesAction")
-        self.rules_action.setToolTip(f"Edit {self.settings_path.name}; then choose Reload alert rules")
+        self.rules_action = QAction("Alert rules…", self, objectName="alertRulesAction")
+        self.rules_action.setToolTip("Switch rules on or off, set severities, thresholds and phrase lists")
         self.rules_action.triggered.connect(self.edit_rules)
+        self.file_action = QAction("Alert rules file…", self, objectName="alertRulesFileAction")
+        self.file_action.setToolTip(f"Open {self.settings_path.name} in your editor; then choose Reload alert rules")
+        self.file_action.triggered.connect(self.open_rules_file)
         self.reload_action = QAction("Reload alert rules", self, objectName="reloadAlertRules")
         self.reload_action.triggered.connect(self.reload_rules)
         for action in (self.queue_action, self.wall_action):
             menu.addAction(action)
             self.window.addAction(action)  # the shortcut works with the menu bar hidden too
         menu.addSeparator()
-        menu.addAction(self.rules_action)
-        menu.addAction(self.reload_action)
+        for action in (self.rules_action, self.file_action, self.reload_action):
+            menu.addAction(action)
         self.triage_dock.visibilityChanged.connect(lambda shown: shown and self.queue.setFocus())
         self.wall_dock.visibilityChanged.connect(lambda shown: shown and self.wall.setFocus())
 
@@ -167,7 +171,19 @@ class ConsoleAlerts(QObject):
                                                             (customer_db, assistant_db)))
 
     # --- rules ---------------------------------------------------------------------------
-    def edit_rules(self) -> None:
+    def edit_rules(self) -> AlertRulesDialog:
+        """Non-blocking: the rules apply when the dialog saves them."""
+        dialog = AlertRulesDialog(self.engine.settings, self.settings_path, self.window)
+        dialog.applied.connect(self._rules_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _rules_saved(self, settings: alert_settings.AlertSettings) -> None:
+        self.engine.apply_settings(settings)
+        self.window.status.showMessage(f"Alert rules saved to {self.settings_path}", 8000)
+
+    def open_rules_file(self) -> None:
         if not self.settings_path.exists():
             alert_settings.save(self.engine.settings, self.settings_path)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings_path)))

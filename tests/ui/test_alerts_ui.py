@@ -141,3 +141,27 @@ def test_platform_text_in_tooltips_stays_plain_text(qtbot):
     registry.merge([make_call("c1", updated=1, turns=said("<b>manager</b> <img src=x>"))])
     tip = queue.model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole)
     assert "&lt;b&gt;manager&lt;/b&gt;" in tip and "<b>" not in tip and "<img" not in tip
+
+
+def test_the_rules_dialog_saves_the_file_and_restores_defaults(qtbot, tmp_path):
+    from app.live.alerts.settings import AlertSettings, load
+    from app.ui.alert_rules_dialog import AlertRulesDialog
+
+    path = tmp_path / "alerts.toml"
+    dialog = AlertRulesDialog(AlertSettings(), path)
+    qtbot.addWidget(dialog)
+    dialog.editors[("silence", "seconds")].setValue(20.0)
+    dialog.editors[("hang", "enabled")].setChecked(False)
+    dialog.editors[("phrases.manager", "words")].setText("manager, team leader")
+    dialog.editors[("phrases.lawyer", "severity")].setCurrentText("warning")
+    with qtbot.waitSignal(dialog.applied) as applied:
+        dialog.save()
+    saved, problems = load(path)
+    assert problems == [] and saved == applied.args[0]
+    assert saved.silence.seconds == 20.0 and not saved.hang.enabled
+    assert saved.phrases.lists["manager"].words == ("manager", "team leader")
+    assert saved.phrases.lists["lawyer"].severity is Severity.WARNING
+    again = AlertRulesDialog(saved, path)
+    qtbot.addWidget(again)
+    again._defaults()
+    assert again.edited() == AlertSettings()
