@@ -64,6 +64,7 @@ class ConsoleAlerts(QObject):
         self._unsubscribe_alerts = self.engine.subscribe(self._on_alerts)
         self._unwatch: Callable[[], None] | None = None
         self._writes: set[asyncio.Future[Any]] = set()
+        self._listened: set[str] = set()
         window.session_changed.connect(self._session_changed)
         self._session_changed(window.session)
         self._ticker = QTimer(self, interval=TICK_MS)
@@ -159,6 +160,7 @@ class ConsoleAlerts(QObject):
         if headset is None:
             return
         now = time.time()
+        listened = set()
         for listener in headset.active():
             envelope = listener.envelope
             if envelope is None:
@@ -167,8 +169,12 @@ class ConsoleAlerts(QObject):
             customer_db, assistant_db = (levels + levels)[:2] if levels else (SILENCE_DB, SILENCE_DB)
             rms = [10 ** (db / 20) if math.isfinite(db) else 0.0 for db in (customer_db, assistant_db)]
             self.engine.on_levels(listener.call.id, rms[0], rms[1], now)
+            listened.add(listener.call.id)
             self.wall.model.set_levels(listener.call.id, *(max(0.0, 1 + db / -SILENCE_DB) for db in
                                                             (customer_db, assistant_db)))
+        for call_id in self._listened - listened:  # stopped listening: its meter goes
+            self.wall.model.clear_levels(call_id)
+        self._listened = listened
 
     # --- rules ---------------------------------------------------------------------------
     def edit_rules(self) -> AlertRulesDialog:

@@ -127,6 +127,8 @@ class AlertEngine:
                 watched = self._calls[call.id] = _Watched(account_id, call)
             watched.call = call
             self._evaluate(watched, change)
+            if not call.is_live and not watched.alerts:
+                del self._calls[call.id]  # over and nothing to show: a day of calls must not pile up here
         self._emit(change)
 
     def on_levels(self, call_id: str, customer_rms: float, assistant_rms: float, at: float | None = None) -> None:

@@ -200,3 +200,9 @@ def test_a_sliced_tick_checks_every_call_within_its_slices():
     assert len({a.call_id for a in engine.alerts()}) < 8
     engine.tick(4)
     assert {a.call_id for a in engine.alerts()} == {"c1", *(f"q{i}" for i in range(7))}
+
+
+def test_calls_that_end_without_alerts_are_not_kept():
+    engine, registry, *_ = engine_with(line(A, "Hi", 0, 1), at=2)
+    registry.merge([make_call("c1", updated=1, status="ended", turns=(line(A, "Hi", 0, 1),))])
+    assert engine.alerts_for("c1") == [] and "c1" not in engine._calls
