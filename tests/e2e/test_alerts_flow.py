@@ -30,6 +30,10 @@ def test_a_troubled_call_goes_from_alert_to_the_supervisors_ear(window, sandbox_
         desk.wall_action.trigger()
         tile = desk.wall.order.index(0, 0)
         assert tile.data(CALL_ROLE).id == call_id and tile.data(ALERTS_ROLE).worst is not None
+        desk.wall.view.setCurrentIndex(tile)
+        qtbot.keyClick(desk.wall.view, Qt.Key.Key_Return)
+        assert window.selected_call().id == call_id
+        window.call_list.table.selectionModel().clear()
 
         queue.table.setFocus()
         queue.table.setCurrentIndex(queue.model.index(0, 0))
