@@ -49,6 +49,15 @@ ALERTS_ROLE = Qt.ItemDataRole.UserRole + 51
 LEVELS_ROLE = Qt.ItemDataRole.UserRole + 52
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 53
 CLOCK_ROLE = Qt.ItemDataRole.UserRole + 54  # the duration moved: repaint, do not re-sort
+MOOD_ROLE = Qt.ItemDataRole.UserRole + 55
+
+
+def mood_text(trend: list[float]) -> str:
+    """"mood −0.44 ↓": where the customer's mood stands and which way it went on the last turn."""
+    if len(trend) < 2:
+        return ""
+    arrow = "↓" if trend[-1] < trend[-2] - 0.05 else "↑" if trend[-1] > trend[-2] + 0.05 else "→"
+    return f"mood {trend[-1]:+.2f} {arrow}".replace("-", "−")
 TILE = QSize(280, 120)
 
 
@@ -151,6 +160,8 @@ class WallModel(QAbstractListModel):
             return self.engine.summary(call.id)
         if role == LEVELS_ROLE:
             return self._levels.get(call.id)
+        if role == MOOD_ROLE:
+            return mood_text(self.engine.mood_trend(call.id))
         if role == ORDER_ROLE:
             summary = self.engine.summary(call.id)
             started = call.started_at or call.created_at
@@ -243,7 +254,9 @@ class TileDelegate(QStyledItemDelegate):
             painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), label)
         painter.setFont(base_font)
         painter.setPen(quiet)
-        detail = " · ".join(b for b in (call.assistant_name or call.assistant_id or "", call.status) if b)
+        status = "" if call.status == "in-progress" else call.status  # the wall is of live calls: say the others
+        detail = " · ".join(b for b in (call.assistant_name or call.assistant_id or "", status,
+                                        index.data(MOOD_ROLE) or "") if b)
         painter.drawText(second.adjusted(0, 0, -badge_width - 6, 0),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          metrics.elidedText(detail, Qt.TextElideMode.ElideRight, second.width() - badge_width - 6))

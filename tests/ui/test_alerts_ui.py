@@ -165,3 +165,12 @@ def test_the_rules_dialog_saves_the_file_and_restores_defaults(qtbot, tmp_path):
     qtbot.addWidget(again)
     again._defaults()
     assert again.edited() == AlertSettings()
+
+
+def test_a_tile_shows_which_way_the_customers_mood_goes():
+    from app.ui.wall import mood_text
+
+    assert mood_text([0.4]) == ""
+    assert mood_text([0.4, -0.1]) == "mood −0.10 ↓"
+    assert mood_text([-0.4, -0.1]) == "mood −0.10 ↑"
+    assert mood_text([0.2, 0.22]) == "mood +0.22 →"

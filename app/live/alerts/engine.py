@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from app.domain import Call, CallStatus, TurnRole
 from app.domain.alert import Alert, Severity, triage_key
 from app.live.alerts.call_view import CallView, Finding
-from app.live.alerts.mood import MoodScorer
+from app.live.alerts.mood import MoodScorer, trend
 from app.live.alerts.rules import CLEARS, RULES, TIMED, Rule, findings
 from app.live.alerts.settings import AlertSettings
 from app.live.registry import CallRegistry, RegistryChange, _Listeners
@@ -238,8 +238,7 @@ class AlertEngine:
         return CallAlerts(open_ones[0].severity, len(open_ones), len(alerts), open_ones[0].message)
 
     def mood_trend(self, call_id: str) -> list[float]:
-        from app.live.alerts.mood import trend
-
+        """The customer's mood so far (running mean per scored turn, -1..1); empty until scored."""
         watched = self._calls.get(call_id)
         return trend(self._moods(watched.call), self.settings.sentiment.window) if watched else []
 
