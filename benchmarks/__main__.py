@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from benchmarks import (
+    alert_latency,
     hub,
     list_parse,
     listen,
@@ -30,6 +31,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "ui_live": ui_live,
     "startup": startup,
     "hub": hub,
+    "alert_latency": alert_latency,
 }
 
 

@@ -51,6 +51,9 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Vapi listen sockets send mono or stereo (customer left) 16 kHz audio")
     parser.add_argument("--no-start-frame", dest="listen_start_frame", action="store_false",
                         help="Vapi listen sockets send audio without a JSON start frame")
+    parser.add_argument("--trouble-rate", type=float, default=None, metavar="R",
+                        help="share of new live calls (0 to 1) that play a troubled scenario: every alert rule "
+                             "has one (default: the usual mix)")
 
 
 async def _serve(server: SandboxServer) -> None:
@@ -71,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         traffic = TrafficSettings(seed=args.seed, live=args.live, history=args.history, speed=args.speed,
                                   id_salt=args.id_salt, realtime_share=args.realtime_share,
-                                  listen_format=args.listen_format, listen_start_frame=args.listen_start_frame)
+                                  listen_format=args.listen_format, listen_start_frame=args.listen_start_frame,
+                                  trouble_rate=args.trouble_rate)
         access = Access(args.public_key, args.monitor_auth, args.recording_ttl)
         state = build_state(api_key=key, traffic=traffic, faults_spec=args.faults, access=access)
         if args.webhook_url:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class Scenario:
     ended_reason: str
     hms_status: str
     analysis: dict[str, Any]
+    trouble: tuple[str, ...] = ()  # the alert rules this scenario is written to fire; () = a calm call
 
     @property
     def lines(self) -> list[Step]:
@@ -63,6 +65,7 @@ def parse_scenario(raw: dict[str, Any]) -> Scenario:
         ended_reason=raw["ending"]["reason"],
         hms_status=raw["ending"].get("hms_status", "ended"),
         analysis=raw["analysis"],
+        trouble=tuple(raw.get("trouble", ())),
     )
 
 
@@ -74,3 +77,12 @@ def load_scenarios(folder: Path) -> dict[str, Scenario]:
     if not scenarios:
         raise FileNotFoundError(f"no scenarios in {folder}")
     return scenarios
+
+
+def pick_with_trouble(scenarios: dict[str, Scenario], rng: random.Random, trouble_rate: float) -> Scenario:
+    """`trouble_rate` of the calls play a troubled scenario (each equally often), the rest a calm one by weight."""
+    troubled = [scenarios[i] for i in sorted(scenarios) if scenarios[i].trouble]
+    calm = [scenarios[i] for i in sorted(scenarios) if not scenarios[i].trouble and scenarios[i].weight > 0]
+    if troubled and (not calm or rng.random() < trouble_rate):
+        return rng.choice(troubled)
+    return rng.choices(calm, weights=[s.weight for s in calm])[0]

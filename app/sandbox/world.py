@@ -16,7 +16,7 @@ from app.sandbox.clock import SandboxClock
 from app.sandbox.conversation import plan, scripted_audio
 from app.sandbox.history import history_calls
 from app.sandbox.player import CallPlayer
-from app.sandbox.scenarios import Scenario
+from app.sandbox.scenarios import Scenario, pick_with_trouble
 from app.sandbox.simcall import SimCall
 from app.sandbox.speech import SpeechBank
 
@@ -37,6 +37,7 @@ class TrafficSettings:
     restart_seconds: tuple[float, float] = (1.0, 3.0)  # pause before a replacement live call
     listen_format: str = "stereo"  # mono | stereo: what the listen socket sends (the real one is not documented)
     listen_start_frame: bool = True  # False: audio without a start frame, so clients must measure the format
+    trouble_rate: float | None = None  # share of new live calls that play a troubled scenario (None: the usual mix)
 
     def __post_init__(self) -> None:
         if self.live < 0 or self.history < 0 or self.analysis_delay < 0 or self.speed <= 0:
@@ -45,6 +46,8 @@ class TrafficSettings:
             raise ValueError("the realtime share must be between 0 and 1")
         if self.listen_format not in ("mono", "stereo"):
             raise ValueError("the listen format is mono or stereo")
+        if self.trouble_rate is not None and not 0 <= self.trouble_rate <= 1:
+            raise ValueError("the trouble rate is a share of calls, from 0 to 1")
 
 
 class World:
@@ -105,7 +108,12 @@ class World:
         self._live_serial[provider] += 1
         rng = random.Random(f"{self.settings.seed}/{provider.value}/live/{serial}")
         kind = random.Random(f"{self.settings.seed}/{provider.value}/live/{serial}/kind")  # apart: `rng` draws stay as they were
-        scenario = self.scenarios[scenario_id] if scenario_id else self.factory.pick(rng)
+        if scenario_id:
+            scenario = self.scenarios[scenario_id]
+        elif self.settings.trouble_rate is not None:
+            scenario = pick_with_trouble(self.scenarios, rng, self.settings.trouble_rate)
+        else:
+            scenario = self.factory.pick(rng)
         beats, _ = plan(scenario, self.bank, rng)
         owner = owner or kind.choices(OWNERS, OWNER_WEIGHTS)[0]
         call = self.factory.drawn(provider, rng, scenario, beats, self.now_ms(), owner)

@@ -167,6 +167,39 @@ CREATE TABLE platform_names (
 ) WITHOUT ROWID;
 """
 
+# Alerts raised on live calls and who took them ("I have it"), kept for review ("calls that had a
+# critical alert"). The id names account, call, rule and episode, so re-saving an alert updates it.
+V6_ALERTS = """
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    message TEXT NOT NULL,
+    text TEXT NOT NULL,
+    raised_at REAL NOT NULL,
+    call_seconds REAL,
+    turn_index INTEGER,
+    cleared_at REAL,
+    acknowledged_by TEXT,
+    acknowledged_at REAL,
+    snoozed_until REAL
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_time ON alerts (raised_at DESC);
+CREATE INDEX alerts_by_call ON alerts (account_id, call_id);
+CREATE INDEX alerts_by_severity ON alerts (severity, raised_at DESC);
+CREATE TABLE alert_acknowledgements (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    user TEXT NOT NULL,
+    at REAL NOT NULL,
+    UNIQUE (alert_id, user, at)
+);
+CREATE INDEX alert_acknowledgements_by_user ON alert_acknowledgements (user, at DESC);
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     # executescript() would COMMIT the surrounding migration transaction, so run statement by statement.
@@ -193,5 +226,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _script(V3_REVIEWS),
     4: _script(V4_AUDIT_LOG),
     5: _script(V5_NAMES_AND_REVIEW_SCORES),
+    6: _script(V6_ALERTS),
 }
 SCHEMA_VERSION = max(MIGRATIONS)

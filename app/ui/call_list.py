@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +50,7 @@ DEFAULT_WIDTHS = {
     Column.ENDED_REASON: "Customer ended call",
     Column.COST: "$0.00",
     Column.OUTCOME: "Pass · sentiment 0.8",
+    Column.ALERTS: "warning (2 open)",
 }
 
 
@@ -109,6 +111,9 @@ class CallListView(QWidget):
         for widget in (self.scope, self.status, self.assistant):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
+        self.has_alerts = QCheckBox("Has alerts", objectName="hasAlertsFilter")
+        self.has_alerts.setToolTip("Only calls that had an alert")
+        filters.addWidget(self.has_alerts)
 
         self.table = QTableView(objectName="callTable")
         self.table.setModel(self.proxy)
@@ -132,6 +137,7 @@ class CallListView(QWidget):
         for column, sample in DEFAULT_WIDTHS.items():
             pad = 30 if column is Column.STATUS else 14  # the badge's own padding, or the cell margins
             header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
+        header.moveSection(header.visualIndex(Column.ALERTS), Column.STATUS + 1)  # beside the status: seen first
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
@@ -164,9 +170,10 @@ class CallListView(QWidget):
         self.status.currentTextChanged.connect(lambda _text: self.proxy.set_status(self.status.value()))
         self.assistant.currentTextChanged.connect(lambda _text: self.proxy.set_assistant(self.assistant.value()))
         self.search.textChanged.connect(self.proxy.set_text)
+        self.has_alerts.toggled.connect(self.proxy.set_has_alerts)
         # An already-empty view emits no row signals when filters change, yet the explanation may.
         for changed in (self.scope.currentTextChanged, self.status.currentTextChanged,
-                        self.assistant.currentTextChanged, self.search.textChanged):
+                        self.assistant.currentTextChanged, self.search.textChanged, self.has_alerts.toggled):
             changed.connect(self._refresh_state)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
@@ -291,4 +298,4 @@ class CallListView(QWidget):
         self._stack.setCurrentWidget(self.empty)
 
     def _extra_filters(self) -> bool:
-        return self.status.value() is not None or self.assistant.value() is not None
+        return self.status.value() is not None or self.assistant.value() is not None or self.has_alerts.isChecked()

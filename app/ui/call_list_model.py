@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 
 from app.domain import Call
 from app.domain.clock import clock
+from app.live.alerts.engine import NO_ALERTS, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange, Rows
 from app.ui.analysis import ended_reason_words
 from app.ui.theme import new_call_highlight
@@ -42,6 +43,7 @@ class Column(IntEnum):
     COST = 7
     OUTCOME = 8
     NAME = 9
+    ALERTS = 10
 
 
 HEADERS = {
@@ -55,6 +57,7 @@ HEADERS = {
     Column.COST: "Cost",
     Column.OUTCOME: "Success / sentiment",
     Column.NAME: "Name",
+    Column.ALERTS: "Alerts",
 }
 
 _TYPES = {
@@ -109,6 +112,12 @@ def outcome(call: Call) -> str:
     return " · ".join(parts)
 
 
+def alerts_text(summary: CallAlerts) -> str:
+    if summary.worst is not None:
+        return f"{summary.worst.value} ({summary.open} open)" if summary.open > 1 else summary.worst.value
+    return f"{summary.total} handled" if summary.total else ""
+
+
 def started(call: Call) -> datetime | None:
     return call.started_at or call.created_at
 
@@ -138,6 +147,7 @@ class CallListModel(QAbstractTableModel):
         self._disconnect: list[Callable[[], None]] = []
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
         self._primed = False  # the first batch is history, not "new"
+        self.alerts: Callable[[str], CallAlerts] = lambda _call_id: NO_ALERTS  # set by the alerts desk
         self.set_registry(registry)
 
     # --- registry binding ----------------------------------------------------------------
@@ -191,6 +201,13 @@ class CallListModel(QAbstractTableModel):
         last = self.columnCount() - 1
         for first_row, last_row in _runs(rows):
             self.dataChanged.emit(self.index(first_row, 0), self.index(last_row, last))
+
+    def alerts_changed(self, call_ids: Iterable[str]) -> None:
+        """Repaint (and re-filter) the alert cells of these calls."""
+        for call_id in call_ids:
+            row = self.row_of(call_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, Column.ALERTS), self.index(row, Column.ALERTS))
 
     # --- the ticking clock ---------------------------------------------------------------
     def tick(self) -> None:
@@ -286,6 +303,8 @@ class CallListModel(QAbstractTableModel):
                 return f"${call.cost:.2f}" if call.cost is not None else ""
             case Column.OUTCOME:
                 return outcome(call)
+            case Column.ALERTS:
+                return alerts_text(self.alerts(call.id))
 
     def _sort_key(self, call: Call, column: Column) -> Any:
         match column:
@@ -298,6 +317,9 @@ class CallListModel(QAbstractTableModel):
                 return call.cost
             case Column.OUTCOME:
                 return call.sentiment if call.sentiment is not None else call.success_evaluation
+            case Column.ALERTS:
+                summary = self.alerts(call.id)
+                return (summary.worst.rank + 1 if summary.worst else 0, summary.total) if summary.total else None
         return self._text(call, column).casefold()
 
     def _tooltip(self, call: Call, column: Column) -> str | None:
@@ -330,6 +352,7 @@ class CallFilter(QSortFilterProxyModel):
         self._status: str | None = None
         self._assistant: str | None = None
         self._text = ""
+        self._has_alerts = False
         self._minute = self._minute_now()  # the rows were last checked against the clock in this minute
         self.setDynamicSortFilter(True)
         self.setSortRole(SORT_ROLE)
@@ -349,6 +372,9 @@ class CallFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self._update("_text", text.strip().casefold())
+
+    def set_has_alerts(self, on: bool) -> None:
+        self._update("_has_alerts", on)
 
     def _update(self, attribute: str, value: object) -> None:
         if getattr(self, attribute) != value:
@@ -370,8 +396,12 @@ class CallFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
-        call = model.call_at(source_row) if isinstance(model, CallListModel) else None
-        return call is not None and self.accepts(call)
+        if not isinstance(model, CallListModel):
+            return False
+        call = model.call_at(source_row)
+        if call is None or (self._has_alerts and not model.alerts(call.id).total):
+            return False
+        return self.accepts(call)
 
     def accepts(self, call: Call) -> bool:
         try:

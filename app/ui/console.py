@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY
 from app.live.demo import DemoPlatform
+from app.ui.alert_desk import ConsoleAlerts
 from app.ui.app import ErrorReporter, create_application, readable
-from app.ui.history_area import attach_history
+from app.ui.history_area import ConsoleHistory, attach_history
 from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -46,14 +47,16 @@ async def open_first_account(window: MainWindow, args: argparse.Namespace) -> No
 
 @contextlib.asynccontextmanager
 async def console_window(demo: DemoPlatform | None = None) -> AsyncIterator[MainWindow]:
-    """The window with everything attached (history dock, audit log), shut down in order on exit."""
+    """The window with everything attached (history dock, audit log, alerts), shut down in order on exit."""
     window = MainWindow(demo=demo)
     history = attach_history(window)
+    alerts = ConsoleAlerts(window, history.db if isinstance(history, ConsoleHistory) else None)
     try:
         yield window
     finally:
         window.close()
         await window.shutdown()
+        await alerts.close()  # its last writes go to the history before that closes
         await history.close()
 
 

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self._refresh_now)
         bar.addAction(self.refresh_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.view_menu = self.menuBar().addMenu("&View")  # panels add their show/hide actions here
         quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty off-desktop
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action.triggered.connect(self.close)
@@ -439,6 +440,17 @@ class MainWindow(QMainWindow):
     def _on_call_selected(self, call_id: str) -> None:
         call = self.session.registry.get(call_id) if (self.session and call_id) else None
         self._show_call(call)
+
+    def open_call(self, call_id: str) -> bool:
+        """Show a call of the open account (from the alerts queue or the wall): selected in the list
+        when the filters show it, else shown directly. False when the account does not hold it."""
+        call = self.session.registry.get(call_id) if self.session else None
+        if call is None:
+            return False
+        if not self.call_list.select_call(call_id):
+            self.call_list.table.selectionModel().clear()
+            self._show_call(call)
+        return True
 
     def show_cached_call(self, call: Call) -> None:
         """A call from the local history that the live list does not hold (older, or another account)."""

@@ -1,0 +1,385 @@
+"""The wall: every live call as a tile — status, duration, customer, assistant, the last line said,
+its alert badge and, when listened to, a level meter — most severe first, then oldest.
+
+Arrow keys move, Enter opens the call, L listens. Built to stay smooth with hundreds of calls:
+one QListView whose delegate paints the tiles (no widget per call), a model that signals only
+the rows that changed, and a proxy that filters to live calls and keeps the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Call, TurnRole
+from app.live.alerts.engine import NO_ALERTS, AlertChange, AlertEngine, CallAlerts
+from app.live.registry import CallRegistry, RegistryChange, Rows
+from app.ui.alert_look import SEVERITY_WORDS, plain_tooltip, severity_colour, severity_fill
+from app.ui.call_list_model import customer, format_duration
+from app.ui.tones import Tone, accent
+
+Index = QModelIndex | QPersistentModelIndex
+CALL_ROLE = Qt.ItemDataRole.UserRole + 50
+ALERTS_ROLE = Qt.ItemDataRole.UserRole + 51
+LEVELS_ROLE = Qt.ItemDataRole.UserRole + 52
+ORDER_ROLE = Qt.ItemDataRole.UserRole + 53
+CLOCK_ROLE = Qt.ItemDataRole.UserRole + 54  # the duration moved: repaint, do not re-sort
+MOOD_ROLE = Qt.ItemDataRole.UserRole + 55
+
+
+def mood_text(trend: list[float]) -> str:
+    """"mood −0.44 ↓": where the customer's mood stands and which way it went on the last turn."""
+    if len(trend) < 2:
+        return ""
+    arrow = "↓" if trend[-1] < trend[-2] - 0.05 else "↑" if trend[-1] > trend[-2] + 0.05 else "→"
+    return f"mood {trend[-1]:+.2f} {arrow}".replace("-", "−")
+TILE = QSize(280, 120)
+
+
+def last_line(call: Call) -> str:
+    for turn in reversed(call.turns):
+        if turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and turn.text.strip():
+            who = "Customer" if turn.role is TurnRole.CUSTOMER else "Assistant"
+            return f"{who}: {' '.join(turn.text.split())[:200]}"
+    return "Nobody has spoken yet"
+
+
+class WallModel(QAbstractListModel):
+    """One row per registry call, in registry order (new calls append); the proxy picks and orders."""
+
+    def __init__(self, engine: AlertEngine, parent: QObject | None = None,
+                 *, now: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        super().__init__(parent)
+        self.engine = engine
+        self._now = now
+        self._registry: CallRegistry | None = None
+        self._disconnect: list[Callable[[], None]] = []
+        self._levels: dict[str, tuple[float, float]] = {}
+        self._unsubscribe_alerts = engine.subscribe(self._on_alerts)
+
+    def close(self) -> None:
+        self._unsubscribe_alerts()
+        self.set_registry(None)
+
+    def set_registry(self, registry: CallRegistry | None) -> None:
+        """Adapt the registry's row events (napari-style): its order is the model's, no copy kept."""
+        for disconnect in self._disconnect:
+            disconnect()
+        self.beginResetModel()
+        self._registry = registry
+        self._levels.clear()
+        self.endResetModel()
+        self._disconnect = [] if registry is None else [
+            registry.events.inserting.connect(lambda rows: self.beginInsertRows(QModelIndex(), rows.first, rows.last)),
+            registry.events.inserted.connect(lambda _rows: self.endInsertRows()),
+            registry.events.removing.connect(lambda rows: self.beginRemoveRows(QModelIndex(), rows.first, rows.last)),
+            registry.events.removed.connect(self._removed),
+            registry.events.changed.connect(self._on_change),
+        ]
+
+    def _on_change(self, change: RegistryChange) -> None:
+        for call_id in change.changed:
+            self._changed(call_id)
+
+    def _removed(self, rows: Rows) -> None:
+        for call_id in rows.ids:
+            self._levels.pop(call_id, None)
+        self.endRemoveRows()
+
+    def _on_alerts(self, change: AlertChange) -> None:
+        for call_id in dict.fromkeys(a.call_id for a in (*change.raised, *change.updated, *change.cleared)):
+            self._changed(call_id, [ALERTS_ROLE, ORDER_ROLE])
+
+    def _changed(self, call_id: str, roles: list[int] | None = None) -> None:
+        row = self._registry.row_of(call_id) if self._registry is not None else None
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, roles or [])
+
+    def set_levels(self, call_id: str, customer_level: float, assistant_level: float) -> None:
+        """Levels 0..1 of a call being listened to; only its tile repaints."""
+        self._levels[call_id] = (customer_level, assistant_level)
+        self._changed(call_id, [LEVELS_ROLE])
+
+    def clear_levels(self, call_id: str) -> None:
+        if self._levels.pop(call_id, None) is not None:
+            self._changed(call_id, [LEVELS_ROLE])
+
+    def tick(self) -> None:
+        """Once a second: durations move (the view repaints only the tiles it shows)."""
+        if rows := self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(rows - 1), [CLOCK_ROLE])
+
+    def call_at(self, row: int) -> Call | None:
+        return None if self._registry is None else self._registry.at(row)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self._registry is None else len(self._registry)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        call = self.call_at(index.row()) if index.isValid() else None
+        if call is None:
+            return None
+        if role == CALL_ROLE:
+            return call
+        if role == ALERTS_ROLE:
+            return self.engine.summary(call.id)
+        if role == LEVELS_ROLE:
+            return self._levels.get(call.id)
+        if role == MOOD_ROLE:
+            return mood_text(self.engine.mood_trend(call.id))
+        if role == ORDER_ROLE:
+            summary = self.engine.summary(call.id)
+            started = call.started_at or call.created_at
+            return (-(summary.worst.rank + 1) if summary.worst else 0, started.timestamp() if started else float("inf"))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            summary = self.engine.summary(call.id)
+            alert = f", {SEVERITY_WORDS[summary.worst]} alert" if summary.worst else ""
+            return f"{customer(call) or 'Unknown caller'}, {call.status}{alert}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
+        return None
+
+
+class WallOrder(QSortFilterProxyModel):
+    """Live calls only; the most severe open alert first, then the oldest call."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setDynamicSortFilter(True)
+        self.setSortRole(ORDER_ROLE)
+        self.sort(0)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        call = model.call_at(source_row) if isinstance(model, WallModel) else None
+        return call is not None and call.is_live
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(ORDER_ROLE), right.data(ORDER_ROLE)
+        return bool(a is not None and b is not None and a < b)
+
+
+class TileDelegate(QStyledItemDelegate):
+    """Paints one call as a tile; no widgets, so hundreds of tiles cost only what is on screen."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return TILE
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        call = index.data(CALL_ROLE)
+        if not isinstance(call, Call):
+            return
+        summary: CallAlerts = index.data(ALERTS_ROLE) or NO_ALERTS
+        levels = index.data(LEVELS_ROLE)
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        rect: QRect = option.rect.adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = severity_fill(summary.worst, palette) if summary.worst else palette.color(QPalette.ColorRole.Base)
+        border = palette.color(QPalette.ColorRole.Highlight) if selected else palette.color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(border, 3 if selected else 1))
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(rect, 6, 6)
+        if summary.worst:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(severity_colour(summary.worst, palette))
+            painter.drawRoundedRect(QRect(rect.left(), rect.top(), 7, rect.height()), 3, 3)
+
+        inner = rect.adjusted(14, 7, -9, -7)
+        text = palette.color(QPalette.ColorRole.Text)
+        quiet = palette.color(QPalette.ColorRole.PlaceholderText)
+        base_font = QFont(option.font)  # type: ignore[attr-defined]
+        bold = QFont(base_font)
+        bold.setBold(True)
+        metrics = QFontMetrics(base_font)
+        line = metrics.height() + 3
+
+        duration = format_duration(call.duration_at(datetime.now(UTC)))
+        painter.setFont(bold)
+        painter.setPen(text)
+        duration_width = QFontMetrics(bold).horizontalAdvance(duration) + 6
+        painter.drawText(QRect(inner.right() - duration_width, inner.top(), duration_width, line),
+                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), duration)
+        who = customer(call) or "Unknown caller"
+        painter.drawText(QRect(inner.left(), inner.top(), inner.width() - duration_width, line),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         QFontMetrics(bold).elidedText(who, Qt.TextElideMode.ElideRight, inner.width() - duration_width))
+
+        second = QRect(inner.left(), inner.top() + line, inner.width(), line)
+        badge_width = 0
+        if summary.worst:
+            label = SEVERITY_WORDS[summary.worst] + (f" ×{summary.open}" if summary.open > 1 else "")
+            badge_width = QFontMetrics(bold).horizontalAdvance(label) + 14
+            badge = QRect(second.right() - badge_width, second.top() + 1, badge_width, line - 2)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(severity_colour(summary.worst, palette))
+            painter.drawRoundedRect(badge, 4, 4)
+            painter.setPen(palette.color(QPalette.ColorRole.Base))
+            painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), label)
+        painter.setFont(base_font)
+        painter.setPen(quiet)
+        status = "" if call.status == "in-progress" else call.status  # the wall is of live calls: say the others
+        detail = " · ".join(b for b in (call.assistant_name or call.assistant_id or "", status,
+                                        index.data(MOOD_ROLE) or "") if b)
+        painter.drawText(second.adjusted(0, 0, -badge_width - 6, 0),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         metrics.elidedText(detail, Qt.TextElideMode.ElideRight, second.width() - badge_width - 6))
+
+        top = inner.top() + 2 * line
+        if summary.worst and summary.headline:
+            # Why this tile is here, in the severity's colour: where to go, without opening it.
+            painter.setFont(bold)
+            painter.setPen(severity_colour(summary.worst, palette))
+            painter.drawText(QRect(inner.left(), top, inner.width(), line),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             QFontMetrics(bold).elidedText(summary.headline, Qt.TextElideMode.ElideRight,
+                                                           inner.width()))
+            painter.setFont(base_font)
+            top += line
+        painter.setPen(text)
+        said = QRect(inner.left(), top, inner.width(), inner.bottom() - top - 8)
+        painter.drawText(said, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),  # wrapped by _elided_lines
+                         _elided_lines(metrics, last_line(call), said.width(), max(1, said.height() // metrics.height())))
+        if levels is not None:
+            self._meter(painter, QRect(inner.left(), inner.bottom() - 5, inner.width(), 6), levels, palette)
+        painter.restore()
+
+    @staticmethod
+    def _meter(painter: QPainter, rect: QRect, levels: tuple[float, float], palette: QPalette) -> None:
+        """Two bars: customer left half, assistant right half, each as loud as its side."""
+        half = (rect.width() - 6) // 2
+        for slot, (level, tone) in enumerate(zip(levels, (Tone.CUSTOMER, Tone.ASSISTANT), strict=False)):
+            bar = QRect(rect.left() + slot * (half + 6), rect.top(), half, rect.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Midlight))
+            painter.drawRoundedRect(bar, 2, 2)
+            painter.setBrush(accent(tone, palette))
+            painter.drawRoundedRect(QRect(bar.left(), bar.top(), int(bar.width() * max(0.0, min(1.0, level))),
+                                          bar.height()), 2, 2)
+
+
+def _elided_lines(metrics: QFontMetrics, text: str, width: int, lines: int) -> str:
+    """At most `lines` lines of `text` wrapped at `width`, the last one elided."""
+    words, out = text.split(), []
+    while words and len(out) < lines - 1:
+        current = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{current} {words[0]}") <= width:
+            current = f"{current} {words.pop(0)}"
+        out.append(current)
+    if words:
+        out.append(metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width))
+    return "\n".join(out)
+
+
+class CallWall(QWidget):
+    """The wall's content: a heading that counts, and the tiles."""
+
+    open_requested = Signal(str)  # call id
+    listen_requested = Signal(str)  # call id
+
+    def __init__(self, engine: AlertEngine, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("callWall")
+        self.model = WallModel(engine, self)
+        self.order = WallOrder(self)
+        self.order.setSourceModel(self.model)
+        self.heading = QLabel(objectName="wallHeading")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.view = QListView(objectName="wallTiles")
+        self.view.setModel(self.order)
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setFlow(QListView.Flow.LeftToRight)
+        self.view.setWrapping(True)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setUniformItemSizes(True)  # layout without asking every tile its size
+        self.view.setSpacing(2)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setItemDelegate(TileDelegate(self.view))
+        self.view.installEventFilter(self)
+        self.view.doubleClicked.connect(lambda _index: self.open_current())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+        for signal in (self.order.rowsInserted, self.order.rowsRemoved, self.order.modelReset,
+                       self.order.layoutChanged):
+            signal.connect(self._count)
+        self.model.engine.subscribe(lambda _change: self._count())
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self.model.tick)
+        self._ticker.start()
+        self._count()
+        self.setFocusProxy(self.view)
+
+    def set_registry(self, registry: CallRegistry | None) -> None:
+        self.model.set_registry(registry)
+        if self.order.rowCount() and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.order.index(0, 0))
+
+    def current_call(self) -> Call | None:
+        call = self.view.currentIndex().data(CALL_ROLE)
+        return call if isinstance(call, Call) else None
+
+    def open_current(self) -> None:
+        call = self.current_call()
+        if call is not None:
+            self.open_requested.emit(call.id)
+
+    def listen_current(self) -> None:
+        call = self.current_call()
+        if call is not None:
+            self.listen_requested.emit(call.id)
+
+    def eventFilter(self, watched: QObject, event: Any) -> bool:
+        if watched is self.view and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            action = {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
+                      Qt.Key.Key_L: self.listen_current}.get(Qt.Key(event.key()))
+            if action is not None:
+                if not event.isAutoRepeat():
+                    action()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _count(self, *_args: object) -> None:
+        live = self.order.rowCount()
+        troubled = sum(1 for row in range(live)
+                       if (s := self.order.index(row, 0).data(ALERTS_ROLE)) is not None and s.worst is not None)
+        if not live:
+            self.heading.setText("No live calls right now")
+        else:
+            self.heading.setText(f"{live} live call{'s' if live != 1 else ''} · "
+                                 + (f"{troubled} need{'s' if troubled == 1 else ''} attention — first on the wall"
+                                    if troubled else "all calm"))

@@ -1,0 +1,208 @@
+"""The rules on hand-made calls: what fires, what does not, once per episode."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+from app.domain import Turn, TurnRole
+from app.domain.alert import Severity
+from app.live.alerts.engine import AlertChange, AlertEngine
+from app.live.alerts.json_line import alert_line
+from app.live.alerts.settings import AlertSettings, load, parse, save, to_toml
+from app.live.registry import CallRegistry
+from tests.live.calls import T0, make_call
+
+C, A, TOOL = TurnRole.CUSTOMER, TurnRole.ASSISTANT, TurnRole.TOOL
+
+
+def line(role: TurnRole, text: str, start: float = 0.0, end: float | None = None, **more) -> Turn:
+    return Turn(role=role, text=text, start=start, end=end if end is not None else start + 2, **more)
+
+
+class Clock:
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.now = T0.timestamp() + seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def engine_with(*turns: Turn, at: float = 3.0, settings: AlertSettings | None = None, **fields):
+    clock = Clock(at)
+    engine = AlertEngine(settings, clock=clock)
+    changes: list[AlertChange] = []
+    engine.subscribe(changes.append)
+    registry = CallRegistry()
+    engine.watch("acct", registry)
+    registry.merge([make_call("c1", turns=turns, **fields)])
+    return engine, registry, clock, changes
+
+
+def rules_of(engine: AlertEngine) -> set[str]:
+    return {a.rule for a in engine.alerts()}
+
+
+def test_phrases_ignore_case_and_accents_and_match_whole_words_only():
+    engine, *_ = engine_with(line(C, "Je veux un SUPERVISÖR maintenant"), line(C, "humanity is great, I cancelled"))
+    alerts = engine.alerts()
+    assert [(a.rule, a.id.rsplit("/", 1)[1], a.turn) for a in alerts] == [("phrases", "manager", 0)]
+    assert alerts[0].text == "Je veux un SUPERVISÖR maintenant"
+
+
+def test_a_lawyer_is_critical_and_raised_once_however_often_it_is_said():
+    engine, registry, _, changes = engine_with(line(C, "I will call my lawyer"))
+    registry.merge([make_call("c1", updated=1, turns=(line(C, "I will call my lawyer"), line(C, "My LAWYER, yes")))])
+    raised = [a for c in changes for a in c.raised]
+    assert [(a.rule, a.severity) for a in raised] == [("phrases", Severity.CRITICAL)]
+
+
+def test_silence_from_turn_times_fires_after_the_assistant_and_clears_when_someone_speaks():
+    engine, registry, clock, changes = engine_with(line(A, "Hello?", 0, 2), at=20)
+    [alert] = engine.alerts()
+    assert alert.rule == "silence" and alert.turn == 0 and alert.call_seconds == 2.0
+    registry.merge([make_call("c1", updated=1, turns=(line(A, "Hello?", 0, 2), line(C, "Hi", 20, 21)))])
+    assert engine.get(alert.id).cleared_at is not None
+    assert engine.open_alerts() == []
+
+
+def test_silence_from_listen_levels_while_listening():
+    engine, registry, clock, _ = engine_with(line(A, "Hello?", 0, 2), line(C, "Hi", 2, 3), at=3.5)
+    for step in range(70):  # 14 s of quiet levels, 5 per second
+        clock.now += 0.2
+        engine.on_levels("c1", 0.001, 0.002, clock.now)
+        if step == 0:
+            assert engine.alerts() == []
+    assert rules_of(engine) == {"silence"}
+    assert "listen levels" in engine.alerts()[0].message
+
+
+def test_hang_when_the_assistant_does_not_answer_and_from_the_platform_event():
+    engine, registry, clock, _ = engine_with(line(A, "Hi", 0, 1), line(C, "Is it ready?", 2, 4), at=10)
+    assert engine.alerts() == []
+    clock.now += 12
+    engine.tick()
+    assert rules_of(engine) == {"hang"}
+    engine.on_event("c1", "hang", 12.5)
+    assert len(engine.alerts()) == 2
+
+
+def test_turn_latency_repeated_reply_and_tool_failure():
+    turns = (line(C, "Claim status", 0, 2), line(A, "Sorry, say again?", 8, 9), line(C, "Claim", 9, 10),
+             line(A, "Sorry, say again?", 10.5, 11), line(C, "CLAIM", 11, 12), line(A, "sorry, say again?", 12.5, 13),
+             Turn(role=TOOL, start=13, tool_name="lookup", tool_result=json.dumps({"error": "timeout"})))
+    engine, *_ = engine_with(*turns, at=14)
+    assert rules_of(engine) == {"turn_latency", "repeated_reply", "tool_failure"}
+
+
+def test_error_ending_only_for_calls_seen_live():
+    engine, registry, *_ = engine_with(line(A, "Hi", 0, 1), at=2)
+    registry.merge([make_call("c1", updated=1, status="ended", ended_reason="pipeline-error-openai-llm-failed"),
+                    make_call("old", status="ended", ended_reason="assistant-error")])
+    assert [(a.rule, a.call_id) for a in engine.alerts()] == [("error_ending", "c1")]
+    assert make_call("x").ended_reason is None
+
+
+def test_long_call_by_minutes_or_by_the_assistants_usual_duration():
+    engine, registry, clock, _ = engine_with(line(A, "Hi", 0, 1), line(C, "Go on", 96, 99), at=100)
+    assert engine.alerts() == []
+    registry.merge([make_call(f"done{i}", status="ended", duration_seconds=30.0) for i in range(5)])
+    engine.tick()
+    [alert] = engine.alerts()
+    assert alert.rule == "long_call" and "3.3×" in alert.message
+
+
+def test_one_negative_word_is_not_a_drop_but_a_sustained_one_is():
+    calm = (line(C, "This is terrible.", 0), line(C, "Okay, that works, thank you.", 5), line(C, "Great.", 9))
+    engine, *_ = engine_with(*calm, at=12)
+    assert "sentiment" not in rules_of(engine)
+    angry = (line(C, "This is ridiculous and awful!", 0), line(C, "Terrible service, I hate this.", 5),
+             line(C, "Useless. Horrible.", 9))
+    engine, *_ = engine_with(*angry, at=12)
+    [alert] = [a for a in engine.alerts() if a.rule == "sentiment"]
+    assert alert.turn == 1 and engine.mood_trend("c1")[-1] < -0.3
+
+
+def test_acknowledged_and_snoozed_alerts_leave_the_queue_and_snoozes_come_back():
+    quiet = replace(AlertSettings(), hang=replace(AlertSettings().hang, enabled=False))
+    engine, registry, clock, changes = engine_with(line(C, "get me a manager"), line(C, "I want to complain"),
+                                                   settings=quiet)
+    first, second = engine.open_alerts()
+    engine.acknowledge(first.id, "sam")
+    engine.snooze(second.id, 5)
+    assert engine.open_alerts() == []
+    assert engine.get(first.id).acknowledged_by == "sam"
+    clock.now += 301
+    engine.tick()
+    assert [a.id for a in engine.open_alerts()] == [second.id]
+    assert changes[-1].updated[0].id == second.id
+
+
+def test_the_queue_is_most_severe_then_oldest_first():
+    engine, registry, clock, _ = engine_with(line(C, "get me a manager"))
+    clock.now += 1
+    registry.merge([make_call("c1", updated=1, turns=(line(C, "get me a manager"), line(C, "my lawyer")))])
+    assert [a.severity for a in engine.open_alerts()] == [Severity.CRITICAL, Severity.WARNING]
+
+
+def test_disabled_rules_do_not_fire():
+    settings = AlertSettings()
+    settings = replace(settings, phrases=replace(settings.phrases, enabled=False))
+    engine, *_ = engine_with(line(C, "get me a manager"), settings=settings)
+    assert engine.alerts() == []
+
+
+def test_settings_file_round_trips_and_a_bad_value_falls_back_alone(tmp_path):
+    path = save(AlertSettings(), tmp_path / "alerts.toml")
+    assert load(path) == (AlertSettings(), [])
+    text = path.read_text().replace("seconds = 12.0", 'seconds = "soon"', 1).replace("times = 3", "times = 4")
+    path.write_text(text)
+    settings, problems = load(path)
+    assert settings.silence.seconds == 12.0 and settings.repeated_reply.times == 4
+    assert problems == ["silence.seconds = 'soon' is not valid; the default applies."]
+    assert parse({"phrases": {"lists": {"vip": {"severity": "info", "words": ["gold member"]}}}})[0].phrases.lists[
+        "vip"].words == ("gold member",)
+    assert "[phrases.lists.lawyer]" in to_toml(AlertSettings())
+
+
+def test_an_alert_as_a_json_line():
+    engine, *_ = engine_with(line(C, "get me a manager", 1))
+    payload = json.loads(alert_line(engine.alerts()[0]))
+    assert payload["type"] == "alert" and payload["rule"] == "phrases" and payload["severity"] == "warning"
+    assert payload["call_id"] == "c1" and payload["provider"] == "vapi" and payload["text"] == "get me a manager"
+    assert payload["time"] == (T0 + timedelta(seconds=3)).isoformat() and payload["call_seconds"] == 1
+
+
+async def test_calls_sharing_lines_are_all_rescored_off_the_loop_thread():
+    import asyncio
+
+    angry = (line(C, "This is ridiculous and awful!", 0), line(C, "Terrible service, I hate this.", 1))
+    engine = AlertEngine(clock=Clock(3.0))
+    registry = CallRegistry()
+    engine.watch("acct", registry)
+    registry.merge([make_call("c1", turns=angry), make_call("c2", turns=angry)])
+    assert engine.alerts() == []  # scored on the mood worker, not on the loop
+    for _ in range(200):
+        if {a.call_id for a in engine.alerts() if a.rule == "sentiment"} == {"c1", "c2"}:
+            break
+        await asyncio.sleep(0.01)
+    assert {a.call_id for a in engine.alerts() if a.rule == "sentiment"} == {"c1", "c2"}
+    await engine.stop()
+
+
+def test_a_sliced_tick_checks_every_call_within_its_slices():
+    engine, registry, clock, _ = engine_with(line(A, "Hello?", 0, 1), at=2)
+    registry.merge([make_call(f"q{i}", turns=(line(A, "Hello?", 0, 1),)) for i in range(7)])
+    clock.now += 20
+    for _ in range(3):
+        engine.tick(4)
+    assert len({a.call_id for a in engine.alerts()}) < 8
+    engine.tick(4)
+    assert {a.call_id for a in engine.alerts()} == {"c1", *(f"q{i}" for i in range(7))}
+
+
+def test_calls_that_end_without_alerts_are_not_kept():
+    engine, registry, *_ = engine_with(line(A, "Hi", 0, 1), at=2)
+    registry.merge([make_call("c1", updated=1, status="ended", turns=(line(A, "Hi", 0, 1),))])
+    assert engine.alerts_for("c1") == [] and "c1" not in engine._calls
