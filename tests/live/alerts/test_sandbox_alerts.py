@@ -16,6 +16,7 @@ from app.live.alerts.settings import AlertSettings
 from app.live.poller import PollPlan
 from app.live.session import AccountSession
 from app.sandbox.embedded import EmbeddedSandbox
+from app.store.audit import AuditUnavailable
 
 KEY = "alerts-key"
 SPEED = 10.0
@@ -28,7 +29,7 @@ async def _play_all(sandbox: EmbeddedSandbox) -> dict[str, list[Alert]]:
     """Start one call of every troubled scenario and a calm one; the alerts each got by the time they ended."""
     world = sandbox.server.state.world
     account = Account(id="alerts", name="Sandbox", provider=Provider.VAPI, base_url=sandbox.base_url(Provider.VAPI))
-    session = AccountSession.open(account, KEY, plan=BRISK)
+    session = AccountSession.open(account, KEY, AuditUnavailable("alerts only read"), plan=BRISK)
     engine = AlertEngine(clock=world.clock.now)  # the sandbox's sped-up time is the platform's time
     engine.watch(account.id, session.registry)
     session.start()
