@@ -1,8 +1,9 @@
 """`switchboard watch`: a JSON line on stdout for each change the console would show.
 
 Every line has `type`, `at`, `provider` and `call_id`; the types so far are `call-appeared`
-(status, name, customer, assistant), `status-changed` (status), `turn` (role, text, final, start)
-and `call-ended` (status, ended_reason). New types add lines, never change these. The account's
+(status, name, customer, assistant), `status-changed` (status), `turn` (role, text, final, start),
+`call-ended` (status, ended_reason) and `alert` (rule, severity, message, the triggering text: the
+console's alert rules, from alerts.toml). New types add lines, never change these. The account's
 poller (and with --listen the call's listen socket) feeds the same call registry as the window.
 Stops on Ctrl+C (exit 130), or with --call when that call ends (exit 0).
 """
@@ -12,9 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 
 from app.cli.live_account import open_session, read_call
 from app.cli.platform_option import CliError, add_platform_arguments, run_safely
+from app.live.alerts import settings as alert_settings
+from app.live.alerts.engine import AlertChange, AlertEngine
+from app.live.alerts.json_line import alert_line
 from app.live.call_changes import CallChange, CallChangeFeed
 from app.live.listen import Headset, ListenUnavailable
 
@@ -45,7 +50,19 @@ async def watch(args: argparse.Namespace) -> int:
         if args.call and change.type == "call-ended":
             ended.set()
 
+    def alerted(change: AlertChange) -> None:
+        for alert in change.raised:
+            if not args.call or alert.call_id == args.call:
+                print(alert_line(alert), flush=True)
+
     feed = CallChangeFeed(session.registry, tell, call_id=args.call)
+    rules, problems = alert_settings.load()
+    for problem in problems:
+        print(f"switchboard watch: {problem}", file=sys.stderr)
+    alerts = AlertEngine(rules)
+    alerts.subscribe(alerted)
+    stop_watching = alerts.watch(session.account.id, session.registry)
+    alerts.start()
     headset = Headset(play_audio=False)
     try:
         if args.call:
@@ -61,5 +78,7 @@ async def watch(args: argparse.Namespace) -> int:
         return 0
     finally:
         feed.close()
+        stop_watching()
+        await alerts.stop()
         await headset.stop_all()
         await session.aclose()

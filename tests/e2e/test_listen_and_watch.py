@@ -91,6 +91,21 @@ def test_watch_call_prints_it_appearing_its_turns_and_its_end(sandbox_factory) -
     assert [text for _, text in spoken] == logged
 
 
+def test_watch_prints_the_alerts_a_troubled_call_raises(sandbox_factory) -> None:
+    sandbox = sandbox_factory(live=0, history=0, speed=8.0, analysis_delay=1.0)
+    call_id = in_progress(sandbox, "billing_escalation")  # the customer asks for a person
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "watch", "--provider", "vapi", "--base-url", sandbox.base_url(Provider.VAPI),
+         "--call", call_id],
+        capture_output=True, text=True, env={**os.environ, "SWITCHBOARD_API_KEY": SANDBOX_KEY}, timeout=90,
+    )
+    assert done.returncode == 0, done.stderr
+    alerts = [line for line in map(json.loads, done.stdout.splitlines()) if line["type"] == "alert"]
+    assert alerts and alerts[0]["rule"] == "phrases" and alerts[0]["call_id"] == call_id
+    assert alerts[0]["provider"] == "vapi" and alerts[0]["severity"] in ("warning", "critical")
+    assert alerts[0]["text"] and alerts[0]["at"] == alerts[0]["time"]
+
+
 async def test_a_listened_calls_transcript_grows_from_the_socket_within_a_second(sandbox_factory) -> None:
     """No poller runs: only the listen socket can bring the turns into the registry."""
     sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, listen_format="mono",

@@ -8,9 +8,11 @@ from app.domain.alert import Alert
 
 
 def alert_line(alert: Alert) -> str:
-    """`{"type": "alert", "rule", "severity", "call_id", "provider", "time", "text", ...}` on one line."""
+    """`{"type": "alert", "at", "rule", "severity", "call_id", "provider", "time", "text", ...}` on one line
+    (`at` as on every `switchboard watch` line; `time` the same moment, the name alert scripts use)."""
     return json.dumps({
         "type": "alert",
+        "at": alert.raised_at.isoformat(),
         "rule": alert.rule,
         "severity": alert.severity.value,
         "call_id": alert.call_id,
