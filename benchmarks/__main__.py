@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks import list_parse, listen, search, startup, ui_live, waveform
+from benchmarks import list_parse, listen, search, startup, stretch, ui_live, waveform
 from benchmarks.runner import RESULTS, WORK, Result, machine, table, write_results
 
 BENCHMARKS: dict[str, ModuleType] = {
@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "listen": listen,
     "ui_live": ui_live,
     "startup": startup,
+    "stretch": stretch,
 }
 
 
