@@ -17,6 +17,7 @@ from benchmarks import (
     listen_transcript,
     search,
     startup,
+    stretch,
     ui_live,
     waveform,
 )
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "startup": startup,
     "hub": hub,
     "alert_latency": alert_latency,
+    "stretch": stretch,
 }
 
 

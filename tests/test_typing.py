@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ["app/domain", "app/providers", "app/live", "app/sandbox", "app/store", "app/audio", "app/cli", "app/hub",
+CORE = ["app/domain", "app/providers", "app/live", "app/qa", "app/sandbox", "app/store", "app/audio", "app/cli",
+        "app/hub",
         "app/paths.py", "app/__main__.py"]
 
 

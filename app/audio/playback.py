@@ -4,11 +4,15 @@ The PortAudio callback runs `render`, a pure function over preallocated numpy bu
 samples, applies per-channel gains and advances the position. No allocation of sample buffers, no
 locks, no Qt, no logging. The UI thread only writes plain attributes (atomic under the GIL) and
 reads the frame counter from a timer.
+
+At any speed but 1× the samples come from a `StretchFeed`: a worker thread time-stretches ahead
+(WSOLA, so the pitch stays) into a ring of preallocated blocks, and the callback only copies them.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,12 +20,14 @@ import numpy as np
 
 from app.audio.decode import DecodedAudio
 from app.audio.device import AudioUnavailable, open_output_stream
+from app.audio.stretch import Wsola
 
-__all__ = ["AudioUnavailable", "PlaybackEngine", "PlaybackState", "RenderScratch", "channel_gains", "render"]
+__all__ = ["AudioUnavailable", "PlaybackEngine", "PlaybackState", "StretchFeed", "channel_gains", "render"]
 
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
-SCRATCH_FRAMES = 1 << 13  # larger callback blocks are rendered in pieces of this size
 INT16_SCALE = 1.0 / 32768.0
+AHEAD_SECONDS = 0.25  # how far the stretch worker runs ahead of the callback
+IDLE_WAIT = 0.005  # the worker's nap when there is nothing to do
 
 
 def channel_gains(volume: float, muted: Sequence[bool], soloed: Sequence[bool]) -> np.ndarray:
@@ -64,26 +70,94 @@ class PlaybackState:
         self.seek_request = (serial, max(0, min(int(frame), self.frames)))
 
 
-class RenderScratch:
-    """Everything `render` writes besides the output, allocated once before the stream starts."""
+class StretchFeed:
+    """Stretched blocks made ahead by a worker, handed to the callback through a lock-free ring.
 
-    def __init__(self, channels: int, dtype: np.dtype, capacity: int = SCRATCH_FRAMES):
-        self.capacity = capacity
-        self.ramp = np.arange(capacity, dtype=np.float64)
-        self.steps = np.empty(capacity, dtype=np.float64)
-        self.indices = np.empty(capacity, dtype=np.intp)
-        self.picked = np.empty((capacity, channels), dtype=dtype)
+    One writer per field: the worker fills slots and advances `written`; the callback advances
+    `read`/`offset`. Each slot is stamped with the seek serial and speed it was made for, so the
+    callback drops blocks made before a seek or a speed change without waiting for the worker.
+    """
+
+    def __init__(self, state: PlaybackState):
+        self.state = state
+        self.wsola = Wsola(state.samples, state.sample_rate, 1.0)
+        self.hop = self.wsola.hop
+        self.slots = max(4, math.ceil(AHEAD_SECONDS * state.sample_rate / self.hop))
+        self.data = np.zeros((self.slots, self.hop, state.channels), np.float32)
+        self.source = np.zeros(self.slots, np.float64)  # source frame at each slot's first sample
+        self.serial = np.zeros(self.slots, np.int64)
+        self.speed = np.ones(self.slots, np.float64)
+        self.written = 0  # worker
+        self.read = 0  # callback
+        self.offset = 0  # callback: frames of slot `read` already played
+        self._made_for = (state.seek_request[0], 1.0)  # worker: what the stretcher was last reset for
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="playback-stretch", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def exhausted(self) -> bool:
+        """The worker has made every block there is for the current seek and speed."""
+        return self._made_for == self.wanted() and self.wsola.done
+
+    def wanted(self) -> tuple[int, float]:
+        return self.state.seek_request[0], self.state.speed
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self.fill_one():
+                self._wake.wait(IDLE_WAIT)
+                self._wake.clear()
+
+    def fill_one(self) -> bool:
+        """Make the next block if one is wanted and there is room; True when one was made."""
+        state = self.state
+        wanted = self.wanted()
+        if wanted != self._made_for:
+            # a seek restarts at its target; a speed change at wherever the callback has got to
+            start = state.seek_request[1] if wanted[0] != self._made_for[0] else int(state.position)
+            self.wsola.speed = wanted[1]
+            self.wsola.reset(start)
+            self._made_for = wanted
+        if wanted[1] == 1.0 or not state.playing or self.wsola.done or self.written - self.read >= self.slots:
+            return False
+        slot = self.written % self.slots
+        self.source[slot] = self.wsola.source_position()
+        self.data[slot] = self.wsola.next_hop()
+        self.serial[slot], self.speed[slot] = wanted
+        self.written += 1
+        return True
 
 
-def render(out: np.ndarray, state: PlaybackState, scratch: RenderScratch) -> None:
+def render(out: np.ndarray, state: PlaybackState, feed: StretchFeed) -> None:
     """Fill `out` (frames, channels) float32 with what plays next. Past the end, or paused, is
-    silence; speed steps through the source by a precomputed ramp (nearest sample, pitch follows)."""
+    silence. At 1× it copies the source; at other speeds the feed's stretched blocks (int16 units)."""
     apply_seek(state)
-    start = 0
-    while start < out.shape[0]:
-        stop = min(out.shape[0], start + scratch.capacity)
-        _render_piece(out[start:stop], state, scratch)
-        start = stop
+    if not state.playing:
+        out.fill(0)
+        return
+    if state.speed == 1.0:
+        _render_direct(out, state)
+    else:
+        _render_stretched(out, state, feed)
+    gains = state.gains
+    for channel in range(out.shape[1]):
+        # one scalar multiply per column: a broadcast multiply would allocate a block-sized buffer
+        column = out[:, channel]
+        np.multiply(column, gains[channel], out=column)
+    state.frame = int(state.position)
 
 
 def apply_seek(state: PlaybackState) -> None:
@@ -95,29 +169,39 @@ def apply_seek(state: PlaybackState) -> None:
         state.frame = target
 
 
-def _render_piece(out: np.ndarray, state: PlaybackState, scratch: RenderScratch) -> None:
-    if not state.playing:
-        out.fill(0)
-        return
-    n, total, pos, speed = out.shape[0], state.frames, state.position, state.speed
-    valid = max(0, min(n, math.ceil((total - pos) / speed)))
+def _render_direct(out: np.ndarray, state: PlaybackState) -> None:
+    n, total, pos = out.shape[0], state.frames, int(state.position)
+    valid = max(0, min(n, total - pos))
     if valid:
-        steps, indices, picked = scratch.steps[:valid], scratch.indices[:valid], scratch.picked[:valid]
-        np.multiply(scratch.ramp[:valid], speed, out=steps)
-        np.add(steps, pos, out=steps)
-        np.copyto(indices, steps, casting="unsafe")  # truncation is floor: positions are >= 0
-        state.samples.take(indices, axis=0, out=picked, mode="clip")
-        out[:valid] = picked
-        gains = state.gains
-        for channel in range(out.shape[1]):
-            # one scalar multiply per column: a broadcast multiply would allocate a block-sized buffer
-            column = out[:valid, channel]
-            np.multiply(column, gains[channel], out=column)
+        out[:valid] = state.samples[pos : pos + valid]  # a plain cast copy: no temporary buffer
     out[valid:] = 0
-    state.position = min(float(total), pos + n * speed)
-    state.frame = int(state.position)
+    state.position = float(min(total, pos + n))
     if state.position >= total:
         state.playing = False  # the end: the callback stops asking for blocks
+
+
+def _render_stretched(out: np.ndarray, state: PlaybackState, feed: StretchFeed) -> None:
+    n, filled = out.shape[0], 0
+    serial, speed = state.seek_applied, state.speed
+    while filled < n:
+        if feed.read == feed.written:
+            out[filled:] = 0  # the worker is behind (or done): silence rather than a stall
+            if feed.exhausted():
+                state.position = float(state.frames)
+                state.playing = False
+            break
+        slot = feed.read % feed.slots
+        if feed.serial[slot] != serial or feed.speed[slot] != speed:
+            feed.read, feed.offset = feed.read + 1, 0  # made before a seek or speed change
+            continue
+        take = min(n - filled, feed.hop - feed.offset)
+        out[filled : filled + take] = feed.data[slot, feed.offset : feed.offset + take]
+        feed.offset += take
+        filled += take
+        state.position = min(float(state.frames), feed.source[slot] + feed.offset * speed)
+        if feed.offset == feed.hop:
+            feed.read, feed.offset = feed.read + 1, 0
+    feed.wake()
 
 
 class PlaybackEngine:
@@ -126,16 +210,17 @@ class PlaybackEngine:
     def __init__(self, audio: DecodedAudio):
         self.audio = audio
         self.state = PlaybackState(audio.samples, audio.sample_rate)
-        self._scratch = RenderScratch(audio.channels, audio.samples.dtype)
+        self._feed = StretchFeed(self.state)
         self._volume = 1.0
         self._muted = [False] * audio.channels
         self._soloed = [False] * audio.channels
         self._stream, self._sd = open_output_stream(
             audio.sample_rate, audio.channels, "float32", self._callback
         )
+        self._feed.start()
 
     def _callback(self, outdata: np.ndarray, frames: int, time: Any, status: Any) -> None:
-        render(outdata, self.state, self._scratch)
+        render(outdata, self.state, self._feed)
         if not self.state.playing:
             raise self._sd.CallbackStop  # paused or finished: stop asking PortAudio for blocks
 
@@ -169,6 +254,7 @@ class PlaybackEngine:
         if self.state.at_end:
             self.seek(0.0)
         self.state.playing = True
+        self._feed.wake()
         self.keep_running()
 
     def keep_running(self) -> None:
@@ -191,11 +277,13 @@ class PlaybackEngine:
     def seek(self, seconds: float) -> None:
         frame = round(max(0.0, seconds) * self.audio.sample_rate)
         self.state.request_seek(frame)
+        self._feed.wake()
         if not self._stream.active:
             apply_seek(self.state)  # no callback is running to apply it
 
     def set_speed(self, speed: float) -> float:
         self.state.speed = min(MAX_SPEED, max(MIN_SPEED, float(speed)))
+        self._feed.wake()
         return self.state.speed
 
     def set_volume(self, volume: float) -> None:
@@ -215,6 +303,7 @@ class PlaybackEngine:
 
     def close(self) -> None:
         self.state.playing = False
+        self._feed.stop()
         try:
             self._stream.abort()
         finally:
