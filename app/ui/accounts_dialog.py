@@ -28,6 +28,7 @@ from qasync import asyncSlot
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
 from app.live.demo import demo_account
+from app.ui.plain import tooltip, wrapped
 
 DEFAULT_URLS = {
     Provider.VAPI: "https://api.vapi.ai",
@@ -59,7 +60,7 @@ class AccountsDialog(QDialog):
         heading = QLabel("<b>Platform accounts</b><br>Each account is one platform (Vapi, HMS Sovereign or "
                          "VoiceBot Studio) at one address, with its API key. Choose one and open it; the demo "
                          "account is always here.", wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.problem = QLabel(objectName="accountProblem", wordWrap=True)
+        self.problem = wrapped(QLabel(objectName="accountProblem"))
         self.problem.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 4px; }")
         self.problem.hide()
 
@@ -82,7 +83,7 @@ class AccountsDialog(QDialog):
         self.base_url = QLineEdit(objectName="accountBaseUrl")
         self.key = QLineEdit(objectName="accountKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_state = QLabel(objectName="keyState", wordWrap=True)
+        self.key_state = wrapped(QLabel(objectName="keyState"))
         self.key_state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.keyring_note = QLabel(objectName="keyringNote", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.keyring_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 8px; border-radius: 4px; }")
@@ -106,7 +107,7 @@ class AccountsDialog(QDialog):
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         actions.addWidget(self.open_button)
-        self.form_message = QLabel(objectName="formMessage", wordWrap=True)
+        self.form_message = wrapped(QLabel(objectName="formMessage"))
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.keyring_note)
@@ -177,7 +178,7 @@ class AccountsDialog(QDialog):
             label = f"{account.name}\n{account.provider.display_name}"
             item = QListWidgetItem(label, self.list)
             item.setData(ACCOUNT_ROLE, account)
-            item.setToolTip(account.base_url or "The built-in sandbox, started on this computer")
+            item.setToolTip(tooltip(account.base_url or "The built-in sandbox, started on this computer"))
         self.list.blockSignals(False)
         row = next((r for r in range(self.list.count()) if self.list.item(r).data(ACCOUNT_ROLE).id == current_id), 0)
         self.list.setCurrentRow(row)

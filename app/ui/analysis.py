@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Call, CostBreakdown
+from app.ui.plain import LongText, one_line, tooltip, wrapped
 from app.ui.tones import Tone, accent, muted_text, tint
 
 NO_CALL = "Select a call to see its analysis"
@@ -31,6 +32,7 @@ LIVE = "Call in progress — analysis appears after the call ends"
 PENDING = "Analysis pending — it usually appears a few seconds after the call ends"
 _PASS = {"true", "pass", "passed", "yes", "success", "successful"}
 _FAIL = {"false", "fail", "failed", "no", "failure", "unsuccessful"}
+CELL_LIMIT = 500  # characters a structured-data cell lays out; the tooltip has more
 
 
 def success_verdict(value: str) -> tuple[str, Tone]:
@@ -99,15 +101,15 @@ COST_ROWS = (
 def _fill_tree(parent: QTreeWidget | QTreeWidgetItem, value: Any) -> None:
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, child in items:
-        label = f"[{key}]" if isinstance(key, int) else str(key)
+        label = f"[{key}]" if isinstance(key, int) else one_line(str(key), CELL_LIMIT)
         node = QTreeWidgetItem([label, ""])
         if isinstance(child, dict | list) and child:
             node.setText(1, f"{len(child)} item{'s' if len(child) != 1 else ''}")
             _fill_tree(node, child)
         else:
             shown = json.dumps(child, ensure_ascii=False) if not isinstance(child, str) else child
-            node.setText(1, shown)
-            node.setToolTip(1, shown)
+            node.setText(1, one_line(shown, CELL_LIMIT))
+            node.setToolTip(1, tooltip(shown))
         if isinstance(parent, QTreeWidget):
             parent.addTopLevelItem(node)
         else:
@@ -143,9 +145,7 @@ class AnalysisPanel(QWidget):
         self.sentiment = self._fact(1, "Sentiment")
         self.ended_reason = self._fact(2, "Ended")
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = LongText(title="Summary")
 
         self.data_tree = QTreeWidget()
         self.data_tree.setObjectName("structuredData")
@@ -203,9 +203,8 @@ class AnalysisPanel(QWidget):
     def _fact(self, row: int, name: str) -> QLabel:
         label = QLabel(name)
         self.facts.addWidget(label, row, 0)
-        value = QLabel()
+        value = wrapped(QLabel())
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        value.setWordWrap(True)
         self.facts.addWidget(value, row, 1)
         value.setProperty("factName", label)
         return value
@@ -237,8 +236,8 @@ class AnalysisPanel(QWidget):
         self._set_fact(self.success, success_verdict(call.success_evaluation) if call.success_evaluation else None)
         self._set_fact(self.sentiment, sentiment_verdict(call.sentiment) if call.sentiment is not None else None)
         self._set_fact(self.ended_reason, ended_reason_words(call.ended_reason) if call.ended_reason else None,
-                       tooltip=call.ended_reason or "")
-        self.summary.setText(call.summary or "")
+                       hint=call.ended_reason or "")
+        self.summary.set_text(call.summary)
         self.summary_section.setVisible(bool(call.summary))
         self.data_tree.clear()
         if call.structured_data:
@@ -256,15 +255,15 @@ class AnalysisPanel(QWidget):
         return self.banner.text() if self.banner.isVisibleTo(self) else ""
 
     # -- parts ----------------------------------------------------------------------------------
-    def _set_fact(self, value: QLabel, verdict: tuple[str, Tone] | None, tooltip: str = "") -> None:
+    def _set_fact(self, value: QLabel, verdict: tuple[str, Tone] | None, hint: str = "") -> None:
         name: QLabel = value.property("factName")
         name.setVisible(verdict is not None)
         value.setVisible(verdict is not None)
         if verdict is None:
             return
         text, tone = verdict
-        value.setText(text)
-        value.setToolTip(tooltip)
+        value.setText(one_line(text, 1_000))
+        value.setToolTip(tooltip(hint))
         palette = self.palette()
         colour = accent(tone, palette).name() if tone != Tone.NEUTRAL else palette.text().color().name()
         value.setStyleSheet(f"color: {colour}; font-weight: 600;")

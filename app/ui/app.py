@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.paths import APP_NAME, ORGANIZATION, config_dir
 from app.providers.errors import ProviderError
+from app.ui.plain import block, message_box
 from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,10 @@ class ErrorReporter:
         if QApplication.instance() is None:
             return
         if self._box is None:
-            self._box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "", QMessageBox.StandardButton.Ok, self.parent)
+            self._box = message_box(
+                QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "", QMessageBox.StandardButton.Ok, self.parent))
             self._box.setObjectName("errorMessage")
-        self._box.setText(self.last_message)
+        self._box.setText(block(self.last_message))
         self._box.open()  # never exec(): the asyncio loop keeps running
 
     def install(self) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.domain import Call, CallStatus, Capabilities
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
 from app.ui.history_filters import ChoiceBox
+from app.ui.plain import wrapped
 from app.ui.theme import status_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -135,7 +136,7 @@ class CallListView(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.empty = QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty = wrapped(QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter))
         self.empty.setMargin(24)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._stack = QStackedLayout()

@@ -22,6 +22,7 @@ from app.domain import Call
 from app.domain.clock import clock
 from app.live.registry import CallRegistry, RegistryChange
 from app.ui.analysis import ended_reason_words
+from app.ui.plain import one_line, tooltip
 from app.ui.theme import new_call_highlight
 
 log = logging.getLogger(__name__)
@@ -253,13 +254,13 @@ class CallListModel(QAbstractTableModel):
 
     def _data(self, call: Call, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(call, column)
+            return one_line(self._text(call, column))
         if role == CALL_ROLE:
             return call
         if role == SORT_ROLE:
             return self._sort_key(call, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(call, column)
+            return tooltip(self._tooltip(call, column))
         if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
             return new_call_highlight()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.DURATION, Column.COST):

@@ -23,6 +23,7 @@ from app.domain import (
     describe,
 )
 from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.plain import LineLabel, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
 NO_CALL = "Select a live call to control it."
@@ -57,7 +58,7 @@ def action_key(command: Command) -> str:
 
 
 def call_label(call: Call) -> str:
-    return call.name or call.customer_name or call.customer_number or call.id
+    return one_line(call.name or call.customer_name or call.customer_number or call.id, 80)
 
 
 def _short(command: Command) -> str:
@@ -79,7 +80,7 @@ class ControlBar(QWidget):
         self._muted: dict[str, set[Side]] = {}
         self._open_dialog: QWidget | None = None
 
-        self.target = QLabel(NO_CALL)
+        self.target = LineLabel(NO_CALL)
         self.target.setObjectName("controlTarget")
         self.buttons: dict[str, QToolButton] = {}
         self._shortcuts: list[QShortcut] = []
@@ -105,10 +106,9 @@ class ControlBar(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         # The outcome gets its own line so long platform messages never squeeze the buttons.
-        self.outcome = QLabel("")
+        self.outcome = wrapped(QLabel(""))
         self.outcome.setObjectName("controlOutcome")
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome.setWordWrap(True)
         self.outcome.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 5, 8, 5)
@@ -185,7 +185,7 @@ class ControlBar(QWidget):
             return
         self._open_dialog = confirm(
             self, "Transfer the call?",
-            f"Transfer {call_label(self._call)} to {command.destination}? The assistant leaves the call.",
+            f"Transfer {call_label(self._call)} to {one_line(command.destination, 200)}? The assistant leaves the call.",
             "Transfer", lambda: self._send(command))
 
     def _send(self, command: Command) -> None:
@@ -237,10 +237,10 @@ class ControlBar(QWidget):
                 button.setText(f"Unmute {side}" if muted else f"Mute {side}")
                 help_text = f"Let the {side} be heard again" if muted else action.help
             button.setToolTip(reason if reason else f"{help_text} ({action.shortcut})")
-        self.target.setText(NO_CALL if call is None else call_label(call))
         self.target.setStyleSheet(f"color: {muted_text(self.palette()).name()};" if call is None
                                   else "font-weight: 600;")
-        self.target.setToolTip("" if call is None else f"Call {call.id} · {call.status}")
+        self.target.set_line(NO_CALL if call is None else call_label(call),
+                             "" if call is None else f"Call {call.id} · {call.status}")
         self._show_status()
 
     def _show_status(self) -> None:
@@ -273,8 +273,8 @@ class ControlBar(QWidget):
             " border-radius: 4px; padding: 3px 8px; }")
 
     def _set_outcome(self, text: str) -> None:
-        self.outcome.setText(text)
-        self.outcome.setToolTip(text)
+        self.outcome.setText(block(text, 1_000))
+        self.outcome.setToolTip(tooltip(text))
         self.outcome.setVisible(bool(text))
 
     def changeEvent(self, event: QEvent) -> None:

@@ -32,6 +32,7 @@ from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
+from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
@@ -83,10 +84,9 @@ class HistoryUnavailable(QObject):
     def __init__(self, window: MainWindow, path: Path, error: BaseException):
         super().__init__(window)
         self.reason = str(error)
-        self.notice = QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
+        self.notice = wrapped(QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
                              "Calls can still be watched live, but control commands are not sent, because "
-                             "they could not be written to the audit log first.", objectName="historyUnavailable")
-        self.notice.setWordWrap(True)
+                             "they could not be written to the audit log first.", objectName="historyUnavailable"))
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock = window.add_panel(self.notice, "History")
         window.session_changed.connect(self._session_changed)

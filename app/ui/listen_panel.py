@@ -22,6 +22,7 @@ from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS, LiveEnvelope
 from app.audio.peaks import strokes
 from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
+from app.ui.plain import wrapped
 from app.ui.recording_labels import lane_names
 from app.ui.tones import Tone, accent, lane_tones
 
@@ -44,7 +45,7 @@ class ListenPanel(QWidget):
         self.several = QCheckBox("Hear several calls at once", objectName="hearSeveral")
         self.several.setToolTip("Off: listening to a call stops any other call you were hearing")
         self.several.toggled.connect(self.several_toggled)
-        self.status = QLabel("", objectName="listenStatus", wordWrap=True)
+        self.status = wrapped(QLabel("", objectName="listenStatus"))
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.plot = pg.PlotWidget(objectName="liveWaveform")

@@ -44,6 +44,7 @@ from app.ui.audio_area import AudioArea
 from app.ui.call_list import CallListView
 from app.ui.controls import ControlBar
 from app.ui.history_filters import account_label
+from app.ui.plain import LineLabel, message_box, one_line
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
 
@@ -134,13 +135,13 @@ class MainWindow(QMainWindow):
         self.call_list.call_selected.connect(self._on_call_selected)
         self.call_list.rename_requested.connect(self._ask_rename)
 
-        self.call_title = QLabel("No call selected", objectName="callTitle")
+        self.call_title = LineLabel("No call selected", objectName="callTitle")
         font = self.call_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.call_title.setFont(font)
         self.call_title.setContentsMargins(4, 2, 4, 2)
-        self.call_subtitle = QLabel("", objectName="callSubtitle")
+        self.call_subtitle = LineLabel("", objectName="callSubtitle")
         self.call_subtitle.setContentsMargins(4, 0, 4, 2)
         self.call_subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -462,13 +463,13 @@ class MainWindow(QMainWindow):
 
     def _set_title(self, call: Call | None) -> None:
         if call is None:
-            self.call_title.setText("No call selected")
-            self.call_subtitle.setText("Choose a call in the list — live calls can be controlled from here.")
+            self.call_title.set_line("No call selected")
+            self.call_subtitle.set_line("Choose a call in the list — live calls can be controlled from here.")
             return
         who = call.customer_name or call.customer_number or "Unknown caller"
-        self.call_title.setText(f"{call.name or who}")
+        self.call_title.set_line(call.name or who)
         bits = [call.status, call.assistant_name or "", call.id]
-        self.call_subtitle.setText(" · ".join(b for b in bits if b))
+        self.call_subtitle.set_line(" · ".join(b for b in bits if b))
 
     # --- actions -------------------------------------------------------------------------
     @asyncSlot()
@@ -479,7 +480,7 @@ class MainWindow(QMainWindow):
         try:
             await self.session.refresh_list()
         except ProviderError as error:
-            self.status.showMessage(f"Refresh failed: {error}", 8000)
+            self.status.showMessage(f"Refresh failed: {one_line(str(error))}", 8000)
 
     @asyncSlot(object)
     async def send_command(self, command: Command) -> CommandResult | None:
@@ -490,7 +491,7 @@ class MainWindow(QMainWindow):
         result = await session.send(call_id, command)
         self.controls.show_outcome(call_id, result, command)
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
-                                + (f" — {result.message}" if result.message else ""), 8000)
+                                + (f" — {one_line(result.message)}" if result.message else ""), 8000)
         with contextlib.suppress(ProviderError):  # the poller catches up and reports trouble itself
             await session.refresh(call_id)
         return result
@@ -516,10 +517,10 @@ class MainWindow(QMainWindow):
         except ProviderError as error:
             self.notify(f"The call could not be renamed: {readable(error)}")
         else:
-            self.status.showMessage(f"Call renamed to “{name}”", 5000)
+            self.status.showMessage(f"Call renamed to “{one_line(name)}”", 5000)
 
     def notify(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
+        box = message_box(QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self))
         box.setObjectName("notice")
         box.finished.connect(box.deleteLater)
         box.open()

@@ -49,6 +49,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.plain import plain, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import Tone, accent, style_color
 
@@ -109,7 +110,7 @@ class ReviewPanel(QWidget):
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
 
-        self.title = QLabel(NO_CALL, objectName="reviewTitle")
+        self.title = plain(QLabel(NO_CALL, objectName="reviewTitle"))
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -151,7 +152,7 @@ class ReviewPanel(QWidget):
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
             lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
-        self.message = QLabel("", objectName="reviewMessage")
+        self.message = wrapped(QLabel("", objectName="reviewMessage"))
         self.message.setWordWrap(True)
 
         head = QHBoxLayout()

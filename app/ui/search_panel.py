@@ -30,6 +30,7 @@ from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
+from app.ui.plain import wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import is_dark
 from app.ui.transcript_model import role_title
@@ -100,7 +101,7 @@ class SearchPanel(QWidget):
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.activated.connect(self._open)
         self.results.doubleClicked.connect(self._open)
-        self.summary = QLabel("Type words to search every cached transcript.", objectName="searchSummary")
+        self.summary = wrapped(QLabel("Type words to search every cached transcript.", objectName="searchSummary"))
         self.summary.setWordWrap(True)
 
         top = QHBoxLayout()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from app.domain import Turn, TurnRole
 from app.domain.clock import clock
+from app.ui.plain import tooltip
 
 TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPANDED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -101,7 +102,7 @@ class TranscriptModel(QAbstractListModel):
         if role == COMMENTS_ROLE:
             return self._comments.get(row, ())
         if role == Qt.ItemDataRole.ToolTipRole and row in self._comments:
-            return "\n".join(f"✎ {text}" for text in self._comments[row])
+            return tooltip("\n".join(f"✎ {text}" for text in self._comments[row]))
         return None
 
     # -- content --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.clock import clock
 from app.ui.app import settings
+from app.ui.plain import tooltip, wrapped
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SKIP_SECONDS = 5.0
@@ -90,7 +91,7 @@ class TransportBar(QWidget):
         self.volume.setValue(100)
         self.volume.setToolTip("Volume")
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
-        self.reason_label = QLabel("", objectName="playbackOff", wordWrap=True)
+        self.reason_label = wrapped(QLabel("", objectName="playbackOff"))
         self.reason_label.hide()
         self._channel_row = QHBoxLayout()
         self._channel_row.setSpacing(2)
@@ -205,7 +206,7 @@ class TransportBar(QWidget):
         for shortcut in self.shortcuts:
             shortcut.setEnabled(enabled)
         self.reason_label.setText(self._reason)
-        self.reason_label.setToolTip(self._reason)
+        self.reason_label.setToolTip(tooltip(self._reason))
         self.reason_label.setVisible(bool(self._reason))
         self.volume.setVisible(enabled)
 
