@@ -83,7 +83,7 @@ class ControlBar(QWidget):
         self.target = LineLabel(NO_CALL)
         self.target.setObjectName("controlTarget")
         self.buttons: dict[str, QToolButton] = {}
-        self._shortcuts: list[QShortcut] = []
+        self.shortcuts: list[QShortcut] = []
         row = QHBoxLayout()
         row.setSpacing(6)
         row.addWidget(self.target)
@@ -98,7 +98,9 @@ class ControlBar(QWidget):
             button.setMinimumHeight(26)
             button.setObjectName(f"control-{action.key}")
             # A QShortcut rather than the button's own: that one clicks after a 100 ms animation.
-            self._shortcuts.append(QShortcut(QKeySequence(action.shortcut), self, button.click))
+            shortcut = QShortcut(QKeySequence(action.shortcut), self, button.click)
+            shortcut.setAutoRepeat(False)  # holding the keys must not fire a command per repeat
+            self.shortcuts.append(shortcut)
             button.setCheckable(action.key in _SIDES)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, key=action.key: self._on_action(key))
@@ -219,7 +221,7 @@ class ControlBar(QWidget):
         why = capabilities.why_not(self._kind(key))
         if why:
             return why
-        if any(action_key(c) == key for c in self._in_flight.get(call.id, [])):
+        if self._in_flight.get(call.id):  # one command per call at a time: the next waits for its answer
             return "Waiting for the platform to answer the previous request."
         return None
 

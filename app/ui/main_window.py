@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._accounts: list[Account] = []
         self._layout_restored = False
         self._switching = asyncio.Lock()
+        self._sending: set[str] = set()  # calls with a command on its way
 
         self._build_toolbar()
         self._build_central()
@@ -488,7 +489,14 @@ class MainWindow(QMainWindow):
         session, call_id = self.session, self._selected_id
         if session is None or call_id is None:
             return None
-        result = await session.send(call_id, command)
+        if call_id in self._sending:  # one at a time per call: the next waits for the platform's answer
+            log.warning("not sent to call %s: the previous command is still unanswered", call_id)
+            return None
+        self._sending.add(call_id)
+        try:
+            result = await session.send(call_id, command)
+        finally:
+            self._sending.discard(call_id)
         self.controls.show_outcome(call_id, result, command)
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
                                 + (f" — {one_line(result.message)}" if result.message else ""), 8000)

@@ -95,3 +95,15 @@ def test_a_huge_summary_is_capped_with_show_all(qtbot):
     dialog = text.open_all()
     qtbot.addWidget(dialog)
     assert "2,000,000 characters" in text.show_all.text()
+
+
+def test_the_geometry_saved_after_a_huge_name_is_the_window_the_user_had(qtbot, window):
+    huge = "W" * 200_000
+    call = window.call_list.model.call("ended-1").model_copy(update={"name": huge, "summary": huge * 10})
+    window.call_list.model.registry.merge([call])
+    window._show_call(call)
+    qtbot.wait(50)
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.width() <= 1300 and again.height() <= 820
