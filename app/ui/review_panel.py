@@ -277,17 +277,22 @@ class ReviewPanel(QWidget):
         if self.account_id is None or self.call_id is None:
             self.message.setText(NO_CALL)
             return None
-        if self.review is None:
+        review = self.review
+        if review is None:
             account_id, call_id, template = self.account_id, self.call_id, self.template
-            self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
-                                                                              template))
-        if self.review.submitted:
+            review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
+                                                                         template))
+            if self._shows(review):  # the reviewer may have moved to another call meanwhile
+                self.review = review
+        if review.submitted:
             self.message.setText("This review was submitted; it can no longer change.")
             return None
-        return self.review
+        return review
+
+    def _shows(self, review: Review) -> bool:
+        return (review.account_id, review.call_id) == (self.account_id, self.call_id)
 
     async def _update(self, change: Callable[[ReviewBook], Review]) -> Review | None:
-        shown = (self.account_id, self.call_id)
         try:
             review = await self._store(lambda conn: change(ReviewBook(conn)))
         except (ValueError, RuntimeError) as error:
@@ -296,7 +301,7 @@ class ReviewPanel(QWidget):
         except sqlite3.Error as error:
             self.message.setText(f"Could not save the review: {error}. Nothing was lost; try again.")
             return None
-        if (self.account_id, self.call_id) == shown:
+        if self._shows(review):
             self.review = review
             self.message.setText("")
             self._render()
