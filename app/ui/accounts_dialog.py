@@ -29,6 +29,7 @@ from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
 from app.live.demo import demo_account
 from app.ui.plain import tooltip, wrapped
+from app.ui.tasks import OwnedTasks
 
 DEFAULT_URLS = {
     Provider.VAPI: "https://api.vapi.ai",
@@ -132,8 +133,9 @@ class AccountsDialog(QDialog):
         self.remove_button.clicked.connect(self._remove)
         self.save_button.clicked.connect(self._save_clicked)
         self.open_button.clicked.connect(self._open)
+        self._tasks = OwnedTasks()
         self._key_check: asyncio.Future[None] | None = None
-        self.keyring_check = asyncio.ensure_future(self._show_keyring_note())
+        self.keyring_check = self._tasks.start(self._show_keyring_note())
         self.finished.connect(self._stop_checks)
         self._fill(current_id)
 
@@ -204,7 +206,7 @@ class AccountsDialog(QDialog):
         self.key_state.setText("Looking for a stored key…")
         if self._key_check is not None:
             self._key_check.cancel()
-        self._key_check = asyncio.ensure_future(self._show_key_state(account))
+        self._key_check = self._tasks.start(self._show_key_state(account))
 
     async def _show_keyring_note(self) -> None:
         self.keyring_note.setVisible(not await off_thread(keyring_available))

@@ -10,7 +10,6 @@ go through.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import getpass
 import logging
 import sqlite3
@@ -36,6 +35,7 @@ from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
+from app.ui.tasks import OwnedTasks
 
 if TYPE_CHECKING:
     from app.live.registry import RegistryChange
@@ -113,6 +113,7 @@ class ConsoleHistory(QObject):
         self._catch_up: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Future[object]] = set()
         self._seek: asyncio.Task[None] | None = None
+        self._tasks = OwnedTasks()
 
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
@@ -169,7 +170,7 @@ class ConsoleHistory(QObject):
         session.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
-        self._catch_up = asyncio.ensure_future(self.catch_up(session))
+        self._catch_up = self._tasks.start(self.catch_up(session))
 
     async def catch_up(self, session: AccountSession) -> None:
         """Bring the cache up to date for the open account; offline is fine, the cache stays."""
@@ -224,7 +225,7 @@ class ConsoleHistory(QObject):
             self._seek.cancel()
             self._seek = None
         if seconds is not None and self.shown_call is not None:
-            self._seek = asyncio.ensure_future(self._seek_when_loaded(self.shown_call.id, seconds))
+            self._seek = self._tasks.start(self._seek_when_loaded(self.shown_call.id, seconds))
         self.area.review.set_position(seconds, turn_index)
 
     async def _seek_when_loaded(self, call_id: str, seconds: float) -> None:
@@ -253,7 +254,7 @@ class ConsoleHistory(QObject):
 
     def _command_recorded(self) -> None:
         if self.area.currentWidget() is self.area.audit and self.area.isVisible():
-            asyncio.ensure_future(self.area.audit.reload())
+            self._tasks.start(self.area.audit.reload())
 
     def _turn_activated(self, turn_index: int, seconds: float) -> None:
         self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)
@@ -302,12 +303,7 @@ class ConsoleHistory(QObject):
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""
-        if self._seek is not None:
-            self._seek.cancel()
-        if self._catch_up is not None:
-            self._catch_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._catch_up
+        await self._tasks.aclose()
         if self._unsubscribe is not None:
             self._unsubscribe()
         await asyncio.get_running_loop().run_in_executor(None, self.db.close)
