@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Call, CostBreakdown
+from app.ui.formats import money
 from app.ui.newer_fields import CostItem, NewerFields, Performance, TransferRecord, newer_fields
 from app.ui.plain import LongText, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, accent, muted_text, tint
@@ -74,10 +75,6 @@ def ended_reason_words(reason: str) -> tuple[str, Tone]:
     words = words[:1].upper() + words[1:]
     bad = any(w in reason.lower() for w in ("error", "failed", "fault", "timeout", "timed-out"))
     return words, Tone.BAD if bad else Tone.NEUTRAL
-
-
-def money(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.4f}"
 
 
 def usage(*, prompt_tokens: int | None = None, completion_tokens: int | None = None,

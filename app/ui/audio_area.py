@@ -17,7 +17,7 @@ from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.providers.base import PlatformClient
-from app.ui.controls import call_label
+from app.ui.formats import call_label
 from app.ui.recording_labels import CommentMark, lane_names
 from app.ui.tasks import OwnedTasks
 from app.ui.transcript import TranscriptView

@@ -19,9 +19,9 @@ from PySide6.QtCore import (
 )
 
 from app.domain import Call
-from app.domain.clock import clock
 from app.live.registry import CallRegistry, RegistryChange
 from app.ui.analysis import ended_reason_words
+from app.ui.formats import duration, money
 from app.ui.plain import one_line, tooltip
 from app.ui.theme import new_call_highlight
 
@@ -67,10 +67,6 @@ _TYPES = {
     "webCall": "Web",
     "vapi.websocketCall": "WebSocket",
 }
-
-
-def format_duration(seconds: float | None) -> str:
-    return "" if seconds is None else clock(seconds)
 
 
 def format_started(when: datetime | None, now: datetime) -> str:
@@ -274,7 +270,7 @@ class CallListModel(QAbstractTableModel):
             case Column.STARTED:
                 return format_started(started(call), self._now())
             case Column.DURATION:
-                return format_duration(call.duration_at(self._now()))
+                return duration(call.duration_at(self._now()))
             case Column.TYPE:
                 return call_type(call)
             case Column.CUSTOMER:
@@ -286,7 +282,7 @@ class CallListModel(QAbstractTableModel):
             case Column.ENDED_REASON:
                 return ended_reason_words(call.ended_reason)[0] if call.ended_reason else ""
             case Column.COST:
-                return f"${call.cost:.2f}" if call.cost is not None else ""
+                return money(call.cost)
             case Column.OUTCOME:
                 return outcome(call)
 

@@ -23,6 +23,7 @@ from app.domain import (
     describe,
 )
 from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.formats import call_label
 from app.ui.plain import LineLabel, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
@@ -55,10 +56,6 @@ def action_key(command: Command) -> str:
     if isinstance(command, Mute | Unmute):
         return f"mute-{command.side.value}"
     return command.kind.value
-
-
-def call_label(call: Call) -> str:
-    return one_line(call.name or call.customer_name or call.customer_number or call.id, 80)
 
 
 def _short(command: Command) -> str:

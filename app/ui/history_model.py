@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
-from app.ui.call_list_model import format_duration
+from app.ui.formats import call_label, duration
 from app.ui.plain import one_line, tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -42,11 +42,11 @@ def cell_text(row: CallRow, column: int) -> str:
         case "Status":
             return row.status
         case "Customer":
-            return row.name or row.customer_name or row.customer_number or ""
+            return call_label(row)
         case "Assistant":
             return row.assistant_name or ""
         case "Duration":
-            return format_duration(row.duration_seconds)
+            return duration(row.duration_seconds)
         case "Turns":
             return str(row.turn_count)
         case _:

@@ -43,6 +43,7 @@ from app.ui.app import readable, settings
 from app.ui.audio_area import AudioArea
 from app.ui.call_list import CallListView
 from app.ui.controls import ControlBar
+from app.ui.formats import call_label
 from app.ui.history_filters import account_label
 from app.ui.plain import LineLabel, message_box, one_line
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
@@ -467,8 +468,7 @@ class MainWindow(QMainWindow):
             self.call_title.set_line("No call selected")
             self.call_subtitle.set_line("Choose a call in the list — live calls can be controlled from here.")
             return
-        who = call.customer_name or call.customer_number or "Unknown caller"
-        self.call_title.set_line(call.name or who)
+        self.call_title.set_line(call_label(call))
         bits = [call.status, call.assistant_name or "", call.id]
         self.call_subtitle.set_line(" · ".join(b for b in bits if b))
 

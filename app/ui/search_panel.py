@@ -29,6 +29,7 @@ from app.domain import Account, CallStatus
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
+from app.ui.formats import label
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.plain import wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
@@ -52,7 +53,7 @@ def hit_html(hit: Hit, dark: bool) -> str:
         for text, marked in hit.snippet_parts()
     )
     when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
-    who = hit.customer or hit.call_name or hit.call_id
+    who = label(hit.call_name, hit.customer, None, hit.call_id)
     headline = " · ".join(html.escape(part) for part in (who, hit.assistant_name or "", when, hit.status) if part)
     speaker = role_title(hit.role)
     where = anchor_label(hit.start_seconds, hit.turn_index)

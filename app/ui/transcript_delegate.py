@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from app.domain import Turn, TurnRole
 from app.ui import plain
+from app.ui.formats import duration
 from app.ui.tones import ROLE_TONES, Tone, accent, muted_text, tint
 from app.ui.transcript_model import (
     COMMENTS_ROLE,
@@ -29,7 +30,6 @@ from app.ui.transcript_model import (
     TURN_ROLE,
     TranscriptModel,
     compact_json,
-    format_offset,
     pretty_json,
     role_title,
 )
@@ -175,7 +175,7 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
     if turn.role == TurnRole.TOOL:
         title = f"{'▾' if expanded else '▸'} {title} · {turn.tool_name or 'unnamed tool'}"
     title_rect = add(title, fonts.header, Ink.ACCENT)
-    offset = format_offset(turn.start)
+    offset = duration(turn.start)
     x = title_rect.width() + 8
     if offset:
         x += add(offset, fonts.time, Ink.MUTED, 0, x).width() + 8

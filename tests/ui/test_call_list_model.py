@@ -91,7 +91,7 @@ def test_texts_for_each_column(qtbot):
     assert rendered(model.index(0, Column.CUSTOMER).data(Qt.ItemDataRole.ToolTipRole)) == "Maria (+15550100)"
     assert texts[Column.ENDED_REASON] == "Customer ended call"
     assert texts[Column.NAME] == "VIP"
-    assert texts[Column.COST] == "$0.43"
+    assert texts[Column.COST] == "$0.4321"
     assert texts[Column.OUTCOME] == "Pass · sentiment 0.6"
 
 

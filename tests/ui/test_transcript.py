@@ -7,10 +7,11 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain import Provider, Turn, TurnRole
+from app.ui.formats import duration as format_offset
 from app.ui.tones import Tone, accent
 from app.ui.transcript import NO_CALL, TranscriptView
 from app.ui.transcript_delegate import Fonts, Ink, comment_badge, layout_turn
-from app.ui.transcript_model import COMMENTS_ROLE, format_offset, pretty_json, turn_as_text
+from app.ui.transcript_model import COMMENTS_ROLE, pretty_json, turn_as_text
 from tests.ui.literal import rendered
 from tests.ui.sample_calls import CONVERSATION, ended_call, live_call, long_call
 from tests.ui.shown import shown
