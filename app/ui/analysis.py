@@ -202,6 +202,8 @@ def _fit_tree(tree: QTreeWidget) -> None:
     pending = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     while pending:
         item = pending.pop()
+        if item is None:
+            continue
         rows += 1
         if item.isExpanded():
             pending.extend(item.child(i) for i in range(item.childCount()))
@@ -418,5 +420,5 @@ class AnalysisPanel(QWidget):
             heading.setStyleSheet(f"color: {muted}; font-weight: 600; font-size: 8.5pt; letter-spacing: 0.5px;")
         for row in range(self.facts.rowCount()):
             item = self.facts.itemAtPosition(row, 0)
-            if item is not None and item.widget() is not None:
-                item.widget().setStyleSheet(f"color: {muted};")
+            if item is not None and (label := item.widget()) is not None:
+                label.setStyleSheet(f"color: {muted};")

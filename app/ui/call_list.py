@@ -156,9 +156,9 @@ class CallListView(QWidget):
         self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.rename_action.triggered.connect(self._rename_current)
         self.addAction(self.rename_action)
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self._focus_search)
         self.addAction(find)
 
         self.scope.currentTextChanged.connect(lambda text: self.proxy.set_scope(Scope(text)))
@@ -230,6 +230,10 @@ class CallListView(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         call = current.data(CALL_ROLE)
         self.call_selected.emit(call.id if isinstance(call, Call) else "")
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _rename_current(self) -> None:
         call = self.current_call()

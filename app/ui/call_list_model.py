@@ -302,8 +302,9 @@ class CallListModel(QAbstractTableModel):
     def _tooltip(self, call: Call, column: Column) -> str | None:
         if column is Column.STATUS:
             return f"{call.status} — {call.id}"
-        if column is Column.STARTED and started(call) is not None:
-            return started(call).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")  # type: ignore[union-attr]
+        when = started(call)
+        if column is Column.STARTED and when is not None:
+            return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         if column is Column.CUSTOMER:
             return customer_in_full(call) or None
         if column is Column.ENDED_REASON:

@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -111,7 +111,7 @@ class ConsoleHistory(QObject):
         self.shown_call: Call | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._catch_up: asyncio.Task[None] | None = None
-        self._writes: set[asyncio.Future[object]] = set()
+        self._writes: set[asyncio.Future[Any]] = set()
         self._seek: asyncio.Task[None] | None = None
         self._tasks = OwnedTasks()
 
@@ -192,7 +192,7 @@ class ConsoleHistory(QObject):
             self._writes.add(write)
             write.add_done_callback(self._written)
 
-    def _written(self, write: asyncio.Future[object]) -> None:
+    def _written(self, write: asyncio.Future[Any]) -> None:
         self._writes.discard(write)
         if not write.cancelled() and write.exception() is not None:
             log.error("finished calls could not be cached: %s", write.exception())

@@ -142,8 +142,8 @@ class ListenPanel(QWidget):
         self.lane_labels = []
         while self._meter_grid.count():
             item = self._meter_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.curves, self.meters = [], []
         tones = lane_tones(channels)
         for lane, name in enumerate(lane_names(channels)):

@@ -39,7 +39,7 @@ from app.paths import APP_NAME
 from app.providers.errors import ProviderError
 from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
-from app.ui.app import readable, settings
+from app.ui.app import readable, setting, settings
 from app.ui.audio_area import AudioArea
 from app.ui.call_list import CallListView
 from app.ui.controls import ControlBar
@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
     def set_audio_area(self, widget: QWidget) -> None:
         """Swap the audio area (e.g. a test's stand-in); it gets `show_call(call, client)` on every selection."""
         layout = self.waveform_area.layout()
+        assert layout is not None  # built in _build_central
         widget.setObjectName(self.audio_area.objectName())
         layout.replaceWidget(self.audio_area, widget)
         self.audio_area.deleteLater()
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
     # --- remembered layout ---------------------------------------------------------------
     def restore_layout(self) -> None:
         """Geometry now; splitter sizes once shown, when they have their real room to divide."""
-        geometry = settings().value("window/geometry", QByteArray(), type=QByteArray)
+        geometry = setting("window/geometry", QByteArray())
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         self._restore_dock_state()
@@ -260,15 +261,15 @@ class MainWindow(QMainWindow):
         store = settings()
         self._default_sizes()
         for splitter in self.splitters:
-            state = store.value(f"window/{splitter.objectName()}", QByteArray(), type=QByteArray)
+            state = setting(f"window/{splitter.objectName()}", QByteArray(), store)
             if not state.isEmpty():
                 splitter.restoreState(state)
-        header = store.value("callList/header", QByteArray(), type=QByteArray)
+        header = setting("callList/header", QByteArray(), store)
         if not header.isEmpty():
             self.call_list.table.horizontalHeader().restoreState(header)
 
     def _restore_dock_state(self) -> bool:
-        state = settings().value("window/state", QByteArray(), type=QByteArray)
+        state = setting("window/state", QByteArray())
         return not state.isEmpty() and self.restoreState(state)
 
     def _default_dock_sizes(self) -> None:
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def last_account(self) -> Account | None:
         """The account open when the window last closed (None on a first start: the demo shows)."""
-        account_id = settings().value("accounts/last", "", type=str)
+        account_id = setting("accounts/last", "")
         return self.book.get(account_id) if account_id else None
 
     def open_accounts_dialog(self, problem: str = "") -> AccountsDialog:
@@ -335,7 +336,7 @@ class MainWindow(QMainWindow):
 
     @asyncSlot(int)
     async def _switch_account(self, index: int) -> None:
-        account_id = self.account_switcher.itemData(index)
+        account_id = str(self.account_switcher.itemData(index))
         account = next((a for a in self._accounts if a.id == account_id), None)
         if account is not None and (self.session is None or self.session.account.id != account.id):
             await self.open_account(account)
@@ -541,5 +542,9 @@ class MainWindow(QMainWindow):
 
     def wait_closed(self) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.closed.connect(lambda: future.done() or future.set_result(None))
+        def done() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        self.closed.connect(done)
         return future

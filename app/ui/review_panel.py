@@ -118,7 +118,8 @@ class ReviewPanel(QWidget):
         self.template_box.setToolTip("Scorecard used when this review starts")
         self.template_box.activated.connect(self._template_chosen)
 
-        self.table = ScoreTable(0, 3, objectName="scorecard")
+        self.table = ScoreTable(0, 3)
+        self.table.setObjectName("scorecard")
         self.table.setHorizontalHeaderLabels(["Criterion", "Weight", "Score"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setVisible(False)  # "×2" and "4 / 5" speak for themselves
@@ -252,7 +253,12 @@ class ReviewPanel(QWidget):
     async def delete_comment(self, comment_id: int) -> None:
         if self.review is not None:
             review_id = self.review.id
-            await self._update(lambda book: (book.delete_comment(review_id, comment_id), book.by_id(review_id))[1])
+
+            def delete(book: ReviewBook) -> Review:
+                book.delete_comment(review_id, comment_id)
+                return book.by_id(review_id)
+
+            await self._update(delete)
 
     async def submit(self) -> Review | None:
         if self.review is None:
@@ -342,8 +348,8 @@ class ReviewPanel(QWidget):
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if criterion.critical and mark is not None and mark.score == 0:
                 score.setForeground(accent(Tone.BAD, self.palette()))
-            for column, item in enumerate((name, weight, score)):
-                self.table.setItem(i, column, item)
+            for column, cell in enumerate((name, weight, score)):
+                self.table.setItem(i, column, cell)
         self.table.setEnabled(has_call)
         if template.criteria:
             self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
@@ -353,9 +359,9 @@ class ReviewPanel(QWidget):
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
             self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
-            score = "—" if overall.percent is None else f"{overall.percent:g} %"
+            percent = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)
-            text = f"Overall {score}" + (f" · {open_count} to score" if open_count else " · complete")
+            text = f"Overall {percent}" + (f" · {open_count} to score" if open_count else " · complete")
             self.overall.setStyleSheet("font-weight: 600;")
         self.overall.setText(text)
         locked = review is not None and review.submitted

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from typing import Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -39,7 +40,7 @@ from app.ui.transcript_model import role_title
 HIT_ROLE = Qt.ItemDataRole.UserRole + 41
 RESULT_LIMIT = 200
 ROLES = {"Anyone said": None, "Customer said": "customer", "Assistant said": "assistant"}
-ORDERS = {"Newest first": "newest", "Best match": "relevance"}
+ORDERS: dict[str, Literal["newest", "relevance"]] = {"Newest first": "newest", "Best match": "relevance"}
 ANY_STATUS = "Any status"
 HINT = 'Words, "an exact phrase", refund* for every word starting so, a OR b'
 

@@ -243,9 +243,9 @@ class TurnDelegate(QStyledItemDelegate):
         turn: Turn | None = index.data(TURN_ROLE)
         if turn is None:
             return
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        state = option.state  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state = option.state
         badge = comment_badge(len(index.data(COMMENTS_ROLE) or ()))
         bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge)
         if bubble.side == Side.RIGHT:
