@@ -107,3 +107,15 @@ def test_the_geometry_saved_after_a_huge_name_is_the_window_the_user_had(qtbot, 
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.width() <= 1300 and again.height() <= 820
+
+
+def test_a_direction_override_in_a_name_or_id_is_shown_not_obeyed(qtbot, window):
+    from app.ui.call_list_model import Column
+
+    call = window.call_list.model.call("ended-1").model_copy(update={"name": "Maria\u202eevil", "id": "ended-1"})
+    window.call_list.model.registry.merge([call])
+    window._show_call(call)
+    row = window.call_list.model.row_of("ended-1")
+    assert window.call_title.text() == "Maria⟦U+202E⟧evil"
+    assert window.call_list.model.index(row, Column.NAME).data() == "Maria⟦U+202E⟧evil"
+    assert "\u202e" not in window.call_subtitle.text()
