@@ -36,6 +36,7 @@ PENDING = "Analysis pending — it usually appears a few seconds after the call 
 _PASS = {"true", "pass", "passed", "yes", "success", "successful"}
 _FAIL = {"false", "fail", "failed", "no", "failure", "unsuccessful"}
 CELL_LIMIT = 500  # characters a structured-data cell lays out; the tooltip has more
+TREE_LIMIT = 400  # rows a structured-data tree lays out
 
 
 def success_verdict(value: str) -> tuple[str, Tone]:
@@ -137,14 +138,33 @@ COST_ROWS = (
 )
 
 
-def _fill_tree(parent: QTreeWidget | QTreeWidgetItem, value: Any) -> None:
+class _Rows:
+    """How many more rows a tree may lay out: a platform's megabytes of structured data never become a
+    million tree rows (a row at the cut says how many were left out)."""
+
+    def __init__(self) -> None:
+        self.left = TREE_LIMIT
+
+
+def _fill_tree(parent: QTreeWidget | QTreeWidgetItem, value: Any, rows: _Rows | None = None) -> None:
+    rows = rows or _Rows()
     items = value.items() if isinstance(value, dict) else enumerate(value)
+    shown = 0
     for key, child in items:
-        _add_node(parent, f"[{key}]" if isinstance(key, int) else str(key), child)
+        if rows.left <= 0:
+            break
+        _add_node(parent, f"[{key}]" if isinstance(key, int) else str(key), child, rows=rows)
+        shown += 1
+    if shown < len(value):
+        rows.left = 0
+        _add_node(parent, "…", f"{len(value) - shown:,} more not shown", rows=rows)
 
 
-def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, children: Any = None) -> None:
+def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, children: Any = None,
+              rows: _Rows | None = None) -> None:
     """One row: a scalar value as text, a list or object as "n items" with its parts below (or `children`)."""
+    rows = rows or _Rows()
+    rows.left -= 1
     node = QTreeWidgetItem([one_line(label, CELL_LIMIT), ""])
     if children is None and isinstance(value, dict | list) and value:
         children, value = value, f"{len(value)} item{'s' if len(value) != 1 else ''}"
@@ -152,7 +172,7 @@ def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, chi
     node.setText(1, one_line(shown, CELL_LIMIT))
     node.setToolTip(1, tooltip(shown))
     if isinstance(children, dict | list) and children:
-        _fill_tree(node, children)
+        _fill_tree(node, children, rows)
     if isinstance(parent, QTreeWidget):
         parent.addTopLevelItem(node)
     else:
@@ -162,15 +182,17 @@ def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, chi
 def _fill_outputs(tree: QTreeWidget, fields: NewerFields) -> None:
     """Structured outputs (name = result), scorecards (name = score, points below), and the named
     structured data sets, in one tree."""
+    rows = _Rows()
     for output in (fields.structured_outputs or {}).values():
-        if isinstance(output, dict):
-            _add_node(tree, str(output.get("name") or "Output"), output.get("result"))
+        if isinstance(output, dict) and rows.left > 0:
+            _add_node(tree, str(output.get("name") or "Output"), output.get("result"), rows=rows)
     for card in (fields.scorecards or {}).values():
-        if isinstance(card, dict):
+        if isinstance(card, dict) and rows.left > 0:
             _add_node(tree, str(card.get("name") or "Scorecard"), card.get("score", card.get("normalizedScore")),
-                      card.get("metricPoints"))
+                      card.get("metricPoints"), rows=rows)
     for data in fields.structured_data_multi:
-        _add_node(tree, str(data.get("name") or "Structured data"), data.get("structuredData"))
+        if rows.left > 0:
+            _add_node(tree, str(data.get("name") or "Structured data"), data.get("structuredData"), rows=rows)
 
 
 def _shown_part(call: Call) -> tuple[Any, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.ui.analysis import AnalysisPanel
+from app.ui.analysis import TREE_LIMIT, AnalysisPanel
 from app.ui.newer_fields import newer_fields
 from tests.ui.sample_calls import ended_call, reported_call
 from tests.ui.shown import shown
@@ -58,3 +58,12 @@ def test_fields_of_the_wrong_shape_are_left_out_not_fatal():
     assert fields.ended_message is None and fields.costs == () and fields.structured_outputs is None
     assert [t.status for t in fields.transfers] == ["done"] and fields.transfers[0].destination is None
     assert fields.performance is not None and fields.performance.turn_latency_average is None
+
+
+def test_a_huge_structured_data_lays_out_a_bounded_tree(qtbot):
+    panel = shown(qtbot, AnalysisPanel(), 420, 900)
+    data = {f"field{i}": list(range(1000)) for i in range(5000)}
+    panel.show_call(ended_call().model_copy(update={"structured_data": data}))
+    tree = panel.data_tree
+    assert len(tree_texts(tree)) <= TREE_LIMIT + 2  # and a row at each cut saying what was left out
+    assert "…=4,999 more not shown" in tree_texts(tree) and "…=601 more not shown" in tree_texts(tree)
