@@ -235,7 +235,7 @@ class ControlBar(QWidget):
                 button.setChecked(muted)
                 button.setText(f"Unmute {side}" if muted else f"Mute {side}")
                 help_text = f"Let the {side} be heard again" if muted else action.help
-            button.setToolTip(reason if reason else f"{help_text} ({action.shortcut})")
+            button.setToolTip(tooltip(reason) if reason else f"{help_text} ({action.shortcut})")
         self.target.setStyleSheet(f"color: {muted_text(self.palette()).name()};" if call is None
                                   else "font-weight: 600;")
         self.target.set_line(NO_CALL if call is None else call_label(call),

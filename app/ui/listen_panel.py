@@ -22,7 +22,7 @@ from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS, LiveEnvelope
 from app.audio.peaks import strokes
 from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
-from app.ui.plain import wrapped
+from app.ui.plain import tooltip, wrapped
 from app.ui.recording_labels import lane_names
 from app.ui.tones import Tone, accent, lane_tones
 
@@ -89,7 +89,7 @@ class ListenPanel(QWidget):
     def set_available(self, available: bool, reason: str = "") -> None:
         """Whether this call can be heard at all (a platform without live audio cannot)."""
         self.listen_button.setEnabled(available)
-        self.listen_button.setToolTip(reason or "Hear this call live (you are never heard on it)")
+        self.listen_button.setToolTip(tooltip(reason) or "Hear this call live (you are never heard on it)")
         if not available:
             self.show_listener(None)
             self.status.setText(reason)

@@ -20,6 +20,7 @@ from app.domain import (
 )
 from app.ui.command_dialogs import TRANSFER_HINT, CommandDialog, TextCommandDialog, TransferDialog
 from app.ui.controls import ACTIONS, NO_CALL, ControlBar
+from tests.ui.literal import rendered
 from tests.ui.sample_calls import ended_call, live_call
 from tests.ui.shown import shown
 
@@ -62,7 +63,7 @@ def test_nothing_selected_disables_everything_with_a_reason(qtbot):
     bar, _ = make_bar(qtbot)
     bar.set_call(None, VAPI)
     assert not any(enabled(bar).values())
-    assert all(b.toolTip() == NO_CALL for b in bar.buttons.values())
+    assert all(rendered(b.toolTip()) == NO_CALL for b in bar.buttons.values())
 
 
 def test_vapi_live_call_enables_everything_with_shortcuts_in_tooltips(qtbot):
@@ -78,14 +79,14 @@ def test_hms_cannot_mute_and_says_why(qtbot):
     bar.set_call(live_call(Provider.HMS), HMS)
     assert enabled(bar) == {"say": True, "inject": True, "transfer": True, "mute-assistant": False,
                             "mute-customer": False, "end": True}
-    assert bar.buttons["mute-assistant"].toolTip() == "HMS Sovereign cannot mute from a console."
+    assert rendered(bar.buttons["mute-assistant"].toolTip()) == "HMS Sovereign cannot mute from a console."
 
 
 def test_voicebot_has_no_control_at_all(qtbot):
     bar, _ = make_bar(qtbot)
     bar.set_call(live_call(Provider.VOICEBOT), VOICEBOT)
     assert not any(enabled(bar).values())
-    assert all(b.toolTip() == "VoiceBot Studio has no live call control." for b in bar.buttons.values())
+    assert all(rendered(b.toolTip()) == "VoiceBot Studio has no live call control." for b in bar.buttons.values())
 
 
 def test_ended_call_cannot_be_controlled(qtbot):
