@@ -28,6 +28,8 @@ from qasync import asyncSlot
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
 from app.live.demo import demo_account
+from app.ui.plain import tooltip, wrapped
+from app.ui.tasks import OwnedTasks
 
 DEFAULT_URLS = {
     Provider.VAPI: "https://api.vapi.ai",
@@ -59,7 +61,7 @@ class AccountsDialog(QDialog):
         heading = QLabel("<b>Platform accounts</b><br>Each account is one platform (Vapi, HMS Sovereign or "
                          "VoiceBot Studio) at one address, with its API key. Choose one and open it; the demo "
                          "account is always here.", wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.problem = QLabel(objectName="accountProblem", wordWrap=True)
+        self.problem = wrapped(QLabel(objectName="accountProblem"))
         self.problem.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 4px; }")
         self.problem.hide()
 
@@ -82,7 +84,7 @@ class AccountsDialog(QDialog):
         self.base_url = QLineEdit(objectName="accountBaseUrl")
         self.key = QLineEdit(objectName="accountKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_state = QLabel(objectName="keyState", wordWrap=True)
+        self.key_state = wrapped(QLabel(objectName="keyState"))
         self.key_state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.keyring_note = QLabel(objectName="keyringNote", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.keyring_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 8px; border-radius: 4px; }")
@@ -106,7 +108,7 @@ class AccountsDialog(QDialog):
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         actions.addWidget(self.open_button)
-        self.form_message = QLabel(objectName="formMessage", wordWrap=True)
+        self.form_message = wrapped(QLabel(objectName="formMessage"))
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.keyring_note)
@@ -131,8 +133,9 @@ class AccountsDialog(QDialog):
         self.remove_button.clicked.connect(self._remove)
         self.save_button.clicked.connect(self._save_clicked)
         self.open_button.clicked.connect(self._open)
+        self._tasks = OwnedTasks()
         self._key_check: asyncio.Future[None] | None = None
-        self.keyring_check = asyncio.ensure_future(self._show_keyring_note())
+        self.keyring_check = self._tasks.start(self._show_keyring_note())
         self.finished.connect(self._stop_checks)
         self._fill(current_id)
 
@@ -177,7 +180,7 @@ class AccountsDialog(QDialog):
             label = f"{account.name}\n{account.provider.display_name}"
             item = QListWidgetItem(label, self.list)
             item.setData(ACCOUNT_ROLE, account)
-            item.setToolTip(account.base_url or "The built-in sandbox, started on this computer")
+            item.setToolTip(tooltip(account.base_url or "The built-in sandbox, started on this computer"))
         self.list.blockSignals(False)
         row = next((r for r in range(self.list.count()) if self.list.item(r).data(ACCOUNT_ROLE).id == current_id), 0)
         self.list.setCurrentRow(row)
@@ -203,7 +206,7 @@ class AccountsDialog(QDialog):
         self.key_state.setText("Looking for a stored key…")
         if self._key_check is not None:
             self._key_check.cancel()
-        self._key_check = asyncio.ensure_future(self._show_key_state(account))
+        self._key_check = self._tasks.start(self._show_key_state(account))
 
     async def _show_keyring_note(self) -> None:
         self.keyring_note.setVisible(not await off_thread(keyring_available))

@@ -7,6 +7,7 @@ import logging
 import sys
 import traceback
 from types import TracebackType
+from typing import TypeVar
 
 import qasync
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -15,9 +16,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.paths import APP_NAME, ORGANIZATION, config_dir
 from app.providers.errors import ProviderError
 from app.store.database import StoreError
+from app.ui.plain import block, message_box
 from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def create_application(argv: list[str] | None = None) -> tuple[QApplication, qasync.QEventLoop]:
@@ -37,6 +40,13 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, qas
 def settings() -> QSettings:
     """Window layout and preferences (never secrets), in Switchboard's own config folder."""
     return QSettings(str(config_dir() / "console.ini"), QSettings.Format.IniFormat)
+
+
+def setting(key: str, default: T, store: QSettings | None = None) -> T:
+    """A stored preference, of the default's type (QSettings.value is typed `object`); the default
+    when missing or of another type."""
+    value = (store or settings()).value(key, default, type=type(default))
+    return value if isinstance(value, type(default)) else default
 
 
 def readable(error: BaseException) -> str:
@@ -62,9 +72,10 @@ class ErrorReporter:
         if QApplication.instance() is None:
             return
         if self._box is None:
-            self._box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "", QMessageBox.StandardButton.Ok, self.parent)
+            self._box = message_box(
+                QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "", QMessageBox.StandardButton.Ok, self.parent))
             self._box.setObjectName("errorMessage")
-        self._box.setText(self.last_message)
+        self._box.setText(block(self.last_message))
         self._box.open()  # never exec(): the asyncio loop keeps running
 
     def install(self) -> None:

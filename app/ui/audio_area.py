@@ -17,8 +17,9 @@ from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.providers.base import PlatformClient
-from app.ui.controls import call_label
+from app.ui.formats import call_label
 from app.ui.recording_labels import CommentMark, lane_names
+from app.ui.tasks import OwnedTasks
 from app.ui.transcript import TranscriptView
 from app.ui.transport import TransportBar
 
@@ -49,6 +50,7 @@ class AudioArea(QWidget):
         self.call: Call | None = None
         self.client: PlatformClient | None = None
         self.transcript: TranscriptView | None = None
+        self._tasks = OwnedTasks()
         self._load_task: asyncio.Task[None] | None = None
         self._highlighted: int | None = None
         self._pending_seek: float | None = None
@@ -150,7 +152,7 @@ class AudioArea(QWidget):
         else:
             self.pages.setCurrentIndex(0)
             self.waveform.show_loading("Looking for the recording…")  # builds the waveform on first use
-            self._load_task = asyncio.ensure_future(self._load(call, client))
+            self._load_task = self._tasks.start(self._load(call, client))
 
     def update_call(self, call: Call) -> None:
         """A newer copy of the shown call: new turns; a live call that ended gets its recording."""
@@ -168,7 +170,7 @@ class AudioArea(QWidget):
         self.show_call(None, None)
         self._registry = getattr(session, "registry", None)
         if self._headset is not None:
-            asyncio.ensure_future(self._headset.stop_all())
+            self._tasks.start(self._headset.stop_all())
 
     def attach_transcript(self, transcript: TranscriptView) -> None:
         """Playback highlights the turn being heard; a clicked turn seeks there."""
@@ -222,6 +224,7 @@ class AudioArea(QWidget):
     async def close_audio(self) -> None:
         """Stop everything and release the device and the decode thread (window shutdown)."""
         self._unload()
+        await self._tasks.aclose()
         if self._headset is not None:
             await self._headset.stop_all()
         if self._loader is not None:
@@ -332,9 +335,9 @@ class AudioArea(QWidget):
         if self.call is None or self.client is None:
             return
         if on:
-            asyncio.ensure_future(self._start_listening(self.call, self.client))
+            self._tasks.start(self._start_listening(self.call, self.client))
         else:
-            asyncio.ensure_future(self.headset.stop(self.call.id))
+            self._tasks.start(self.headset.stop(self.call.id))
             self.listen_panel.show_listener(None)
 
     async def _start_listening(self, call: Call, client: PlatformClient) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.domain import Call, CallStatus, Capabilities
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
 from app.ui.history_filters import ChoiceBox
+from app.ui.plain import wrapped
 from app.ui.theme import status_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -141,7 +142,7 @@ class CallListView(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.empty = QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty = wrapped(QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter))
         self.empty.setMargin(24)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._stack = QStackedLayout()
@@ -161,9 +162,9 @@ class CallListView(QWidget):
         self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.rename_action.triggered.connect(self._rename_current)
         self.addAction(self.rename_action)
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self._focus_search)
         self.addAction(find)
 
         self.scope.currentTextChanged.connect(lambda text: self.proxy.set_scope(Scope(text)))
@@ -236,6 +237,10 @@ class CallListView(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         call = current.data(CALL_ROLE)
         self.call_selected.emit(call.id if isinstance(call, Call) else "")
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _rename_current(self) -> None:
         call = self.current_call()

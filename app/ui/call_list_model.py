@@ -19,10 +19,11 @@ from PySide6.QtCore import (
 )
 
 from app.domain import Call
-from app.domain.clock import clock
 from app.live.alerts.engine import NO_ALERTS, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange, Rows
 from app.ui.analysis import ended_reason_words
+from app.ui.formats import duration, money
+from app.ui.plain import one_line, tooltip
 from app.ui.theme import new_call_highlight
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,6 @@ _TYPES = {
     "webCall": "Web",
     "vapi.websocketCall": "WebSocket",
 }
-
-
-def format_duration(seconds: float | None) -> str:
-    return "" if seconds is None else clock(seconds)
 
 
 def format_started(when: datetime | None, now: datetime) -> str:
@@ -268,13 +265,13 @@ class CallListModel(QAbstractTableModel):
 
     def _data(self, call: Call, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(call, column)
+            return one_line(self._text(call, column))
         if role == CALL_ROLE:
             return call
         if role == SORT_ROLE:
             return self._sort_key(call, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(call, column)
+            return tooltip(self._tooltip(call, column))
         if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
             return new_call_highlight()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.DURATION, Column.COST):
@@ -288,7 +285,7 @@ class CallListModel(QAbstractTableModel):
             case Column.STARTED:
                 return format_started(started(call), self._now())
             case Column.DURATION:
-                return format_duration(call.duration_at(self._now()))
+                return duration(call.duration_at(self._now()))
             case Column.TYPE:
                 return call_type(call)
             case Column.CUSTOMER:
@@ -300,7 +297,7 @@ class CallListModel(QAbstractTableModel):
             case Column.ENDED_REASON:
                 return ended_reason_words(call.ended_reason)[0] if call.ended_reason else ""
             case Column.COST:
-                return f"${call.cost:.2f}" if call.cost is not None else ""
+                return money(call.cost)
             case Column.OUTCOME:
                 return outcome(call)
             case Column.ALERTS:
@@ -325,8 +322,9 @@ class CallListModel(QAbstractTableModel):
     def _tooltip(self, call: Call, column: Column) -> str | None:
         if column is Column.STATUS:
             return f"{call.status} — {call.id}"
-        if column is Column.STARTED and started(call) is not None:
-            return started(call).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")  # type: ignore[union-attr]
+        when = started(call)
+        if column is Column.STARTED and when is not None:
+            return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         if column is Column.CUSTOMER:
             return customer_in_full(call) or None
         if column is Column.ENDED_REASON:

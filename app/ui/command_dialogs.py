@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Command, Inject, Say, Transfer, is_transfer_destination
+from app.ui.plain import message_box
 from app.ui.tones import Tone, style_color
 
 TRANSFER_HINT = "Enter a phone number in E.164 form (+15551234567) or a SIP URI (sip:agent@example.com)"
@@ -146,7 +147,7 @@ class TransferDialog(CommandDialog):
 
 def confirm(parent: QWidget, title: str, text: str, action: str, on_confirm: Callable[[], None]) -> QMessageBox:
     """Ask before something that cannot be undone; Cancel is the default button."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box = message_box(QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     confirm_button = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)

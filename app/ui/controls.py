@@ -23,6 +23,8 @@ from app.domain import (
     describe,
 )
 from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.formats import call_label
+from app.ui.plain import LineLabel, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
 NO_CALL = "Select a live call to control it."
@@ -56,10 +58,6 @@ def action_key(command: Command) -> str:
     return command.kind.value
 
 
-def call_label(call: Call) -> str:
-    return call.name or call.customer_name or call.customer_number or call.id
-
-
 def _short(command: Command) -> str:
     text = describe(command)
     return text if len(text) <= LONGEST_DESCRIPTION else text[: LONGEST_DESCRIPTION - 1] + "…"
@@ -79,10 +77,10 @@ class ControlBar(QWidget):
         self._muted: dict[str, set[Side]] = {}
         self._open_dialog: QWidget | None = None
 
-        self.target = QLabel(NO_CALL)
+        self.target = LineLabel(NO_CALL)
         self.target.setObjectName("controlTarget")
         self.buttons: dict[str, QToolButton] = {}
-        self._shortcuts: list[QShortcut] = []
+        self.shortcuts: list[QShortcut] = []
         row = QHBoxLayout()
         row.setSpacing(6)
         row.addWidget(self.target)
@@ -97,7 +95,9 @@ class ControlBar(QWidget):
             button.setMinimumHeight(26)
             button.setObjectName(f"control-{action.key}")
             # A QShortcut rather than the button's own: that one clicks after a 100 ms animation.
-            self._shortcuts.append(QShortcut(QKeySequence(action.shortcut), self, button.click))
+            shortcut = QShortcut(QKeySequence(action.shortcut), self, button.click)
+            shortcut.setAutoRepeat(False)  # holding the keys must not fire a command per repeat
+            self.shortcuts.append(shortcut)
             button.setCheckable(action.key in _SIDES)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, key=action.key: self._on_action(key))
@@ -105,10 +105,9 @@ class ControlBar(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         # The outcome gets its own line so long platform messages never squeeze the buttons.
-        self.outcome = QLabel("")
+        self.outcome = wrapped(QLabel(""))
         self.outcome.setObjectName("controlOutcome")
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome.setWordWrap(True)
         self.outcome.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 5, 8, 5)
@@ -185,7 +184,7 @@ class ControlBar(QWidget):
             return
         self._open_dialog = confirm(
             self, "Transfer the call?",
-            f"Transfer {call_label(self._call)} to {command.destination}? The assistant leaves the call.",
+            f"Transfer {call_label(self._call)} to {one_line(command.destination, 200)}? The assistant leaves the call.",
             "Transfer", lambda: self._send(command))
 
     def _send(self, command: Command) -> None:
@@ -219,7 +218,7 @@ class ControlBar(QWidget):
         why = capabilities.why_not(self._kind(key))
         if why:
             return why
-        if any(action_key(c) == key for c in self._in_flight.get(call.id, [])):
+        if self._in_flight.get(call.id):  # one command per call at a time: the next waits for its answer
             return "Waiting for the platform to answer the previous request."
         return None
 
@@ -236,11 +235,11 @@ class ControlBar(QWidget):
                 button.setChecked(muted)
                 button.setText(f"Unmute {side}" if muted else f"Mute {side}")
                 help_text = f"Let the {side} be heard again" if muted else action.help
-            button.setToolTip(reason if reason else f"{help_text} ({action.shortcut})")
-        self.target.setText(NO_CALL if call is None else call_label(call))
+            button.setToolTip(tooltip(reason) if reason else f"{help_text} ({action.shortcut})")
         self.target.setStyleSheet(f"color: {muted_text(self.palette()).name()};" if call is None
                                   else "font-weight: 600;")
-        self.target.setToolTip("" if call is None else f"Call {call.id} · {call.status}")
+        self.target.set_line(NO_CALL if call is None else call_label(call),
+                             "" if call is None else f"Call {call.id} · {call.status}")
         self._show_status()
 
     def _show_status(self) -> None:
@@ -273,8 +272,8 @@ class ControlBar(QWidget):
             " border-radius: 4px; padding: 3px 8px; }")
 
     def _set_outcome(self, text: str) -> None:
-        self.outcome.setText(text)
-        self.outcome.setToolTip(text)
+        self.outcome.setText(block(text, 1_000))
+        self.outcome.setToolTip(tooltip(text))
         self.outcome.setVisible(bool(text))
 
     def changeEvent(self, event: QEvent) -> None:

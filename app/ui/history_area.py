@@ -10,12 +10,11 @@ go through.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import getpass
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,9 +31,11 @@ from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
+from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
+from app.ui.tasks import OwnedTasks
 
 if TYPE_CHECKING:
     from app.live.registry import RegistryChange
@@ -83,10 +84,9 @@ class HistoryUnavailable(QObject):
     def __init__(self, window: MainWindow, path: Path, error: BaseException):
         super().__init__(window)
         self.reason = str(error)
-        self.notice = QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
+        self.notice = wrapped(QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
                              "Calls can still be watched live, but control commands are not sent, because "
-                             "they could not be written to the audit log first.", objectName="historyUnavailable")
-        self.notice.setWordWrap(True)
+                             "they could not be written to the audit log first.", objectName="historyUnavailable"))
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock = window.add_panel(self.notice, "History")
         window.audit = AuditUnavailable(self.reason)
@@ -107,8 +107,9 @@ class ConsoleHistory(QObject):
         self.shown_call: Call | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._catch_up: asyncio.Task[None] | None = None
-        self._writes: set[asyncio.Future[object]] = set()
+        self._writes: set[asyncio.Future[Any]] = set()
         self._seek: asyncio.Task[None] | None = None
+        self._tasks = OwnedTasks()
 
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
@@ -166,7 +167,7 @@ class ConsoleHistory(QObject):
             return
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.events.changed.connect(lambda change: self._cache_finished(session, change))
-        self._catch_up = asyncio.ensure_future(self.catch_up(session))
+        self._catch_up = self._tasks.start(self.catch_up(session))
 
     async def catch_up(self, session: AccountSession) -> None:
         """Bring the cache up to date for the open account; offline is fine, the cache stays."""
@@ -188,7 +189,7 @@ class ConsoleHistory(QObject):
             self._writes.add(write)
             write.add_done_callback(self._written)
 
-    def _written(self, write: asyncio.Future[object]) -> None:
+    def _written(self, write: asyncio.Future[Any]) -> None:
         self._writes.discard(write)
         if not write.cancelled() and write.exception() is not None:
             log.error("finished calls could not be cached: %s", write.exception())
@@ -221,7 +222,7 @@ class ConsoleHistory(QObject):
             self._seek.cancel()
             self._seek = None
         if seconds is not None and self.shown_call is not None:
-            self._seek = asyncio.ensure_future(self._seek_when_loaded(self.shown_call.id, seconds))
+            self._seek = self._tasks.start(self._seek_when_loaded(self.shown_call.id, seconds))
         self.area.review.set_position(seconds, turn_index)
 
     async def _seek_when_loaded(self, call_id: str, seconds: float) -> None:
@@ -250,7 +251,7 @@ class ConsoleHistory(QObject):
 
     def _command_recorded(self) -> None:
         if self.area.currentWidget() is self.area.audit and self.area.isVisible():
-            asyncio.ensure_future(self.area.audit.reload())
+            self._tasks.start(self.area.audit.reload())
 
     def _turn_activated(self, turn_index: int, seconds: float) -> None:
         self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)
@@ -299,12 +300,7 @@ class ConsoleHistory(QObject):
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""
-        if self._seek is not None:
-            self._seek.cancel()
-        if self._catch_up is not None:
-            self._catch_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._catch_up
+        await self._tasks.aclose()
         if self._unsubscribe is not None:
             self._unsubscribe()
         await asyncio.get_running_loop().run_in_executor(None, self.db.close)

@@ -23,7 +23,8 @@ from PySide6.QtCore import (
 
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
-from app.ui.call_list_model import format_duration
+from app.ui.formats import call_label, duration
+from app.ui.plain import one_line, tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 43
@@ -41,11 +42,11 @@ def cell_text(row: CallRow, column: int) -> str:
         case "Status":
             return row.status
         case "Customer":
-            return row.name or row.customer_name or row.customer_number or ""
+            return call_label(row)
         case "Assistant":
             return row.assistant_name or ""
         case "Duration":
-            return format_duration(row.duration_seconds)
+            return duration(row.duration_seconds)
         case "Turns":
             return str(row.turn_count)
         case _:
@@ -119,8 +120,8 @@ class CallHistoryModel(QAbstractTableModel):
         if row is None:  # its window is on the way
             return LOADING if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.id} · {row.provider}"
-        return cell_text(row, index.column())
+            return tooltip(f"{row.id} · {row.provider}")
+        return one_line(cell_text(row, index.column()))
 
     # -- windows --------------------------------------------------------------------------
 

@@ -41,11 +41,13 @@ from app.providers.errors import ProviderError
 from app.store.audit import AuditUnavailable
 from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
-from app.ui.app import readable, settings
+from app.ui.app import readable, setting, settings
 from app.ui.audio_area import AudioArea
 from app.ui.call_list import CallListView
 from app.ui.controls import ControlBar
+from app.ui.formats import call_label
 from app.ui.history_filters import account_label
+from app.ui.plain import LineLabel, message_box, one_line
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
 
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self._accounts: list[Account] = []
         self._layout_restored = False
         self._switching = asyncio.Lock()
+        self._sending: set[str] = set()  # calls with a command on its way
 
         self._build_toolbar()
         self._build_central()
@@ -140,13 +143,13 @@ class MainWindow(QMainWindow):
         self.call_list.call_selected.connect(self._on_call_selected)
         self.call_list.rename_requested.connect(self._ask_rename)
 
-        self.call_title = QLabel("No call selected", objectName="callTitle")
+        self.call_title = LineLabel("No call selected", objectName="callTitle")
         font = self.call_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.call_title.setFont(font)
         self.call_title.setContentsMargins(4, 2, 4, 2)
-        self.call_subtitle = QLabel("", objectName="callSubtitle")
+        self.call_subtitle = LineLabel("", objectName="callSubtitle")
         self.call_subtitle.setContentsMargins(4, 0, 4, 2)
         self.call_subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
     def set_audio_area(self, widget: QWidget) -> None:
         """Swap the audio area (e.g. a test's stand-in); it gets `show_call(call, client)` on every selection."""
         layout = self.waveform_area.layout()
+        assert layout is not None  # built in _build_central
         widget.setObjectName(self.audio_area.objectName())
         layout.replaceWidget(self.audio_area, widget)
         self.audio_area.deleteLater()
@@ -245,7 +249,7 @@ class MainWindow(QMainWindow):
     # --- remembered layout ---------------------------------------------------------------
     def restore_layout(self) -> None:
         """Geometry now; splitter sizes once shown, when they have their real room to divide."""
-        geometry = settings().value("window/geometry", QByteArray(), type=QByteArray)
+        geometry = setting("window/geometry", QByteArray())
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         self._restore_dock_state()
@@ -263,15 +267,15 @@ class MainWindow(QMainWindow):
         store = settings()
         self._default_sizes()
         for splitter in self.splitters:
-            state = store.value(f"window/{splitter.objectName()}", QByteArray(), type=QByteArray)
+            state = setting(f"window/{splitter.objectName()}", QByteArray(), store)
             if not state.isEmpty():
                 splitter.restoreState(state)
-        header = store.value("callList/header", QByteArray(), type=QByteArray)
+        header = setting("callList/header", QByteArray(), store)
         if not header.isEmpty():
             self.call_list.table.horizontalHeader().restoreState(header)
 
     def _restore_dock_state(self) -> bool:
-        state = settings().value("window/state", QByteArray(), type=QByteArray)
+        state = setting("window/state", QByteArray())
         return not state.isEmpty() and self.restoreState(state)
 
     def _default_dock_sizes(self) -> None:
@@ -311,7 +315,7 @@ class MainWindow(QMainWindow):
 
     def last_account(self) -> Account | None:
         """The account open when the window last closed (None on a first start: the demo shows)."""
-        account_id = settings().value("accounts/last", "", type=str)
+        account_id = setting("accounts/last", "")
         return self.book.get(account_id) if account_id else None
 
     def open_accounts_dialog(self, problem: str = "") -> AccountsDialog:
@@ -338,7 +342,7 @@ class MainWindow(QMainWindow):
 
     @asyncSlot(int)
     async def _switch_account(self, index: int) -> None:
-        account_id = self.account_switcher.itemData(index)
+        account_id = str(self.account_switcher.itemData(index))
         account = next((a for a in self._accounts if a.id == account_id), None)
         if account is not None and (self.session is None or self.session.account.id != account.id):
             await self.open_account(account)
@@ -491,13 +495,12 @@ class MainWindow(QMainWindow):
 
     def _set_title(self, call: Call | None) -> None:
         if call is None:
-            self.call_title.setText("No call selected")
-            self.call_subtitle.setText("Choose a call in the list — live calls can be controlled from here.")
+            self.call_title.set_line("No call selected")
+            self.call_subtitle.set_line("Choose a call in the list — live calls can be controlled from here.")
             return
-        who = call.customer_name or call.customer_number or "Unknown caller"
-        self.call_title.setText(f"{call.name or who}")
+        self.call_title.set_line(call_label(call))
         bits = [call.status, call.assistant_name or "", call.id]
-        self.call_subtitle.setText(" · ".join(b for b in bits if b))
+        self.call_subtitle.set_line(" · ".join(b for b in bits if b))
 
     # --- actions -------------------------------------------------------------------------
     @asyncSlot()
@@ -508,7 +511,7 @@ class MainWindow(QMainWindow):
         try:
             await self.session.refresh_list()
         except ProviderError as error:
-            self.status.showMessage(f"Refresh failed: {error}", 8000)
+            self.status.showMessage(f"Refresh failed: {one_line(str(error))}", 8000)
 
     @asyncSlot(object)
     async def send_command(self, command: Command) -> CommandResult | None:
@@ -516,10 +519,17 @@ class MainWindow(QMainWindow):
         session, call_id = self.session, self._selected_id
         if session is None or call_id is None:
             return None
-        result = await session.send(call_id, command)
+        if call_id in self._sending:  # one at a time per call: the next waits for the platform's answer
+            log.warning("not sent to call %s: the previous command is still unanswered", call_id)
+            return None
+        self._sending.add(call_id)
+        try:
+            result = await session.send(call_id, command)
+        finally:
+            self._sending.discard(call_id)
         self.controls.show_outcome(call_id, result, command)
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
-                                + (f" — {result.message}" if result.message else ""), 8000)
+                                + (f" — {one_line(result.message)}" if result.message else ""), 8000)
         with contextlib.suppress(ProviderError):  # the poller catches up and reports trouble itself
             await session.refresh(call_id)
         return result
@@ -545,10 +555,10 @@ class MainWindow(QMainWindow):
         except ProviderError as error:
             self.notify(f"The call could not be renamed: {readable(error)}")
         else:
-            self.status.showMessage(f"Call renamed to “{name}”", 5000)
+            self.status.showMessage(f"Call renamed to “{one_line(name)}”", 5000)
 
     def notify(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
+        box = message_box(QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self))
         box.setObjectName("notice")
         box.finished.connect(box.deleteLater)
         box.open()
@@ -561,5 +571,9 @@ class MainWindow(QMainWindow):
 
     def wait_closed(self) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.closed.connect(lambda: future.done() or future.set_result(None))
+        def done() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        self.closed.connect(done)
         return future

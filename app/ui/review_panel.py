@@ -48,6 +48,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.plain import plain, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import Tone, accent, style_color
 
@@ -108,7 +109,7 @@ class ReviewPanel(QWidget):
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
 
-        self.title = QLabel(NO_CALL, objectName="reviewTitle")
+        self.title = plain(QLabel(NO_CALL, objectName="reviewTitle"))
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -116,7 +117,8 @@ class ReviewPanel(QWidget):
         self.template_box.setToolTip("Scorecard used when this review starts")
         self.template_box.activated.connect(self._template_chosen)
 
-        self.table = ScoreTable(0, 3, objectName="scorecard")
+        self.table = ScoreTable(0, 3)
+        self.table.setObjectName("scorecard")
         self.table.setHorizontalHeaderLabels(["Criterion", "Weight", "Score"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setVisible(False)  # "×2" and "4 / 5" speak for themselves
@@ -150,7 +152,7 @@ class ReviewPanel(QWidget):
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
             lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
-        self.message = QLabel("", objectName="reviewMessage")
+        self.message = wrapped(QLabel("", objectName="reviewMessage"))
         self.message.setWordWrap(True)
 
         head = QHBoxLayout()
@@ -250,7 +252,12 @@ class ReviewPanel(QWidget):
     async def delete_comment(self, comment_id: int) -> None:
         if self.review is not None:
             review_id = self.review.id
-            await self._update(lambda book: (book.delete_comment(review_id, comment_id), book.by_id(review_id))[1])
+
+            def delete(book: ReviewBook) -> Review:
+                book.delete_comment(review_id, comment_id)
+                return book.by_id(review_id)
+
+            await self._update(delete)
 
     async def submit(self) -> Review | None:
         if self.review is None:
@@ -275,21 +282,26 @@ class ReviewPanel(QWidget):
         if self.account_id is None or self.call_id is None:
             self.message.setText(NO_CALL)
             return None
-        if self.review is None:
+        review = self.review
+        if review is None:
             account_id, call_id, template = self.account_id, self.call_id, self.template
             try:
-                self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id,
-                                                                                  self.reviewer, template))
+                review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
+                                                                             template))
             except StoreError as error:  # a plain sentence: e.g. the disk is full; what was saved stays
                 self.message.setText(str(error))
                 return None
-        if self.review.submitted:
+            if self._shows(review):  # the reviewer may have moved to another call meanwhile
+                self.review = review
+        if review.submitted:
             self.message.setText("This review was submitted; it can no longer change.")
             return None
-        return self.review
+        return review
+
+    def _shows(self, review: Review) -> bool:
+        return (review.account_id, review.call_id) == (self.account_id, self.call_id)
 
     async def _update(self, change: Callable[[ReviewBook], Review]) -> Review | None:
-        shown = (self.account_id, self.call_id)
         try:
             review = await self._store(lambda conn: change(ReviewBook(conn)))
         except (ValueError, RuntimeError) as error:
@@ -298,7 +310,7 @@ class ReviewPanel(QWidget):
         except StoreError as error:
             self.message.setText(str(error))
             return None
-        if (self.account_id, self.call_id) == shown:
+        if self._shows(review):
             self.review = review
             self.message.setText("")
             self._render()
@@ -339,8 +351,8 @@ class ReviewPanel(QWidget):
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if criterion.critical and mark is not None and mark.score == 0:
                 score.setForeground(accent(Tone.BAD, self.palette()))
-            for column, item in enumerate((name, weight, score)):
-                self.table.setItem(i, column, item)
+            for column, cell in enumerate((name, weight, score)):
+                self.table.setItem(i, column, cell)
         self.table.setEnabled(has_call)
         if template.criteria:
             self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
@@ -350,9 +362,9 @@ class ReviewPanel(QWidget):
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
             self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
-            score = "—" if overall.percent is None else f"{overall.percent:g} %"
+            percent = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)
-            text = f"Overall {score}" + (f" · {open_count} to score" if open_count else " · complete")
+            text = f"Overall {percent}" + (f" · {open_count} to score" if open_count else " · complete")
             self.overall.setStyleSheet("font-weight: 600;")
         self.overall.setText(text)
         locked = review is not None and review.submitted

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from typing import Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -29,7 +30,9 @@ from app.domain import Account, CallStatus
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
+from app.ui.formats import label
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
+from app.ui.plain import wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import is_dark
 from app.ui.transcript_model import role_title
@@ -37,7 +40,7 @@ from app.ui.transcript_model import role_title
 HIT_ROLE = Qt.ItemDataRole.UserRole + 41
 RESULT_LIMIT = 200
 ROLES = {"Anyone said": None, "Customer said": "customer", "Assistant said": "assistant"}
-ORDERS = {"Newest first": "newest", "Best match": "relevance"}
+ORDERS: dict[str, Literal["newest", "relevance"]] = {"Newest first": "newest", "Best match": "relevance"}
 ANY_STATUS = "Any status"
 HINT = 'Words, "an exact phrase", refund* for every word starting so, a OR b'
 
@@ -51,7 +54,7 @@ def hit_html(hit: Hit, dark: bool) -> str:
         for text, marked in hit.snippet_parts()
     )
     when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
-    who = hit.customer or hit.call_name or hit.call_id
+    who = label(hit.call_name, hit.customer, None, hit.call_id)
     headline = " · ".join(html.escape(part) for part in (who, hit.assistant_name or "", when, hit.status) if part)
     speaker = role_title(hit.role)
     where = anchor_label(hit.start_seconds, hit.turn_index)
@@ -100,7 +103,7 @@ class SearchPanel(QWidget):
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.activated.connect(self._open)
         self.results.doubleClicked.connect(self._open)
-        self.summary = QLabel("Type words to search every cached transcript.", objectName="searchSummary")
+        self.summary = wrapped(QLabel("Type words to search every cached transcript.", objectName="searchSummary"))
         self.summary.setWordWrap(True)
 
         top = QHBoxLayout()

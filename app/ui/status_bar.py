@@ -9,6 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from app.live.poller import Connection, PollState
+from app.ui.plain import LineLabel, block, tooltip, wrapped
 from app.ui.theme import banner_colors
 
 _DOTS = {
@@ -46,7 +47,7 @@ class ConnectionStatus(QStatusBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.account = QLabel(objectName="statusAccount")
+        self.account = LineLabel(objectName="statusAccount")
         self.dot = QLabel("●", objectName="connectionDot")
         self.connection = QLabel(objectName="connectionState")
         self.updated = QLabel(objectName="lastUpdate")
@@ -67,14 +68,14 @@ class ConnectionStatus(QStatusBar):
         return self._state
 
     def show_account(self, text: str) -> None:
-        self.account.setText(text)
+        self.account.set_line(text)
 
     def show_state(self, state: PollState) -> None:
         self._state = state
         self.dot.setStyleSheet(f"color: {_DOTS[state.connection]};")
         self.connection.setText(_WORDS[state.connection])
-        self.connection.setToolTip(state.message)
-        self.dot.setToolTip(state.message)
+        self.connection.setToolTip(tooltip(state.message))
+        self.dot.setToolTip(tooltip(state.message))
         if state.connection is Connection.RATE_LIMITED and state.retry_in:
             self._wait_until = datetime.now(UTC).timestamp() + state.retry_in
         else:
@@ -87,7 +88,7 @@ class ConnectionStatus(QStatusBar):
         if self._wait_until is not None:
             left = max(0.0, self._wait_until - now.timestamp())
             self.waiting.setText(f"Rate limited — waiting {left:.0f} s")
-            self.waiting.setToolTip(self._state.message)
+            self.waiting.setToolTip(tooltip(self._state.message))
             self.waiting.show()
         else:
             self.waiting.hide()
@@ -102,7 +103,7 @@ class OfflineBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("offlineBanner")
         self.setAutoFillBackground(True)
-        self.text = QLabel(objectName="offlineText", wordWrap=True)
+        self.text = wrapped(QLabel(objectName="offlineText"))
         self.retry = QPushButton("Retry now", objectName="retryNow")
         self.retry.clicked.connect(self.retry_requested)
         layout = QHBoxLayout(self)
@@ -122,7 +123,7 @@ class OfflineBanner(QFrame):
     def show_state(self, state: PollState) -> None:
         if state.connection in (Connection.OFFLINE, Connection.FAILING):
             headline = "Offline" if state.connection is Connection.OFFLINE else "The platform is having trouble"
-            self.text.setText(f"<b>{headline}.</b> {state.message} The list shows the last known state.")
+            self.text.setText(f"{headline}. {block(state.message, 500)} The list shows the last known state.")
             self._recolor()
             self.show()
         else:

@@ -20,6 +20,8 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import Turn, TurnRole
+from app.ui import plain
+from app.ui.formats import duration
 from app.ui.tones import ROLE_TONES, Tone, accent, muted_text, tint
 from app.ui.transcript_model import (
     COMMENTS_ROLE,
@@ -28,7 +30,6 @@ from app.ui.transcript_model import (
     TURN_ROLE,
     TranscriptModel,
     compact_json,
-    format_offset,
     pretty_json,
     role_title,
 )
@@ -121,7 +122,9 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft)
 
 
 def breakable(text: str) -> str:
-    """Let word wrap break URLs and ids too: a zero-width space every 16 characters of a long word."""
+    """Bounded (a bubble lays out at most plain.BLOCK_LIMIT characters), controls visible, and word wrap
+    may break URLs and ids too: a zero-width space every 16 characters of a long word."""
+    text = plain.block(text)
     return _LONG_WORD.sub(lambda m: "\u200b".join(m[0][i:i + 16] for i in range(0, len(m[0]), 16)), text)
 
 
@@ -174,7 +177,7 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
     if turn.partial:  # a line still being said (listen socket): its final wording replaces it
         title = f"{title} · speaking…"
     title_rect = add(title, fonts.header, Ink.ACCENT)
-    offset = format_offset(turn.start)
+    offset = duration(turn.start)
     x = title_rect.width() + 8
     if offset:
         x += add(offset, fonts.time, Ink.MUTED, 0, x).width() + 8
@@ -185,16 +188,16 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
     if turn.role != TurnRole.TOOL:
         block(breakable(turn.text) or "…", fonts.body, Ink.MUTED if turn.partial else Ink.TEXT, _WRAP)
     elif not expanded:
-        block(compact_json(turn.tool_arguments) or "(no arguments)", fonts.mono, Ink.MUTED)
+        block(plain.one_line(compact_json(turn.tool_arguments)) or "(no arguments)", fonts.mono, Ink.MUTED)
         if turn.tool_result:
-            block("→ " + compact_json(turn.tool_result), fonts.mono, Ink.MUTED)
+            block("→ " + plain.one_line(compact_json(turn.tool_result)), fonts.mono, Ink.MUTED)
     else:
         if turn.text:
             block(breakable(turn.text), fonts.body, Ink.TEXT, _WRAP)
         block("Arguments", fonts.header, Ink.MUTED)
-        block(pretty_json(turn.tool_arguments) or "(none)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
+        block(plain.block(pretty_json(turn.tool_arguments)) or "(none)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
         block("Result", fonts.header, Ink.MUTED)
-        block(pretty_json(turn.tool_result) or "(no result yet)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
+        block(plain.block(pretty_json(turn.tool_result)) or "(no result yet)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
     height = y - LINE_GAP + PAD_Y
     width = outer if side == Side.FULL else min(outer, widest + 2 * PAD_X)
     return Bubble(side, width, height, tuple(pieces))
@@ -242,9 +245,9 @@ class TurnDelegate(QStyledItemDelegate):
         turn: Turn | None = index.data(TURN_ROLE)
         if turn is None:
             return
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        state = option.state  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state = option.state
         badge = comment_badge(len(index.data(COMMENTS_ROLE) or ()))
         bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge)
         if bubble.side == Side.RIGHT:

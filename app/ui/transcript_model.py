@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.domain import Turn, TurnRole
-from app.domain.clock import clock
+from app.ui.formats import duration
+from app.ui.plain import tooltip
 
 TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPANDED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -28,11 +29,6 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def role_title(role: TurnRole | str) -> str:
     return _ROLE_TITLES.get(role, str(role).title())
-
-
-def format_offset(seconds: float | None) -> str:
-    """m:ss from the call start (h:mm:ss past an hour); empty when unknown."""
-    return "" if seconds is None or seconds < 0 else clock(seconds)
 
 
 def pretty_json(text: str | None) -> str:
@@ -60,7 +56,7 @@ def compact_json(text: str | None) -> str:
 
 def turn_as_text(turn: Turn) -> str:
     """One turn as a plain-text line, the way a supervisor would paste it into a ticket."""
-    offset = format_offset(turn.start)
+    offset = duration(turn.start)
     prefix = f"[{offset}] " if offset else ""
     if turn.role == TurnRole.TOOL:
         call = f"{turn.tool_name or 'tool'}({compact_json(turn.tool_arguments)})"
@@ -101,7 +97,7 @@ class TranscriptModel(QAbstractListModel):
         if role == COMMENTS_ROLE:
             return self._comments.get(row, ())
         if role == Qt.ItemDataRole.ToolTipRole and row in self._comments:
-            return "\n".join(f"✎ {text}" for text in self._comments[row])
+            return tooltip("\n".join(f"✎ {text}" for text in self._comments[row]))
         return None
 
     # -- content --------------------------------------------------------------------------------

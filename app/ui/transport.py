@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.clock import clock
-from app.ui.app import settings
+from app.ui.app import setting, settings
+from app.ui.plain import tooltip, wrapped
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SKIP_SECONDS = 5.0
@@ -90,7 +91,7 @@ class TransportBar(QWidget):
         self.volume.setValue(100)
         self.volume.setToolTip("Volume")
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
-        self.reason_label = QLabel("", objectName="playbackOff", wordWrap=True)
+        self.reason_label = wrapped(QLabel("", objectName="playbackOff"))
         self.reason_label.hide()
         self._channel_row = QHBoxLayout()
         self._channel_row.setSpacing(2)
@@ -115,9 +116,9 @@ class TransportBar(QWidget):
         """Speed and volume carry over between recordings and sessions (typed reads, safe defaults)."""
         # One instance: its writes are batched (saved from the event loop), not an INI rewrite per slider step.
         stored = self._settings = settings()
-        speed = stored.value("audio/speed", 1.0, type=float)
+        speed = setting("audio/speed", 1.0, stored)
         self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))
-        self.volume.setValue(max(0, min(100, stored.value("audio/volume", 100, type=int))))
+        self.volume.setValue(max(0, min(100, setting("audio/volume", 100, stored))))
         self.speed_changed.connect(lambda value: stored.setValue("audio/speed", value))
         self.volume_changed.connect(lambda value: stored.setValue("audio/volume", round(value * 100)))
 
@@ -147,8 +148,8 @@ class TransportBar(QWidget):
         """One name, Mute and Solo per channel (stereo: customer, assistant)."""
         while self._channel_row.count():
             item = self._channel_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.mute_buttons, self.solo_buttons = [], []
         for channel, name in enumerate(names):
             if channel:
@@ -205,7 +206,7 @@ class TransportBar(QWidget):
         for shortcut in self.shortcuts:
             shortcut.setEnabled(enabled)
         self.reason_label.setText(self._reason)
-        self.reason_label.setToolTip(self._reason)
+        self.reason_label.setToolTip(tooltip(self._reason))
         self.reason_label.setVisible(bool(self._reason))
         self.volume.setVisible(enabled)
 

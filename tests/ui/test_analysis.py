@@ -15,6 +15,7 @@ from app.ui.analysis import (
     success_verdict,
 )
 from app.ui.tones import Tone
+from tests.ui.literal import rendered
 from tests.ui.sample_calls import ended_call, live_call, pending_call
 from tests.ui.shown import shown
 
@@ -63,7 +64,7 @@ def test_full_analysis(qtbot):
     assert panel.success.text() == "Successful"
     assert panel.sentiment.text() == "Positive (+0.62)"
     assert panel.ended_reason.text() == "Customer ended call"
-    assert panel.ended_reason.toolTip() == "customer-ended-call"
+    assert rendered(panel.ended_reason.toolTip()) == "customer-ended-call"
 
     tree = panel.data_tree
     top = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}

@@ -196,3 +196,29 @@ def test_a_full_disk_when_the_first_mark_starts_the_review_is_said_plainly(qtbot
         assert stored(history) is None
     finally:
         history.submit_write(lambda conn: conn.execute("PRAGMA max_page_count = 1073741823")).result()
+
+
+def test_scores_given_for_one_call_never_land_on_the_next_while_the_writer_is_busy(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    criterion = panel.template.criteria[0].id
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    release = threading.Event()
+    busy = history.submit_write(lambda conn: release.wait(10))  # e.g. a long history sync
+
+    async def scenario() -> None:
+        scoring_a = asyncio.ensure_future(panel.set_mark(criterion, Mark(4)))  # its draft waits for the writer
+        await asyncio.sleep(0.05)
+        await panel.show_call("acc-vapi", "call-00002")  # the reviewer moves on
+        release.set()
+        await asyncio.wait_for(scoring_a, 5)
+        assert panel.call_id == "call-00002" and panel.review is None  # B shows B: not started
+        await panel.set_mark(criterion, Mark(1))
+
+    try:
+        run_async(scenario())
+    finally:
+        release.set()
+        busy.result()
+    assert stored(history, "call-00001").marks[criterion].score == 4
+    assert stored(history, "call-00002").marks[criterion].score == 1
+    assert panel.review is not None and panel.review.call_id == "call-00002"

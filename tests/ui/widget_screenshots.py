@@ -20,7 +20,7 @@ from app.ui.command_dialogs import TextCommandDialog, TransferDialog, say_dialog
 from app.ui.controls import ControlBar
 from app.ui.theme import _dark_palette, apply_theme
 from app.ui.transcript import TranscriptView
-from tests.ui.sample_calls import ended_call, live_call, long_call, pending_call
+from tests.ui.sample_calls import ended_call, live_call, long_call, pending_call, reported_call
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots" / "widgets"
 
@@ -67,9 +67,10 @@ def transcripts(scheme: str) -> list[QWidget]:
 
 def analyses(scheme: str) -> list[QWidget]:
     made = []
-    for name, call in (("full", ended_call()), ("pending", pending_call()), ("live", live_call())):
+    for name, call, height in (("full", ended_call(), 760), ("pending", pending_call(), 760),
+                               ("live", live_call(), 760), ("newer-fields", reported_call(), 1480)):
         panel = AnalysisPanel()
-        panel.resize(400, 760)
+        panel.resize(420, height)
         panel.show_call(call)
         save(panel, f"analysis-{name}", scheme)
         made.append(panel)
