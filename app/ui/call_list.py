@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
 from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -13,9 +20,21 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QFocusEvent,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +42,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedLayout,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -31,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Call, CallStatus, Capabilities
-from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
+from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
 from app.ui.history_filters import ChoiceBox
 from app.ui.theme import status_color
 
@@ -79,8 +99,111 @@ class StatusBadge(QStyledItemDelegate):
         return QSize(hint.width() + 16, hint.height())
 
 
+class CallMark:
+    """What the console itself knows about a call and shows next to the customer in the list."""
+
+    MUTED = "muted"
+    LISTENING = "listening"
+    REVIEWED = "reviewed"
+
+
+_MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
+               CallMark.MUTED: QStyle.StandardPixmap.SP_MediaVolumeMuted,
+               CallMark.REVIEWED: QStyle.StandardPixmap.SP_DialogApplyButton}
+
+
+@cache
+def _mark_icon(mark: str) -> QIcon:
+    return QApplication.style().standardIcon(_MARK_ICONS[mark])
+
+
+class MarkedCalls(CallFilter):
+    """The filter/sort proxy plus the console's own marks (listened to, muted, reviewed) as an icon and
+    words on the customer cell: the platform's data stays in the source model."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._marks: dict[str, dict[str, str]] = {}  # call id -> mark -> words for the tooltip
+
+    def set_mark(self, call_id: str, mark: str, words: str | None) -> None:
+        """Set (with the words a tooltip shows) or clear (None) one mark on one call."""
+        marks = self._marks.setdefault(call_id, {})
+        if marks.get(mark) == words:
+            return
+        if words is None:
+            marks.pop(mark, None)
+        else:
+            marks[mark] = words
+        model = self.sourceModel()
+        row = model.row_of(call_id) if isinstance(model, CallListModel) else None
+        if row is not None:
+            index = self.mapFromSource(model.index(row, Column.CUSTOMER))
+            if index.isValid():
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+
+    def marks(self, call_id: str) -> dict[str, str]:
+        return dict(self._marks.get(call_id, {}))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if index.column() == Column.CUSTOMER and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+            call = super().data(index, CALL_ROLE)
+            marks = self._marks.get(call.id, {}) if isinstance(call, Call) else {}
+            if marks and role == Qt.ItemDataRole.DecorationRole:
+                first = next(m for m in _MARK_ICONS if m in marks)  # the most urgent mark wins the icon
+                return _mark_icon(first)
+            if marks:
+                return "\n".join([str(super().data(index, role) or ""), *marks.values()]).strip()
+        return super().data(index, role)
+
+
+class CallTable(QTableView):
+    """A table that knows whether the user is acting on it: only their input moves the selection."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._acting = 0
+
+    @property
+    def user_acting(self) -> bool:
+        return self._acting > 0
+
+    @contextmanager
+    def acting(self) -> Iterator[None]:
+        self._acting += 1
+        try:
+            yield
+        finally:
+            self._acting -= 1
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        with self.acting():
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        with self.acting():
+            super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        with self.acting():
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)  # Qt makes the first row current on focus: the view undoes that
+        self.focus_taken()
+
+    def focus_taken(self) -> None:
+        """Replaced by the owning view."""
+
+    def sync_geometry(self) -> None:
+        """Scroll ranges and row positions up to date now, not at the next layout pass."""
+        self.executeDelayedItemsLayout()
+        self.updateGeometries()
+
+
 class CallListView(QWidget):
-    """Emits `call_selected(id or "")` as the selection moves, `rename_requested(id)` on F2/menu."""
+    """Emits `call_selected(id or "")` when the user selects a call (or the app does through
+    `select_call`); filters, sorting and new rows never change the selection, and never move the row
+    under the mouse or the selected row on screen."""
 
     call_selected = Signal(str)
     rename_requested = Signal(str)
@@ -88,8 +211,12 @@ class CallListView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = CallListModel(parent=self)
-        self.proxy = CallFilter(self)
+        self.proxy = MarkedCalls(self)
         self.proxy.setSourceModel(self.model)
+        self.selected_id: str | None = None  # the user's choice, shown or not
+        self.hovered_id: str | None = None
+        self._restoring = False
+        self._anchor: tuple[str, int] | None = None
         self._loading_message = "Loading calls…"
         self._loaded = False
         self._rename_reason: str | None = None
@@ -109,8 +236,17 @@ class CallListView(QWidget):
         for widget in (self.scope, self.status, self.assistant):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
+        self.live_first = QCheckBox("Live first", objectName="liveFirst", checked=True)
+        self.live_first.setToolTip("Keep live calls above ended ones, whichever column sorts the list")
+        self.live_first.toggled.connect(self.proxy.set_live_first)
+        filters.addWidget(self.live_first)
 
-        self.table = QTableView(objectName="callTable")
+        self.table = CallTable()
+        self.table.setObjectName("callTable")
+        self.table.focus_taken = self._show_selected  # type: ignore[method-assign]
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # anchoring is exact
+        self.table.setMouseTracking(True)
+        self.table.viewport().installEventFilter(self)
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -146,6 +282,10 @@ class CallListView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(filters)
+        self.left_view_note = QLabel(objectName="leftViewNote", wordWrap=True)
+        self.left_view_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.left_view_note.hide()
+        layout.addWidget(self.left_view_note)
         layout.addLayout(self._stack, 1)
         self.summary = QLabel(objectName="callListSummary")
         self.summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -171,6 +311,12 @@ class CallListView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._refresh_state)
+        # Rows moving above what the user looks at: remember it before, put it back after.
+        for signal in (self.proxy.rowsAboutToBeInserted, self.proxy.rowsAboutToBeRemoved,
+                       self.proxy.layoutAboutToBeChanged):
+            signal.connect(self._remember_anchor)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged, self.proxy.modelReset):
+            signal.connect(self._after_rows_moved)
         self.model.rowsInserted.connect(self._collect_assistants)
         self.model.modelReset.connect(self._collect_assistants)
 
@@ -202,15 +348,18 @@ class CallListView(QWidget):
         return call if isinstance(call, Call) else None
 
     def select_call(self, call_id: str) -> bool:
-        row = self.model.row_of(call_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self._index_of(call_id)
         if not index.isValid():
             return False
-        self.table.setCurrentIndex(index)
+        with self.table.acting():
+            self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         return True
+
+    def clear_selection(self) -> None:
+        """The app shows something the list does not hold (a cached call): no row stays selected."""
+        self.selected_id = None
+        self._show_selected()
 
     def visible_call_ids(self) -> list[str]:
         return [self.proxy.index(r, 0).data(CALL_ROLE).id for r in range(self.proxy.rowCount())]
@@ -226,9 +375,79 @@ class CallListView(QWidget):
         self._count()
 
     # --- internals -----------------------------------------------------------------------
+    def _index_of(self, call_id: str | None) -> QModelIndex:
+        row = self.model.row_of(call_id) if call_id else None
+        return self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else QModelIndex()
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return
+        if not self.table.user_acting:
+            # Qt moved the current row itself (a filter hid it, focus arrived): the user's choice stands.
+            QTimer.singleShot(0, self._show_selected)
+            return
         call = current.data(CALL_ROLE)
-        self.call_selected.emit(call.id if isinstance(call, Call) else "")
+        self.selected_id = call.id if isinstance(call, Call) else None
+        self._update_note()
+        self.call_selected.emit(self.selected_id or "")
+
+    def _show_selected(self) -> None:
+        """Make the table show the user's selection: its row when the filters show it, else none."""
+        if self.selected_id is not None and self.model.row_of(self.selected_id) is None:
+            self.selected_id = None  # gone from the account (a switch): the window clears its panels itself
+        index = self._index_of(self.selected_id)
+        selection = self.table.selectionModel()
+        self._restoring = True
+        try:
+            if index.isValid():
+                if self.table.currentIndex().row() != index.row() or not selection.isRowSelected(index.row()):
+                    selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                              | QItemSelectionModel.SelectionFlag.Rows)
+            elif selection.hasSelection() or self.table.currentIndex().isValid():
+                selection.clear()
+        finally:
+            self._restoring = False
+        self._update_note()
+
+    def _update_note(self) -> None:
+        call = self.model.call(self.selected_id) if self.selected_id else None
+        hidden = call is not None and not self._index_of(call.id).isValid()
+        if hidden and call is not None:
+            self.left_view_note.setText(f"The selected call ({customer(call) or call.id}, {call.status}) is no "
+                                        "longer in this view; it stays open on the right.")
+        self.left_view_note.setVisible(hidden)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport():
+            if event.type() == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                call = self.table.indexAt(event.position().toPoint()).data(CALL_ROLE)
+                self.hovered_id = call.id if isinstance(call, Call) else None
+            elif event.type() == QEvent.Type.Leave:
+                self.hovered_id = None
+        return super().eventFilter(watched, event)
+
+    def _remember_anchor(self, *_args: object) -> None:
+        """The row the user aims at (under the mouse, else the selected one) and where it is on screen."""
+        if self._anchor is not None:
+            return  # a change inside a change: the first position is the one the user saw
+        viewport = self.table.viewport().rect()
+        for call_id in (self.hovered_id, self.selected_id):
+            rect = self.table.visualRect(self._index_of(call_id))
+            if call_id and rect.isValid() and viewport.intersects(rect):
+                self._anchor = (call_id, rect.y())
+                return
+
+    def _after_rows_moved(self, *_args: object) -> None:
+        anchor, self._anchor = self._anchor, None
+        self._show_selected()
+        if anchor is None:
+            return
+        call_id, y = anchor
+        self.table.sync_geometry()
+        rect = self.table.visualRect(self._index_of(call_id))
+        if rect.isValid() and rect.y() != y:
+            bar = self.table.verticalScrollBar()
+            bar.setValue(bar.value() + rect.y() - y)
 
     def _rename_current(self) -> None:
         call = self.current_call()

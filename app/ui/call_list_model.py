@@ -332,6 +332,7 @@ class CallFilter(QSortFilterProxyModel):
         self._status: str | None = None
         self._assistant: str | None = None
         self._text = ""
+        self._live_first = True  # live calls pinned above ended ones, whichever column sorts
         self._minute = self._minute_now()  # the rows were last checked against the clock in this minute
         self.setDynamicSortFilter(True)
         self.setSortRole(SORT_ROLE)
@@ -351,6 +352,15 @@ class CallFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self._update("_text", text.strip().casefold())
+
+    @property
+    def live_first(self) -> bool:
+        return self._live_first
+
+    def set_live_first(self, on: bool) -> None:
+        if on != self._live_first:
+            self._live_first = on
+            self.invalidate()  # the order changes, not which rows pass
 
     def _update(self, attribute: str, value: object) -> None:
         if getattr(self, attribute) != value:
@@ -408,10 +418,20 @@ class CallFilter(QSortFilterProxyModel):
         return local_now - when.astimezone() <= timedelta(days=7)
 
     def lessThan(self, left: Index, right: Index) -> bool:
+        ascending = self.sortOrder() is Qt.SortOrder.AscendingOrder
+        if self._live_first:
+            live_a, live_b = _is_live(left), _is_live(right)
+            if live_a != live_b:  # Qt swaps the arguments for a descending sort: live stays on top either way
+                return live_a if ascending else live_b
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         # Empty values sort last whichever way the column is sorted.
         if a is None or b is None:
-            return (a is None) < (b is None) if self.sortOrder() is Qt.SortOrder.AscendingOrder else (a is None) > (b is None)
+            return (a is None) < (b is None) if ascending else (a is None) > (b is None)
         if type(a) is not type(b):
             a, b = str(a), str(b)
         return a < b
+
+
+def _is_live(index: Index) -> bool:
+    call = index.data(CALL_ROLE)
+    return isinstance(call, Call) and call.is_live

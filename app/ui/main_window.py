@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
 
     def show_cached_call(self, call: Call) -> None:
         """A call from the local history that the live list does not hold (older, or another account)."""
-        self.call_list.table.selectionModel().clear()
+        self.call_list.clear_selection()
         self._show_call(call)
 
     def _show_call(self, call: Call | None) -> None:
