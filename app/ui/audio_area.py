@@ -9,7 +9,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -36,7 +36,10 @@ NO_CALL = "Select a call to see its recording."
 
 
 class AudioArea(QWidget):
-    """Recording page (waveform over transport) or live page (listen panel), for the selected call."""
+    """Recording page (waveform over transport) or live page (listen panel), for the selected call.
+    `listening_changed` fires whenever the set of calls being heard (`listened_ids`) may have changed."""
+
+    listening_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,11 +164,30 @@ class AudioArea(QWidget):
             self.call = None  # force a fresh load of the recording
             self.show_call(call, self.client)
 
+    def listened_ids(self) -> set[str]:
+        """The calls being heard (connected or reconnecting)."""
+        return {listener.call.id for listener in self._headset.active()} if self._headset is not None else set()
+
+    def call_ended(self, call_id: str) -> None:
+        """A call is over: stop hearing it, so nothing names it as listened to any more."""
+        if self._headset is not None and self._headset.listener_for(call_id) is not None:
+            asyncio.ensure_future(self._stop_listening(call_id))
+
+    async def _stop_listening(self, call_id: str) -> None:
+        await self.headset.stop(call_id)
+        if self.call is not None and self.call.id == call_id and self._listen_panel is not None:
+            self._listen_panel.show_listener(None)
+        self.listening_changed.emit()
+
     def on_session_changed(self, session: object | None) -> None:
         """The account was closed (None) or replaced: its client is gone, so is what used it."""
         self.show_call(None, None)
         if self._headset is not None:
-            asyncio.ensure_future(self._headset.stop_all())
+            asyncio.ensure_future(self._stop_all())
+
+    async def _stop_all(self) -> None:
+        await self.headset.stop_all()
+        self.listening_changed.emit()
 
     def attach_transcript(self, transcript: TranscriptView) -> None:
         """Playback highlights the turn being heard; a clicked turn seeks there."""
@@ -330,8 +352,7 @@ class AudioArea(QWidget):
         if on:
             asyncio.ensure_future(self._start_listening(self.call, self.client))
         else:
-            asyncio.ensure_future(self.headset.stop(self.call.id))
-            self.listen_panel.show_listener(None)
+            asyncio.ensure_future(self._stop_listening(self.call.id))
 
     async def _start_listening(self, call: Call, client: PlatformClient) -> None:
         from app.live.listen import ListenUnavailable
@@ -341,5 +362,7 @@ class AudioArea(QWidget):
         except ListenUnavailable as error:
             self.listen_panel.set_available(False, str(error))
             return
+        listener.watch(lambda _listener: self.listening_changed.emit())
+        self.listening_changed.emit()
         if self.call is not None and self.call.id == call.id:
             self.listen_panel.show_listener(listener)

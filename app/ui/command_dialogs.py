@@ -41,6 +41,12 @@ class CommandDialog(QDialog):
         self.setMinimumWidth(440)
         self.form = QVBoxLayout(self)
         self.form.setSpacing(8)
+        self._blocked = False
+        # Shown when the call can no longer take the command: the form stays, with what was typed.
+        self.blocked = QLabel("", objectName="commandBlocked", wordWrap=True)
+        self.blocked.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
+        self.blocked.hide()
+        self.form.addWidget(self.blocked)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button: QPushButton = self.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self._try_accept)
@@ -59,11 +65,27 @@ class CommandDialog(QDialog):
         """The command the form describes, or None while it is incomplete."""
         raise NotImplementedError
 
+    def inputs(self) -> list[QWidget]:
+        """The fields and options, made read-only or disabled when the call can no longer take the command."""
+        return []
+
+    def block(self, reason: str) -> None:
+        """The call can no longer take this command: say why, keep the text (read-only, still copyable)."""
+        self._blocked = True
+        self.blocked.setText(f"{reason} Your text is kept so you can copy it.")
+        self.blocked.show()
+        for widget in self.inputs():
+            if isinstance(widget, QPlainTextEdit | QLineEdit):
+                widget.setReadOnly(True)
+            else:
+                widget.setEnabled(False)
+        self.refresh()
+
     def refresh(self) -> None:
-        self.ok_button.setEnabled(self.build() is not None)
+        self.ok_button.setEnabled(not self._blocked and self.build() is not None)
 
     def _try_accept(self) -> None:
-        command = self.build()
+        command = None if self._blocked else self.build()
         if command is None:
             return
         self.accept()
@@ -89,6 +111,9 @@ class TextCommandDialog(CommandDialog):
         self.form.addWidget(self.text)
         self.form.addWidget(self.option)
         self.finish_layout(self.text)
+
+    def inputs(self) -> list[QWidget]:
+        return [self.text, self.option]
 
     def build(self) -> Command | None:
         text = self.text.toPlainText().strip()
@@ -130,6 +155,9 @@ class TransferDialog(CommandDialog):
         self.form.addWidget(QLabel("Message"))
         self.form.addWidget(self.message)
         self.finish_layout(self.destination)
+
+    def inputs(self) -> list[QWidget]:
+        return [self.destination, self.message]
 
     def build(self) -> Command | None:
         destination = self.destination.text().strip()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from app.domain import (
     Call,
+    CallStatus,
     Capabilities,
     Command,
     CommandKind,
@@ -26,6 +27,7 @@ from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, injec
 from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
 NO_CALL = "Select a live call to control it."
+NOT_ANSWERED = frozenset({CallStatus.QUEUED, CallStatus.RINGING})
 LONGEST_DESCRIPTION = 60
 
 
@@ -60,6 +62,20 @@ def call_label(call: Call) -> str:
     return call.name or call.customer_name or call.customer_number or call.id
 
 
+def state_reason(call: Call, key: str) -> str | None:
+    """Why the call's state forbids an action: nothing but End before it is answered or while it is
+    being transferred, nothing at all once it is over."""
+    if not call.is_live:
+        return f"The call is not live ({call.status}); only live calls can be controlled."
+    if key == "end":
+        return None
+    if call.status in NOT_ANSWERED:
+        return f"The call is still {call.status}: only End works until it is answered."
+    if call.status == CallStatus.FORWARDING:
+        return "The call is being transferred: only End works now."
+    return None
+
+
 def _short(command: Command) -> str:
     text = describe(command)
     return text if len(text) <= LONGEST_DESCRIPTION else text[: LONGEST_DESCRIPTION - 1] + "…"
@@ -69,6 +85,7 @@ class ControlBar(QWidget):
     """Buttons for the selected live call; disabled with a reason whenever they cannot work."""
 
     command_requested = Signal(object)
+    mute_changed = Signal(str)  # call id: its muted sides changed (see muted_words)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +95,7 @@ class ControlBar(QWidget):
         self._outcomes: dict[str, tuple[Command | None, CommandResult]] = {}
         self._muted: dict[str, set[Side]] = {}
         self._open_dialog: QWidget | None = None
+        self._open_key: str | None = None  # the action the open dialog belongs to
 
         self.target = QLabel(NO_CALL)
         self.target.setObjectName("controlTarget")
@@ -101,6 +119,13 @@ class ControlBar(QWidget):
             button.setCheckable(action.key in _SIDES)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, key=action.key: self._on_action(key))
+            if action.key in _SIDES:  # as wide as its longer label, so the row never moves when it flips
+                side = _SIDES[action.key].value
+                widths = []
+                for text in (f"Mute {side}", f"Unmute {side}"):
+                    button.setText(text)
+                    widths.append(button.sizeHint().width())
+                button.setMinimumWidth(max(widths))
             self.buttons[action.key] = button
             row.addWidget(button)
         row.addStretch(1)
@@ -122,11 +147,21 @@ class ControlBar(QWidget):
     def set_call(self, call: Call | None, capabilities: Capabilities | None) -> None:
         """Point the bar at another call (or a newer copy of the same one); ended calls stay
         selectable so the outcome of an End is still shown next to them."""
-        if call is None or self._call is None or call.id != self._call.id or not call.is_live:
-            self._close_dialog()  # a half-filled form must never go to a different or finished call
+        same = call is not None and self._call is not None and call.id == self._call.id
+        if not same:
+            self._close_dialog()  # a half-filled form must never go to a different call
         self._call = call
         self._capabilities = capabilities
         self._refresh()
+        if call is not None and self._open_dialog is not None and self._open_key is not None:
+            reason = state_reason(call, self._open_key)
+            if reason is None:
+                return
+            if isinstance(self._open_dialog, CommandDialog):  # keep what was typed, send nothing
+                self._open_dialog.block("The call ended: nothing can be sent now." if not call.is_live
+                                        else reason)
+            else:
+                self._close_dialog()  # a confirmation of something that can no longer happen
 
     def show_outcome(self, call_id: str, result: CommandResult, command: Command | None = None) -> None:
         """What became of a command sent for call_id (the oldest one in flight unless `command` says)."""
@@ -141,11 +176,17 @@ class ControlBar(QWidget):
         if result.outcome == Outcome.ACCEPTED and isinstance(command, Mute | Unmute):
             muted = self._muted.setdefault(call_id, set())
             (muted.add if isinstance(command, Mute) else muted.discard)(command.side)
+            self.mute_changed.emit(call_id)
         if self._call is not None and self._call.id == call_id:
             self._refresh()
 
     def is_muted(self, call_id: str, side: Side) -> bool:
         return side in self._muted.get(call_id, set())
+
+    def muted_words(self, call_id: str) -> str | None:
+        """'Assistant muted', 'Customer muted', 'Assistant and customer muted', or None."""
+        sides = [side.value for side in Side if self.is_muted(call_id, side)]
+        return " and ".join(sides).capitalize() + " muted" if sides else None
 
     @property
     def open_dialog(self) -> QWidget | None:
@@ -159,6 +200,7 @@ class ControlBar(QWidget):
         if call is None or self._reason(key) is not None:
             return
         label = call_label(call)
+        self._open_key = key
         if key == "say":
             self._ask(say_dialog(self, label))
         elif key == "inject":
@@ -179,7 +221,6 @@ class ControlBar(QWidget):
         dialog.open()
 
     def _on_form_done(self, command: Command) -> None:
-        self._open_dialog = None
         if not isinstance(command, Transfer) or self._call is None:
             self._send(command)
             return
@@ -189,7 +230,7 @@ class ControlBar(QWidget):
             "Transfer", lambda: self._send(command))
 
     def _send(self, command: Command) -> None:
-        self._open_dialog = None
+        self._open_dialog = self._open_key = None
         call = self._call
         if call is None or not call.is_live:
             return
@@ -199,7 +240,7 @@ class ControlBar(QWidget):
 
     def _close_dialog(self) -> None:
         if self._open_dialog is not None:
-            dialog, self._open_dialog = self._open_dialog, None
+            dialog, self._open_dialog, self._open_key = self._open_dialog, None, None
             dialog.close()
 
     # -- state ----------------------------------------------------------------------------------
@@ -214,9 +255,7 @@ class ControlBar(QWidget):
         call, capabilities = self._call, self._capabilities
         if call is None or capabilities is None:
             return NO_CALL
-        if not call.is_live:
-            return f"The call is not live ({call.status}); only live calls can be controlled."
-        why = capabilities.why_not(self._kind(key))
+        why = state_reason(call, key) or capabilities.why_not(self._kind(key))
         if why:
             return why
         if any(action_key(c) == key for c in self._in_flight.get(call.id, [])):

@@ -41,7 +41,7 @@ from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, settings
 from app.ui.audio_area import AudioArea
-from app.ui.call_list import CallListView
+from app.ui.call_list import CallListView, CallMark
 from app.ui.controls import ControlBar
 from app.ui.history_filters import account_label
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.session: AccountSession | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
+        self._listened: set[str] = set()  # calls marked as listened to in the list
         self._accounts: list[Account] = []
         self._layout_restored = False
         self._switching = asyncio.Lock()
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.controls = ControlBar()
         self.controls.setObjectName("controlBar")
         self.controls.command_requested.connect(self.send_command)
+        self.controls.mute_changed.connect(self._mute_changed)
         self.controls.target.hide()  # the call header above already names the call
         self.transcript = TranscriptView()
         self.transcript.setObjectName("transcript")
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         self.audio_area = AudioArea()
         self.audio_area.setObjectName("audioArea")
         self.audio_area.attach_transcript(self.transcript)
+        self.audio_area.listening_changed.connect(self._listening_changed)
         self.session_changed.connect(lambda session: self.audio_area.on_session_changed(session))
         waveform_layout.addWidget(self.audio_area)
 
@@ -414,6 +417,13 @@ class MainWindow(QMainWindow):
                                       f"{state.message} Enter a valid key, then open the account again.")
 
     def _on_registry_change(self, change: RegistryChange) -> None:
+        if self.session is not None:
+            for call_id in change.changed:
+                call = self.session.registry.get(call_id)
+                if call is not None and not call.is_live:  # over: nothing is muted or heard any more
+                    self.call_list.proxy.set_mark(call_id, CallMark.MUTED, None)
+                    if call_id in self._listened and isinstance(self.audio_area, AudioArea):
+                        self.audio_area.call_ended(call_id)
         if self._selected_id is None:
             return
         if self._selected_id in change.removed:
@@ -421,6 +431,20 @@ class MainWindow(QMainWindow):
         elif self._selected_id in change.changed and self.session is not None:
             call = self.session.registry.get(self._selected_id)
             self._update_call(call)
+
+    def _mute_changed(self, call_id: str) -> None:
+        self.call_list.proxy.set_mark(call_id, CallMark.MUTED, self.controls.muted_words(call_id))
+        if call_id == self._selected_id:
+            self._set_title(self.selected_call())
+
+    def _listening_changed(self) -> None:
+        now = self.audio_area.listened_ids()
+        for call_id in self._listened - now:
+            self.call_list.proxy.set_mark(call_id, CallMark.LISTENING, None)
+        for call_id in now - self._listened:
+            self.call_list.proxy.set_mark(call_id, CallMark.LISTENING, "You are listening to this call")
+        self._listened = now
+        self._set_title(self.selected_call())
 
     # --- selection -----------------------------------------------------------------------
     def selected_call(self) -> Call | None:
@@ -467,7 +491,9 @@ class MainWindow(QMainWindow):
             return
         who = call.customer_name or call.customer_number or "Unknown caller"
         self.call_title.setText(f"{call.name or who}")
-        bits = [call.status, call.assistant_name or "", call.id]
+        muted = self.controls.muted_words(call.id) if call.is_live else None
+        listening = "you are listening" if call.id in self._listened else ""
+        bits = [call.status, muted or "", listening, call.assistant_name or "", call.id]
         self.call_subtitle.setText(" · ".join(b for b in bits if b))
 
     # --- actions -------------------------------------------------------------------------

@@ -231,13 +231,3 @@ def test_outcome_matches_the_named_command_when_several_are_in_flight(qtbot):
     bar.show_outcome("a", CommandResult(outcome=Outcome.ACCEPTED), command=Mute(side=Side.CUSTOMER))
     assert bar.is_muted("a", Side.CUSTOMER) and not bar.is_muted("a", Side.ASSISTANT)
     assert not bar.buttons["mute-assistant"].isEnabled()  # still waiting for the assistant one
-
-
-def test_call_ending_while_a_form_is_open_closes_it(qtbot):
-    bar, sent = make_bar(qtbot)
-    call = live_call(call_id="a")
-    bar.set_call(call, VAPI)
-    form = open_form(qtbot, bar, "say")
-    bar.set_call(call.model_copy(update={"status": "ended"}), VAPI)
-    assert bar.open_dialog is None and not form.isVisible()
-    assert sent == []
