@@ -105,6 +105,7 @@ class CallMark:
     MUTED = "muted"
     LISTENING = "listening"
     REVIEWED = "reviewed"
+    ENDED_BY = "ended-by"  # words for the Ended reason column, e.g. "Ended by supervisor"
 
 
 _MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
@@ -145,14 +146,21 @@ class MarkedCalls(CallFilter):
         return dict(self._marks.get(call_id, {}))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if index.column() == Column.ENDED_REASON and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            call = super().data(index, CALL_ROLE)
+            ended_by = self._marks.get(call.id, {}).get(CallMark.ENDED_BY) if isinstance(call, Call) else None
+            if ended_by and role == Qt.ItemDataRole.DisplayRole:
+                return ended_by
+            if ended_by:
+                return f"{ended_by}; the platform says: {super().data(index, role) or 'nothing'}"
         if index.column() == Column.CUSTOMER and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
             call = super().data(index, CALL_ROLE)
             marks = self._marks.get(call.id, {}) if isinstance(call, Call) else {}
-            if marks and role == Qt.ItemDataRole.DecorationRole:
-                first = next(m for m in _MARK_ICONS if m in marks)  # the most urgent mark wins the icon
-                return _mark_icon(first)
-            if marks:
-                return "\n".join([str(super().data(index, role) or ""), *marks.values()]).strip()
+            shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon
+            if shown and role == Qt.ItemDataRole.DecorationRole:
+                return _mark_icon(shown[0])
+            if shown:
+                return "\n".join([str(super().data(index, role) or ""), *(marks[m] for m in shown)]).strip()
         return super().data(index, role)
 
 

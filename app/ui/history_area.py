@@ -25,7 +25,7 @@ from qasync import asyncSlot
 
 from app.domain import Account, Call
 from app.providers.errors import ProviderError
-from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
+from app.store.audit import AuditFilters, AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, SchemaTooNewError, default_path
 from app.store.reviews import Comment
@@ -35,6 +35,7 @@ from app.ui.cached_calls import CachedCallsView
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
+from app.ui.supervision import from_commands
 
 if TYPE_CHECKING:
     from app.live.registry import RegistryChange
@@ -113,6 +114,7 @@ class ConsoleHistory(QObject):
         self._catch_up: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Future[object]] = set()
         self._seek: asyncio.Task[None] | None = None
+        self._supervision_read: str | None = None  # the call whose audit rows were last read
 
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
@@ -276,6 +278,10 @@ class ConsoleHistory(QObject):
         session = self.window.session
         if call is not None and session is not None and session.registry.get(call.id) is not None:
             self.shown_account = session.account.id
+        if call is None or call.id != self._supervision_read:  # read once per selection, not per update
+            self._supervision_read = call.id if call is not None else None
+            if call is not None:
+                await self._read_supervision(call.id)
         review = self.area.review
         # The same call's newer copy (turns may have moved), or another call's until its review loads.
         self._show_comment_marks(review.review.comments if review.review is not None else [])
@@ -283,6 +289,12 @@ class ConsoleHistory(QObject):
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):
             await review.show_call(self.shown_account, call.id)
+
+    async def _read_supervision(self, call_id: str) -> None:
+        """The audit log says which lines supervisors had the assistant say, and who ended the call."""
+        entries = await self.db.read(lambda conn: AuditLog(conn).entries(AuditFilters(call_id=call_id), limit=200))
+        rows = [(e.command_kind, e.command, e.outcome, e.user) for e in reversed(entries)]
+        self.window.add_supervision(call_id, from_commands(rows))
 
     @asyncSlot(str, str, int, object)
     async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:

@@ -45,6 +45,7 @@ from app.ui.call_list import CallListView, CallMark
 from app.ui.controls import ControlBar
 from app.ui.history_filters import account_label
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
+from app.ui.supervision import ENDED_BY_SUPERVISOR, Supervision, from_commands, supervisor_rows
 from app.ui.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
         self._listened: set[str] = set()  # calls marked as listened to in the list
+        self.supervision: dict[str, Supervision] = {}  # per call: what supervisors did (sent here or audited)
         self._accounts: list[Account] = []
         self._layout_restored = False
         self._switching = asyncio.Lock()
@@ -446,6 +448,24 @@ class MainWindow(QMainWindow):
         self._listened = now
         self._set_title(self.selected_call())
 
+    def add_supervision(self, call_id: str, supervision: Supervision) -> None:
+        """What a supervisor did to a call (from a command sent here, or the audit log)."""
+        known = self.supervision.get(call_id, Supervision())
+        merged = known.merged(supervision)
+        if merged == known and call_id in self.supervision:
+            return
+        self.supervision[call_id] = merged
+        ended = f"{ENDED_BY_SUPERVISOR} ({merged.ended_by})" if merged.ended_by else None
+        self.call_list.proxy.set_mark(call_id, CallMark.ENDED_BY, ended)
+        call = self.selected_call()
+        if call is not None and call.id == call_id:
+            self._show_supervision(call)
+
+    def _show_supervision(self, call: Call) -> None:
+        said = self.supervision.get(call.id, Supervision()).said
+        self.transcript.model.set_supervisor_rows(supervisor_rows(call.turns, said) if said else ())
+        self._set_title(call)
+
     # --- selection -----------------------------------------------------------------------
     def selected_call(self) -> Call | None:
         if self.session is None or self._selected_id is None:
@@ -469,6 +489,8 @@ class MainWindow(QMainWindow):
                 self.session.poller.poll_list_soon()
         self._set_title(call)
         self.transcript.show_call(call)
+        if call is not None:
+            self._show_supervision(call)
         self.analysis.show_call(call)
         self.controls.set_call(call, self.session.capabilities if self.session else None)
         self.audio_area.show_call(call, self.session.client if self.session else None)
@@ -477,8 +499,8 @@ class MainWindow(QMainWindow):
     def _update_call(self, call: Call | None) -> None:
         if call is None:
             return
-        self._set_title(call)
         self.transcript.update_call(call)
+        self._show_supervision(call)
         self.analysis.show_call(call)
         self.audio_area.update_call(call)
         self.controls.set_call(call, self.session.capabilities if self.session else None)
@@ -493,7 +515,9 @@ class MainWindow(QMainWindow):
         self.call_title.setText(f"{call.name or who}")
         muted = self.controls.muted_words(call.id) if call.is_live else None
         listening = "you are listening" if call.id in self._listened else ""
-        bits = [call.status, muted or "", listening, call.assistant_name or "", call.id]
+        ended_by = self.supervision.get(call.id, Supervision()).ended_by
+        ended = f"{ENDED_BY_SUPERVISOR} ({ended_by})" if ended_by and not call.is_live else ""
+        bits = [call.status, ended, muted or "", listening, call.assistant_name or "", call.id]
         self.call_subtitle.setText(" · ".join(b for b in bits if b))
 
     # --- actions -------------------------------------------------------------------------
@@ -515,6 +539,7 @@ class MainWindow(QMainWindow):
             return None
         result = await session.send(call_id, command)
         self.controls.show_outcome(call_id, result, command)
+        self.add_supervision(call_id, from_commands([(command.kind, command.model_dump(), result.outcome, "you")]))
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
                                 + (f" — {result.message}" if result.message else ""), 8000)
         with contextlib.suppress(ProviderError):  # the poller catches up and reports trouble itself

@@ -19,6 +19,7 @@ class Tone(StrEnum):
     WARN = "warn"
     NEUTRAL = "neutral"
     REVIEW = "review"  # QA reviewers' comments on the recording and transcript
+    SUPERVISOR = "supervisor"  # lines a supervisor made the assistant say
 
 
 # (light palette, dark palette): muted hues that stay readable as text on both backgrounds.
@@ -32,6 +33,7 @@ _ACCENTS: dict[Tone, tuple[str, str]] = {
     Tone.WARN: ("#9a6100", "#e3b050"),
     Tone.NEUTRAL: ("#5f6670", "#a3aab4"),
     Tone.REVIEW: ("#c2185b", "#f48fb1"),
+    Tone.SUPERVISOR: ("#a5460a", "#f0a36a"),
 }
 
 
