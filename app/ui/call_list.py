@@ -54,6 +54,8 @@ from app.domain import Call, CallStatus, Capabilities
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
 from app.ui.history_filters import ChoiceBox
 from app.ui.theme import status_color
+from app.ui.tones import accent
+from app.ui.verdicts import outcome_words, sentiment_of
 
 Index = QModelIndex | QPersistentModelIndex
 ALL_STATUSES = "Any status"
@@ -68,7 +70,7 @@ DEFAULT_WIDTHS = {
     Column.ASSISTANT: "Riley - Bookings",
     Column.ENDED_REASON: "Customer ended call",
     Column.COST: "$0.00",
-    Column.OUTCOME: "Pass · sentiment 0.8",
+    Column.OUTCOME: "Not successful · Negative",
 }
 
 
@@ -146,6 +148,15 @@ class MarkedCalls(CallFilter):
         return dict(self._marks.get(call_id, {}))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if index.column() == Column.OUTCOME and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
+            call = super().data(index, CALL_ROLE)
+            if not isinstance(call, Call):
+                return None
+            if role == Qt.ItemDataRole.ForegroundRole:  # the analysis pane's colours
+                return accent(outcome_words(call)[1], QApplication.palette())
+            sentiment = sentiment_of(call)
+            return "\n".join(filter(None, (f"Success: {call.success_evaluation}" if call.success_evaluation else "",
+                                            f"Sentiment: {sentiment.words}" if sentiment else ""))) or None
         if index.column() == Column.ENDED_REASON and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             call = super().data(index, CALL_ROLE)
             ended_by = self._marks.get(call.id, {}).get(CallMark.ENDED_BY) if isinstance(call, Call) else None

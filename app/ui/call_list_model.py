@@ -23,6 +23,7 @@ from app.domain.clock import clock
 from app.live.registry import CallRegistry, RegistryChange
 from app.ui.analysis import ended_reason_words
 from app.ui.theme import new_call_highlight
+from app.ui.verdicts import outcome_words, sentiment_of
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -101,12 +102,7 @@ def customer_in_full(call: Call) -> str:
 
 
 def outcome(call: Call) -> str:
-    parts = []
-    if call.success_evaluation:
-        parts.append(call.success_evaluation)
-    if call.sentiment is not None:
-        parts.append(f"sentiment {call.sentiment:g}")
-    return " · ".join(parts)
+    return outcome_words(call)[0]
 
 
 def started(call: Call) -> datetime | None:
@@ -299,7 +295,8 @@ class CallListModel(QAbstractTableModel):
             case Column.COST:
                 return call.cost
             case Column.OUTCOME:
-                return call.sentiment if call.sentiment is not None else call.success_evaluation
+                sentiment = sentiment_of(call)
+                return sentiment.score if sentiment is not None else outcome(call).casefold() or None
         return self._text(call, column).casefold()
 
     def _tooltip(self, call: Call, column: Column) -> str | None:

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
 from app.ui.call_list_model import format_duration
+from app.ui.verdicts import success_verdict
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 43
@@ -49,7 +50,7 @@ def cell_text(row: CallRow, column: int) -> str:
         case "Turns":
             return str(row.turn_count)
         case _:
-            return row.success_evaluation or ""
+            return success_verdict(row.success_evaluation)[0] if row.success_evaluation else ""
 
 
 class CallHistoryModel(QAbstractTableModel):
