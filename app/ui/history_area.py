@@ -48,6 +48,13 @@ DOCK_HEIGHT = 330
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 
 
+def review_label(call: Call) -> str:
+    """The call as a reviewer recognises it: who, and when."""
+    who = call.name or call.customer_name or call.customer_number or call.id
+    when = call.started_at or call.created_at
+    return f"{who}, {when.astimezone():%Y-%m-%d %H:%M}" if when else who
+
+
 class HistoryArea(QTabWidget):
     """Tabs: Calls (cached, offline), Search, Review, Audit log."""
 
@@ -288,7 +295,7 @@ class ConsoleHistory(QObject):
         if call is None:
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):
-            await review.show_call(self.shown_account, call.id)
+            await review.show_call(self.shown_account, call.id, review_label(call))
 
     async def _read_supervision(self, call_id: str) -> None:
         """The audit log says which lines supervisors had the assistant say, and who ended the call."""
