@@ -28,10 +28,12 @@ from app.providers.errors import ProviderError
 from app.store.audit import AuditFilters, AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, SchemaTooNewError, default_path
-from app.store.reviews import Comment
+from app.store.reviews import Comment, ReviewBook
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
+from app.ui.call_list import CallMark
+from app.ui.history_model import review_words
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
@@ -129,6 +131,8 @@ class ConsoleHistory(QObject):
         self.area.calls.call_opened.connect(self._open_cached)
         self.area.review.anchor_clicked.connect(self._go_to)
         self.area.review.comments_changed.connect(self._show_comment_marks)
+        self.area.review.review_changed.connect(self._review_changed)
+        self._reviewed: set[str] = set()  # calls marked as reviewed in the live list
         self.area.review.position_source = self.playback_position
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
@@ -162,6 +166,7 @@ class ConsoleHistory(QObject):
             accounts.append(session.account)  # opened from the command line, not stored
         for panel in (self.area.calls, self.area.search, self.area.audit):
             panel.set_accounts(accounts)
+        self.area.review.account_names = {a.id: a.name for a in accounts}
 
     # -- the open account -----------------------------------------------------------------
 
@@ -176,6 +181,8 @@ class ConsoleHistory(QObject):
             self.area.calls.set_source(None, None)
             return
         session.audit = AuditTrail(self.db, self.user, recorded=self._command_recorded)
+        self._reviewed = set()
+        asyncio.ensure_future(self.mark_reviewed(session.account.id))
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
         self._catch_up = asyncio.ensure_future(self.catch_up(session))
@@ -296,6 +303,26 @@ class ConsoleHistory(QObject):
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):
             await review.show_call(self.shown_account, call.id, review_label(call))
+
+    @asyncSlot(str, str)
+    async def _review_changed(self, account_id: str, _call_id: str) -> None:
+        await self.mark_reviewed(account_id)
+        if self.area.calls.isVisible():
+            await self.area.calls.reload()
+
+    async def mark_reviewed(self, account_id: str) -> None:
+        """Reviewed calls of the open account get the reviewed mark (with the score) in the live list."""
+        scores = await self.db.read(lambda conn: ReviewBook(conn).scores_by_call(account_id))
+        session = self.window.session
+        if session is None or session.account.id != account_id:
+            return
+        marks = self.window.call_list.proxy
+        reviewed = {call_id for _account, call_id in scores}
+        for call_id in self._reviewed - reviewed:
+            marks.set_mark(call_id, CallMark.REVIEWED, None)
+        for (_account, call_id), (status, percent) in scores.items():
+            marks.set_mark(call_id, CallMark.REVIEWED, f"Reviewed: {review_words(status, percent)}")
+        self._reviewed = reviewed
 
     async def _read_supervision(self, call_id: str) -> None:
         """The audit log says which lines supervisors had the assistant say, and who ended the call."""

@@ -99,6 +99,7 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
+    review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -112,6 +113,7 @@ class ReviewPanel(QWidget):
         self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
         self.position: tuple[float | None, int | None] = (None, None)
         self.call_label = ""
+        self.account_names: dict[str, str] = {}  # account id -> name, for the exported CSV
         self.confirmation: QMessageBox | None = None
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
@@ -275,8 +277,9 @@ class ReviewPanel(QWidget):
 
     async def export_csv(self, path: Path | str) -> int:
         """Every submitted review, one line each; returns how many."""
+        names = dict(self.account_names)
         rows, said = await export_csv_file(
-            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted"), "submitted review")
+            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", account_names=names), "submitted review")
         self.message.setText(said)
         return rows
 
@@ -305,6 +308,7 @@ class ReviewPanel(QWidget):
         except sqlite3.Error as error:
             self.message.setText(f"Could not save the review: {error}. Nothing was lost; try again.")
             return None
+        self.review_changed.emit(review.account_id, review.call_id)
         if (self.account_id, self.call_id) == shown:
             self.review = review
             self.message.setText("")
