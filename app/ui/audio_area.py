@@ -220,7 +220,10 @@ class AudioArea(QWidget):
     def toggle_play(self) -> None:
         if self.engine is None:
             return
-        self.engine.toggle()
+        if self.engine.at_end:
+            self.engine.play()  # from the end, Space replays (the engine may still count itself as playing)
+        else:
+            self.engine.toggle()
         self.transport.set_playing(self.engine.is_playing)
         if self.engine.is_playing:
             self.position_timer.start()
@@ -313,8 +316,11 @@ class AudioArea(QWidget):
                     self.transcript.highlight_turn(index)
 
     def _turn_activated(self, index: int, seconds: float) -> None:
-        if seconds >= 0:  # -1: the turn has no time
-            self.seek(seconds)
+        if seconds < 0:  # -1: the turn has no time
+            return
+        self.seek(seconds)
+        if self.engine is not None and not self.engine.is_playing:
+            self.toggle_play()  # a clicked turn plays from there
 
     def _unload(self) -> None:
         if self._load_task is not None and not self._load_task.done():
@@ -329,6 +335,7 @@ class AudioArea(QWidget):
         self._pending_seek = None
         self.transport.hide()
         self.transport.set_playing(False)
+        self.transport.set_position(0.0)  # the next call's slider starts at its beginning
         if self._listen_panel is not None:
             self._listen_panel.show_listener(None)
 
