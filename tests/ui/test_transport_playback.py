@@ -64,7 +64,7 @@ def test_recording_plays_to_the_end_and_the_transcript_follows(qtbot, area_and_c
         assert area.engine.is_playing  # it plays from there
         area.toggle_play()
         assert turn.start - 0.1 <= area.position() < turn.start + 1.5  # the device buffer may already have played on
-        assert transcript.model.playing in (index, index + 1)
+        assert abs(transcript.model.playing - index) <= 1  # the turn, or its neighbour at the edge
 
         area.transport.turn_step_requested.emit(1)  # N: on to the next turn
         next_index, next_turn = next((i, t) for i, t in enumerate(call.turns) if t.start is not None and t.start > turn.start)
