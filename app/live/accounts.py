@@ -41,6 +41,7 @@ class AccountBook:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "accounts.json"
         self._accounts = self._load()
+        self._session: dict[str, str] = {}  # keyring entry id -> key, kept in memory only (no keyring)
 
     @property
     def accounts(self) -> list[Account]:
@@ -75,23 +76,54 @@ class AccountBook:
             return env
         if account is None:
             return None
+        return self._read(account, account.id)
+
+    def public_key_for(self, account: Account) -> str | None:
+        """A Vapi account's public key (for its monitor URLs), or None."""
+        return self._read(account, f"{account.id}:public")
+
+    def set_public_key(self, account: Account, key: str | None) -> None:
+        """Keep (or with None, forget) the account's public key, like the private one."""
+        entry = f"{account.id}:public"
+        if key:
+            self._write_key(entry, key)
+        else:
+            self._session.pop(entry, None)
+            self._delete(entry)
+
+    def keep_for_session(self, account: Account, key: str, *, public: bool = False) -> None:
+        """No keyring: hold the key in memory until the app closes (never written anywhere)."""
+        self._session[f"{account.id}:public" if public else account.id] = key
+
+    def _read(self, account: Account, entry: str) -> str | None:
+        if entry in self._session:
+            return self._session[entry]
         try:
-            return keyring.get_password(KEYRING_SERVICE, account.id)
+            return keyring.get_password(KEYRING_SERVICE, entry)
         except keyring.errors.KeyringError as exc:
             log.warning("Could not read the key for %s from the keyring: %s", account.name, type(exc).__name__)
             return None
 
     def set_key(self, account: Account, key: str) -> None:
+        self._write_key(account.id, key)
+
+    def _write_key(self, entry: str, key: str) -> None:
         if not keyring_available():
             raise KeyStoreError(f"No keyring on this computer: set {ENV_KEY} instead.")
         try:
-            keyring.set_password(KEYRING_SERVICE, account.id, key)
+            keyring.set_password(KEYRING_SERVICE, entry, key)
         except keyring.errors.KeyringError as exc:
             raise KeyStoreError(f"The keyring refused to save the key ({type(exc).__name__}).") from None
 
     def delete_key(self, account: Account) -> None:
+        self._session.pop(account.id, None)
+        self._session.pop(f"{account.id}:public", None)
+        self._delete(account.id)
+        self._delete(f"{account.id}:public")
+
+    def _delete(self, entry: str) -> None:
         try:
-            keyring.delete_password(KEYRING_SERVICE, account.id)
+            keyring.delete_password(KEYRING_SERVICE, entry)
         except keyring.errors.PasswordDeleteError:
             pass  # nothing saved: nothing to remove
         except keyring.errors.KeyringError as exc:

@@ -353,8 +353,14 @@ class MainWindow(QMainWindow):
             return await self.open_demo()
         key = await off_thread(self.book.key_for, account)
         if not key:
+            # Every part of the window now speaks of this account (none of it shows the previous one).
             await self.close_session()
-            self.status.show_account(f"No API key for {account.name}")
+            self._show_call(None)
+            self.set_accounts(self._accounts if self.account_switcher.findData(account.id) >= 0
+                              else [*self._accounts, account], account.id)
+            self.setWindowTitle(f"{account.name} — {APP_NAME}")
+            self.banner.show_state(None)
+            self.status.show_no_session(f"No API key for {account.name}")
             self.call_list.set_loading(
                 f"No API key is stored for “{account.name}”.\nAdd it in Accounts…, or set {ENV_KEY}.")
             self.open_accounts_dialog(f"“{account.name}” has no API key yet. Paste it below, then open the account.")
@@ -374,6 +380,7 @@ class MainWindow(QMainWindow):
             session.registry.subscribe(self._on_registry_change),
             session.poller.on_state(self._on_poll_state),
         ]
+        self.banner.set_address(account.provider.display_name, account.base_url)
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from math import ceil
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -69,6 +71,18 @@ class ConnectionStatus(QStatusBar):
     def show_account(self, text: str) -> None:
         self.account.setText(text)
 
+    def show_no_session(self, text: str) -> None:
+        """No account is being polled (e.g. it has no key): say that, not a stale connection state."""
+        self._state = PollState(message=text)
+        self._wait_until = None
+        self.dot.setStyleSheet(f"color: {_DOTS[Connection.CONNECTING]};")
+        self.connection.setText("Not connected")
+        self.connection.setToolTip(text)
+        self.dot.setToolTip(text)
+        self.updated.setText("")
+        self.waiting.hide()
+        self.show_account(text)
+
     def show_state(self, state: PollState) -> None:
         self._state = state
         self.dot.setStyleSheet(f"color: {_DOTS[state.connection]};")
@@ -102,7 +116,8 @@ class OfflineBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("offlineBanner")
         self.setAutoFillBackground(True)
-        self.text = QLabel(objectName="offlineText", wordWrap=True)
+        self.text = QLabel(objectName="offlineText", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.address = "the platform"  # "Vapi at host:port", set for each account opened
         self.retry = QPushButton("Retry now", objectName="retryNow")
         self.retry.clicked.connect(self.retry_requested)
         layout = QHBoxLayout(self)
@@ -119,10 +134,19 @@ class OfflineBanner(QFrame):
         palette.setColor(QPalette.ColorRole.WindowText, text)
         self.setPalette(palette)
 
-    def show_state(self, state: PollState) -> None:
-        if state.connection in (Connection.OFFLINE, Connection.FAILING):
-            headline = "Offline" if state.connection is Connection.OFFLINE else "The platform is having trouble"
-            self.text.setText(f"<b>{headline}.</b> {state.message} The list shows the last known state.")
+    def set_address(self, platform: str, base_url: str) -> None:
+        """The platform and the host:port the console tries, for the banner's one sentence."""
+        parts = urlsplit(base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.address = f"{platform} at {parts.hostname or base_url}:{port}"
+
+    def show_state(self, state: PollState | None) -> None:
+        if state is not None and state.connection in (Connection.OFFLINE, Connection.FAILING):
+            what = (f"Cannot reach {self.address}" if state.connection is Connection.OFFLINE
+                    else f"{self.address} is answering with errors")
+            retry = f", retrying in {max(1, ceil(state.retry_in))} s" if state.retry_in else ""
+            self.text.setText(f"{what}{retry}; the list shows the last known state.")
+            self.text.setToolTip(state.message)  # the details, for whoever needs them
             self._recolor()
             self.show()
         else:
