@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Call, CallStatus, Capabilities
+from app.ui.app import settings
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
 from app.ui.history_filters import ChoiceBox
 from app.ui.theme import status_color
@@ -327,6 +328,7 @@ class CallListView(QWidget):
         for changed in (self.scope.currentTextChanged, self.status.currentTextChanged,
                         self.assistant.currentTextChanged, self.search.textChanged):
             changed.connect(self._refresh_state)
+        self._restore_filters()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._refresh_state)
@@ -394,6 +396,23 @@ class CallListView(QWidget):
         self._count()
 
     # --- internals -----------------------------------------------------------------------
+    def _restore_filters(self) -> None:
+        """The filters as they were last set; each change is written at once, so a crash or SIGTERM keeps it."""
+        store = self._settings = settings()
+        scope = store.value("callList/scope", Scope.ALL.value, type=str)
+        self.scope.setCurrentText(scope if scope in {s.value for s in Scope} else Scope.ALL.value)
+        status = store.value("callList/status", "", type=str)
+        if status and self.status.findText(status) >= 0:
+            self.status.setCurrentText(status)
+        self.live_first.setChecked(store.value("callList/liveFirst", True, type=bool))
+        self.scope.currentTextChanged.connect(lambda text: self._remember("callList/scope", text))
+        self.status.currentTextChanged.connect(lambda _t: self._remember("callList/status", self.status.value() or ""))
+        self.live_first.toggled.connect(lambda on: self._remember("callList/liveFirst", on))
+
+    def _remember(self, key: str, value: object) -> None:
+        self._settings.setValue(key, value)
+        self._settings.sync()
+
     def _index_of(self, call_id: str | None) -> QModelIndex:
         row = self.model.row_of(call_id) if call_id else None
         return self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else QModelIndex()

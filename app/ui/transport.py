@@ -118,7 +118,7 @@ class TransportBar(QWidget):
         speed = stored.value("audio/speed", 1.0, type=float)
         self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))
         self.volume.setValue(max(0, min(100, stored.value("audio/volume", 100, type=int))))
-        self.speed_changed.connect(lambda value: stored.setValue("audio/speed", value))
+        self.speed_changed.connect(lambda value: (stored.setValue("audio/speed", value), stored.sync()))
         self.volume_changed.connect(lambda value: stored.setValue("audio/volume", round(value * 100)))
 
     def _install_shortcuts(self) -> list[QShortcut]:
