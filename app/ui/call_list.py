@@ -54,7 +54,7 @@ from app.domain import Call, CallStatus, Capabilities
 from app.ui.app import settings
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
 from app.ui.history_filters import ChoiceBox
-from app.ui.theme import status_color
+from app.ui.theme import badge_text_color, status_color
 from app.ui.tones import accent
 from app.ui.verdicts import outcome_words, sentiment_of
 
@@ -93,7 +93,7 @@ class StatusBadge(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(status_color(status))
         painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        painter.setPen(Qt.GlobalColor.white)
+        painter.setPen(badge_text_color(status_color(status)))
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(status, Qt.TextElideMode.ElideRight, int(pill.width()) - 8))
         painter.restore()
 

@@ -12,14 +12,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusB
 
 from app.live.poller import Connection, PollState
 from app.ui.theme import banner_colors
+from app.ui.tones import Tone, style_color
 
-_DOTS = {
-    Connection.CONNECTING: "#9e9e9e",
-    Connection.ONLINE: "#43a047",
-    Connection.OFFLINE: "#e53935",
-    Connection.FAILING: "#fb8c00",
-    Connection.RATE_LIMITED: "#fbc02d",
-    Connection.UNAUTHORIZED: "#e53935",
+_DOTS = {  # in the theme's accents, which read on the window in light and dark alike
+    Connection.CONNECTING: Tone.NEUTRAL,
+    Connection.ONLINE: Tone.GOOD,
+    Connection.OFFLINE: Tone.BAD,
+    Connection.FAILING: Tone.WARN,
+    Connection.RATE_LIMITED: Tone.WARN,
+    Connection.UNAUTHORIZED: Tone.BAD,
 }
 _WORDS = {
     Connection.CONNECTING: "Connecting…",
@@ -75,7 +76,7 @@ class ConnectionStatus(QStatusBar):
         """No account is being polled (e.g. it has no key): say that, not a stale connection state."""
         self._state = PollState(message=text)
         self._wait_until = None
-        self.dot.setStyleSheet(f"color: {_DOTS[Connection.CONNECTING]};")
+        self.dot.setStyleSheet(f"color: {style_color(_DOTS[Connection.CONNECTING], self.palette())};")
         self.connection.setText("Not connected")
         self.connection.setToolTip(text)
         self.dot.setToolTip(text)
@@ -85,7 +86,7 @@ class ConnectionStatus(QStatusBar):
 
     def show_state(self, state: PollState) -> None:
         self._state = state
-        self.dot.setStyleSheet(f"color: {_DOTS[state.connection]};")
+        self.dot.setStyleSheet(f"color: {style_color(_DOTS[state.connection], self.palette())};")
         self.connection.setText(_WORDS[state.connection])
         self.connection.setToolTip(state.message)
         self.dot.setToolTip(state.message)

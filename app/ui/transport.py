@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -26,6 +27,16 @@ JUMP_SECONDS = 10.0
 SLIDER_STEPS_PER_SECOND = 10
 
 
+def tinted(icon: QIcon, colour: QColor, size: int = 32) -> QIcon:
+    """The icon's shape filled with one colour."""
+    pixmap = icon.pixmap(QSize(size, size))
+    painter = QPainter(pixmap)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(pixmap.rect(), colour)
+    painter.end()
+    return QIcon(pixmap)
+
+
 class SeekSlider(QSlider):
     """A position slider that ignores playback updates while the user drags it (FeelUOwn pattern)
     and asks to seek once, on release or click."""
@@ -38,6 +49,18 @@ class SeekSlider(QSlider):
         self.setPageStep(SLIDER_STEPS_PER_SECOND * 10)
         self.sliderReleased.connect(self._released)
         self.actionTriggered.connect(self._stepped)
+        self._recolor()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._recolor()
+
+    def _recolor(self) -> None:
+        """The played part of the bar in the link colour: the selection blue hardly shows on a dark window."""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Highlight, QApplication.palette().color(QPalette.ColorRole.Link))
+        self.setPalette(palette)
 
     def set_duration(self, seconds: float) -> None:
         self.setRange(0, round(seconds * SLIDER_STEPS_PER_SECOND))
@@ -175,9 +198,15 @@ class TransportBar(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        # The style's icon is drawn in a fixed dark grey, lost on a dark window: recoloured as text.
+        self.play_button.setIcon(tinted(self.style().standardIcon(icon), self.palette().color(QPalette.ColorRole.ButtonText)))
         self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
         self.play_button.setProperty("playing", playing)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.set_playing(bool(self.play_button.property("playing")))  # the icon follows the text colour
 
     def set_unavailable(self, reason: str) -> None:
         """Sound cannot play here (or nothing is loaded): every control off, the reason shown."""
