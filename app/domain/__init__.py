@@ -15,6 +15,7 @@ from app.domain.call import (
 from app.domain.capabilities import CAPABILITIES, Capabilities
 from app.domain.command import (
     COMMAND_ADAPTER,
+    AppendContext,
     Command,
     CommandKind,
     CommandResult,
@@ -25,6 +26,7 @@ from app.domain.command import (
     Say,
     Side,
     Transfer,
+    TransferMode,
     Unmute,
     describe,
     is_transfer_destination,
@@ -33,6 +35,7 @@ from app.domain.command import (
 __all__ = [
     "Account", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallStatus", "Capabilities", "Command",
     "CommandKind", "CommandResult", "CostBreakdown", "Direction", "End", "Inject", "LIVE_STATUSES",
-    "Mute", "Outcome", "Provider", "Recordings", "Say", "Side", "Transfer", "Turn", "TurnRole",
+    "Mute", "Outcome", "Provider", "Recordings", "Say", "Side", "Transfer", "TransferMode", "Turn", "TurnRole",
+    "AppendContext",
     "Unmute", "describe", "is_transfer_destination",
 ]

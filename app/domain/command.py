@@ -19,6 +19,13 @@ class CommandKind(StrEnum):
     END = "end"
     MUTE = "mute"
     UNMUTE = "unmute"
+    APPEND_CONTEXT = "append-context"
+
+
+class TransferMode(StrEnum):
+    BLIND = "blind-transfer"
+    WARM_MESSAGE = "warm-transfer-say-message"
+    WARM_SUMMARY = "warm-transfer-say-summary"
 
 
 class Side(StrEnum):
@@ -40,6 +47,7 @@ class Say(_Command):
     kind: Literal[CommandKind.SAY] = CommandKind.SAY
     text: str
     end_after: bool = False
+    interrupt_assistant: bool = False  # speak now rather than when the assistant stops talking
 
     _text = field_validator("text")(_non_blank)
 
@@ -62,6 +70,9 @@ class Transfer(_Command):
     kind: Literal[CommandKind.TRANSFER] = CommandKind.TRANSFER
     destination: str
     message: str | None = None
+    mode: TransferMode = TransferMode.BLIND
+    extension: str | None = None
+    caller_id: str | None = None
 
     @field_validator("destination")
     @classmethod
@@ -93,7 +104,16 @@ class Unmute(_Command):
     side: Side
 
 
-Command = Annotated[Say | Inject | Transfer | End | Mute | Unmute, Field(discriminator="kind")]
+class AppendContext(_Command):
+    """Instructions added to the assistant's context (realtime calls take this instead of Inject)."""
+
+    kind: Literal[CommandKind.APPEND_CONTEXT] = CommandKind.APPEND_CONTEXT
+    text: str
+
+    _text = field_validator("text")(_non_blank)
+
+
+Command = Annotated[Say | Inject | Transfer | End | Mute | Unmute | AppendContext, Field(discriminator="kind")]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
 
 
@@ -112,6 +132,8 @@ def describe(command: Command) -> str:
             return f"Mute the {side.value}"
         case Unmute(side=side):
             return f"Unmute the {side.value}"
+        case AppendContext(text=text):
+            return f"Append context “{text}”"
     raise TypeError(command)
 
 

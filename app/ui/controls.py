@@ -23,7 +23,14 @@ from app.domain import (
     Unmute,
     describe,
 )
-from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.command_dialogs import (
+    CommandDialog,
+    TransferDialog,
+    append_dialog,
+    confirm,
+    inject_dialog,
+    say_dialog,
+)
 from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
 NO_CALL = "Select a live call to control it."
@@ -43,6 +50,8 @@ class Action:
 ACTIONS = (
     Action("say", "Say…", CommandKind.SAY, "Ctrl+Shift+S", "Make the assistant say a sentence"),
     Action("inject", "Inject…", CommandKind.INJECT, "Ctrl+Shift+I", "Give the assistant context the caller does not hear"),
+    Action("append-context", "Append context…", CommandKind.APPEND_CONTEXT, "Ctrl+Shift+X",
+           "Add instructions to the assistant's context for the rest of the call"),
     Action("transfer", "Transfer…", CommandKind.TRANSFER, "Ctrl+Shift+T", "Transfer the caller to a number or SIP address"),
     Action("mute-assistant", "Mute assistant", CommandKind.MUTE, "Ctrl+Shift+A", "Silence the assistant"),
     Action("mute-customer", "Mute customer", CommandKind.MUTE, "Ctrl+Shift+C", "Stop the assistant hearing the caller"),
@@ -94,6 +103,7 @@ class ControlBar(QWidget):
         self._in_flight: dict[str, list[Command]] = {}
         self._outcomes: dict[str, tuple[Command | None, CommandResult]] = {}
         self._muted: dict[str, set[Side]] = {}
+        self._refused: dict[str, dict[str, str]] = {}  # call id -> action key -> the platform's reason
         self._open_dialog: QWidget | None = None
         self._open_key: str | None = None  # the action the open dialog belongs to
 
@@ -173,6 +183,10 @@ class ControlBar(QWidget):
         if not waiting:
             self._in_flight.pop(call_id, None)
         self._outcomes[call_id] = (command, result)
+        if (result.outcome == Outcome.REFUSED and command is not None and result.status_code is not None
+                and 400 <= result.status_code < 500 and result.status_code not in (401, 403, 429)):
+            # The call said no to this kind of command: offered no more for this call, with its words.
+            self._refused.setdefault(call_id, {})[action_key(command)] = result.message or "no reason given"
         if result.outcome == Outcome.ACCEPTED and isinstance(command, Mute | Unmute):
             muted = self._muted.setdefault(call_id, set())
             (muted.add if isinstance(command, Mute) else muted.discard)(command.side)
@@ -205,6 +219,8 @@ class ControlBar(QWidget):
             self._ask(say_dialog(self, label))
         elif key == "inject":
             self._ask(inject_dialog(self, label))
+        elif key == "append-context":
+            self._ask(append_dialog(self, label))
         elif key == "transfer":
             self._ask(TransferDialog(label, self))
         elif key == "end":
@@ -258,6 +274,9 @@ class ControlBar(QWidget):
         why = state_reason(call, key) or capabilities.why_not(self._kind(key))
         if why:
             return why
+        refused = self._refused.get(call.id, {}).get(key)
+        if refused:
+            return f"This call refused it: {refused}"
         if any(action_key(c) == key for c in self._in_flight.get(call.id, [])):
             return "Waiting for the platform to answer the previous request."
         return None
@@ -268,6 +287,8 @@ class ControlBar(QWidget):
             button = self.buttons[action.key]
             reason = self._reason(action.key)
             button.setEnabled(reason is None)
+            if action.kind is CommandKind.APPEND_CONTEXT:  # offered only where the platform takes it
+                button.setVisible(self._capabilities is not None and action.kind in self._capabilities.commands)
             help_text = action.help
             if action.key in _SIDES:
                 side = _SIDES[action.key].value

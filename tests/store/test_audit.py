@@ -58,7 +58,7 @@ async def test_the_row_is_committed_before_sending_then_completed(db: Database, 
     [entry] = await entries(db)
     assert (entry.user, entry.account_id, entry.account_name, entry.provider, entry.call_id) == (
         "ria", "acc-vapi", "Vapi production", "vapi", LIVE.id)
-    assert entry.command == {"kind": "say", "text": "One moment please", "end_after": False}
+    assert entry.command == {"kind": "say", "text": "One moment please", "end_after": False, "interrupt_assistant": False}
     assert entry.description == "Say “One moment please”"
     assert (entry.outcome, entry.status_code) == ("accepted", 200)
     assert entry.latency_ms is not None and entry.latency_ms >= 15 and entry.answered_at is not None

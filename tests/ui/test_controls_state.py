@@ -9,7 +9,7 @@ from tests.ui.sample_calls import live_call
 from tests.ui.test_controls import click, enabled, make_bar, open_form
 
 VAPI = CAPABILITIES[Provider.VAPI]
-ONLY_END = {"say": False, "inject": False, "transfer": False, "mute-assistant": False, "mute-customer": False,
+ONLY_END = {"say": False, "inject": False, "append-context": False, "transfer": False, "mute-assistant": False, "mute-customer": False,
             "end": True}
 
 
