@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QWidget
 from qasync import asyncSlot
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SEARCH_KEYS = "Ctrl+Shift+F"
+CACHE_EVERY = 1.5  # seconds: live changes reach the history (and its Calls tab) in batches this often
 DOCK_HEIGHT = 330
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 
@@ -122,6 +123,10 @@ class ConsoleHistory(QObject):
         self._unsubscribe: Callable[[], None] | None = None
         self._catch_up: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Future[object]] = set()
+        self._unsaved: set[str] = set()  # ids of calls changed since the last cache write
+        self._unsaved_session: AccountSession | None = None  # whose calls they are
+        self._cache_timer = QTimer(self, singleShot=True, interval=int(CACHE_EVERY * 1000))
+        self._cache_timer.timeout.connect(self._write_unsaved)
         self._seek: asyncio.Task[None] | None = None
         self._supervision_read: str | None = None  # the call whose audit rows were last read
 
@@ -184,7 +189,7 @@ class ConsoleHistory(QObject):
         self._reviewed = set()
         asyncio.ensure_future(self.mark_reviewed(session.account.id))
         self.area.calls.set_source(session.account, session.client)
-        self._unsubscribe = session.registry.subscribe(lambda change: self._cache_finished(session, change))
+        self._unsubscribe = session.registry.subscribe(lambda change: self._cache_changes(session, change))
         self._catch_up = asyncio.ensure_future(self.catch_up(session))
 
     async def catch_up(self, session: AccountSession) -> None:
@@ -197,21 +202,36 @@ class ConsoleHistory(QObject):
         if report.added or report.changed:
             await self.area.calls.reload()
 
-    def _cache_finished(self, session: AccountSession, change: RegistryChange) -> None:
-        ids = (*change.inserted, *change.changed)
-        finished = [call for i in ids if (call := session.registry.get(i)) is not None and not call.is_live]
-        if finished:
-            account_id = session.account.id
-            write = asyncio.wrap_future(self.db.submit_write(lambda conn: CallCache(conn).upsert(account_id,
-                                                                                                 finished)))
-            self._writes.add(write)
-            write.add_done_callback(self._written)
+    def _cache_changes(self, session: AccountSession, change: RegistryChange) -> None:
+        """Every call that appeared or changed (live ones too, so the Calls tab follows them), written at
+        most every CACHE_EVERY seconds in one batch."""
+        if session is not self._unsaved_session:
+            self._write_unsaved()  # another account's changes go first, with their own account
+            self._unsaved_session = session
+        self._unsaved.update(change.inserted, change.changed)
+        if self._unsaved and not self._cache_timer.isActive():
+            self._cache_timer.start()
+
+    def _write_unsaved(self) -> None:
+        self._cache_timer.stop()
+        session, ids, self._unsaved = self._unsaved_session, self._unsaved, set()
+        if session is None or not ids:
+            return
+        calls = [call for i in ids if (call := session.registry.get(i)) is not None]
+        if not calls:
+            return
+        account_id = session.account.id
+        write = asyncio.wrap_future(self.db.submit_write(lambda conn: CallCache(conn).upsert(account_id, calls)))
+        self._writes.add(write)
+        write.add_done_callback(self._written)
 
     def _written(self, write: asyncio.Future[object]) -> None:
         self._writes.discard(write)
         if not write.cancelled() and write.exception() is not None:
-            log.error("finished calls could not be cached: %s", write.exception())
+            log.error("calls could not be cached: %s", write.exception())
             self.window.status.showMessage(f"The local history could not be updated: {write.exception()}", 8000)
+        elif self.area.calls.isVisible():
+            asyncio.ensure_future(self.area.calls.reload())  # the Calls tab follows live calls
 
     # -- opening calls from the history ---------------------------------------------------
 
@@ -356,4 +376,5 @@ class ConsoleHistory(QObject):
                 await self._catch_up
         if self._unsubscribe is not None:
             self._unsubscribe()
+        self._write_unsaved()
         await asyncio.get_running_loop().run_in_executor(None, self.db.close)

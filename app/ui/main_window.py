@@ -236,6 +236,9 @@ class MainWindow(QMainWindow):
         holder = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         holder.setWidget(widget)
         dock.setWidget(holder)
+        # Closable and movable between the window's edges, never floated by a stray double-click on its title.
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(area, dock)
         if not self._restore_dock_state() and self._layout_restored:
             self._default_dock_sizes()
@@ -274,11 +277,11 @@ class MainWindow(QMainWindow):
         return not state.isEmpty() and self.restoreState(state)
 
     def _default_dock_sizes(self) -> None:
-        """Panels below start at a quarter of the height: the live view stays the main thing."""
+        """Panels below start at a third of the height: room for a whole scorecard, the live view still first."""
         docks = [d for d in self.findChildren(QDockWidget)
                  if self.dockWidgetArea(d) is Qt.DockWidgetArea.BottomDockWidgetArea]
         if docks:
-            self.resizeDocks(docks, [int(self.height() * 0.24)] * len(docks), Qt.Orientation.Vertical)
+            self.resizeDocks(docks, [int(self.height() * 0.33)] * len(docks), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         store = settings()
