@@ -75,6 +75,10 @@ DEFAULT_WIDTHS = {
 }
 
 
+VISUAL_ORDER = (Column.STATUS, Column.CUSTOMER, Column.STARTED, Column.DURATION, Column.ENDED_REASON,
+                Column.OUTCOME, Column.ASSISTANT, Column.TYPE, Column.COST, Column.NAME)
+
+
 class StatusBadge(QStyledItemDelegate):
     """Paints the status as a coloured pill so live calls stand out at a glance."""
 
@@ -288,6 +292,10 @@ class CallListView(QWidget):
         for column, sample in DEFAULT_WIDTHS.items():
             pad = 30 if column is Column.STATUS else 14  # the badge's own padding, or the cell margins
             header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
+        # What a supervisor scans first leads; the reason and the outcome before the details, so a wide
+        # window shows them without sideways scrolling and a narrow one still shows customer and status.
+        for visual, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import (
     Call,
@@ -111,13 +111,19 @@ class ControlBar(QWidget):
         self.target.setObjectName("controlTarget")
         self.buttons: dict[str, QToolButton] = {}
         self._shortcuts: list[QShortcut] = []
-        row = QHBoxLayout()
-        row.setSpacing(6)
-        row.addWidget(self.target)
-        row.addSpacing(8)
+        # Two groups (speak; mute and hang up) side by side, or one above the other when the column is narrow.
+        speak, hold = QHBoxLayout(), QHBoxLayout()
+        for group in (speak, hold):
+            group.setSpacing(6)
+            group.setContentsMargins(0, 0, 0, 0)
+        speak.addWidget(self.target)
+        speak.addSpacing(8)
+        row = speak
         for action in ACTIONS:
-            if action.key in ("mute-assistant", "end"):
-                row.addSpacing(12)  # groups: speak, mute, hang up
+            if action.key == "mute-assistant":
+                row = hold
+            elif action.key == "end":
+                row.addSpacing(12)  # mute, then hang up
             # Tool buttons: no 80 px minimum per button, so the bar fits a narrow centre column.
             button = QToolButton()
             button.setText(action.label)
@@ -138,7 +144,17 @@ class ControlBar(QWidget):
                 button.setMinimumWidth(max(widths))
             self.buttons[action.key] = button
             row.addWidget(button)
-        row.addStretch(1)
+        speak.addStretch(1)
+        hold.addStretch(1)
+        self._speak, self._hold = QWidget(), QWidget()
+        self._speak.setLayout(speak)
+        self._hold.setLayout(hold)
+        self._rows = QGridLayout()
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._rows.setHorizontalSpacing(12)
+        self._rows.setVerticalSpacing(4)
+        self.stacked = False
+        self._place_groups(stacked=False)
         # The outcome gets its own line so long platform messages never squeeze the buttons.
         self.outcome = QLabel("")
         self.outcome.setObjectName("controlOutcome")
@@ -148,7 +164,7 @@ class ControlBar(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 5, 8, 5)
         column.setSpacing(4)
-        column.addLayout(row)
+        column.addLayout(self._rows)
         column.addWidget(self.outcome)
         self._restyle()
         self._refresh()
@@ -336,6 +352,22 @@ class ControlBar(QWidget):
         self.outcome.setText(text)
         self.outcome.setToolTip(text)
         self.outcome.setVisible(bool(text))
+
+    def _place_groups(self, *, stacked: bool) -> None:
+        self.stacked = stacked
+        self._rows.removeWidget(self._speak)
+        self._rows.removeWidget(self._hold)
+        self._rows.addWidget(self._speak, 0, 0)
+        self._rows.addWidget(self._hold, 1 if stacked else 0, 0 if stacked else 1)
+        self._rows.setColumnStretch(1, 0 if stacked else 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        margins = self.contentsMargins()
+        room = event.size().width() - margins.left() - margins.right() - 16
+        needed = self._speak.sizeHint().width() + self._hold.sizeHint().width() + self._rows.horizontalSpacing()
+        if (needed > room) != self.stacked:
+            self._place_groups(stacked=needed > room)  # every button stays whole and clickable
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

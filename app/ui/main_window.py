@@ -212,9 +212,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _default_sizes(self) -> None:
-        """First start: the list gets two fifths, the analysis a third of the rest, audio a third of the height."""
+        """First start: the list gets 45 %, the analysis a third of the rest, audio a third of the height."""
         width = self.main_splitter.width()
-        self.main_splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
+        self.main_splitter.setSizes([int(width * 0.45), width - int(width * 0.45)])
         detail = self.detail_splitter.width()
         self.detail_splitter.setSizes([detail - int(detail * 0.35), int(detail * 0.35)])
         height = self.centre_splitter.height()
