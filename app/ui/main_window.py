@@ -49,6 +49,7 @@ from app.ui.supervision import ENDED_BY_SUPERVISOR, Supervision, from_commands, 
 from app.ui.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
+SMALL_HEIGHT = 900  # below this the History dock and the audio area start smaller
 
 
 def _panel(title: str, body: QWidget, name: str) -> QFrame:
@@ -218,7 +219,8 @@ class MainWindow(QMainWindow):
         detail = self.detail_splitter.width()
         self.detail_splitter.setSizes([detail - int(detail * 0.35), int(detail * 0.35)])
         height = self.centre_splitter.height()
-        self.centre_splitter.setSizes([height - int(height * 0.33), int(height * 0.33)])
+        audio = int(height * (0.33 if self.height() >= SMALL_HEIGHT else 0.25))  # a short window keeps the transcript
+        self.centre_splitter.setSizes([height - audio, audio])
 
     # --- panels others provide -----------------------------------------------------------
     def set_audio_area(self, widget: QWidget) -> None:
@@ -281,7 +283,8 @@ class MainWindow(QMainWindow):
         docks = [d for d in self.findChildren(QDockWidget)
                  if self.dockWidgetArea(d) is Qt.DockWidgetArea.BottomDockWidgetArea]
         if docks:
-            self.resizeDocks(docks, [int(self.height() * 0.33)] * len(docks), Qt.Orientation.Vertical)
+            share = 0.33 if self.height() >= SMALL_HEIGHT else 0.24
+            self.resizeDocks(docks, [int(self.height() * share)] * len(docks), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         store = settings()

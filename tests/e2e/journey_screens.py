@@ -10,6 +10,7 @@ import asyncio
 import faulthandler
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -68,6 +69,9 @@ def main(argv: list[str]) -> int:
     faulthandler.dump_traceback_later(240, exit=True)
     out, size, theme = Path(argv[1]), argv[2], argv[3]
     os.environ["SWITCHBOARD_THEME"] = theme
+    home = Path(tempfile.mkdtemp(prefix="switchboard-screens-"))  # a first start: no remembered layout
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[variable] = str(home / variable.lower())
     width, height = (int(v) for v in size.split("x"))
     out.mkdir(parents=True, exist_ok=True)
     _app, loop = create_application()

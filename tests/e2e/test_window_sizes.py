@@ -37,6 +37,8 @@ def test_at_1024_by_700_the_essentials_stay_usable(qtbot, qloop, tmp_path, sandb
         await open_sandbox(window, sandbox)
         await select_new_live_call(window, sandbox)
         await until(lambda: window.controls.stacked, what="the control groups to stack")
+        assert window.minimumSizeHint().width() <= 1024 and window.width() == 1024
+        assert window.call_list.search.width() >= 150  # the search box is not squeezed to nothing
         assert shown_whole(window, Column.STATUS) and shown_whole(window, Column.CUSTOMER)
         transcript = window.transcript.list.viewport()
         assert transcript.width() >= 250 and transcript.height() >= 150
