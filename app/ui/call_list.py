@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QFocusEvent,
     QGuiApplication,
     QIcon,
@@ -54,7 +55,7 @@ from app.domain import Call, CallStatus, Capabilities
 from app.ui.app import settings
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
 from app.ui.history_filters import ChoiceBox
-from app.ui.theme import badge_text_color, status_color
+from app.ui.theme import badge_text_color, status_color, tinted
 from app.ui.tones import accent
 from app.ui.verdicts import outcome_words, sentiment_of
 
@@ -121,8 +122,8 @@ _MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
 
 
 @cache
-def _mark_icon(mark: str) -> QIcon:
-    return QApplication.style().standardIcon(_MARK_ICONS[mark])
+def _mark_icon(mark: str, colour: str) -> QIcon:
+    return tinted(QApplication.style().standardIcon(_MARK_ICONS[mark]), QColor(colour))
 
 
 class MarkedCalls(CallFilter):
@@ -174,7 +175,7 @@ class MarkedCalls(CallFilter):
             marks = self._marks.get(call.id, {}) if isinstance(call, Call) else {}
             shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon
             if shown and role == Qt.ItemDataRole.DecorationRole:
-                return _mark_icon(shown[0])
+                return _mark_icon(shown[0], QApplication.palette().color(QPalette.ColorRole.Text).name())
             if shown:
                 return "\n".join([str(super().data(index, role) or ""), *(marks[m] for m in shown)]).strip()
         return super().data(index, role)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -20,21 +20,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.clock import clock
 from app.ui.app import settings
+from app.ui.theme import tinted
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SKIP_SECONDS = 5.0
 JUMP_SECONDS = 10.0
 SLIDER_STEPS_PER_SECOND = 10
-
-
-def tinted(icon: QIcon, colour: QColor, size: int = 32) -> QIcon:
-    """The icon's shape filled with one colour."""
-    pixmap = icon.pixmap(QSize(size, size))
-    painter = QPainter(pixmap)
-    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
-    painter.fillRect(pixmap.rect(), colour)
-    painter.end()
-    return QIcon(pixmap)
 
 
 class SeekSlider(QSlider):

@@ -92,3 +92,18 @@ def test_play_button_seek_bar_and_check_boxes_stand_out(themed, qtbot):
     box = QCheckBox("Live first")
     qtbot.addWidget(box)
     assert ratio(theme.indicator_outline(box.palette()), box.palette().color(R.Window)) >= AA
+
+
+def test_list_marks_read_on_the_list(themed, qtbot):
+    from app.ui.call_list import CallMark
+    from app.ui.call_list_model import Column
+    from tests.live.calls import make_call
+    from tests.ui.test_call_list import make_view
+
+    view, _ = make_view(qtbot, make_call("a"))
+    view.proxy.set_mark("a", CallMark.MUTED, "Customer muted")
+    icon = view.proxy.index(0, Column.CUSTOMER).data(1)  # DecorationRole
+    button = QCheckBox()
+    qtbot.addWidget(button)
+    button.setIcon(icon)
+    assert ratio(icon_colour(button), view.table.palette().color(R.Base)) >= AA
