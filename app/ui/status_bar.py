@@ -143,8 +143,8 @@ class OfflineBanner(QFrame):
 
     def show_state(self, state: PollState | None) -> None:
         if state is not None and state.connection in (Connection.OFFLINE, Connection.FAILING):
-            what = (f"Cannot reach {self.address}" if state.connection is Connection.OFFLINE
-                    else f"{self.address} is answering with errors")
+            what = (f"Offline: cannot reach {self.address}" if state.connection is Connection.OFFLINE
+                    else f"Platform trouble: {self.address} is answering with errors")
             retry = f", retrying in {max(1, ceil(state.retry_in))} s" if state.retry_in else ""
             self.text.setText(f"{what}{retry}; the list shows the last known state.")
             self.text.setToolTip(state.message)  # the details, for whoever needs them

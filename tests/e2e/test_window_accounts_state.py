@@ -46,7 +46,7 @@ def test_offline_banner_is_one_sentence_naming_host_and_port(window, run_async):
         await window.open_session(account, SANDBOX_KEY)
         await until(lambda: window.status.state.connection is Connection.OFFLINE, what="offline")
         text = window.banner.text.text()
-        assert text.startswith(f"Cannot reach Vapi at 127.0.0.1:{port}, retrying in ")
+        assert text.startswith(f"Offline: cannot reach Vapi at 127.0.0.1:{port}, retrying in ")
         assert text.endswith("; the list shows the last known state.") and text.count(".") == 4  # 127.0.0.1 + end
         assert ".." not in text and "<" not in text
 

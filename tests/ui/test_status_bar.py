@@ -29,7 +29,7 @@ def test_banner_appears_offline_and_hides_on_recovery(qtbot):
     banner.set_address("Vapi", "https://api.vapi.ai")
     banner.show_state(PollState(Connection.OFFLINE, retry_in=4, message="Cannot reach the platform: refused."))
     assert banner.isVisible()
-    assert banner.text.text() == "Cannot reach Vapi at api.vapi.ai:443, retrying in 4 s; the list shows the last known state."
+    assert banner.text.text() == "Offline: cannot reach Vapi at api.vapi.ai:443, retrying in 4 s; the list shows the last known state."
     clicks: list[bool] = []
     banner.retry_requested.connect(lambda: clicks.append(True))
     banner.retry.click()
