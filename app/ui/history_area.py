@@ -25,7 +25,7 @@ from qasync import asyncSlot
 
 from app.domain import Account, Call
 from app.providers.errors import ProviderError
-from app.store.audit import AuditFilters, AuditLog, AuditTrail, AuditUnavailable
+from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, SchemaTooNewError, default_path
 from app.store.reviews import Comment, ReviewBook
@@ -37,7 +37,7 @@ from app.ui.history_model import review_words
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
-from app.ui.supervision import from_commands
+from app.ui.supervision import audited
 
 if TYPE_CHECKING:
     from app.live.registry import RegistryChange
@@ -346,9 +346,7 @@ class ConsoleHistory(QObject):
 
     async def _read_supervision(self, call_id: str) -> None:
         """The audit log says which lines supervisors had the assistant say, and who ended the call."""
-        entries = await self.db.read(lambda conn: AuditLog(conn).entries(AuditFilters(call_id=call_id), limit=200))
-        rows = [(e.command_kind, e.command, e.outcome, e.user) for e in reversed(entries)]
-        self.window.add_supervision(call_id, from_commands(rows))
+        self.window.add_supervision(call_id, await self.db.read(lambda conn: audited(conn, None, call_id)))
 
     @asyncSlot(str, str, int, object)
     async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:

@@ -4,10 +4,13 @@ and whether they ended it. Pure (no Qt): the transcript and the list only ask it
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.domain import CommandKind, Outcome, Turn, TurnRole
+from app.store.audit import AuditFilters, AuditLog
+from app.store.calls import CallCache
 
 ENDED_BY_SUPERVISOR = "Ended by supervisor"
 # Commands that may have reached the call: accepted, or sent without a reliable answer.
@@ -38,6 +41,24 @@ def from_commands(rows: Iterable[tuple[str, dict[str, object], str, str]]) -> Su
         if ends and outcome == Outcome.ACCEPTED.value:
             ended_by = user
     return Supervision(tuple(said), ended_by)
+
+
+def audited(conn: sqlite3.Connection, account_id: str | None, call_id: str) -> Supervision:
+    """What the audit log says supervisors did to one call (a reader-thread function)."""
+    entries = AuditLog(conn).entries(AuditFilters(account_id=account_id, call_id=call_id), limit=200)
+    return from_commands((e.command_kind, e.command, e.outcome, e.user) for e in reversed(entries))
+
+
+def audited_lines(conn: sqlite3.Connection, calls: Iterable[tuple[str, str]]) -> set[tuple[str, str, int]]:
+    """(account id, call id, turn index) of every cached assistant turn that spoke a supervisor's line,
+    for the given calls (a reader-thread function, e.g. for search hits)."""
+    found: set[tuple[str, str, int]] = set()
+    for account_id, call_id in set(calls):
+        said = audited(conn, account_id, call_id).said
+        call = CallCache(conn).get(account_id, call_id) if said else None
+        if call is not None:
+            found.update((account_id, call_id, row) for row in supervisor_rows(call.turns, said))
+    return found
 
 
 def _words(text: str) -> str:

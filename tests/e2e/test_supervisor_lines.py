@@ -4,10 +4,14 @@ both come back from the audit log when the window has forgotten them."""
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt
 
 from app.domain import CallStatus
 from app.ui.call_list_model import Column
+from app.ui.history_area import ConsoleHistory
+from app.ui.rich_text_delegate import RICH_TEXT
 from app.ui.transcript_model import SUPERVISOR_ROLE, SUPERVISOR_TITLE
 from tests.e2e.conftest import open_sandbox
 from tests.e2e.test_call_control import confirm, open_form, select_new_live_call
@@ -57,5 +61,20 @@ def test_say_lines_and_the_end_are_the_supervisors(qtbot, qloop, tmp_path, sandb
         assert window.call_list.select_call(call_id)
         await until(lambda: LINE in supervisor_texts(window), what="the line from the audit log")
         await until(lambda: "Ended by supervisor (sam)" in window.call_subtitle.text(), what="who ended it")
+
+        # Search: the hit on that line is the supervisor's, not the assistant's.
+        search = window.findChild(ConsoleHistory).area.search
+
+        async def hit_titles() -> list[str]:
+            result = await search.search('"supervisor is joining"')
+            return [search.model.item(r).data(RICH_TEXT) for r in range(len(result.hits))
+                    if result.hits[r].call_id == call_id]
+
+        for _ in range(100):
+            titles = await hit_titles()
+            if titles:
+                break
+            await asyncio.sleep(0.1)  # the finished call reaches the history cache
+        assert titles and all(SUPERVISOR_TITLE in title for title in titles)
 
     run_async(scenario())
