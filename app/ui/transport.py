@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QPaintEvent, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSlider,
     QStyle,
     QToolButton,
@@ -26,6 +27,21 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SKIP_SECONDS = 5.0
 JUMP_SECONDS = 10.0
 SLIDER_STEPS_PER_SECOND = 10
+
+
+class ElidedLabel(QLabel):
+    """One line, cut with … when the bar is narrow (the whole text is the tooltip): a reason that wraps
+    into a tall column would push the player's controls about."""
+
+    def __init__(self, objectName: str) -> None:  # noqa: N803 - Qt's keyword
+        super().__init__(objectName=objectName)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
 
 
 class SeekSlider(QSlider):
@@ -104,7 +120,7 @@ class TransportBar(QWidget):
         self.volume.setValue(100)
         self.volume.setToolTip("Volume")
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
-        self.reason_label = QLabel("", objectName="playbackOff", wordWrap=True)
+        self.reason_label = ElidedLabel(objectName="playbackOff")
         self.reason_label.hide()
         self._channel_row = QHBoxLayout()
         self._channel_row.setSpacing(2)

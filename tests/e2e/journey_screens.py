@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.domain import Mute, Side
+from app.domain import Account, Mute, Provider, Side
 from app.live.demo import DemoPlatform
 from app.store.reviews import Mark
 from app.ui.app import ErrorReporter, create_application
@@ -63,6 +63,16 @@ async def journeys(window: MainWindow, out: Path, tag: str) -> None:
     history.area.setCurrentWidget(history.area.calls)
     await asyncio.sleep(1.5)
     save(window, out / f"reviewer-calls-{tag}.png")
+
+    window.book.save(Account(id="vapi-prod", name="Vapi production", provider=Provider.VAPI,
+                             base_url="https://api.vapi.ai"))
+    dialog = window.open_accounts_dialog()
+    dialog.list.setCurrentRow(1)
+    await asyncio.sleep(1.0)
+    dialog.move(window.frameGeometry().center() - dialog.rect().center())
+    await asyncio.sleep(0.5)
+    save(window, out / f"accounts-{tag}.png")
+    dialog.reject()
 
 
 def main(argv: list[str]) -> int:
