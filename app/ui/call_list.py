@@ -184,6 +184,8 @@ class MarkedCalls(CallFilter):
 class CallTable(QTableView):
     """A table that knows whether the user is acting on it: only their input moves the selection."""
 
+    focused = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._acting = 0
@@ -214,10 +216,7 @@ class CallTable(QTableView):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)  # Qt makes the first row current on focus: the view undoes that
-        self.focus_taken()
-
-    def focus_taken(self) -> None:
-        """Replaced by the owning view."""
+        self.focused.emit()
 
     def sync_geometry(self) -> None:
         """Scroll ranges and row positions up to date now, not at the next layout pass."""
@@ -273,7 +272,7 @@ class CallListView(QWidget):
 
         self.table = CallTable()
         self.table.setObjectName("callTable")
-        self.table.focus_taken = self._show_selected  # type: ignore[method-assign]
+        self.table.focused.connect(self._show_selected)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # anchoring is exact
         self.table.setMouseTracking(True)
         self.table.viewport().installEventFilter(self)
