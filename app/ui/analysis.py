@@ -28,45 +28,13 @@ from app.domain import Call, CostBreakdown, CostItem, Performance, TransferRecor
 from app.ui.formats import money
 from app.ui.plain import LongText, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, accent, muted_text, tint
+from app.ui.verdicts import sentiment_of, success_verdict
 
 NO_CALL = "Select a call to see its analysis"
 LIVE = "Call in progress — analysis appears after the call ends"
 PENDING = "Analysis pending — it usually appears a few seconds after the call ends"
-_PASS = {"true", "pass", "passed", "yes", "success", "successful"}
-_FAIL = {"false", "fail", "failed", "no", "failure", "unsuccessful"}
 CELL_LIMIT = 500  # characters a structured-data cell lays out; the tooltip has more
 TREE_LIMIT = 400  # rows a structured-data tree lays out
-
-
-def success_verdict(value: str) -> tuple[str, Tone]:
-    """The platform's success evaluation ("true", "8", "Pass"...) in plain words with a tone."""
-    text = value.strip()
-    if text.lower() in _PASS:
-        return "Successful", Tone.GOOD
-    if text.lower() in _FAIL:
-        return "Not successful", Tone.BAD
-    try:
-        score = float(text)
-    except ValueError:
-        return text, Tone.NEUTRAL
-    if 0 <= score <= 10:
-        return f"{score:g} / 10", Tone.GOOD if score >= 7 else Tone.BAD if score <= 4 else Tone.WARN
-    return text, Tone.NEUTRAL
-
-
-def sentiment_verdict(value: float) -> tuple[str, Tone]:
-    """Sentiment on a -1..1 or 0..10 scale, whichever the platform used."""
-    if -1.0 <= value <= 1.0:
-        low, high, shown = -0.25, 0.25, f"{value:+.2f}"
-    elif 1.0 < value <= 10.0:
-        low, high, shown = 4.0, 7.0, f"{value:g} / 10"
-    else:
-        return f"{value:g}", Tone.NEUTRAL
-    if value >= high:
-        return f"Positive ({shown})", Tone.GOOD
-    if value <= low:
-        return f"Negative ({shown})", Tone.BAD
-    return f"Neutral ({shown})", Tone.NEUTRAL
 
 
 def ended_reason_words(reason: str) -> tuple[str, Tone]:
@@ -342,7 +310,9 @@ class AnalysisPanel(QWidget):
         self.banner.setText(PENDING)
         self.banner.setVisible(not call.has_analysis)
         self._set_fact(self.success, success_verdict(call.success_evaluation) if call.success_evaluation else None)
-        self._set_fact(self.sentiment, sentiment_verdict(call.sentiment) if call.sentiment is not None else None)
+        sentiment = sentiment_of(call)
+        self._set_fact(self.sentiment, (sentiment.words, sentiment.tone) if sentiment else None,
+                       hint=f"From {sentiment.source}" if sentiment else "")
         self._set_fact(self.ended_reason, ended_reason_words(call.ended_reason) if call.ended_reason else None,
                        hint=call.ended_reason or "")
         self.summary.set_text(call.summary)

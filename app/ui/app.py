@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import socket
 import sys
 import traceback
 from types import TracebackType
 from typing import TypeVar
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.paths import APP_NAME, ORGANIZATION, config_dir
@@ -80,3 +82,24 @@ class ErrorReporter:
 
     def install(self) -> None:
         sys.excepthook = self
+
+
+class CloseOnSigterm(QObject):
+    """SIGTERM (a logout, `kill`, a service manager) closes the window as the user would, so its layout
+    and preferences are saved. The signal only writes a byte to a socket; Qt's loop wakes on it and closes."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        signal.set_wakeup_fd(self._writer.fileno())
+        signal.signal(signal.SIGTERM, lambda *_args: None)  # a Python handler, so the wakeup byte is written
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._woken)
+
+    def _woken(self) -> None:
+        if signal.SIGTERM.to_bytes(1, "little") in self._reader.recv(64):
+            log.info("SIGTERM: closing the window")
+            self.window.close()

@@ -120,8 +120,10 @@ class CachedCallsView(QWidget):
                            text=self.text.text().strip() or None)
 
     async def reload(self) -> int:
+        scrolled = self.table.verticalScrollBar().value()  # a live refresh must not throw the reader to the top
         try:
             count = await self.model.show(self.account_box.account_id(), self.filters())
+            self.table.verticalScrollBar().setValue(scrolled)
         except Exception as error:  # noqa: BLE001 - a broken history file must not take the window down
             self.summary.setText(f"Could not read the history: {error}")
             return 0

@@ -25,6 +25,7 @@ from app.ui.analysis import ended_reason_words
 from app.ui.formats import duration, money
 from app.ui.plain import one_line, tooltip
 from app.ui.theme import new_call_highlight
+from app.ui.verdicts import outcome_words, sentiment_of
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -101,12 +102,7 @@ def customer_in_full(call: Call) -> str:
 
 
 def outcome(call: Call) -> str:
-    parts = []
-    if call.success_evaluation:
-        parts.append(call.success_evaluation)
-    if call.sentiment is not None:
-        parts.append(f"sentiment {call.sentiment:g}")
-    return " · ".join(parts)
+    return outcome_words(call)[0]
 
 
 def alerts_text(summary: CallAlerts) -> str:
@@ -313,7 +309,8 @@ class CallListModel(QAbstractTableModel):
             case Column.COST:
                 return call.cost
             case Column.OUTCOME:
-                return call.sentiment if call.sentiment is not None else call.success_evaluation
+                sentiment = sentiment_of(call)
+                return sentiment.score if sentiment is not None else outcome(call).casefold() or None
             case Column.ALERTS:
                 summary = self.alerts(call.id)
                 return (summary.worst.rank + 1 if summary.worst else 0, summary.total) if summary.total else None
@@ -351,6 +348,7 @@ class CallFilter(QSortFilterProxyModel):
         self._assistant: str | None = None
         self._text = ""
         self._has_alerts = False
+        self._live_first = True  # live calls pinned above ended ones, whichever column sorts
         self._minute = self._minute_now()  # the rows were last checked against the clock in this minute
         self.setDynamicSortFilter(True)
         self.setSortRole(SORT_ROLE)
@@ -373,6 +371,15 @@ class CallFilter(QSortFilterProxyModel):
 
     def set_has_alerts(self, on: bool) -> None:
         self._update("_has_alerts", on)
+
+    @property
+    def live_first(self) -> bool:
+        return self._live_first
+
+    def set_live_first(self, on: bool) -> None:
+        if on != self._live_first:
+            self._live_first = on
+            self.invalidate()  # the order changes, not which rows pass
 
     def _update(self, attribute: str, value: object) -> None:
         if getattr(self, attribute) != value:
@@ -434,10 +441,20 @@ class CallFilter(QSortFilterProxyModel):
         return local_now - when.astimezone() <= timedelta(days=7)
 
     def lessThan(self, left: Index, right: Index) -> bool:
+        ascending = self.sortOrder() is Qt.SortOrder.AscendingOrder
+        if self._live_first:
+            live_a, live_b = _is_live(left), _is_live(right)
+            if live_a != live_b:  # Qt swaps the arguments for a descending sort: live stays on top either way
+                return live_a if ascending else live_b
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         # Empty values sort last whichever way the column is sorted.
         if a is None or b is None:
-            return (a is None) < (b is None) if self.sortOrder() is Qt.SortOrder.AscendingOrder else (a is None) > (b is None)
+            return (a is None) < (b is None) if ascending else (a is None) > (b is None)
         if type(a) is not type(b):
             a, b = str(a), str(b)
         return a < b
+
+
+def _is_live(index: Index) -> bool:
+    call = index.data(CALL_ROLE)
+    return isinstance(call, Call) and call.is_live

@@ -27,6 +27,8 @@ from app.ui.transcript_model import (
     COMMENTS_ROLE,
     EXPANDED_ROLE,
     PLAYING_ROLE,
+    SUPERVISOR_ROLE,
+    SUPERVISOR_TITLE,
     TURN_ROLE,
     TranscriptModel,
     compact_json,
@@ -141,8 +143,10 @@ def comment_badge(count: int) -> str:
     return f" ✎ {count} " if count else ""
 
 
-def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge: str = "") -> Bubble:
-    """Where every line of a turn goes for a view of the given width; `badge` ends the title line."""
+def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge: str = "",
+                supervisor: bool = False) -> Bubble:
+    """Where every line of a turn goes for a view of the given width; `badge` ends the title line;
+    a supervisor's line spoken by the assistant is titled as such."""
     usable = max(160, view_width - 2 * MARGIN)
     chat = turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT)
     side = Side.FULL if not chat else (Side.LEFT if turn.role == TurnRole.CUSTOMER else Side.RIGHT)
@@ -171,7 +175,7 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
         nonlocal y
         y = add(text, face, ink, flags).bottom() + 1 + LINE_GAP
 
-    title = role_title(turn.role)
+    title = SUPERVISOR_TITLE if supervisor else role_title(turn.role)
     if turn.role == TurnRole.TOOL:
         title = f"{'▾' if expanded else '▸'} {title} · {turn.tool_name or 'unnamed tool'}"
     if turn.partial:  # a line still being said (listen socket): its final wording replaces it
@@ -249,13 +253,14 @@ class TurnDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         state = option.state
         badge = comment_badge(len(index.data(COMMENTS_ROLE) or ()))
-        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge)
+        supervisor = bool(index.data(SUPERVISOR_ROLE))
+        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge, supervisor)
         if bubble.side == Side.RIGHT:
             x = rect.right() - MARGIN - bubble.width + 1
         else:
             x = rect.left() + MARGIN
         box = QRect(x, rect.top() + GAP, bubble.width, bubble.height)
-        tone = ROLE_TONES.get(turn.role, Tone.NEUTRAL)
+        tone = Tone.SUPERVISOR if supervisor else ROLE_TONES.get(turn.role, Tone.NEUTRAL)
         playing = bool(index.data(PLAYING_ROLE))
         selected = bool(state & QStyle.StateFlag.State_Selected)
 

@@ -120,7 +120,7 @@ def test_texts_for_each_column(qtbot):
     assert texts[Column.ENDED_REASON] == "Customer ended call"
     assert texts[Column.NAME] == "VIP"
     assert texts[Column.COST] == "$0.4321"
-    assert texts[Column.OUTCOME] == "Pass · sentiment 0.6"
+    assert texts[Column.OUTCOME] == "Successful · Positive"
 
 
 def _proxy(model: CallListModel) -> CallFilter:

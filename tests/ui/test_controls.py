@@ -77,8 +77,8 @@ def test_vapi_live_call_enables_everything_with_shortcuts_in_tooltips(qtbot):
 def test_hms_cannot_mute_and_says_why(qtbot):
     bar, _ = make_bar(qtbot)
     bar.set_call(live_call(Provider.HMS), HMS)
-    assert enabled(bar) == {"say": True, "inject": True, "transfer": True, "mute-assistant": False,
-                            "mute-customer": False, "end": True}
+    assert enabled(bar) == {"say": True, "inject": True, "append-context": False, "transfer": True,
+                            "mute-assistant": False, "mute-customer": False, "end": True}
     assert rendered(bar.buttons["mute-assistant"].toolTip()) == "HMS Sovereign cannot mute from a console."
 
 
@@ -103,7 +103,7 @@ def test_say_form_builds_the_command(qtbot):
     assert isinstance(form, TextCommandDialog)
     assert not form.ok_button.isEnabled()  # blank text cannot be said
     form.text.setPlainText("  One moment please, I'm checking.  ")
-    form.option.setChecked(True)
+    form.options["end_after"].setChecked(True)
     form.ok_button.click()
     assert sent == [Say(text="One moment please, I'm checking.", end_after=True)]
 
@@ -185,7 +185,8 @@ def test_in_flight_command_is_busy_then_shows_outcome(qtbot):
     assert bar.outcome.text().startswith("Sending: End the call")
 
     bar.show_outcome("a", CommandResult(outcome=Outcome.REFUSED, message="Call is not in progress", status_code=400))
-    assert bar.buttons["end"].isEnabled()
+    assert not bar.buttons["end"].isEnabled()  # refused by this call: not offered again, with its words
+    assert "Call is not in progress" in bar.buttons["end"].toolTip()
     assert bar.outcome.text() == "✕ End the call — refused: Call is not in progress"
 
 
