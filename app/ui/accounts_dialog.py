@@ -246,9 +246,12 @@ class AccountsDialog(QDialog):
             if check is not None:
                 check.cancel()
 
+    def _stored_keys(self, account: Account) -> tuple[bool, bool]:
+        """Whether the account has a private and a public key (one trip off the Qt thread)."""
+        return bool(self.book.key_for(account)), bool(self.book.public_key_for(account))
+
     async def _show_key_state(self, account: Account) -> None:
-        has_key = bool(await off_thread(self.book.key_for, account))
-        has_public = bool(await off_thread(self.book.public_key_for, account))
+        has_key, has_public = await off_thread(self._stored_keys, account)
         if self.current_account() != account:
             return  # the supervisor moved on to another account meanwhile
         if self.has_keyring is None:
