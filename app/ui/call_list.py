@@ -53,9 +53,17 @@ from PySide6.QtWidgets import (
 
 from app.domain import Call, CallStatus, Capabilities
 from app.ui.app import setting, settings
-from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
+from app.ui.call_list_model import (
+    CALL_ROLE,
+    CallFilter,
+    CallListModel,
+    Column,
+    Scope,
+    customer,
+    customer_in_full,
+)
 from app.ui.history_filters import ChoiceBox
-from app.ui.plain import wrapped
+from app.ui.plain import tooltip, wrapped
 from app.ui.theme import badge_text_color, status_color, tinted
 from app.ui.tones import accent
 from app.ui.verdicts import outcome_words, sentiment_of
@@ -74,7 +82,7 @@ DEFAULT_WIDTHS = {
     Column.ENDED_REASON: "Customer ended call",
     Column.COST: "$0.00",
     Column.OUTCOME: "Not successful · Negative",
-    Column.ALERTS: "warning (2 open)",
+    Column.ALERTS: "critical",
 }
 
 
@@ -163,23 +171,23 @@ class MarkedCalls(CallFilter):
             if role == Qt.ItemDataRole.ForegroundRole:  # the analysis pane's colours
                 return accent(outcome_words(call)[1], QApplication.palette())
             sentiment = sentiment_of(call)
-            return "\n".join(filter(None, (f"Success: {call.success_evaluation}" if call.success_evaluation else "",
-                                            f"Sentiment: {sentiment.words}" if sentiment else ""))) or None
+            return tooltip("\n".join(filter(None, (f"Success: {call.success_evaluation}" if call.success_evaluation
+                                                    else "", f"Sentiment: {sentiment.words}" if sentiment else ""))))
         if index.column() == Column.ENDED_REASON and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             call = super().data(index, CALL_ROLE)
             ended_by = self._marks.get(call.id, {}).get(CallMark.ENDED_BY) if isinstance(call, Call) else None
             if ended_by and role == Qt.ItemDataRole.DisplayRole:
                 return ended_by
-            if ended_by:
-                return f"{ended_by}; the platform says: {super().data(index, role) or 'nothing'}"
+            if ended_by and isinstance(call, Call):
+                return tooltip(f"{ended_by}; the platform says: {call.ended_reason or 'nothing'}")
         if index.column() == Column.CUSTOMER and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
             call = super().data(index, CALL_ROLE)
             marks = self._marks.get(call.id, {}) if isinstance(call, Call) else {}
             shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon
             if shown and role == Qt.ItemDataRole.DecorationRole:
                 return _mark_icon(shown[0], QApplication.palette().color(QPalette.ColorRole.Text).name())
-            if shown:
-                return "\n".join([str(super().data(index, role) or ""), *(marks[m] for m in shown)]).strip()
+            if shown and isinstance(call, Call):
+                return tooltip("\n".join([customer_in_full(call), *(marks[m] for m in shown)]).strip())
         return super().data(index, role)
 
 

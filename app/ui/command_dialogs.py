@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -46,6 +47,13 @@ TRANSFER_MODES = {
 
 def command_from_form(action: str, fields: Mapping[str, object]) -> Command | None:
     """The one place a form's fields become a Command (None while incomplete or invalid)."""
+    try:
+        return _command(action, fields)
+    except ValidationError:  # e.g. an extension after a SIP address: the form stays unsendable
+        return None
+
+
+def _command(action: str, fields: Mapping[str, object]) -> Command | None:
     text = str(fields.get("text") or "").strip()
     if action == "say":
         return Say(text=text, end_after=bool(fields.get("end_after")),

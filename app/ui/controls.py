@@ -12,6 +12,7 @@ from app.domain import (
     Call,
     CallCapabilities,
     CallStatus,
+    Capabilities,
     Command,
     CommandKind,
     CommandResult,
@@ -97,7 +98,7 @@ class ControlBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._call: Call | None = None
-        self._capabilities: CallCapabilities | None = None
+        self._capabilities: CallCapabilities | Capabilities | None = None
         self._in_flight: dict[str, list[Command]] = {}
         self._outcomes: dict[str, tuple[Command | None, CommandResult]] = {}
         self._muted: dict[str, set[Side]] = {}
@@ -168,7 +169,7 @@ class ControlBar(QWidget):
         self._refresh()
 
     # -- public API -----------------------------------------------------------------------------
-    def set_call(self, call: Call | None, capabilities: CallCapabilities | None) -> None:
+    def set_call(self, call: Call | None, capabilities: CallCapabilities | Capabilities | None) -> None:
         """Point the bar at another call (or a newer copy of the same one); ended calls stay
         selectable so the outcome of an End is still shown next to them."""
         same = call is not None and self._call is not None and call.id == self._call.id
@@ -295,7 +296,7 @@ class ControlBar(QWidget):
             reason = self._reason(action.key)
             button.setEnabled(reason is None)
             if action.kind is CommandKind.APPEND_CONTEXT:  # offered only where the platform takes it
-                button.setVisible(self._capabilities is not None and self._capabilities.allows(action.kind))
+                button.setVisible(self._capabilities is not None and self._capabilities.why_not(action.kind) is None)
             help_text = action.help
             if action.key in _SIDES:
                 side = _SIDES[action.key].value

@@ -73,9 +73,9 @@ class ConsoleStyle(QProxyStyle):
         if element in (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton):
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(indicator_outline(option.palette))  # type: ignore[attr-defined]
+            painter.setPen(indicator_outline(option.palette))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            rect: QRect = option.rect.adjusted(0, 0, -1, -1)  # type: ignore[attr-defined]
+            rect: QRect = option.rect.adjusted(0, 0, -1, -1)
             if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
                 painter.drawEllipse(rect)
             else:

@@ -36,7 +36,7 @@ def test_at_1024_by_700_the_essentials_stay_usable(qtbot, qloop, tmp_path, sandb
         first_start_at(qtbot, window, 1024, 700)
         await open_sandbox(window, sandbox)
         await select_new_live_call(window, sandbox)
-        await until(lambda: window.controls.stacked, what="the control groups to stack")
+        await until(lambda: window.controls.buttons["end"].isEnabled(), what="the controls for the live call")
         assert window.minimumSizeHint().width() <= 1024 and window.width() == 1024
         assert window.call_list.search.width() >= 150  # the search box is not squeezed to nothing
         assert shown_whole(window, Column.STATUS) and shown_whole(window, Column.CUSTOMER)

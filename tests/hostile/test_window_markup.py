@@ -14,7 +14,7 @@ from app.ui.history_area import ConsoleHistory
 from tests.fixtures.qt import until
 from tests.fixtures.window import open_window
 from tests.hostile.window_platform import FAKE_SUCCESS, KEY, MARKUP, hostile, vapi_call  # noqa: F401 - fixture
-from tests.ui.literal import assert_literal
+from tests.ui.literal import assert_literal, rendered
 
 
 def test_markup_from_the_platform_is_shown_literally_everywhere(qtbot, qloop: asyncio.AbstractEventLoop,
@@ -52,13 +52,15 @@ def test_markup_from_the_platform_is_shown_literally_everywhere(qtbot, qloop: as
         assert result.hits, "the search finds the marked-up turn"
         await history.area.audit.reload()
 
-        # The platform fails with a marked-up message: the banner shows it as words.
+        # The platform fails with a marked-up message: the banner's sentence names the host; its tooltip
+        # carries the platform's words, as words.
         hostile.list_status = 500
         hostile.control_message = MARKUP
         await until(lambda: window.status.state.connection in (Connection.FAILING, Connection.OFFLINE), timeout=20,
                     what="the failing state")
         await until(window.banner.isVisible, what="the banner")
-        assert "<b>Zq</b>" in window.banner.text.text()
+        assert "<b>" not in window.banner.text.text() and "127.0.0.1" in window.banner.text.text()
+        assert "<b>Zq</b>" in rendered(window.banner.text.toolTip())
 
     run_async(scenario())
     assert_literal(window, minimum=30)  # header, list cells and tooltips, analysis, transcript, banner, History

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from app.domain import CommandResult, Mute, Outcome, Side, Unmute
+from app.live.registry import CallRegistry
 from app.ui.main_window import MainWindow
 from tests.ui.shown import shown
 
@@ -16,6 +17,7 @@ class SlowSession:
     def __init__(self) -> None:
         self.sent: list[tuple[str, object]] = []
         self.answer = asyncio.Event()
+        self.registry = CallRegistry()
 
     async def send(self, call_id: str, command: object) -> CommandResult:
         self.sent.append((call_id, command))

@@ -9,14 +9,15 @@ import pytest
 from app.domain import (
     CAPABILITIES,
     AppendContext,
-    CommandResult,
-    Outcome,
+    CommandKind,
     Provider,
     Say,
     Transfer,
     TransferMode,
 )
+from app.domain.capabilities import capabilities_for
 from app.ui.command_dialogs import TRANSFER_MODES, TransferDialog, command_from_form
+from tests.ui.literal import rendered
 from tests.ui.sample_calls import live_call
 from tests.ui.test_controls import confirmation, make_bar, open_form, press
 
@@ -52,13 +53,19 @@ def test_transfer_form_carries_mode_extension_and_caller_id(qtbot, mode):
     bar.set_call(live_call(), VAPI)
     form = open_form(qtbot, bar, "transfer")
     assert isinstance(form, TransferDialog) and form.mode.count() == len(TRANSFER_MODES)
-    form.destination.setText("sip:desk@example.com")
+    form.destination.setText("+15551234567")
     form.mode.setCurrentIndex(form.mode.findData(mode.value))
     form.extension.setText("12")
     form.caller_id.setText("+15550001111")
+    handoff = "VIP caller, refund" if mode is TransferMode.WARM_MESSAGE else None
+    assert form.handoff.isVisibleTo(form) == (handoff is not None)
+    if handoff:
+        assert not form.ok_button.isEnabled()  # the agent's message is needed first
+        form.handoff.setText(handoff)
     form.ok_button.click()
     press(confirmation(bar), "Transfer")
-    assert sent == [Transfer(destination="sip:desk@example.com", mode=mode, extension="12", caller_id="+15550001111")]
+    assert sent == [Transfer(destination="+15551234567", mode=mode, extension="12", caller_id="+15550001111",
+                             handoff_message=handoff)]
 
 
 def test_append_context_is_offered_only_where_the_platform_takes_it(qtbot):
@@ -74,18 +81,13 @@ def test_append_context_is_offered_only_where_the_platform_takes_it(qtbot):
 
 
 def test_a_refused_command_is_disabled_for_that_call_with_the_platforms_reason(qtbot):
-    bar, sent = make_bar(qtbot)
-    bar.set_call(live_call(call_id="a"), VAPI)
-    form = open_form(qtbot, bar, "append-context")
-    form.text.setPlainText("Be brief.")
-    form.ok_button.click()
-    bar.show_outcome("a", CommandResult(outcome=Outcome.REFUSED, message="append-context is not supported on this call",
-                                        status_code=400), sent[-1])
-    button = bar.buttons["append-context"]
-    assert not button.isEnabled() and "append-context is not supported on this call" in button.toolTip()
-    assert bar.buttons["say"].isEnabled()
-    bar.set_call(live_call(call_id="b"), VAPI)
-    assert bar.buttons["append-context"].isEnabled()  # another call may take it
-    bar.set_call(live_call(call_id="a"), VAPI)
-    bar.show_outcome("a", CommandResult(outcome=Outcome.REFUSED, message="Server busy", status_code=503))
-    assert bar.buttons["say"].isEnabled()  # not a refusal of the command itself
+    """The session turns a refusal into the call's capabilities (tests/live); the bar shows them."""
+    bar, _ = make_bar(qtbot)
+    call = live_call(call_id="a")
+    bar.set_call(call, capabilities_for(call, VAPI, {CommandKind.SAY: "say is not supported on this call"}))
+    button = bar.buttons["say"]
+    assert not button.isEnabled() and "say is not supported on this call" in rendered(button.toolTip())
+    assert bar.buttons["inject"].isEnabled()
+    other = live_call(call_id="b")
+    bar.set_call(other, capabilities_for(other, VAPI))
+    assert bar.buttons["say"].isEnabled()  # another call may take it

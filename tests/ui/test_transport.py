@@ -125,13 +125,14 @@ def test_speed_and_volume_are_remembered(qtbot, bar):
 
 def test_a_long_reason_stays_on_one_line_in_a_narrow_bar(qtbot):
     from app.ui.transport import TransportBar
+    from tests.ui.literal import rendered
     from tests.ui.shown import shown
 
     bar = shown(qtbot, TransportBar(), 520, 40)
     reason = "Playback is off: no sound output device was found. Connect headphones or speakers, then reopen."
     bar.set_unavailable(reason)
     qtbot.wait(10)
-    assert bar.reason_label.toolTip() == reason
+    assert rendered(bar.reason_label.toolTip()) == reason
     line = bar.reason_label.fontMetrics().height()
     assert not bar.reason_label.wordWrap() and bar.reason_label.sizeHint().height() < 2 * line
     assert bar.sizeHint().height() < 3 * line  # the bar does not grow a tall column of words
