@@ -114,7 +114,7 @@ class CallRegistry:
         if not rows:
             return RegistryChange()
         gone = tuple(self._order[row] for row in rows)
-        for first, last in reversed(_runs(rows)):
+        for first, last in reversed(runs(rows)):
             run = Rows(first, last, tuple(self._order[first:last + 1]))
             self.events.removing.emit(run)
             del self._order[first:last + 1]
@@ -129,7 +129,7 @@ class CallRegistry:
         return change
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
+def runs(rows: list[int]) -> list[tuple[int, int]]:
     """Ascending rows as (first, last) runs of consecutive numbers."""
     runs: list[tuple[int, int]] = []
     for row in rows:

@@ -1,10 +1,15 @@
-"""Background tasks that are kept and whose failures are heard: no fire-and-forget."""
+"""Background tasks that are kept and whose failures are heard: no fire-and-forget.
+
+asyncio keeps only a weak reference to a task, so a dropped `ensure_future` result can vanish
+mid-flight, and its exception is only ever logged at garbage collection. An owner keeps its tasks
+here; a failure is logged, or handed to the owner's `on_error` (the window shows it).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -13,11 +18,11 @@ Result = TypeVar("Result")
 
 
 class KeptTasks:
-    """Holds a reference to every task it starts (asyncio keeps only weak ones, so a dropped task can
-    vanish mid-flight) and logs the error of any that fails, instead of losing it at garbage collection."""
+    """Holds a reference to every task it starts until it ends, and reports the error of any that fails."""
 
-    def __init__(self, owner: str) -> None:
+    def __init__(self, owner: str, on_error: Callable[[BaseException], None] | None = None) -> None:
         self._owner = owner
+        self._on_error = on_error
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def __len__(self) -> int:
@@ -33,7 +38,18 @@ class KeptTasks:
         for task in list(self._tasks):
             task.cancel()
 
+    async def aclose(self) -> None:
+        """Cancel what still runs and wait until it has stopped."""
+        running = list(self._tasks)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("%s: a background task failed", self._owner, exc_info=task.exception())
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        if self._on_error is not None:
+            self._on_error(error)
+        else:
+            log.error("%s: a background task failed", self._owner, exc_info=error)

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 
 from app.domain import Call
 from app.live.alerts.engine import NO_ALERTS, CallAlerts
-from app.live.registry import CallRegistry, RegistryChange, Rows
+from app.live.registry import CallRegistry, RegistryChange, Rows, runs
 from app.ui.analysis import ended_reason_words
 from app.ui.formats import duration, money
 from app.ui.plain import one_line, tooltip
@@ -115,17 +115,6 @@ def started(call: Call) -> datetime | None:
     return call.started_at or call.created_at
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Ascending rows as (first, last) runs of consecutive numbers."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
 class CallListModel(QAbstractTableModel):
     """One row per registry call, in registry order: the registry's before/after row events become
     Qt's begin…/end…Rows, and rows are read from the registry itself (no copy of its order)."""
@@ -192,7 +181,7 @@ class CallListModel(QAbstractTableModel):
     def _changed(self, change: RegistryChange) -> None:
         rows = sorted(row for call_id in change.changed if (row := self.row_of(call_id)) is not None)
         last = self.columnCount() - 1
-        for first_row, last_row in _runs(rows):
+        for first_row, last_row in runs(rows):
             self.dataChanged.emit(self.index(first_row, 0), self.index(last_row, last))
 
     def alerts_changed(self, call_ids: Iterable[str]) -> None:
@@ -220,7 +209,7 @@ class CallListModel(QAbstractTableModel):
         duration, as it re-sorts (and re-filters) every row signalled."""
         calls = self._registry.calls() if self._registry is not None else []
         live = [row for row, call in enumerate(calls) if call.is_live]
-        for first, last in _runs(live):
+        for first, last in runs(live):
             self.dataChanged.emit(self.index(first, Column.DURATION), self.index(last, Column.DURATION),
                                   [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
 
