@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
 from app.domain.alert import Alert
 from app.live.alerts import settings as alert_settings
@@ -53,7 +54,8 @@ class ConsoleAlerts(QObject):
         self.queue = TriageQueue(self.engine, user or getpass.getuser(), self.call_label)
         self.wall = CallWall(self.engine)
         self.notifier = CriticalNotifier(self.engine, self.describe, window.windowIcon(), self)
-        self.triage_dock = window.add_panel(self.queue, "Alerts", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.triage_dock = window.add_panel(self.queue, "Alerts")
+        self._beside_history(window)
         self.wall_dock = window.add_panel(self.wall, "Wall", Qt.DockWidgetArea.RightDockWidgetArea)
         self.wall_dock.hide()  # shown on demand: it is for a second screen or a quick look
         self._add_actions()
@@ -75,6 +77,17 @@ class ConsoleAlerts(QObject):
         self._levels.start()
         if problems:
             window.status.showMessage("Alert rules: " + " ".join(problems), 15000)
+
+    def _beside_history(self, window: MainWindow) -> None:
+        """The queue starts at the History dock's right (a third of the width): the live view in the
+        middle keeps its room, and the queue is in sight without hiding History's tabs."""
+        history = next((d for d in window.findChildren(QDockWidget) if d.windowTitle() == "History"), None)
+        if history is None or window.dockWidgetArea(history) is not Qt.DockWidgetArea.BottomDockWidgetArea:
+            return
+        window.splitDockWidget(history, self.triage_dock, Qt.Orientation.Horizontal)
+        width = max(window.width(), 1024)
+        window.resizeDocks([history, self.triage_dock], [int(width * 0.62), int(width * 0.38)],
+                           Qt.Orientation.Horizontal)
 
     def _add_actions(self) -> None:
         menu = self.window.view_menu

@@ -228,14 +228,16 @@ class TriageQueue(QWidget):
         self.have_button.clicked.connect(self.acknowledge_current)
         self.snooze_button.clicked.connect(self.snooze_current)
 
+        # The heading on its own line, the keys under it: the queue stays whole in a third of the window.
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.heading, 1)
         for widget in (self.open_button, self.listen_button, self.have_button, self.snooze_button, self.snooze_minutes):
             buttons.addWidget(widget)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
+        layout.addWidget(self.heading)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
 
