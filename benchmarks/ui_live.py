@@ -1,9 +1,10 @@
-"""ui_live_500: the console window following 500 live calls — Qt event-loop stalls and CPU.
+"""ui_live_1000: the console window following 1 000 live calls — Qt event-loop stalls and CPU.
 
-A sandbox process (`switchboard sandbox --live 500 --history 0`) keeps 500 calls in progress on each
-platform, each changing every second or so (status, new turns); the console opens its Vapi account
-(`switchboard --provider vapi --base-url …`, offscreen, in its own process) and polls it as it always
-does. Once all 500 are listed and a warm-up has passed, a 5 ms heartbeat QTimer measures how late the
+A sandbox process (`switchboard sandbox --live 1000 --history 0`) keeps 1 000 calls in progress on
+each platform, each changing every second or so (status, new turns); the console opens its Vapi
+account (`switchboard --provider vapi --base-url …`, offscreen, in its own process) and polls it as
+it always does, with the alert rules on (as always) and the wall of live calls open. Once all are
+listed and a warm-up has passed, a 5 ms heartbeat QTimer measures how late the
 event loop runs (p99 and max stall) and the console's CPU, over back-to-back windows; each figure
 is the median over the windows.
 """
@@ -22,10 +23,10 @@ from pathlib import Path
 from benchmarks.console_run import console_events, fresh_home
 from benchmarks.runner import HERE, WORK, Result, within_budget
 
-NAME = "ui_live_500"
+NAME = "ui_live_1000"
 P99_BUDGET_MS = 16.0  # one frame at 60 Hz
 MAX_BUDGET_MS = 50.0
-CPU_BUDGET_PERCENT = 50.0  # of one core: half a laptop core for 500 calls at once
+CPU_BUDGET_PERCENT = 50.0  # of one core: half a laptop core for 1 000 calls at once
 KEY = "benchmark-key"
 
 
@@ -37,7 +38,7 @@ class Sizes:
     windows: int
 
 
-FULL = Sizes(live_calls=500, warmup_seconds=4.0, window_seconds=10.0, windows=3)
+FULL = Sizes(live_calls=1000, warmup_seconds=4.0, window_seconds=10.0, windows=3)
 SMOKE = Sizes(live_calls=20, warmup_seconds=0.5, window_seconds=1.0, windows=2)
 
 

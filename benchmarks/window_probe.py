@@ -27,7 +27,7 @@ from typing import Any
 from unittest import mock
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTableView, QWidget
 
 from app.ui import console, launch
 from benchmarks.runner import percentile
@@ -118,6 +118,13 @@ def watch_startup(watcher: Watcher, cached_calls: int) -> None:
     watcher.step = step
 
 
+def show_the_wall(window: QMainWindow) -> None:
+    """The wall of live calls open beside the list, as a supervisor watching many calls has it."""
+    for dock in window.findChildren(QDockWidget):
+        if dock.windowTitle() == "Wall":
+            dock.show()
+
+
 def watch_live(watcher: Watcher, warmup: float, seconds: float, windows: int, live_calls: int) -> None:
     """After `warmup` seconds with `live_calls` rows listed, `windows` back-to-back measurements of `seconds`."""
     beats: list[float] = []
@@ -133,6 +140,8 @@ def watch_live(watcher: Watcher, warmup: float, seconds: float, windows: int, li
         if listed_at is None:
             watcher.waiting_for = f"{live_calls} calls in the call list"
             listed_at = time.perf_counter() if calls_listed(window, live_calls) else None
+            if listed_at is not None:
+                show_the_wall(window)
             return False
         if not heartbeat.isActive():
             watcher.waiting_for = "the warm-up to pass"
