@@ -3,7 +3,8 @@
 Keys never go into the JSON file, QSettings or logs. SWITCHBOARD_API_KEY, when set, wins over
 the keyring for every account: that is how headless machines without a keyring run. A Vapi account
 may also have a public key (sent only to its calls' monitor URLs), kept the same way beside it
-(SWITCHBOARD_PUBLIC_KEY wins over the keyring).
+(SWITCHBOARD_PUBLIC_KEY wins over the keyring). An account on a team hub has the user's hub token
+there too (SWITCHBOARD_HUB_TOKEN wins).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ log = logging.getLogger(__name__)
 
 ENV_KEY = "SWITCHBOARD_API_KEY"
 ENV_PUBLIC_KEY = "SWITCHBOARD_PUBLIC_KEY"
+ENV_HUB_TOKEN = "SWITCHBOARD_HUB_TOKEN"
 PUBLIC_SUFFIX = ":public"  # the keyring entry of an account's public key: "<account id>:public"
+HUB_SUFFIX = ":hub"  # and of the user's token for the account's hub
 KEYRING_SERVICE = "switchboard"
 ACCOUNTS = TypeAdapter(list[Account])
 
@@ -80,20 +83,25 @@ class AccountBook:
         """The account's public key (Vapi monitor URLs): SWITCHBOARD_PUBLIC_KEY when set, else the keyring."""
         return _secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
 
+    def hub_token_for(self, account: Account | None) -> str | None:
+        """The user's token for the account's hub: SWITCHBOARD_HUB_TOKEN when set, else the keyring."""
+        return _secret(ENV_HUB_TOKEN, account, f"{account.id}{HUB_SUFFIX}" if account else "")
+
     def set_key(self, account: Account, key: str) -> None:
         _store(account.id, key, ENV_KEY)
 
     def set_public_key(self, account: Account, key: str | None) -> None:
         """Save the public key, or remove it when `key` is None or blank."""
-        if key and key.strip():
-            _store(f"{account.id}{PUBLIC_SUFFIX}", key.strip(), ENV_PUBLIC_KEY)
-        else:
-            _forget(f"{account.id}{PUBLIC_SUFFIX}")
+        _store_or_forget(f"{account.id}{PUBLIC_SUFFIX}", key, ENV_PUBLIC_KEY)
+
+    def set_hub_token(self, account: Account, token: str | None) -> None:
+        """Save the hub token, or remove it when `token` is None or blank."""
+        _store_or_forget(f"{account.id}{HUB_SUFFIX}", token, ENV_HUB_TOKEN)
 
     def delete_key(self, account: Account) -> None:
-        """Remove both of the account's keys."""
-        _forget(account.id)
-        _forget(f"{account.id}{PUBLIC_SUFFIX}")
+        """Remove all of the account's secrets."""
+        for suffix in ("", PUBLIC_SUFFIX, HUB_SUFFIX):
+            _forget(f"{account.id}{suffix}")
 
     def _load(self) -> list[Account]:
         if not self.path.exists():
@@ -137,6 +145,13 @@ def _store(entry: str, key: str, env: str) -> None:
         keyring.set_password(KEYRING_SERVICE, entry, key)
     except keyring.errors.KeyringError as exc:
         raise KeyStoreError(f"The keyring refused to save the key ({type(exc).__name__}).") from None
+
+
+def _store_or_forget(entry: str, secret: str | None, env: str) -> None:
+    if secret and secret.strip():
+        _store(entry, secret.strip(), env)
+    else:
+        _forget(entry)
 
 
 def _forget(entry: str) -> None:

@@ -28,6 +28,7 @@ from qasync import asyncSlot
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
 from app.live.demo import demo_account
+from app.ui.hub_fields import HubFields, hub_url_problem
 
 DEFAULT_URLS = {
     Provider.VAPI: "https://api.vapi.ai",
@@ -107,8 +108,10 @@ class AccountsDialog(QDialog):
         actions.addWidget(self.save_button)
         actions.addWidget(self.open_button)
         self.form_message = QLabel(objectName="formMessage", wordWrap=True)
+        self.hub_fields = HubFields()
         right = QVBoxLayout()
         right.addLayout(form)
+        right.addWidget(self.hub_fields)
         right.addWidget(self.keyring_note)
         right.addWidget(self.form_message)
         right.addStretch(1)
@@ -155,7 +158,12 @@ class AccountsDialog(QDialog):
         if not name or not url.startswith(("http://", "https://")):
             self._say("Give the account a name and a base URL starting with https://.", error=True)
             return None
-        updated = Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url)
+        hub_problem = hub_url_problem(self.hub_fields.url.text().strip())
+        if hub_problem:
+            self._say(hub_problem, error=True)
+            return None
+        updated = self.hub_fields.applied(
+            Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url))
         self.book.save(updated)
         key = self.key.text().strip()
         problem = None
@@ -164,6 +172,10 @@ class AccountsDialog(QDialog):
                 await off_thread(self.book.set_key, updated, key)
             except KeyStoreError as error:
                 problem = f"Saved the account, but not its key: {error}"
+        try:
+            await off_thread(self.hub_fields.save_token, self.book, updated)
+        except KeyStoreError as error:
+            problem = f"Saved the account, but not its hub token: {error}"
         self._fill(updated.id)
         self._say(problem or "Saved.", error=problem is not None)
         self.accounts_changed.emit()
@@ -190,6 +202,7 @@ class AccountsDialog(QDialog):
             widget.setEnabled(editable)
         self.form_message.clear()
         self.key.clear()
+        self.hub_fields.show_account(account if isinstance(account, Account) else None)
         if not isinstance(account, Account):
             return
         self.name.setText(account.name)
@@ -215,8 +228,10 @@ class AccountsDialog(QDialog):
 
     async def _show_key_state(self, account: Account) -> None:
         has_key = bool(await off_thread(self.book.key_for, account))
+        has_hub_token = bool(await off_thread(self.book.hub_token_for, account))
         if self.current_account() != account:
             return  # the supervisor moved on to another account meanwhile
+        self.hub_fields.show_account(account, has_hub_token)
         self.key.setPlaceholderText("Stored — type to replace" if has_key else "Paste the platform's private API key")
         self.key_state.setText(
             "A key is available for this account." if has_key

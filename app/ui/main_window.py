@@ -32,10 +32,12 @@ from qasync import asyncSlot
 from app.domain import Account, Call, Command, CommandResult
 from app.live.accounts import ENV_KEY, AccountBook
 from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
+from app.live.hub_link import HubLink
 from app.live.names import NameArchive
 from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
 from app.live.session import AccountSession, CommandJournal
+from app.live.team_board import SharedJournal
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
 from app.store.audit import AuditUnavailable
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.accounts_dialog: AccountsDialog | None = None
         self.poll_plan: PollPlan | None = None  # None: each platform's own plan
         self.session: AccountSession | None = None
+        self.hub: HubLink | None = None  # the session's team hub, when its account names one
         # Every session sends through this; the history dock replaces it with the audit log.
         self.audit: CommandJournal = AuditUnavailable("the local history is not open")
         self.name_archive: NameArchive | None = None  # the history dock keeps resolved names across sessions
@@ -361,15 +364,21 @@ class MainWindow(QMainWindow):
             self.open_accounts_dialog(f"“{account.name}” has no API key yet. Paste it below, then open the account.")
             return None
         public_key = await off_thread(self.book.public_key_for, account)
-        return await self.open_session(account, key, public_key)
+        hub_token = await off_thread(self.book.hub_token_for, account) if account.hub_url else None
+        return await self.open_session(account, key, public_key, hub_token)
 
-    async def open_session(self, account: Account, api_key: str, public_key: str | None = None) -> AccountSession:
-        """Close the current session (and its HTTP client) and start polling the given account."""
+    async def open_session(self, account: Account, api_key: str, public_key: str | None = None,
+                           hub_token: str | None = None) -> AccountSession:
+        """Close the current session (and its HTTP client) and start polling the given account
+        (and, when it names a hub and there is a token, streaming from the hub)."""
         async with self._switching:  # two quick switches must not leave a session running unseen
             await self.close_session()
             session = AccountSession.open(account, api_key, self.audit, public_key=public_key, plan=self.poll_plan,
                                           names=self.name_archive)
             self.session = session
+            if account.hub_url and hub_token:
+                self.hub = HubLink(session, account.hub_url, hub_token)
+                session.audit = SharedJournal(session.audit, self.hub.board)  # the team sees who sent what
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
         self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.display_name})…")
@@ -378,6 +387,9 @@ class MainWindow(QMainWindow):
             session.poller.events.state.connect(self._on_poll_state),
             session.events.capabilities.connect(self._on_capabilities),
         ]
+        if self.hub is not None:
+            self._unsubscribe.append(self.hub.events.mode.connect(self.status.show_hub))
+        self.status.show_hub(self.hub.mode if self.hub else None)
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
@@ -389,6 +401,8 @@ class MainWindow(QMainWindow):
             self.set_accounts(self._accounts, account.id)
         self._show_call(None)
         session.start()
+        if self.hub is not None:
+            self.hub.start()
         self.session_changed.emit(session)
         return session
 
@@ -399,6 +413,10 @@ class MainWindow(QMainWindow):
         self._unsubscribe = []
         self.call_list.model.set_registry(None)
         self._selected_id = None
+        hub, self.hub = self.hub, None
+        if hub is not None:
+            await hub.stop()
+        self.status.show_hub(None)
         if session is not None:
             await session.aclose()
             self.session_changed.emit(None)

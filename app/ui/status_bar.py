@@ -52,8 +52,11 @@ class ConnectionStatus(QStatusBar):
         self.updated = QLabel(objectName="lastUpdate")
         self.waiting = QLabel(objectName="rateLimitWait")
         self.waiting.hide()
+        self.hub = QLabel(objectName="hubMode")  # "Streaming from hub" / "Polling", for accounts on a hub
+        self.hub.setToolTip("Where live updates come from: pushed by the team hub, or polled from the platform")
+        self.hub.hide()
         self.addWidget(self.account)
-        for widget in (self.waiting, self.dot, self.connection, self.updated):
+        for widget in (self.waiting, self.hub, self.dot, self.connection, self.updated):
             self.addPermanentWidget(widget)
         self._state = PollState()
         self._wait_until: float | None = None  # epoch seconds
@@ -68,6 +71,11 @@ class ConnectionStatus(QStatusBar):
 
     def show_account(self, text: str) -> None:
         self.account.setText(text)
+
+    def show_hub(self, mode: str | None) -> None:
+        """The account's hub mode, or None (no hub): the label is hidden."""
+        self.hub.setText(mode or "")
+        self.hub.setVisible(bool(mode))
 
     def show_state(self, state: PollState) -> None:
         self._state = state
