@@ -125,3 +125,22 @@ def test_a_problem_is_shown_at_the_top(qtbot, tmp_path, run_async):
         assert dialog.problem.isVisible() and "refused" in dialog.problem.text()
 
     run_async(scenario())
+
+
+def test_the_hub_group_saves_the_url_with_the_account_and_the_token_in_the_keyring(qtbot, tmp_path, run_async):
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        await add_account(dialog, "Team line")
+        dialog.hub_fields.url.setText("ftp://hub")
+        assert await dialog.save() is None and "hub URL" in dialog.form_message.text()
+        dialog.hub_fields.url.setText("https://hub.example.com/")
+        dialog.hub_fields.token.setText("hub-token-1")
+        saved = await dialog.save()
+        assert saved is not None and saved.hub_url == "https://hub.example.com"
+        assert keyring.get_keyring().saved[("switchboard", f"{saved.id}:hub")] == "hub-token-1"
+        assert "hub-token-1" not in (tmp_path / "accounts.json").read_text()
+        await until(lambda: dialog.hub_fields.token.placeholderText() == "Stored — type to replace",
+                    what="the stored hub token")
+        assert dialog.hub_fields.url.text() == "https://hub.example.com"
+
+    run_async(scenario())
