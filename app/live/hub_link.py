@@ -8,6 +8,7 @@ bars the session's commands: a reviewer's token cannot send one.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +21,8 @@ from app.live.session import AccountSession
 from app.live.team_board import TeamBoard
 from app.paths import data_dir
 from app.providers.http import RetryPolicy
+
+log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 30.0
 STREAMING_TEXT = "Streaming from hub"
@@ -38,6 +41,11 @@ def queue_file(account_id: str) -> Path:
     return data_dir() / "hub-queues" / f"{safe}.json"
 
 
+def _refused_row(row: dict[str, object], reason: str) -> None:
+    # Only a row its role may not write (the hub's 4xx): resending would not help, and the local store has it.
+    log.warning("the hub refused a %s row: %s", row.get("kind"), reason)
+
+
 @dataclass(frozen=True)
 class LinkEvents:
     mode: Event[str] = field(default_factory=lambda: Event("hub mode"))  # STREAMING_TEXT or POLLING_TEXT
@@ -50,8 +58,8 @@ class HubLink:
         """`source`: the hub's webhook endpoint for this account, when the hub serves several."""
         self._session = session
         self._normal = session.poller.plan
-        self.board = TeamBoard(TeamRecordClient(hub_url, token, queue or queue_file(session.account.id)),
-                               session.account)
+        self.board = TeamBoard(TeamRecordClient(hub_url, token, queue or queue_file(session.account.id),
+                                                on_refused=_refused_row), session.account)
         # Events missed for good: a list poll re-reads what the platform has now.
         feed = RegistryFeed(session.registry, [session.account.provider],
                             sources=None if source is None else [source], on_partial=on_partial,

@@ -4,7 +4,7 @@ and fall back to polling while it is away. No mocks between window, hub and sand
 
 from __future__ import annotations
 
-from app.domain import Account, CallStatus, Provider, Say
+from app.domain import Account, CallStatus, Provider, Say, Turn, TurnRole
 from app.hub.team import Role, new_token, token_hash
 from app.live.hub_link import POLLING_TEXT, STREAMING_TEXT
 from app.sandbox.wire import base_url
@@ -18,6 +18,7 @@ from tests.fixtures.servers import free_port
 from tests.fixtures.window import open_window
 from tests.hub.conftest import start_hub
 from tests.hub.sandbox_hooks import webhook_sandbox
+from tests.live.calls import make_call
 
 EMBEDDED = {"redis": None, "database": None}
 
@@ -136,6 +137,19 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                 await until(lambda: "bob — 80 %" in colleagues.text(), what="bob's review on ann's console")
                 assert "“Greeted well, <b>rushed</b> the close”" in colleagues.text()  # plain text, as typed
                 assert colleagues.textFormat().name == "PlainText"
+
+                # The same alert on both consoles: Ann says "I have it"; Bob's queue lets it go, saying who.
+                asking = make_call("c-person", turns=(Turn(role=TurnRole.CUSTOMER, text="Get me a real person"),))
+                for alerts in (ann_alerts, bob_alerts):
+                    alerts.engine.on_calls("team-line", [asking])
+                alert = bob_alerts.queue.engine.open_alerts()[0]
+                assert ann_alerts.engine.get(alert.id) is not None
+                ann_alerts.engine.acknowledge(alert.id, "ann")
+                await until(lambda: bob_alerts.engine.get(alert.id).acknowledged_by == "ann",
+                            what="ann's acknowledgement on bob's console")
+                assert alert.id not in [a.id for a in bob_alerts.engine.open_alerts()]
+                assert "ann has it" in bob.status.currentMessage()
+                assert [(r.author, r.call_id) for r in ann.hub.board.rows("alert-ack")] == [("ann", "c-person")]
         finally:
             for window in (ann, bob):
                 await window.close_session()
