@@ -83,6 +83,13 @@ class TeamAuditPanel(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.model = TeamAuditModel(self)
         self.table = record_table(self.model, "teamAuditTable", self)
+        # A few rows always show below the local log, however short the dock (it scrolls).
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 6)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        em = self.fontMetrics().horizontalAdvance("M")
+        for column, ems in enumerate((14, 7, 20, 30)):  # time, who, call, command; the outcome takes the rest
+            header.resizeSection(column, ems * em)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.title)
