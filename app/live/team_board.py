@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from app.domain import Account, Call, Command, CommandResult, describe
 from app.live.events import Event
-from app.live.hub_client import TeamRecordClient
 from app.live.session import CommandJournal
 from app.providers.base import PlatformClient
+
+if TYPE_CHECKING:  # the hub client (and websockets) load with the first account on a hub
+    from app.live.hub_client import TeamRecordClient
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QShowEvent
@@ -32,7 +33,6 @@ from qasync import asyncSlot
 from app.domain import Account, Call, Command, CommandResult
 from app.live.accounts import ENV_KEY, AccountBook
 from app.live.demo import DEMO_ACCOUNT_ID, DemoPlatform, demo_account
-from app.live.hub_link import HubLink
 from app.live.names import NameArchive
 from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
@@ -50,6 +50,9 @@ from app.ui.controls import ControlBar
 from app.ui.history_filters import account_label
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
+
+if TYPE_CHECKING:  # the hub client (and websockets) load with the first account on a hub
+    from app.live.hub_link import HubLink
 
 log = logging.getLogger(__name__)
 
@@ -377,6 +380,8 @@ class MainWindow(QMainWindow):
                                           names=self.name_archive)
             self.session = session
             if account.hub_url and hub_token:
+                from app.live.hub_link import HubLink
+
                 self.hub = HubLink(session, account.hub_url, hub_token)
                 session.audit = SharedJournal(session.audit, self.hub.board)  # the team sees who sent what
         self.call_list.model.set_registry(session.registry)

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain import Call
 from app.live.alerts.engine import AlertChange, AlertEngine
-from app.live.hub_link import HubLink
 from app.live.session import AccountSession
 from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
 from app.store.reviews import Review
 from app.ui.main_window import MainWindow
 from app.ui.record_table import record_table
 from app.ui.review_panel import ReviewPanel
+
+if TYPE_CHECKING:  # loaded with the first account on a hub, not at start-up
+    from app.live.hub_link import HubLink
 
 MAX_TEXT = 240  # a cell or line of someone else's text
 MAX_SHOWN = 2_000  # newest team audit rows listed
