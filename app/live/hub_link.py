@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 RECONCILE_SECONDS = 30.0
 STREAMING_TEXT = "Streaming from hub"
 POLLING_TEXT = "Polling"
+REFUSED_TEXT = "Polling — the hub refused your token"  # retrying will not help: the user must fix it
+NO_TOKEN_TEXT = "Polling — no hub token for this account"
 REVIEWER_ROLE = "reviewer"
 
 
@@ -72,7 +74,12 @@ class HubLink:
     @property
     def mode(self) -> str:
         """What the status bar says: where live updates come from right now."""
-        return STREAMING_TEXT if self.stream.state is HubState.STREAMING else POLLING_TEXT
+        state = self.stream.state
+        return {HubState.STREAMING: STREAMING_TEXT, HubState.REFUSED: REFUSED_TEXT}.get(state, POLLING_TEXT)
+
+    @property
+    def streaming(self) -> bool:
+        return self.stream.state is HubState.STREAMING
 
     @property
     def commands_barred(self) -> str | None:

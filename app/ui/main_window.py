@@ -394,7 +394,11 @@ class MainWindow(QMainWindow):
         ]
         if self.hub is not None:
             self._unsubscribe.append(self.hub.events.mode.connect(self.status.show_hub))
-        self.status.show_hub(self.hub.mode if self.hub else None)
+            self.status.show_hub(self.hub.mode)
+        elif account.hub_url:
+            from app.live.hub_link import NO_TOKEN_TEXT
+
+            self.status.show_hub(NO_TOKEN_TEXT)
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
@@ -446,6 +450,8 @@ class MainWindow(QMainWindow):
                                       f"{state.message} Enter a valid key, then open the account again.")
 
     def _on_registry_change(self, change: RegistryChange) -> None:
+        if self.hub is not None and self.hub.streaming:
+            self.status.show_pushed()  # the list is as fresh as the last push, not the last (slow) poll
         if self._selected_id is None:
             return
         if self._selected_id in change.removed:

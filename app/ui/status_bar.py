@@ -59,6 +59,7 @@ class ConnectionStatus(QStatusBar):
         for widget in (self.waiting, self.hub, self.dot, self.connection, self.updated):
             self.addPermanentWidget(widget)
         self._state = PollState()
+        self._pushed: datetime | None = None  # the last change the hub pushed
         self._wait_until: float | None = None  # epoch seconds
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._tick)
@@ -76,6 +77,13 @@ class ConnectionStatus(QStatusBar):
         """The account's hub mode, or None (no hub): the label is hidden."""
         self.hub.setText(mode or "")
         self.hub.setVisible(bool(mode))
+        if not mode:
+            self._pushed = None
+            self._tick()
+
+    def show_pushed(self) -> None:
+        self._pushed = datetime.now(UTC)
+        self._tick()
 
     def show_state(self, state: PollState) -> None:
         self._state = state
@@ -91,7 +99,8 @@ class ConnectionStatus(QStatusBar):
 
     def _tick(self) -> None:
         now = datetime.now(UTC)
-        self.updated.setText(f"Updated {ago(self._state.last_update, now)}")
+        updates = [when for when in (self._state.last_update, self._pushed) if when is not None]
+        self.updated.setText(f"Updated {ago(max(updates) if updates else None, now)}")
         if self._wait_until is not None:
             left = max(0.0, self._wait_until - now.timestamp())
             self.waiting.setText(f"Rate limited — waiting {left:.0f} s")

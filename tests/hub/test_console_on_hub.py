@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.domain import Account, CallStatus, Provider, Say, Turn, TurnRole
 from app.hub.team import Role, new_token, token_hash
-from app.live.hub_link import POLLING_TEXT, STREAMING_TEXT
+from app.live.hub_link import NO_TOKEN_TEXT, POLLING_TEXT, REFUSED_TEXT, STREAMING_TEXT
 from app.sandbox.wire import base_url
 from app.store.reviews import DEFAULT_TEMPLATE, Mark
 from app.ui.alert_desk import ConsoleAlerts
@@ -64,6 +64,26 @@ def test_a_window_on_a_hub_streams_falls_back_to_polling_and_returns(qtbot, qloo
                 await until(lambda: window.status.hub.text() == STREAMING_TEXT, timeout=30, what="streaming again")
                 await window.close_session()
                 assert not window.status.hub.isVisible()
+        finally:
+            await hub.stop()
+
+    run_async(scenario())
+
+
+def test_a_refused_or_missing_hub_token_is_said_in_the_status_bar(qtbot, qloop, tmp_path, run_async):
+    window = open_window(qtbot, qloop, tmp_path)
+
+    async def scenario() -> None:
+        hub = await start_hub(tmp_path, EMBEDDED)
+        try:
+            async with webhook_sandbox([f"{hub.url}/webhooks"], live=0) as sandbox:
+                account = on_hub(sandbox, hub.url)
+                await window.open_session(account, sandbox.state.api_key, hub_token="not-a-token")
+                await until(lambda: window.status.hub.text() == REFUSED_TEXT, what="the refusal")
+                assert window.session.poller.plan.live_interval < 30.0  # polling at its normal pace
+                await window.open_session(account, sandbox.state.api_key)
+                assert window.status.hub.text() == NO_TOKEN_TEXT and window.hub is None
+                await window.close_session()
         finally:
             await hub.stop()
 
