@@ -70,7 +70,7 @@ def test_a_window_on_a_hub_streams_falls_back_to_polling_and_returns(qtbot, qloo
     run_async(scenario())
 
 
-def test_a_refused_or_missing_hub_token_is_said_in_the_status_bar(qtbot, qloop, tmp_path, run_async):
+def test_a_refused_or_missing_hub_token_is_said_in_the_status_bar(qtbot, qloop, tmp_path, run_async, monkeypatch):
     window = open_window(qtbot, qloop, tmp_path)
 
     async def scenario() -> None:
@@ -83,6 +83,12 @@ def test_a_refused_or_missing_hub_token_is_said_in_the_status_bar(qtbot, qloop, 
                 assert window.session.poller.plan.live_interval < 30.0  # polling at its normal pace
                 await window.open_session(account, sandbox.state.api_key)
                 assert window.status.hub.text() == NO_TOKEN_TEXT and window.hub is None
+                # Opened as the switcher does: key and hub token from where the account book keeps them.
+                monkeypatch.setenv("SWITCHBOARD_API_KEY", sandbox.state.api_key)
+                monkeypatch.setenv("SWITCHBOARD_HUB_TOKEN", await hub_user(hub, "cy", Role.SUPERVISOR))
+                window.book.save(account)
+                await window.open_account(account)
+                await until(lambda: window.status.hub.text() == STREAMING_TEXT, what="streaming")
                 await window.close_session()
         finally:
             await hub.stop()
