@@ -24,6 +24,7 @@ from app.live.alerts.engine import AlertChange, AlertEngine
 from app.live.alerts.json_line import alert_line
 from app.live.call_changes import CallChange, CallChangeFeed
 from app.live.listen import Headset, ListenUnavailable
+from app.live.session import AccountSession
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,9 +59,14 @@ async def watch(args: argparse.Namespace) -> int:
         refused.append("The hub refused the token.")
         ended.set()
 
-    hub = HubWatch(args, hub_refused) if args.hub else None
-    session = open_session(args) if hub is None else None
-    registry = session.registry if session is not None else hub.registry  # type: ignore[union-attr]
+    hub: HubWatch | None = None
+    session: AccountSession | None = None
+    if args.hub:
+        hub = HubWatch(args, hub_refused)
+        registry = hub.registry
+    else:
+        session = open_session(args)
+        registry = session.registry
 
     def tell(change: CallChange) -> None:
         print_change(change)
@@ -82,17 +88,17 @@ async def watch(args: argparse.Namespace) -> int:
     alerts.start()
     headset = Headset(play_audio=False)
     try:
-        if session is None:
-            hub.stream.start()  # type: ignore[union-attr]
-        elif args.call:
-            call = await read_call(session, args.call)
-            session.poller.watch(call.id)
-            if args.listen and call.is_live:
-                try:
-                    await headset.listen(call, session.client, session.registry)
-                except ListenUnavailable as exc:
-                    raise CliError(str(exc)) from None
+        if hub is not None:
+            hub.stream.start()
         if session is not None:
+            if args.call:
+                call = await read_call(session, args.call)
+                session.poller.watch(call.id)
+                if args.listen and call.is_live:
+                    try:
+                        await headset.listen(call, session.client, session.registry)
+                    except ListenUnavailable as exc:
+                        raise CliError(str(exc)) from None
             session.start()
         await ended.wait()
         if refused:

@@ -21,6 +21,7 @@ from app.live.alerts.engine import AlertChange, AlertEngine
 from app.live.session import AccountSession
 from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
 from app.store.reviews import Review
+from app.ui.alert_look import plain_tooltip
 from app.ui.main_window import MainWindow
 from app.ui.record_table import record_table
 from app.ui.review_panel import ReviewPanel
@@ -71,9 +72,9 @@ class TeamAuditModel(QAbstractTableModel):
         row = self.rows[index.row()]
         outcome = row.text("outcome") + (f" — {row.text('message')}" if row.text("message") else "")
         cells = (when(row), row.author, row.call_id, row.text("description") or row.text("command"), outcome)
-        text = bounded(cells[index.column()])
-        # A tooltip is rich text to Qt: only ever the plain cell shown there, never markup.
-        return text if role == Qt.ItemDataRole.DisplayRole else None
+        text = cells[index.column()]
+        # The cell on one line, bounded; the tooltip whole, escaped (Qt would read it as rich text).
+        return bounded(text) if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text[:2000])
 
 
 class TeamAuditPanel(QWidget):

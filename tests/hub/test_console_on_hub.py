@@ -4,6 +4,8 @@ and fall back to polling while it is away. No mocks between window, hub and sand
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from app.domain import Account, CallStatus, Provider, Say, Turn, TurnRole
 from app.hub.team import Role, new_token, token_hash
 from app.live.hub_link import NO_TOKEN_TEXT, POLLING_TEXT, REFUSED_TEXT, STREAMING_TEXT
@@ -139,7 +141,7 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                 await until(lambda: ann.selected_call().status == CallStatus.IN_PROGRESS, timeout=20,
                             what="the call answered")
                 await until(lambda: ann.controls.buttons["say"].isEnabled(), timeout=20, what="ann's controls")
-                result = await ann.session.send(call_id, Say(text="One moment please"))
+                result = await ann.session.send(call_id, Say(text="One moment <i>please</i>"))
                 assert result.outcome.value == "accepted", result.message
                 team = bob_history.area.audit.findChild(object, "teamAuditTable").model()
                 assert not bob_history.area.audit.findChild(object, "teamAudit").isHidden()  # in the Audit tab
@@ -147,10 +149,12 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                 def bob_sees_ann_say() -> bool:
                     cells = [[team.index(r, c).data() for c in range(team.columnCount())]
                              for r in range(team.rowCount())]
-                    return any(row[1] == "ann" and row[2] == call_id and "One moment please" in row[3]
+                    return any(row[1] == "ann" and row[2] == call_id and "One moment <i>please</i>" in row[3]
                                and row[4].startswith("accepted") for row in cells)
 
                 await until(bob_sees_ann_say, what="ann's audit row on bob's console")
+                tip = team.index(team.rowCount() - 1, 3).data(Qt.ItemDataRole.ToolTipRole)
+                assert "&lt;i&gt;please&lt;/i&gt;" in tip and "<i>" not in tip  # shown as typed, never as markup
 
                 # Bob reviews the call and submits; Ann sees his score and comment under her review.
                 review = bob_history.area.review
