@@ -72,6 +72,41 @@ def test_a_window_on_a_hub_streams_falls_back_to_polling_and_returns(qtbot, qloo
     run_async(scenario())
 
 
+def test_rows_written_while_the_hub_is_away_reach_it_when_it_is_back(qtbot, qloop, tmp_path, run_async):
+    window = open_window(qtbot, qloop, tmp_path)
+
+    async def scenario() -> None:
+        port = free_port()
+        hub = await start_hub(tmp_path, EMBEDDED, port)
+        token = await hub_user(hub, "ann", Role.SUPERVISOR)
+        try:
+            async with webhook_sandbox([f"{hub.url}/webhooks"], live=1, speed=2.0) as sandbox:
+                await window.open_session(on_hub(sandbox, hub.url), sandbox.state.api_key, hub_token=token)
+                session = window.session
+                await until(lambda: window.status.hub.text() == STREAMING_TEXT, what="streaming")
+
+                def answered() -> list[str]:
+                    return [i for i in session.registry.live_ids()
+                            if session.registry.get(i).status == CallStatus.IN_PROGRESS]
+
+                await until(answered, timeout=30, what="a call in progress")
+                await hub.stop()
+                await until(lambda: window.status.hub.text() == POLLING_TEXT, what="polling")
+                result = await session.send(answered()[0], Say(text="Still there?"))
+                assert result.outcome.value == "accepted", result.message  # the hub's absence stops nothing
+                assert [row["kind"] for row in window.hub.board.client.pending()] == ["audit"]
+
+                hub = await start_hub(tmp_path, EMBEDDED, port)
+                await until(lambda: window.hub.board.rows("audit"), timeout=30, what="the queued row on the hub")
+                assert window.hub.board.rows("audit")[0].text("description") == "Say “Still there?”"
+                assert window.hub.board.client.pending() == []
+                await window.close_session()
+        finally:
+            await hub.stop()
+
+    run_async(scenario())
+
+
 def test_a_refused_or_missing_hub_token_is_said_in_the_status_bar(qtbot, qloop, tmp_path, run_async, monkeypatch):
     window = open_window(qtbot, qloop, tmp_path)
 
