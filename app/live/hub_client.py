@@ -58,13 +58,11 @@ class RegistryFeed:
 
     def __init__(self, registry: CallRegistry, providers: Iterable[Provider] = tuple(Provider), *,
                  sources: Iterable[str] | None = None,
-                 on_partial: Callable[[str, Turn], None] | None = None,
                  on_record: Callable[[dict[str, Any]], None] | None = None,
                  on_reset: Callable[[], None] | None = None) -> None:
         self.registry = registry
         self.providers = {Provider(p).value for p in providers}
         self.sources = set(sources) if sources is not None else None
-        self.on_partial = on_partial
         self.on_record = on_record
         self.on_reset = on_reset
 
@@ -80,14 +78,10 @@ class RegistryFeed:
         if kind == "call":
             self.registry.merge([Call.model_validate(event["call"])])
         elif kind == "turn":
-            turn = Turn.model_validate(event["turn"])
-            if event.get("partial"):
-                if self.on_partial is not None:
-                    self.on_partial(event["call_id"], turn)
-                return
             known = self.registry.get(event["call_id"])
             if known is not None:  # an unknown call's turns arrive with its next call event or poll
-                self.registry.merge([known.model_copy(update={"turns": (*known.turns, turn)})])
+                turn = Turn.model_validate(event["turn"]).model_copy(update={"partial": bool(event.get("partial"))})
+                self.registry.merge([known.model_copy(update={"turns": with_line(known.turns, turn)})])
 
     def reset(self) -> None:
         if self.on_reset is not None:
@@ -97,6 +91,14 @@ class RegistryFeed:
 @dataclass(frozen=True)
 class StreamEvents:
     state: Event[HubState] = field(default_factory=lambda: Event("hub stream state"))
+
+
+def with_line(turns: tuple[Turn, ...], line: Turn) -> tuple[Turn, ...]:
+    """The transcript with a pushed line: final lines in order, then the line each speaker is still
+    saying (as the listen socket's live transcript has them); a line replaces its speaker's partial one."""
+    finals = [turn for turn in turns if not turn.partial]
+    partials = [turn for turn in turns if turn.partial and turn.role != line.role]
+    return (*finals, *partials, line) if line.partial else (*finals, line, *partials)
 
 
 def _ws_url(hub_url: str) -> str:

@@ -9,11 +9,9 @@ bars the session's commands: a reviewer's token cannot send one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from app.domain import Turn
 from app.live.events import Event
 from app.live.hub_client import HubState, HubStream, RegistryFeed, TeamRecordClient
 from app.live.poller import PollPlan
@@ -55,8 +53,7 @@ class LinkEvents:
 
 class HubLink:
     def __init__(self, session: AccountSession, hub_url: str, token: str, *, source: str | None = None,
-                 retry: RetryPolicy | None = None, on_partial: Callable[[str, Turn], None] | None = None,
-                 queue: Path | None = None) -> None:
+                 retry: RetryPolicy | None = None, queue: Path | None = None) -> None:
         """`source`: the hub's webhook endpoint for this account, when the hub serves several."""
         self._session = session
         self._normal = session.poller.plan
@@ -64,7 +61,7 @@ class HubLink:
                                                 on_refused=_refused_row), session.account)
         # Events missed for good: a list poll re-reads what the platform has now.
         feed = RegistryFeed(session.registry, [session.account.provider],
-                            sources=None if source is None else [source], on_partial=on_partial,
+                            sources=None if source is None else [source],
                             on_record=self.board.add, on_reset=session.poller.poll_list_soon)
         self.stream = HubStream(hub_url, token, feed, retry=retry)
         self.events = LinkEvents()
