@@ -9,6 +9,7 @@ people's text: shown as plain text, bounded.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain import Call
-from app.live.alerts.engine import AlertChange, AlertEngine
+from app.live.alerts.engine import AlertChange
 from app.live.session import AccountSession
 from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
 from app.store.reviews import Review
@@ -28,9 +29,11 @@ from app.ui.review_panel import ReviewPanel
 
 if TYPE_CHECKING:  # loaded with the first account on a hub, not at start-up
     from app.live.hub_link import HubLink
+    from app.ui.alert_desk import ConsoleAlerts
 
 MAX_TEXT = 240  # a cell or line of someone else's text
 MAX_SHOWN = 2_000  # newest team audit rows listed
+TAKEN_SHOWN = 5  # colleagues' latest acknowledgements under the triage queue
 COLUMNS = ("Time", "Who", "Call", "Command", "Outcome")
 
 
@@ -134,14 +137,34 @@ def review_body(review: Review, key: str) -> dict[str, Any]:
             "marks": {key: ("n/a" if mark.not_applicable else mark.score) for key, mark in review.marks.items()}}
 
 
+class TakenAlerts(QLabel):
+    """Under the triage queue: which alerts colleagues took (they left this queue)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("colleaguesHaveIt")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self._lines: deque[str] = deque(maxlen=TAKEN_SHOWN)
+        self.hide()
+
+    def add(self, line: str) -> None:
+        self._lines.appendleft(line)
+        self.setText("Taken by colleagues:\n" + "\n".join(self._lines))
+        self.show()
+
+
 class ConsoleTeam(QObject):
     """Wires the window's hub link (when the open account has one) to the History dock and the alerts."""
 
     def __init__(self, window: MainWindow, audit_tab: QWidget | None, review_panel: ReviewPanel | None,
-                 alerts: AlertEngine | None) -> None:
+                 alerts: ConsoleAlerts | None) -> None:
         super().__init__(window)
         self.window = window
-        self.alerts = alerts
+        self.alerts = alerts.engine if alerts is not None else None
+        self.taken = TakenAlerts()
+        if alerts is not None and (layout := alerts.queue.layout()) is not None:
+            layout.addWidget(self.taken)
         self.audit = TeamAuditPanel()
         self.audit.hide()
         if audit_tab is not None and (layout := audit_tab.layout()) is not None:
@@ -155,8 +178,8 @@ class ConsoleTeam(QObject):
         self._call: Call | None = None
         self._acknowledged: set[str] = set()  # alerts whose acknowledgement the team already has
         self._unsubscribe: list[Callable[[], None]] = []
-        if alerts is not None:
-            alerts.subscribe(self._share_acknowledged)
+        if self.alerts is not None:
+            self.alerts.subscribe(self._share_acknowledged)
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
         self._session_changed(window.session)
@@ -229,5 +252,8 @@ class ConsoleTeam(QObject):
         if alert is None or alert.acknowledged_by:
             return
         self._acknowledged.add(alert_id)
-        self.alerts.acknowledge(alert_id, bounded(row.author, 60))
-        self.window.status.showMessage(f"{bounded(row.author, 60)} has it: {bounded(alert.message, 120)}", 8000)
+        who = bounded(row.author, 60)
+        self.alerts.acknowledge(alert_id, who)
+        said = f"{who} has it: {bounded(alert.message, 120)}"
+        self.taken.add(f"{when(row)[11:]}  {said}")
+        self.window.status.showMessage(said, 8000)

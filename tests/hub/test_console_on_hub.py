@@ -141,7 +141,7 @@ def team_window(qtbot, qloop, tmp_path, user: str) -> tuple[MainWindow, ConsoleH
     history = attach_history(window, folder / "history.sqlite3", user=user)
     assert isinstance(history, ConsoleHistory)
     alerts = ConsoleAlerts(window, history.db, user=user, settings_path=folder / "alerts.toml")
-    ConsoleTeam(window, history.area.audit, history.area.review, alerts.engine)
+    ConsoleTeam(window, history.area.audit, history.area.review, alerts)
     return window, history, alerts
 
 
@@ -214,6 +214,8 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                             what="ann's acknowledgement on bob's console")
                 assert alert.id not in [a.id for a in bob_alerts.engine.open_alerts()]
                 assert "ann has it" in bob.status.currentMessage()
+                taken = bob_alerts.queue.findChild(object, "colleaguesHaveIt")
+                assert not taken.isHidden() and f"ann has it: {alert.message}" in taken.text()
                 assert [(r.author, r.call_id) for r in ann.hub.board.rows("alert-ack")] == [("ann", "c-person")]
         finally:
             for window in (ann, bob):
