@@ -48,6 +48,7 @@ class AccountBook:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "accounts.json"
         self._accounts = self._load()
+        self._session: dict[str, str] = {}  # keyring entry id -> key, kept in memory only (no keyring)
 
     @property
     def accounts(self) -> list[Account]:
@@ -77,31 +78,49 @@ class AccountBook:
 
     def key_for(self, account: Account | None) -> str | None:
         """The env var when set, else the account's keyring entry; None when there is neither."""
-        return _secret(ENV_KEY, account, account.id if account else "")
+        return self._secret(ENV_KEY, account, account.id if account else "")
 
     def public_key_for(self, account: Account | None) -> str | None:
         """The account's public key (Vapi monitor URLs): SWITCHBOARD_PUBLIC_KEY when set, else the keyring."""
-        return _secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
+        return self._secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
+
+    def _secret(self, env: str, account: Account | None, entry: str) -> str | None:
+        """The env var when set, else a key kept for this session (no keyring), else the keyring's."""
+        if account is not None and entry in self._session and not os.environ.get(env, "").strip():
+            return self._session[entry]
+        return _secret(env, account, entry)
 
     def hub_token_for(self, account: Account | None) -> str | None:
         """The user's token for the account's hub: SWITCHBOARD_HUB_TOKEN when set, else the keyring."""
-        return _secret(ENV_HUB_TOKEN, account, f"{account.id}{HUB_SUFFIX}" if account else "")
+        return self._secret(ENV_HUB_TOKEN, account, f"{account.id}{HUB_SUFFIX}" if account else "")
 
     def set_key(self, account: Account, key: str) -> None:
         _store(account.id, key, ENV_KEY)
 
     def set_public_key(self, account: Account, key: str | None) -> None:
         """Save the public key, or remove it when `key` is None or blank."""
-        _store_or_forget(f"{account.id}{PUBLIC_SUFFIX}", key, ENV_PUBLIC_KEY)
+        self._store_or_forget(f"{account.id}{PUBLIC_SUFFIX}", key, ENV_PUBLIC_KEY)
 
     def set_hub_token(self, account: Account, token: str | None) -> None:
         """Save the hub token, or remove it when `token` is None or blank."""
-        _store_or_forget(f"{account.id}{HUB_SUFFIX}", token, ENV_HUB_TOKEN)
+        self._store_or_forget(f"{account.id}{HUB_SUFFIX}", token, ENV_HUB_TOKEN)
+
+    def _store_or_forget(self, entry: str, secret: str | None, env: str) -> None:
+        if secret and secret.strip():
+            _store(entry, secret.strip(), env)
+        else:
+            self._session.pop(entry, None)
+            _forget(entry)
+
+    def keep_for_session(self, account: Account, key: str, *, public: bool = False) -> None:
+        """No keyring: hold the key in memory until the app closes (never written anywhere)."""
+        self._session[f"{account.id}{PUBLIC_SUFFIX}" if public else account.id] = key
 
     def delete_key(self, account: Account) -> None:
         """Remove all of the account's secrets."""
-        for suffix in ("", PUBLIC_SUFFIX, HUB_SUFFIX):
-            _forget(f"{account.id}{suffix}")
+        for entry in (account.id, f"{account.id}{PUBLIC_SUFFIX}", f"{account.id}{HUB_SUFFIX}"):
+            self._session.pop(entry, None)
+            _forget(entry)
 
     def _load(self) -> list[Account]:
         if not self.path.exists():
@@ -145,13 +164,6 @@ def _store(entry: str, key: str, env: str) -> None:
         keyring.set_password(KEYRING_SERVICE, entry, key)
     except keyring.errors.KeyringError as exc:
         raise KeyStoreError(f"The keyring refused to save the key ({type(exc).__name__}).") from None
-
-
-def _store_or_forget(entry: str, secret: str | None, env: str) -> None:
-    if secret and secret.strip():
-        _store(entry, secret.strip(), env)
-    else:
-        _forget(entry)
 
 
 def _forget(entry: str) -> None:

@@ -167,8 +167,9 @@ class Review:
         return self.status == "submitted"
 
 
-CSV_HEADER = ["account", "call", "reviewer", "template", "status", "overall %", "critical fail",
-              "failed criteria", "submitted at", "updated at", "scores", "comments"]
+CSV_HEADER = ["account", "account name", "call", "call time", "customer", "assistant", "reviewer", "template",
+              "status", "overall %", "critical fail", "failed criteria", "submitted at", "updated at", "scores",
+              "comments"]
 
 
 class ReviewBook:
@@ -325,9 +326,17 @@ class ReviewBook:
 
     # -- export -------------------------------------------------------------------------------
 
+    def scores_by_call(self, account_id: str | None = None) -> dict[tuple[str, str], tuple[str, float | None]]:
+        """Each reviewed (account id, call id), of one account or all: (status, overall %) of its latest review."""
+        where, params = ("WHERE account_id = ?", (account_id,)) if account_id else ("", ())
+        rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at", params)
+        return {((review := self._review(row)).account_id, review.call_id): (review.status, review.overall.percent)
+                for row in rows}
+
     def export_csv(self, stream: TextIO, *, status: ReviewStatus | None = None,
-                   since: datetime | None = None) -> int:
-        """One line per review; scores as `criterion=score` pairs. Returns the number of reviews."""
+                   since: datetime | None = None, account_names: Mapping[str, str] | None = None) -> int:
+        """One line per review, with the call's time, customer and assistant from the history cache;
+        scores as `criterion=score` pairs. Returns the number of reviews."""
         clauses: list[str] = []
         params: list[str | float | None] = []
         if status:
@@ -338,10 +347,18 @@ class ReviewBook:
             params.append(to_epoch(since))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at DESC", params).fetchall()
-        return write_csv(stream, CSV_HEADER, (_csv_row(self._review(row)) for row in rows))
+        names = account_names or {}
+        return write_csv(stream, CSV_HEADER, (_csv_row(review, names.get(review.account_id, ""), self._call_of(review))
+                                              for review in map(self._review, rows)))
+
+    def _call_of(self, review: Review) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT coalesce(started_at, created_at) AS at, coalesce(customer_name, customer_number) AS customer,"
+            " assistant_name FROM calls WHERE account_id = ? AND id = ?", (review.account_id, review.call_id),
+        ).fetchone()
 
 
-def _csv_row(review: Review) -> list[object]:
+def _csv_row(review: Review, account_name: str, call: sqlite3.Row | None) -> list[object]:
     overall = review.overall
     scores = "; ".join(
         f"{c.id}={'N/A' if m.not_applicable else m.score}"
@@ -351,7 +368,9 @@ def _csv_row(review: Review) -> list[object]:
     comments = " | ".join(
         f"[{anchor_label(c.at_seconds, c.turn_index)}] {c.text}" for c in review.comments
     )
-    return [review.account_id, review.call_id, review.reviewer, review.template.name, review.status,
+    at, customer, assistant = (from_epoch(call["at"]), call["customer"], call["assistant_name"]) if call else (None, "", "")
+    return [review.account_id, account_name, review.call_id, at, customer, assistant, review.reviewer,
+            review.template.name, review.status,
             overall.percent, overall.critical_failed, ", ".join(overall.failed_criteria),
             review.submitted_at, review.updated_at, scores, comments]
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -48,6 +49,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.plain import plain, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import Tone, accent, style_color
 
@@ -59,6 +61,7 @@ class ScoreTable(QTableWidget):
     """The criteria, one per row; emits `mark_typed(row, Mark | None)` for 0–5, N and Backspace."""
 
     mark_typed = Signal(int, object)
+    moved_on = False  # the last key scored and moved the cursor on: a ↓ right after it must not skip
     SCORING_KEYS = frozenset({*(getattr(Qt.Key, f"Key_{d}") for d in range(6)), Qt.Key.Key_N,
                               Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down})
 
@@ -74,6 +77,9 @@ class ScoreTable(QTableWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         row = self.currentRow()
         key, text = event.key(), event.text().lower()
+        moved_on, self.moved_on = self.moved_on, False
+        if moved_on and key == Qt.Key.Key_Down:
+            return  # the score already moved the cursor to the next criterion
         if row >= 0 and text.isdigit() and int(text) <= 5:
             self.mark_typed.emit(row, Mark(int(text)))
         elif row >= 0 and text == "n":
@@ -93,6 +99,7 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
+    review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
     submitted = Signal(object)  # Review: just submitted (the team hub shares it)
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
@@ -106,10 +113,13 @@ class ReviewPanel(QWidget):
         self.template: ScorecardTemplate = DEFAULT_TEMPLATE
         self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
         self.position: tuple[float | None, int | None] = (None, None)
+        self.call_label = ""
+        self.account_names: dict[str, str] = {}  # account id -> name, for the exported CSV
+        self.confirmation: QMessageBox | None = None
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
 
-        self.title = QLabel(NO_CALL, objectName="reviewTitle")
+        self.title = plain(QLabel(NO_CALL, objectName="reviewTitle"))
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -117,7 +127,8 @@ class ReviewPanel(QWidget):
         self.template_box.setToolTip("Scorecard used when this review starts")
         self.template_box.activated.connect(self._template_chosen)
 
-        self.table = ScoreTable(0, 3, objectName="scorecard")
+        self.table = ScoreTable(0, 3)
+        self.table.setObjectName("scorecard")
         self.table.setHorizontalHeaderLabels(["Criterion", "Weight", "Score"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setVisible(False)  # "×2" and "4 / 5" speak for themselves
@@ -129,8 +140,9 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.mark_typed.connect(self._move_on)  # first, at once: before the write is even queued
         self.table.mark_typed.connect(self._mark_typed)
-        self.keys_hint = QLabel("↑↓ choose · 0–5 score · N n/a · ⌫ clear", objectName="reviewKeys")
+        self.keys_hint = QLabel("↑↓ choose · 0–5 score and move on · N n/a · ⌫ clear", objectName="reviewKeys")
         self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.overall = QLabel("", objectName="reviewOverall")
         self.overall.setWordWrap(True)
@@ -151,7 +163,7 @@ class ReviewPanel(QWidget):
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
             lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
-        self.message = QLabel("", objectName="reviewMessage")
+        self.message = wrapped(QLabel("", objectName="reviewMessage"))
         self.message.setWordWrap(True)
 
         head = QHBoxLayout()
@@ -195,9 +207,11 @@ class ReviewPanel(QWidget):
 
     # -- what the window tells the panel --------------------------------------------------
 
-    async def show_call(self, account_id: str | None, call_id: str | None) -> Review | None:
-        """Load this reviewer's review of the call (none yet is fine: it starts on first edit)."""
+    async def show_call(self, account_id: str | None, call_id: str | None, label: str = "") -> Review | None:
+        """Load this reviewer's review of the call (none yet is fine: it starts on first edit); `label`
+        names the call in the title and the submit confirmation."""
         self.account_id, self.call_id = account_id, call_id
+        self.call_label = label or call_id or ""
         self.review = None
         self.message.setText("")
         if account_id and call_id:
@@ -251,7 +265,12 @@ class ReviewPanel(QWidget):
     async def delete_comment(self, comment_id: int) -> None:
         if self.review is not None:
             review_id = self.review.id
-            await self._update(lambda book: (book.delete_comment(review_id, comment_id), book.by_id(review_id))[1])
+
+            def delete(book: ReviewBook) -> Review:
+                book.delete_comment(review_id, comment_id)
+                return book.by_id(review_id)
+
+            await self._update(delete)
 
     async def submit(self) -> Review | None:
         if self.review is None:
@@ -266,8 +285,9 @@ class ReviewPanel(QWidget):
 
     async def export_csv(self, path: Path | str) -> int:
         """Every submitted review, one line each; returns how many."""
+        names = dict(self.account_names)
         rows, said = await export_csv_file(
-            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted"), "submitted review")
+            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", account_names=names), "submitted review")
         self.message.setText(said)
         return rows
 
@@ -277,21 +297,26 @@ class ReviewPanel(QWidget):
         if self.account_id is None or self.call_id is None:
             self.message.setText(NO_CALL)
             return None
-        if self.review is None:
+        review = self.review
+        if review is None:
             account_id, call_id, template = self.account_id, self.call_id, self.template
             try:
-                self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id,
-                                                                                  self.reviewer, template))
+                review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
+                                                                             template))
             except StoreError as error:  # a plain sentence: e.g. the disk is full; what was saved stays
                 self.message.setText(str(error))
                 return None
-        if self.review.submitted:
+            if self._shows(review):  # the reviewer may have moved to another call meanwhile
+                self.review = review
+        if review.submitted:
             self.message.setText("This review was submitted; it can no longer change.")
             return None
-        return self.review
+        return review
+
+    def _shows(self, review: Review) -> bool:
+        return (review.account_id, review.call_id) == (self.account_id, self.call_id)
 
     async def _update(self, change: Callable[[ReviewBook], Review]) -> Review | None:
-        shown = (self.account_id, self.call_id)
         try:
             review = await self._store(lambda conn: change(ReviewBook(conn)))
         except (ValueError, RuntimeError) as error:
@@ -300,7 +325,8 @@ class ReviewPanel(QWidget):
         except StoreError as error:
             self.message.setText(str(error))
             return None
-        if (self.account_id, self.call_id) == shown:
+        self.review_changed.emit(review.account_id, review.call_id)
+        if self._shows(review):
             self.review = review
             self.message.setText("")
             self._render()
@@ -326,7 +352,8 @@ class ReviewPanel(QWidget):
             self.title.setText(NO_CALL)
         else:
             state = "not started" if review is None else ("submitted" if review.submitted else "draft")
-            self.title.setText(f"Review by {self.reviewer} · {state}")
+            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
+        self.title.setToolTip(f"Call {self.call_id}" if has_call else "")
         row = max(0, self.table.currentRow())
         self.table.setRowCount(len(template.criteria))
         for i, criterion in enumerate(template.criteria):
@@ -341,8 +368,8 @@ class ReviewPanel(QWidget):
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if criterion.critical and mark is not None and mark.score == 0:
                 score.setForeground(accent(Tone.BAD, self.palette()))
-            for column, item in enumerate((name, weight, score)):
-                self.table.setItem(i, column, item)
+            for column, cell in enumerate((name, weight, score)):
+                self.table.setItem(i, column, cell)
         self.table.setEnabled(has_call)
         if template.criteria:
             self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
@@ -352,9 +379,9 @@ class ReviewPanel(QWidget):
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
             self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
-            score = "—" if overall.percent is None else f"{overall.percent:g} %"
+            percent = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)
-            text = f"Overall {score}" + (f" · {open_count} to score" if open_count else " · complete")
+            text = f"Overall {percent}" + (f" · {open_count} to score" if open_count else " · complete")
             self.overall.setStyleSheet("font-weight: 600;")
         self.overall.setText(text)
         locked = review is not None and review.submitted
@@ -384,12 +411,24 @@ class ReviewPanel(QWidget):
         self.template = next((t for t in self.templates if t.id == self.template_box.itemData(index)), DEFAULT_TEMPLATE)
         self._render()
 
+    def _moves_on(self, row: int, mark: Mark | None) -> bool:
+        criterion = (self.review.template if self.review else self.template).criteria[row]
+        return mark is not None and (criterion.allow_na or not mark.not_applicable) and row + 1 < self.table.rowCount()
+
+    def _move_on(self, row: int, mark: Mark | None) -> None:
+        """A score moves to the next criterion now, not when the write lands: a key typed meanwhile acts
+        on the row the reviewer sees."""
+        if self._moves_on(row, mark):
+            self.table.setCurrentCell(row + 1, 0)
+            self.table.moved_on = True
+
     @asyncSlot(int, object)
     async def _mark_typed(self, row: int, mark: Mark | None) -> None:
-        template = self.review.template if self.review else self.template
-        scored = await self.set_mark(template.criteria[row].id, mark)
-        if scored and mark is not None and row + 1 < self.table.rowCount():
-            self.table.setCurrentCell(row + 1, 0)
+        criterion = (self.review.template if self.review else self.template).criteria[row]
+        moved = self._moves_on(row, mark)
+        scored = await self.set_mark(criterion.id, mark)
+        if moved and not scored and self.table.currentRow() == row + 1:
+            self.table.setCurrentCell(row, 0)  # refused: back to the criterion that needs the answer
 
     @asyncSlot()
     async def _add_comment_now(self) -> None:
@@ -399,6 +438,21 @@ class ReviewPanel(QWidget):
     async def _export_to(self, path: str) -> None:
         await self.export_csv(path)
 
-    @asyncSlot()
-    async def _submit_now(self) -> None:
-        await self.submit()
+    def _submit_now(self) -> None:
+        """Submitting is final: ask first, naming the call."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Submit the review?",
+                          f"Submit your review of {self.call_label}? It can no longer change afterwards.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmSubmit")
+        submit = box.addButton("Submit review", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _result: self._submit_confirmed(box.clickedButton() is submit))
+        box.finished.connect(box.deleteLater)
+        self.confirmation = box
+        box.open()
+
+    @asyncSlot(bool)
+    async def _submit_confirmed(self, confirmed: bool) -> None:
+        self.confirmation = None
+        if confirmed:
+            await self.submit()

@@ -22,8 +22,8 @@ from app.live.alerts.engine import AlertChange
 from app.live.session import AccountSession
 from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
 from app.store.reviews import Review
-from app.ui.alert_look import plain_tooltip
 from app.ui.main_window import MainWindow
+from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.record_table import record_table
 from app.ui.review_panel import ReviewPanel
 
@@ -35,11 +35,6 @@ MAX_TEXT = 240  # a cell or line of someone else's text
 MAX_SHOWN = 2_000  # newest team audit rows listed
 TAKEN_SHOWN = 5  # colleagues' latest acknowledgements under the triage queue
 COLUMNS = ("Time", "Who", "Call", "Command", "Outcome")
-
-
-def bounded(text: str, limit: int = MAX_TEXT) -> str:
-    text = " ".join(text.split())  # one line: no newlines or tabs from a colleague's text
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def when(row: TeamRow) -> str:
@@ -77,7 +72,7 @@ class TeamAuditModel(QAbstractTableModel):
         cells = (when(row), row.author, row.call_id, row.text("description") or row.text("command"), outcome)
         text = cells[index.column()]
         # The cell on one line, bounded; the tooltip whole, escaped (Qt would read it as rich text).
-        return bounded(text) if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text[:2000])
+        return one_line(text, MAX_TEXT) if role == Qt.ItemDataRole.DisplayRole else tooltip(text)
 
 
 class TeamAuditPanel(QWidget):
@@ -106,8 +101,8 @@ def review_line(review: TeamRow, comments: list[TeamRow]) -> str:
     score = review.body.get("overall")
     score_text = f"{score:g} %" if isinstance(score, int | float) and not isinstance(score, bool) else "no score"
     failed = " (critical fail)" if review.body.get("critical_failed") is True else ""
-    line = f"{bounded(review.author, 60)} — {score_text}{failed}, submitted {when(review)}"
-    said = [bounded(c.text("text"), 120) for c in comments if c.text("review") == review.text("review")]
+    line = f"{one_line(review.author, 60)} — {score_text}{failed}, submitted {when(review)}"
+    said = [one_line(c.text("text"), 120) for c in comments if c.text("review") == review.text("review")]
     return line + "".join(f"\n    “{text}”" for text in said[:20])
 
 
@@ -117,8 +112,7 @@ class ColleagueReviews(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("colleagueReviews")
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
+        wrapped(self)
         self.hide()
 
     def show_reviews(self, reviews: list[TeamRow], comments: list[TeamRow]) -> None:
@@ -143,8 +137,7 @@ class TakenAlerts(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("colleaguesHaveIt")
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
+        wrapped(self)
         self._lines: deque[str] = deque(maxlen=TAKEN_SHOWN)
         self.hide()
 
@@ -252,8 +245,8 @@ class ConsoleTeam(QObject):
         if alert is None or alert.acknowledged_by:
             return
         self._acknowledged.add(alert_id)
-        who = bounded(row.author, 60)
+        who = one_line(row.author, 60)
         self.alerts.acknowledge(alert_id, who)
-        said = f"{who} has it: {bounded(alert.message, 120)}"
+        said = f"{who} has it: {one_line(alert.message, 120)}"
         self.taken.add(f"{when(row)[11:]}  {said}")
         self.window.status.showMessage(said, 8000)
