@@ -172,8 +172,10 @@ class AccountsDialog(QDialog):
                 await off_thread(self.book.set_key, updated, key)
             except KeyStoreError as error:
                 problem = f"Saved the account, but not its key: {error}"
+        hub_token = self.hub_fields.typed_token()
         try:
-            await off_thread(self.hub_fields.save_token, self.book, updated)
+            if hub_token:
+                await off_thread(self.book.set_hub_token, updated, hub_token)
         except KeyStoreError as error:
             problem = f"Saved the account, but not its hub token: {error}"
         self._fill(updated.id)
@@ -231,7 +233,7 @@ class AccountsDialog(QDialog):
         has_hub_token = bool(await off_thread(self.book.hub_token_for, account))
         if self.current_account() != account:
             return  # the supervisor moved on to another account meanwhile
-        self.hub_fields.show_account(account, has_hub_token)
+        self.hub_fields.show_stored(has_hub_token)
         self.key.setPlaceholderText("Stored — type to replace" if has_key else "Paste the platform's private API key")
         self.key_state.setText(
             "A key is available for this account." if has_key

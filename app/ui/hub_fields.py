@@ -10,7 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from app.domain import Account
-from app.live.accounts import ENV_HUB_TOKEN, AccountBook
+from app.live.accounts import ENV_HUB_TOKEN
 
 
 def hub_url_problem(url: str) -> str | None:
@@ -40,23 +40,25 @@ class HubFields(QGroupBox):
         form.addRow("Hub token", self.token)
         form.addRow("", self.state)
 
-    def show_account(self, account: Account | None, has_token: bool = False) -> None:
+    def show_account(self, account: Account | None) -> None:
         editable = account is not None and not account.is_demo
         self.setEnabled(editable)
         self.url.setText(account.hub_url or "" if account else "")
         self.token.clear()
-        self.token.setPlaceholderText("Stored — type to replace" if has_token
-                                      else "Your token from `switchboard hub add-user`")
+        self.show_stored(False)
         self.state.setText(f"With a hub, live updates are pushed and the team shares its audit log and reviews. "
                            f"The token is kept in the OS keyring, or taken from {ENV_HUB_TOKEN}."
                            if editable else "")
+
+    def show_stored(self, has_token: bool) -> None:
+        """Once the keyring has answered; what the user may have typed meanwhile stays."""
+        self.token.setPlaceholderText("Stored — type to replace" if has_token
+                                      else "Your token from `switchboard hub add-user`")
 
     def applied(self, account: Account) -> Account:
         """The account with the hub URL of the form (None when empty)."""
         return account.model_copy(update={"hub_url": self.url.text().strip().rstrip("/") or None})
 
-    def save_token(self, book: AccountBook, account: Account) -> None:
-        """Store a typed token (raises KeyStoreError); removing the account removes it too."""
-        token = self.token.text().strip()
-        if token:
-            book.set_hub_token(account, token)
+    def typed_token(self) -> str | None:
+        """A token typed to be stored (removing the account removes the stored one)."""
+        return self.token.text().strip() or None
