@@ -5,6 +5,8 @@ Keyring calls run off the Qt thread, so each test drives the dialog on the qasyn
 
 from __future__ import annotations
 
+import asyncio
+
 import keyring
 import pytest
 from keyring.backends import fail
@@ -164,5 +166,17 @@ def test_the_hub_group_saves_the_url_with_the_account_and_the_token_in_the_keyri
         await until(lambda: dialog.hub_fields.token.placeholderText() == "Stored — type to replace",
                     what="the stored hub token")
         assert dialog.hub_fields.url.text() == "https://hub.example.com"
+
+    run_async(scenario())
+
+
+def test_a_hub_token_typed_while_the_keyring_answers_is_kept(qtbot, tmp_path, run_async):
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        await add_account(dialog, "Team line")
+        answering = asyncio.ensure_future(dialog._show_key_state(dialog.current_account()))
+        dialog.hub_fields.token.setText("typed-meanwhile")
+        await answering
+        assert dialog.hub_fields.token.text() == "typed-meanwhile"
 
     run_async(scenario())
