@@ -165,8 +165,10 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                 call_id = ann.session.registry.live_ids()[0]
                 await until(lambda: bob.session.registry.get(call_id) is not None, what="bob sees the call")
 
-                # The reviewer's console: every control disabled, saying why.
+                # The reviewer's console: every control disabled, saying why (once the call takes commands).
                 assert bob.call_list.select_call(call_id)
+                await until(lambda: bob.selected_call().status == CallStatus.IN_PROGRESS, timeout=20,
+                            what="the call answered")
                 await until(lambda: not bob.controls.buttons["say"].isEnabled(), what="bob's controls disabled")
                 assert "reviewer" in bob.controls.buttons["say"].toolTip()
                 assert "reviewer" in (await bob.session.send(call_id, Say(text="hello"))).message
