@@ -26,10 +26,11 @@ class CliError(Exception):
         self.code = code
 
 
-def add_platform_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--provider", required=True, choices=[p.value for p in Provider], help="the platform")
+def add_platform_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """`required=False`: the command checks itself (e.g. watch --hub needs no platform)."""
+    parser.add_argument("--provider", required=required, choices=[p.value for p in Provider], help="the platform")
     parser.add_argument(
-        "--base-url", required=True,
+        "--base-url", required=required,
         help=f"the platform's API address, e.g. https://api.vapi.ai (key from {ENV_KEY} or a saved account; "
              f"Vapi's public key for live calls from {ENV_PUBLIC_KEY} or the saved account)",
     )

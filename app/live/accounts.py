@@ -3,7 +3,8 @@
 Keys never go into the JSON file, QSettings or logs. SWITCHBOARD_API_KEY, when set, wins over
 the keyring for every account: that is how headless machines without a keyring run. A Vapi account
 may also have a public key (sent only to its calls' monitor URLs), kept the same way beside it
-(SWITCHBOARD_PUBLIC_KEY wins over the keyring).
+(SWITCHBOARD_PUBLIC_KEY wins over the keyring). An account on a team hub has the user's hub token
+there too (SWITCHBOARD_HUB_TOKEN wins).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ log = logging.getLogger(__name__)
 
 ENV_KEY = "SWITCHBOARD_API_KEY"
 ENV_PUBLIC_KEY = "SWITCHBOARD_PUBLIC_KEY"
+ENV_HUB_TOKEN = "SWITCHBOARD_HUB_TOKEN"
 PUBLIC_SUFFIX = ":public"  # the keyring entry of an account's public key: "<account id>:public"
+HUB_SUFFIX = ":hub"  # and of the user's token for the account's hub
 KEYRING_SERVICE = "switchboard"
 ACCOUNTS = TypeAdapter(list[Account])
 
@@ -87,14 +90,24 @@ class AccountBook:
             return self._session[entry]
         return _secret(env, account, entry)
 
+    def hub_token_for(self, account: Account | None) -> str | None:
+        """The user's token for the account's hub: SWITCHBOARD_HUB_TOKEN when set, else the keyring."""
+        return self._secret(ENV_HUB_TOKEN, account, f"{account.id}{HUB_SUFFIX}" if account else "")
+
     def set_key(self, account: Account, key: str) -> None:
         _store(account.id, key, ENV_KEY)
 
     def set_public_key(self, account: Account, key: str | None) -> None:
         """Save the public key, or remove it when `key` is None or blank."""
-        entry = f"{account.id}{PUBLIC_SUFFIX}"
-        if key and key.strip():
-            _store(entry, key.strip(), ENV_PUBLIC_KEY)
+        self._store_or_forget(f"{account.id}{PUBLIC_SUFFIX}", key, ENV_PUBLIC_KEY)
+
+    def set_hub_token(self, account: Account, token: str | None) -> None:
+        """Save the hub token, or remove it when `token` is None or blank."""
+        self._store_or_forget(f"{account.id}{HUB_SUFFIX}", token, ENV_HUB_TOKEN)
+
+    def _store_or_forget(self, entry: str, secret: str | None, env: str) -> None:
+        if secret and secret.strip():
+            _store(entry, secret.strip(), env)
         else:
             self._session.pop(entry, None)
             _forget(entry)
@@ -104,8 +117,8 @@ class AccountBook:
         self._session[f"{account.id}{PUBLIC_SUFFIX}" if public else account.id] = key
 
     def delete_key(self, account: Account) -> None:
-        """Remove both of the account's keys."""
-        for entry in (account.id, f"{account.id}{PUBLIC_SUFFIX}"):
+        """Remove all of the account's secrets."""
+        for entry in (account.id, f"{account.id}{PUBLIC_SUFFIX}", f"{account.id}{HUB_SUFFIX}"):
             self._session.pop(entry, None)
             _forget(entry)
 

@@ -17,6 +17,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,12 +27,13 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 from app.domain import Call, Provider, Turn
+from app.live.events import Event
 from app.live.registry import CallRegistry
 from app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)
 
-Event = dict[str, Any]
+HubEvent = dict[str, Any]  # one normalised event as the hub sends it
 MAX_FRAME = 16 * 1024 * 1024  # a batch of end-of-call reports
 
 
@@ -43,7 +45,7 @@ class HubState(StrEnum):
 
 
 class EventSink(Protocol):
-    def apply(self, event_id: str, event: Event) -> None: ...
+    def apply(self, event_id: str, event: HubEvent) -> None: ...
 
     def reset(self) -> None:
         """Events were missed for good (older than the hub keeps): re-read from the platform."""
@@ -56,17 +58,15 @@ class RegistryFeed:
 
     def __init__(self, registry: CallRegistry, providers: Iterable[Provider] = tuple(Provider), *,
                  sources: Iterable[str] | None = None,
-                 on_partial: Callable[[str, Turn], None] | None = None,
                  on_record: Callable[[dict[str, Any]], None] | None = None,
                  on_reset: Callable[[], None] | None = None) -> None:
         self.registry = registry
         self.providers = {Provider(p).value for p in providers}
         self.sources = set(sources) if sources is not None else None
-        self.on_partial = on_partial
         self.on_record = on_record
         self.on_reset = on_reset
 
-    def apply(self, event_id: str, event: Event) -> None:
+    def apply(self, event_id: str, event: HubEvent) -> None:
         kind = event.get("kind")
         if kind == "record":
             if self.on_record is not None:
@@ -78,18 +78,27 @@ class RegistryFeed:
         if kind == "call":
             self.registry.merge([Call.model_validate(event["call"])])
         elif kind == "turn":
-            turn = Turn.model_validate(event["turn"])
-            if event.get("partial"):
-                if self.on_partial is not None:
-                    self.on_partial(event["call_id"], turn)
-                return
             known = self.registry.get(event["call_id"])
             if known is not None:  # an unknown call's turns arrive with its next call event or poll
-                self.registry.merge([known.model_copy(update={"turns": (*known.turns, turn)})])
+                turn = Turn.model_validate(event["turn"]).model_copy(update={"partial": bool(event.get("partial"))})
+                self.registry.merge([known.model_copy(update={"turns": with_line(known.turns, turn)})])
 
     def reset(self) -> None:
         if self.on_reset is not None:
             self.on_reset()
+
+
+@dataclass(frozen=True)
+class StreamEvents:
+    state: Event[HubState] = field(default_factory=lambda: Event("hub stream state"))
+
+
+def with_line(turns: tuple[Turn, ...], line: Turn) -> tuple[Turn, ...]:
+    """The transcript with a pushed line: final lines in order, then the line each speaker is still
+    saying (as the listen socket's live transcript has them); a line replaces its speaker's partial one."""
+    finals = [turn for turn in turns if not turn.partial]
+    partials = [turn for turn in turns if turn.partial and turn.role != line.role]
+    return (*finals, *partials, line) if line.partial else (*finals, line, *partials)
 
 
 def _ws_url(hub_url: str) -> str:
@@ -107,17 +116,15 @@ class HubStream:
         self._retry = retry or RetryPolicy(initial_delay=0.5, max_delay=15.0)
         self.last_id = last_id
         self.state = HubState.CONNECTING
-        self._listeners: list[Callable[[HubState], None]] = []
+        self.user: str | None = None  # who the hub says the token belongs to, and their role (from its hello)
+        self.role: str | None = None
+        self.events = StreamEvents()
         self._task: asyncio.Task[None] | None = None
-
-    def on_state(self, listener: Callable[[HubState], None]) -> None:
-        self._listeners.append(listener)
 
     def _set_state(self, state: HubState) -> None:
         if state != self.state:
             self.state = state
-            for listener in list(self._listeners):
-                listener(state)
+            self.events.state.emit(state)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self.run())
@@ -162,13 +169,14 @@ class HubStream:
                 elif kind == "hello":
                     greeted = True
                     self.last_id = self.last_id or message["id"]
+                    self.user, self.role = message.get("user"), message.get("role")
                     self._set_state(HubState.STREAMING)
                 elif kind == "events":
                     for item in message["events"]:
                         self._apply(item["id"], item["event"])
         return greeted
 
-    def _apply(self, event_id: str, event: Event) -> None:
+    def _apply(self, event_id: str, event: HubEvent) -> None:
         try:
             self._sink.apply(event_id, event)
         except Exception:  # one bad event is skipped without losing its neighbours
@@ -206,12 +214,18 @@ class TeamRecordClient:
         partial.write_text(json.dumps(rows), encoding="utf-8")
         os.replace(partial, self._queue_file)
 
-    async def submit(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
-                     client_id: str | None = None) -> str:
-        """Queue a row (durably) and try to send the queue; returns the row's client id."""
+    def queue(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
+              client_id: str | None = None) -> str:
+        """Queue a row durably (without sending yet); returns the row's client id."""
         row_id = client_id or self.new_id()
         row = {"kind": kind, "client_id": row_id, "account_id": account_id, "call_id": call_id, "body": body}
         self._save([*self.pending(), row])
+        return row_id
+
+    async def submit(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
+                     client_id: str | None = None) -> str:
+        """Queue a row (durably) and try to send the queue; returns the row's client id."""
+        row_id = self.queue(kind, account_id, call_id, body, client_id)
         await self.flush()
         return row_id
 
@@ -229,7 +243,8 @@ class TeamRecordClient:
                     break  # the hub's trouble (or a token being replaced): keep the row for later
                 if response.status_code >= 400 and self._on_refused is not None:
                     self._on_refused(rows[0], _reason(response))
-                rows = rows[1:]
+                # Re-read: rows queued while this one was on its way must stay in the file.
+                rows = [row for row in self.pending() if row["client_id"] != rows[0]["client_id"]]
                 self._save(rows)
             return len(rows)
 
@@ -241,7 +256,7 @@ class TeamRecordClient:
                 self._flushes.add(task)
                 task.add_done_callback(self._flushes.discard)
 
-        stream.on_state(flush_when_back)
+        stream.events.state.connect(flush_when_back)
 
     async def rows(self, after: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
         """The team's rows after a hub row id (raises httpx.HTTPError while the hub is away)."""

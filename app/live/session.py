@@ -63,6 +63,7 @@ class AccountSession:
         self.poller = CallPoller(client, self.registry, plan, self.names)
         self.events = SessionEvents()
         self._refused: dict[str, dict[CommandKind, str]] = {}  # per call: commands it refused, and why
+        self._barred: str | None = None  # why no command may be sent at all (the user's hub role)
 
     @classmethod
     def open(cls, account: Account, api_key: str, audit: CommandJournal, *, public_key: str | None = None,
@@ -81,7 +82,17 @@ class AccountSession:
 
     def capabilities_for(self, call: Call) -> CallCapabilities:
         """What this call takes now: the platform's rules, the call's kind and state, its refusals."""
-        return capabilities_for(call, self.capabilities, self._refused.get(call.id))
+        refused = self._refused.get(call.id)
+        if self._barred:
+            refused = dict.fromkeys(CommandKind, self._barred)
+        return capabilities_for(call, self.capabilities, refused)
+
+    def bar_commands(self, reason: str | None) -> None:
+        """Refuse every command with this reason (None lifts it); views re-read each call's capabilities."""
+        if reason != self._barred:
+            self._barred = reason
+            for call_id in self.registry.live_ids():
+                self.events.capabilities.emit(call_id)
 
     def start(self) -> None:
         self.poller.start()

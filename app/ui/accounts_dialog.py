@@ -28,6 +28,7 @@ from qasync import asyncSlot
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
 from app.live.demo import demo_account
+from app.ui.hub_fields import HubFields, hub_url_problem
 from app.ui.plain import tooltip, wrapped
 from app.ui.tasks import OwnedTasks
 
@@ -116,8 +117,10 @@ class AccountsDialog(QDialog):
         actions.addWidget(self.save_button)
         actions.addWidget(self.open_button)
         self.form_message = wrapped(QLabel(objectName="formMessage"))
+        self.hub_fields = HubFields()
         right = QVBoxLayout()
         right.addLayout(form)
+        right.addWidget(self.hub_fields)
         right.addWidget(self.keyring_note)
         right.addWidget(self.form_message)
         right.addStretch(1)
@@ -165,7 +168,12 @@ class AccountsDialog(QDialog):
         if not name or not url.startswith(("http://", "https://")):
             self._say("Give the account a name and a base URL starting with https://.", error=True)
             return None
-        updated = Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url)
+        hub_problem = hub_url_problem(self.hub_fields.url.text().strip())
+        if hub_problem:
+            self._say(hub_problem, error=True)
+            return None
+        updated = self.hub_fields.applied(
+            Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url))
         self.book.save(updated)
         keys = [(self.key.text().strip(), False)]
         if updated.provider is Provider.VAPI:
@@ -184,6 +192,12 @@ class AccountsDialog(QDialog):
                 await off_thread(self.book.set_public_key if public else self.book.set_key, updated, key)
             except KeyStoreError as error:
                 problem = f"Saved the account, but not its {'public ' if public else ''}key: {error}"
+        hub_token = self.hub_fields.typed_token()
+        try:
+            if hub_token:
+                await off_thread(self.book.set_hub_token, updated, hub_token)
+        except KeyStoreError as error:
+            problem = f"Saved the account, but not its hub token: {error}"
         self._fill(updated.id)
         said = ("Saved. No keyring here: the key is kept in memory for this session only." if in_memory
                 else "Saved.")
@@ -215,6 +229,7 @@ class AccountsDialog(QDialog):
         self.key.clear()
         self.public_key.clear()
         self._show_public_key()
+        self.hub_fields.show_account(account if isinstance(account, Account) else None)
         if not isinstance(account, Account):
             return
         self.name.setText(account.name)
@@ -246,14 +261,16 @@ class AccountsDialog(QDialog):
             if check is not None:
                 check.cancel()
 
-    def _stored_keys(self, account: Account) -> tuple[bool, bool]:
-        """Whether the account has a private and a public key (one trip off the Qt thread)."""
-        return bool(self.book.key_for(account)), bool(self.book.public_key_for(account))
+    def _stored_keys(self, account: Account) -> tuple[bool, bool, bool]:
+        """Whether the account has a private key, a public key and a hub token (one trip off the Qt thread)."""
+        return (bool(self.book.key_for(account)), bool(self.book.public_key_for(account)),
+                bool(self.book.hub_token_for(account)))
 
     async def _show_key_state(self, account: Account) -> None:
-        has_key, has_public = await off_thread(self._stored_keys, account)
+        has_key, has_public, has_hub_token = await off_thread(self._stored_keys, account)
         if self.current_account() != account:
             return  # the supervisor moved on to another account meanwhile
+        self.hub_fields.show_stored(has_hub_token)
         if self.has_keyring is None:
             await self.keyring_check
         where = "in the OS keyring" if self.has_keyring else "in memory for this session only"

@@ -17,6 +17,7 @@ from app.ui.alert_desk import ConsoleAlerts
 from app.ui.app import CloseOnSigterm, ErrorReporter, create_application, readable
 from app.ui.history_area import ConsoleHistory, attach_history
 from app.ui.main_window import MainWindow
+from app.ui.team_record import ConsoleTeam
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ async def console_window(demo: DemoPlatform | None = None) -> AsyncIterator[Main
     window = MainWindow(demo=demo)
     history = attach_history(window)
     alerts = ConsoleAlerts(window, history.db if isinstance(history, ConsoleHistory) else None)
+    area = history.area if isinstance(history, ConsoleHistory) else None
+    ConsoleTeam(window, area.audit if area else None, area.review if area else None, alerts)
     try:
         yield window
     finally:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QShowEvent
@@ -36,6 +37,7 @@ from app.live.names import NameArchive
 from app.live.poller import Connection, PollPlan, PollState
 from app.live.registry import RegistryChange
 from app.live.session import AccountSession, CommandJournal
+from app.live.team_board import SharedJournal
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
 from app.store.audit import AuditUnavailable
@@ -51,6 +53,9 @@ from app.ui.plain import LineLabel, message_box, one_line
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.supervision import ENDED_BY_SUPERVISOR, Supervision, from_commands, supervisor_rows
 from app.ui.transcript import TranscriptView
+
+if TYPE_CHECKING:  # the hub client (and websockets) load with the first account on a hub
+    from app.live.hub_link import HubLink
 
 log = logging.getLogger(__name__)
 SMALL_HEIGHT = 900  # below this the History dock and the audio area start smaller
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
         self.accounts_dialog: AccountsDialog | None = None
         self.poll_plan: PollPlan | None = None  # None: each platform's own plan
         self.session: AccountSession | None = None
+        self.hub: HubLink | None = None  # the session's team hub, when its account names one
         # Every session sends through this; the history dock replaces it with the audit log.
         self.audit: CommandJournal = AuditUnavailable("the local history is not open")
         self.name_archive: NameArchive | None = None  # the history dock keeps resolved names across sessions
@@ -382,15 +388,23 @@ class MainWindow(QMainWindow):
             self.open_accounts_dialog(f"“{account.name}” has no API key yet. Paste it below, then open the account.")
             return None
         public_key = await off_thread(self.book.public_key_for, account)
-        return await self.open_session(account, key, public_key)
+        hub_token = await off_thread(self.book.hub_token_for, account) if account.hub_url else None
+        return await self.open_session(account, key, public_key, hub_token)
 
-    async def open_session(self, account: Account, api_key: str, public_key: str | None = None) -> AccountSession:
-        """Close the current session (and its HTTP client) and start polling the given account."""
+    async def open_session(self, account: Account, api_key: str, public_key: str | None = None,
+                           hub_token: str | None = None) -> AccountSession:
+        """Close the current session (and its HTTP client) and start polling the given account
+        (and, when it names a hub and there is a token, streaming from the hub)."""
         async with self._switching:  # two quick switches must not leave a session running unseen
             await self.close_session()
             session = AccountSession.open(account, api_key, self.audit, public_key=public_key, plan=self.poll_plan,
                                           names=self.name_archive)
             self.session = session
+            if account.hub_url and hub_token:
+                from app.live.hub_link import HubLink
+
+                self.hub = HubLink(session, account.hub_url, hub_token)
+                session.audit = SharedJournal(session.audit, self.hub.board)  # the team sees who sent what
         self.call_list.model.set_registry(session.registry)
         self.call_list.set_capabilities(session.capabilities)
         self.call_list.set_loading(f"Loading calls from {account.name} ({account.provider.display_name})…")
@@ -400,6 +414,13 @@ class MainWindow(QMainWindow):
             session.events.capabilities.connect(self._on_capabilities),
         ]
         self.banner.set_address(account.provider.display_name, account.base_url)
+        if self.hub is not None:
+            self._unsubscribe.append(self.hub.events.mode.connect(self.status.show_hub))
+            self.status.show_hub(self.hub.mode)
+        elif account.hub_url:
+            from app.live.hub_link import NO_TOKEN_TEXT
+
+            self.status.show_hub(NO_TOKEN_TEXT)
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
@@ -411,6 +432,8 @@ class MainWindow(QMainWindow):
             self.set_accounts(self._accounts, account.id)
         self._show_call(None)
         session.start()
+        if self.hub is not None:
+            self.hub.start()
         self.session_changed.emit(session)
         return session
 
@@ -421,6 +444,10 @@ class MainWindow(QMainWindow):
         self._unsubscribe = []
         self.call_list.model.set_registry(None)
         self._selected_id = None
+        hub, self.hub = self.hub, None
+        if hub is not None:
+            await hub.stop()
+        self.status.show_hub(None)
         if session is not None:
             await session.aclose()
             self.session_changed.emit(None)
@@ -452,6 +479,8 @@ class MainWindow(QMainWindow):
                     self.call_list.proxy.set_mark(call_id, CallMark.MUTED, None)
                     if call_id in self._listened and isinstance(self.audio_area, AudioArea):
                         self.audio_area.call_ended(call_id)
+        if self.hub is not None and self.hub.streaming:
+            self.status.show_pushed()  # the list is as fresh as the last push, not the last (slow) poll
         if self._selected_id is None:
             return
         if self._selected_id in change.removed:

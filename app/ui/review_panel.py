@@ -100,6 +100,7 @@ class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
     review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
+    submitted = Signal(object)  # Review: just submitted (the team hub shares it)
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -279,6 +280,7 @@ class ReviewPanel(QWidget):
         submitted = await self._update(lambda book: book.submit(review_id))
         if submitted is not None:
             self.message.setText("Review submitted.")
+            self.submitted.emit(submitted)
         return submitted
 
     async def export_csv(self, path: Path | str) -> int:

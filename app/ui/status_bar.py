@@ -56,10 +56,14 @@ class ConnectionStatus(QStatusBar):
         self.updated = QLabel(objectName="lastUpdate")
         self.waiting = QLabel(objectName="rateLimitWait")
         self.waiting.hide()
+        self.hub = QLabel(objectName="hubMode")  # "Streaming from hub" / "Polling", for accounts on a hub
+        self.hub.setToolTip("Where live updates come from: pushed by the team hub, or polled from the platform")
+        self.hub.hide()
         self.addWidget(self.account)
-        for widget in (self.waiting, self.dot, self.connection, self.updated):
+        for widget in (self.waiting, self.hub, self.dot, self.connection, self.updated):
             self.addPermanentWidget(widget)
         self._state = PollState()
+        self._pushed: datetime | None = None  # the last change the hub pushed
         self._wait_until: float | None = None  # epoch seconds
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._tick)
@@ -85,6 +89,18 @@ class ConnectionStatus(QStatusBar):
         self.waiting.hide()
         self.show_account(text)
 
+    def show_hub(self, mode: str | None) -> None:
+        """The account's hub mode, or None (no hub): the label is hidden."""
+        self.hub.setText(mode or "")
+        self.hub.setVisible(bool(mode))
+        if not mode:
+            self._pushed = None
+            self._tick()
+
+    def show_pushed(self) -> None:
+        self._pushed = datetime.now(UTC)
+        self._tick()
+
     def show_state(self, state: PollState) -> None:
         self._state = state
         self.dot.setStyleSheet(f"color: {style_color(_DOTS[state.connection], self.palette())};")
@@ -99,7 +115,8 @@ class ConnectionStatus(QStatusBar):
 
     def _tick(self) -> None:
         now = datetime.now(UTC)
-        self.updated.setText(f"Updated {ago(self._state.last_update, now)}")
+        updates = [when for when in (self._state.last_update, self._pushed) if when is not None]
+        self.updated.setText(f"Updated {ago(max(updates) if updates else None, now)}")
         if self._wait_until is not None:
             left = max(0.0, self._wait_until - now.timestamp())
             self.waiting.setText(f"Rate limited — waiting {left:.0f} s")

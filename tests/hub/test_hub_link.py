@@ -29,8 +29,9 @@ async def test_the_console_streams_from_the_hub_and_polls_only_while_it_is_away(
                           base_url=base_url(sandbox.host, sandbox.port, Provider.VAPI))
         session = AccountSession.open(account, sandbox.state.api_key, AuditUnavailable("read only"))
         normal = session.poller.plan
-        link = HubLink(session, hub.url, token, retry=RetryPolicy(initial_delay=0.05, max_delay=0.2))
-        link.on_mode(modes.append)
+        link = HubLink(session, hub.url, token, retry=RetryPolicy(initial_delay=0.05, max_delay=0.2),
+                       queue=tmp_path / "queue.json")
+        link.events.mode.connect(modes.append)
         session.start()
         link.start()
         try:

@@ -43,16 +43,20 @@ async def test_hub_events_become_the_calls_the_poller_would_have_merged(hub):
     token = await hub.user("ann", Role.SUPERVISOR)
     registry = CallRegistry()
     partials: list = []
-    stream = HubStream(hub.url, token, RegistryFeed(registry, on_partial=lambda call_id, turn: partials.append(turn.text)))
+    registry.events.changed.connect(lambda change: partials.extend(
+        (t.role.value, t.text) for c in change.changed if (call := registry.get(c)) for t in call.turns if t.partial))
+    stream = HubStream(hub.url, token, RegistryFeed(registry))
     stream.start()
     await until(lambda: stream.state is HubState.STREAMING)
     await hub.post_vapi({"type": "status-update", "status": "in-progress", "call": vapi_call()})
     await hub.post_vapi(transcript("call-1", "I would like", "partial"))
     await hub.post_vapi(transcript("call-1", "I would like a table"))
-    await until(lambda: registry.get("call-1") is not None and len(registry.get("call-1").turns) == 1)
+    await until(lambda: registry.get("call-1") is not None
+                and [t.partial for t in registry.get("call-1").turns] == [False])
     call = registry.get("call-1")
     assert call.status == "in-progress" and call.turns[0].text == "I would like a table"
-    assert partials == ["I would like"]
+    assert not call.turns[0].partial  # the final line replaced the partial one
+    assert partials == [("customer", "I would like")]  # shown while it was being said
     await hub.post_vapi({"type": "status-update", "status": "ended", "endedReason": "customer-ended-call",
                          "call": vapi_call()})
     await until(lambda: registry.get("call-1").status == "ended")

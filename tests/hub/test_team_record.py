@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -146,3 +147,15 @@ async def test_the_hub_refuses_a_bad_row(hub):
                     {"kind": "audit", "client_id": "c", "account_id": "a", "call_id": "x", "body": "text"}):
             response = await http.post(f"{hub.url}/records", json=row, headers={"Authorization": f"Bearer {ann}"})
             assert response.status_code == 400, row
+
+
+async def test_a_row_queued_while_the_queue_is_being_sent_is_kept(hub, tmp_path):
+    ann = client(hub.url, await hub.user("ann", Role.SUPERVISOR), tmp_path, "ann")
+    ann.queue("audit", "acct-1", "call-1", AUDIT)
+    flushing = asyncio.ensure_future(ann.flush())
+    await asyncio.sleep(0)  # the first row is on its way to the hub
+    ann.queue("review", "acct-1", "call-1", REVIEW)  # e.g. a review submitted meanwhile
+    await flushing
+    await ann.flush()
+    assert [r["kind"] for r in await ann.rows()] == ["audit", "review"] and ann.pending() == []
+    await ann.aclose()

@@ -128,3 +128,22 @@ def test_the_public_key_is_kept_beside_the_private_key(memory_keyring, monkeypat
     book.set_public_key(ACME, "pk-again")
     book.remove(ACME)
     assert memory_keyring.saved == {}
+
+
+def test_an_account_names_its_hub_and_the_hub_token_stays_in_the_keyring(memory_keyring, monkeypatch):
+    book = AccountBook()
+    on_hub = ACME.model_copy(update={"hub_url": "https://hub.example.com"})
+    book.save(on_hub)
+    book.set_hub_token(on_hub, " hub-secret ")
+    stored = (config_dir() / "accounts.json").read_text()
+    assert "hub-secret" not in stored and json.loads(stored)[0]["hub_url"] == "https://hub.example.com"
+    assert AccountBook().get("acct-1").hub_url == "https://hub.example.com"
+    assert book.hub_token_for(on_hub) == "hub-secret" and book.key_for(on_hub) is None  # its own entry
+    monkeypatch.setenv("SWITCHBOARD_HUB_TOKEN", "from-env")
+    assert book.hub_token_for(on_hub) == "from-env"
+    monkeypatch.delenv("SWITCHBOARD_HUB_TOKEN")
+    book.set_hub_token(on_hub, None)
+    assert book.hub_token_for(on_hub) is None
+    book.set_hub_token(on_hub, "again")
+    book.remove(on_hub)  # the token goes with the account
+    assert memory_keyring.saved == {}

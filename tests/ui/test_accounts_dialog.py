@@ -5,6 +5,8 @@ Keyring calls run off the Qt thread, so each test drives the dialog on the qasyn
 
 from __future__ import annotations
 
+import asyncio
+
 import keyring
 import pytest
 from keyring.backends import fail
@@ -147,5 +149,34 @@ def test_a_vapi_public_key_goes_to_its_own_keyring_entry_and_only_vapi_offers_it
         await until(lambda: "Public key: stored." in dialog.key_state.text(), what="the public key state")
         dialog.platform.setCurrentIndex(dialog.platform.findData(Provider.HMS.value))
         assert not dialog.public_key.isVisible()
+
+
+def test_the_hub_group_saves_the_url_with_the_account_and_the_token_in_the_keyring(qtbot, tmp_path, run_async):
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        await add_account(dialog, "Team line")
+        dialog.hub_fields.url.setText("ftp://hub")
+        assert await dialog.save() is None and "hub URL" in dialog.form_message.text()
+        dialog.hub_fields.url.setText("https://hub.example.com/")
+        dialog.hub_fields.token.setText("hub-token-1")
+        saved = await dialog.save()
+        assert saved is not None and saved.hub_url == "https://hub.example.com"
+        assert keyring.get_keyring().saved[("switchboard", f"{saved.id}:hub")] == "hub-token-1"
+        assert "hub-token-1" not in (tmp_path / "accounts.json").read_text()
+        await until(lambda: dialog.hub_fields.token.placeholderText() == "Stored — type to replace",
+                    what="the stored hub token")
+        assert dialog.hub_fields.url.text() == "https://hub.example.com"
+
+    run_async(scenario())
+
+
+def test_a_hub_token_typed_while_the_keyring_answers_is_kept(qtbot, tmp_path, run_async):
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        await add_account(dialog, "Team line")
+        answering = asyncio.ensure_future(dialog._show_key_state(dialog.current_account()))
+        dialog.hub_fields.token.setText("typed-meanwhile")
+        await answering
+        assert dialog.hub_fields.token.text() == "typed-meanwhile"
 
     run_async(scenario())

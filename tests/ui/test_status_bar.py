@@ -36,3 +36,16 @@ def test_banner_appears_offline_and_hides_on_recovery(qtbot):
     assert clicks == [True]
     banner.show_state(PollState(Connection.ONLINE))
     assert not banner.isVisible()
+
+
+def test_on_a_hub_the_status_says_where_updates_come_from_and_pushes_count_as_updates(qtbot):
+    bar = shown(qtbot, ConnectionStatus(), 900, 30)
+    assert not bar.hub.isVisible()  # an account without a hub says nothing about one
+    bar.show_state(PollState(Connection.ONLINE, last_update=datetime.now(UTC) - timedelta(seconds=25)))
+    bar.show_hub("Streaming from hub")
+    assert bar.hub.isVisible() and bar.hub.text() == "Streaming from hub"
+    assert bar.updated.text() == "Updated 25 s ago"  # the last reconciliation poll
+    bar.show_pushed()
+    assert bar.updated.text() == "Updated just now"
+    bar.show_hub(None)
+    assert not bar.hub.isVisible() and bar.updated.text() == "Updated 25 s ago"
