@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import json
+import sqlite3
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +28,8 @@ from app.live.names import NameBook
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
 from app.store.csv_export import SpreadsheetCsv, formula_safe
+from app.store.database import default_path
+from app.store.supervision import said_by_call, supervisor_rows
 
 FIELDS = [
     "provider", "id", "name", "status", "endedReason", "direction", "customerNumber", "assistantName",
@@ -69,8 +74,10 @@ def turn_text(turn: Turn) -> str:
     return f"{text} -> {turn.tool_result}" if turn.tool_result is not None else text
 
 
-def export_record(call: Call) -> dict[str, Any]:
-    """The documented export schema (README, "Export schema")."""
+def export_record(call: Call, said: Sequence[str] = ()) -> dict[str, Any]:
+    """The documented export schema (README, "Export schema"); `said`: the supervisor's lines to this call
+    (from the local audit log), so the assistant turns that spoke them are marked."""
+    by_supervisor = supervisor_rows(call.turns, said) if said else set()
     return {
         "provider": call.provider.value,
         "id": call.id,
@@ -95,9 +102,27 @@ def export_record(call: Call) -> dict[str, Any]:
         "transfers": [camel(t) for t in call.transfers],
         "performance": camel(call.performance) if call.performance else None,
         "costs": [camel(c) for c in call.costs],
-        "turns": [{"role": t.role.value, "text": turn_text(t), "start": t.start, "end": t.end} for t in call.turns],
+        "turns": [{"role": t.role.value, "text": turn_text(t), "start": t.start, "end": t.end,
+                   "supervisor": i in by_supervisor} for i, t in enumerate(call.turns)],
         "recordings": {"mono": call.recordings.mono, "stereo": call.recordings.stereo},
     }
+
+
+def supervisor_lines() -> dict[str, tuple[str, ...]]:
+    """The supervisors' lines per call from this computer's audit log, when there is one (else none)."""
+    path = default_path()
+    if not path.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return said_by_call(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:  # an older or damaged history: export the calls unmarked
+        print(f"switchboard: supervisor lines are not marked: the local history cannot be read ({exc}).",
+              file=sys.stderr)
+        return {}
 
 
 def camel(part: BaseModel) -> dict[str, Any]:
@@ -141,12 +166,13 @@ async def export(args: argparse.Namespace) -> int:
         await client.aclose()
         raise CliError(f"cannot write {args.output}: {exc.strerror}.") from None
     names = NameBook(client, f"cli-{provider.value}")  # saved assistants' names, read once per id
+    said = await asyncio.to_thread(supervisor_lines)
     count = 0
     try:
         writer = CallWriter(out, args.format)
         async for page in client.list_calls(since=since, until=until):
             for call in await names.named(page):
-                writer.write(export_record(call))
+                writer.write(export_record(call, said.get(call.id, ())))
             count += len(page)
             out.flush()
             print(f"{provider.display_name}: {count} calls…", file=sys.stderr)

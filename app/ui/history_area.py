@@ -28,6 +28,7 @@ from app.store.calls import CallCache
 from app.store.database import Database, StoreError, default_path
 from app.store.names import StoredNames
 from app.store.reviews import Comment, ReviewBook
+from app.store.supervision import audited
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
@@ -37,7 +38,6 @@ from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.search_panel import SearchPanel
-from app.ui.supervision import audited
 from app.ui.tasks import OwnedTasks
 
 if TYPE_CHECKING:

@@ -41,6 +41,7 @@ from app.live.team_board import SharedJournal
 from app.paths import APP_NAME
 from app.providers.errors import ProviderError
 from app.store.audit import AuditUnavailable
+from app.store.supervision import ENDED_BY_SUPERVISOR, Supervision, from_commands, supervisor_rows
 from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, setting, settings
@@ -51,7 +52,6 @@ from app.ui.formats import call_label
 from app.ui.history_filters import account_label
 from app.ui.plain import LineLabel, message_box, one_line
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
-from app.ui.supervision import ENDED_BY_SUPERVISOR, Supervision, from_commands, supervisor_rows
 from app.ui.transcript import TranscriptView
 
 if TYPE_CHECKING:  # the hub client (and websockets) load with the first account on a hub

@@ -31,11 +31,11 @@ from app.domain import Account, CallStatus, TurnRole
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
+from app.store.supervision import audited_lines
 from app.ui.formats import label
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.plain import wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
-from app.ui.supervision import audited_lines
 from app.ui.tones import is_dark
 from app.ui.transcript_model import SUPERVISOR_TITLE, role_title
 

@@ -1,10 +1,12 @@
 """What the supervisor did to a call, as our audit rows tell it: the lines they made the assistant say
-and whether they ended it. Pure (no Qt): the transcript and the list only ask it questions."""
+and whether they ended it. The transcript, the list, search and `switchboard export` ask it."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +61,17 @@ def audited_lines(conn: sqlite3.Connection, calls: Iterable[tuple[str, str]]) ->
         if call is not None:
             found.update((account_id, call_id, row) for row in supervisor_rows(call.turns, said))
     return found
+
+
+def said_by_call(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Every call's supervisor lines that may have reached it, from the whole audit log in one read
+    (for exports of many calls; one call's are `audited`)."""
+    rows: dict[str, list[tuple[str, dict[str, object], str, str]]] = defaultdict(list)
+    for call_id, command, outcome, user in conn.execute(
+            "SELECT call_id, command_json, outcome, user FROM audit_log WHERE command_kind = ? ORDER BY requested_at",
+            (CommandKind.SAY.value,)):
+        rows[call_id].append((CommandKind.SAY.value, json.loads(command), outcome, user))
+    return {call_id: said for call_id, found in rows.items() if (said := from_commands(found).said)}
 
 
 def _words(text: str) -> str:

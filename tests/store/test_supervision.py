@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.domain import Turn, TurnRole
-from app.ui.supervision import Supervision, from_commands, supervisor_rows
+from app.store.supervision import Supervision, from_commands, supervisor_rows
 
 
 def test_lines_match_the_assistant_turn_that_spoke_them_once():
