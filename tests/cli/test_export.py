@@ -28,7 +28,7 @@ def test_jsonl_export_of_every_call(server, key, tmp_path, provider, capsys):
     assert all(list(r) == FIELDS for r in records)
     assert all(r["provider"] == provider and r["status"] == "ended" for r in records)
     first = records[0]
-    assert first["turns"] and set(first["turns"][0]) == {"role", "text", "start", "end"}
+    assert first["turns"] and set(first["turns"][0]) == {"role", "text", "start", "end", "supervisor"}
     assert set(first["recordings"]) == {"mono", "stereo"} and first["createdAt"].endswith("Z")
     assert f"Exported {CALLS} calls" in capsys.readouterr().err
 
@@ -136,3 +136,33 @@ def test_export_carries_names_and_the_newer_fields_in_jsonl_and_csv():
     [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert row["endedMessage"] == "Model failed" and json.loads(row["costs"])[0]["cost"] == 0.02
     assert json.loads(row["performance"])["turnLatencyAverage"] == 850.0
+
+
+def test_the_assistant_turns_a_supervisor_made_say_are_marked(tmp_path, monkeypatch):
+    """From this computer's audit log: an accepted Say marks the assistant turn that spoke it."""
+    from app.cli.export import supervisor_lines
+    from app.domain import Account, Call, Outcome, Provider, Say, Turn, TurnRole
+    from app.store import database
+    from app.store.audit import AuditLog
+    from app.store.database import Database
+
+    monkeypatch.setattr(database, "default_path", lambda: tmp_path / "history.sqlite3")
+    monkeypatch.setattr("app.cli.export.default_path", lambda: tmp_path / "history.sqlite3")
+    db = Database(tmp_path / "history.sqlite3")
+    account = Account(id="a", name="A", provider=Provider.VAPI, base_url="http://x")
+    call = Call(id="c1", provider=Provider.VAPI, turns=(
+        Turn(role=TurnRole.ASSISTANT, text="Hello, how can I help?"),
+        Turn(role=TurnRole.ASSISTANT, text="One moment, a supervisor is checking your order."),
+    ))
+
+    def record(conn) -> None:
+        log = AuditLog(conn)
+        row = log.record_request(account, call.id, Say(text="One moment, a supervisor is checking your order"), "sam")
+        log.record_outcome(row, Outcome.ACCEPTED.value)
+
+    db.submit_write(record).result()
+    db.close()
+    said = supervisor_lines()
+    from app.cli.export import export_record
+    turns = export_record(call, said.get("c1", ()))["turns"]
+    assert [t["supervisor"] for t in turns] == [False, True]
