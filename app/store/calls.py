@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.domain import LIVE_STATUSES, Call, Turn
+
+# The module, not its names: review_queue reads the epoch helpers from here (an import cycle).
+from app.store import review_queue
 from app.store.database import transaction
 
 # SQLite's default limit on host parameters is 32766; keep IN (...) lists well under it.
@@ -217,6 +220,7 @@ class CallCache:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row for call in to_index for row in _turn_values(account_id, call, ids.base(call.created_at))],
             )
+            review_queue.ReviewQueue(self.conn).consider(account_id, to_index)  # picked for review as it is cached
         return report
 
     def _known(self, account_id: str, ids: Sequence[str]) -> dict[str, tuple[str, float | None]]:

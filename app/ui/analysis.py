@@ -24,28 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Call, CostBreakdown
+from app.domain.success import success_passed, success_score
 from app.ui.tones import Tone, accent, muted_text, tint
 
 NO_CALL = "Select a call to see its analysis"
 LIVE = "Call in progress — analysis appears after the call ends"
 PENDING = "Analysis pending — it usually appears a few seconds after the call ends"
-_PASS = {"true", "pass", "passed", "yes", "success", "successful"}
-_FAIL = {"false", "fail", "failed", "no", "failure", "unsuccessful"}
-
-
 def success_verdict(value: str) -> tuple[str, Tone]:
     """The platform's success evaluation ("true", "8", "Pass"...) in plain words with a tone."""
     text = value.strip()
-    if text.lower() in _PASS:
-        return "Successful", Tone.GOOD
-    if text.lower() in _FAIL:
-        return "Not successful", Tone.BAD
-    try:
-        score = float(text)
-    except ValueError:
-        return text, Tone.NEUTRAL
-    if 0 <= score <= 10:
-        return f"{score:g} / 10", Tone.GOOD if score >= 7 else Tone.BAD if score <= 4 else Tone.WARN
+    passed, score = success_passed(text), success_score(text)
+    if score is not None:
+        return f"{score:g} / 10", {True: Tone.GOOD, False: Tone.BAD, None: Tone.WARN}[passed]
+    if passed is not None:
+        return ("Successful", Tone.GOOD) if passed else ("Not successful", Tone.BAD)
     return text, Tone.NEUTRAL
 
 
