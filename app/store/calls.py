@@ -97,6 +97,7 @@ class CallRow:
     cost: float | None
     success_evaluation: str | None
     turn_count: int
+    review_state: str | None = None  # to review / in review / reviewed (review_queue.ReviewState)
 
 
 _ROW_COLUMNS = (
@@ -242,7 +243,7 @@ class CallCache:
         where, params = self._where(account_id, filters)
         # The window is picked from the index alone; only its rows are read from the table.
         rows = self.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
+            f"SELECT {_ROW_COLUMNS}, {review_queue.STATE_SQL} AS review_state FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
             f" ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?) w ON account_id = w.a AND id = w.i"
             f" ORDER BY {_NEWEST_FIRST}",
             [*params, max(0, limit), max(0, offset)],

@@ -34,6 +34,7 @@ from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
+from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
 from app.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before
 
 
 class HistoryArea(QTabWidget):
-    """Tabs: Calls (cached, offline), Search, Review, Audit log."""
+    """Tabs: Calls (cached, offline), Search, Review, Queue, Audit log."""
 
     def __init__(self, db: Database, reviewer: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,10 +58,12 @@ class HistoryArea(QTabWidget):
         self.calls = CachedCallsView(db)
         self.search = SearchPanel(db)
         self.review = ReviewPanel(db, reviewer)
+        self.queue = ReviewQueueView(db, reviewer)
         self.audit = AuditLogView(db)
         self.addTab(self.calls, "Calls")
         self.addTab(self.search, "Search")
         self.addTab(self.review, "Review")
+        self.addTab(self.queue, "Queue")
         self.addTab(self.audit, "Audit log")
 
     def sizeHint(self) -> QSize:
@@ -117,6 +120,11 @@ class ConsoleHistory(QObject):
         self.area.review.anchor_clicked.connect(self._go_to)
         self.area.review.comments_changed.connect(self._show_comment_marks)
         self.area.review.position_source = self.playback_position
+        self.area.review.submitted.connect(self._next_after_submit)
+        self.area.queue.call_opened.connect(self._open_cached)
+        self.area.queue.next_asked.connect(self._open_next_now)
+        self.next_key = QShortcut(QKeySequence(NEXT_KEYS), self.area, self._open_next_now,
+                                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
         self.toggle = self.dock.toggleViewAction()
@@ -214,6 +222,32 @@ class ConsoleHistory(QObject):
         self._go_to(seconds, turn_index)
         return call
 
+    async def open_next(self) -> Call | None:
+        """Open the next call this reviewer should review, on the Review tab."""
+        review = self.area.review
+        # Past the call on screen (a draft left for later); a submitted one is out of the queue anyway.
+        skip = (review.account_id, review.call_id) if review.account_id and review.call_id else None
+        entry = await self.area.queue.next_call(skip=skip)
+        if entry is None:
+            self.window.status.showMessage("Nothing left to review in the queue.", 6000)
+            return None
+        call = await self.open_call(entry.account_id, entry.call_id)
+        if call is not None:
+            await review.show_call(entry.account_id, entry.call_id)
+            self.area.setCurrentWidget(review)
+            review.table.setFocus()
+        return call
+
+    @asyncSlot()
+    async def _open_next_now(self) -> None:
+        await self.open_next()
+
+    @asyncSlot(object)
+    async def _next_after_submit(self, _review: object) -> None:
+        await self.open_next()
+        if self.area.queue.isVisible():
+            await self.area.queue.reload()
+
     def _go_to(self, seconds: float | None, turn_index: int | None) -> None:
         if turn_index is not None:
             self.window.transcript.scroll_to_turn(turn_index)
@@ -296,6 +330,8 @@ class ConsoleHistory(QObject):
             await self.area.audit.reload()
         elif tab is self.area.calls:
             await self.area.calls.reload()
+        elif tab is self.area.queue:
+            await self.area.queue.reload()
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""

@@ -29,7 +29,7 @@ Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 43
 WINDOW = 200
 KEPT_WINDOWS = 12
-COLUMNS = ["Started", "Status", "Customer", "Assistant", "Duration", "Turns", "Evaluation"]
+COLUMNS = ["Started", "Status", "Customer", "Assistant", "Duration", "Turns", "Evaluation", "Review"]
 LOADING = "…"
 
 
@@ -48,6 +48,8 @@ def cell_text(row: CallRow, column: int) -> str:
             return format_duration(row.duration_seconds)
         case "Turns":
             return str(row.turn_count)
+        case "Review":
+            return row.review_state or ""
         case _:
             return row.success_evaluation or ""
 

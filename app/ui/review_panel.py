@@ -93,6 +93,7 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
+    submitted = Signal(object)  # the submitted Review: the queue opens the next call
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -260,6 +261,7 @@ class ReviewPanel(QWidget):
         submitted = await self._update(lambda book: book.submit(review_id))
         if submitted is not None:
             self.message.setText("Review submitted.")
+            self.submitted.emit(submitted)
         return submitted
 
     async def export_csv(self, path: Path | str) -> int:

@@ -1,0 +1,128 @@
+"""The History dock's Queue tab: the calls picked for review today, why, who has them and where
+each stands; rebuild it, share it out among reviewers, take the next call (Ctrl+N)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.store.database import Database
+from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
+
+NEXT_KEYS = "Ctrl+N"
+COLUMNS = ["Started", "Call", "Why", "Assigned to", "State"]
+KEY_ROLE = Qt.ItemDataRole.UserRole + 44
+
+
+def today(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Today in local time, as a UTC range."""
+    local = (now or datetime.now(UTC)).astimezone()
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+class ReviewQueueView(QWidget):
+    call_opened = Signal(str, str)  # account id, call id
+    next_asked = Signal()
+
+    def __init__(self, db: Database, reviewer: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("reviewQueue")
+        self.db = db
+        self.reviewer = reviewer
+        self.entries: list[QueuedCall] = []
+        self.summary = QLabel("", objectName="queueSummary")
+        self.table = QTableWidget(0, len(COLUMNS), objectName="queueTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._open_row)
+        self.rebuild_button = QPushButton("Rebuild today's queue", objectName="queueRebuild")
+        self.rebuild_button.setToolTip("Run the queue rules again over every call cached today")
+        self.rebuild_button.clicked.connect(self._rebuild_now)
+        self.reviewers = QLineEdit(objectName="queueReviewers", placeholderText="Reviewers: ann, bob…")
+        self.share_button = QPushButton("Share out", objectName="queueShare")
+        self.share_button.setToolTip("Assign the calls nobody has yet to these reviewers in turn")
+        self.share_button.clicked.connect(self._share_now)
+        self.next_button = QPushButton(f"Next call to review ({NEXT_KEYS})", objectName="queueNext")
+        self.next_button.clicked.connect(self.next_asked)
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.rebuild_button)
+        row.addWidget(self.reviewers)
+        row.addWidget(self.share_button)
+        row.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+
+    async def reload(self) -> int:
+        since, _ = today()
+
+        def read(conn: Any) -> tuple[list[QueuedCall], dict[tuple[str, str], ReviewState]]:
+            queue = ReviewQueue(conn)
+            entries = queue.entries(since)
+            return entries, queue.states((e.account_id, e.call_id) for e in entries)
+
+        self.entries, states = await self.db.read(read)
+        self.table.setRowCount(len(self.entries))
+        for i, entry in enumerate(self.entries):
+            started = entry.created_at.astimezone().strftime("%H:%M") if entry.created_at else ""
+            state = states.get((entry.account_id, entry.call_id), ReviewState.TO_REVIEW)
+            for column, text in enumerate((started, entry.call_id, ", ".join(entry.reasons),
+                                           entry.assigned_to or "anyone", state.value)):
+                item = QTableWidgetItem(text)
+                item.setData(KEY_ROLE, (entry.account_id, entry.call_id))
+                self.table.setItem(i, column, item)
+        left = sum(states.get((e.account_id, e.call_id), ReviewState.TO_REVIEW) is ReviewState.TO_REVIEW
+                   for e in self.entries)
+        self.summary.setText(f"Today: {len(self.entries)} calls picked for review · {left} to review")
+        return len(self.entries)
+
+    async def rebuild(self) -> int:
+        since, until = today()
+        await self.db.write(lambda conn: ReviewQueue(conn).build(since, until))
+        return await self.reload()
+
+    async def share_out(self, reviewers: list[str]) -> int:
+        if not reviewers:
+            self.summary.setText("Name the reviewers first, separated by commas.")
+            return 0
+        shared = await self.db.write(lambda conn: ReviewQueue(conn).share_out(reviewers))
+        await self.reload()
+        return int(shared)
+
+    async def next_call(self, skip: tuple[str, str] | None = None) -> QueuedCall | None:
+        """The next call this reviewer should take (their own draft first, then the oldest queued)."""
+        return await self.db.read(lambda conn: ReviewQueue(conn).next_for(self.reviewer, skip=skip))
+
+    def _open_row(self, index: Any) -> None:
+        item = self.table.item(index.row(), 0)
+        if item is not None:
+            self.call_opened.emit(*item.data(KEY_ROLE))
+
+    @asyncSlot()
+    async def _rebuild_now(self) -> None:
+        await self.rebuild()
+
+    @asyncSlot()
+    async def _share_now(self) -> None:
+        await self.share_out([name.strip() for name in self.reviewers.text().split(",") if name.strip()])
