@@ -1,7 +1,8 @@
 """The QA scorecard for the selected call: keyboard scoring, anchored comments, submit.
 
 Keys on the scorecard: ↑/↓ choose a criterion, 0–5 score it, N marks it not applicable,
-Backspace clears it; a score moves to the next criterion. Comments are anchored to the
+Backspace clears it, Enter confirms the suggested mark (app/qa/suggestions.py, shown as
+"suggested"); a score moves to the next criterion. Comments are anchored to the
 current playback moment and transcript turn (`set_position`); clicking one emits
 `anchor_clicked(seconds, turn_index)`. Nothing is written until the reviewer scores or
 comments (then a draft starts); Submit is one transaction.
@@ -35,6 +36,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from app.qa.suggestions import Suggestion, suggest
+from app.store.calls import CallCache
 from app.store.database import Database, StoreError
 from app.store.reviews import (
     DEFAULT_TEMPLATE,
@@ -59,8 +62,10 @@ class ScoreTable(QTableWidget):
     """The criteria, one per row; emits `mark_typed(row, Mark | None)` for 0–5, N and Backspace."""
 
     mark_typed = Signal(int, object)
+    confirm_typed = Signal(int)  # Enter: take the suggested mark on this row
     SCORING_KEYS = frozenset({*(getattr(Qt.Key, f"Key_{d}") for d in range(6)), Qt.Key.Key_N,
-                              Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down})
+                              Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                              Qt.Key.Key_Return, Qt.Key.Key_Enter})
 
     def event(self, event: QEvent) -> bool:
         # The player's window-wide shortcuts (N = next turn, …) must not take the scoring keys.
@@ -80,6 +85,8 @@ class ScoreTable(QTableWidget):
             self.mark_typed.emit(row, NOT_APPLICABLE)
         elif row >= 0 and key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
             self.mark_typed.emit(row, None)
+        elif row >= 0 and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm_typed.emit(row)
         else:
             super().keyPressEvent(event)
 
@@ -105,6 +112,7 @@ class ReviewPanel(QWidget):
         self.review: Review | None = None
         self.template: ScorecardTemplate = DEFAULT_TEMPLATE
         self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
+        self.suggestions: dict[str, Suggestion] = {}  # by criterion id, for the call shown
         self.position: tuple[float | None, int | None] = (None, None)
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
@@ -130,7 +138,9 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.mark_typed.connect(self._mark_typed)
-        self.keys_hint = QLabel("↑↓ choose · 0–5 score · N n/a · ⌫ clear", objectName="reviewKeys")
+        self.table.confirm_typed.connect(self._confirm_typed)
+        self.keys_hint = QLabel("↑↓ choose · 0–5 score · ⏎ confirm suggestion · N n/a · ⌫ clear",
+                                objectName="reviewKeys")
         self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.overall = QLabel("", objectName="reviewOverall")
         self.overall.setWordWrap(True)
@@ -199,15 +209,21 @@ class ReviewPanel(QWidget):
         """Load this reviewer's review of the call (none yet is fine: it starts on first edit)."""
         self.account_id, self.call_id = account_id, call_id
         self.review = None
+        self.suggestions = {}
         self.message.setText("")
         if account_id and call_id:
-            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate]]:
-                book = ReviewBook(conn)
-                return book.get(account_id, call_id, self.reviewer), book.templates()
+            template = self.template
 
-            review, self.templates = await self.db.read(load)  # a pure read: not queued behind sync writes
+            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate], dict[str, Suggestion]]:
+                book = ReviewBook(conn)
+                review = book.get(account_id, call_id, self.reviewer)
+                call = CallCache(conn).get(account_id, call_id)  # a live call has no suggestions yet
+                suggested = suggest(call, review.template if review else template) if call is not None else {}
+                return review, book.templates(), suggested
+
+            review, self.templates, suggestions = await self.db.read(load)  # not queued behind sync writes
             if (self.account_id, self.call_id) == (account_id, call_id):
-                self.review = review
+                self.review, self.suggestions = review, suggestions
         self._render()
         return self.review
 
@@ -228,12 +244,21 @@ class ReviewPanel(QWidget):
 
     # -- actions (async services; slots below are thin wrappers) ---------------------------
 
-    async def set_mark(self, criterion_id: str, mark: Mark | None) -> bool:
+    async def set_mark(self, criterion_id: str, mark: Mark | None, *, suggested: bool = False) -> bool:
         """Score one criterion; False (with the reason shown) when the mark is refused."""
         review = await self._draft()
         if review is None:
             return False
-        return await self._update(lambda book: book.set_mark(review.id, criterion_id, mark)) is not None
+        return await self._update(
+            lambda book: book.set_mark(review.id, criterion_id, mark, suggested=suggested)) is not None
+
+    async def confirm_suggestion(self, criterion_id: str) -> bool:
+        """Take the suggested mark for this criterion (recorded as a confirmed suggestion)."""
+        suggestion = self.suggestions.get(criterion_id)
+        if suggestion is None:
+            self.message.setText("Nothing is suggested for this criterion: score it yourself.")
+            return False
+        return await self.set_mark(criterion_id, suggestion.mark, suggested=True)
 
     async def add_comment(self, text: str) -> None:
         if not text.strip():
@@ -337,8 +362,19 @@ class ReviewPanel(QWidget):
             weight.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             weight.setToolTip("Weight in the overall score")
             mark = marks.get(criterion.id)
+            suggestion = self.suggestions.get(criterion.id)
             score = QTableWidgetItem(mark_text(mark, criterion.max_score))
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if mark is None and suggestion is not None:  # not a score until the reviewer confirms it
+                score.setText(f"suggested {mark_text(suggestion.mark, criterion.max_score)}")
+                score.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                italic = score.font()
+                italic.setItalic(True)
+                score.setFont(italic)
+            elif review is not None and criterion.id in review.confirmed:
+                score.setText(f"{score.text()} ✓ suggested")
+            if suggestion is not None:
+                score.setToolTip(f"Suggested: {suggestion.why}. Enter confirms it; 0–5 or N changes it.")
             if criterion.critical and mark is not None and mark.score == 0:
                 score.setForeground(accent(Tone.BAD, self.palette()))
             for column, item in enumerate((name, weight, score)):
@@ -389,6 +425,12 @@ class ReviewPanel(QWidget):
         template = self.review.template if self.review else self.template
         scored = await self.set_mark(template.criteria[row].id, mark)
         if scored and mark is not None and row + 1 < self.table.rowCount():
+            self.table.setCurrentCell(row + 1, 0)
+
+    @asyncSlot(int)
+    async def _confirm_typed(self, row: int) -> None:
+        template = self.review.template if self.review else self.template
+        if await self.confirm_suggestion(template.criteria[row].id) and row + 1 < self.table.rowCount():
             self.table.setCurrentCell(row + 1, 0)
 
     @asyncSlot()
