@@ -24,6 +24,7 @@ from app.domain import Call, Provider, Turn, TurnRole
 from app.live.names import NameBook
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
+from app.qa.redacted_call import redacted_call
 from app.store.csv_export import SpreadsheetCsv, formula_safe
 
 FIELDS = [
@@ -41,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="calls created before this ISO 8601 time")
     parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument("--no-redact", dest="redact", action="store_false",
+                        help="keep phone numbers, e-mail addresses, card numbers and spelled-out numbers in clear "
+                             "(redacted by default)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,7 +150,7 @@ async def export(args: argparse.Namespace) -> int:
         writer = CallWriter(out, args.format)
         async for page in client.list_calls(since=since, until=until):
             for call in await names.named(page):
-                writer.write(export_record(call))
+                writer.write(export_record(redacted_call(call) if args.redact else call))
             count += len(page)
             out.flush()
             print(f"{provider.display_name}: {count} calls…", file=sys.stderr)

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Literal, TextIO
 
 from app.domain.clock import clock
+from app.qa.redaction import redact
 from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import transaction
@@ -327,8 +328,9 @@ class ReviewBook:
     # -- export -------------------------------------------------------------------------------
 
     def export_csv(self, stream: TextIO, *, status: ReviewStatus | None = None,
-                   since: datetime | None = None) -> int:
-        """One line per review; scores as `criterion=score` pairs. Returns the number of reviews."""
+                   since: datetime | None = None, redacted: bool = True) -> int:
+        """One line per review; scores as `criterion=score` pairs; comments redacted unless asked
+        otherwise (a reviewer may quote a card number). Returns the number of reviews."""
         clauses: list[str] = []
         params: list[str | float | None] = []
         if status:
@@ -339,10 +341,10 @@ class ReviewBook:
             params.append(to_epoch(since))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at DESC", params).fetchall()
-        return write_csv(stream, CSV_HEADER, (_csv_row(self._review(row)) for row in rows))
+        return write_csv(stream, CSV_HEADER, (_csv_row(self._review(row), redacted) for row in rows))
 
 
-def _csv_row(review: Review) -> list[object]:
+def _csv_row(review: Review, redacted: bool) -> list[object]:
     overall = review.overall
     scores = "; ".join(
         f"{c.id}={'N/A' if m.not_applicable else m.score}"
@@ -350,7 +352,8 @@ def _csv_row(review: Review) -> list[object]:
         if (m := review.marks.get(c.id)) is not None
     )
     comments = " | ".join(
-        f"[{anchor_label(c.at_seconds, c.turn_index)}] {c.text}" for c in review.comments
+        f"[{anchor_label(c.at_seconds, c.turn_index)}] {redact(c.text) if redacted else c.text}"
+        for c in review.comments
     )
     return [review.account_id, review.call_id, review.reviewer, review.template.name, review.status,
             overall.percent, overall.critical_failed, ", ".join(overall.failed_criteria),

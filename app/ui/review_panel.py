@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -161,6 +162,9 @@ class ReviewPanel(QWidget):
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
             lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
+        self.export_redacted = QCheckBox("Redact", objectName="reviewExportRedact", checked=True)
+        self.export_redacted.setToolTip("Hide phone numbers, e-mail addresses, card numbers and spelled-out "
+                                        "numbers in exported comments")
         self.message = QLabel("", objectName="reviewMessage")
         self.message.setWordWrap(True)
 
@@ -171,6 +175,7 @@ class ReviewPanel(QWidget):
         head.addWidget(self.template_box)
         foot = QHBoxLayout()
         foot.addWidget(self.overall, 1)
+        foot.addWidget(self.export_redacted)
         foot.addWidget(self.export_button)
         foot.addWidget(self.submit_button)
         scorecard = QWidget(objectName="reviewScorecard")
@@ -291,8 +296,10 @@ class ReviewPanel(QWidget):
 
     async def export_csv(self, path: Path | str) -> int:
         """Every submitted review, one line each; returns how many."""
+        redacted = self.export_redacted.isChecked()
         rows, said = await export_csv_file(
-            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted"), "submitted review")
+            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", redacted=redacted),
+            "submitted review")
         self.message.setText(said)
         return rows
 
