@@ -32,6 +32,7 @@ from app.store.reviews import Comment
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
+from app.ui.calibration_view import CalibrationView
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
@@ -49,7 +50,7 @@ SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before
 
 
 class HistoryArea(QTabWidget):
-    """Tabs: Calls (cached, offline), Search, Review, Queue, Audit log."""
+    """Tabs: Calls (cached, offline), Search, Review, Queue, Calibration, Audit log."""
 
     def __init__(self, db: Database, reviewer: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,11 +60,14 @@ class HistoryArea(QTabWidget):
         self.search = SearchPanel(db)
         self.review = ReviewPanel(db, reviewer)
         self.queue = ReviewQueueView(db, reviewer)
+        self.calibration = CalibrationView(db, reviewer)
+        self.calibration.calls_source = self.queue.selected_calls
         self.audit = AuditLogView(db)
         self.addTab(self.calls, "Calls")
         self.addTab(self.search, "Search")
         self.addTab(self.review, "Review")
         self.addTab(self.queue, "Queue")
+        self.addTab(self.calibration, "Calibration")
         self.addTab(self.audit, "Audit log")
 
     def sizeHint(self) -> QSize:
@@ -123,6 +127,7 @@ class ConsoleHistory(QObject):
         self.area.review.submitted.connect(self._next_after_submit)
         self.area.queue.call_opened.connect(self._open_cached)
         self.area.queue.next_asked.connect(self._open_next_now)
+        self.area.calibration.moment_opened.connect(self._open_moment)
         self.next_key = QShortcut(QKeySequence(NEXT_KEYS), self.area, self._open_next_now,
                                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.transcript.turn_activated.connect(self._turn_activated)
@@ -319,6 +324,10 @@ class ConsoleHistory(QObject):
     async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:
         await self.open_call(account_id, call_id, turn_index, seconds)
 
+    @asyncSlot(str, str, object, object)
+    async def _open_moment(self, account_id: str, call_id: str, seconds: float | None, turn: int | None) -> None:
+        await self.open_call(account_id, call_id, turn, seconds)
+
     @asyncSlot(str, str)
     async def _open_cached(self, account_id: str, call_id: str) -> None:
         await self.open_call(account_id, call_id)
@@ -332,6 +341,8 @@ class ConsoleHistory(QObject):
             await self.area.calls.reload()
         elif tab is self.area.queue:
             await self.area.queue.reload()
+        elif tab is self.area.calibration:
+            await self.area.calibration.reload()
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.qa.suggestions import Suggestion, suggest
+from app.store.calibration import CalibrationBook
 from app.store.calls import CallCache
 from app.store.database import Database, StoreError
 from app.store.reviews import (
@@ -167,6 +168,10 @@ class ReviewPanel(QWidget):
                                         "numbers in exported comments")
         self.message = QLabel("", objectName="reviewMessage")
         self.message.setWordWrap(True)
+        # Other reviewers' scores of this call (calibration): hidden until this reviewer submits.
+        self.others = QLabel("", objectName="reviewOthers")
+        self.others.setWordWrap(True)
+        self.others.setTextFormat(Qt.TextFormat.PlainText)
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -194,6 +199,7 @@ class ReviewPanel(QWidget):
         right.addWidget(QLabel("Comments — click one to jump there", objectName="reviewCommentsTitle"))
         right.addWidget(self.comments, 1)
         right.addLayout(comment_row)
+        right.addWidget(self.others)
         right.addWidget(self.message)
 
         # Side by side: the History dock is wide and short.
@@ -216,19 +222,21 @@ class ReviewPanel(QWidget):
         self.review = None
         self.suggestions = {}
         self.message.setText("")
+        self.others.setText("")
         if account_id and call_id:
             template = self.template
 
-            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate], dict[str, Suggestion]]:
+            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate], dict[str, Suggestion], str]:
                 book = ReviewBook(conn)
                 review = book.get(account_id, call_id, self.reviewer)
                 call = CallCache(conn).get(account_id, call_id)  # a live call has no suggestions yet
                 suggested = suggest(call, review.template if review else template) if call is not None else {}
-                return review, book.templates(), suggested
+                return review, book.templates(), suggested, self._others_text(conn, account_id, call_id)
 
-            review, self.templates, suggestions = await self.db.read(load)  # not queued behind sync writes
+            review, self.templates, suggestions, others = await self.db.read(load)  # not behind sync writes
             if (self.account_id, self.call_id) == (account_id, call_id):
                 self.review, self.suggestions = review, suggestions
+                self.others.setText(others)
         self._render()
         return self.review
 
@@ -291,6 +299,8 @@ class ReviewPanel(QWidget):
         submitted = await self._update(lambda book: book.submit(review_id))
         if submitted is not None:
             self.message.setText("Review submitted.")
+            account_id, call_id = submitted.account_id, submitted.call_id
+            self.others.setText(await self.db.read(lambda conn: self._others_text(conn, account_id, call_id)))
             self.submitted.emit(submitted)
         return submitted
 
@@ -304,6 +314,18 @@ class ReviewPanel(QWidget):
         return rows
 
     # -- internals ------------------------------------------------------------------------
+
+    def _others_text(self, conn: Any, account_id: str, call_id: str) -> str:
+        seen, hidden = CalibrationBook(conn).others_visible(account_id, call_id, self.reviewer)
+        if hidden:
+            return f"{hidden} other reviewer{'s' if hidden > 1 else ''} scored this call — hidden until you submit."
+        lines = []
+        for other in seen:
+            percent = other.overall.percent
+            marks = " · ".join(f"{c.title} {mark_text(other.marks.get(c.id), c.max_score)}"
+                               for c in other.template.criteria)
+            lines.append(f"{other.reviewer}: {'—' if percent is None else f'{percent:g} %'} · {marks}")
+        return "\n".join(lines)
 
     async def _draft(self) -> Review | None:
         if self.account_id is None or self.call_id is None:

@@ -114,6 +114,11 @@ class ReviewQueueView(QWidget):
         """The next call this reviewer should take (their own draft first, then the oldest queued)."""
         return await self.db.read(lambda conn: ReviewQueue(conn).next_for(self.reviewer, skip=skip))
 
+    def selected_calls(self) -> list[tuple[str, str]]:
+        """The calls picked in the table (a calibration session starts from them)."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [(self.entries[r].account_id, self.entries[r].call_id) for r in rows if r < len(self.entries)]
+
     def _open_row(self, index: Any) -> None:
         item = self.table.item(index.row(), 0)
         if item is not None:
