@@ -28,17 +28,19 @@ from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, StoreError, default_path
 from app.store.names import StoredNames
-from app.store.reviews import Comment
+from app.store.reviews import Comment, Review
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
 from app.ui.calibration_view import CalibrationView
+from app.ui.call_exports import ask_save_path, save_redacted_audio, save_report
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
 from app.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
+    from app.audio.recordings import LoadedRecording
     from app.live.registry import RegistryChange
     from app.live.session import AccountSession
     from app.ui.main_window import MainWindow
@@ -128,6 +130,8 @@ class ConsoleHistory(QObject):
         self.area.queue.call_opened.connect(self._open_cached)
         self.area.queue.next_asked.connect(self._open_next_now)
         self.area.calibration.moment_opened.connect(self._open_moment)
+        self.area.review.report_asked.connect(self._ask_report)
+        self.area.review.audio_asked.connect(self._ask_audio)
         self.next_key = QShortcut(QKeySequence(NEXT_KEYS), self.area, self._open_next_now,
                                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.transcript.turn_activated.connect(self._turn_activated)
@@ -323,6 +327,32 @@ class ConsoleHistory(QObject):
     @asyncSlot(str, str, int, object)
     async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:
         await self.open_call(account_id, call_id, turn_index, seconds)
+
+    def _shown_recording(self) -> LoadedRecording | None:
+        audio = self.window.audio_area
+        shown = getattr(audio, "call", None)
+        recording = getattr(audio, "recording", None)
+        return recording if shown is not None and self.shown_call and shown.id == self.shown_call.id else None
+
+    def _ask_report(self, review: Review) -> None:
+        call = self.shown_call
+        if call is None or call.id != review.call_id:
+            return
+        redacted = self.area.review.export_redacted.isChecked()
+        ask_save_path(self.area, "Save the call report", f"call-report-{call.id[:8]}.pdf", "PDF files (*.pdf)",
+                      "pdf", lambda path: self.area.review.message.setText(
+                          save_report(Path(path), call, review, self._shown_recording(), redacted)))
+
+    def _ask_audio(self) -> None:
+        if self.shown_call is not None:
+            ask_save_path(self.area, "Save the redacted recording", f"call-{self.shown_call.id[:8]}-redacted.wav",
+                          "WAV files (*.wav)", "wav", self._save_audio_to)
+
+    @asyncSlot(str)
+    async def _save_audio_to(self, path: str) -> None:
+        if self.shown_call is not None:
+            said = await save_redacted_audio(Path(path), self.shown_call, self._shown_recording())
+            self.area.review.message.setText(said)
 
     @asyncSlot(str, str, object, object)
     async def _open_moment(self, account_id: str, call_id: str, seconds: float | None, turn: int | None) -> None:

@@ -103,6 +103,8 @@ class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
     submitted = Signal(object)  # the submitted Review: the queue opens the next call
+    report_asked = Signal(object)  # the submitted Review: save its call report (PDF)
+    audio_asked = Signal()  # save the call's recording with the redacted moments toned out
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -166,6 +168,12 @@ class ReviewPanel(QWidget):
         self.export_redacted = QCheckBox("Redact", objectName="reviewExportRedact", checked=True)
         self.export_redacted.setToolTip("Hide phone numbers, e-mail addresses, card numbers and spelled-out "
                                         "numbers in exported comments")
+        self.report_button = QPushButton("Report PDF…", objectName="reviewReport")
+        self.report_button.setToolTip("Save this reviewed call's report as a PDF (redacted unless the box is cleared)")
+        self.report_button.clicked.connect(lambda: self.review is not None and self.report_asked.emit(self.review))
+        self.audio_button = QPushButton("Redacted audio…", objectName="reviewAudio")
+        self.audio_button.setToolTip("Save the recording as WAV with phone, card and spelled numbers toned out")
+        self.audio_button.clicked.connect(self.audio_asked)
         self.message = QLabel("", objectName="reviewMessage")
         self.message.setWordWrap(True)
         # Other reviewers' scores of this call (calibration): hidden until this reviewer submits.
@@ -180,6 +188,8 @@ class ReviewPanel(QWidget):
         head.addWidget(self.template_box)
         foot = QHBoxLayout()
         foot.addWidget(self.overall, 1)
+        foot.addWidget(self.report_button)
+        foot.addWidget(self.audio_button)
         foot.addWidget(self.export_redacted)
         foot.addWidget(self.export_button)
         foot.addWidget(self.submit_button)
@@ -427,6 +437,8 @@ class ReviewPanel(QWidget):
         self.submit_button.setToolTip("" if overall.complete else "Score every criterion (or mark it N/A) first")
         for widget in (self.comment_text, self.comment_button):
             widget.setEnabled(has_call and not locked)
+        self.report_button.setEnabled(locked)
+        self.audio_button.setEnabled(has_call)
 
         self.comments.clear()
         comments = review.comments if review else []
