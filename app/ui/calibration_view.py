@@ -40,10 +40,10 @@ REMARK_ROLE = Qt.ItemDataRole.UserRole + 45
 
 
 def agreement_cells(row: Agreement) -> list[str]:
-    widest = row.widest
+    widest = row.widest if row.widest and row.widest[1] > 0 else None  # all alike: no call stands out
     return [row.title, "—" if row.percent is None else f"{row.percent:.0f} %",
             "—" if row.alpha is None else f"{row.alpha:.2f}", widest[0] if widest else "—",
-            str(widest[1]) if widest else "—"]
+            str(widest[1]) if widest else "0"]
 
 
 class CalibrationView(QWidget):
@@ -73,6 +73,8 @@ class CalibrationView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_remarks(row))
         self.remark_list = QListWidget(objectName="calibrationRemarks")
         self.remark_list.setWordWrap(True)
@@ -168,7 +170,7 @@ class CalibrationView(QWidget):
             return
         widest = self.report.criteria[row].widest
         for remark in self.remarks:
-            if widest is None or remark.call_id != widest[0]:
+            if widest is None or widest[1] == 0 or remark.call_id != widest[0]:
                 continue
             comment = remark.comment
             item = QListWidgetItem(f"{remark.reviewer} · {anchor_label(comment.at_seconds, comment.turn_index)} · "
