@@ -8,11 +8,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from app.qa.calibration import CalibrationReport, Rating, report
 from app.store.calls import from_epoch
 from app.store.database import transaction
 from app.store.reviews import DEFAULT_TEMPLATE, Comment, Review, ReviewBook
+
+if TYPE_CHECKING:
+    from app.qa.calibration import CalibrationReport
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,15 @@ class CalibrationBook:
 
     def report(self, session_id: int) -> CalibrationReport:
         """Agreement over the session reviewers' submitted scores (N/A is no rating)."""
+        from app.qa.calibration import (  # numpy and krippendorff: not at the window's start-up
+            Rating,
+            report,
+        )
+
         session = self.session(session_id)
         book = ReviewBook(self.conn)
-        ratings, template = [], DEFAULT_TEMPLATE
+        ratings: list[Rating] = []
+        template = DEFAULT_TEMPLATE
         for account_id, call_id in session.calls:
             for review in book.for_call(account_id, call_id):
                 if review.submitted and review.reviewer in session.reviewers:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.qa.calibration import Agreement, CalibrationReport
 from app.store.calibration import CalibrationBook, CalibrationSession, Remark
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
+
+if TYPE_CHECKING:
+    from app.qa.calibration import Agreement, CalibrationReport
 
 COLUMNS = ["Criterion", "Agreement", "α (ordinal)", "Widest call", "Spread"]
 REMARK_ROLE = Qt.ItemDataRole.UserRole + 45

@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.domain import Call
-from app.qa.redacted_call import export_redacted_audio
 from app.store.reviews import Review
-from app.ui.call_report_pdf import write_call_report
 
 if TYPE_CHECKING:
     from app.audio.recordings import LoadedRecording
@@ -35,6 +33,8 @@ def ask_save_path(parent: QWidget, title: str, file_name: str, kind: str, suffix
 def save_report(path: Path, call: Call, review: Review, recording: LoadedRecording | None,
                 redacted: bool = True) -> str:
     """Write the PDF (on the Qt thread: QPainter on a QPdfWriter is a GUI object); a sentence saying so."""
+    from app.ui.call_report_pdf import write_call_report  # numpy: not at the window's start-up
+
     audio = recording.audio if recording is not None else None
     try:
         pages = write_call_report(path, call, review, samples=audio.samples if audio else None,
@@ -45,6 +45,8 @@ def save_report(path: Path, call: Call, review: Review, recording: LoadedRecordi
 
 
 async def save_redacted_audio(path: Path, call: Call, recording: LoadedRecording | None) -> str:
+    from app.qa.redacted_audio import export_redacted_audio  # numpy and soundfile: not at start-up
+
     if recording is None:
         return "Load the call's recording first."
     if not any(t.start is not None and t.end is not None for t in call.turns):

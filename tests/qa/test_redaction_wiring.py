@@ -14,7 +14,8 @@ import soundfile
 
 from app.__main__ import main
 from app.domain import Call, Provider, Turn, TurnRole
-from app.qa.redacted_call import TONE_HZ, export_redacted_audio, redacted_call, redacted_moments
+from app.qa.redacted_audio import TONE_HZ, export_redacted_audio, redacted_moments
+from app.qa.redacted_call import redacted_call
 from app.store.database import connect
 from app.store.reviews import NOT_APPLICABLE, Mark, ReviewBook
 from tests.fixtures.sandbox import SANDBOX_KEY

@@ -66,7 +66,7 @@ async def scenes(history: ConsoleHistory, sandbox: EmbeddedSandbox, out: Path) -
     for index, (account_id, call_id) in enumerate(picked):
         for reviewer, close, understood in (("ria", 5, 4), ("sam", (1, 4, 5)[index], (3, 4, 2)[index])):
             def write(conn, reviewer=reviewer, close=close, understood=understood, call_id=call_id,
-                      account_id=account_id):
+                      account_id=account_id, index=index):
                 book = ReviewBook(conn)
                 draft = book.start(account_id, call_id, reviewer)
                 if not draft.submitted:
