@@ -149,6 +149,7 @@ class CallListModel(QAbstractTableModel):
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
         self._primed = False  # the first batch is history, not "new"
         self.alerts: Callable[[str], CallAlerts] = lambda _call_id: NO_ALERTS  # set by the alerts desk
+        self.review_state: Callable[[str], str] = lambda _call_id: ""  # to review / …: set by the History dock
         self.set_registry(registry)
 
     # --- registry binding ----------------------------------------------------------------
@@ -303,7 +304,7 @@ class CallListModel(QAbstractTableModel):
             case Column.COST:
                 return f"${call.cost:.2f}" if call.cost is not None else ""
             case Column.OUTCOME:
-                return outcome(call)
+                return " · ".join(filter(None, (outcome(call), self.review_state(call.id))))
             case Column.ALERTS:
                 return alerts_text(self.alerts(call.id))
 

@@ -28,12 +28,14 @@ from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, StoreError, default_path
 from app.store.names import StoredNames
+from app.store.review_queue import ReviewQueue
 from app.store.reviews import Comment, Review
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
 from app.ui.calibration_view import CalibrationView
 from app.ui.call_exports import ask_save_path, save_redacted_audio, save_report
+from app.ui.call_list_model import Column
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
@@ -178,6 +180,7 @@ class ConsoleHistory(QObject):
         if self._catch_up is not None:
             self._catch_up.cancel()
             self._catch_up = None
+        self.window.call_list.model.review_state = lambda _call_id: ""  # until the new account's are read
         if session is None:
             self.area.calls.set_source(None, None)
             return
@@ -194,6 +197,7 @@ class ConsoleHistory(QObject):
             return
         if report.added or report.changed:
             await self.area.calls.reload()
+            await self.show_review_states()
 
     def _cache_finished(self, session: AccountSession, change: RegistryChange) -> None:
         ids = (*change.inserted, *change.changed)
@@ -210,6 +214,28 @@ class ConsoleHistory(QObject):
         if not write.cancelled() and write.exception() is not None:
             log.error("finished calls could not be cached: %s", write.exception())
             self.window.status.showMessage(f"The local history could not be updated: {write.exception()}", 8000)
+        else:
+            self._show_review_states_now()  # a finished call may have joined the queue
+
+    async def show_review_states(self) -> None:
+        """The call list's Outcome column says where each of the open account's calls stands for review."""
+        session = self.window.session
+        if session is None:
+            return
+        account_id, ids = session.account.id, [call.id for call in session.registry.calls()]
+        states = await self.db.read(lambda conn: ReviewQueue(conn).states((account_id, i) for i in ids))
+        if self.window.session is not session:
+            return
+        by_call = {call_id: state.value for (_account, call_id), state in states.items()}
+        model = self.window.call_list.model
+        model.review_state = lambda call_id: by_call.get(call_id, "")
+        if model.rowCount():
+            column = Column.OUTCOME
+            model.dataChanged.emit(model.index(0, column), model.index(model.rowCount() - 1, column))
+
+    @asyncSlot()
+    async def _show_review_states_now(self) -> None:
+        await self.show_review_states()
 
     # -- opening calls from the history ---------------------------------------------------
 
@@ -253,6 +279,7 @@ class ConsoleHistory(QObject):
 
     @asyncSlot(object)
     async def _next_after_submit(self, _review: object) -> None:
+        await self.show_review_states()
         await self.open_next()
         if self.area.queue.isVisible():
             await self.area.queue.reload()

@@ -15,6 +15,7 @@ from app.providers import make_client
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import ReviewQueue
 from app.store.sync import CallSync
+from app.ui.call_list_model import Column
 from app.ui.history_area import ConsoleHistory
 from app.ui.history_model import COLUMNS
 from app.ui.main_window import MainWindow
@@ -55,6 +56,14 @@ def test_queued_calls_show_their_state_and_ctrl_n_opens_the_next(window, sandbox
         await until(lambda: model.rowCount() > 0 and model.index(0, 0).data() != "…", what="the Calls tab")
         shown = {model.index(r, review_column).data() for r in range(model.rowCount())}
         assert "to review" in shown, shown
+
+        # The live call list says it too, for the open account's calls.
+        await window.open_session(hms, SANDBOX_KEY)
+        await until(lambda: window.status.state.loaded, what="the call list")
+        await history.show_review_states()
+        listed = window.call_list.model
+        outcomes = [listed.index(r, Column.OUTCOME).data() or "" for r in range(listed.rowCount())]
+        assert any(text.endswith("to review") for text in outcomes), outcomes
 
         first = await history.db.read(lambda c: ReviewQueue(c).next_for("ria"))
         history.area.setCurrentWidget(history.area.review)
