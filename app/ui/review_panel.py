@@ -143,6 +143,7 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.mark_typed.connect(self._mark_typed)
         self.table.confirm_typed.connect(self._confirm_typed)
+        self.table.currentCellChanged.connect(lambda row, *_: self._say_suggestion(row))
         self.keys_hint = QLabel("↑↓ choose · 0–5 score · ⏎ confirm suggestion · N n/a · ⌫ clear",
                                 objectName="reviewKeys")
         self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -421,6 +422,7 @@ class ReviewPanel(QWidget):
         self.table.setEnabled(has_call)
         if template.criteria:
             self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
+        self._say_suggestion(self.table.currentRow())
 
         overall = overall_score(template.criteria, marks)
         if overall.critical_failed:
@@ -467,6 +469,17 @@ class ReviewPanel(QWidget):
         scored = await self.set_mark(template.criteria[row].id, mark)
         if scored and mark is not None and row + 1 < self.table.rowCount():
             self.table.setCurrentCell(row + 1, 0)
+
+    def _say_suggestion(self, row: int) -> None:
+        """Why the chosen criterion's suggestion is what it is, while it waits to be confirmed."""
+        template = self.review.template if self.review else self.template
+        criterion = template.criteria[row] if 0 <= row < len(template.criteria) else None
+        suggestion = self.suggestions.get(criterion.id) if criterion else None
+        marked = self.review is not None and criterion is not None and criterion.id in self.review.marks
+        if suggestion is not None and not marked:
+            self.message.setText(f"Suggested because: {suggestion.why}. Enter confirms it; 0–5 or N changes it.")
+        elif self.message.text().startswith("Suggested because: "):
+            self.message.setText("")
 
     @asyncSlot(int)
     async def _confirm_typed(self, row: int) -> None:

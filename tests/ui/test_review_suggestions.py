@@ -23,6 +23,7 @@ def test_suggestions_are_shown_as_such_and_confirmed_with_enter(qtbot, history, 
 
     panel.table.setFocus()
     panel.table.setCurrentCell(row, 0)
+    assert panel.message.text().startswith(f"Suggested because: {panel.suggestions[criterion.id].why}")
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     run_async(until(lambda: panel.review is not None and criterion.id in panel.review.confirmed,
                     what="the confirmed suggestion"))
