@@ -7,6 +7,7 @@ alert, or a duration under a limit. Every rule that picks it is a reason; a call
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from dataclasses import asdict, dataclass, fields
@@ -50,13 +51,17 @@ class CallFacts(NamedTuple):  # a tuple: built for every call of a day, 100 000 
     critical_alert: bool
 
 
-def sample_draw(call_id: str) -> float:
-    """A number in [0, 1) fixed by the call id: a call is sampled when it falls under the share."""
-    # CRC-32 spreads ids (UUIDs or counters) evenly over the range (tested) at a tenth of a cryptographic
-    # hash's cost, and every console computes the same value.
-    return zlib.crc32(call_id.encode()) / 2**32
+_DRAWS_PER_PERCENT = 2**32 / 100
 
 
+def sampled(call_id: str, percent: float) -> bool:
+    """Whether the call falls in the sampled share: the same answer for the same id on every run and
+    every console. CRC-32 spreads ids (UUIDs or counters) evenly over its range (tested) at a tenth
+    of a cryptographic hash's cost."""
+    return zlib.crc32(call_id.encode()) < percent * _DRAWS_PER_PERCENT
+
+
+@functools.lru_cache(maxsize=256)  # a few dozen ending reasons, met on every call of the day
 def was_transferred(ended_reason: str | None) -> bool:
     reason = (ended_reason or "").lower()
     return "forward" in reason or "transfer" in reason  # Vapi assistant-forwarded-call, HMS transferred
@@ -67,7 +72,7 @@ def reasons(facts: CallFacts, rules: QueueRules) -> tuple[str, ...]:
     if facts.status in LIVE_STATUSES:
         return ()
     picked = []
-    if rules.sample_percent > 0 and sample_draw(facts.call_id) < rules.sample_percent / 100:
+    if rules.sample_percent > 0 and sampled(facts.call_id, rules.sample_percent):
         picked.append(SAMPLED)
     if rules.not_successful and success_passed(facts.success_evaluation) is False:
         picked.append(NOT_SUCCESSFUL)

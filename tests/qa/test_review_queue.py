@@ -22,7 +22,7 @@ from app.qa.queue_rules import (
     CallFacts,
     QueueRules,
     reasons,
-    sample_draw,
+    sampled,
 )
 from app.store.alerts import AlertLog
 from app.store.calls import CallCache
@@ -79,7 +79,8 @@ def test_sampling_takes_the_share_asked_and_the_same_calls_every_time() -> None:
     picked = [i for i in ids if reasons(facts(call(i)), rules)]
     assert 0.045 < len(picked) / len(ids) < 0.055
     assert picked == [i for i in ids if reasons(facts(call(i)), rules) == (SAMPLED,)]  # reruns agree
-    assert sample_draw("call-1") == sample_draw("call-1") != sample_draw("call-2")
+    assert [sampled(i, 5) for i in ids[:200]] == [sampled(i, 5) for i in ids[:200]]
+    assert all(sampled(i, 100) for i in ids[:200]) and not any(sampled(i, 0) for i in ids[:200])
 
 
 def test_a_call_picked_by_several_rules_is_queued_once_with_all_reasons(conn: sqlite3.Connection) -> None:
