@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from app.qa.queue_rules import QueueRules
 from app.store.database import Database
 from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
 
@@ -66,6 +69,22 @@ class ReviewQueueView(QWidget):
         self.share_button.clicked.connect(self._share_now)
         self.next_button = QPushButton(f"Next call to review ({NEXT_KEYS})", objectName="queueNext")
         self.next_button.clicked.connect(self.next_asked)
+        self.sample = QDoubleSpinBox(objectName="queueSample", suffix=" % sampled", decimals=1, maximum=100.0,
+                                     singleStep=1.0)
+        self.failed = QCheckBox("not successful", objectName="queueFailed")
+        self.transferred = QCheckBox("transferred", objectName="queueTransferred")
+        self.critical = QCheckBox("critical alert", objectName="queueCritical")
+        self.shorter = QDoubleSpinBox(objectName="queueShorter", prefix="shorter than ", suffix=" s", decimals=0,
+                                      maximum=3600.0, specialValueText="no duration rule")
+        self.save_rules_button = QPushButton("Save rules", objectName="queueSaveRules")
+        self.save_rules_button.setToolTip("Use these rules for calls cached from now on, and rebuild today's queue")
+        self.save_rules_button.clicked.connect(self._save_rules_now)
+        rules = QHBoxLayout()
+        rules.addWidget(QLabel("Pick:"))
+        for widget in (self.sample, self.failed, self.transferred, self.critical, self.shorter):
+            rules.addWidget(widget)
+        rules.addStretch(1)
+        rules.addWidget(self.save_rules_button)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.rebuild_button)
@@ -74,18 +93,20 @@ class ReviewQueueView(QWidget):
         row.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(rules)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
 
     async def reload(self) -> int:
         since, _ = today()
 
-        def read(conn: Any) -> tuple[list[QueuedCall], dict[tuple[str, str], ReviewState]]:
+        def read(conn: Any) -> tuple[list[QueuedCall], dict[tuple[str, str], ReviewState], QueueRules]:
             queue = ReviewQueue(conn)
             entries = queue.entries(since)
-            return entries, queue.states((e.account_id, e.call_id) for e in entries)
+            return entries, queue.states((e.account_id, e.call_id) for e in entries), queue.rules()
 
-        self.entries, states = await self.db.read(read)
+        self.entries, states, rules = await self.db.read(read)
+        self._show_rules(rules)
         self.table.setRowCount(len(self.entries))
         for i, entry in enumerate(self.entries):
             started = entry.created_at.astimezone().strftime("%H:%M") if entry.created_at else ""
@@ -117,6 +138,24 @@ class ReviewQueueView(QWidget):
         """The next call this reviewer should take (their own draft first, then the oldest queued)."""
         return await self.db.read(lambda conn: ReviewQueue(conn).next_for(self.reviewer, skip=skip))
 
+    def rules(self) -> QueueRules:
+        """The rules as the row of fields says them."""
+        return QueueRules(sample_percent=self.sample.value(), not_successful=self.failed.isChecked(),
+                          transferred=self.transferred.isChecked(), critical_alert=self.critical.isChecked(),
+                          shorter_than_seconds=self.shorter.value() or None)
+
+    async def save_rules(self) -> int:
+        rules = self.rules()
+        await self.db.write(lambda conn: ReviewQueue(conn).save_rules(rules))
+        return await self.rebuild()
+
+    def _show_rules(self, rules: QueueRules) -> None:
+        self.sample.setValue(rules.sample_percent)
+        self.failed.setChecked(rules.not_successful)
+        self.transferred.setChecked(rules.transferred)
+        self.critical.setChecked(rules.critical_alert)
+        self.shorter.setValue(rules.shorter_than_seconds or 0)
+
     def selected_calls(self) -> list[tuple[str, str]]:
         """The calls picked in the table (a calibration session starts from them)."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -126,6 +165,10 @@ class ReviewQueueView(QWidget):
         item = self.table.item(index.row(), 0)
         if item is not None:
             self.call_opened.emit(*item.data(KEY_ROLE))
+
+    @asyncSlot()
+    async def _save_rules_now(self) -> None:
+        await self.save_rules()
 
     @asyncSlot()
     async def _rebuild_now(self) -> None:

@@ -79,3 +79,24 @@ def test_queued_calls_show_their_state_and_ctrl_n_opens_the_next(window, sandbox
         assert "in review" not in states  # opening a call starts no review until the reviewer scores it
 
     run_async(scenario())
+
+
+def test_the_rules_are_edited_in_the_queue_tab_and_the_day_rebuilt(window, sandbox, run_async):
+    history: ConsoleHistory = window.findChild(ConsoleHistory)
+    queue = history.area.queue
+
+    async def scenario() -> None:
+        await cache_sandbox_history(history, sandbox, QueueRules(sample_percent=0, not_successful=False,
+                                                                 transferred=False, critical_alert=False,
+                                                                 shorter_than_seconds=None))
+        await queue.reload()
+        assert queue.table.rowCount() == 0 and queue.shorter.text() == "no duration rule"
+        queue.failed.setChecked(True)
+        queue.sample.setValue(2.5)
+        assert await queue.save_rules() == queue.table.rowCount() > 0
+        saved = await history.db.read(lambda c: ReviewQueue(c).rules())
+        assert (saved.not_successful, saved.sample_percent, saved.shorter_than_seconds) == (True, 2.5, None)
+        reasons = {queue.table.item(r, 2).text() for r in range(queue.table.rowCount())}
+        assert reasons <= {"not successful", "sampled", "sampled, not successful"}
+
+    run_async(scenario())
