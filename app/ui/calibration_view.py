@@ -153,12 +153,13 @@ class CalibrationView(QWidget):
             book = CalibrationBook(conn)
             return book.report(session.id), book.remarks(session.id)
 
-        self.report, self.remarks = await self.db.read(read)
-        overall = self.report.overall
+        report, self.remarks = await self.db.read(read)
+        self.report = report
+        overall = report.overall
         alpha = "—" if overall.alpha is None else f"{overall.alpha:.2f}"
         percent = "—" if overall.percent is None else f"{overall.percent:.0f} %"
         self.progress.setText(f"Everyone has submitted ({done}). Overall: {percent} agreement, α {alpha}.")
-        rows = [*self.report.criteria, overall]
+        rows = [*report.criteria, overall]
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for column, text in enumerate(agreement_cells(row)):

@@ -40,7 +40,7 @@ def save_report(path: Path, call: Call, review: Review, recording: LoadedRecordi
         pages = write_call_report(path, call, review, samples=audio.samples if audio else None,
                                   sample_rate=audio.sample_rate if audio else 0, redacted=redacted)
     except OSError as error:
-        return f"The report could not be written: {error.strerror or error}."
+        return f"The report could not be written: {error}."
     return f"Report saved to {path.name} ({pages} page{'s' if pages > 1 else ''})."
 
 

@@ -91,6 +91,8 @@ def write_call_report(path: Path, call: Call, review: Review, *, samples: np.nda
     writer.setTitle(f"Call report {call.id}")
     writer.setCreator("Switchboard")
     pages = _Pages(writer)
+    if not pages.painter.isActive():  # QPdfWriter says nothing when the file cannot be created
+        raise OSError(f"{path} could not be created")
     try:
         _header(pages, shown, review, now or datetime.now(UTC), redacted)
         _waveform(pages, shown, review, samples, sample_rate)

@@ -75,7 +75,8 @@ class ReviewQueueView(QWidget):
         self.transferred = QCheckBox("transferred", objectName="queueTransferred")
         self.critical = QCheckBox("critical alert", objectName="queueCritical")
         self.shorter = QDoubleSpinBox(objectName="queueShorter", prefix="shorter than ", suffix=" s", decimals=0,
-                                      maximum=3600.0, specialValueText="no duration rule")
+                                      maximum=3600.0)
+        self.shorter.setSpecialValueText("no duration rule")  # 0 s: the rule is off
         self.save_rules_button = QPushButton("Save rules", objectName="queueSaveRules")
         self.save_rules_button.setToolTip("Use these rules for calls cached from now on, and rebuild today's queue")
         self.save_rules_button.clicked.connect(self._save_rules_now)
