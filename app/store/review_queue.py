@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from itertools import cycle
+from typing import Any
 
 from app.domain import Call
 from app.qa.queue_rules import CallFacts, QueueRules, reasons
@@ -23,6 +24,8 @@ from app.store import calls as cache
 from app.store.database import transaction
 
 REASON_SEPARATOR = ", "
+# What the rules read of a cached call (`calls c`), in the order `_picked` takes them.
+_FACTS = "c.account_id, c.id, c.status, c.success_evaluation, c.ended_reason, c.duration_seconds, c.created_at"
 _CHUNK = 500
 
 
@@ -98,18 +101,29 @@ class ReviewQueue:
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: 100 000 rows a day
         rows = cursor.execute(
-            "SELECT account_id, id, status, success_evaluation, ended_reason, duration_seconds, created_at"
-            " FROM calls WHERE created_at >= ? AND created_at < ?", (start, end)).fetchall()
+            f"SELECT {_FACTS} FROM calls c WHERE c.created_at >= ? AND c.created_at < ?", (start, end)).fetchall()
         queued = {(row[0], row[1]): row[2] for row in cursor.execute(
             "SELECT account_id, call_id, reasons FROM review_queue WHERE created_at >= ? AND created_at < ?",
             (start, end))}
         with transaction(self.conn):
             return self._write(
-                ((row[0], row[1], row[6],
-                  reasons(CallFacts(row[1], row[2], row[3], row[4], row[5], (row[0], row[1]) in critical), rules))
-                 for row in rows),
+                (_picked(row, (row[0], row[1]) in critical, rules) for row in rows),
                 queued,
             )
+
+    def reconsider(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Run the rules again over these cached calls (one just had a critical alert); calls not
+        cached yet are picked when they are. Runs inside the caller's transaction."""
+        wanted = list(dict.fromkeys(keys))
+        rules = self.rules()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            pairs = " OR ".join("(c.account_id = ? AND c.id = ?)" for _ in chunk)
+            params = [value for key in chunk for value in key]
+            rows = self.conn.execute(
+                f"SELECT {_FACTS}, EXISTS (SELECT 1 FROM alerts a WHERE a.account_id = c.account_id"
+                f" AND a.call_id = c.id AND a.severity = 'critical') FROM calls c WHERE {pairs}", params).fetchall()
+            self._write(_picked(row, bool(row[7]), rules) for row in rows)
 
     def _write(self, picked: Iterable[tuple[str, str, float | None, tuple[str, ...]]],
                known: dict[tuple[str, str], str] | None = None) -> int:
@@ -201,6 +215,11 @@ class ReviewQueue:
                 f"SELECT DISTINCT call_id FROM alerts WHERE account_id = ? AND severity = 'critical'"
                 f" AND call_id IN ({','.join('?' * len(chunk))})", [account_id, *chunk]))
         return found
+
+
+def _picked(row: Sequence[Any], critical: bool, rules: QueueRules) -> tuple[str, str, float | None, tuple[str, ...]]:
+    """A row of _FACTS → (account id, call id, created at, the reasons it is picked)."""
+    return row[0], row[1], row[6], reasons(CallFacts(row[1], row[2], row[3], row[4], row[5], critical), rules)
 
 
 def _queued(row: sqlite3.Row | tuple[object, ...]) -> QueuedCall:

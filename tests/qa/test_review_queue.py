@@ -134,3 +134,15 @@ def test_states_and_next_call_follow_the_reviews(conn: sqlite3.Connection) -> No
     queue.assign("acct", "c3", "ann")
     assert queue.next_for("bob").call_id == "c1"  # type: ignore[union-attr]  # his draft
     assert queue.next_for("bob", skip=("acct", "c1")) is None  # c2 and c3 are ann's
+
+
+def test_a_critical_alert_saved_after_the_call_was_cached_queues_it(conn: sqlite3.Connection) -> None:
+    ReviewQueue(conn).save_rules(QueueRules(sample_percent=0))
+    CallCache(conn).upsert("acct", [call("late")])
+    assert ReviewQueue(conn).entries() == []
+    warning = Alert(id="acct/late/phrases/1", rule="phrases", severity=Severity.WARNING, account_id="acct",
+                    call_id="late", provider="vapi", message="m", text="t", raised_at=DAY)
+    AlertLog(conn).save([warning])
+    assert ReviewQueue(conn).entries() == []
+    AlertLog(conn).save([warning.with_changes(id="acct/late/hang/1", rule="hang", severity=Severity.CRITICAL)])
+    assert [e.reasons for e in ReviewQueue(conn).entries()] == [(CRITICAL_ALERT,)]
