@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.store.reviews import ReviewBook
+from app.store.reviews import Mark, ReviewBook
 from app.ui.review_panel import ReviewPanel
 from tests.fixtures.qt import until
 from tests.ui.history_samples import history  # noqa: F401 - fixture
@@ -35,3 +35,19 @@ def test_suggestions_are_shown_as_such_and_confirmed_with_enter(qtbot, history, 
     run_async(until(lambda: criterion.id not in panel.review.confirmed, what="the changed mark"))
     stored = history.submit_read(lambda conn: ReviewBook(conn).get("acc-vapi", "call-00001", "ria")).result()
     assert stored.marks[criterion.id].score == 2 and stored.confirmed == frozenset()
+
+
+def test_the_redact_box_decides_what_the_reviews_export_shows(qtbot, history, run_async, tmp_path):  # noqa: F811
+    panel = shown(qtbot, ReviewPanel(history, reviewer="ria"), 700, 600)
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    for criterion in panel.template.criteria:
+        assert run_async(panel.set_mark(criterion.id, Mark(4)))
+    panel.set_position(3.0, 0)
+    run_async(panel.add_comment("Card 4111 1111 1111 1111 was read aloud"))
+    assert run_async(panel.submit()) is not None
+    assert panel.export_redacted.isChecked()  # on unless turned off
+    assert run_async(panel.export_csv(tmp_path / "redacted.csv")) == 1
+    assert "[card number]" in (tmp_path / "redacted.csv").read_text()
+    panel.export_redacted.setChecked(False)
+    assert run_async(panel.export_csv(tmp_path / "clear.csv")) == 1
+    assert "4111 1111 1111 1111" in (tmp_path / "clear.csv").read_text()
