@@ -176,11 +176,11 @@ class ReviewQueue:
                 [(reviewer, row[0], row[1]) for row, reviewer in zip(open_calls, cycle(reviewers), strict=False)])
         return len(open_calls)
 
-    def entries(self, since: datetime | None = None, limit: int = 1000) -> list[QueuedCall]:
+    def entries(self, limit: int = 1000) -> list[QueuedCall]:
+        """The queued calls, newest first."""
         rows = self.conn.execute(
             "SELECT account_id, call_id, reasons, assigned_to, created_at FROM review_queue"
-            " WHERE coalesce(created_at, 0) >= ? ORDER BY created_at DESC LIMIT ?",
-            (cache.to_epoch(since) or 0, limit))
+            " ORDER BY created_at DESC LIMIT ?", (limit,))
         return [_queued(row) for row in rows]
 
     def next_for(self, reviewer: str, *, skip: tuple[str, str] | None = None) -> QueuedCall | None:

@@ -1,5 +1,6 @@
-"""The History dock's Queue tab: the calls picked for review today, why, who has them and where
-each stands; rebuild it, share it out among reviewers, take the next call (Ctrl+N)."""
+"""The History dock's Queue tab: the calls picked for review (newest first), why, who has them and
+where each stands; edit the rules, rebuild the last week's queue with them, share it out among
+reviewers, take the next call (Ctrl+N)."""
 
 from __future__ import annotations
 
@@ -28,15 +29,17 @@ from app.store.database import Database
 from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
 
 NEXT_KEYS = "Ctrl+N"
+REBUILD_DAYS = 7
+SHOWN_LIMIT = 1000
 COLUMNS = ["Started", "Call", "Why", "Assigned to", "State"]
 KEY_ROLE = Qt.ItemDataRole.UserRole + 44
 
 
-def today(now: datetime | None = None) -> tuple[datetime, datetime]:
-    """Today in local time, as a UTC range."""
+def last_days(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """From local midnight `days - 1` days ago to the end of today, as a UTC range."""
     local = (now or datetime.now(UTC)).astimezone()
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days - 1)
+    return start.astimezone(UTC), (start + timedelta(days=days)).astimezone(UTC)
 
 
 class ReviewQueueView(QWidget):
@@ -60,8 +63,9 @@ class ReviewQueueView(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setColumnWidth(1, 300)
         self.table.doubleClicked.connect(self._open_row)
-        self.rebuild_button = QPushButton("Rebuild today's queue", objectName="queueRebuild")
-        self.rebuild_button.setToolTip("Run the queue rules again over every call cached today")
+        self.rebuild_button = QPushButton("Rebuild the week's queue", objectName="queueRebuild")
+        self.rebuild_button.setToolTip(f"Run the queue rules again over every call cached in the last {REBUILD_DAYS} "
+                                       "days")
         self.rebuild_button.clicked.connect(self._rebuild_now)
         self.reviewers = QLineEdit(objectName="queueReviewers", placeholderText="Reviewers: ann, bob…")
         self.share_button = QPushButton("Share out", objectName="queueShare")
@@ -78,7 +82,7 @@ class ReviewQueueView(QWidget):
                                       maximum=3600.0)
         self.shorter.setSpecialValueText("no duration rule")  # 0 s: the rule is off
         self.save_rules_button = QPushButton("Save rules", objectName="queueSaveRules")
-        self.save_rules_button.setToolTip("Use these rules for calls cached from now on, and rebuild today's queue")
+        self.save_rules_button.setToolTip("Use these rules for calls cached from now on, and rebuild the week's queue")
         self.save_rules_button.clicked.connect(self._save_rules_now)
         rules = QHBoxLayout()
         rules.addWidget(QLabel("Pick:"))
@@ -99,11 +103,9 @@ class ReviewQueueView(QWidget):
         layout.addWidget(self.table, 1)
 
     async def reload(self) -> int:
-        since, _ = today()
-
         def read(conn: Any) -> tuple[list[QueuedCall], dict[tuple[str, str], ReviewState], QueueRules]:
             queue = ReviewQueue(conn)
-            entries = queue.entries(since)
+            entries = queue.entries(limit=SHOWN_LIMIT)
             return entries, queue.states((e.account_id, e.call_id) for e in entries), queue.rules()
 
         self.entries, states, rules = await self.db.read(read)
@@ -119,11 +121,12 @@ class ReviewQueueView(QWidget):
                 self.table.setItem(i, column, item)
         left = sum(states.get((e.account_id, e.call_id), ReviewState.TO_REVIEW) is ReviewState.TO_REVIEW
                    for e in self.entries)
-        self.summary.setText(f"Today: {len(self.entries)} calls picked for review · {left} to review")
+        shown = f"the newest {SHOWN_LIMIT}" if len(self.entries) >= SHOWN_LIMIT else str(len(self.entries))
+        self.summary.setText(f"Queue: {shown} calls picked for review · {left} to review")
         return len(self.entries)
 
     async def rebuild(self) -> int:
-        since, until = today()
+        since, until = last_days(REBUILD_DAYS)
         await self.db.write(lambda conn: ReviewQueue(conn).build(since, until))
         return await self.reload()
 

@@ -91,12 +91,23 @@ def test_the_rules_are_edited_in_the_queue_tab_and_the_day_rebuilt(window, sandb
                                                                  shorter_than_seconds=None))
         await queue.reload()
         assert queue.table.rowCount() == 0 and queue.shorter.text() == "no duration rule"
-        queue.failed.setChecked(True)
+        queue.shorter.setValue(3600)  # every sandbox call is shorter than an hour
         queue.sample.setValue(2.5)
-        assert await queue.save_rules() == queue.table.rowCount() > 0
+        assert await queue.save_rules() == queue.table.rowCount() >= 20
         saved = await history.db.read(lambda c: ReviewQueue(c).rules())
-        assert (saved.not_successful, saved.sample_percent, saved.shorter_than_seconds) == (True, 2.5, None)
+        assert (saved.not_successful, saved.sample_percent, saved.shorter_than_seconds) == (False, 2.5, 3600)
         reasons = {queue.table.item(r, 2).text() for r in range(queue.table.rowCount())}
-        assert reasons <= {"not successful", "sampled", "sampled, not successful"}
+        assert reasons <= {"short", "sampled, short"} and "short" in reasons
 
     run_async(scenario())
+
+
+def test_the_week_rebuilt_is_seven_local_days_ending_today() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.ui.review_queue_view import last_days
+
+    now = datetime(2026, 12, 2, 0, 30, tzinfo=UTC)
+    since, until = last_days(7, now)
+    assert since <= now - timedelta(days=6) < now < until and until - since == timedelta(days=7)
+    assert since.astimezone().hour == 0 and since.astimezone().minute == 0
