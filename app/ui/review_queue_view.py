@@ -61,6 +61,7 @@ class ReviewQueueView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setColumnWidth(0, 130)
         self.table.setColumnWidth(1, 300)
         self.table.doubleClicked.connect(self._open_row)
         self.rebuild_button = QPushButton("Rebuild the week's queue", objectName="queueRebuild")
@@ -112,7 +113,7 @@ class ReviewQueueView(QWidget):
         self._show_rules(rules)
         self.table.setRowCount(len(self.entries))
         for i, entry in enumerate(self.entries):
-            started = entry.created_at.astimezone().strftime("%H:%M") if entry.created_at else ""
+            started = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.created_at else ""
             state = states.get((entry.account_id, entry.call_id), ReviewState.TO_REVIEW)
             for column, text in enumerate((started, entry.call_id, ", ".join(entry.reasons),
                                            entry.assigned_to or "anyone", state.value)):
