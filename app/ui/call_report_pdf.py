@@ -153,7 +153,7 @@ def _waveform(pages: _Pages, call: Call, review: Review, samples: np.ndarray | N
                          "No recording at hand: turns and comments only")
     if duration > 0:
         for turn in call.turns:
-            colour = TURN_COLOURS.get(turn.role)  # type: ignore[call-overload]
+            colour = TURN_COLOURS.get(turn.role)
             if colour is None or turn.start is None:
                 continue
             x0 = min(width, turn.start / duration * width)  # turns past the recording's end stop at it
@@ -201,4 +201,4 @@ def _transcript(pages: _Pages, call: Call) -> None:
         if turn.role is TurnRole.SYSTEM:
             continue
         pages.text(turn_as_text(turn), 9.5, indent=8, gap=3,
-                   colour=TURN_COLOURS.get(turn.role, MUTED).darker(130))  # type: ignore[call-overload]
+                   colour=TURN_COLOURS.get(turn.role, MUTED).darker(130))
