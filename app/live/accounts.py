@@ -45,6 +45,7 @@ class AccountBook:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "accounts.json"
         self._accounts = self._load()
+        self._session: dict[str, str] = {}  # keyring entry id -> key, kept in memory only (no keyring)
 
     @property
     def accounts(self) -> list[Account]:
@@ -74,26 +75,39 @@ class AccountBook:
 
     def key_for(self, account: Account | None) -> str | None:
         """The env var when set, else the account's keyring entry; None when there is neither."""
-        return _secret(ENV_KEY, account, account.id if account else "")
+        return self._secret(ENV_KEY, account, account.id if account else "")
 
     def public_key_for(self, account: Account | None) -> str | None:
         """The account's public key (Vapi monitor URLs): SWITCHBOARD_PUBLIC_KEY when set, else the keyring."""
-        return _secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
+        return self._secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
+
+    def _secret(self, env: str, account: Account | None, entry: str) -> str | None:
+        """The env var when set, else a key kept for this session (no keyring), else the keyring's."""
+        if account is not None and entry in self._session and not os.environ.get(env, "").strip():
+            return self._session[entry]
+        return _secret(env, account, entry)
 
     def set_key(self, account: Account, key: str) -> None:
         _store(account.id, key, ENV_KEY)
 
     def set_public_key(self, account: Account, key: str | None) -> None:
         """Save the public key, or remove it when `key` is None or blank."""
+        entry = f"{account.id}{PUBLIC_SUFFIX}"
         if key and key.strip():
-            _store(f"{account.id}{PUBLIC_SUFFIX}", key.strip(), ENV_PUBLIC_KEY)
+            _store(entry, key.strip(), ENV_PUBLIC_KEY)
         else:
-            _forget(f"{account.id}{PUBLIC_SUFFIX}")
+            self._session.pop(entry, None)
+            _forget(entry)
+
+    def keep_for_session(self, account: Account, key: str, *, public: bool = False) -> None:
+        """No keyring: hold the key in memory until the app closes (never written anywhere)."""
+        self._session[f"{account.id}{PUBLIC_SUFFIX}" if public else account.id] = key
 
     def delete_key(self, account: Account) -> None:
         """Remove both of the account's keys."""
-        _forget(account.id)
-        _forget(f"{account.id}{PUBLIC_SUFFIX}")
+        for entry in (account.id, f"{account.id}{PUBLIC_SUFFIX}"):
+            self._session.pop(entry, None)
+            _forget(entry)
 
     def _load(self) -> list[Account]:
         if not self.path.exists():

@@ -170,7 +170,8 @@ class CallCache:
     def upsert(self, account_id: str, calls: Iterable[Call]) -> UpsertReport:
         """Store calls in one transaction. Unchanged calls are not touched (a second sync of the
         same data writes nothing); a copy older than the cached one is skipped."""
-        incoming = {call.id: call for call in calls}
+        # A line still being said (from a listen socket) is not history: only final lines are kept.
+        incoming = {call.id: _final_lines(call) for call in calls}
         report = UpsertReport()
         if not incoming:
             return report
@@ -330,6 +331,12 @@ def _call_values(account_id: str, call: Call, fingerprint: str, now: float) -> t
         to_epoch(call.ended_at), call.duration_seconds, call.cost, call.success_evaluation,
         len(call.turns), fingerprint, now,
     )
+
+
+def _final_lines(call: Call) -> Call:
+    if not any(turn.partial for turn in call.turns):
+        return call
+    return call.model_copy(update={"turns": tuple(turn for turn in call.turns if not turn.partial)})
 
 
 def _turn_values(account_id: str, call: Call, base: int) -> list[tuple[object, ...]]:

@@ -169,8 +169,9 @@ class Review:
         return self.status == "submitted"
 
 
-CSV_HEADER = ["account", "call", "reviewer", "template", "status", "overall %", "critical fail",
-              "failed criteria", "submitted at", "updated at", "scores", "confirmed suggestions", "comments"]
+CSV_HEADER = ["account", "account name", "call", "call time", "customer", "assistant", "reviewer", "template",
+              "status", "overall %", "critical fail", "failed criteria", "submitted at", "updated at", "scores",
+              "confirmed suggestions", "comments"]
 
 
 class ReviewBook:
@@ -327,9 +328,18 @@ class ReviewBook:
 
     # -- export -------------------------------------------------------------------------------
 
+    def scores_by_call(self, account_id: str | None = None) -> dict[tuple[str, str], tuple[str, float | None]]:
+        """Each reviewed (account id, call id), of one account or all: (status, overall %) of its latest review."""
+        where, params = ("WHERE account_id = ?", (account_id,)) if account_id else ("", ())
+        rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at", params)
+        return {((review := self._review(row)).account_id, review.call_id): (review.status, review.overall.percent)
+                for row in rows}
+
     def export_csv(self, stream: TextIO, *, status: ReviewStatus | None = None,
-                   since: datetime | None = None, redacted: bool = True) -> int:
-        """One line per review; scores as `criterion=score` pairs; comments redacted unless asked
+                   since: datetime | None = None, account_names: Mapping[str, str] | None = None,
+                   redacted: bool = True) -> int:
+        """One line per review, with the call's time, customer and assistant from the history cache;
+        scores as `criterion=score` pairs; the customer and the comments redacted unless asked
         otherwise (a reviewer may quote a card number). Returns the number of reviews."""
         clauses: list[str] = []
         params: list[str | float | None] = []
@@ -341,10 +351,19 @@ class ReviewBook:
             params.append(to_epoch(since))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at DESC", params).fetchall()
-        return write_csv(stream, CSV_HEADER, (_csv_row(self._review(row), redacted) for row in rows))
+        names = account_names or {}
+        return write_csv(stream, CSV_HEADER, (_csv_row(review, names.get(review.account_id, ""), self._call_of(review),
+                                                       redacted)
+                                              for review in map(self._review, rows)))
+
+    def _call_of(self, review: Review) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT coalesce(started_at, created_at) AS at, coalesce(customer_name, customer_number) AS customer,"
+            " assistant_name FROM calls WHERE account_id = ? AND id = ?", (review.account_id, review.call_id),
+        ).fetchone()
 
 
-def _csv_row(review: Review, redacted: bool) -> list[object]:
+def _csv_row(review: Review, account_name: str, call: sqlite3.Row | None, redacted: bool) -> list[object]:
     overall = review.overall
     scores = "; ".join(
         f"{c.id}={'N/A' if m.not_applicable else m.score}"
@@ -355,7 +374,10 @@ def _csv_row(review: Review, redacted: bool) -> list[object]:
         f"[{anchor_label(c.at_seconds, c.turn_index)}] {redact(c.text) if redacted else c.text}"
         for c in review.comments
     )
-    return [review.account_id, review.call_id, review.reviewer, review.template.name, review.status,
+    at, customer, assistant = (from_epoch(call["at"]), call["customer"], call["assistant_name"]) if call else (None, "", "")
+    customer = redact(customer) if redacted and customer else customer
+    return [review.account_id, account_name, review.call_id, at, customer, assistant, review.reviewer,
+            review.template.name, review.status,
             overall.percent, overall.critical_failed, ", ".join(overall.failed_criteria),
             review.submitted_at, review.updated_at, scores,
             ", ".join(c.id for c in review.template.criteria if c.id in review.confirmed), comments]

@@ -28,6 +28,8 @@ from qasync import asyncSlot
 from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY, AccountBook, KeyStoreError, keyring_available
 from app.live.demo import demo_account
+from app.ui.plain import tooltip, wrapped
+from app.ui.tasks import OwnedTasks
 
 DEFAULT_URLS = {
     Provider.VAPI: "https://api.vapi.ai",
@@ -59,7 +61,7 @@ class AccountsDialog(QDialog):
         heading = QLabel("<b>Platform accounts</b><br>Each account is one platform (Vapi, HMS Sovereign or "
                          "VoiceBot Studio) at one address, with its API key. Choose one and open it; the demo "
                          "account is always here.", wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.problem = QLabel(objectName="accountProblem", wordWrap=True)
+        self.problem = wrapped(QLabel(objectName="accountProblem"))
         self.problem.setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; padding: 8px; border-radius: 4px; }")
         self.problem.hide()
 
@@ -82,14 +84,19 @@ class AccountsDialog(QDialog):
         self.base_url = QLineEdit(objectName="accountBaseUrl")
         self.key = QLineEdit(objectName="accountKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_state = QLabel(objectName="keyState", wordWrap=True)
+        self.public_key = QLineEdit(objectName="accountPublicKey")
+        self.public_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.public_key.setToolTip("Vapi's public key: sent only to the call's listen and control addresses")
+        self.key_state = wrapped(QLabel(objectName="keyState"))
         self.key_state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.keyring_note = QLabel(objectName="keyringNote", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.keyring_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 8px; border-radius: 4px; }")
         self.keyring_note.setText(
-            "<b>No keyring on this computer.</b> Keys cannot be saved here. Start Switchboard with the key "
-            f"in the <code>{ENV_KEY}</code> environment variable instead; it is used for the account you open."
+            "<b>No keyring on this computer.</b> Keys you enter are kept in memory for this session only and "
+            "forgotten when Switchboard closes. To have a key at every start, start Switchboard with it in the "
+            f"<code>{ENV_KEY}</code> environment variable."
         )
+        self.has_keyring: bool | None = None  # unknown until the keyring answers
         self.keyring_note.hide()  # until the keyring has answered (its first call probes backends, maybe over D-Bus)
 
         form = QFormLayout()
@@ -98,6 +105,8 @@ class AccountsDialog(QDialog):
         form.addRow("Platform", self.platform)
         form.addRow("Base URL", self.base_url)
         form.addRow("API key", self.key)
+        form.addRow("Public key", self.public_key)
+        self.public_key_label = form.labelForField(self.public_key)
         form.addRow("", self.key_state)
         self.save_button = QPushButton("Save", objectName="saveAccount")
         self.open_button = QPushButton("Open this account", objectName="openAccount")
@@ -106,7 +115,7 @@ class AccountsDialog(QDialog):
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         actions.addWidget(self.open_button)
-        self.form_message = QLabel(objectName="formMessage", wordWrap=True)
+        self.form_message = wrapped(QLabel(objectName="formMessage"))
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.keyring_note)
@@ -131,8 +140,9 @@ class AccountsDialog(QDialog):
         self.remove_button.clicked.connect(self._remove)
         self.save_button.clicked.connect(self._save_clicked)
         self.open_button.clicked.connect(self._open)
+        self._tasks = OwnedTasks()
         self._key_check: asyncio.Future[None] | None = None
-        self.keyring_check = asyncio.ensure_future(self._show_keyring_note())
+        self.keyring_check = self._tasks.start(self._show_keyring_note())
         self.finished.connect(self._stop_checks)
         self._fill(current_id)
 
@@ -157,15 +167,27 @@ class AccountsDialog(QDialog):
             return None
         updated = Account(id=account.id, name=name, provider=Provider(self.platform.currentData()), base_url=url)
         self.book.save(updated)
-        key = self.key.text().strip()
-        problem = None
-        if key:
+        keys = [(self.key.text().strip(), False)]
+        if updated.provider is Provider.VAPI:
+            keys.append((self.public_key.text().strip(), True))
+        if self.has_keyring is None:
+            await self.keyring_check
+        problem, in_memory = None, False
+        for key, public in keys:
+            if not key:
+                continue
+            if not self.has_keyring:  # nothing can hold it beyond this session: say so, never pretend
+                self.book.keep_for_session(updated, key, public=public)
+                in_memory = True
+                continue
             try:
-                await off_thread(self.book.set_key, updated, key)
+                await off_thread(self.book.set_public_key if public else self.book.set_key, updated, key)
             except KeyStoreError as error:
-                problem = f"Saved the account, but not its key: {error}"
+                problem = f"Saved the account, but not its {'public ' if public else ''}key: {error}"
         self._fill(updated.id)
-        self._say(problem or "Saved.", error=problem is not None)
+        said = ("Saved. No keyring here: the key is kept in memory for this session only." if in_memory
+                else "Saved.")
+        self._say(problem or said, error=problem is not None)
         self.accounts_changed.emit()
         return updated
 
@@ -177,7 +199,7 @@ class AccountsDialog(QDialog):
             label = f"{account.name}\n{account.provider.display_name}"
             item = QListWidgetItem(label, self.list)
             item.setData(ACCOUNT_ROLE, account)
-            item.setToolTip(account.base_url or "The built-in sandbox, started on this computer")
+            item.setToolTip(tooltip(account.base_url or "The built-in sandbox, started on this computer"))
         self.list.blockSignals(False)
         row = next((r for r in range(self.list.count()) if self.list.item(r).data(ACCOUNT_ROLE).id == current_id), 0)
         self.list.setCurrentRow(row)
@@ -186,10 +208,13 @@ class AccountsDialog(QDialog):
     def _show(self, item: QListWidgetItem | None) -> None:
         account = item.data(ACCOUNT_ROLE) if item else None
         editable = isinstance(account, Account) and not account.is_demo
-        for widget in (self.name, self.platform, self.base_url, self.key, self.save_button, self.remove_button):
+        for widget in (self.name, self.platform, self.base_url, self.key, self.public_key, self.save_button,
+                       self.remove_button):
             widget.setEnabled(editable)
         self.form_message.clear()
         self.key.clear()
+        self.public_key.clear()
+        self._show_public_key()
         if not isinstance(account, Account):
             return
         self.name.setText(account.name)
@@ -203,26 +228,45 @@ class AccountsDialog(QDialog):
         self.key_state.setText("Looking for a stored key…")
         if self._key_check is not None:
             self._key_check.cancel()
-        self._key_check = asyncio.ensure_future(self._show_key_state(account))
+        self._key_check = self._tasks.start(self._show_key_state(account))
 
     async def _show_keyring_note(self) -> None:
-        self.keyring_note.setVisible(not await off_thread(keyring_available))
+        self.has_keyring = await off_thread(keyring_available)
+        self.keyring_note.setVisible(not self.has_keyring)
+
+    def _show_public_key(self) -> None:
+        """Only Vapi has a second (public) key."""
+        vapi = Provider(self.platform.currentData()) is Provider.VAPI
+        self.public_key.setVisible(vapi)
+        if self.public_key_label is not None:
+            self.public_key_label.setVisible(vapi)
 
     def _stop_checks(self, _result: int) -> None:
         for check in (self.keyring_check, self._key_check):
             if check is not None:
                 check.cancel()
 
+    def _stored_keys(self, account: Account) -> tuple[bool, bool]:
+        """Whether the account has a private and a public key (one trip off the Qt thread)."""
+        return bool(self.book.key_for(account)), bool(self.book.public_key_for(account))
+
     async def _show_key_state(self, account: Account) -> None:
-        has_key = bool(await off_thread(self.book.key_for, account))
+        has_key, has_public = await off_thread(self._stored_keys, account)
         if self.current_account() != account:
             return  # the supervisor moved on to another account meanwhile
+        if self.has_keyring is None:
+            await self.keyring_check
+        where = "in the OS keyring" if self.has_keyring else "in memory for this session only"
         self.key.setPlaceholderText("Stored — type to replace" if has_key else "Paste the platform's private API key")
-        self.key_state.setText(
-            "A key is available for this account." if has_key
-            else f"No key yet. It is kept in the OS keyring, or taken from {ENV_KEY}.")
+        self.public_key.setPlaceholderText("Stored — type to replace" if has_public
+                                           else "Optional: needed where listening and control require it")
+        state = "A key is available for this account." if has_key else f"No key yet. It is kept {where}, or taken from {ENV_KEY}."
+        if account.provider is Provider.VAPI:
+            state += " Public key: stored." if has_public else " No public key."
+        self.key_state.setText(state)
 
     def _platform_changed(self) -> None:
+        self._show_public_key()
         provider = Provider(self.platform.currentData())
         if not self.base_url.text().strip() or self.base_url.text().strip() in DEFAULT_URLS.values():
             self.base_url.setText(DEFAULT_URLS[provider])

@@ -3,8 +3,6 @@ the wall and the call list so a critical alert looks the same everywhere."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtGui import QColor, QPalette
 
 from app.domain.alert import Severity
@@ -30,11 +28,3 @@ def rule_title(rule: str) -> str:
     return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
 
 
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows platform text as typed: Qt would render "<b>…" as rich text otherwise."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
-
-
-def plain_notice(text: str) -> str:
-    """Text for a desktop notification: some notification servers read markup in the body."""
-    return text.replace("&", "＆").replace("<", "‹").replace(">", "›")

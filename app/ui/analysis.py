@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -23,37 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Call, CostBreakdown
-from app.domain.success import success_passed, success_score
+from app.domain import Call, CostBreakdown, CostItem, Performance, TransferRecord
+from app.ui.formats import money
+from app.ui.plain import LongText, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, accent, muted_text, tint
+from app.ui.verdicts import sentiment_of, success_verdict
 
 NO_CALL = "Select a call to see its analysis"
 LIVE = "Call in progress — analysis appears after the call ends"
 PENDING = "Analysis pending — it usually appears a few seconds after the call ends"
-def success_verdict(value: str) -> tuple[str, Tone]:
-    """The platform's success evaluation ("true", "8", "Pass"...) in plain words with a tone."""
-    text = value.strip()
-    passed, score = success_passed(text), success_score(text)
-    if score is not None:
-        return f"{score:g} / 10", {True: Tone.GOOD, False: Tone.BAD, None: Tone.WARN}[passed]
-    if passed is not None:
-        return ("Successful", Tone.GOOD) if passed else ("Not successful", Tone.BAD)
-    return text, Tone.NEUTRAL
-
-
-def sentiment_verdict(value: float) -> tuple[str, Tone]:
-    """Sentiment on a -1..1 or 0..10 scale, whichever the platform used."""
-    if -1.0 <= value <= 1.0:
-        low, high, shown = -0.25, 0.25, f"{value:+.2f}"
-    elif 1.0 < value <= 10.0:
-        low, high, shown = 4.0, 7.0, f"{value:g} / 10"
-    else:
-        return f"{value:g}", Tone.NEUTRAL
-    if value >= high:
-        return f"Positive ({shown})", Tone.GOOD
-    if value <= low:
-        return f"Negative ({shown})", Tone.BAD
-    return f"Neutral ({shown})", Tone.NEUTRAL
+CELL_LIMIT = 500  # characters a structured-data cell lays out; the tooltip has more
+TREE_LIMIT = 400  # rows a structured-data tree lays out
 
 
 def ended_reason_words(reason: str) -> tuple[str, Tone]:
@@ -64,21 +45,57 @@ def ended_reason_words(reason: str) -> tuple[str, Tone]:
     return words, Tone.BAD if bad else Tone.NEUTRAL
 
 
-def money(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.4f}"
+def usage(*, prompt_tokens: int | None = None, completion_tokens: int | None = None,
+          characters: int | None = None, minutes: float | None = None) -> str:
+    """What a cost line paid for, in words (tokens, characters or minutes)."""
+    if prompt_tokens is not None or completion_tokens is not None:
+        return f"{prompt_tokens or 0:,} in + {completion_tokens or 0:,} out tokens"
+    if characters is not None:
+        return f"{characters:,} characters"
+    return f"{minutes:,.2f} min" if minutes is not None else ""
 
 
 def _usage(breakdown: CostBreakdown, item: str) -> str:
     if item == "llm":
-        prompt, completion = breakdown.llm_prompt_tokens, breakdown.llm_completion_tokens
-        if prompt is None and completion is None:
-            return ""
-        return f"{prompt or 0:,} in + {completion or 0:,} out tokens"
-    if item == "tts" and breakdown.tts_characters is not None:
-        return f"{breakdown.tts_characters:,} characters"
-    return ""
+        return usage(prompt_tokens=breakdown.llm_prompt_tokens, completion_tokens=breakdown.llm_completion_tokens)
+    return usage(characters=breakdown.tts_characters) if item == "tts" else ""
 
 
+def _cost_line(item: CostItem) -> tuple[str, str, str]:
+    kind = COST_KINDS.get(item.kind, item.kind.replace("-", " ").capitalize())
+    return (one_line(f"{kind} · {item.detail}" if item.detail else kind, 120), money(item.cost),
+            usage(prompt_tokens=item.prompt_tokens, completion_tokens=item.completion_tokens,
+                  characters=item.characters, minutes=item.minutes))
+
+
+def milliseconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} ms"
+
+
+def _latency_rows(performance: Performance) -> list[tuple[str, str]]:
+    rows = [("Turn (average)", performance.turn_latency_average),
+            ("Slowest turn", max(performance.turn_latencies, default=None)),
+            ("Model (average)", performance.model_latency_average),
+            ("Voice (average)", performance.voice_latency_average),
+            ("Transcriber (average)", performance.transcriber_latency_average),
+            ("Endpointing (average)", performance.endpointing_latency_average)]
+    shown = [(name, milliseconds(value)) for name, value in rows if value is not None]
+    if performance.turn_latencies:
+        shown.append(("Turns measured", f"{len(performance.turn_latencies):,}"))
+    if performance.user_interruptions is not None or performance.assistant_interruptions is not None:
+        shown.append(("Interrupted", f"assistant {performance.assistant_interruptions or 0:,}× · "
+                                     f"caller {performance.user_interruptions or 0:,}×"))
+    return shown
+
+
+def _transfer_row(transfer: TransferRecord) -> tuple[str, str, str]:
+    mode = (transfer.mode or "").replace("-", " ")
+    return one_line(transfer.destination or "—", 120), one_line(mode, 120), one_line(transfer.status or "", 120)
+
+
+COST_KINDS = {"transport": "Transport", "transcriber": "Speech to text", "model": "Language model",
+              "voice": "Text to speech", "vapi": "Platform", "analysis": "Analysis",
+              "voicemail-detection": "Voicemail detection", "knowledge-base": "Knowledge base"}
 COST_ROWS = (
     ("transport", "Transport"),
     ("stt", "Speech to text"),
@@ -88,27 +105,100 @@ COST_ROWS = (
 )
 
 
-def _fill_tree(parent: QTreeWidget | QTreeWidgetItem, value: Any) -> None:
+class _Rows:
+    """How many more rows a tree may lay out: a platform's megabytes of structured data never become a
+    million tree rows (a row at the cut says how many were left out)."""
+
+    def __init__(self) -> None:
+        self.left = TREE_LIMIT
+
+
+def _fill_tree(parent: QTreeWidget | QTreeWidgetItem, value: Any, rows: _Rows | None = None) -> None:
+    rows = rows or _Rows()
     items = value.items() if isinstance(value, dict) else enumerate(value)
+    shown = 0
     for key, child in items:
-        label = f"[{key}]" if isinstance(key, int) else str(key)
-        node = QTreeWidgetItem([label, ""])
-        if isinstance(child, dict | list) and child:
-            node.setText(1, f"{len(child)} item{'s' if len(child) != 1 else ''}")
-            _fill_tree(node, child)
-        else:
-            shown = json.dumps(child, ensure_ascii=False) if not isinstance(child, str) else child
-            node.setText(1, shown)
-            node.setToolTip(1, shown)
-        if isinstance(parent, QTreeWidget):
-            parent.addTopLevelItem(node)
-        else:
-            parent.addChild(node)
+        if rows.left <= 0:
+            break
+        _add_node(parent, f"[{key}]" if isinstance(key, int) else str(key), child, rows=rows)
+        shown += 1
+    if shown < len(value):
+        rows.left = 0
+        _add_node(parent, "…", f"{len(value) - shown:,} more not shown", rows=rows)
+
+
+def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, children: Any = None,
+              rows: _Rows | None = None) -> None:
+    """One row: a scalar value as text, a list or object as "n items" with its parts below (or `children`)."""
+    rows = rows or _Rows()
+    rows.left -= 1
+    node = QTreeWidgetItem([one_line(label, CELL_LIMIT), ""])
+    if children is None and isinstance(value, dict | list) and value:
+        children, value = value, f"{len(value)} item{'s' if len(value) != 1 else ''}"
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    node.setText(1, one_line(shown, CELL_LIMIT))
+    node.setToolTip(1, tooltip(shown))
+    if isinstance(children, dict | list) and children:
+        _fill_tree(node, children, rows)
+    if isinstance(parent, QTreeWidget):
+        parent.addTopLevelItem(node)
+    else:
+        parent.addChild(node)
+
+
+def _fill_outputs(tree: QTreeWidget, fields: Call) -> None:
+    """Structured outputs (name = result), scorecards (name = score, points below), and the named
+    structured data sets, in one tree."""
+    rows = _Rows()
+    for output in (fields.structured_outputs or {}).values():
+        if isinstance(output, dict) and rows.left > 0:
+            _add_node(tree, str(output.get("name") or "Output"), output.get("result"), rows=rows)
+    for card in (fields.scorecards or {}).values():
+        if isinstance(card, dict) and rows.left > 0:
+            _add_node(tree, str(card.get("name") or "Scorecard"), card.get("score", card.get("normalizedScore")),
+                      card.get("metricPoints"), rows=rows)
+    for data in fields.structured_data_multi:
+        if rows.left > 0:
+            _add_node(tree, str(data.get("name") or "Structured data"), data.get("structuredData"), rows=rows)
 
 
 def _shown_part(call: Call) -> tuple[Any, ...]:
     return (call.id, call.is_live, call.summary, call.success_evaluation, call.sentiment, call.ended_reason,
-            call.structured_data, call.cost, call.cost_breakdown)
+            call.structured_data, call.cost, call.cost_breakdown, call.ended_message, call.structured_outputs,
+            call.scorecards, call.structured_data_multi, call.transfers, call.performance, call.costs)
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    """A read-only table sized to its rows (the panel scrolls, not the table)."""
+    table = QTableWidget(0, len(headers), objectName=name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setShowGrid(False)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    for column in range(len(headers) - 1):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return table
+
+
+def _fit_tree(tree: QTreeWidget) -> None:
+    """Tall enough for every visible row: the panel scrolls as a whole, not the tree on its own."""
+    rows = 0
+    pending = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    while pending:
+        item = pending.pop()
+        if item is None:
+            continue
+        rows += 1
+        if item.isExpanded():
+            pending.extend(item.child(i) for i in range(item.childCount()))
+    row_height = tree.sizeHintForRow(0) if rows else 0
+    tree.setFixedHeight(tree.header().height() + rows * row_height + 2 * tree.frameWidth() + 2)
 
 
 class AnalysisPanel(QWidget):
@@ -134,36 +224,15 @@ class AnalysisPanel(QWidget):
         self.success = self._fact(0, "Success")
         self.sentiment = self._fact(1, "Sentiment")
         self.ended_reason = self._fact(2, "Ended")
+        self.ended_message = self._fact(3, "Message")
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = LongText(title="Summary")
 
-        self.data_tree = QTreeWidget()
-        self.data_tree.setObjectName("structuredData")
-        self.data_tree.setHeaderLabels(["Field", "Value"])
-        self.data_tree.setAlternatingRowColors(True)
-        self.data_tree.setUniformRowHeights(True)
-        self.data_tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.data_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.data_tree.header().setStretchLastSection(True)
-        self.data_tree.itemExpanded.connect(self._fit_tree)
-        self.data_tree.itemCollapsed.connect(self._fit_tree)
-
-        self.cost_table = QTableWidget(0, 3)
-        self.cost_table.setObjectName("costTable")
-        self.cost_table.setHorizontalHeaderLabels(["Item", "Cost", "Usage"])
-        self.cost_table.verticalHeader().hide()
-        self.cost_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.cost_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.cost_table.setShowGrid(False)
-        self.cost_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.cost_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.cost_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.data_tree = self._tree("structuredData")
+        self.outputs_tree = self._tree("structuredOutputs")
+        self.cost_table = _table("costTable", ["Item", "Cost", "Usage"])
+        self.transfer_table = _table("transferTable", ["To", "Mode", "Status"])
+        self.latency_table = _table("latencyTable", ["Measure", "Latency"])
 
         self._headings: list[QLabel] = []
         body = QWidget()
@@ -174,6 +243,9 @@ class AnalysisPanel(QWidget):
         column.addLayout(self.facts)
         self.summary_section = self._section(column, "Summary", self.summary)
         self.data_section = self._section(column, "Structured data", self.data_tree)
+        self.outputs_section = self._section(column, "Structured outputs and scorecards", self.outputs_tree)
+        self.transfer_section = self._section(column, "Transfers", self.transfer_table)
+        self.latency_section = self._section(column, "Turn latency", self.latency_table)
         self.cost_section = self._section(column, "Cost", self.cost_table)
         column.addStretch(1)
 
@@ -195,12 +267,23 @@ class AnalysisPanel(QWidget):
     def _fact(self, row: int, name: str) -> QLabel:
         label = QLabel(name)
         self.facts.addWidget(label, row, 0)
-        value = QLabel()
+        value = wrapped(QLabel())
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        value.setWordWrap(True)
         self.facts.addWidget(value, row, 1)
         value.setProperty("factName", label)
         return value
+
+    def _tree(self, name: str) -> QTreeWidget:
+        tree = QTreeWidget(objectName=name)
+        tree.setHeaderLabels(["Field", "Value"])
+        tree.setAlternatingRowColors(True)
+        tree.setUniformRowHeights(True)
+        tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        tree.header().setStretchLastSection(True)
+        tree.itemExpanded.connect(lambda _item: _fit_tree(tree))
+        tree.itemCollapsed.connect(lambda _item: _fit_tree(tree))
+        return tree
 
     def _section(self, column: QVBoxLayout, title: str, content: QWidget) -> QWidget:
         section = QWidget()
@@ -227,18 +310,32 @@ class AnalysisPanel(QWidget):
         self.banner.setText(PENDING)
         self.banner.setVisible(not call.has_analysis)
         self._set_fact(self.success, success_verdict(call.success_evaluation) if call.success_evaluation else None)
-        self._set_fact(self.sentiment, sentiment_verdict(call.sentiment) if call.sentiment is not None else None)
+        sentiment = sentiment_of(call)
+        self._set_fact(self.sentiment, (sentiment.words, sentiment.tone) if sentiment else None,
+                       hint=f"From {sentiment.source}" if sentiment else "")
         self._set_fact(self.ended_reason, ended_reason_words(call.ended_reason) if call.ended_reason else None,
-                       tooltip=call.ended_reason or "")
-        self.summary.setText(call.summary or "")
+                       hint=call.ended_reason or "")
+        self.summary.set_text(call.summary)
         self.summary_section.setVisible(bool(call.summary))
-        self.data_tree.clear()
-        if call.structured_data:
-            _fill_tree(self.data_tree, call.structured_data)
-            self.data_tree.expandAll()
-            self._fit_tree()
-        self.data_section.setVisible(bool(call.structured_data))
-        self._fill_cost(call)
+        fields = call  # the newer report fields (ended message, outputs, transfers, latency, costs)
+        self._set_fact(self.ended_message, (fields.ended_message, Tone.NEUTRAL) if fields.ended_message else None,
+                       strong=False)
+        self._show_tree(self.data_section, self.data_tree,
+                        lambda: _fill_tree(self.data_tree, call.structured_data or {}))
+        self._show_tree(self.outputs_section, self.outputs_tree, lambda: _fill_outputs(self.outputs_tree, fields))
+        self.transfer_section.setVisible(bool(fields.transfers))
+        self._set_rows(self.transfer_table, [_transfer_row(t) for t in fields.transfers],
+                       tips=[t.transcript or "" for t in fields.transfers])
+        self.latency_section.setVisible(fields.performance is not None)
+        self._set_rows(self.latency_table, _latency_rows(fields.performance) if fields.performance else [])
+        self._fill_cost(call, fields.costs)
+
+    def _show_tree(self, section: QWidget, tree: QTreeWidget, fill: Callable[[], None]) -> None:
+        tree.clear()
+        fill()
+        tree.expandAll()
+        _fit_tree(tree)
+        section.setVisible(tree.topLevelItemCount() > 0)
 
     @property
     def state_text(self) -> str:
@@ -248,58 +345,52 @@ class AnalysisPanel(QWidget):
         return self.banner.text() if self.banner.isVisibleTo(self) else ""
 
     # -- parts ----------------------------------------------------------------------------------
-    def _set_fact(self, value: QLabel, verdict: tuple[str, Tone] | None, tooltip: str = "") -> None:
+    def _set_fact(self, value: QLabel, verdict: tuple[str, Tone] | None, hint: str = "", strong: bool = True) -> None:
         name: QLabel = value.property("factName")
         name.setVisible(verdict is not None)
         value.setVisible(verdict is not None)
         if verdict is None:
             return
         text, tone = verdict
-        value.setText(text)
-        value.setToolTip(tooltip)
+        value.setText(block(text, 1_000))
+        value.setToolTip(tooltip(hint))
         palette = self.palette()
         colour = accent(tone, palette).name() if tone != Tone.NEUTRAL else palette.text().color().name()
-        value.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        value.setStyleSheet(f"color: {colour}; font-weight: {600 if strong else 400};")
 
-    def _fill_cost(self, call: Call) -> None:
+    def _fill_cost(self, call: Call, lines: tuple[CostItem, ...]) -> None:
+        """The platform's cost lines (`costs[]`) when it gives them, else the older breakdown; then the total."""
         breakdown = call.cost_breakdown
-        rows: list[tuple[str, str, str]] = []
-        if breakdown is not None:
+        rows: list[tuple[str, str, str]] = [_cost_line(item) for item in lines]
+        if not rows and breakdown is not None:
             rows = [(title, money(getattr(breakdown, key)), _usage(breakdown, key))
                     for key, title in COST_ROWS if getattr(breakdown, key) is not None]
         total = breakdown.total if breakdown and breakdown.total is not None else call.cost
         if total is not None:
             rows.append(("Total", money(total), ""))
-        self.cost_table.setRowCount(len(rows))
+        self._set_rows(self.cost_table, rows, bold_last=total is not None)
+        self.cost_section.setVisible(bool(rows))
+
+    def _set_rows(self, table: QTableWidget, rows: Sequence[Sequence[str]], *, tips: Sequence[str] = (),
+                  bold_last: bool = False) -> None:
+        """Fill a table and make it exactly as tall as its rows: the panel scrolls as a whole."""
+        table.setRowCount(len(rows))
         bold = QFont(self.font())
         bold.setBold(True)
         for r, cells in enumerate(rows):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if c == 1:
+                if table is self.cost_table and c == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if cells[0] == "Total":
+                if bold_last and r == len(rows) - 1:
                     item.setFont(bold)
-                self.cost_table.setItem(r, c, item)
-        self.cost_table.resizeColumnsToContents()
-        self.cost_table.resizeRowsToContents()
-        height = self.cost_table.horizontalHeader().height() + sum(
-            self.cost_table.rowHeight(r) for r in range(len(rows))) + 2 * self.cost_table.frameWidth()
-        self.cost_table.setFixedHeight(height)
-        self.cost_section.setVisible(bool(rows))
-
-    def _fit_tree(self) -> None:
-        """Tall enough for every visible row: the panel scrolls as a whole, not the tree on its own."""
-        rows = 0
-        pending = [self.data_tree.topLevelItem(i) for i in range(self.data_tree.topLevelItemCount())]
-        while pending:
-            item = pending.pop()
-            rows += 1
-            if item.isExpanded():
-                pending.extend(item.child(i) for i in range(item.childCount()))
-        row_height = self.data_tree.sizeHintForRow(0) if rows else 0
-        self.data_tree.setFixedHeight(self.data_tree.header().height() + rows * row_height
-                                      + 2 * self.data_tree.frameWidth() + 2)
+                if r < len(tips) and tips[r]:
+                    item.setToolTip(tooltip(tips[r]))
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(rows)))
+                             + 2 * table.frameWidth())
 
     # -- looks ----------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
@@ -321,5 +412,5 @@ class AnalysisPanel(QWidget):
             heading.setStyleSheet(f"color: {muted}; font-weight: 600; font-size: 8.5pt; letter-spacing: 0.5px;")
         for row in range(self.facts.rowCount()):
             item = self.facts.itemAtPosition(row, 0)
-            if item is not None and item.widget() is not None:
-                item.widget().setStyleSheet(f"color: {muted};")
+            if item is not None and (label := item.widget()) is not None:
+                label.setStyleSheet(f"color: {muted};")

@@ -9,7 +9,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -17,8 +17,9 @@ from app.audio.device import AudioUnavailable, open_in_background
 from app.audio.timeline import step_turn, turn_at
 from app.domain import Call
 from app.providers.base import PlatformClient
-from app.ui.controls import call_label
+from app.ui.formats import call_label
 from app.ui.recording_labels import CommentMark, lane_names
+from app.ui.tasks import OwnedTasks
 from app.ui.transcript import TranscriptView
 from app.ui.transport import TransportBar
 
@@ -37,7 +38,10 @@ NO_CALL = "Select a call to see its recording."
 
 
 class AudioArea(QWidget):
-    """Recording page (waveform over transport) or live page (listen panel), for the selected call."""
+    """Recording page (waveform over transport) or live page (listen panel), for the selected call.
+    `listening_changed` fires whenever the set of calls being heard (`listened_ids`) may have changed."""
+
+    listening_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +53,7 @@ class AudioArea(QWidget):
         self.call: Call | None = None
         self.client: PlatformClient | None = None
         self.transcript: TranscriptView | None = None
+        self._tasks = OwnedTasks()
         self._load_task: asyncio.Task[None] | None = None
         self._highlighted: int | None = None
         self._pending_seek: float | None = None
@@ -150,7 +155,7 @@ class AudioArea(QWidget):
         else:
             self.pages.setCurrentIndex(0)
             self.waveform.show_loading("Looking for the recording…")  # builds the waveform on first use
-            self._load_task = asyncio.ensure_future(self._load(call, client))
+            self._load_task = self._tasks.start(self._load(call, client))
 
     def update_call(self, call: Call) -> None:
         """A newer copy of the shown call: new turns; a live call that ended gets its recording."""
@@ -163,12 +168,31 @@ class AudioArea(QWidget):
             self.call = None  # force a fresh load of the recording
             self.show_call(call, self.client)
 
+    def listened_ids(self) -> set[str]:
+        """The calls being heard (connected or reconnecting)."""
+        return {listener.call.id for listener in self._headset.active()} if self._headset is not None else set()
+
+    def call_ended(self, call_id: str) -> None:
+        """A call is over: stop hearing it, so nothing names it as listened to any more."""
+        if self._headset is not None and self._headset.listener_for(call_id) is not None:
+            self._tasks.start(self._stop_listening(call_id))
+
+    async def _stop_listening(self, call_id: str) -> None:
+        await self.headset.stop(call_id)
+        if self.call is not None and self.call.id == call_id and self._listen_panel is not None:
+            self._listen_panel.show_listener(None)
+        self.listening_changed.emit()
+
     def on_session_changed(self, session: object | None) -> None:
         """The account was closed (None) or replaced: its client is gone, so is what used it."""
         self.show_call(None, None)
         self._registry = getattr(session, "registry", None)
         if self._headset is not None:
-            asyncio.ensure_future(self._headset.stop_all())
+            self._tasks.start(self._stop_all())
+
+    async def _stop_all(self) -> None:
+        await self.headset.stop_all()
+        self.listening_changed.emit()
 
     def attach_transcript(self, transcript: TranscriptView) -> None:
         """Playback highlights the turn being heard; a clicked turn seeks there."""
@@ -201,7 +225,10 @@ class AudioArea(QWidget):
     def toggle_play(self) -> None:
         if self.engine is None:
             return
-        self.engine.toggle()
+        if self.engine.at_end:
+            self.engine.play()  # from the end, Space replays (the engine may still count itself as playing)
+        else:
+            self.engine.toggle()
         self.transport.set_playing(self.engine.is_playing)
         if self.engine.is_playing:
             self.position_timer.start()
@@ -222,6 +249,7 @@ class AudioArea(QWidget):
     async def close_audio(self) -> None:
         """Stop everything and release the device and the decode thread (window shutdown)."""
         self._unload()
+        await self._tasks.aclose()
         if self._headset is not None:
             await self._headset.stop_all()
         if self._loader is not None:
@@ -295,8 +323,11 @@ class AudioArea(QWidget):
                     self.transcript.highlight_turn(index)
 
     def _turn_activated(self, index: int, seconds: float) -> None:
-        if seconds >= 0:  # -1: the turn has no time
-            self.seek(seconds)
+        if seconds < 0:  # -1: the turn has no time
+            return
+        self.seek(seconds)
+        if self.engine is not None and not self.engine.is_playing:
+            self.toggle_play()  # a clicked turn plays from there
 
     def _unload(self) -> None:
         if self._load_task is not None and not self._load_task.done():
@@ -311,6 +342,7 @@ class AudioArea(QWidget):
         self._pending_seek = None
         self.transport.hide()
         self.transport.set_playing(False)
+        self.transport.set_position(0.0)  # the next call's slider starts at its beginning
         if self._listen_panel is not None:
             self._listen_panel.show_listener(None)
 
@@ -332,10 +364,9 @@ class AudioArea(QWidget):
         if self.call is None or self.client is None:
             return
         if on:
-            asyncio.ensure_future(self._start_listening(self.call, self.client))
+            self._tasks.start(self._start_listening(self.call, self.client))
         else:
-            asyncio.ensure_future(self.headset.stop(self.call.id))
-            self.listen_panel.show_listener(None)
+            self._tasks.start(self._stop_listening(self.call.id))
 
     async def _start_listening(self, call: Call, client: PlatformClient) -> None:
         from app.live.listen import ListenUnavailable
@@ -345,5 +376,7 @@ class AudioArea(QWidget):
         except ListenUnavailable as error:
             self.listen_panel.set_available(False, str(error))
             return
+        listener.events.changed.connect(lambda _listener: self.listening_changed.emit())
+        self.listening_changed.emit()
         if self.call is not None and self.call.id == call.id:
             self.listen_panel.show_listener(listener)

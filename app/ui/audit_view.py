@@ -25,6 +25,7 @@ from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLo
 from app.store.database import Database
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
+from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.record_table import record_table
 from app.ui.tones import accent, outcome_tone
 
@@ -83,14 +84,14 @@ class AuditEntries(QAbstractTableModel):
             texts = self._texts.get(row)
             if texts is None:
                 texts = self._texts[row] = entry_row(self.entries[row])
-            return texts[column]
+            return one_line(texts[column])
         entry = self.entries[row]
         if role == Qt.ItemDataRole.ForegroundRole and column == OUTCOME_COLUMN:
             return accent(outcome_tone(entry.outcome), QGuiApplication.palette())
         if role == Qt.ItemDataRole.ToolTipRole and column == COMMAND_COLUMN:
-            return str(entry.command)
+            return tooltip(str(entry.command))
         if role == Qt.ItemDataRole.ToolTipRole and column == MESSAGE_COLUMN:
-            return entry.message
+            return tooltip(entry.message)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == LATENCY_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -124,7 +125,7 @@ class AuditLogView(QWidget):
         metrics = self.table.fontMetrics()
         for column, sample in WIDTH_SAMPLES.items():  # set once: measuring 1000 rows per reload stalls the window
             header.resizeSection(COLUMNS.index(column), metrics.horizontalAdvance(sample) + 16)
-        self.summary = QLabel("", objectName="auditSummary")
+        self.summary = wrapped(QLabel("", objectName="auditSummary"))
 
         filters = QHBoxLayout()
         for widget in (self.account, self.user, self.kind, self.outcome, self.period):

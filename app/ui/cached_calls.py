@@ -33,6 +33,7 @@ from app.store.sync import BackfillProgress, CallSync, SyncReport
 from app.ui.call_list import StatusBadge
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.history_model import COLUMNS, ROW_ROLE, CallHistoryModel
+from app.ui.plain import wrapped
 from app.ui.record_table import record_table
 
 ANY_STATUS = "Any status"
@@ -69,7 +70,7 @@ class CachedCallsView(QWidget):
         self.table.setItemDelegateForColumn(COLUMNS.index("Status"), StatusBadge(self.table))
         self.table.activated.connect(self._open)
         self.table.doubleClicked.connect(self._open)
-        self.summary = QLabel("", objectName="cachedSummary")
+        self.summary = wrapped(QLabel("", objectName="cachedSummary"))
 
         self.span = QComboBox(objectName="backfillSpan")
         self.span.addItems(list(BACKFILL_SPANS))
@@ -119,8 +120,10 @@ class CachedCallsView(QWidget):
                            text=self.text.text().strip() or None)
 
     async def reload(self) -> int:
+        scrolled = self.table.verticalScrollBar().value()  # a live refresh must not throw the reader to the top
         try:
             count = await self.model.show(self.account_box.account_id(), self.filters())
+            self.table.verticalScrollBar().setValue(scrolled)
         except Exception as error:  # noqa: BLE001 - a broken history file must not take the window down
             self.summary.setText(f"Could not read the history: {error}")
             return 0

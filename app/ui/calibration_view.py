@@ -33,6 +33,7 @@ from app.store.calibration import CalibrationBook, CalibrationSession, Remark
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.plain import one_line
 
 if TYPE_CHECKING:
     from app.qa.calibration import Agreement, CalibrationReport
@@ -44,7 +45,7 @@ REMARK_ROLE = Qt.ItemDataRole.UserRole + 45
 def agreement_cells(row: Agreement) -> list[str]:
     widest = row.widest if row.widest and row.widest[1] > 0 else None  # all alike: no call stands out
     return [row.title, "—" if row.percent is None else f"{row.percent:.0f} %",
-            "—" if row.alpha is None else f"{row.alpha:.2f}", widest[0] if widest else "—",
+            "—" if row.alpha is None else f"{row.alpha:.2f}", one_line(widest[0]) if widest else "—",
             str(widest[1]) if widest else "0"]
 
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
 from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -13,9 +20,21 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -24,6 +43,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedLayout,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -32,9 +52,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Call, CallStatus, Capabilities
-from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
+from app.ui.app import setting, settings
+from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope, customer
 from app.ui.history_filters import ChoiceBox
-from app.ui.theme import status_color
+from app.ui.plain import wrapped
+from app.ui.theme import badge_text_color, status_color, tinted
+from app.ui.tones import accent
+from app.ui.verdicts import outcome_words, sentiment_of
 
 Index = QModelIndex | QPersistentModelIndex
 ALL_STATUSES = "Any status"
@@ -49,9 +73,13 @@ DEFAULT_WIDTHS = {
     Column.ASSISTANT: "Riley - Bookings",
     Column.ENDED_REASON: "Customer ended call",
     Column.COST: "$0.00",
-    Column.OUTCOME: "Pass · sentiment 0.8",
+    Column.OUTCOME: "Not successful · Negative",
     Column.ALERTS: "warning (2 open)",
 }
+
+
+VISUAL_ORDER = (Column.STATUS, Column.ALERTS, Column.CUSTOMER, Column.STARTED, Column.DURATION, Column.ENDED_REASON,
+                Column.OUTCOME, Column.ASSISTANT, Column.TYPE, Column.COST, Column.NAME)
 
 
 class StatusBadge(QStyledItemDelegate):
@@ -72,7 +100,7 @@ class StatusBadge(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(status_color(status))
         painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        painter.setPen(Qt.GlobalColor.white)
+        painter.setPen(badge_text_color(status_color(status)))
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(status, Qt.TextElideMode.ElideRight, int(pill.width()) - 8))
         painter.restore()
 
@@ -81,8 +109,129 @@ class StatusBadge(QStyledItemDelegate):
         return QSize(hint.width() + 16, hint.height())
 
 
+class CallMark:
+    """What the console itself knows about a call and shows next to the customer in the list."""
+
+    MUTED = "muted"
+    LISTENING = "listening"
+    REVIEWED = "reviewed"
+    TO_REVIEW = "to-review"  # picked by the review queue, nobody has started it
+    ENDED_BY = "ended-by"  # words for the Ended reason column, e.g. "Ended by supervisor"
+
+
+_MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
+               CallMark.MUTED: QStyle.StandardPixmap.SP_MediaVolumeMuted,
+               CallMark.REVIEWED: QStyle.StandardPixmap.SP_DialogApplyButton,
+               CallMark.TO_REVIEW: QStyle.StandardPixmap.SP_FileDialogContentsView}
+
+
+@cache
+def _mark_icon(mark: str, colour: str) -> QIcon:
+    return tinted(QApplication.style().standardIcon(_MARK_ICONS[mark]), QColor(colour))
+
+
+class MarkedCalls(CallFilter):
+    """The filter/sort proxy plus the console's own marks (listened to, muted, reviewed) as an icon and
+    words on the customer cell: the platform's data stays in the source model."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._marks: dict[str, dict[str, str]] = {}  # call id -> mark -> words for the tooltip
+
+    def set_mark(self, call_id: str, mark: str, words: str | None) -> None:
+        """Set (with the words a tooltip shows) or clear (None) one mark on one call."""
+        marks = self._marks.setdefault(call_id, {})
+        if marks.get(mark) == words:
+            return
+        if words is None:
+            marks.pop(mark, None)
+        else:
+            marks[mark] = words
+        model = self.sourceModel()
+        row = model.row_of(call_id) if isinstance(model, CallListModel) else None
+        if row is not None:
+            index = self.mapFromSource(model.index(row, Column.CUSTOMER))
+            if index.isValid():
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+
+    def marks(self, call_id: str) -> dict[str, str]:
+        return dict(self._marks.get(call_id, {}))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if index.column() == Column.OUTCOME and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
+            call = super().data(index, CALL_ROLE)
+            if not isinstance(call, Call):
+                return None
+            if role == Qt.ItemDataRole.ForegroundRole:  # the analysis pane's colours
+                return accent(outcome_words(call)[1], QApplication.palette())
+            sentiment = sentiment_of(call)
+            return "\n".join(filter(None, (f"Success: {call.success_evaluation}" if call.success_evaluation else "",
+                                            f"Sentiment: {sentiment.words}" if sentiment else ""))) or None
+        if index.column() == Column.ENDED_REASON and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            call = super().data(index, CALL_ROLE)
+            ended_by = self._marks.get(call.id, {}).get(CallMark.ENDED_BY) if isinstance(call, Call) else None
+            if ended_by and role == Qt.ItemDataRole.DisplayRole:
+                return ended_by
+            if ended_by:
+                return f"{ended_by}; the platform says: {super().data(index, role) or 'nothing'}"
+        if index.column() == Column.CUSTOMER and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+            call = super().data(index, CALL_ROLE)
+            marks = self._marks.get(call.id, {}) if isinstance(call, Call) else {}
+            shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon
+            if shown and role == Qt.ItemDataRole.DecorationRole:
+                return _mark_icon(shown[0], QApplication.palette().color(QPalette.ColorRole.Text).name())
+            if shown:
+                return "\n".join([str(super().data(index, role) or ""), *(marks[m] for m in shown)]).strip()
+        return super().data(index, role)
+
+
+class CallTable(QTableView):
+    """A table that knows whether the user is acting on it: only their input moves the selection."""
+
+    focused = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._acting = 0
+
+    @property
+    def user_acting(self) -> bool:
+        return self._acting > 0
+
+    @contextmanager
+    def acting(self) -> Iterator[None]:
+        self._acting += 1
+        try:
+            yield
+        finally:
+            self._acting -= 1
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        with self.acting():
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        with self.acting():
+            super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        with self.acting():
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)  # Qt makes the first row current on focus: the view undoes that
+        self.focused.emit()
+
+    def sync_geometry(self) -> None:
+        """Scroll ranges and row positions up to date now, not at the next layout pass."""
+        self.executeDelayedItemsLayout()
+        self.updateGeometries()
+
+
 class CallListView(QWidget):
-    """Emits `call_selected(id or "")` as the selection moves, `rename_requested(id)` on F2/menu."""
+    """Emits `call_selected(id or "")` when the user selects a call (or the app does through
+    `select_call`); filters, sorting and new rows never change the selection, and never move the row
+    under the mouse or the selected row on screen."""
 
     call_selected = Signal(str)
     rename_requested = Signal(str)
@@ -90,8 +239,12 @@ class CallListView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = CallListModel(parent=self)
-        self.proxy = CallFilter(self)
+        self.proxy = MarkedCalls(self)
         self.proxy.setSourceModel(self.model)
+        self.selected_id: str | None = None  # the user's choice, shown or not
+        self.hovered_id: str | None = None
+        self._restoring = False
+        self._anchor: tuple[str, int] | None = None
         self._loading_message = "Loading calls…"
         self._loaded = False
         self._rename_reason: str | None = None
@@ -102,20 +255,34 @@ class CallListView(QWidget):
         self.scope.setToolTip("Which calls to show")
         self.status = ChoiceBox(ALL_STATUSES, [s.value for s in CallStatus], objectName="statusFilter")
         self.assistant = ChoiceBox(ALL_ASSISTANTS, objectName="assistantFilter")
-        self.assistant.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.search = QLineEdit(objectName="callSearch", placeholderText="Search calls (Ctrl+F)", clearButtonEnabled=True)
 
+        self.live_first = QCheckBox("Live first", objectName="liveFirst", checked=True)
+        self.live_first.setToolTip("Keep live calls above ended ones, whichever column sorts the list")
+        self.live_first.toggled.connect(self.proxy.set_live_first)
+        # Two short rows rather than one long one: the list keeps a narrow minimum width (1024 px windows).
+        search_row = QHBoxLayout()
+        search_row.setContentsMargins(0, 0, 0, 0)
+        search_row.setSpacing(4)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.live_first)
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.setSpacing(4)
         for widget in (self.scope, self.status, self.assistant):
-            filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(8)
+            filters.addWidget(widget, 1)
         self.has_alerts = QCheckBox("Has alerts", objectName="hasAlertsFilter")
         self.has_alerts.setToolTip("Only calls that had an alert")
-        filters.addWidget(self.has_alerts)
+        search_row.addWidget(self.has_alerts)
 
-        self.table = QTableView(objectName="callTable")
+        self.table = CallTable()
+        self.table.setObjectName("callTable")
+        self.table.focused.connect(self._show_selected)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # anchoring is exact
+        self.table.setMouseTracking(True)
+        self.table.viewport().installEventFilter(self)
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -137,11 +304,14 @@ class CallListView(QWidget):
         for column, sample in DEFAULT_WIDTHS.items():
             pad = 30 if column is Column.STATUS else 14  # the badge's own padding, or the cell margins
             header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
-        header.moveSection(header.visualIndex(Column.ALERTS), Column.STATUS + 1)  # beside the status: seen first
+        # What a supervisor scans first leads; the reason and the outcome before the details, so a wide
+        # window shows them without sideways scrolling and a narrow one still shows customer and status.
+        for visual, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.empty = QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty = wrapped(QLabel(objectName="callListState", alignment=Qt.AlignmentFlag.AlignCenter))
         self.empty.setMargin(24)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._stack = QStackedLayout()
@@ -151,7 +321,12 @@ class CallListView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
+        self.left_view_note = QLabel(objectName="leftViewNote", wordWrap=True)
+        self.left_view_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.left_view_note.hide()
+        layout.addWidget(self.left_view_note)
         layout.addLayout(self._stack, 1)
         self.summary = QLabel(objectName="callListSummary")
         self.summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -161,9 +336,9 @@ class CallListView(QWidget):
         self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.rename_action.triggered.connect(self._rename_current)
         self.addAction(self.rename_action)
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self._focus_search)
         self.addAction(find)
 
         self.scope.currentTextChanged.connect(lambda text: self.proxy.set_scope(Scope(text)))
@@ -175,9 +350,16 @@ class CallListView(QWidget):
         for changed in (self.scope.currentTextChanged, self.status.currentTextChanged,
                         self.assistant.currentTextChanged, self.search.textChanged, self.has_alerts.toggled):
             changed.connect(self._refresh_state)
+        self._restore_filters()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
             signal.connect(self._refresh_state)
+        # Rows moving above what the user looks at: remember it before, put it back after.
+        for signal in (self.proxy.rowsAboutToBeInserted, self.proxy.rowsAboutToBeRemoved,
+                       self.proxy.layoutAboutToBeChanged):
+            signal.connect(self._remember_anchor)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged, self.proxy.modelReset):
+            signal.connect(self._after_rows_moved)
         self.model.rowsInserted.connect(self._collect_assistants)
         self.model.modelReset.connect(self._collect_assistants)
 
@@ -209,15 +391,18 @@ class CallListView(QWidget):
         return call if isinstance(call, Call) else None
 
     def select_call(self, call_id: str) -> bool:
-        row = self.model.row_of(call_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self._index_of(call_id)
         if not index.isValid():
             return False
-        self.table.setCurrentIndex(index)
+        with self.table.acting():
+            self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         return True
+
+    def clear_selection(self) -> None:
+        """The app shows something the list does not hold (a cached call): no row stays selected."""
+        self.selected_id = None
+        self._show_selected()
 
     def visible_call_ids(self) -> list[str]:
         return [self.proxy.index(r, 0).data(CALL_ROLE).id for r in range(self.proxy.rowCount())]
@@ -233,9 +418,100 @@ class CallListView(QWidget):
         self._count()
 
     # --- internals -----------------------------------------------------------------------
+    def _restore_filters(self) -> None:
+        """The filters as they were last set; each change is written at once, so a crash or SIGTERM keeps it."""
+        store = self._settings = settings()
+        scope = setting("callList/scope", Scope.ALL.value, store)
+        self.scope.setCurrentText(scope if scope in {s.value for s in Scope} else Scope.ALL.value)
+        status = setting("callList/status", "", store)
+        if status and self.status.findText(status) >= 0:
+            self.status.setCurrentText(status)
+        self.live_first.setChecked(setting("callList/liveFirst", True, store))
+        self.scope.currentTextChanged.connect(lambda text: self._remember("callList/scope", text))
+        self.status.currentTextChanged.connect(lambda _t: self._remember("callList/status", self.status.value() or ""))
+        self.live_first.toggled.connect(lambda on: self._remember("callList/liveFirst", on))
+
+    def _remember(self, key: str, value: object) -> None:
+        self._settings.setValue(key, value)
+        self._settings.sync()
+
+    def _index_of(self, call_id: str | None) -> QModelIndex:
+        row = self.model.row_of(call_id) if call_id else None
+        return self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else QModelIndex()
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return
+        if not self.table.user_acting:
+            # Qt moved the current row itself (a filter hid it, focus arrived): the user's choice stands.
+            QTimer.singleShot(0, self._show_selected)
+            return
         call = current.data(CALL_ROLE)
-        self.call_selected.emit(call.id if isinstance(call, Call) else "")
+        self.selected_id = call.id if isinstance(call, Call) else None
+        self._update_note()
+        self.call_selected.emit(self.selected_id or "")
+
+    def _show_selected(self) -> None:
+        """Make the table show the user's selection: its row when the filters show it, else none."""
+        if self.selected_id is not None and self.model.row_of(self.selected_id) is None:
+            self.selected_id = None  # gone from the account (a switch): the window clears its panels itself
+        index = self._index_of(self.selected_id)
+        selection = self.table.selectionModel()
+        self._restoring = True
+        try:
+            if index.isValid():
+                if self.table.currentIndex().row() != index.row() or not selection.isRowSelected(index.row()):
+                    selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                              | QItemSelectionModel.SelectionFlag.Rows)
+            elif selection.hasSelection() or self.table.currentIndex().isValid():
+                selection.clear()
+        finally:
+            self._restoring = False
+        self._update_note()
+
+    def _update_note(self) -> None:
+        call = self.model.call(self.selected_id) if self.selected_id else None
+        hidden = call is not None and not self._index_of(call.id).isValid()
+        if hidden and call is not None:
+            self.left_view_note.setText(f"The selected call ({customer(call) or call.id}, {call.status}) is no "
+                                        "longer in this view; it stays open on the right.")
+        self.left_view_note.setVisible(hidden)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport():
+            if event.type() == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                call = self.table.indexAt(event.position().toPoint()).data(CALL_ROLE)
+                self.hovered_id = call.id if isinstance(call, Call) else None
+            elif event.type() == QEvent.Type.Leave:
+                self.hovered_id = None
+        return super().eventFilter(watched, event)
+
+    def _remember_anchor(self, *_args: object) -> None:
+        """The row the user aims at (under the mouse, else the selected one) and where it is on screen."""
+        if self._anchor is not None:
+            return  # a change inside a change: the first position is the one the user saw
+        viewport = self.table.viewport().rect()
+        for call_id in (self.hovered_id, self.selected_id):
+            rect = self.table.visualRect(self._index_of(call_id))
+            if call_id and rect.isValid() and viewport.intersects(rect):
+                self._anchor = (call_id, rect.y())
+                return
+
+    def _after_rows_moved(self, *_args: object) -> None:
+        anchor, self._anchor = self._anchor, None
+        self._show_selected()
+        if anchor is None:
+            return
+        call_id, y = anchor
+        self.table.sync_geometry()
+        rect = self.table.visualRect(self._index_of(call_id))
+        if rect.isValid() and rect.y() != y:
+            bar = self.table.verticalScrollBar()
+            bar.setValue(bar.value() + rect.y() - y)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _rename_current(self) -> None:
         call = self.current_call()

@@ -19,12 +19,14 @@ from PySide6.QtCore import (
 )
 
 from app.domain import Call
-from app.domain.clock import clock
 from app.live.alerts.engine import NO_ALERTS, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange, Rows
 from app.ui.analysis import ended_reason_words
+from app.ui.formats import duration, money
+from app.ui.plain import one_line, tooltip
 from app.ui.screen_redaction import SCREEN
 from app.ui.theme import new_call_highlight
+from app.ui.verdicts import outcome_words, sentiment_of
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -72,10 +74,6 @@ _TYPES = {
 }
 
 
-def format_duration(seconds: float | None) -> str:
-    return "" if seconds is None else clock(seconds)
-
-
 def format_started(when: datetime | None, now: datetime) -> str:
     """Time only for today, day and time this week, the date beyond."""
     if when is None:
@@ -105,12 +103,7 @@ def customer_in_full(call: Call) -> str:
 
 
 def outcome(call: Call) -> str:
-    parts = []
-    if call.success_evaluation:
-        parts.append(call.success_evaluation)
-    if call.sentiment is not None:
-        parts.append(f"sentiment {call.sentiment:g}")
-    return " · ".join(parts)
+    return outcome_words(call)[0]
 
 
 def alerts_text(summary: CallAlerts) -> str:
@@ -149,7 +142,6 @@ class CallListModel(QAbstractTableModel):
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
         self._primed = False  # the first batch is history, not "new"
         self.alerts: Callable[[str], CallAlerts] = lambda _call_id: NO_ALERTS  # set by the alerts desk
-        self.review_state: Callable[[str], str] = lambda _call_id: ""  # to review / …: set by the History dock
         self.set_registry(registry)
 
     # --- registry binding ----------------------------------------------------------------
@@ -270,13 +262,13 @@ class CallListModel(QAbstractTableModel):
 
     def _data(self, call: Call, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(call, column)
+            return one_line(self._text(call, column))
         if role == CALL_ROLE:
             return call
         if role == SORT_ROLE:
             return self._sort_key(call, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(call, column)
+            return tooltip(self._tooltip(call, column))
         if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
             return new_call_highlight()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.DURATION, Column.COST):
@@ -290,7 +282,7 @@ class CallListModel(QAbstractTableModel):
             case Column.STARTED:
                 return format_started(started(call), self._now())
             case Column.DURATION:
-                return format_duration(call.duration_at(self._now()))
+                return duration(call.duration_at(self._now()))
             case Column.TYPE:
                 return call_type(call)
             case Column.CUSTOMER:
@@ -302,9 +294,9 @@ class CallListModel(QAbstractTableModel):
             case Column.ENDED_REASON:
                 return ended_reason_words(call.ended_reason)[0] if call.ended_reason else ""
             case Column.COST:
-                return f"${call.cost:.2f}" if call.cost is not None else ""
+                return money(call.cost)
             case Column.OUTCOME:
-                return " · ".join(filter(None, (outcome(call), self.review_state(call.id))))
+                return outcome(call)
             case Column.ALERTS:
                 return alerts_text(self.alerts(call.id))
 
@@ -318,7 +310,8 @@ class CallListModel(QAbstractTableModel):
             case Column.COST:
                 return call.cost
             case Column.OUTCOME:
-                return call.sentiment if call.sentiment is not None else call.success_evaluation
+                sentiment = sentiment_of(call)
+                return sentiment.score if sentiment is not None else outcome(call).casefold() or None
             case Column.ALERTS:
                 summary = self.alerts(call.id)
                 return (summary.worst.rank + 1 if summary.worst else 0, summary.total) if summary.total else None
@@ -327,8 +320,9 @@ class CallListModel(QAbstractTableModel):
     def _tooltip(self, call: Call, column: Column) -> str | None:
         if column is Column.STATUS:
             return f"{call.status} — {call.id}"
-        if column is Column.STARTED and started(call) is not None:
-            return started(call).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")  # type: ignore[union-attr]
+        when = started(call)
+        if column is Column.STARTED and when is not None:
+            return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         if column is Column.CUSTOMER:
             return customer_in_full(call) or None
         if column is Column.ENDED_REASON:
@@ -355,6 +349,7 @@ class CallFilter(QSortFilterProxyModel):
         self._assistant: str | None = None
         self._text = ""
         self._has_alerts = False
+        self._live_first = True  # live calls pinned above ended ones, whichever column sorts
         self._minute = self._minute_now()  # the rows were last checked against the clock in this minute
         self.setDynamicSortFilter(True)
         self.setSortRole(SORT_ROLE)
@@ -377,6 +372,15 @@ class CallFilter(QSortFilterProxyModel):
 
     def set_has_alerts(self, on: bool) -> None:
         self._update("_has_alerts", on)
+
+    @property
+    def live_first(self) -> bool:
+        return self._live_first
+
+    def set_live_first(self, on: bool) -> None:
+        if on != self._live_first:
+            self._live_first = on
+            self.invalidate()  # the order changes, not which rows pass
 
     def _update(self, attribute: str, value: object) -> None:
         if getattr(self, attribute) != value:
@@ -438,10 +442,20 @@ class CallFilter(QSortFilterProxyModel):
         return local_now - when.astimezone() <= timedelta(days=7)
 
     def lessThan(self, left: Index, right: Index) -> bool:
+        ascending = self.sortOrder() is Qt.SortOrder.AscendingOrder
+        if self._live_first:
+            live_a, live_b = _is_live(left), _is_live(right)
+            if live_a != live_b:  # Qt swaps the arguments for a descending sort: live stays on top either way
+                return live_a if ascending else live_b
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         # Empty values sort last whichever way the column is sorted.
         if a is None or b is None:
-            return (a is None) < (b is None) if self.sortOrder() is Qt.SortOrder.AscendingOrder else (a is None) > (b is None)
+            return (a is None) < (b is None) if ascending else (a is None) > (b is None)
         if type(a) is not type(b):
             a, b = str(a), str(b)
         return a < b
+
+
+def _is_live(index: Index) -> bool:
+    call = index.data(CALL_ROLE)
+    return isinstance(call, Call) and call.is_live

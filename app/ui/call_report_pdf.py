@@ -29,7 +29,7 @@ from app.domain.clock import clock
 from app.qa.redacted_call import redacted_call
 from app.qa.redaction import redact
 from app.store.reviews import Review, anchor_label
-from app.ui.call_list_model import format_duration
+from app.ui.formats import duration
 from app.ui.review_marks import waveform_marks
 from app.ui.review_panel import mark_text
 from app.ui.transcript_model import turn_as_text
@@ -108,7 +108,7 @@ def _header(pages: _Pages, call: Call, review: Review, now: datetime, redacted: 
     pages.text(f"Call report — {who}", 16, bold=True, gap=6)
     started = call.started_at or call.created_at
     facts = [call.provider.display_name, call.assistant_label or "", started.astimezone().strftime("%Y-%m-%d %H:%M")
-             if started else "", format_duration(call.duration_seconds), call.ended_reason or call.status]
+             if started else "", duration(call.duration_seconds), call.ended_reason or call.status]
     pages.text(" · ".join(f for f in facts if f), 10, colour=MUTED)
     pages.text(f"Call {call.id}", 8.5, colour=MUTED)
     overall = review.overall

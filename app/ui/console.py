@@ -14,7 +14,7 @@ from app.domain import Account, Provider
 from app.live.accounts import ENV_KEY
 from app.live.demo import DemoPlatform
 from app.ui.alert_desk import ConsoleAlerts
-from app.ui.app import ErrorReporter, create_application, readable
+from app.ui.app import CloseOnSigterm, ErrorReporter, create_application, readable
 from app.ui.history_area import ConsoleHistory, attach_history
 from app.ui.main_window import MainWindow
 
@@ -64,6 +64,7 @@ async def _main(args: argparse.Namespace, reporter: ErrorReporter) -> int:
     async with console_window() as window:
         reporter.parent = window
         closed = window.wait_closed()
+        CloseOnSigterm(window)
         window.show()
         if args.self_test:
             # Imported only here: it loads the audio stack it tests, which a normal start defers.

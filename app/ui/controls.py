@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.domain import (
     Call,
     CallCapabilities,
+    CallStatus,
     Command,
     CommandKind,
     CommandResult,
@@ -22,10 +23,20 @@ from app.domain import (
     Unmute,
     describe,
 )
-from app.ui.command_dialogs import CommandDialog, TransferDialog, confirm, inject_dialog, say_dialog
+from app.ui.command_dialogs import (
+    CommandDialog,
+    TransferDialog,
+    append_dialog,
+    confirm,
+    inject_dialog,
+    say_dialog,
+)
+from app.ui.formats import call_label
+from app.ui.plain import LineLabel, block, one_line, tooltip, wrapped
 from app.ui.tones import Tone, muted_text, outcome_tone, style_color, tint
 
 NO_CALL = "Select a live call to control it."
+NOT_ANSWERED = frozenset({CallStatus.QUEUED, CallStatus.RINGING})
 LONGEST_DESCRIPTION = 60
 
 
@@ -41,6 +52,8 @@ class Action:
 ACTIONS = (
     Action("say", "Say…", CommandKind.SAY, "Ctrl+Shift+S", "Make the assistant say a sentence"),
     Action("inject", "Inject…", CommandKind.INJECT, "Ctrl+Shift+I", "Give the assistant context the caller does not hear"),
+    Action("append-context", "Append context…", CommandKind.APPEND_CONTEXT, "Ctrl+Shift+X",
+           "Add instructions to the assistant's context for the rest of the call"),
     Action("transfer", "Transfer…", CommandKind.TRANSFER, "Ctrl+Shift+T", "Transfer the caller to a number or SIP address"),
     Action("mute-assistant", "Mute assistant", CommandKind.MUTE, "Ctrl+Shift+A", "Silence the assistant"),
     Action("mute-customer", "Mute customer", CommandKind.MUTE, "Ctrl+Shift+C", "Stop the assistant hearing the caller"),
@@ -56,8 +69,18 @@ def action_key(command: Command) -> str:
     return command.kind.value
 
 
-def call_label(call: Call) -> str:
-    return call.name or call.customer_name or call.customer_number or call.id
+def state_reason(call: Call, key: str) -> str | None:
+    """Why the call's state forbids an action: nothing but End before it is answered or while it is
+    being transferred, nothing at all once it is over."""
+    if not call.is_live:
+        return f"The call is not live ({call.status}); only live calls can be controlled."
+    if key == "end":
+        return None
+    if call.status in NOT_ANSWERED:
+        return f"The call is still {call.status}: only End works until it is answered."
+    if call.status == CallStatus.FORWARDING:
+        return "The call is being transferred: only End works now."
+    return None
 
 
 def _short(command: Command) -> str:
@@ -69,6 +92,7 @@ class ControlBar(QWidget):
     """Buttons for the selected live call; disabled with a reason whenever they cannot work."""
 
     command_requested = Signal(object)
+    mute_changed = Signal(str)  # call id: its muted sides changed (see muted_words)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,18 +102,25 @@ class ControlBar(QWidget):
         self._outcomes: dict[str, tuple[Command | None, CommandResult]] = {}
         self._muted: dict[str, set[Side]] = {}
         self._open_dialog: QWidget | None = None
+        self._open_key: str | None = None  # the action the open dialog belongs to
 
-        self.target = QLabel(NO_CALL)
+        self.target = LineLabel(NO_CALL)
         self.target.setObjectName("controlTarget")
         self.buttons: dict[str, QToolButton] = {}
-        self._shortcuts: list[QShortcut] = []
-        row = QHBoxLayout()
-        row.setSpacing(6)
-        row.addWidget(self.target)
-        row.addSpacing(8)
+        self.shortcuts: list[QShortcut] = []
+        # Two groups (speak; mute and hang up) side by side, or one above the other when the column is narrow.
+        speak, hold = QHBoxLayout(), QHBoxLayout()
+        for group in (speak, hold):
+            group.setSpacing(6)
+            group.setContentsMargins(0, 0, 0, 0)
+        speak.addWidget(self.target)
+        speak.addSpacing(8)
+        row = speak
         for action in ACTIONS:
-            if action.key in ("mute-assistant", "end"):
-                row.addSpacing(12)  # groups: speak, mute, hang up
+            if action.key == "mute-assistant":
+                row = hold
+            elif action.key == "end":
+                row.addSpacing(12)  # mute, then hang up
             # Tool buttons: no 80 px minimum per button, so the bar fits a narrow centre column.
             button = QToolButton()
             button.setText(action.label)
@@ -97,23 +128,41 @@ class ControlBar(QWidget):
             button.setMinimumHeight(26)
             button.setObjectName(f"control-{action.key}")
             # A QShortcut rather than the button's own: that one clicks after a 100 ms animation.
-            self._shortcuts.append(QShortcut(QKeySequence(action.shortcut), self, button.click))
+            shortcut = QShortcut(QKeySequence(action.shortcut), self, button.click)
+            shortcut.setAutoRepeat(False)  # holding the keys must not fire a command per repeat
+            self.shortcuts.append(shortcut)
             button.setCheckable(action.key in _SIDES)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, key=action.key: self._on_action(key))
+            if action.key in _SIDES:  # as wide as its longer label, so the row never moves when it flips
+                side = _SIDES[action.key].value
+                widths = []
+                for text in (f"Mute {side}", f"Unmute {side}"):
+                    button.setText(text)
+                    widths.append(button.sizeHint().width())
+                button.setMinimumWidth(max(widths))
             self.buttons[action.key] = button
             row.addWidget(button)
-        row.addStretch(1)
+        speak.addStretch(1)
+        hold.addStretch(1)
+        self._speak, self._hold = QWidget(), QWidget()
+        self._speak.setLayout(speak)
+        self._hold.setLayout(hold)
+        self._rows = QGridLayout()
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._rows.setHorizontalSpacing(12)
+        self._rows.setVerticalSpacing(4)
+        self.stacked = False
+        self._place_groups(stacked=False)
         # The outcome gets its own line so long platform messages never squeeze the buttons.
-        self.outcome = QLabel("")
+        self.outcome = wrapped(QLabel(""))
         self.outcome.setObjectName("controlOutcome")
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome.setWordWrap(True)
         self.outcome.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 5, 8, 5)
         column.setSpacing(4)
-        column.addLayout(row)
+        column.addLayout(self._rows)
         column.addWidget(self.outcome)
         self._restyle()
         self._refresh()
@@ -122,11 +171,21 @@ class ControlBar(QWidget):
     def set_call(self, call: Call | None, capabilities: CallCapabilities | None) -> None:
         """Point the bar at another call (or a newer copy of the same one); ended calls stay
         selectable so the outcome of an End is still shown next to them."""
-        if call is None or self._call is None or call.id != self._call.id or not call.is_live:
-            self._close_dialog()  # a half-filled form must never go to a different or finished call
+        same = call is not None and self._call is not None and call.id == self._call.id
+        if not same:
+            self._close_dialog()  # a half-filled form must never go to a different call
         self._call = call
         self._capabilities = capabilities
         self._refresh()
+        if call is not None and self._open_dialog is not None and self._open_key is not None:
+            reason = state_reason(call, self._open_key)
+            if reason is None:
+                return
+            if isinstance(self._open_dialog, CommandDialog):  # keep what was typed, send nothing
+                self._open_dialog.block("The call ended: nothing can be sent now." if not call.is_live
+                                        else reason)
+            else:
+                self._close_dialog()  # a confirmation of something that can no longer happen
 
     def show_outcome(self, call_id: str, result: CommandResult, command: Command | None = None) -> None:
         """What became of a command sent for call_id (the oldest one in flight unless `command` says)."""
@@ -137,15 +196,21 @@ class ControlBar(QWidget):
             command = waiting.pop(0)
         if not waiting:
             self._in_flight.pop(call_id, None)
-        self._outcomes[call_id] = (command, result)
+        self._outcomes[call_id] = (command, result)  # a refusal disables itself through the call's capabilities
         if result.outcome == Outcome.ACCEPTED and isinstance(command, Mute | Unmute):
             muted = self._muted.setdefault(call_id, set())
             (muted.add if isinstance(command, Mute) else muted.discard)(command.side)
+            self.mute_changed.emit(call_id)
         if self._call is not None and self._call.id == call_id:
             self._refresh()
 
     def is_muted(self, call_id: str, side: Side) -> bool:
         return side in self._muted.get(call_id, set())
+
+    def muted_words(self, call_id: str) -> str | None:
+        """'Assistant muted', 'Customer muted', 'Assistant and customer muted', or None."""
+        sides = [side.value for side in Side if self.is_muted(call_id, side)]
+        return " and ".join(sides).capitalize() + " muted" if sides else None
 
     @property
     def open_dialog(self) -> QWidget | None:
@@ -159,10 +224,13 @@ class ControlBar(QWidget):
         if call is None or self._reason(key) is not None:
             return
         label = call_label(call)
+        self._open_key = key
         if key == "say":
             self._ask(say_dialog(self, label))
         elif key == "inject":
             self._ask(inject_dialog(self, label))
+        elif key == "append-context":
+            self._ask(append_dialog(self, label))
         elif key == "transfer":
             self._ask(TransferDialog(label, self))
         elif key == "end":
@@ -179,17 +247,16 @@ class ControlBar(QWidget):
         dialog.open()
 
     def _on_form_done(self, command: Command) -> None:
-        self._open_dialog = None
         if not isinstance(command, Transfer) or self._call is None:
             self._send(command)
             return
         self._open_dialog = confirm(
             self, "Transfer the call?",
-            f"Transfer {call_label(self._call)} to {command.destination}? The assistant leaves the call.",
+            f"Transfer {call_label(self._call)} to {one_line(command.destination, 200)}? The assistant leaves the call.",
             "Transfer", lambda: self._send(command))
 
     def _send(self, command: Command) -> None:
-        self._open_dialog = None
+        self._open_dialog = self._open_key = None
         call = self._call
         if call is None or not call.is_live:
             return
@@ -199,7 +266,7 @@ class ControlBar(QWidget):
 
     def _close_dialog(self) -> None:
         if self._open_dialog is not None:
-            dialog, self._open_dialog = self._open_dialog, None
+            dialog, self._open_dialog, self._open_key = self._open_dialog, None, None
             dialog.close()
 
     # -- state ----------------------------------------------------------------------------------
@@ -214,12 +281,10 @@ class ControlBar(QWidget):
         call, capabilities = self._call, self._capabilities
         if call is None or capabilities is None:
             return NO_CALL
-        if not call.is_live:
-            return f"The call is not live ({call.status}); only live calls can be controlled."
-        why = capabilities.why_not(self._kind(key))
+        why = state_reason(call, key) or capabilities.why_not(self._kind(key))
         if why:
             return why
-        if any(action_key(c) == key for c in self._in_flight.get(call.id, [])):
+        if self._in_flight.get(call.id):  # one command per call at a time: the next waits for its answer
             return "Waiting for the platform to answer the previous request."
         return None
 
@@ -229,6 +294,8 @@ class ControlBar(QWidget):
             button = self.buttons[action.key]
             reason = self._reason(action.key)
             button.setEnabled(reason is None)
+            if action.kind is CommandKind.APPEND_CONTEXT:  # offered only where the platform takes it
+                button.setVisible(self._capabilities is not None and self._capabilities.allows(action.kind))
             help_text = action.help
             if action.key in _SIDES:
                 side = _SIDES[action.key].value
@@ -236,11 +303,11 @@ class ControlBar(QWidget):
                 button.setChecked(muted)
                 button.setText(f"Unmute {side}" if muted else f"Mute {side}")
                 help_text = f"Let the {side} be heard again" if muted else action.help
-            button.setToolTip(reason if reason else f"{help_text} ({action.shortcut})")
-        self.target.setText(NO_CALL if call is None else call_label(call))
+            button.setToolTip(tooltip(reason) if reason else f"{help_text} ({action.shortcut})")
         self.target.setStyleSheet(f"color: {muted_text(self.palette()).name()};" if call is None
                                   else "font-weight: 600;")
-        self.target.setToolTip("" if call is None else f"Call {call.id} · {call.status}")
+        self.target.set_line(NO_CALL if call is None else call_label(call),
+                             "" if call is None else f"Call {call.id} · {call.status}")
         self._show_status()
 
     def _show_status(self) -> None:
@@ -273,9 +340,25 @@ class ControlBar(QWidget):
             " border-radius: 4px; padding: 3px 8px; }")
 
     def _set_outcome(self, text: str) -> None:
-        self.outcome.setText(text)
-        self.outcome.setToolTip(text)
+        self.outcome.setText(block(text, 1_000))
+        self.outcome.setToolTip(tooltip(text))
         self.outcome.setVisible(bool(text))
+
+    def _place_groups(self, *, stacked: bool) -> None:
+        self.stacked = stacked
+        self._rows.removeWidget(self._speak)
+        self._rows.removeWidget(self._hold)
+        self._rows.addWidget(self._speak, 0, 0)
+        self._rows.addWidget(self._hold, 1 if stacked else 0, 0 if stacked else 1)
+        self._rows.setColumnStretch(1, 0 if stacked else 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        margins = self.contentsMargins()
+        room = event.size().width() - margins.left() - margins.right() - 16
+        needed = self._speak.sizeHint().width() + self._hold.sizeHint().width() + self._rows.horizontalSpacing()
+        if (needed > room) != self.stacked:
+            self._place_groups(stacked=needed > room)  # every button stays whole and clickable
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

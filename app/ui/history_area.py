@@ -10,14 +10,13 @@ go through.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import getpass
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QWidget
 from qasync import asyncSlot
@@ -28,18 +27,22 @@ from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, StoreError, default_path
 from app.store.names import StoredNames
-from app.store.review_queue import ReviewQueue
-from app.store.reviews import Comment, Review
+from app.store.review_queue import ReviewQueue, ReviewState
+from app.store.reviews import Comment, Review, ReviewBook
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
 from app.ui.calibration_view import CalibrationView
 from app.ui.call_exports import ask_save_path, save_redacted_audio, save_report
-from app.ui.call_list_model import Column
+from app.ui.call_list import CallMark
+from app.ui.history_model import review_words
+from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
 from app.ui.search_panel import SearchPanel
+from app.ui.supervision import audited
+from app.ui.tasks import OwnedTasks
 
 if TYPE_CHECKING:
     from app.audio.recordings import LoadedRecording
@@ -49,8 +52,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SEARCH_KEYS = "Ctrl+Shift+F"
+CACHE_EVERY = 1.5  # seconds: live changes reach the history (and its Calls tab) in batches this often
 DOCK_HEIGHT = 330
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
+
+
+def review_label(call: Call) -> str:
+    """The call as a reviewer recognises it: who, and when."""
+    who = call.name or call.customer_name or call.customer_number or call.id
+    when = call.started_at or call.created_at
+    return f"{who}, {when.astimezone():%Y-%m-%d %H:%M}" if when else who
 
 
 class HistoryArea(QTabWidget):
@@ -94,10 +105,9 @@ class HistoryUnavailable(QObject):
     def __init__(self, window: MainWindow, path: Path, error: BaseException):
         super().__init__(window)
         self.reason = str(error)
-        self.notice = QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
+        self.notice = wrapped(QLabel(f"The local history ({path}) could not be opened: {error}\n\n"
                              "Calls can still be watched live, but control commands are not sent, because "
-                             "they could not be written to the audit log first.", objectName="historyUnavailable")
-        self.notice.setWordWrap(True)
+                             "they could not be written to the audit log first.", objectName="historyUnavailable"))
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock = window.add_panel(self.notice, "History")
         window.audit = AuditUnavailable(self.reason)
@@ -118,8 +128,15 @@ class ConsoleHistory(QObject):
         self.shown_call: Call | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._catch_up: asyncio.Task[None] | None = None
-        self._writes: set[asyncio.Future[object]] = set()
+        self._writes: set[asyncio.Future[Any]] = set()
+        self._unsaved: set[str] = set()  # ids of calls changed since the last cache write
+        self._unsaved_session: AccountSession | None = None  # whose calls they are
+        self._cache_timer = QTimer(self, singleShot=True, interval=int(CACHE_EVERY * 1000))
+        self._cache_timer.timeout.connect(self._write_unsaved)
         self._seek: asyncio.Task[None] | None = None
+        self._closing = False
+        self._supervision_read: str | None = None  # the call whose audit rows were last read
+        self._tasks = OwnedTasks()
 
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
@@ -127,6 +144,9 @@ class ConsoleHistory(QObject):
         self.area.calls.call_opened.connect(self._open_cached)
         self.area.review.anchor_clicked.connect(self._go_to)
         self.area.review.comments_changed.connect(self._show_comment_marks)
+        self.area.review.review_changed.connect(self._review_changed)
+        self._reviewed: set[str] = set()  # calls marked as reviewed in the live list
+        self._to_review: set[str] = set()  # calls marked as queued for review in the live list
         self.area.review.position_source = self.playback_position
         self.area.review.submitted.connect(self._next_after_submit)
         self.area.queue.call_opened.connect(self._open_cached)
@@ -170,6 +190,7 @@ class ConsoleHistory(QObject):
             accounts.append(session.account)  # opened from the command line, not stored
         for panel in (self.area.calls, self.area.search, self.area.audit):
             panel.set_accounts(accounts)
+        self.area.review.account_names = {a.id: a.name for a in accounts}
 
     # -- the open account -----------------------------------------------------------------
 
@@ -180,13 +201,14 @@ class ConsoleHistory(QObject):
         if self._catch_up is not None:
             self._catch_up.cancel()
             self._catch_up = None
-        self.window.call_list.model.review_state = lambda _call_id: ""  # until the new account's are read
         if session is None:
             self.area.calls.set_source(None, None)
             return
+        self._reviewed, self._to_review = set(), set()
+        self._tasks.start(self.mark_reviewed(session.account.id))
         self.area.calls.set_source(session.account, session.client)
-        self._unsubscribe = session.registry.events.changed.connect(lambda change: self._cache_finished(session, change))
-        self._catch_up = asyncio.ensure_future(self.catch_up(session))
+        self._unsubscribe = session.registry.events.changed.connect(lambda change: self._cache_changes(session, change))
+        self._catch_up = self._tasks.start(self.catch_up(session))
 
     async def catch_up(self, session: AccountSession) -> None:
         """Bring the cache up to date for the open account; offline is fine, the cache stays."""
@@ -197,45 +219,40 @@ class ConsoleHistory(QObject):
             return
         if report.added or report.changed:
             await self.area.calls.reload()
-            await self.show_review_states()
+            await self.mark_reviewed(session.account.id)
 
-    def _cache_finished(self, session: AccountSession, change: RegistryChange) -> None:
-        ids = (*change.inserted, *change.changed)
-        finished = [call for i in ids if (call := session.registry.get(i)) is not None and not call.is_live]
-        if finished:
-            account_id = session.account.id
-            write = asyncio.wrap_future(self.db.submit_write(lambda conn: CallCache(conn).upsert(account_id,
-                                                                                                 finished)))
-            self._writes.add(write)
-            write.add_done_callback(self._written)
+    def _cache_changes(self, session: AccountSession, change: RegistryChange) -> None:
+        """Every call that appeared or changed (live ones too, so the Calls tab follows them), written at
+        most every CACHE_EVERY seconds in one batch."""
+        if session is not self._unsaved_session:
+            self._write_unsaved()  # another account's changes go first, with their own account
+            self._unsaved_session = session
+        self._unsaved.update(change.inserted, change.changed)
+        if self._unsaved and not self._cache_timer.isActive():
+            self._cache_timer.start()
 
-    def _written(self, write: asyncio.Future[object]) -> None:
+    def _write_unsaved(self) -> None:
+        self._cache_timer.stop()
+        session, ids, self._unsaved = self._unsaved_session, self._unsaved, set()
+        if session is None or not ids:
+            return
+        calls = [call for i in ids if (call := session.registry.get(i)) is not None]
+        if not calls:
+            return
+        account_id = session.account.id
+        write = asyncio.wrap_future(self.db.submit_write(lambda conn: CallCache(conn).upsert(account_id, calls)))
+        self._writes.add(write)
+        write.add_done_callback(self._written)
+
+    def _written(self, write: asyncio.Future[Any]) -> None:
         self._writes.discard(write)
         if not write.cancelled() and write.exception() is not None:
-            log.error("finished calls could not be cached: %s", write.exception())
+            log.error("calls could not be cached: %s", write.exception())
             self.window.status.showMessage(f"The local history could not be updated: {write.exception()}", 8000)
-        else:
-            self._show_review_states_now()  # a finished call may have joined the queue
-
-    async def show_review_states(self) -> None:
-        """The call list's Outcome column says where each of the open account's calls stands for review."""
-        session = self.window.session
-        if session is None:
-            return
-        account_id, ids = session.account.id, [call.id for call in session.registry.calls()]
-        states = await self.db.read(lambda conn: ReviewQueue(conn).states((account_id, i) for i in ids))
-        if self.window.session is not session:
-            return
-        by_call = {call_id: state.value for (_account, call_id), state in states.items()}
-        model = self.window.call_list.model
-        model.review_state = lambda call_id: by_call.get(call_id, "")
-        if model.rowCount():
-            column = Column.OUTCOME
-            model.dataChanged.emit(model.index(0, column), model.index(model.rowCount() - 1, column))
-
-    @asyncSlot()
-    async def _show_review_states_now(self) -> None:
-        await self.show_review_states()
+        elif self.area.calls.isVisible():
+            self._tasks.start(self.area.calls.reload())  # the Calls tab follows live calls
+        if self.window.session is not None and not self._closing:  # a finished call may have joined the queue
+            self._tasks.start(self.mark_reviewed(self.window.session.account.id))
 
     # -- opening calls from the history ---------------------------------------------------
 
@@ -279,7 +296,6 @@ class ConsoleHistory(QObject):
 
     @asyncSlot(object)
     async def _next_after_submit(self, _review: object) -> None:
-        await self.show_review_states()
         await self.open_next()
         if self.area.queue.isVisible():
             await self.area.queue.reload()
@@ -291,7 +307,7 @@ class ConsoleHistory(QObject):
             self._seek.cancel()
             self._seek = None
         if seconds is not None and self.shown_call is not None:
-            self._seek = asyncio.ensure_future(self._seek_when_loaded(self.shown_call.id, seconds))
+            self._seek = self._tasks.start(self._seek_when_loaded(self.shown_call.id, seconds))
         self.area.review.set_position(seconds, turn_index)
 
     async def _seek_when_loaded(self, call_id: str, seconds: float) -> None:
@@ -320,7 +336,7 @@ class ConsoleHistory(QObject):
 
     def _command_recorded(self) -> None:
         if self.area.currentWidget() is self.area.audit and self.area.isVisible():
-            asyncio.ensure_future(self.area.audit.reload())
+            self._tasks.start(self.area.audit.reload())
 
     def _turn_activated(self, turn_index: int, seconds: float) -> None:
         self.area.review.set_position(seconds if seconds >= 0 else None, turn_index)
@@ -343,13 +359,52 @@ class ConsoleHistory(QObject):
         session = self.window.session
         if call is not None and session is not None and session.registry.get(call.id) is not None:
             self.shown_account = session.account.id
+        if call is None or call.id != self._supervision_read:  # read once per selection, not per update
+            self._supervision_read = call.id if call is not None else None
+            if call is not None:
+                await self._read_supervision(call.id)
         review = self.area.review
         # The same call's newer copy (turns may have moved), or another call's until its review loads.
         self._show_comment_marks(review.review.comments if review.review is not None else [])
         if call is None:
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):
-            await review.show_call(self.shown_account, call.id)
+            await review.show_call(self.shown_account, call.id, review_label(call))
+
+    @asyncSlot(str, str)
+    async def _review_changed(self, account_id: str, _call_id: str) -> None:
+        await self.mark_reviewed(account_id)
+        if self.area.calls.isVisible():
+            await self.area.calls.reload()
+
+    async def mark_reviewed(self, account_id: str) -> None:
+        """The open account's calls in the live list say where they stand for review: reviewed (with
+        the score), in review (a draft), or to review (the queue picked it)."""
+        session = self.window.session
+        ids = [call.id for call in session.registry.calls()] if session is not None else []
+        scores, states = await self.db.read(lambda conn: (
+            ReviewBook(conn).scores_by_call(account_id),
+            ReviewQueue(conn).states((account_id, call_id) for call_id in ids)))
+        session = self.window.session
+        if session is None or session.account.id != account_id:
+            return
+        marks = self.window.call_list.proxy
+        reviewed = {call_id for _account, call_id in scores}
+        queued = {call_id for (_account, call_id), state in states.items() if state is ReviewState.TO_REVIEW}
+        for call_id in self._reviewed - reviewed:
+            marks.set_mark(call_id, CallMark.REVIEWED, None)
+        for call_id in self._to_review - queued:
+            marks.set_mark(call_id, CallMark.TO_REVIEW, None)
+        for (_account, call_id), (status, percent) in scores.items():
+            stage = "Reviewed" if status == "submitted" else "In review"
+            marks.set_mark(call_id, CallMark.REVIEWED, f"{stage}: {review_words(status, percent)}")
+        for call_id in queued:
+            marks.set_mark(call_id, CallMark.TO_REVIEW, "To review (picked by the review queue)")
+        self._reviewed, self._to_review = reviewed, queued
+
+    async def _read_supervision(self, call_id: str) -> None:
+        """The audit log says which lines supervisors had the assistant say, and who ended the call."""
+        self.window.add_supervision(call_id, await self.db.read(lambda conn: audited(conn, None, call_id)))
 
     @asyncSlot(str, str, int, object)
     async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:
@@ -403,12 +458,9 @@ class ConsoleHistory(QObject):
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""
-        if self._seek is not None:
-            self._seek.cancel()
-        if self._catch_up is not None:
-            self._catch_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._catch_up
+        self._closing = True  # the last writes start no more reads
+        await self._tasks.aclose()
         if self._unsubscribe is not None:
             self._unsubscribe()
+        self._write_unsaved()
         await asyncio.get_running_loop().run_in_executor(None, self.db.close)

@@ -31,7 +31,8 @@ class ChoiceBox(QComboBox):
 
     def __init__(self, any_label: str, values: Iterable[str] = (), parent: QWidget | None = None, *,
                  objectName: str = ""):  # noqa: N803 - Qt's name
-        super().__init__(parent, objectName=objectName)
+        super().__init__(parent)
+        self.setObjectName(objectName)
         self._any_label = any_label
         self.set_values(values)
 
@@ -71,7 +72,8 @@ class AccountBox(ChoiceBox):
 
 class PeriodBox(QComboBox):
     def __init__(self, parent: QWidget | None = None, *, objectName: str = ""):  # noqa: N803 - Qt's name
-        super().__init__(parent, objectName=objectName)
+        super().__init__(parent)
+        self.setObjectName(objectName)
         self.setToolTip("Only calls from this period")
         self.addItems(list(PERIODS))
 

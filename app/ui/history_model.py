@@ -23,7 +23,10 @@ from PySide6.QtCore import (
 
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
-from app.ui.call_list_model import format_duration
+from app.store.reviews import ReviewBook
+from app.ui.formats import call_label, duration
+from app.ui.plain import one_line, tooltip
+from app.ui.verdicts import success_verdict
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 43
@@ -41,17 +44,22 @@ def cell_text(row: CallRow, column: int) -> str:
         case "Status":
             return row.status
         case "Customer":
-            return row.name or row.customer_name or row.customer_number or ""
+            return call_label(row)
         case "Assistant":
             return row.assistant_name or ""
         case "Duration":
-            return format_duration(row.duration_seconds)
+            return duration(row.duration_seconds)
         case "Turns":
             return str(row.turn_count)
-        case "Review":
-            return row.review_state or ""
-        case _:
-            return row.success_evaluation or ""
+        case "Evaluation":
+            return success_verdict(row.success_evaluation)[0] if row.success_evaluation else ""
+    return ""
+
+
+def review_words(status: str, percent: float | None) -> str:
+    """'✓ 86 %' for a submitted review (reviewed), 'draft 40 %' for one under way (in review)."""
+    score = "—" if percent is None else f"{percent:g} %"
+    return f"✓ {score}" if status == "submitted" else f"draft {score}"
 
 
 class CallHistoryModel(QAbstractTableModel):
@@ -64,6 +72,7 @@ class CallHistoryModel(QAbstractTableModel):
         self.account_id: str | None = None
         self.filters = CallFilters()
         self._count = 0
+        self._reviews: dict[tuple[str, str], tuple[str, float | None]] = {}  # (account, call) -> (status, %)
         self._generation = 0
         self._windows: OrderedDict[int, list[CallRow]] = OrderedDict()
         self._asked: set[int] = set()
@@ -74,8 +83,10 @@ class CallHistoryModel(QAbstractTableModel):
     async def show(self, account_id: str | None, filters: CallFilters | None = None) -> int:
         """Count the matching calls and start over; rows are read as they come into view."""
         filters = filters or CallFilters()
-        count = await self.db.read(lambda conn: CallCache(conn).count(account_id, filters))
+        count, reviews = await self.db.read(lambda conn: (
+            CallCache(conn).count(account_id, filters), ReviewBook(conn).scores_by_call(account_id)))
         self.beginResetModel()
+        self._reviews = reviews
         self.account_id, self.filters = account_id, filters
         self._generation += 1
         self._count = count
@@ -121,8 +132,11 @@ class CallHistoryModel(QAbstractTableModel):
         if row is None:  # its window is on the way
             return LOADING if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.id} · {row.provider}"
-        return cell_text(row, index.column())
+            return tooltip(f"{row.id} · {row.provider}")
+        if COLUMNS[index.column()] == "Review":
+            review = self._reviews.get((row.account_id, row.id))
+            return review_words(*review) if review else (row.review_state or "")  # "to review": queued
+        return one_line(cell_text(row, index.column()))
 
     # -- windows --------------------------------------------------------------------------
 

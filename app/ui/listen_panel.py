@@ -22,6 +22,7 @@ from app.audio.live_envelope import SILENCE_DB, WINDOW_SECONDS, LiveEnvelope
 from app.audio.peaks import strokes
 from app.domain.clock import clock
 from app.live.listen import ACTIVE_STATES, CallListener, ListenState
+from app.ui.plain import tooltip, wrapped
 from app.ui.recording_labels import lane_names
 from app.ui.tones import Tone, accent, lane_tones
 
@@ -44,7 +45,7 @@ class ListenPanel(QWidget):
         self.several = QCheckBox("Hear several calls at once", objectName="hearSeveral")
         self.several.setToolTip("Off: listening to a call stops any other call you were hearing")
         self.several.toggled.connect(self.several_toggled)
-        self.status = QLabel("", objectName="listenStatus", wordWrap=True)
+        self.status = wrapped(QLabel("", objectName="listenStatus"))
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.plot = pg.PlotWidget(objectName="liveWaveform")
@@ -88,7 +89,7 @@ class ListenPanel(QWidget):
     def set_available(self, available: bool, reason: str = "") -> None:
         """Whether this call can be heard at all (a platform without live audio cannot)."""
         self.listen_button.setEnabled(available)
-        self.listen_button.setToolTip(reason or "Hear this call live (you are never heard on it)")
+        self.listen_button.setToolTip(tooltip(reason) or "Hear this call live (you are never heard on it)")
         if not available:
             self.show_listener(None)
             self.status.setText(reason)
@@ -141,9 +142,9 @@ class ListenPanel(QWidget):
         self.lane_labels = []
         while self._meter_grid.count():
             item = self._meter_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # gone from view now, not at the next turn of the event loop
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.hide()  # gone from view now, not at the next turn of the event loop
+                widget.deleteLater()
         self.curves, self.meters = [], []
         tones = lane_tones(channels)
         for lane, name in enumerate(lane_names(channels)):

@@ -41,16 +41,20 @@ from app.providers.errors import ProviderError
 from app.store.audit import AuditUnavailable
 from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
-from app.ui.app import readable, settings
+from app.ui.app import readable, setting, settings
 from app.ui.audio_area import AudioArea
-from app.ui.call_list import CallListView
+from app.ui.call_list import CallListView, CallMark
 from app.ui.controls import ControlBar
+from app.ui.formats import call_label
 from app.ui.history_filters import account_label
+from app.ui.plain import LineLabel, message_box, one_line
 from app.ui.screen_redaction import SCREEN, add_redact_switch
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
+from app.ui.supervision import ENDED_BY_SUPERVISOR, Supervision, from_commands, supervisor_rows
 from app.ui.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
+SMALL_HEIGHT = 900  # below this the History dock and the audio area start smaller
 
 
 def _panel(title: str, body: QWidget, name: str) -> QFrame:
@@ -93,9 +97,12 @@ class MainWindow(QMainWindow):
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
         self._shown_call: Call | None = None
+        self._listened: set[str] = set()  # calls marked as listened to in the list
+        self.supervision: dict[str, Supervision] = {}  # per call: what supervisors did (sent here or audited)
         self._accounts: list[Account] = []
         self._layout_restored = False
         self._switching = asyncio.Lock()
+        self._sending: set[str] = set()  # calls with a command on its way
 
         self._build_toolbar()
         self._build_central()
@@ -143,19 +150,20 @@ class MainWindow(QMainWindow):
         self.call_list.call_selected.connect(self._on_call_selected)
         self.call_list.rename_requested.connect(self._ask_rename)
 
-        self.call_title = QLabel("No call selected", objectName="callTitle")
+        self.call_title = LineLabel("No call selected", objectName="callTitle")
         font = self.call_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.call_title.setFont(font)
         self.call_title.setContentsMargins(4, 2, 4, 2)
-        self.call_subtitle = QLabel("", objectName="callSubtitle")
+        self.call_subtitle = LineLabel("", objectName="callSubtitle")
         self.call_subtitle.setContentsMargins(4, 0, 4, 2)
         self.call_subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.controls = ControlBar()
         self.controls.setObjectName("controlBar")
         self.controls.command_requested.connect(self.send_command)
+        self.controls.mute_changed.connect(self._mute_changed)
         self.controls.target.hide()  # the call header above already names the call
         self.transcript = TranscriptView()
         self.transcript.setObjectName("transcript")
@@ -170,6 +178,7 @@ class MainWindow(QMainWindow):
         self.audio_area = AudioArea()
         self.audio_area.setObjectName("audioArea")
         self.audio_area.attach_transcript(self.transcript)
+        self.audio_area.listening_changed.connect(self._listening_changed)
         self.session_changed.connect(lambda session: self.audio_area.on_session_changed(session))
         waveform_layout.addWidget(self.audio_area)
 
@@ -216,18 +225,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _default_sizes(self) -> None:
-        """First start: the list gets two fifths, the analysis a third of the rest, audio a third of the height."""
+        """First start: the list gets 45 %, the analysis a third of the rest, audio a third of the height."""
         width = self.main_splitter.width()
-        self.main_splitter.setSizes([int(width * 0.42), width - int(width * 0.42)])
+        self.main_splitter.setSizes([int(width * 0.45), width - int(width * 0.45)])
         detail = self.detail_splitter.width()
         self.detail_splitter.setSizes([detail - int(detail * 0.35), int(detail * 0.35)])
         height = self.centre_splitter.height()
-        self.centre_splitter.setSizes([height - int(height * 0.33), int(height * 0.33)])
+        audio = int(height * (0.33 if self.height() >= SMALL_HEIGHT else 0.25))  # a short window keeps the transcript
+        self.centre_splitter.setSizes([height - audio, audio])
 
     # --- panels others provide -----------------------------------------------------------
     def set_audio_area(self, widget: QWidget) -> None:
         """Swap the audio area (e.g. a test's stand-in); it gets `show_call(call, client)` on every selection."""
         layout = self.waveform_area.layout()
+        assert layout is not None  # built in _build_central
         widget.setObjectName(self.audio_area.objectName())
         layout.replaceWidget(self.audio_area, widget)
         self.audio_area.deleteLater()
@@ -240,6 +251,9 @@ class MainWindow(QMainWindow):
         holder = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         holder.setWidget(widget)
         dock.setWidget(holder)
+        # Closable and movable between the window's edges, never floated by a stray double-click on its title.
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(area, dock)
         if not self._restore_dock_state() and self._layout_restored:
             self._default_dock_sizes()
@@ -248,7 +262,7 @@ class MainWindow(QMainWindow):
     # --- remembered layout ---------------------------------------------------------------
     def restore_layout(self) -> None:
         """Geometry now; splitter sizes once shown, when they have their real room to divide."""
-        geometry = settings().value("window/geometry", QByteArray(), type=QByteArray)
+        geometry = setting("window/geometry", QByteArray())
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         self._restore_dock_state()
@@ -266,23 +280,24 @@ class MainWindow(QMainWindow):
         store = settings()
         self._default_sizes()
         for splitter in self.splitters:
-            state = store.value(f"window/{splitter.objectName()}", QByteArray(), type=QByteArray)
+            state = setting(f"window/{splitter.objectName()}", QByteArray(), store)
             if not state.isEmpty():
                 splitter.restoreState(state)
-        header = store.value("callList/header", QByteArray(), type=QByteArray)
+        header = setting("callList/header", QByteArray(), store)
         if not header.isEmpty():
             self.call_list.table.horizontalHeader().restoreState(header)
 
     def _restore_dock_state(self) -> bool:
-        state = settings().value("window/state", QByteArray(), type=QByteArray)
+        state = setting("window/state", QByteArray())
         return not state.isEmpty() and self.restoreState(state)
 
     def _default_dock_sizes(self) -> None:
-        """Panels below start at a quarter of the height: the live view stays the main thing."""
+        """Panels below start at a third of the height: room for a whole scorecard, the live view still first."""
         docks = [d for d in self.findChildren(QDockWidget)
                  if self.dockWidgetArea(d) is Qt.DockWidgetArea.BottomDockWidgetArea]
         if docks:
-            self.resizeDocks(docks, [int(self.height() * 0.24)] * len(docks), Qt.Orientation.Vertical)
+            share = 0.33 if self.height() >= SMALL_HEIGHT else 0.24
+            self.resizeDocks(docks, [int(self.height() * share)] * len(docks), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         store = settings()
@@ -314,7 +329,7 @@ class MainWindow(QMainWindow):
 
     def last_account(self) -> Account | None:
         """The account open when the window last closed (None on a first start: the demo shows)."""
-        account_id = settings().value("accounts/last", "", type=str)
+        account_id = setting("accounts/last", "")
         return self.book.get(account_id) if account_id else None
 
     def open_accounts_dialog(self, problem: str = "") -> AccountsDialog:
@@ -341,7 +356,7 @@ class MainWindow(QMainWindow):
 
     @asyncSlot(int)
     async def _switch_account(self, index: int) -> None:
-        account_id = self.account_switcher.itemData(index)
+        account_id = str(self.account_switcher.itemData(index))
         account = next((a for a in self._accounts if a.id == account_id), None)
         if account is not None and (self.session is None or self.session.account.id != account.id):
             await self.open_account(account)
@@ -357,8 +372,14 @@ class MainWindow(QMainWindow):
             return await self.open_demo()
         key = await off_thread(self.book.key_for, account)
         if not key:
+            # Every part of the window now speaks of this account (none of it shows the previous one).
             await self.close_session()
-            self.status.show_account(f"No API key for {account.name}")
+            self._show_call(None)
+            self.set_accounts(self._accounts if self.account_switcher.findData(account.id) >= 0
+                              else [*self._accounts, account], account.id)
+            self.setWindowTitle(f"{account.name} — {APP_NAME}")
+            self.banner.show_state(None)
+            self.status.show_no_session(f"No API key for {account.name}")
             self.call_list.set_loading(
                 f"No API key is stored for “{account.name}”.\nAdd it in Accounts…, or set {ENV_KEY}.")
             self.open_accounts_dialog(f"“{account.name}” has no API key yet. Paste it below, then open the account.")
@@ -381,6 +402,7 @@ class MainWindow(QMainWindow):
             session.poller.events.state.connect(self._on_poll_state),
             session.events.capabilities.connect(self._on_capabilities),
         ]
+        self.banner.set_address(account.provider.display_name, account.base_url)
         self._on_poll_state(session.poller.state)
         self.status.show_account(f"{account.name} · {account.provider.display_name} · {account.base_url}")
         self.setWindowTitle(f"{account.name} — {APP_NAME}")
@@ -427,6 +449,13 @@ class MainWindow(QMainWindow):
                                       f"{state.message} Enter a valid key, then open the account again.")
 
     def _on_registry_change(self, change: RegistryChange) -> None:
+        if self.session is not None:
+            for call_id in change.changed:
+                call = self.session.registry.get(call_id)
+                if call is not None and not call.is_live:  # over: nothing is muted or heard any more
+                    self.call_list.proxy.set_mark(call_id, CallMark.MUTED, None)
+                    if call_id in self._listened and isinstance(self.audio_area, AudioArea):
+                        self.audio_area.call_ended(call_id)
         if self._selected_id is None:
             return
         if self._selected_id in change.removed:
@@ -434,6 +463,38 @@ class MainWindow(QMainWindow):
         elif self._selected_id in change.changed and self.session is not None:
             call = self.session.registry.get(self._selected_id)
             self._update_call(call)
+
+    def _mute_changed(self, call_id: str) -> None:
+        self.call_list.proxy.set_mark(call_id, CallMark.MUTED, self.controls.muted_words(call_id))
+        if call_id == self._selected_id:
+            self._set_title(self.selected_call())
+
+    def _listening_changed(self) -> None:
+        now = self.audio_area.listened_ids()
+        for call_id in self._listened - now:
+            self.call_list.proxy.set_mark(call_id, CallMark.LISTENING, None)
+        for call_id in now - self._listened:
+            self.call_list.proxy.set_mark(call_id, CallMark.LISTENING, "You are listening to this call")
+        self._listened = now
+        self._set_title(self.selected_call())
+
+    def add_supervision(self, call_id: str, supervision: Supervision) -> None:
+        """What a supervisor did to a call (from a command sent here, or the audit log)."""
+        known = self.supervision.get(call_id, Supervision())
+        merged = known.merged(supervision)
+        if merged == known and call_id in self.supervision:
+            return
+        self.supervision[call_id] = merged
+        ended = f"{ENDED_BY_SUPERVISOR} ({merged.ended_by})" if merged.ended_by else None
+        self.call_list.proxy.set_mark(call_id, CallMark.ENDED_BY, ended)
+        call = self.selected_call()
+        if call is not None and call.id == call_id:
+            self._show_supervision(call)
+
+    def _show_supervision(self, call: Call) -> None:
+        said = self.supervision.get(call.id, Supervision()).said
+        self.transcript.model.set_supervisor_rows(supervisor_rows(call.turns, said) if said else ())
+        self._set_title(SCREEN.call(call))
 
     # --- selection -----------------------------------------------------------------------
     def selected_call(self) -> Call | None:
@@ -458,7 +519,7 @@ class MainWindow(QMainWindow):
 
     def show_cached_call(self, call: Call) -> None:
         """A call from the local history that the live list does not hold (older, or another account)."""
-        self.call_list.table.selectionModel().clear()
+        self.call_list.clear_selection()
         self._show_call(call)
 
     def _show_call(self, call: Call | None) -> None:
@@ -471,6 +532,8 @@ class MainWindow(QMainWindow):
         screened = SCREEN.call(call)  # the Redact switch: what the screen may show
         self._set_title(screened)
         self.transcript.show_call(screened)
+        if call is not None:
+            self._show_supervision(call)
         self.analysis.show_call(screened)
         self._show_controls(call)
         self.audio_area.show_call(call, self.session.client if self.session else None)
@@ -481,8 +544,8 @@ class MainWindow(QMainWindow):
             return
         self._shown_call = call
         screened = SCREEN.call(call)
-        self._set_title(screened)
         self.transcript.update_call(screened)
+        self._show_supervision(call)
         self.analysis.show_call(screened)
         self.audio_area.update_call(call)
         self._show_controls(call)
@@ -506,13 +569,16 @@ class MainWindow(QMainWindow):
 
     def _set_title(self, call: Call | None) -> None:
         if call is None:
-            self.call_title.setText("No call selected")
-            self.call_subtitle.setText("Choose a call in the list — live calls can be controlled from here.")
+            self.call_title.set_line("No call selected")
+            self.call_subtitle.set_line("Choose a call in the list — live calls can be controlled from here.")
             return
-        who = call.customer_name or call.customer_number or "Unknown caller"
-        self.call_title.setText(f"{call.name or who}")
-        bits = [call.status, call.assistant_name or "", call.id]
-        self.call_subtitle.setText(" · ".join(b for b in bits if b))
+        self.call_title.set_line(call_label(call))
+        muted = self.controls.muted_words(call.id) if call.is_live else None
+        listening = "you are listening" if call.id in self._listened else ""
+        ended_by = self.supervision.get(call.id, Supervision()).ended_by
+        ended = f"{ENDED_BY_SUPERVISOR} ({ended_by})" if ended_by and not call.is_live else ""
+        bits = [call.status, ended, muted or "", listening, call.assistant_label, call.id]
+        self.call_subtitle.set_line(" · ".join(b for b in bits if b))
 
     # --- actions -------------------------------------------------------------------------
     @asyncSlot()
@@ -523,7 +589,7 @@ class MainWindow(QMainWindow):
         try:
             await self.session.refresh_list()
         except ProviderError as error:
-            self.status.showMessage(f"Refresh failed: {error}", 8000)
+            self.status.showMessage(f"Refresh failed: {one_line(str(error))}", 8000)
 
     @asyncSlot(object)
     async def send_command(self, command: Command) -> CommandResult | None:
@@ -531,10 +597,18 @@ class MainWindow(QMainWindow):
         session, call_id = self.session, self._selected_id
         if session is None or call_id is None:
             return None
-        result = await session.send(call_id, command)
+        if call_id in self._sending:  # one at a time per call: the next waits for the platform's answer
+            log.warning("not sent to call %s: the previous command is still unanswered", call_id)
+            return None
+        self._sending.add(call_id)
+        try:
+            result = await session.send(call_id, command)
+        finally:
+            self._sending.discard(call_id)
         self.controls.show_outcome(call_id, result, command)
+        self.add_supervision(call_id, from_commands([(command.kind, command.model_dump(), result.outcome, "you")]))
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"
-                                + (f" — {result.message}" if result.message else ""), 8000)
+                                + (f" — {one_line(result.message)}" if result.message else ""), 8000)
         with contextlib.suppress(ProviderError):  # the poller catches up and reports trouble itself
             await session.refresh(call_id)
         return result
@@ -560,10 +634,10 @@ class MainWindow(QMainWindow):
         except ProviderError as error:
             self.notify(f"The call could not be renamed: {readable(error)}")
         else:
-            self.status.showMessage(f"Call renamed to “{name}”", 5000)
+            self.status.showMessage(f"Call renamed to “{one_line(name)}”", 5000)
 
     def notify(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
+        box = message_box(QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self))
         box.setObjectName("notice")
         box.finished.connect(box.deleteLater)
         box.open()
@@ -576,5 +650,9 @@ class MainWindow(QMainWindow):
 
     def wait_closed(self) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.closed.connect(lambda: future.done() or future.set_result(None))
+        def done() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        self.closed.connect(done)
         return future

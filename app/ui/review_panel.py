@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -53,6 +54,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.plain import plain, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import Tone, accent, style_color
 
@@ -65,6 +67,7 @@ class ScoreTable(QTableWidget):
 
     mark_typed = Signal(int, object)
     confirm_typed = Signal(int)  # Enter: take the suggested mark on this row
+    moved_on = False  # the last key scored and moved the cursor on: a ↓ right after it must not skip
     SCORING_KEYS = frozenset({*(getattr(Qt.Key, f"Key_{d}") for d in range(6)), Qt.Key.Key_N,
                               Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down,
                               Qt.Key.Key_Return, Qt.Key.Key_Enter})
@@ -81,6 +84,9 @@ class ScoreTable(QTableWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         row = self.currentRow()
         key, text = event.key(), event.text().lower()
+        moved_on, self.moved_on = self.moved_on, False
+        if moved_on and key == Qt.Key.Key_Down:
+            return  # the score already moved the cursor to the next criterion
         if row >= 0 and text.isdigit() and int(text) <= 5:
             self.mark_typed.emit(row, Mark(int(text)))
         elif row >= 0 and text == "n":
@@ -105,6 +111,7 @@ class ReviewPanel(QWidget):
     submitted = Signal(object)  # the submitted Review: the queue opens the next call
     report_asked = Signal(object)  # the submitted Review: save its call report (PDF)
     audio_asked = Signal()  # save the call's recording with the redacted moments toned out
+    review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,10 +125,13 @@ class ReviewPanel(QWidget):
         self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
         self.suggestions: dict[str, Suggestion] = {}  # by criterion id, for the call shown
         self.position: tuple[float | None, int | None] = (None, None)
+        self.call_label = ""
+        self.account_names: dict[str, str] = {}  # account id -> name, for the exported CSV
+        self.confirmation: QMessageBox | None = None
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
 
-        self.title = QLabel(NO_CALL, objectName="reviewTitle")
+        self.title = plain(QLabel(NO_CALL, objectName="reviewTitle"))
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -129,7 +139,8 @@ class ReviewPanel(QWidget):
         self.template_box.setToolTip("Scorecard used when this review starts")
         self.template_box.activated.connect(self._template_chosen)
 
-        self.table = ScoreTable(0, 3, objectName="scorecard")
+        self.table = ScoreTable(0, 3)
+        self.table.setObjectName("scorecard")
         self.table.setHorizontalHeaderLabels(["Criterion", "Weight", "Score"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setVisible(False)  # "×2" and "4 / 5" speak for themselves
@@ -141,10 +152,11 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.mark_typed.connect(self._move_on)  # first, at once: before the write is even queued
         self.table.mark_typed.connect(self._mark_typed)
         self.table.confirm_typed.connect(self._confirm_typed)
         self.table.currentCellChanged.connect(lambda row, *_: self._say_suggestion(row))
-        self.keys_hint = QLabel("↑↓ choose · 0–5 score · ⏎ confirm suggestion · N n/a · ⌫ clear",
+        self.keys_hint = QLabel("↑↓ choose · 0–5 score and move on · ⏎ confirm suggestion · N n/a · ⌫ clear",
                                 objectName="reviewKeys")
         self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.overall = QLabel("", objectName="reviewOverall")
@@ -175,12 +187,9 @@ class ReviewPanel(QWidget):
         self.audio_button = QPushButton("Redacted audio…", objectName="reviewAudio")
         self.audio_button.setToolTip("Save the recording as WAV with phone, card and spelled numbers toned out")
         self.audio_button.clicked.connect(self.audio_asked)
-        self.message = QLabel("", objectName="reviewMessage")
-        self.message.setWordWrap(True)
+        self.message = wrapped(QLabel("", objectName="reviewMessage"))
         # Other reviewers' scores of this call (calibration): hidden until this reviewer submits.
-        self.others = QLabel("", objectName="reviewOthers")
-        self.others.setWordWrap(True)
-        self.others.setTextFormat(Qt.TextFormat.PlainText)
+        self.others = wrapped(QLabel("", objectName="reviewOthers"))
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -227,9 +236,11 @@ class ReviewPanel(QWidget):
 
     # -- what the window tells the panel --------------------------------------------------
 
-    async def show_call(self, account_id: str | None, call_id: str | None) -> Review | None:
-        """Load this reviewer's review of the call (none yet is fine: it starts on first edit)."""
+    async def show_call(self, account_id: str | None, call_id: str | None, label: str = "") -> Review | None:
+        """Load this reviewer's review of the call (none yet is fine: it starts on first edit); `label`
+        names the call in the title and the submit confirmation."""
         self.account_id, self.call_id = account_id, call_id
+        self.call_label = label or call_id or ""
         self.review = None
         self.suggestions = {}
         self.message.setText("")
@@ -240,8 +251,9 @@ class ReviewPanel(QWidget):
             def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate], dict[str, Suggestion], str]:
                 book = ReviewBook(conn)
                 review = book.get(account_id, call_id, self.reviewer)
-                call = CallCache(conn).get(account_id, call_id)  # a live call has no suggestions yet
-                suggested = suggest(call, review.template if review else template) if call is not None else {}
+                call = CallCache(conn).get(account_id, call_id)
+                suggested = (suggest(call, review.template if review else template)
+                             if call is not None and not call.is_live else {})  # a live call is not judged yet
                 return review, book.templates(), suggested, self._others_text(conn, account_id, call_id)
 
             review, self.templates, suggestions, others = await self.db.read(load)  # not behind sync writes
@@ -300,7 +312,12 @@ class ReviewPanel(QWidget):
     async def delete_comment(self, comment_id: int) -> None:
         if self.review is not None:
             review_id = self.review.id
-            await self._update(lambda book: (book.delete_comment(review_id, comment_id), book.by_id(review_id))[1])
+
+            def delete(book: ReviewBook) -> Review:
+                book.delete_comment(review_id, comment_id)
+                return book.by_id(review_id)
+
+            await self._update(delete)
 
     async def submit(self) -> Review | None:
         if self.review is None:
@@ -317,10 +334,10 @@ class ReviewPanel(QWidget):
 
     async def export_csv(self, path: Path | str) -> int:
         """Every submitted review, one line each; returns how many."""
-        redacted = self.export_redacted.isChecked()
+        names, redacted = dict(self.account_names), self.export_redacted.isChecked()
         rows, said = await export_csv_file(
-            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", redacted=redacted),
-            "submitted review")
+            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", account_names=names,
+                                                                         redacted=redacted), "submitted review")
         self.message.setText(said)
         return rows
 
@@ -342,21 +359,26 @@ class ReviewPanel(QWidget):
         if self.account_id is None or self.call_id is None:
             self.message.setText(NO_CALL)
             return None
-        if self.review is None:
+        review = self.review
+        if review is None:
             account_id, call_id, template = self.account_id, self.call_id, self.template
             try:
-                self.review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id,
-                                                                                  self.reviewer, template))
+                review = await self._store(lambda conn: ReviewBook(conn).start(account_id, call_id, self.reviewer,
+                                                                             template))
             except StoreError as error:  # a plain sentence: e.g. the disk is full; what was saved stays
                 self.message.setText(str(error))
                 return None
-        if self.review.submitted:
+            if self._shows(review):  # the reviewer may have moved to another call meanwhile
+                self.review = review
+        if review.submitted:
             self.message.setText("This review was submitted; it can no longer change.")
             return None
-        return self.review
+        return review
+
+    def _shows(self, review: Review) -> bool:
+        return (review.account_id, review.call_id) == (self.account_id, self.call_id)
 
     async def _update(self, change: Callable[[ReviewBook], Review]) -> Review | None:
-        shown = (self.account_id, self.call_id)
         try:
             review = await self._store(lambda conn: change(ReviewBook(conn)))
         except (ValueError, RuntimeError) as error:
@@ -365,7 +387,8 @@ class ReviewPanel(QWidget):
         except StoreError as error:
             self.message.setText(str(error))
             return None
-        if (self.account_id, self.call_id) == shown:
+        self.review_changed.emit(review.account_id, review.call_id)
+        if self._shows(review):
             self.review = review
             self.message.setText("")
             self._render()
@@ -391,7 +414,8 @@ class ReviewPanel(QWidget):
             self.title.setText(NO_CALL)
         else:
             state = "not started" if review is None else ("submitted" if review.submitted else "draft")
-            self.title.setText(f"Review by {self.reviewer} · {state}")
+            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
+        self.title.setToolTip(f"Call {self.call_id}" if has_call else "")
         row = max(0, self.table.currentRow())
         self.table.setRowCount(len(template.criteria))
         for i, criterion in enumerate(template.criteria):
@@ -414,11 +438,11 @@ class ReviewPanel(QWidget):
             elif review is not None and criterion.id in review.confirmed:
                 score.setText(f"{score.text()} ✓ suggested")
             if suggestion is not None:
-                score.setToolTip(f"Suggested: {suggestion.why}. Enter confirms it; 0–5 or N changes it.")
+                score.setToolTip(tooltip(f"Suggested: {suggestion.why}. Enter confirms it; 0–5 or N changes it."))
             if criterion.critical and mark is not None and mark.score == 0:
                 score.setForeground(accent(Tone.BAD, self.palette()))
-            for column, item in enumerate((name, weight, score)):
-                self.table.setItem(i, column, item)
+            for column, cell in enumerate((name, weight, score)):
+                self.table.setItem(i, column, cell)
         self.table.setEnabled(has_call)
         if template.criteria:
             self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
@@ -429,9 +453,9 @@ class ReviewPanel(QWidget):
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
             self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
-            score = "—" if overall.percent is None else f"{overall.percent:g} %"
+            percent = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)
-            text = f"Overall {score}" + (f" · {open_count} to score" if open_count else " · complete")
+            text = f"Overall {percent}" + (f" · {open_count} to score" if open_count else " · complete")
             self.overall.setStyleSheet("font-weight: 600;")
         self.overall.setText(text)
         locked = review is not None and review.submitted
@@ -463,12 +487,24 @@ class ReviewPanel(QWidget):
         self.template = next((t for t in self.templates if t.id == self.template_box.itemData(index)), DEFAULT_TEMPLATE)
         self._render()
 
+    def _moves_on(self, row: int, mark: Mark | None) -> bool:
+        criterion = (self.review.template if self.review else self.template).criteria[row]
+        return mark is not None and (criterion.allow_na or not mark.not_applicable) and row + 1 < self.table.rowCount()
+
+    def _move_on(self, row: int, mark: Mark | None) -> None:
+        """A score moves to the next criterion now, not when the write lands: a key typed meanwhile acts
+        on the row the reviewer sees."""
+        if self._moves_on(row, mark):
+            self.table.setCurrentCell(row + 1, 0)
+            self.table.moved_on = True
+
     @asyncSlot(int, object)
     async def _mark_typed(self, row: int, mark: Mark | None) -> None:
-        template = self.review.template if self.review else self.template
-        scored = await self.set_mark(template.criteria[row].id, mark)
-        if scored and mark is not None and row + 1 < self.table.rowCount():
-            self.table.setCurrentCell(row + 1, 0)
+        criterion = (self.review.template if self.review else self.template).criteria[row]
+        moved = self._moves_on(row, mark)
+        scored = await self.set_mark(criterion.id, mark)
+        if moved and not scored and self.table.currentRow() == row + 1:
+            self.table.setCurrentCell(row, 0)  # refused: back to the criterion that needs the answer
 
     def _say_suggestion(self, row: int) -> None:
         """Why the chosen criterion's suggestion is what it is, while it waits to be confirmed."""
@@ -495,6 +531,21 @@ class ReviewPanel(QWidget):
     async def _export_to(self, path: str) -> None:
         await self.export_csv(path)
 
-    @asyncSlot()
-    async def _submit_now(self) -> None:
-        await self.submit()
+    def _submit_now(self) -> None:
+        """Submitting is final: ask first, naming the call."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Submit the review?",
+                          f"Submit your review of {self.call_label}? It can no longer change afterwards.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmSubmit")
+        submit = box.addButton("Submit review", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _result: self._submit_confirmed(box.clickedButton() is submit))
+        box.finished.connect(box.deleteLater)
+        self.confirmation = box
+        box.open()
+
+    @asyncSlot(bool)
+    async def _submit_confirmed(self, confirmed: bool) -> None:
+        self.confirmation = None
+        if confirmed:
+            await self.submit()

@@ -27,6 +27,7 @@ from qasync import asyncSlot
 from app.qa.queue_rules import QueueRules
 from app.store.database import Database
 from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
+from app.ui.plain import one_line
 
 NEXT_KEYS = "Ctrl+N"
 REBUILD_DAYS = 7
@@ -115,7 +116,7 @@ class ReviewQueueView(QWidget):
         for i, entry in enumerate(self.entries):
             started = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.created_at else ""
             state = states.get((entry.account_id, entry.call_id), ReviewState.TO_REVIEW)
-            for column, text in enumerate((started, entry.call_id, ", ".join(entry.reasons),
+            for column, text in enumerate((started, one_line(entry.call_id), ", ".join(entry.reasons),
                                            entry.assigned_to or "anyone", state.value)):
                 item = QTableWidgetItem(text)
                 item.setData(KEY_ROLE, (entry.account_id, entry.call_id))

@@ -4,7 +4,7 @@ customer numbers show phone numbers, e-mail addresses, card numbers and spelled-
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -31,6 +31,10 @@ class ScreenRedaction:
             self.on = on
             self.changed.emit(on)
 
+    @overload
+    def call(self, call: Call) -> Call: ...
+    @overload
+    def call(self, call: None) -> None: ...
     def call(self, call: Call | None) -> Call | None:
         return redacted_call(call) if self.on and call is not None else call
 

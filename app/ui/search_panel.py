@@ -8,7 +8,9 @@ Queries run on the history database's reader threads; the newest query wins.
 from __future__ import annotations
 
 import html
+import sqlite3
 from datetime import datetime
+from typing import Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -25,24 +27,27 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.domain import Account, CallStatus
+from app.domain import Account, CallStatus, TurnRole
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
+from app.ui.formats import label
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
+from app.ui.plain import wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
+from app.ui.supervision import audited_lines
 from app.ui.tones import is_dark
-from app.ui.transcript_model import role_title
+from app.ui.transcript_model import SUPERVISOR_TITLE, role_title
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 41
 RESULT_LIMIT = 200
 ROLES = {"Anyone said": None, "Customer said": "customer", "Assistant said": "assistant"}
-ORDERS = {"Newest first": "newest", "Best match": "relevance"}
+ORDERS: dict[str, Literal["newest", "relevance"]] = {"Newest first": "newest", "Best match": "relevance"}
 ANY_STATUS = "Any status"
 HINT = 'Words, "an exact phrase", refund* for every word starting so, a OR b'
 
 
-def hit_html(hit: Hit, dark: bool) -> str:
+def hit_html(hit: Hit, dark: bool, supervisor: bool = False) -> str:
     """Two lines: the call's headline, then who spoke when and the snippet with the matches marked."""
     mark = "#8d6e00" if dark else "#ffe082"
     snippet = "".join(
@@ -51,9 +56,9 @@ def hit_html(hit: Hit, dark: bool) -> str:
         for text, marked in hit.snippet_parts()
     )
     when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
-    who = hit.customer or hit.call_name or hit.call_id
+    who = label(hit.call_name, hit.customer, None, hit.call_id)
     headline = " · ".join(html.escape(part) for part in (who, hit.assistant_name or "", when, hit.status) if part)
-    speaker = role_title(hit.role)
+    speaker = SUPERVISOR_TITLE if supervisor else role_title(hit.role)
     where = anchor_label(hit.start_seconds, hit.turn_index)
     return (f"<div><b>{headline}</b></div>"
             f"<div><span style='color:gray'>{html.escape(speaker)} · {where}</span>&nbsp; {snippet}</div>")
@@ -68,6 +73,7 @@ class SearchPanel(QWidget):
         self.db = db
         self._generation = 0
         self.result = SearchResult([], False)
+        self.supervisor_lines: set[tuple[str, str, int]] = set()  # (account, call, turn) of the hits shown
 
         self.query = QLineEdit(objectName="searchQuery", placeholderText=HINT, clearButtonEnabled=True)
         self.query.setToolTip(HINT)
@@ -100,7 +106,7 @@ class SearchPanel(QWidget):
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.activated.connect(self._open)
         self.results.doubleClicked.connect(self._open)
-        self.summary = QLabel("Type words to search every cached transcript.", objectName="searchSummary")
+        self.summary = wrapped(QLabel("Type words to search every cached transcript.", objectName="searchSummary"))
         self.summary.setWordWrap(True)
 
         top = QHBoxLayout()
@@ -140,8 +146,12 @@ class SearchPanel(QWidget):
         generation = self._generation
         self.summary.setText("Searching…")
         try:
-            result = await self.db.read(
-                lambda conn: TranscriptSearch(conn).search(query, filters, limit=RESULT_LIMIT, order=order))
+            def find(conn: sqlite3.Connection) -> tuple[SearchResult, set[tuple[str, str, int]]]:
+                found = TranscriptSearch(conn).search(query, filters, limit=RESULT_LIMIT, order=order)
+                spoken = [(h.account_id, h.call_id) for h in found.hits if h.role == TurnRole.ASSISTANT]
+                return found, audited_lines(conn, spoken)  # which assistant hits were a supervisor's lines
+
+            result, self.supervisor_lines = await self.db.read(find)
         except Exception as error:  # noqa: BLE001 - a broken file must not take the window down
             if generation == self._generation:
                 self.summary.setText(f"Search failed: {error}")
@@ -156,7 +166,8 @@ class SearchPanel(QWidget):
         dark = is_dark(self.palette())
         for hit in result.hits:
             item = QStandardItem("".join(text for text, _marked in hit.snippet_parts()))
-            item.setData(hit_html(hit, dark), RICH_TEXT)
+            supervisor = (hit.account_id, hit.call_id, hit.turn_index) in self.supervisor_lines
+            item.setData(hit_html(hit, dark, supervisor), RICH_TEXT)
             item.setData(hit, HIT_ROLE)
             self.model.appendRow(item)
         if not query.strip():

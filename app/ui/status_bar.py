@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from math import ceil
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from app.live.poller import Connection, PollState
+from app.ui.plain import LineLabel, tooltip, wrapped
 from app.ui.theme import banner_colors
+from app.ui.tones import Tone, style_color
 
-_DOTS = {
-    Connection.CONNECTING: "#9e9e9e",
-    Connection.ONLINE: "#43a047",
-    Connection.OFFLINE: "#e53935",
-    Connection.FAILING: "#fb8c00",
-    Connection.RATE_LIMITED: "#fbc02d",
-    Connection.UNAUTHORIZED: "#e53935",
+_DOTS = {  # in the theme's accents, which read on the window in light and dark alike
+    Connection.CONNECTING: Tone.NEUTRAL,
+    Connection.ONLINE: Tone.GOOD,
+    Connection.OFFLINE: Tone.BAD,
+    Connection.FAILING: Tone.WARN,
+    Connection.RATE_LIMITED: Tone.WARN,
+    Connection.UNAUTHORIZED: Tone.BAD,
 }
 _WORDS = {
     Connection.CONNECTING: "Connecting…",
@@ -46,7 +50,7 @@ class ConnectionStatus(QStatusBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.account = QLabel(objectName="statusAccount")
+        self.account = LineLabel(objectName="statusAccount")
         self.dot = QLabel("●", objectName="connectionDot")
         self.connection = QLabel(objectName="connectionState")
         self.updated = QLabel(objectName="lastUpdate")
@@ -67,14 +71,26 @@ class ConnectionStatus(QStatusBar):
         return self._state
 
     def show_account(self, text: str) -> None:
-        self.account.setText(text)
+        self.account.set_line(text)
+
+    def show_no_session(self, text: str) -> None:
+        """No account is being polled (e.g. it has no key): say that, not a stale connection state."""
+        self._state = PollState(message=text)
+        self._wait_until = None
+        self.dot.setStyleSheet(f"color: {style_color(_DOTS[Connection.CONNECTING], self.palette())};")
+        self.connection.setText("Not connected")
+        self.connection.setToolTip(text)
+        self.dot.setToolTip(text)
+        self.updated.setText("")
+        self.waiting.hide()
+        self.show_account(text)
 
     def show_state(self, state: PollState) -> None:
         self._state = state
-        self.dot.setStyleSheet(f"color: {_DOTS[state.connection]};")
+        self.dot.setStyleSheet(f"color: {style_color(_DOTS[state.connection], self.palette())};")
         self.connection.setText(_WORDS[state.connection])
-        self.connection.setToolTip(state.message)
-        self.dot.setToolTip(state.message)
+        self.connection.setToolTip(tooltip(state.message))
+        self.dot.setToolTip(tooltip(state.message))
         if state.connection is Connection.RATE_LIMITED and state.retry_in:
             self._wait_until = datetime.now(UTC).timestamp() + state.retry_in
         else:
@@ -87,7 +103,7 @@ class ConnectionStatus(QStatusBar):
         if self._wait_until is not None:
             left = max(0.0, self._wait_until - now.timestamp())
             self.waiting.setText(f"Rate limited — waiting {left:.0f} s")
-            self.waiting.setToolTip(self._state.message)
+            self.waiting.setToolTip(tooltip(self._state.message))
             self.waiting.show()
         else:
             self.waiting.hide()
@@ -102,7 +118,8 @@ class OfflineBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("offlineBanner")
         self.setAutoFillBackground(True)
-        self.text = QLabel(objectName="offlineText", wordWrap=True)
+        self.text = wrapped(QLabel(objectName="offlineText"))
+        self.address = "the platform"  # "Vapi at host:port", set for each account opened
         self.retry = QPushButton("Retry now", objectName="retryNow")
         self.retry.clicked.connect(self.retry_requested)
         layout = QHBoxLayout(self)
@@ -119,10 +136,19 @@ class OfflineBanner(QFrame):
         palette.setColor(QPalette.ColorRole.WindowText, text)
         self.setPalette(palette)
 
-    def show_state(self, state: PollState) -> None:
-        if state.connection in (Connection.OFFLINE, Connection.FAILING):
-            headline = "Offline" if state.connection is Connection.OFFLINE else "The platform is having trouble"
-            self.text.setText(f"<b>{headline}.</b> {state.message} The list shows the last known state.")
+    def set_address(self, platform: str, base_url: str) -> None:
+        """The platform and the host:port the console tries, for the banner's one sentence."""
+        parts = urlsplit(base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.address = f"{platform} at {parts.hostname or base_url}:{port}"
+
+    def show_state(self, state: PollState | None) -> None:
+        if state is not None and state.connection in (Connection.OFFLINE, Connection.FAILING):
+            what = (f"Offline: cannot reach {self.address}" if state.connection is Connection.OFFLINE
+                    else f"Platform trouble: {self.address} is answering with errors")
+            retry = f", retrying in {max(1, ceil(state.retry_in))} s" if state.retry_in else ""
+            self.text.setText(f"{what}{retry}; the list shows the last known state.")
+            self.text.setToolTip(tooltip(state.message))  # the details, for whoever needs them
             self._recolor()
             self.show()
         else:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
-from app.ui.tones import is_dark
+from app.ui.tones import is_dark, muted_text
 
 # Status badge fill colours (light, dark): live is green, waiting amber, handing over blue, failed red.
 _STATUS = {
@@ -36,6 +36,53 @@ def status_color(status: str) -> QColor:
     return QColor(dark if _dark() else light)
 
 
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def tinted(icon: QIcon, colour: QColor, size: int = 32) -> QIcon:
+    """The icon's shape filled with one colour: the style's icons are drawn in a fixed dark grey, lost on a
+    dark window."""
+    pixmap = icon.pixmap(QSize(size, size))
+    painter = QPainter(pixmap)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(pixmap.rect(), colour)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def badge_text_color(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on the badge (amber wants black, grey and red white)."""
+    return QColor("#000000") if _luminance(fill) > 0.18 else QColor("#ffffff")
+
+
+def indicator_outline(palette: QPalette) -> QColor:
+    """The outline drawn round check boxes and radio buttons, so an unticked one is still seen."""
+    return muted_text(palette)
+
+
+class ConsoleStyle(QProxyStyle):
+    """Fusion, with check box and radio outlines in a colour that stands out in both themes (Fusion's own
+    is the window colour darkened, invisible on a dark window)."""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+                      widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element in (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton):
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(indicator_outline(option.palette))  # type: ignore[attr-defined]
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            rect: QRect = option.rect.adjusted(0, 0, -1, -1)  # type: ignore[attr-defined]
+            if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+                painter.drawEllipse(rect)
+            else:
+                painter.drawRoundedRect(rect, 2, 2)
+            painter.restore()
+
+
 def new_call_highlight() -> QColor:
     return QColor("#1b5e20" if _dark() else "#e8f5e9")
 
@@ -60,9 +107,13 @@ def _dark_palette() -> QPalette:
         (QPalette.ColorRole.ToolTipText, text),
         (QPalette.ColorRole.Highlight, QColor("#2f65ca")),
         (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
-        (QPalette.ColorRole.PlaceholderText, QColor("#8c8f94")),
+        (QPalette.ColorRole.PlaceholderText, QColor("#a0a3a9")),
         (QPalette.ColorRole.Link, QColor("#6ea8fe")),
         (QPalette.ColorRole.Mid, QColor("#3c3f41")),
+        (QPalette.ColorRole.Light, QColor("#4a4d52")),
+        (QPalette.ColorRole.Midlight, QColor("#3c3f43")),
+        (QPalette.ColorRole.Dark, QColor("#1a1b1d")),
+        (QPalette.ColorRole.Shadow, QColor("#0d0d0e")),
     ):
         p.setColor(role, color)
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
@@ -70,11 +121,18 @@ def _dark_palette() -> QPalette:
     return p
 
 
+def _light_palette(app: QApplication) -> QPalette:
+    palette = app.style().standardPalette()
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1f63a8"))  # white selected text reads on it (6:1)
+    palette.setColor(QPalette.ColorRole.Link, QColor("#1a56a0"))
+    return palette
+
+
 def apply_theme(app: QApplication) -> None:
     """Fusion everywhere (same look on every desktop), dark palette when the system is dark."""
-    app.setStyle("Fusion")
-    _apply_palette(app)
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+    app.setStyle(ConsoleStyle("Fusion"))
+    apply_palette(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
 
 
 def wants_dark() -> bool:
@@ -84,5 +142,5 @@ def wants_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() is Qt.ColorScheme.Dark
 
 
-def _apply_palette(app: QApplication) -> None:
-    app.setPalette(_dark_palette() if wants_dark() else app.style().standardPalette())
+def apply_palette(app: QApplication) -> None:
+    app.setPalette(_dark_palette() if wants_dark() else _light_palette(app))

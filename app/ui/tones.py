@@ -19,19 +19,21 @@ class Tone(StrEnum):
     WARN = "warn"
     NEUTRAL = "neutral"
     REVIEW = "review"  # QA reviewers' comments on the recording and transcript
+    SUPERVISOR = "supervisor"  # lines a supervisor made the assistant say
 
 
 # (light palette, dark palette): muted hues that stay readable as text on both backgrounds.
 _ACCENTS: dict[Tone, tuple[str, str]] = {
     Tone.CUSTOMER: ("#2b7a6f", "#5cbfae"),
     Tone.ASSISTANT: ("#3563c9", "#7ea3f0"),
-    Tone.SYSTEM: ("#a66a00", "#e0aa4a"),
+    Tone.SYSTEM: ("#8f5c00", "#e0aa4a"),
     Tone.TOOL: ("#7a4fb5", "#b594e6"),
-    Tone.GOOD: ("#23803a", "#6cc982"),
+    Tone.GOOD: ("#1f7535", "#6cc982"),
     Tone.BAD: ("#b3261e", "#f08a80"),
-    Tone.WARN: ("#9a6100", "#e3b050"),
+    Tone.WARN: ("#865500", "#e3b050"),
     Tone.NEUTRAL: ("#5f6670", "#a3aab4"),
     Tone.REVIEW: ("#c2185b", "#f48fb1"),
+    Tone.SUPERVISOR: ("#a5460a", "#f0a36a"),
 }
 
 
@@ -86,7 +88,7 @@ def tint(tone: Tone, palette: QPalette, strength: float = 1.0) -> QColor:
 
 
 def muted_text(palette: QPalette) -> QColor:
-    return mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.42)
+    return mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.33)
 
 
 def style_color(tone: Tone, palette: QPalette) -> str:

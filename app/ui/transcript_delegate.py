@@ -20,15 +20,18 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import Turn, TurnRole
+from app.ui import plain
+from app.ui.formats import duration
 from app.ui.tones import ROLE_TONES, Tone, accent, muted_text, tint
 from app.ui.transcript_model import (
     COMMENTS_ROLE,
     EXPANDED_ROLE,
     PLAYING_ROLE,
+    SUPERVISOR_ROLE,
+    SUPERVISOR_TITLE,
     TURN_ROLE,
     TranscriptModel,
     compact_json,
-    format_offset,
     pretty_json,
     role_title,
 )
@@ -121,7 +124,9 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft)
 
 
 def breakable(text: str) -> str:
-    """Let word wrap break URLs and ids too: a zero-width space every 16 characters of a long word."""
+    """Bounded (a bubble lays out at most plain.BLOCK_LIMIT characters), controls visible, and word wrap
+    may break URLs and ids too: a zero-width space every 16 characters of a long word."""
+    text = plain.block(text)
     return _LONG_WORD.sub(lambda m: "\u200b".join(m[0][i:i + 16] for i in range(0, len(m[0]), 16)), text)
 
 
@@ -138,8 +143,10 @@ def comment_badge(count: int) -> str:
     return f" ✎ {count} " if count else ""
 
 
-def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge: str = "") -> Bubble:
-    """Where every line of a turn goes for a view of the given width; `badge` ends the title line."""
+def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge: str = "",
+                supervisor: bool = False) -> Bubble:
+    """Where every line of a turn goes for a view of the given width; `badge` ends the title line;
+    a supervisor's line spoken by the assistant is titled as such."""
     usable = max(160, view_width - 2 * MARGIN)
     chat = turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT)
     side = Side.FULL if not chat else (Side.LEFT if turn.role == TurnRole.CUSTOMER else Side.RIGHT)
@@ -168,13 +175,13 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
         nonlocal y
         y = add(text, face, ink, flags).bottom() + 1 + LINE_GAP
 
-    title = role_title(turn.role)
+    title = SUPERVISOR_TITLE if supervisor else role_title(turn.role)
     if turn.role == TurnRole.TOOL:
         title = f"{'▾' if expanded else '▸'} {title} · {turn.tool_name or 'unnamed tool'}"
     if turn.partial:  # a line still being said (listen socket): its final wording replaces it
         title = f"{title} · speaking…"
     title_rect = add(title, fonts.header, Ink.ACCENT)
-    offset = format_offset(turn.start)
+    offset = duration(turn.start)
     x = title_rect.width() + 8
     if offset:
         x += add(offset, fonts.time, Ink.MUTED, 0, x).width() + 8
@@ -185,16 +192,16 @@ def layout_turn(turn: Turn, expanded: bool, view_width: int, fonts: Fonts, badge
     if turn.role != TurnRole.TOOL:
         block(breakable(turn.text) or "…", fonts.body, Ink.MUTED if turn.partial else Ink.TEXT, _WRAP)
     elif not expanded:
-        block(compact_json(turn.tool_arguments) or "(no arguments)", fonts.mono, Ink.MUTED)
+        block(plain.one_line(compact_json(turn.tool_arguments)) or "(no arguments)", fonts.mono, Ink.MUTED)
         if turn.tool_result:
-            block("→ " + compact_json(turn.tool_result), fonts.mono, Ink.MUTED)
+            block("→ " + plain.one_line(compact_json(turn.tool_result)), fonts.mono, Ink.MUTED)
     else:
         if turn.text:
             block(breakable(turn.text), fonts.body, Ink.TEXT, _WRAP)
         block("Arguments", fonts.header, Ink.MUTED)
-        block(pretty_json(turn.tool_arguments) or "(none)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
+        block(plain.block(pretty_json(turn.tool_arguments)) or "(none)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
         block("Result", fonts.header, Ink.MUTED)
-        block(pretty_json(turn.tool_result) or "(no result yet)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
+        block(plain.block(pretty_json(turn.tool_result)) or "(no result yet)", fonts.mono, Ink.TEXT, _WRAP_ANYWHERE)
     height = y - LINE_GAP + PAD_Y
     width = outer if side == Side.FULL else min(outer, widest + 2 * PAD_X)
     return Bubble(side, width, height, tuple(pieces))
@@ -242,17 +249,18 @@ class TurnDelegate(QStyledItemDelegate):
         turn: Turn | None = index.data(TURN_ROLE)
         if turn is None:
             return
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        state = option.state  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state = option.state
         badge = comment_badge(len(index.data(COMMENTS_ROLE) or ()))
-        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge)
+        supervisor = bool(index.data(SUPERVISOR_ROLE))
+        bubble = layout_turn(turn, bool(index.data(EXPANDED_ROLE)), self._width, self._fonts, badge, supervisor)
         if bubble.side == Side.RIGHT:
             x = rect.right() - MARGIN - bubble.width + 1
         else:
             x = rect.left() + MARGIN
         box = QRect(x, rect.top() + GAP, bubble.width, bubble.height)
-        tone = ROLE_TONES.get(turn.role, Tone.NEUTRAL)
+        tone = Tone.SUPERVISOR if supervisor else ROLE_TONES.get(turn.role, Tone.NEUTRAL)
         playing = bool(index.data(PLAYING_ROLE))
         selected = bool(state & QStyle.StateFlag.State_Selected)
 

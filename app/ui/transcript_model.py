@@ -9,12 +9,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.domain import Turn, TurnRole
-from app.domain.clock import clock
+from app.ui.formats import duration
+from app.ui.plain import tooltip
 
 TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPANDED_ROLE = Qt.ItemDataRole.UserRole + 2
 PLAYING_ROLE = Qt.ItemDataRole.UserRole + 3
 COMMENTS_ROLE = Qt.ItemDataRole.UserRole + 4  # tuple[str, ...]: reviewers' comments on the turn
+SUPERVISOR_ROLE = Qt.ItemDataRole.UserRole + 5  # bool: the assistant spoke a supervisor's line
+SUPERVISOR_TITLE = "Supervisor (via assistant)"
 
 _ROLE_TITLES: dict[str, str] = {
     TurnRole.CUSTOMER: "Customer",
@@ -28,11 +31,6 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def role_title(role: TurnRole | str) -> str:
     return _ROLE_TITLES.get(role, str(role).title())
-
-
-def format_offset(seconds: float | None) -> str:
-    """m:ss from the call start (h:mm:ss past an hour); empty when unknown."""
-    return "" if seconds is None or seconds < 0 else clock(seconds)
 
 
 def pretty_json(text: str | None) -> str:
@@ -58,16 +56,16 @@ def compact_json(text: str | None) -> str:
         return " ".join(text.split())
 
 
-def turn_as_text(turn: Turn) -> str:
+def turn_as_text(turn: Turn, supervisor: bool = False) -> str:
     """One turn as a plain-text line, the way a supervisor would paste it into a ticket."""
-    offset = format_offset(turn.start)
+    offset = duration(turn.start)
     prefix = f"[{offset}] " if offset else ""
     if turn.role == TurnRole.TOOL:
         call = f"{turn.tool_name or 'tool'}({compact_json(turn.tool_arguments)})"
         result = f" → {compact_json(turn.tool_result)}" if turn.tool_result else ""
         text = f" {turn.text}" if turn.text else ""
         return f"{prefix}Tool: {call}{result}{text}"
-    return f"{prefix}{role_title(turn.role)}: {turn.text}"
+    return f"{prefix}{SUPERVISOR_TITLE if supervisor else role_title(turn.role)}: {turn.text}"
 
 
 class TranscriptModel(QAbstractListModel):
@@ -80,6 +78,7 @@ class TranscriptModel(QAbstractListModel):
         self._expanded: set[int] = set()
         self._playing: int | None = None
         self._comments: dict[int, tuple[str, ...]] = {}
+        self._supervisor: set[int] = set()
 
     # -- Qt model API ---------------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
@@ -91,7 +90,9 @@ class TranscriptModel(QAbstractListModel):
         row = index.row()
         turn = self._turns[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return turn_as_text(turn)
+            return turn_as_text(turn, row in self._supervisor)
+        if role == SUPERVISOR_ROLE:
+            return row in self._supervisor
         if role == TURN_ROLE:
             return turn
         if role == EXPANDED_ROLE:
@@ -101,7 +102,7 @@ class TranscriptModel(QAbstractListModel):
         if role == COMMENTS_ROLE:
             return self._comments.get(row, ())
         if role == Qt.ItemDataRole.ToolTipRole and row in self._comments:
-            return "\n".join(f"✎ {text}" for text in self._comments[row])
+            return tooltip("\n".join(f"✎ {text}" for text in self._comments[row]))
         return None
 
     # -- content --------------------------------------------------------------------------------
@@ -116,6 +117,7 @@ class TranscriptModel(QAbstractListModel):
         self._expanded.clear()
         self._playing = None
         self._comments.clear()  # they were about the previous call
+        self._supervisor.clear()
         self.endResetModel()
 
     def merge_turns(self, turns: Sequence[Turn]) -> int:
@@ -142,6 +144,7 @@ class TranscriptModel(QAbstractListModel):
             del old[len(turns):]
             self._expanded = {r for r in self._expanded if r < len(turns)}
             self._comments = {r: texts for r, texts in self._comments.items() if r < len(turns)}
+            self._supervisor = {r for r in self._supervisor if r < len(turns)}
             if self._playing is not None and self._playing >= len(turns):
                 self._playing = None
             self.endRemoveRows()
@@ -192,7 +195,14 @@ class TranscriptModel(QAbstractListModel):
             self.dataChanged.emit(self.index(row), self.index(row), [COMMENTS_ROLE, Qt.ItemDataRole.ToolTipRole])
         return changed
 
+    def set_supervisor_rows(self, rows: Iterable[int]) -> None:
+        """Which rows are a supervisor's lines spoken by the assistant; changed rows repaint."""
+        new = {row for row in rows if 0 <= row < len(self._turns)}
+        changed, self._supervisor = sorted(new ^ self._supervisor), new
+        for row in changed:
+            self.dataChanged.emit(self.index(row), self.index(row), [SUPERVISOR_ROLE, Qt.ItemDataRole.DisplayRole])
+
     def text_of(self, rows: Iterable[int] | None = None) -> str:
         """Plain text of the given rows (all of them by default), one turn per line."""
         picked = range(len(self._turns)) if rows is None else sorted(set(rows))
-        return "\n".join(turn_as_text(self._turns[r]) for r in picked if 0 <= r < len(self._turns))
+        return "\n".join(turn_as_text(self._turns[r], r in self._supervisor) for r in picked if 0 <= r < len(self._turns))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.clock import clock
-from app.ui.app import settings
+from app.ui.app import setting, settings
+from app.ui.plain import LineLabel
+from app.ui.theme import tinted
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SKIP_SECONDS = 5.0
@@ -38,6 +41,18 @@ class SeekSlider(QSlider):
         self.setPageStep(SLIDER_STEPS_PER_SECOND * 10)
         self.sliderReleased.connect(self._released)
         self.actionTriggered.connect(self._stepped)
+        self._recolor()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._recolor()
+
+    def _recolor(self) -> None:
+        """The played part of the bar in the link colour: the selection blue hardly shows on a dark window."""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Highlight, QApplication.palette().color(QPalette.ColorRole.Link))
+        self.setPalette(palette)
 
     def set_duration(self, seconds: float) -> None:
         self.setRange(0, round(seconds * SLIDER_STEPS_PER_SECOND))
@@ -90,7 +105,7 @@ class TransportBar(QWidget):
         self.volume.setValue(100)
         self.volume.setToolTip("Volume")
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
-        self.reason_label = QLabel("", objectName="playbackOff", wordWrap=True)
+        self.reason_label = LineLabel(objectName="playbackOff")
         self.reason_label.hide()
         self._channel_row = QHBoxLayout()
         self._channel_row.setSpacing(2)
@@ -115,11 +130,16 @@ class TransportBar(QWidget):
         """Speed and volume carry over between recordings and sessions (typed reads, safe defaults)."""
         # One instance: its writes are batched (saved from the event loop), not an INI rewrite per slider step.
         stored = self._settings = settings()
-        speed = stored.value("audio/speed", 1.0, type=float)
+        speed = setting("audio/speed", 1.0, stored)
         self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))
-        self.volume.setValue(max(0, min(100, stored.value("audio/volume", 100, type=int))))
-        self.speed_changed.connect(lambda value: stored.setValue("audio/speed", value))
+        self.volume.setValue(max(0, min(100, setting("audio/volume", 100, stored))))
+        self.speed_changed.connect(self._remember_speed)
         self.volume_changed.connect(lambda value: stored.setValue("audio/volume", round(value * 100)))
+
+    def _remember_speed(self, speed: float) -> None:
+        """Written through at once: a SIGTERM or a crash must not lose it."""
+        self._settings.setValue("audio/speed", speed)
+        self._settings.sync()
 
     def _install_shortcuts(self) -> list[QShortcut]:
         bindings = [
@@ -147,8 +167,8 @@ class TransportBar(QWidget):
         """One name, Mute and Solo per channel (stereo: customer, assistant)."""
         while self._channel_row.count():
             item = self._channel_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.mute_buttons, self.solo_buttons = [], []
         for channel, name in enumerate(names):
             if channel:
@@ -175,9 +195,15 @@ class TransportBar(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        # The style's icon is drawn in a fixed dark grey, lost on a dark window: recoloured as text.
+        self.play_button.setIcon(tinted(self.style().standardIcon(icon), self.palette().color(QPalette.ColorRole.ButtonText)))
         self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
         self.play_button.setProperty("playing", playing)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.set_playing(bool(self.play_button.property("playing")))  # the icon follows the text colour
 
     def set_unavailable(self, reason: str) -> None:
         """Sound cannot play here (or nothing is loaded): every control off, the reason shown."""
@@ -204,8 +230,7 @@ class TransportBar(QWidget):
             widget.setToolTip(widget.toolTip().split("\n")[0] + (f"\n{self._reason}" if self._reason else ""))
         for shortcut in self.shortcuts:
             shortcut.setEnabled(enabled)
-        self.reason_label.setText(self._reason)
-        self.reason_label.setToolTip(self._reason)
+        self.reason_label.set_line(self._reason)
         self.reason_label.setVisible(bool(self._reason))
         self.volume.setVisible(enabled)
 

@@ -43,12 +43,11 @@ from app.domain.alert import Alert, Severity
 from app.live.alerts.engine import AlertChange, AlertEngine
 from app.ui.alert_look import (
     SEVERITY_WORDS,
-    plain_notice,
-    plain_tooltip,
     rule_title,
     severity_colour,
     severity_fill,
 )
+from app.ui.plain import notice, tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 40
@@ -124,7 +123,7 @@ class TriageModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(alert, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(self._text(alert, column))
+            return tooltip(self._text(alert, column))
         return None
 
     def _text(self, alert: Alert, column: Column) -> str:
@@ -153,8 +152,8 @@ class SeverityChip(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         self.initStyleOption(option, index)
-        palette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect.adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
+        palette = option.palette
+        rect: QRect = option.rect.adjusted(3, 3, -3, -3)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -175,7 +174,7 @@ class RowTint(QStyledItemDelegate):
         super().initStyleOption(option, index)
         alert = index.data(ALERT_ROLE)
         if isinstance(alert, Alert):
-            option.backgroundBrush = QBrush(severity_fill(alert.severity, option.palette))  # type: ignore[attr-defined]
+            option.backgroundBrush = QBrush(severity_fill(alert.severity, option.palette))
 
 
 class TriageQueue(QWidget):
@@ -337,7 +336,7 @@ class CriticalNotifier(QObject):
             if alert.severity is Severity.CRITICAL:
                 self.shown.append(alert)
                 if self.tray is not None:
-                    self.tray.showMessage(f"Critical: {rule_title(alert.rule)}", plain_notice(self.describe(alert)),
+                    self.tray.showMessage(f"Critical: {rule_title(alert.rule)}", notice(self.describe(alert)),
                                           QSystemTrayIcon.MessageIcon.Critical, 10_000)
                 if self.sound:
                     QApplication.beep()

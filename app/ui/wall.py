@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 from app.domain import Call, TurnRole
 from app.live.alerts.engine import NO_ALERTS, AlertChange, AlertEngine, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange, Rows
-from app.ui.alert_look import SEVERITY_WORDS, plain_tooltip, severity_colour, severity_fill
-from app.ui.call_list_model import customer, format_duration
+from app.ui.alert_look import SEVERITY_WORDS, severity_colour, severity_fill
+from app.ui.call_list_model import customer
+from app.ui.formats import duration
+from app.ui.plain import tooltip
 from app.ui.tones import Tone, accent
 
 Index = QModelIndex | QPersistentModelIndex
@@ -162,7 +164,7 @@ class WallModel(QAbstractListModel):
             alert = f", {SEVERITY_WORDS[summary.worst]} alert" if summary.worst else ""
             return f"{customer(call) or 'Unknown caller'}, {call.status}{alert}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
+            return tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
         return None
 
 
@@ -197,9 +199,9 @@ class TileDelegate(QStyledItemDelegate):
             return
         summary: CallAlerts = index.data(ALERTS_ROLE) or NO_ALERTS
         levels = index.data(LEVELS_ROLE)
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect.adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        palette: QPalette = option.palette
+        rect: QRect = option.rect.adjusted(3, 3, -3, -3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fill = severity_fill(summary.worst, palette) if summary.worst else palette.color(QPalette.ColorRole.Base)
@@ -215,18 +217,18 @@ class TileDelegate(QStyledItemDelegate):
         inner = rect.adjusted(14, 7, -9, -7)
         text = palette.color(QPalette.ColorRole.Text)
         quiet = palette.color(QPalette.ColorRole.PlaceholderText)
-        base_font = QFont(option.font)  # type: ignore[attr-defined]
+        base_font = QFont(option.font)
         bold = QFont(base_font)
         bold.setBold(True)
         metrics = QFontMetrics(base_font)
         line = metrics.height() + 3
 
-        duration = format_duration(call.duration_at(datetime.now(UTC)))
+        lasted = duration(call.duration_at(datetime.now(UTC)))
         painter.setFont(bold)
         painter.setPen(text)
-        duration_width = QFontMetrics(bold).horizontalAdvance(duration) + 6
+        duration_width = QFontMetrics(bold).horizontalAdvance(lasted) + 6
         painter.drawText(QRect(inner.right() - duration_width, inner.top(), duration_width, line),
-                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), duration)
+                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), lasted)
         who = customer(call) or "Unknown caller"
         painter.drawText(QRect(inner.left(), inner.top(), inner.width() - duration_width, line),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
@@ -287,7 +289,7 @@ class TileDelegate(QStyledItemDelegate):
 
 def _elided_lines(metrics: QFontMetrics, text: str, width: int, lines: int) -> str:
     """At most `lines` lines of `text` wrapped at `width`, the last one elided."""
-    words, out = text.split(), []
+    words, out = text.split(), list[str]()
     while words and len(out) < lines - 1:
         current = words.pop(0)
         while words and metrics.horizontalAdvance(f"{current} {words[0]}") <= width:

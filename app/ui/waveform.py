@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.audio.peaks import PeakPyramid, strokes
 from app.domain import Turn, TurnRole
 from app.domain.clock import clock
+from app.ui.plain import tooltip, wrapped
 from app.ui.recording_labels import CommentMark, lane_names
 from app.ui.tones import ROLE_TONES, Tone, accent, lane_tones
 
@@ -68,7 +69,7 @@ class WaveformView(QWidget):
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
         self._redraw_timer.timeout.connect(self._redraw)
 
-        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="waveformMessage")
+        self.message = wrapped(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="waveformMessage"))
         self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.progress = QProgressBar(textVisible=False, minimumWidth=240, maximumWidth=320)
         self.cancel_button = QPushButton("Cancel")
@@ -230,7 +231,7 @@ class WaveformView(QWidget):
         for mark in self.comment_marks:
             for plot in self.plots:
                 line = pg.InfiniteLine(pos=mark.seconds, angle=90, movable=False, pen=pg.mkPen(colour, width=2))
-                line.setToolTip(mark.tooltip)
+                line.setToolTip(tooltip(mark.tooltip))
                 line.setZValue(25)  # over turns, tool calls and lane names; under the playhead
                 plot.addItem(line, ignoreBounds=True)
                 self.comment_lines.append((mark, line))
@@ -238,7 +239,7 @@ class WaveformView(QWidget):
             flag = pg.TextItem(mark.label, color=palette.color(QPalette.ColorRole.Base), fill=pg.mkBrush(colour),
                                anchor=(0, 1))
             flag.setPos(mark.seconds, -1.05)  # the foot of the lane, right of the line
-            flag.setToolTip(mark.tooltip)
+            flag.setToolTip(tooltip(mark.tooltip))
             flag.setZValue(26)
             self.plots[-1].addItem(flag, ignoreBounds=True)
             self.comment_flags.append((mark, flag))

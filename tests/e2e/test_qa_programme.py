@@ -74,6 +74,8 @@ def test_next_call_from_the_queue_with_two_suggestions_confirmed(window, sandbox
                 await until(lambda c=criterion: c.id in panel.review.marks, what=f"{criterion.id} scored")
         await until(lambda: panel.submit_button.isEnabled(), what="submit enabled")
         QTest.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+        await until(lambda: panel.confirmation is not None and panel.confirmation.isVisible(), what="Submit the review?")
+        next(b for b in panel.confirmation.buttons() if b.text().replace("&", "") == "Submit review").click()
         await until(lambda: panel.call_id not in (None, first), timeout=15, what="the next call to open")
 
         done = await history.db.read(lambda c: ReviewBook(c).get(queued[0].account_id, first, "ria"))

@@ -110,3 +110,13 @@ def test_a_freshly_signed_recording_url_alone_is_not_a_change(tmp_path) -> None:
     assert cache.upsert("a", [signed("bbb")]).changed == 0
     assert cache.upsert("a", [signed("ccc", summary="Refund granted")]).changed == 1
     assert cache.get("a", "call-00001").recordings.mono.endswith("ccc&X-Amz-Expires=3600")
+
+
+def test_a_line_still_being_said_is_not_kept(tmp_path) -> None:
+    """A live call cached while a listen socket's partial line is showing keeps only its final lines."""
+    cache = CallCache(connect(tmp_path / "h.sqlite3"))
+    said = Turn(role=TurnRole.CUSTOMER, text="I want to cancel", start=1.0)
+    saying = Turn(role=TurnRole.ASSISTANT, text="I can hel", start=3.0, partial=True)
+    cache.upsert("acc", [make_call(1, turns=(said, saying))])
+    assert cache.get("acc", make_call(1).id).turns == (said,)
+    assert TranscriptSearch(cache.conn).search("hel*").hits == []

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from app.domain import Call, CallStatus, CostBreakdown, Provider, Recordings, Turn, TurnRole
+from app.providers.vapi_parse import parse_call
 
 STARTED = datetime(2026, 11, 21, 14, 2, 7, tzinfo=UTC)
 
@@ -89,3 +90,53 @@ def long_call(turns: int, call_id: str = "c-long-1", live: bool = True) -> Call:
         for i in range(turns)
     )
     return _call(Provider.VAPI, call_id, CallStatus.IN_PROGRESS if live else CallStatus.ENDED, many)
+
+
+NEWER_REPORT = {
+    "endedMessage": "The phone provider closed the audio connection unexpectedly.",
+    "analysis": {"structuredDataMulti": [
+        {"name": "Outcome", "structuredData": {"intent": "reschedule", "resolved": True}},
+        {"name": "Customer", "structuredData": {"sentiment": 8, "scale": "0-10"}},
+    ]},
+    "artifact": {
+        "structuredOutputs": {
+            "5f0c-csat": {"name": "CSAT", "result": 4},
+            "9a1e-objective": {"name": "Call objective achieved", "result": True},
+        },
+        "scorecards": {"c2d4-quality": {"name": "Call quality", "score": 100, "normalizedScore": 100,
+                                        "metricPoints": {"Call objective achieved": 60, "CSAT of 4 or more": 40}}},
+        "transfers": [{"destination": {"type": "number", "number": "+4930123456"}, "mode": "warm-transfer-say-summary",
+                       "status": "completed", "transcript": "Agent: Hello, Maria? I have your booking here."}],
+        "performanceMetrics": {
+            "turnLatencies": [{"turnLatency": 820.0, "modelLatency": 300.0}, {"turnLatency": 1240.0},
+                              {"turnLatency": 910.0}],
+            "turnLatencyAverage": 990.0, "modelLatencyAverage": 350.0, "voiceLatencyAverage": 190.0,
+            "transcriberLatencyAverage": 140.0, "endpointingLatencyAverage": 310.0,
+            "numUserInterrupted": 1, "numAssistantInterrupted": 2,
+        },
+    },
+    "costs": [
+        {"type": "transport", "provider": "twilio", "minutes": 0.77, "cost": 0.0042},
+        {"type": "transcriber", "transcriber": {"provider": "deepgram", "model": "nova-2"}, "minutes": 0.77,
+         "cost": 0.0061},
+        {"type": "model", "model": {"provider": "openai", "model": "gpt-4o"}, "promptTokens": 4812,
+         "completionTokens": 311, "cost": 0.0187},
+        {"type": "voice", "voice": {"provider": "11labs", "voiceId": "burt"}, "characters": 1286, "cost": 0.0213},
+        {"type": "vapi", "subType": "normal", "minutes": 0.77, "cost": 0.0225},
+    ],
+}
+
+
+NEWER_FIELDS = ("ended_message", "structured_outputs", "scorecards", "structured_data_multi", "transfers",
+                "performance", "costs")
+
+
+def reported_call(call_id: str = "c-ended-3") -> Call:
+    """An ended call with the newer report fields (Vapi 2025: outputs, scorecards, transfers, latency, costs),
+    read by the Vapi parser from the payload the platform sends."""
+    payload = {"id": call_id, "orgId": "org", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
+               **NEWER_REPORT}
+    parsed = parse_call(json.dumps(payload).encode())
+    return ended_call(call_id).model_copy(update={"ended_reason": "phone-call-provider-closed-websocket",
+                                                  "raw": NEWER_REPORT,
+                                                  **{name: getattr(parsed, name) for name in NEWER_FIELDS}})

@@ -100,7 +100,7 @@ def test_remove_drops_account_and_key(qtbot, tmp_path, run_async):
     run_async(scenario())
 
 
-def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp_path, run_async):
+def test_without_a_keyring_a_key_is_kept_for_the_session_and_said_so(qtbot, tmp_path, run_async):
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
@@ -108,10 +108,17 @@ def test_without_a_keyring_the_dialog_offers_the_environment_variable(qtbot, tmp
             dialog = await make_dialog(qtbot, tmp_path)
             await until(dialog.keyring_note.isVisible, what="the no-keyring note")
             assert "SWITCHBOARD_API_KEY" in dialog.keyring_note.text()
+            assert "memory for this session only" in dialog.keyring_note.text()
             await add_account(dialog)
             dialog.key.setText("secret")
-            await dialog.save()
-            assert "set SWITCHBOARD_API_KEY" in dialog.form_message.text()
+            dialog.public_key.setText("pub")
+            account = await dialog.save()
+            assert "kept in memory for this session only" in dialog.form_message.text()
+            assert dialog.book.key_for(account) == "secret" and dialog.book.public_key_for(account) == "pub"
+            await until(lambda: "in memory for this session only" not in dialog.key_state.text()
+                        and "A key is available" in dialog.key_state.text(), what="the key state")
+            assert "secret" not in (tmp_path / "accounts.json").read_text()
+            assert AccountBook(tmp_path / "accounts.json").key_for(account) is None  # gone with the session
 
         run_async(scenario())
     finally:
@@ -123,5 +130,22 @@ def test_a_problem_is_shown_at_the_top(qtbot, tmp_path, run_async):
         dialog = await make_dialog(qtbot, tmp_path)
         dialog.show_problem("Vapi refused the API key for “Acme”.")
         assert dialog.problem.isVisible() and "refused" in dialog.problem.text()
+
+    run_async(scenario())
+
+
+def test_a_vapi_public_key_goes_to_its_own_keyring_entry_and_only_vapi_offers_it(qtbot, tmp_path, run_async):
+    async def scenario() -> None:
+        dialog = await make_dialog(qtbot, tmp_path)
+        await add_account(dialog, "Vapi prod")
+        assert dialog.public_key.isVisible()
+        dialog.key.setText("private")
+        dialog.public_key.setText("public")
+        saved = await dialog.save()
+        assert keyring.get_keyring().saved[("switchboard", f"{saved.id}:public")] == "public"
+        assert dialog.book.public_key_for(saved) == "public" and dialog.book.key_for(saved) == "private"
+        await until(lambda: "Public key: stored." in dialog.key_state.text(), what="the public key state")
+        dialog.platform.setCurrentIndex(dialog.platform.findData(Provider.HMS.value))
+        assert not dialog.public_key.isVisible()
 
     run_async(scenario())

@@ -11,10 +11,10 @@ from app.ui.analysis import (
     PENDING,
     AnalysisPanel,
     ended_reason_words,
-    sentiment_verdict,
     success_verdict,
 )
 from app.ui.tones import Tone
+from tests.ui.literal import rendered
 from tests.ui.sample_calls import ended_call, live_call, pending_call
 from tests.ui.shown import shown
 
@@ -61,9 +61,9 @@ def test_full_analysis(qtbot):
     assert panel.state_text == ""
     assert panel.summary.text() == call.summary
     assert panel.success.text() == "Successful"
-    assert panel.sentiment.text() == "Positive (+0.62)"
+    assert panel.sentiment.text() == "Positive (+0.62) · Vapi sentiment 0.62 on -1..1"
     assert panel.ended_reason.text() == "Customer ended call"
-    assert panel.ended_reason.toolTip() == "customer-ended-call"
+    assert rendered(panel.ended_reason.toolTip()) == "customer-ended-call"
 
     tree = panel.data_tree
     top = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
@@ -106,9 +106,6 @@ def test_verdicts_in_plain_words():
     assert success_verdict("false") == ("Not successful", Tone.BAD)
     assert success_verdict("8") == ("8 / 10", Tone.GOOD)
     assert success_verdict("needs follow-up") == ("needs follow-up", Tone.NEUTRAL)
-    assert sentiment_verdict(-0.7) == ("Negative (-0.70)", Tone.BAD)
-    assert sentiment_verdict(8) == ("Positive (8 / 10)", Tone.GOOD)
-    assert sentiment_verdict(5) == ("Neutral (5 / 10)", Tone.NEUTRAL)
     assert ended_reason_words("pipeline-error-openai-llm-failed") == ("Pipeline error openai llm failed", Tone.BAD)
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from app.live.registry import CallRegistry
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
 from tests.live.calls import T0, make_call
+from tests.ui.literal import rendered
 
 
 class Clock:
@@ -115,11 +116,11 @@ def test_texts_for_each_column(qtbot):
     assert texts[Column.STATUS] == "ended"
     assert texts[Column.TYPE] == "Inbound"
     assert texts[Column.CUSTOMER] == "Maria"
-    assert model.index(0, Column.CUSTOMER).data(Qt.ItemDataRole.ToolTipRole) == "Maria (+15550100)"
+    assert rendered(model.index(0, Column.CUSTOMER).data(Qt.ItemDataRole.ToolTipRole)) == "Maria (+15550100)"
     assert texts[Column.ENDED_REASON] == "Customer ended call"
     assert texts[Column.NAME] == "VIP"
-    assert texts[Column.COST] == "$0.43"
-    assert texts[Column.OUTCOME] == "Pass · sentiment 0.6"
+    assert texts[Column.COST] == "$0.4321"
+    assert texts[Column.OUTCOME] == "Successful · Positive"
 
 
 def _proxy(model: CallListModel) -> CallFilter:

@@ -20,6 +20,7 @@ from app.domain import (
 )
 from app.ui.command_dialogs import TRANSFER_HINT, CommandDialog, TextCommandDialog, TransferDialog
 from app.ui.controls import ACTIONS, NO_CALL, ControlBar
+from tests.ui.literal import rendered
 from tests.ui.sample_calls import ended_call, live_call
 from tests.ui.shown import shown
 
@@ -62,7 +63,7 @@ def test_nothing_selected_disables_everything_with_a_reason(qtbot):
     bar, _ = make_bar(qtbot)
     bar.set_call(None, VAPI)
     assert not any(enabled(bar).values())
-    assert all(b.toolTip() == NO_CALL for b in bar.buttons.values())
+    assert all(rendered(b.toolTip()) == NO_CALL for b in bar.buttons.values())
 
 
 def test_vapi_live_call_enables_everything_with_shortcuts_in_tooltips(qtbot):
@@ -76,16 +77,16 @@ def test_vapi_live_call_enables_everything_with_shortcuts_in_tooltips(qtbot):
 def test_hms_cannot_mute_and_says_why(qtbot):
     bar, _ = make_bar(qtbot)
     bar.set_call(live_call(Provider.HMS), HMS)
-    assert enabled(bar) == {"say": True, "inject": True, "transfer": True, "mute-assistant": False,
-                            "mute-customer": False, "end": True}
-    assert bar.buttons["mute-assistant"].toolTip() == "HMS Sovereign cannot mute from a console."
+    assert enabled(bar) == {"say": True, "inject": True, "append-context": False, "transfer": True,
+                            "mute-assistant": False, "mute-customer": False, "end": True}
+    assert rendered(bar.buttons["mute-assistant"].toolTip()) == "HMS Sovereign cannot mute from a console."
 
 
 def test_voicebot_has_no_control_at_all(qtbot):
     bar, _ = make_bar(qtbot)
     bar.set_call(live_call(Provider.VOICEBOT), VOICEBOT)
     assert not any(enabled(bar).values())
-    assert all(b.toolTip() == "VoiceBot Studio has no live call control." for b in bar.buttons.values())
+    assert all(rendered(b.toolTip()) == "VoiceBot Studio has no live call control." for b in bar.buttons.values())
 
 
 def test_ended_call_cannot_be_controlled(qtbot):
@@ -102,7 +103,7 @@ def test_say_form_builds_the_command(qtbot):
     assert isinstance(form, TextCommandDialog)
     assert not form.ok_button.isEnabled()  # blank text cannot be said
     form.text.setPlainText("  One moment please, I'm checking.  ")
-    form.option.setChecked(True)
+    form.options["end_after"].setChecked(True)
     form.ok_button.click()
     assert sent == [Say(text="One moment please, I'm checking.", end_after=True)]
 
@@ -180,11 +181,12 @@ def test_in_flight_command_is_busy_then_shows_outcome(qtbot):
     press(confirmation(bar), "End call")
     assert not bar.buttons["end"].isEnabled()  # no second End while the first is unanswered
     assert "Waiting for the platform" in bar.buttons["end"].toolTip()
-    assert bar.buttons["say"].isEnabled()
+    assert not bar.buttons["say"].isEnabled()  # nothing else for this call either
     assert bar.outcome.text().startswith("Sending: End the call")
 
     bar.show_outcome("a", CommandResult(outcome=Outcome.REFUSED, message="Call is not in progress", status_code=400))
-    assert bar.buttons["end"].isEnabled()
+    assert not bar.buttons["end"].isEnabled()  # refused by this call: not offered again, with its words
+    assert "Call is not in progress" in bar.buttons["end"].toolTip()
     assert bar.outcome.text() == "✕ End the call — refused: Call is not in progress"
 
 
@@ -223,14 +225,27 @@ def test_mute_toggles_only_after_the_platform_accepts(qtbot):
     assert sent[-1] == Unmute(side=Side.CUSTOMER)
 
 
-def test_outcome_matches_the_named_command_when_several_are_in_flight(qtbot):
+def test_a_command_for_a_call_waits_for_the_previous_one(qtbot):
     bar, sent = make_bar(qtbot)
     bar.set_call(live_call(call_id="a"), VAPI)
     click(qtbot, bar, "mute-assistant")
     click(qtbot, bar, "mute-customer")
-    bar.show_outcome("a", CommandResult(outcome=Outcome.ACCEPTED), command=Mute(side=Side.CUSTOMER))
-    assert bar.is_muted("a", Side.CUSTOMER) and not bar.is_muted("a", Side.ASSISTANT)
-    assert not bar.buttons["mute-assistant"].isEnabled()  # still waiting for the assistant one
+    for _ in range(36):  # holding the shortcut: the platform has not answered the first one yet
+        qtbot.keyClick(bar, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert sent == [Mute(side=Side.ASSISTANT)]
+    assert all(not button.isEnabled() for button in bar.buttons.values())
+    bar.set_call(live_call(call_id="b"), VAPI)
+    click(qtbot, bar, "mute-customer")  # another call is not held up
+    assert sent == [Mute(side=Side.ASSISTANT), Mute(side=Side.CUSTOMER)]
+    bar.set_call(live_call(call_id="a"), VAPI)
+    bar.show_outcome("a", CommandResult(outcome=Outcome.ACCEPTED), command=Mute(side=Side.ASSISTANT))
+    assert bar.is_muted("a", Side.ASSISTANT) and bar.buttons["mute-customer"].isEnabled()
+
+
+def test_control_shortcuts_ignore_auto_repeat(qtbot):
+    bar, _ = make_bar(qtbot)
+    assert len(bar.shortcuts) == len(ACTIONS)
+    assert not any(shortcut.autoRepeat() for shortcut in bar.shortcuts)
 
 
 def test_call_ending_while_a_form_is_open_closes_it(qtbot):

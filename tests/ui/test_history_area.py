@@ -75,6 +75,9 @@ def test_the_open_account_is_cached_searched_reviewed_and_audited(window, sandbo
         await until(lambda: history.area.audit.model.rowCount() == 1, what="the audit view to show it")
         assert (entry.user, entry.call_id, entry.outcome) == ("ria", live.id, result.outcome.value)
         assert entry.latency_ms is not None
+        # The hit's seek still waits for its recording: closing the history stops it, as quitting does
+        # (left running past the test, it would wake with no loop running and its error would surface).
+        await history.close()
 
     run_async(scenario())
 

@@ -32,6 +32,12 @@ def press(qtbot, panel: ReviewPanel, run_async, key: str, *, expect_row: int | N
         run_async(until(lambda: panel.table.currentRow() == expect_row, what=f"row {expect_row}"))
 
 
+def confirm_submit(panel: ReviewPanel, label: str) -> None:
+    box = panel.confirmation
+    assert box is not None and box.isVisible() and panel.call_label in box.text()
+    next(b for b in box.buttons() if b.text().replace("&", "") == label).click()
+
+
 def score_cells(panel: ReviewPanel) -> list[str]:
     return [panel.table.item(row, 2).text() for row in range(panel.table.rowCount())]
 
@@ -40,7 +46,7 @@ def test_opening_a_call_writes_nothing_until_the_reviewer_acts(qtbot, history, r
     panel = make_panel(qtbot, history)
     assert not panel.table.isEnabled() and panel.title.text() == "Select a call to review it."
     run_async(panel.show_call("acc-vapi", "call-00001"))
-    assert panel.title.text() == "Review by ria · not started" and stored(history) is None
+    assert panel.title.text() == "Review of call-00001 · by ria · not started" and stored(history) is None
     assert all(c == "—" or c.startswith("suggested ") for c in score_cells(panel))  # suggestions are no marks
     assert not panel.submit_button.isEnabled()
 
@@ -51,7 +57,7 @@ def test_opening_a_call_does_not_wait_behind_a_busy_writer(qtbot, history, run_a
     busy = history.submit_write(lambda conn: release.wait(10))  # e.g. a long history sync
     try:
         run_async(asyncio.wait_for(panel.show_call("acc-vapi", "call-00001"), 5))
-        assert panel.title.text() == "Review by ria · not started" and not busy.done()
+        assert panel.title.text() == "Review of call-00001 · by ria · not started" and not busy.done()
     finally:
         release.set()
         busy.result()
@@ -63,13 +69,15 @@ def test_keyboard_scoring_then_submit(qtbot, history, run_async):  # noqa: F811
     panel.table.setFocus()
     panel.table.setCurrentCell(0, 0)
     press(qtbot, panel, run_async, "5", expect_row=1)
-    assert stored(history).marks["greeting"].score == 5 and panel.title.text() == "Review by ria · draft"
+    run_async(until(lambda: stored(history) is not None and "greeting" in stored(history).marks, what="the mark"))
+    assert stored(history).marks["greeting"].score == 5 and panel.title.text() == "Review of call-00001 · by ria · draft"
     press(qtbot, panel, run_async, "n")  # "Understood the request" always applies: refused, stays put
     run_async(until(lambda: "always applies" in panel.message.text(), what="the N/A refusal"))
     assert panel.table.currentRow() == 1
     for key, row in (("4", 2), ("n", 3), ("5", 4), ("n", 5)):
         press(qtbot, panel, run_async, key, expect_row=row)
-    assert "1 to score" in panel.overall.text() and not panel.submit_button.isEnabled()
+    run_async(until(lambda: "1 to score" in panel.overall.text(), what="the marks written"))
+    assert not panel.submit_button.isEnabled()
     press(qtbot, panel, run_async, "3")
     run_async(until(lambda: "complete" in panel.overall.text(), what="a complete scorecard"))
     press(qtbot, panel, run_async, "4")  # the last criterion: it stays there and takes the new score
@@ -80,8 +88,10 @@ def test_keyboard_scoring_then_submit(qtbot, history, run_async):  # noqa: F811
     assert score_cells(panel) == ["5 / 5", "4 / 5", "N/A", "5 / 5", "N/A", "4 / 5"]
     assert panel.submit_button.isEnabled()
     qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    confirm_submit(panel, "Submit review")
     run_async(until(lambda: stored(history).submitted, what="the submit"))
-    run_async(until(lambda: panel.title.text() == "Review by ria · submitted", what="the submitted state"))
+    run_async(until(lambda: panel.title.text() == "Review of call-00001 · by ria · submitted",
+                    what="the submitted state"))
     assert not panel.submit_button.isEnabled() and not panel.comment_text.isEnabled()
     press(qtbot, panel, run_async, "0")
     run_async(until(lambda: "can no longer change" in panel.message.text(), what="the lock message"))
@@ -166,6 +176,7 @@ def test_scoring_keys_win_over_the_players_window_shortcuts(qtbot, history, run_
     press(qtbot, panel, run_async, "n", expect_row=3)
     press(qtbot, panel, run_async, "3", expect_row=4)
     qtbot.keyClick(panel.table, Qt.Key.Key_Space)
+    run_async(until(lambda: stored(history) and "no-hallucination" in stored(history).marks, what="the marks"))
     assert stored(history).marks["tools"].not_applicable and stored(history).marks["no-hallucination"].score == 3
     assert fired == ["Space"]  # keys the scorecard does not use still reach the player
 
@@ -197,3 +208,56 @@ def test_a_full_disk_when_the_first_mark_starts_the_review_is_said_plainly(qtbot
         assert stored(history) is None
     finally:
         history.submit_write(lambda conn: conn.execute("PRAGMA max_page_count = 1073741823")).result()
+
+
+def test_scores_given_for_one_call_never_land_on_the_next_while_the_writer_is_busy(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    criterion = panel.template.criteria[0].id
+    run_async(panel.show_call("acc-vapi", "call-00001"))
+    release = threading.Event()
+    busy = history.submit_write(lambda conn: release.wait(10))  # e.g. a long history sync
+
+    async def scenario() -> None:
+        scoring_a = asyncio.ensure_future(panel.set_mark(criterion, Mark(4)))  # its draft waits for the writer
+        await asyncio.sleep(0.05)
+        await panel.show_call("acc-vapi", "call-00002")  # the reviewer moves on
+        release.set()
+        await asyncio.wait_for(scoring_a, 5)
+        assert panel.call_id == "call-00002" and panel.review is None  # B shows B: not started
+        await panel.set_mark(criterion, Mark(1))
+
+    try:
+        run_async(scenario())
+    finally:
+        release.set()
+        busy.result()
+    assert stored(history, "call-00001").marks[criterion].score == 4
+    assert stored(history, "call-00002").marks[criterion].score == 1
+    assert panel.review is not None and panel.review.call_id == "call-00002"
+
+
+def test_down_right_after_a_score_does_not_skip_and_submit_asks_naming_the_call(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001", "Dana Fox, 2026-11-21 12:00"))
+    assert panel.title.text().startswith("Review of Dana Fox, 2026-11-21 12:00")
+    assert "move on" in panel.keys_hint.text()
+    panel.table.setFocus()
+    panel.table.setCurrentCell(0, 0)
+    qtbot.keyClicks(panel.table, "4")
+    assert panel.table.currentRow() == 1  # at once, before the write lands
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert panel.table.currentRow() == 1, "the score already moved on: ↓ must not skip criterion 2"
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert panel.table.currentRow() == 2
+    for criterion in ("understood", "no-hallucination", "close"):
+        run_async(panel.set_mark(criterion, Mark(4)))
+    for criterion in ("tools", "escalation"):
+        run_async(panel.set_mark(criterion, Mark(not_applicable=True)))
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    assert "Dana Fox" in panel.confirmation.text()
+    confirm_submit(panel, "Cancel")
+    run_async(asyncio.sleep(0.05))
+    assert not stored(history).submitted
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    confirm_submit(panel, "Submit review")
+    run_async(until(lambda: stored(history).submitted, what="the submit"))

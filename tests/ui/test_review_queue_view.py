@@ -15,7 +15,7 @@ from app.providers import make_client
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import ReviewQueue
 from app.store.sync import CallSync
-from app.ui.call_list_model import Column
+from app.ui.call_list import CallMark
 from app.ui.history_area import ConsoleHistory
 from app.ui.history_model import COLUMNS
 from app.ui.main_window import MainWindow
@@ -60,10 +60,9 @@ def test_queued_calls_show_their_state_and_ctrl_n_opens_the_next(window, sandbox
         # The live call list says it too, for the open account's calls.
         await window.open_session(hms, SANDBOX_KEY)
         await until(lambda: window.status.state.loaded, what="the call list")
-        await history.show_review_states()
-        listed = window.call_list.model
-        outcomes = [listed.index(r, Column.OUTCOME).data() or "" for r in range(listed.rowCount())]
-        assert any(text.endswith("to review") for text in outcomes), outcomes
+        await history.mark_reviewed(hms.id)
+        marks = window.call_list.proxy
+        assert any(CallMark.TO_REVIEW in marks.marks(call.id) for call in window.session.registry.calls())
 
         first = await history.db.read(lambda c: ReviewQueue(c).next_for("ria"))
         history.area.setCurrentWidget(history.area.review)

@@ -26,8 +26,10 @@ def test_status_shows_state_update_and_rate_limit_wait(qtbot):
 
 def test_banner_appears_offline_and_hides_on_recovery(qtbot):
     banner = shown(qtbot, OfflineBanner(), 900, 40)
-    banner.show_state(PollState(Connection.OFFLINE, message="Cannot reach the platform: refused. Retrying in 4 s"))
-    assert banner.isVisible() and "Offline" in banner.text.text()
+    banner.set_address("Vapi", "https://api.vapi.ai")
+    banner.show_state(PollState(Connection.OFFLINE, retry_in=4, message="Cannot reach the platform: refused."))
+    assert banner.isVisible()
+    assert banner.text.text() == "Offline: cannot reach Vapi at api.vapi.ai:443, retrying in 4 s; the list shows the last known state."
     clicks: list[bool] = []
     banner.retry_requested.connect(lambda: clicks.append(True))
     banner.retry.click()

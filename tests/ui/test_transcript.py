@@ -7,10 +7,12 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
 from app.domain import Provider, Turn, TurnRole
+from app.ui.formats import duration as format_offset
 from app.ui.tones import Tone, accent
 from app.ui.transcript import NO_CALL, TranscriptView
 from app.ui.transcript_delegate import Fonts, Ink, comment_badge, layout_turn
-from app.ui.transcript_model import COMMENTS_ROLE, format_offset, pretty_json, turn_as_text
+from app.ui.transcript_model import COMMENTS_ROLE, pretty_json, turn_as_text
+from tests.ui.literal import rendered
 from tests.ui.sample_calls import CONVERSATION, ended_call, live_call, long_call
 from tests.ui.shown import shown
 
@@ -302,7 +304,7 @@ def test_comment_badges_repaint_only_the_rows_whose_comments_changed(qtbot):
     assert [(a, b) for a, b, _ in changed] == [(2, 2), (4, 4)]
     assert all(COMMENTS_ROLE in roles for _, _, roles in changed)
     assert view.model.index(4).data(COMMENTS_ROLE) == ("Long pause", "Should confirm the date")
-    assert view.model.index(4).data(Qt.ItemDataRole.ToolTipRole) == "✎ Long pause\n✎ Should confirm the date"
+    assert rendered(view.model.index(4).data(Qt.ItemDataRole.ToolTipRole)) == "✎ Long pause\n✎ Should confirm the date"
     assert view.model.index(3).data(COMMENTS_ROLE) == () and view.model.index(3).data(Qt.ItemDataRole.ToolTipRole) is None
     qtbot.waitUntil(lambda: badge_pixels(view, 4) > 20, timeout=2000)
     assert badge_pixels(view, 3) == 0

@@ -121,3 +121,17 @@ def test_speed_and_volume_are_remembered(qtbot, bar):
     bar.volume.setValue(40)
     again = shown(qtbot, TransportBar(), 900, 40)
     assert again.speed.currentData() == 1.25 and again.volume.value() == 40
+
+
+def test_a_long_reason_stays_on_one_line_in_a_narrow_bar(qtbot):
+    from app.ui.transport import TransportBar
+    from tests.ui.shown import shown
+
+    bar = shown(qtbot, TransportBar(), 520, 40)
+    reason = "Playback is off: no sound output device was found. Connect headphones or speakers, then reopen."
+    bar.set_unavailable(reason)
+    qtbot.wait(10)
+    assert bar.reason_label.toolTip() == reason
+    line = bar.reason_label.fontMetrics().height()
+    assert not bar.reason_label.wordWrap() and bar.reason_label.sizeHint().height() < 2 * line
+    assert bar.sizeHint().height() < 3 * line  # the bar does not grow a tall column of words

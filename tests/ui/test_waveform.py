@@ -11,6 +11,7 @@ from app.ui.recording_labels import CommentMark
 from app.ui.tones import Tone, accent
 from app.ui.waveform import WaveformView
 from tests.fixtures.audio import speech_like
+from tests.ui.literal import rendered
 from tests.ui.shown import shown
 
 TURNS = (
@@ -140,7 +141,7 @@ def test_comments_are_flagged_lines_across_the_lanes_at_their_moments(qtbot, vie
     for mark in COMMENTS:
         for lane in range(len(view.plots)):
             assert comment_x(view, mark, lane) == pytest.approx(view.scene_point(mark.seconds, lane).x(), abs=1)
-    flags = [(flag.toPlainText(), flag.toolTip()) for _, flag in view.comment_flags]
+    flags = [(flag.toPlainText(), rendered(flag.toolTip())) for _, flag in view.comment_flags]
     assert flags == [("✎ Interrupted the caller", "0:04 · sam\nInterrupted the caller"),
                      ("✎ Good apology, and the…",
                       "0:09 · ria\nGood apology, and the refund was started without asking twice")]
@@ -199,4 +200,4 @@ def test_a_flag_ends_before_the_next_comment_and_shows_all_its_words_zoomed_in(q
     assert second.toPlainText() == close[1].label
     view.set_visible_range(5.0, 10.0)
     settle(qtbot, view)
-    assert first.toPlainText() == close[0].label and first.toolTip().endswith(close[0].text)
+    assert first.toPlainText() == close[0].label and rendered(first.toolTip()).endswith(close[0].text)

@@ -18,9 +18,9 @@ from app.domain import CAPABILITIES, CommandResult, Mute, Outcome, Provider, Sid
 from app.ui.analysis import AnalysisPanel
 from app.ui.command_dialogs import TextCommandDialog, TransferDialog, say_dialog
 from app.ui.controls import ControlBar
-from app.ui.theme import _dark_palette, apply_theme
+from app.ui.theme import _dark_palette, _light_palette, apply_theme
 from app.ui.transcript import TranscriptView
-from tests.ui.sample_calls import ended_call, live_call, long_call, pending_call
+from tests.ui.sample_calls import ended_call, live_call, long_call, pending_call, reported_call
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots" / "widgets"
 
@@ -67,9 +67,10 @@ def transcripts(scheme: str) -> list[QWidget]:
 
 def analyses(scheme: str) -> list[QWidget]:
     made = []
-    for name, call in (("full", ended_call()), ("pending", pending_call()), ("live", live_call())):
+    for name, call, height in (("full", ended_call(), 760), ("pending", pending_call(), 760),
+                               ("live", live_call(), 760), ("newer-fields", reported_call(), 1480)):
         panel = AnalysisPanel()
-        panel.resize(400, 760)
+        panel.resize(420, height)
         panel.show_call(call)
         save(panel, f"analysis-{name}", scheme)
         made.append(panel)
@@ -152,7 +153,7 @@ def main() -> int:
     apply_theme(app)
     OUT.mkdir(parents=True, exist_ok=True)
     # Plain X has no colour-scheme setting to flip, so set the console's own palettes directly.
-    for name, palette in (("light", app.style().standardPalette()), ("dark", _dark_palette())):
+    for name, palette in (("light", _light_palette(app)), ("dark", _dark_palette())):
         app.setPalette(palette)
         keep = transcripts(name) + analyses(name) + control_bars(name)
         for widget in keep:

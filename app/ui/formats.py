@@ -1,0 +1,44 @@
+"""One way to write each fact the views show: a call's label, an amount of money, a duration."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.domain.clock import clock
+from app.ui.plain import one_line
+
+LABEL_LIMIT = 80  # characters of a call label; the views elide it further to their width
+
+
+class NamedCall(Protocol):
+    """What names a call: a live Call, a cached CallRow."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def customer_name(self) -> str | None: ...
+    @property
+    def customer_number(self) -> str | None: ...
+
+
+def label(name: str | None, customer: str | None, number: str | None, call_id: str) -> str:
+    """The call's own name, else the caller's name, number, or the call id: one bounded line."""
+    return one_line(name or customer or number or call_id, LABEL_LIMIT)
+
+
+def call_label(call: NamedCall) -> str:
+    return label(call.name, call.customer_name, call.customer_number, call.id)
+
+
+def money(value: float | None) -> str:
+    """US dollars: four decimals below a dollar (calls cost fractions of a cent per part), else cents."""
+    if value is None:
+        return ""
+    return f"${value:,.4f}" if abs(value) < 1 else f"${value:,.2f}"
+
+
+def duration(seconds: float | None) -> str:
+    """m:ss (h:mm:ss past an hour); empty when unknown."""
+    return "" if seconds is None or seconds < 0 else clock(seconds)
