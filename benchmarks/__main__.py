@@ -15,6 +15,7 @@ from benchmarks import (
     list_parse,
     listen,
     listen_transcript,
+    review_queue,
     search,
     startup,
     stretch,
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "hub": hub,
     "alert_latency": alert_latency,
     "stretch": stretch,
+    "review_queue": review_queue,
 }
 
 

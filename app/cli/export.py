@@ -8,7 +8,7 @@ import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +27,7 @@ from app.domain import Call, Provider, Turn, TurnRole
 from app.live.names import NameBook
 from app.providers.errors import ProviderError
 from app.providers.wire import iso, utc
+from app.qa.redacted_call import redacted_call
 from app.store.csv_export import SpreadsheetCsv, formula_safe
 from app.store.database import default_path
 from app.store.supervision import said_by_call, supervisor_rows
@@ -46,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="calls created before this ISO 8601 time")
     parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default jsonl)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument("--no-redact", dest="redact", action="store_false",
+                        help="keep phone numbers, e-mail addresses, card numbers and spelled-out numbers in clear "
+                             "(redacted by default)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,10 +78,9 @@ def turn_text(turn: Turn) -> str:
     return f"{text} -> {turn.tool_result}" if turn.tool_result is not None else text
 
 
-def export_record(call: Call, said: Sequence[str] = ()) -> dict[str, Any]:
-    """The documented export schema (README, "Export schema"); `said`: the supervisor's lines to this call
-    (from the local audit log), so the assistant turns that spoke them are marked."""
-    by_supervisor = supervisor_rows(call.turns, said) if said else set()
+def export_record(call: Call, by_supervisor: AbstractSet[int] = frozenset()) -> dict[str, Any]:
+    """The documented export schema (README, "Export schema"); `by_supervisor`: the turns that spoke a
+    supervisor's line (from the local audit log), marked as such."""
     return {
         "provider": call.provider.value,
         "id": call.id,
@@ -172,7 +175,8 @@ async def export(args: argparse.Namespace) -> int:
         writer = CallWriter(out, args.format)
         async for page in client.list_calls(since=since, until=until):
             for call in await names.named(page):
-                writer.write(export_record(call, said.get(call.id, ())))
+                lines = supervisor_rows(call.turns, said.get(call.id, ()))  # on the words as spoken
+                writer.write(export_record(redacted_call(call) if args.redact else call, lines))
             count += len(page)
             out.flush()
             print(f"{provider.display_name}: {count} calls…", file=sys.stderr)

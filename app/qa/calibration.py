@@ -15,6 +15,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TextIO
 
 import krippendorff
 import numpy as np
@@ -52,13 +53,17 @@ class CalibrationReport:
     overall: Agreement
     criteria: tuple[Agreement, ...]  # most disagreement first
 
-    def write_csv(self, path: Path) -> None:
+    def write_csv(self, target: Path | TextIO) -> int:
+        """One row per criterion (most disagreement first), then the overall row; returns how many.
+        Call ids and figures only: nothing in it needs redacting."""
+        if isinstance(target, Path):
+            with target.open("w", newline="", encoding="utf-8") as handle:
+                return self.write_csv(handle)
         header = ["criterion", "percent_agreement", "krippendorff_alpha_ordinal", "pairs", "widest_call",
                   "widest_spread"]
         rows = [[row.title, _number(row.percent), _number(row.alpha), row.pairs, *(row.widest or (None, None))]
                 for row in (*self.criteria, self.overall)]
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            write_csv(handle, header, rows)
+        return write_csv(target, header, rows)
 
 
 def report(ratings: Iterable[Rating], titles: dict[str, str], max_score: int = 5) -> CalibrationReport:

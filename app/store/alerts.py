@@ -15,6 +15,7 @@ from datetime import datetime
 from app.domain.alert import Alert, Severity
 from app.store.calls import from_epoch, to_epoch
 from app.store.database import transaction
+from app.store.review_queue import ReviewQueue
 
 SEARCH_LIMIT = 500
 
@@ -66,6 +67,9 @@ class AlertLog:
                     self.conn.execute(
                         "INSERT OR IGNORE INTO alert_acknowledgements (alert_id, user, at) VALUES (?, ?, ?)",
                         (alert.id, alert.acknowledged_by, to_epoch(alert.acknowledged_at)))
+            # A call cached before its critical alert was saved joins the review queue now.
+            ReviewQueue(self.conn).reconsider(
+                (a.account_id, a.call_id) for a in rows if a.severity is Severity.CRITICAL)
 
     def search(self, query: AlertQuery = AlertQuery()) -> list[Alert]:  # noqa: B008 - frozen, never mutated
         """Newest first."""

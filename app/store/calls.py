@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.domain import LIVE_STATUSES, Call, Turn
+
+# The module, not its names: review_queue reads the epoch helpers from here (an import cycle).
+from app.store import review_queue
 from app.store.database import transaction
 
 # SQLite's default limit on host parameters is 32766; keep IN (...) lists well under it.
@@ -94,6 +97,7 @@ class CallRow:
     cost: float | None
     success_evaluation: str | None
     turn_count: int
+    review_state: str | None = None  # to review / in review / reviewed (review_queue.ReviewState)
 
 
 _ROW_COLUMNS = (
@@ -218,6 +222,7 @@ class CallCache:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row for call in to_index for row in _turn_values(account_id, call, ids.base(call.created_at))],
             )
+            review_queue.ReviewQueue(self.conn).consider(account_id, to_index)  # picked for review as it is cached
         return report
 
     def _known(self, account_id: str, ids: Sequence[str]) -> dict[str, tuple[str, float | None]]:
@@ -239,7 +244,7 @@ class CallCache:
         where, params = self._where(account_id, filters)
         # The window is picked from the index alone; only its rows are read from the table.
         rows = self.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
+            f"SELECT {_ROW_COLUMNS}, {review_queue.STATE_SQL} AS review_state FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
             f" ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?) w ON account_id = w.a AND id = w.i"
             f" ORDER BY {_NEWEST_FIRST}",
             [*params, max(0, limit), max(0, offset)],

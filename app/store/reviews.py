@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Literal, TextIO
 
 from app.domain.clock import clock
+from app.qa.redaction import redact
 from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import transaction
@@ -153,6 +154,7 @@ class Review:
     template: ScorecardTemplate  # as it was when the review started
     status: ReviewStatus
     marks: dict[str, Mark] = field(default_factory=dict)
+    confirmed: frozenset[str] = frozenset()  # criteria whose mark is a suggestion the reviewer confirmed
     comments: list[Comment] = field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -169,7 +171,7 @@ class Review:
 
 CSV_HEADER = ["account", "account name", "call", "call time", "customer", "assistant", "reviewer", "template",
               "status", "overall %", "critical fail", "failed criteria", "submitted at", "updated at", "scores",
-              "comments"]
+              "confirmed suggestions", "comments"]
 
 
 class ReviewBook:
@@ -235,12 +237,13 @@ class ReviewBook:
         ).fetchall()
         return [self._review(row) for row in rows]
 
-    def set_mark(self, review_id: int, criterion_id: str, mark: Mark | None) -> Review:
-        """Mark one criterion of a draft (None clears it)."""
+    def set_mark(self, review_id: int, criterion_id: str, mark: Mark | None, *, suggested: bool = False) -> Review:
+        """Mark one criterion of a draft (None clears it); `suggested`: the reviewer confirmed the
+        suggested mark rather than choosing one."""
         review = self.by_id(review_id)
         with transaction(self.conn):
             self._touch_draft(review_id)
-            self._write_marks(review, {criterion_id: mark})
+            self._write_marks(review, {criterion_id: mark}, confirmed={criterion_id} if suggested else set())
         return self.by_id(review_id)
 
     def add_comment(self, review_id: int, text: str, *, at_seconds: float | None = None,
@@ -287,7 +290,7 @@ class ReviewBook:
         if changed == 0:
             raise ReviewLockedError("This review was submitted and can no longer change.")
 
-    def _write_marks(self, review: Review, marks: Mapping[str, Mark | None]) -> None:
+    def _write_marks(self, review: Review, marks: Mapping[str, Mark | None], confirmed: set[str] | None = None) -> None:
         for criterion_id, mark in marks.items():
             criterion = review.template.criterion(criterion_id)
             if mark is None:
@@ -296,19 +299,18 @@ class ReviewBook:
                 continue
             check_mark(criterion, mark)
             self.conn.execute(
-                "INSERT INTO review_scores (review_id, criterion_id, score, not_applicable) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (review_id, criterion_id) DO UPDATE SET score = excluded.score,"
-                " not_applicable = excluded.not_applicable",
-                (review.id, criterion_id, None if mark.not_applicable else mark.score, int(mark.not_applicable)),
+                "INSERT INTO review_scores (review_id, criterion_id, score, not_applicable, suggested)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (review_id, criterion_id) DO UPDATE SET score = excluded.score,"
+                " not_applicable = excluded.not_applicable, suggested = excluded.suggested",
+                (review.id, criterion_id, None if mark.not_applicable else mark.score, int(mark.not_applicable),
+                 int(criterion_id in (confirmed or ()))),
             )
 
     def _review(self, row: sqlite3.Row) -> Review:
-        marks = {
-            r[0]: Mark(score=r[1], not_applicable=bool(r[2]))
-            for r in self.conn.execute(
-                "SELECT criterion_id, score, not_applicable FROM review_scores WHERE review_id = ?", (row["id"],)
-            )
-        }
+        scores = self.conn.execute(
+            "SELECT criterion_id, score, not_applicable, suggested FROM review_scores WHERE review_id = ?", (row["id"],)
+        ).fetchall()
+        marks = {r[0]: Mark(score=r[1], not_applicable=bool(r[2])) for r in scores}
         comments = [
             Comment(r[0], r[1], r[2], r[3], from_epoch(r[4]))
             for r in self.conn.execute(
@@ -320,7 +322,7 @@ class ReviewBook:
         return Review(
             id=row["id"], account_id=row["account_id"], call_id=row["call_id"], reviewer=row["reviewer"],
             template=ScorecardTemplate.from_json(row["template_id"], row["template_name"], row["criteria_json"]),
-            status=row["status"], marks=marks, comments=comments, created_at=from_epoch(row["created_at"]),
+            status=row["status"], marks=marks, confirmed=frozenset(r[0] for r in scores if r[3]), comments=comments, created_at=from_epoch(row["created_at"]),
             updated_at=from_epoch(row["updated_at"]), submitted_at=from_epoch(row["submitted_at"]),
         )
 
@@ -334,9 +336,11 @@ class ReviewBook:
                 for row in rows}
 
     def export_csv(self, stream: TextIO, *, status: ReviewStatus | None = None,
-                   since: datetime | None = None, account_names: Mapping[str, str] | None = None) -> int:
+                   since: datetime | None = None, account_names: Mapping[str, str] | None = None,
+                   redacted: bool = True) -> int:
         """One line per review, with the call's time, customer and assistant from the history cache;
-        scores as `criterion=score` pairs. Returns the number of reviews."""
+        scores as `criterion=score` pairs; the customer and the comments redacted unless asked
+        otherwise (a reviewer may quote a card number). Returns the number of reviews."""
         clauses: list[str] = []
         params: list[str | float | None] = []
         if status:
@@ -348,7 +352,8 @@ class ReviewBook:
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at DESC", params).fetchall()
         names = account_names or {}
-        return write_csv(stream, CSV_HEADER, (_csv_row(review, names.get(review.account_id, ""), self._call_of(review))
+        return write_csv(stream, CSV_HEADER, (_csv_row(review, names.get(review.account_id, ""), self._call_of(review),
+                                                       redacted)
                                               for review in map(self._review, rows)))
 
     def _call_of(self, review: Review) -> sqlite3.Row | None:
@@ -358,7 +363,7 @@ class ReviewBook:
         ).fetchone()
 
 
-def _csv_row(review: Review, account_name: str, call: sqlite3.Row | None) -> list[object]:
+def _csv_row(review: Review, account_name: str, call: sqlite3.Row | None, redacted: bool) -> list[object]:
     overall = review.overall
     scores = "; ".join(
         f"{c.id}={'N/A' if m.not_applicable else m.score}"
@@ -366,13 +371,16 @@ def _csv_row(review: Review, account_name: str, call: sqlite3.Row | None) -> lis
         if (m := review.marks.get(c.id)) is not None
     )
     comments = " | ".join(
-        f"[{anchor_label(c.at_seconds, c.turn_index)}] {c.text}" for c in review.comments
+        f"[{anchor_label(c.at_seconds, c.turn_index)}] {redact(c.text) if redacted else c.text}"
+        for c in review.comments
     )
     at, customer, assistant = (from_epoch(call["at"]), call["customer"], call["assistant_name"]) if call else (None, "", "")
+    customer = redact(customer) if redacted and customer else customer
     return [review.account_id, account_name, review.call_id, at, customer, assistant, review.reviewer,
             review.template.name, review.status,
             overall.percent, overall.critical_failed, ", ".join(overall.failed_criteria),
-            review.submitted_at, review.updated_at, scores, comments]
+            review.submitted_at, review.updated_at, scores,
+            ", ".join(c.id for c in review.template.criteria if c.id in review.confirmed), comments]
 
 
 def anchor_label(at_seconds: float | None, turn_index: int | None) -> str:

@@ -200,6 +200,46 @@ CREATE TABLE alert_acknowledgements (
 CREATE INDEX alert_acknowledgements_by_user ON alert_acknowledgements (user, at DESC);
 """
 
+# QA programme: the rules that pick calls for review and the queue they fill (one row per call, every
+# reason it was picked, who it is assigned to); which marks were a confirmed suggestion; calibration
+# sessions (the same calls in front of several reviewers).
+V7_QA_PROGRAMME = """
+CREATE TABLE review_queue_rules (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    rules_json TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE review_queue (
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    assigned_to TEXT,
+    created_at REAL,
+    queued_at REAL NOT NULL,
+    PRIMARY KEY (account_id, call_id)
+) WITHOUT ROWID;
+CREATE INDEX review_queue_by_time ON review_queue (created_at);
+ALTER TABLE review_scores ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE calibration_sessions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE calibration_calls (
+    session_id INTEGER NOT NULL REFERENCES calibration_sessions (id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (session_id, account_id, call_id)
+);
+CREATE TABLE calibration_reviewers (
+    session_id INTEGER NOT NULL REFERENCES calibration_sessions (id) ON DELETE CASCADE,
+    reviewer TEXT NOT NULL,
+    PRIMARY KEY (session_id, reviewer)
+);
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     # executescript() would COMMIT the surrounding migration transaction, so run statement by statement.
@@ -227,5 +267,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _script(V4_AUDIT_LOG),
     5: _script(V5_NAMES_AND_REVIEW_SCORES),
     6: _script(V6_ALERTS),
+    7: _script(V7_QA_PROGRAMME),
 }
 SCHEMA_VERSION = max(MIGRATIONS)

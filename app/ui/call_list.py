@@ -123,12 +123,14 @@ class CallMark:
     MUTED = "muted"
     LISTENING = "listening"
     REVIEWED = "reviewed"
+    TO_REVIEW = "to-review"  # picked by the review queue, nobody has started it
     ENDED_BY = "ended-by"  # words for the Ended reason column, e.g. "Ended by supervisor"
 
 
 _MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
                CallMark.MUTED: QStyle.StandardPixmap.SP_MediaVolumeMuted,
-               CallMark.REVIEWED: QStyle.StandardPixmap.SP_DialogApplyButton}
+               CallMark.REVIEWED: QStyle.StandardPixmap.SP_DialogApplyButton,
+               CallMark.TO_REVIEW: QStyle.StandardPixmap.SP_FileDialogContentsView}
 
 
 @cache

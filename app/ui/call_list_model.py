@@ -24,6 +24,7 @@ from app.live.registry import CallRegistry, RegistryChange, Rows, runs
 from app.ui.analysis import ended_reason_words
 from app.ui.formats import duration, money
 from app.ui.plain import one_line, tooltip
+from app.ui.screen_redaction import SCREEN
 from app.ui.theme import new_call_highlight
 from app.ui.verdicts import outcome_words, sentiment_of
 
@@ -91,13 +92,13 @@ def call_type(call: Call) -> str:
 
 
 def customer(call: Call) -> str:
-    """The name when known (the number is in the tooltip), else the number."""
-    return call.customer_name or call.customer_number or ""
+    """The name when known (the number is in the tooltip), else the number (hidden while the screen redacts)."""
+    return call.customer_name or SCREEN.number(call.customer_number) or ""
 
 
 def customer_in_full(call: Call) -> str:
     if call.customer_name and call.customer_number:
-        return f"{call.customer_name} ({call.customer_number})"
+        return f"{call.customer_name} ({SCREEN.number(call.customer_number)})"
     return customer(call)
 
 

@@ -27,20 +27,25 @@ from app.store.audit import AuditLog, AuditTrail, AuditUnavailable
 from app.store.calls import CallCache
 from app.store.database import Database, StoreError, default_path
 from app.store.names import StoredNames
-from app.store.reviews import Comment, ReviewBook
+from app.store.review_queue import ReviewQueue, ReviewState
+from app.store.reviews import Comment, Review, ReviewBook
 from app.store.supervision import audited
 from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
+from app.ui.calibration_view import CalibrationView
+from app.ui.call_exports import ask_save_path, save_redacted_audio, save_report
 from app.ui.call_list import CallMark
 from app.ui.history_model import review_words
 from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
+from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
 from app.ui.search_panel import SearchPanel
 from app.ui.tasks import OwnedTasks
 
 if TYPE_CHECKING:
+    from app.audio.recordings import LoadedRecording
     from app.live.registry import RegistryChange
     from app.live.session import AccountSession
     from app.ui.main_window import MainWindow
@@ -60,7 +65,7 @@ def review_label(call: Call) -> str:
 
 
 class HistoryArea(QTabWidget):
-    """Tabs: Calls (cached, offline), Search, Review, Audit log."""
+    """Tabs: Calls (cached, offline), Search, Review, Queue, Calibration, Audit log."""
 
     def __init__(self, db: Database, reviewer: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -69,10 +74,15 @@ class HistoryArea(QTabWidget):
         self.calls = CachedCallsView(db)
         self.search = SearchPanel(db)
         self.review = ReviewPanel(db, reviewer)
+        self.queue = ReviewQueueView(db, reviewer)
+        self.calibration = CalibrationView(db, reviewer)
+        self.calibration.calls_source = self.queue.selected_calls
         self.audit = AuditLogView(db)
         self.addTab(self.calls, "Calls")
         self.addTab(self.search, "Search")
         self.addTab(self.review, "Review")
+        self.addTab(self.queue, "Queue")
+        self.addTab(self.calibration, "Calibration")
         self.addTab(self.audit, "Audit log")
 
     def sizeHint(self) -> QSize:
@@ -124,6 +134,7 @@ class ConsoleHistory(QObject):
         self._cache_timer = QTimer(self, singleShot=True, interval=int(CACHE_EVERY * 1000))
         self._cache_timer.timeout.connect(self._write_unsaved)
         self._seek: asyncio.Task[None] | None = None
+        self._closing = False
         self._supervision_read: str | None = None  # the call whose audit rows were last read
         self._tasks = OwnedTasks()
 
@@ -135,7 +146,16 @@ class ConsoleHistory(QObject):
         self.area.review.comments_changed.connect(self._show_comment_marks)
         self.area.review.review_changed.connect(self._review_changed)
         self._reviewed: set[str] = set()  # calls marked as reviewed in the live list
+        self._to_review: set[str] = set()  # calls marked as queued for review in the live list
         self.area.review.position_source = self.playback_position
+        self.area.review.submitted.connect(self._next_after_submit)
+        self.area.queue.call_opened.connect(self._open_cached)
+        self.area.queue.next_asked.connect(self._open_next_now)
+        self.area.calibration.moment_opened.connect(self._open_moment)
+        self.area.review.report_asked.connect(self._ask_report)
+        self.area.review.audio_asked.connect(self._ask_audio)
+        self.next_key = QShortcut(QKeySequence(NEXT_KEYS), self.area, self._open_next_now,
+                                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.transcript.turn_activated.connect(self._turn_activated)
         self.area.currentChanged.connect(self._tab_shown)
         self.toggle = self.dock.toggleViewAction()
@@ -184,7 +204,7 @@ class ConsoleHistory(QObject):
         if session is None:
             self.area.calls.set_source(None, None)
             return
-        self._reviewed = set()
+        self._reviewed, self._to_review = set(), set()
         self._tasks.start(self.mark_reviewed(session.account.id))
         self.area.calls.set_source(session.account, session.client)
         self._unsubscribe = session.registry.events.changed.connect(lambda change: self._cache_changes(session, change))
@@ -199,6 +219,7 @@ class ConsoleHistory(QObject):
             return
         if report.added or report.changed:
             await self.area.calls.reload()
+            await self.mark_reviewed(session.account.id)
 
     def _cache_changes(self, session: AccountSession, change: RegistryChange) -> None:
         """Every call that appeared or changed (live ones too, so the Calls tab follows them), written at
@@ -230,6 +251,8 @@ class ConsoleHistory(QObject):
             self.window.status.showMessage(f"The local history could not be updated: {write.exception()}", 8000)
         elif self.area.calls.isVisible():
             self._tasks.start(self.area.calls.reload())  # the Calls tab follows live calls
+        if self.window.session is not None and not self._closing:  # a finished call may have joined the queue
+            self._tasks.start(self.mark_reviewed(self.window.session.account.id))
 
     # -- opening calls from the history ---------------------------------------------------
 
@@ -250,6 +273,32 @@ class ConsoleHistory(QObject):
         self.shown_call = call
         self._go_to(seconds, turn_index)
         return call
+
+    async def open_next(self) -> Call | None:
+        """Open the next call this reviewer should review, on the Review tab."""
+        review = self.area.review
+        # Past the call on screen (a draft left for later); a submitted one is out of the queue anyway.
+        skip = (review.account_id, review.call_id) if review.account_id and review.call_id else None
+        entry = await self.area.queue.next_call(skip=skip)
+        if entry is None:
+            self.window.status.showMessage("Nothing left to review in the queue.", 6000)
+            return None
+        call = await self.open_call(entry.account_id, entry.call_id)
+        if call is not None:
+            await review.show_call(entry.account_id, entry.call_id)
+            self.area.setCurrentWidget(review)
+            review.table.setFocus()
+        return call
+
+    @asyncSlot()
+    async def _open_next_now(self) -> None:
+        await self.open_next()
+
+    @asyncSlot(object)
+    async def _next_after_submit(self, _review: object) -> None:
+        await self.open_next()
+        if self.area.queue.isVisible():
+            await self.area.queue.reload()
 
     def _go_to(self, seconds: float | None, turn_index: int | None) -> None:
         if turn_index is not None:
@@ -329,18 +378,29 @@ class ConsoleHistory(QObject):
             await self.area.calls.reload()
 
     async def mark_reviewed(self, account_id: str) -> None:
-        """Reviewed calls of the open account get the reviewed mark (with the score) in the live list."""
-        scores = await self.db.read(lambda conn: ReviewBook(conn).scores_by_call(account_id))
+        """The open account's calls in the live list say where they stand for review: reviewed (with
+        the score), in review (a draft), or to review (the queue picked it)."""
+        session = self.window.session
+        ids = [call.id for call in session.registry.calls()] if session is not None else []
+        scores, states = await self.db.read(lambda conn: (
+            ReviewBook(conn).scores_by_call(account_id),
+            ReviewQueue(conn).states((account_id, call_id) for call_id in ids)))
         session = self.window.session
         if session is None or session.account.id != account_id:
             return
         marks = self.window.call_list.proxy
         reviewed = {call_id for _account, call_id in scores}
+        queued = {call_id for (_account, call_id), state in states.items() if state is ReviewState.TO_REVIEW}
         for call_id in self._reviewed - reviewed:
             marks.set_mark(call_id, CallMark.REVIEWED, None)
+        for call_id in self._to_review - queued:
+            marks.set_mark(call_id, CallMark.TO_REVIEW, None)
         for (_account, call_id), (status, percent) in scores.items():
-            marks.set_mark(call_id, CallMark.REVIEWED, f"Reviewed: {review_words(status, percent)}")
-        self._reviewed = reviewed
+            stage = "Reviewed" if status == "submitted" else "In review"
+            marks.set_mark(call_id, CallMark.REVIEWED, f"{stage}: {review_words(status, percent)}")
+        for call_id in queued:
+            marks.set_mark(call_id, CallMark.TO_REVIEW, "To review (picked by the review queue)")
+        self._reviewed, self._to_review = reviewed, queued
 
     async def _read_supervision(self, call_id: str) -> None:
         """The audit log says which lines supervisors had the assistant say, and who ended the call."""
@@ -349,6 +409,36 @@ class ConsoleHistory(QObject):
     @asyncSlot(str, str, int, object)
     async def _open_hit(self, account_id: str, call_id: str, turn_index: int, seconds: float | None) -> None:
         await self.open_call(account_id, call_id, turn_index, seconds)
+
+    def _shown_recording(self) -> LoadedRecording | None:
+        audio = self.window.audio_area
+        shown = getattr(audio, "call", None)
+        recording = getattr(audio, "recording", None)
+        return recording if shown is not None and self.shown_call and shown.id == self.shown_call.id else None
+
+    def _ask_report(self, review: Review) -> None:
+        call = self.shown_call
+        if call is None or call.id != review.call_id:
+            return
+        redacted = self.area.review.export_redacted.isChecked()
+        ask_save_path(self.area, "Save the call report", f"call-report-{call.id[:8]}.pdf", "PDF files (*.pdf)",
+                      "pdf", lambda path: self.area.review.message.setText(
+                          save_report(Path(path), call, review, self._shown_recording(), redacted)))
+
+    def _ask_audio(self) -> None:
+        if self.shown_call is not None:
+            ask_save_path(self.area, "Save the redacted recording", f"call-{self.shown_call.id[:8]}-redacted.wav",
+                          "WAV files (*.wav)", "wav", self._save_audio_to)
+
+    @asyncSlot(str)
+    async def _save_audio_to(self, path: str) -> None:
+        if self.shown_call is not None:
+            said = await save_redacted_audio(Path(path), self.shown_call, self._shown_recording())
+            self.area.review.message.setText(said)
+
+    @asyncSlot(str, str, object, object)
+    async def _open_moment(self, account_id: str, call_id: str, seconds: float | None, turn: int | None) -> None:
+        await self.open_call(account_id, call_id, turn, seconds)
 
     @asyncSlot(str, str)
     async def _open_cached(self, account_id: str, call_id: str) -> None:
@@ -361,9 +451,14 @@ class ConsoleHistory(QObject):
             await self.area.audit.reload()
         elif tab is self.area.calls:
             await self.area.calls.reload()
+        elif tab is self.area.queue:
+            await self.area.queue.reload()
+        elif tab is self.area.calibration:
+            await self.area.calibration.reload()
 
     async def close(self) -> None:
         """Stop the catch-up, let queued cache writes land, close the file."""
+        self._closing = True  # the last writes start no more reads
         await self._tasks.aclose()
         if self._unsubscribe is not None:
             self._unsubscribe()

@@ -57,7 +57,7 @@ def cell_text(row: CallRow, column: int) -> str:
 
 
 def review_words(status: str, percent: float | None) -> str:
-    """'✓ 86 %' for a submitted review, 'draft 40 %' for one under way."""
+    """'✓ 86 %' for a submitted review (reviewed), 'draft 40 %' for one under way (in review)."""
     score = "—" if percent is None else f"{percent:g} %"
     return f"✓ {score}" if status == "submitted" else f"draft {score}"
 
@@ -135,7 +135,7 @@ class CallHistoryModel(QAbstractTableModel):
             return tooltip(f"{row.id} · {row.provider}")
         if COLUMNS[index.column()] == "Review":
             review = self._reviews.get((row.account_id, row.id))
-            return review_words(*review) if review else ""
+            return review_words(*review) if review else (row.review_state or "")  # "to review": queued
         return one_line(cell_text(row, index.column()))
 
     # -- windows --------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from app.ui.controls import ControlBar
 from app.ui.formats import call_label
 from app.ui.history_filters import account_label
 from app.ui.plain import LineLabel, message_box, one_line
+from app.ui.screen_redaction import SCREEN, add_redact_switch
 from app.ui.status_bar import ConnectionStatus, OfflineBanner
 from app.ui.transcript import TranscriptView
 
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.name_archive: NameArchive | None = None  # the history dock keeps resolved names across sessions
         self._unsubscribe: list[Callable[[], None]] = []
         self._selected_id: str | None = None
+        self._shown_call: Call | None = None
         self._listened: set[str] = set()  # calls marked as listened to in the list
         self.supervision: dict[str, Supervision] = {}  # per call: what supervisors did (sent here or audited)
         self._accounts: list[Account] = []
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setToolTip("Ask the platform for the call list now (F5)")
         self.refresh_action.triggered.connect(self._refresh_now)
         bar.addAction(self.refresh_action)
+        bar.addAction(add_redact_switch(self))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.view_menu = self.menuBar().addMenu("&View")  # panels add their show/hide actions here
         quit_action = QAction("Quit", self, shortcut=QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty off-desktop
@@ -448,6 +451,7 @@ class MainWindow(QMainWindow):
         if hub is not None:
             await hub.stop()
         self.status.show_hub(None)
+        self._shown_call = None
         if session is not None:
             await session.aclose()
             self.session_changed.emit(None)
@@ -519,7 +523,7 @@ class MainWindow(QMainWindow):
     def _show_supervision(self, call: Call) -> None:
         said = self.supervision.get(call.id, Supervision()).said
         self.transcript.model.set_supervisor_rows(supervisor_rows(call.turns, said) if said else ())
-        self._set_title(call)
+        self._set_title(SCREEN.call(call))
 
     # --- selection -----------------------------------------------------------------------
     def selected_call(self) -> Call | None:
@@ -549,15 +553,17 @@ class MainWindow(QMainWindow):
 
     def _show_call(self, call: Call | None) -> None:
         self._selected_id = call.id if call else None
+        self._shown_call = call
         if self.session is not None:
             self.session.poller.watch(self._selected_id)
             if call is not None:
                 self.session.poller.poll_list_soon()
-        self._set_title(call)
-        self.transcript.show_call(call)
+        screened = SCREEN.call(call)  # the Redact switch: what the screen may show
+        self._set_title(screened)
+        self.transcript.show_call(screened)
         if call is not None:
             self._show_supervision(call)
-        self.analysis.show_call(call)
+        self.analysis.show_call(screened)
         self._show_controls(call)
         self.audio_area.show_call(call, self.session.client if self.session else None)
         self.selected_call_changed.emit(call)
@@ -565,12 +571,21 @@ class MainWindow(QMainWindow):
     def _update_call(self, call: Call | None) -> None:
         if call is None:
             return
-        self.transcript.update_call(call)
+        self._shown_call = call
+        screened = SCREEN.call(call)
+        self.transcript.update_call(screened)
         self._show_supervision(call)
-        self.analysis.show_call(call)
+        self.analysis.show_call(screened)
         self.audio_area.update_call(call)
         self._show_controls(call)
         self.selected_call_changed.emit(call)
+
+    def redraw_call(self) -> None:
+        """Show the call and the list again, as the Redact switch now says."""
+        self._update_call(self._shown_call)
+        model = self.call_list.model
+        if model.rowCount() and model.columnCount():
+            model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1))
 
     def _show_controls(self, call: Call | None) -> None:
         """The control bar for this call: what it takes now (its kind, state and refusals)."""

@@ -1,7 +1,8 @@
 """The QA scorecard for the selected call: keyboard scoring, anchored comments, submit.
 
 Keys on the scorecard: ↑/↓ choose a criterion, 0–5 score it, N marks it not applicable,
-Backspace clears it; a score moves to the next criterion. Comments are anchored to the
+Backspace clears it, Enter confirms the suggested mark (app/qa/suggestions.py, shown as
+"suggested"); a score moves to the next criterion. Comments are anchored to the
 current playback moment and transcript turn (`set_position`); clicking one emits
 `anchor_clicked(seconds, turn_index)`. Nothing is written until the reviewer scores or
 comments (then a draft starts); Submit is one transaction.
@@ -19,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +38,9 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from app.qa.suggestions import Suggestion, suggest
+from app.store.calibration import CalibrationBook
+from app.store.calls import CallCache
 from app.store.database import Database, StoreError
 from app.store.reviews import (
     DEFAULT_TEMPLATE,
@@ -49,7 +54,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
-from app.ui.plain import plain, wrapped
+from app.ui.plain import plain, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import Tone, accent, style_color
 
@@ -61,9 +66,11 @@ class ScoreTable(QTableWidget):
     """The criteria, one per row; emits `mark_typed(row, Mark | None)` for 0–5, N and Backspace."""
 
     mark_typed = Signal(int, object)
+    confirm_typed = Signal(int)  # Enter: take the suggested mark on this row
     moved_on = False  # the last key scored and moved the cursor on: a ↓ right after it must not skip
     SCORING_KEYS = frozenset({*(getattr(Qt.Key, f"Key_{d}") for d in range(6)), Qt.Key.Key_N,
-                              Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down})
+                              Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                              Qt.Key.Key_Return, Qt.Key.Key_Enter})
 
     def event(self, event: QEvent) -> bool:
         # The player's window-wide shortcuts (N = next turn, …) must not take the scoring keys.
@@ -86,6 +93,8 @@ class ScoreTable(QTableWidget):
             self.mark_typed.emit(row, NOT_APPLICABLE)
         elif row >= 0 and key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
             self.mark_typed.emit(row, None)
+        elif row >= 0 and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm_typed.emit(row)
         else:
             super().keyPressEvent(event)
 
@@ -99,6 +108,9 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
+    submitted = Signal(object)  # the submitted Review: the queue opens the next call
+    report_asked = Signal(object)  # the submitted Review: save its call report (PDF)
+    audio_asked = Signal()  # save the call's recording with the redacted moments toned out
     review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
     submitted = Signal(object)  # Review: just submitted (the team hub shares it)
 
@@ -112,6 +124,7 @@ class ReviewPanel(QWidget):
         self.review: Review | None = None
         self.template: ScorecardTemplate = DEFAULT_TEMPLATE
         self.templates: list[ScorecardTemplate] = [DEFAULT_TEMPLATE]
+        self.suggestions: dict[str, Suggestion] = {}  # by criterion id, for the call shown
         self.position: tuple[float | None, int | None] = (None, None)
         self.call_label = ""
         self.account_names: dict[str, str] = {}  # account id -> name, for the exported CSV
@@ -142,7 +155,10 @@ class ReviewPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.mark_typed.connect(self._move_on)  # first, at once: before the write is even queued
         self.table.mark_typed.connect(self._mark_typed)
-        self.keys_hint = QLabel("↑↓ choose · 0–5 score and move on · N n/a · ⌫ clear", objectName="reviewKeys")
+        self.table.confirm_typed.connect(self._confirm_typed)
+        self.table.currentCellChanged.connect(lambda row, *_: self._say_suggestion(row))
+        self.keys_hint = QLabel("↑↓ choose · 0–5 score and move on · ⏎ confirm suggestion · N n/a · ⌫ clear",
+                                objectName="reviewKeys")
         self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.overall = QLabel("", objectName="reviewOverall")
         self.overall.setWordWrap(True)
@@ -163,8 +179,18 @@ class ReviewPanel(QWidget):
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
             lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
+        self.export_redacted = QCheckBox("Redact", objectName="reviewExportRedact", checked=True)
+        self.export_redacted.setToolTip("Hide phone numbers, e-mail addresses, card numbers and spelled-out "
+                                        "numbers in exported comments")
+        self.report_button = QPushButton("Report PDF…", objectName="reviewReport")
+        self.report_button.setToolTip("Save this reviewed call's report as a PDF (redacted unless the box is cleared)")
+        self.report_button.clicked.connect(lambda: self.review is not None and self.report_asked.emit(self.review))
+        self.audio_button = QPushButton("Redacted audio…", objectName="reviewAudio")
+        self.audio_button.setToolTip("Save the recording as WAV with phone, card and spelled numbers toned out")
+        self.audio_button.clicked.connect(self.audio_asked)
         self.message = wrapped(QLabel("", objectName="reviewMessage"))
-        self.message.setWordWrap(True)
+        # Other reviewers' scores of this call (calibration): hidden until this reviewer submits.
+        self.others = wrapped(QLabel("", objectName="reviewOthers"))
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -173,6 +199,9 @@ class ReviewPanel(QWidget):
         head.addWidget(self.template_box)
         foot = QHBoxLayout()
         foot.addWidget(self.overall, 1)
+        foot.addWidget(self.report_button)
+        foot.addWidget(self.audio_button)
+        foot.addWidget(self.export_redacted)
         foot.addWidget(self.export_button)
         foot.addWidget(self.submit_button)
         scorecard = QWidget(objectName="reviewScorecard")
@@ -191,6 +220,7 @@ class ReviewPanel(QWidget):
         right.addWidget(QLabel("Comments — click one to jump there", objectName="reviewCommentsTitle"))
         right.addWidget(self.comments, 1)
         right.addLayout(comment_row)
+        right.addWidget(self.others)
         right.addWidget(self.message)
 
         # Side by side: the History dock is wide and short.
@@ -213,15 +243,24 @@ class ReviewPanel(QWidget):
         self.account_id, self.call_id = account_id, call_id
         self.call_label = label or call_id or ""
         self.review = None
+        self.suggestions = {}
         self.message.setText("")
+        self.others.setText("")
         if account_id and call_id:
-            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate]]:
-                book = ReviewBook(conn)
-                return book.get(account_id, call_id, self.reviewer), book.templates()
+            template = self.template
 
-            review, self.templates = await self.db.read(load)  # a pure read: not queued behind sync writes
+            def load(conn: Any) -> tuple[Review | None, list[ScorecardTemplate], dict[str, Suggestion], str]:
+                book = ReviewBook(conn)
+                review = book.get(account_id, call_id, self.reviewer)
+                call = CallCache(conn).get(account_id, call_id)
+                suggested = (suggest(call, review.template if review else template)
+                             if call is not None and not call.is_live else {})  # a live call is not judged yet
+                return review, book.templates(), suggested, self._others_text(conn, account_id, call_id)
+
+            review, self.templates, suggestions, others = await self.db.read(load)  # not behind sync writes
             if (self.account_id, self.call_id) == (account_id, call_id):
-                self.review = review
+                self.review, self.suggestions = review, suggestions
+                self.others.setText(others)
         self._render()
         return self.review
 
@@ -242,12 +281,21 @@ class ReviewPanel(QWidget):
 
     # -- actions (async services; slots below are thin wrappers) ---------------------------
 
-    async def set_mark(self, criterion_id: str, mark: Mark | None) -> bool:
+    async def set_mark(self, criterion_id: str, mark: Mark | None, *, suggested: bool = False) -> bool:
         """Score one criterion; False (with the reason shown) when the mark is refused."""
         review = await self._draft()
         if review is None:
             return False
-        return await self._update(lambda book: book.set_mark(review.id, criterion_id, mark)) is not None
+        return await self._update(
+            lambda book: book.set_mark(review.id, criterion_id, mark, suggested=suggested)) is not None
+
+    async def confirm_suggestion(self, criterion_id: str) -> bool:
+        """Take the suggested mark for this criterion (recorded as a confirmed suggestion)."""
+        suggestion = self.suggestions.get(criterion_id)
+        if suggestion is None:
+            self.message.setText("Nothing is suggested for this criterion: score it yourself.")
+            return False
+        return await self.set_mark(criterion_id, suggestion.mark, suggested=True)
 
     async def add_comment(self, text: str) -> None:
         if not text.strip():
@@ -280,18 +328,33 @@ class ReviewPanel(QWidget):
         submitted = await self._update(lambda book: book.submit(review_id))
         if submitted is not None:
             self.message.setText("Review submitted.")
+            account_id, call_id = submitted.account_id, submitted.call_id
+            self.others.setText(await self.db.read(lambda conn: self._others_text(conn, account_id, call_id)))
             self.submitted.emit(submitted)
         return submitted
 
     async def export_csv(self, path: Path | str) -> int:
         """Every submitted review, one line each; returns how many."""
-        names = dict(self.account_names)
+        names, redacted = dict(self.account_names), self.export_redacted.isChecked()
         rows, said = await export_csv_file(
-            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", account_names=names), "submitted review")
+            self.db, path, lambda conn, out: ReviewBook(conn).export_csv(out, status="submitted", account_names=names,
+                                                                         redacted=redacted), "submitted review")
         self.message.setText(said)
         return rows
 
     # -- internals ------------------------------------------------------------------------
+
+    def _others_text(self, conn: Any, account_id: str, call_id: str) -> str:
+        seen, hidden = CalibrationBook(conn).others_visible(account_id, call_id, self.reviewer)
+        if hidden:
+            return f"{hidden} other reviewer{'s' if hidden > 1 else ''} scored this call — hidden until you submit."
+        lines = []
+        for other in seen:
+            percent = other.overall.percent
+            marks = " · ".join(f"{c.title} {mark_text(other.marks.get(c.id), c.max_score)}"
+                               for c in other.template.criteria)
+            lines.append(f"{other.reviewer}: {'—' if percent is None else f'{percent:g} %'} · {marks}")
+        return "\n".join(lines)
 
     async def _draft(self) -> Review | None:
         if self.account_id is None or self.call_id is None:
@@ -364,8 +427,19 @@ class ReviewPanel(QWidget):
             weight.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             weight.setToolTip("Weight in the overall score")
             mark = marks.get(criterion.id)
+            suggestion = self.suggestions.get(criterion.id)
             score = QTableWidgetItem(mark_text(mark, criterion.max_score))
             score.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if mark is None and suggestion is not None:  # not a score until the reviewer confirms it
+                score.setText(f"suggested {mark_text(suggestion.mark, criterion.max_score)}")
+                score.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                italic = score.font()
+                italic.setItalic(True)
+                score.setFont(italic)
+            elif review is not None and criterion.id in review.confirmed:
+                score.setText(f"{score.text()} ✓ suggested")
+            if suggestion is not None:
+                score.setToolTip(tooltip(f"Suggested: {suggestion.why}. Enter confirms it; 0–5 or N changes it."))
             if criterion.critical and mark is not None and mark.score == 0:
                 score.setForeground(accent(Tone.BAD, self.palette()))
             for column, cell in enumerate((name, weight, score)):
@@ -373,6 +447,7 @@ class ReviewPanel(QWidget):
         self.table.setEnabled(has_call)
         if template.criteria:
             self.table.setCurrentCell(min(row, len(template.criteria) - 1), 0)
+        self._say_suggestion(self.table.currentRow())
 
         overall = overall_score(template.criteria, marks)
         if overall.critical_failed:
@@ -389,6 +464,8 @@ class ReviewPanel(QWidget):
         self.submit_button.setToolTip("" if overall.complete else "Score every criterion (or mark it N/A) first")
         for widget in (self.comment_text, self.comment_button):
             widget.setEnabled(has_call and not locked)
+        self.report_button.setEnabled(locked)
+        self.audio_button.setEnabled(has_call)
 
         self.comments.clear()
         comments = review.comments if review else []
@@ -429,6 +506,23 @@ class ReviewPanel(QWidget):
         scored = await self.set_mark(criterion.id, mark)
         if moved and not scored and self.table.currentRow() == row + 1:
             self.table.setCurrentCell(row, 0)  # refused: back to the criterion that needs the answer
+
+    def _say_suggestion(self, row: int) -> None:
+        """Why the chosen criterion's suggestion is what it is, while it waits to be confirmed."""
+        template = self.review.template if self.review else self.template
+        criterion = template.criteria[row] if 0 <= row < len(template.criteria) else None
+        suggestion = self.suggestions.get(criterion.id) if criterion else None
+        marked = self.review is not None and criterion is not None and criterion.id in self.review.marks
+        if suggestion is not None and not marked:
+            self.message.setText(f"Suggested because: {suggestion.why}. Enter confirms it; 0–5 or N changes it.")
+        elif self.message.text().startswith("Suggested because: "):
+            self.message.setText("")
+
+    @asyncSlot(int)
+    async def _confirm_typed(self, row: int) -> None:
+        template = self.review.template if self.review else self.template
+        if await self.confirm_suggestion(template.criteria[row].id) and row + 1 < self.table.rowCount():
+            self.table.setCurrentCell(row + 1, 0)
 
     @asyncSlot()
     async def _add_comment_now(self) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain import Call, Provider
+from app.domain.success import success_passed, success_score
 from app.ui.tones import Tone
 
-_PASS = {"true", "pass", "passed", "yes", "success", "successful"}
-_FAIL = {"false", "fail", "failed", "no", "failure", "unsuccessful"}
 _NEGATIVE_WORDS = {"negative", "angry", "upset", "frustrated", "annoyed", "hostile", "unhappy", "dissatisfied",
                    "very negative", "bad", "furious", "irritated"}
 _POSITIVE_WORDS = {"positive", "happy", "satisfied", "pleased", "very positive", "good", "delighted", "grateful"}
@@ -19,18 +18,14 @@ THRESHOLD = 0.2  # beyond ±0.2 on the -1..1 scale a call reads positive or nega
 
 
 def success_verdict(value: str) -> tuple[str, Tone]:
-    """The platform's success evaluation ("true", "8", "Pass"...) in plain words with a tone."""
+    """The platform's success evaluation ("true", "8", "Pass"...) in plain words with a tone
+    (the words themselves: app/domain/success.py, which the review queue reads too)."""
     text = value.strip()
-    if text.lower() in _PASS:
-        return "Successful", Tone.GOOD
-    if text.lower() in _FAIL:
-        return "Not successful", Tone.BAD
-    try:
-        score = float(text)
-    except ValueError:
-        return text, Tone.NEUTRAL
-    if 0 <= score <= 10:
-        return f"{score:g} / 10", Tone.GOOD if score >= 7 else Tone.BAD if score <= 4 else Tone.WARN
+    passed, score = success_passed(text), success_score(text)
+    if score is not None:
+        return f"{score:g} / 10", {True: Tone.GOOD, False: Tone.BAD, None: Tone.WARN}[passed]
+    if passed is not None:
+        return ("Successful", Tone.GOOD) if passed else ("Not successful", Tone.BAD)
     return text, Tone.NEUTRAL
 
 

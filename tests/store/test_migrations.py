@@ -22,7 +22,7 @@ def tables(conn: sqlite3.Connection) -> set[str]:
 
 def test_empty_file_gets_the_whole_schema_in_wal_mode(tmp_path: Path) -> None:
     conn = connect(tmp_path / "h.sqlite3")
-    assert schema_version(conn) == SCHEMA_VERSION == 6
+    assert schema_version(conn) == SCHEMA_VERSION == 7
     assert {"calls", "turns", "sync_state", "turn_index", "reviews", "review_scores", "review_comments",
             "scorecard_templates", "audit_log", "platform_names", "alerts", "alert_acknowledgements"} <= tables(conn)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -1,0 +1,62 @@
+"""The Redact switch for screen sharing: while on, the transcript, the analysis and the call list's
+customer numbers show phone numbers, e-mail addresses, card numbers and spelled-out numbers as
+"[phone number]"… Exports redact on their own (see app/qa/redacted_call.py), switch or not."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, overload
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from app.domain import Call
+from app.live.events import Event
+from app.qa.redacted_call import redacted_call
+from app.qa.redaction import Kind
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+REDACT_KEYS = "Ctrl+Shift+R"
+
+
+class ScreenRedaction:
+    """Whether the screen hides what it would redact; one for the process (there is one screen)."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.changed: Event[bool] = Event("screen redaction changed")
+
+    def set_on(self, on: bool) -> None:
+        if on != self.on:
+            self.on = on
+            self.changed.emit(on)
+
+    @overload
+    def call(self, call: Call) -> Call: ...
+    @overload
+    def call(self, call: None) -> None: ...
+    def call(self, call: Call | None) -> Call | None:
+        return redacted_call(call) if self.on and call is not None else call
+
+    def number(self, number: str | None) -> str | None:
+        return f"[{Kind.PHONE}]" if self.on and number else number
+
+
+SCREEN = ScreenRedaction()
+
+
+def add_redact_switch(window: MainWindow) -> QAction:
+    """A checkable "Redact" action on the window's account toolbar; toggling it redraws the call shown."""
+    action = QAction("Redact", window, objectName="redactSwitch", checkable=True, checked=SCREEN.on)
+    action.setShortcut(QKeySequence(REDACT_KEYS))
+    action.setToolTip(f"Hide phone numbers, e-mail addresses and card numbers on screen, for screen sharing "
+                      f"({REDACT_KEYS})")
+    action.toggled.connect(SCREEN.set_on)
+
+    def redraw(_on: bool) -> None:
+        action.setChecked(SCREEN.on)
+        window.redraw_call()
+
+    SCREEN.changed.connect(redraw)
+    window.addAction(action)
+    return action
