@@ -1,6 +1,7 @@
 """The team record: users with roles and hashed tokens, and append-only rows every console shares.
 
-Rows are audit rows, submitted reviews, comments and alert acknowledgements. Each carries the
+Rows are audit rows, submitted reviews, comments, alert acknowledgements, review-queue
+assignments and review-queue rules. Each carries the
 id its console made for it, so a queue replayed after an outage adds nothing twice; the same id
 with different content is a conflict, never an edit. Engines: SQLite here, PostgreSQL in team_pg.
 """
@@ -29,13 +30,17 @@ class RecordKind(StrEnum):
     REVIEW = "review"
     COMMENT = "comment"
     ALERT_ACK = "alert-ack"
+    QUEUE_ASSIGNMENT = "queue-assignment"  # who reviews a queued call
+    QUEUE_RULES = "queue-rules"  # which calls the team's queue picks
 
 
 # Audit rows record commands sent and alert acknowledgements act on live calls: supervisors' work.
+# Reviewers take and share out queued calls among themselves; the rules (the team's workload) are
+# set by supervisors and admins.
 ALLOWED: dict[Role, frozenset[RecordKind]] = {
     Role.ADMIN: frozenset(RecordKind),
     Role.SUPERVISOR: frozenset(RecordKind),
-    Role.REVIEWER: frozenset({RecordKind.REVIEW, RecordKind.COMMENT}),
+    Role.REVIEWER: frozenset({RecordKind.REVIEW, RecordKind.COMMENT, RecordKind.QUEUE_ASSIGNMENT}),
 }
 MAX_BODY_BYTES = 64 * 1024
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from itertools import cycle
@@ -162,19 +162,34 @@ class ReviewQueue:
             self.conn.execute("UPDATE review_queue SET assigned_to = ? WHERE account_id = ? AND call_id = ?",
                               (reviewer, account_id, call_id))
 
-    def share_out(self, reviewers: Sequence[str]) -> int:
-        """Assign every unassigned call still to review to the reviewers in turn; returns how many."""
+    def share_out(self, reviewers: Sequence[str]) -> list[QueuedCall]:
+        """Assign every unassigned call still to review to the reviewers in turn; returns the calls as assigned."""
         if not reviewers:
             raise ValueError("Name at least one reviewer.")
         open_calls = self.conn.execute(
-            "SELECT q.account_id, q.call_id FROM review_queue q WHERE q.assigned_to IS NULL AND NOT EXISTS"
+            "SELECT q.account_id, q.call_id, q.reasons, q.assigned_to, q.created_at FROM review_queue q"
+            " WHERE q.assigned_to IS NULL AND NOT EXISTS"
             " (SELECT 1 FROM reviews r WHERE r.account_id = q.account_id AND r.call_id = q.call_id)"
             " ORDER BY q.created_at, q.account_id, q.call_id").fetchall()
+        assigned = [replace(_queued(row), assigned_to=reviewer)
+                    for row, reviewer in zip(open_calls, cycle(reviewers), strict=False)]
         with transaction(self.conn):
             self.conn.executemany(
                 "UPDATE review_queue SET assigned_to = ? WHERE account_id = ? AND call_id = ?",
-                [(reviewer, row[0], row[1]) for row, reviewer in zip(open_calls, cycle(reviewers), strict=False)])
-        return len(open_calls)
+                [(entry.assigned_to, entry.account_id, entry.call_id) for entry in assigned])
+        return assigned
+
+    def apply_assignments(self, assigned: Iterable[QueuedCall]) -> None:
+        """Colleagues' assignments (through the hub): the call is queued here too if this console has
+        not picked it yet (same rules, same picks, once it is cached); applying one twice changes nothing."""
+        now = time.time()
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT INTO review_queue (account_id, call_id, reasons, assigned_to, created_at, queued_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, call_id) DO UPDATE"
+                " SET assigned_to = excluded.assigned_to WHERE assigned_to IS NOT excluded.assigned_to",
+                [(e.account_id, e.call_id, REASON_SEPARATOR.join(e.reasons), e.assigned_to,
+                  cache.to_epoch(e.created_at), now) for e in assigned])
 
     def entries(self, limit: int = 1000) -> list[QueuedCall]:
         """The queued calls, newest first."""

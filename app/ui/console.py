@@ -53,7 +53,8 @@ async def console_window(demo: DemoPlatform | None = None) -> AsyncIterator[Main
     history = attach_history(window)
     alerts = ConsoleAlerts(window, history.db if isinstance(history, ConsoleHistory) else None)
     area = history.area if isinstance(history, ConsoleHistory) else None
-    ConsoleTeam(window, area.audit if area else None, area.review if area else None, alerts)
+    ConsoleTeam(window, area.audit if area else None, area.review if area else None, alerts,
+                area.queue if area else None)
     try:
         yield window
     finally:

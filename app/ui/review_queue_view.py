@@ -46,6 +46,8 @@ def last_days(days: int, now: datetime | None = None) -> tuple[datetime, datetim
 class ReviewQueueView(QWidget):
     call_opened = Signal(str, str)  # account id, call id
     next_asked = Signal()
+    assigned = Signal(list)  # the QueuedCalls just shared out (the team's hub hears of them)
+    rules_saved = Signal(object)  # the QueueRules just saved
 
     def __init__(self, db: Database, reviewer: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -137,8 +139,9 @@ class ReviewQueueView(QWidget):
             self.summary.setText("Name the reviewers first, separated by commas.")
             return 0
         shared = await self.db.write(lambda conn: ReviewQueue(conn).share_out(reviewers))
+        self.assigned.emit(shared)
         await self.reload()
-        return int(shared)
+        return len(shared)
 
     async def next_call(self, skip: tuple[str, str] | None = None) -> QueuedCall | None:
         """The next call this reviewer should take (their own draft first, then the oldest queued)."""
@@ -153,6 +156,7 @@ class ReviewQueueView(QWidget):
     async def save_rules(self) -> int:
         rules = self.rules()
         await self.db.write(lambda conn: ReviewQueue(conn).save_rules(rules))
+        self.rules_saved.emit(rules)
         return await self.rebuild()
 
     def _show_rules(self, rules: QueueRules) -> None:

@@ -2,15 +2,16 @@
 their submitted reviews of the shown call (in the Review tab), and who acknowledged an alert.
 
 `ConsoleTeam` follows the window's hub link: it shares this console's submitted reviews (with their
-comments) and alert acknowledgements through the link's board (the audit rows go through the
-session's journal), and shows what the team wrote. Rows are platform-independent but still other
+comments), alert acknowledgements and review-queue assignments and rules through the link's board
+(the audit rows go through the session's journal), shows what the team wrote and applies the
+team's queue rows to the local review queue. Rows are platform-independent but still other
 people's text: shown as plain text, bounded.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +22,22 @@ from app.domain import Call
 from app.live.alerts.engine import AlertChange
 from app.live.session import AccountSession
 from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
+from app.live.team_queue import (
+    QUEUE_ASSIGNMENT,
+    QUEUE_RULES,
+    apply_rows,
+    share_assignments,
+    share_rules,
+)
+from app.qa.queue_rules import QueueRules
+from app.store.review_queue import QueuedCall
 from app.store.reviews import Review
 from app.ui.main_window import MainWindow
 from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.record_table import record_table
 from app.ui.review_panel import ReviewPanel
+from app.ui.review_queue_view import ReviewQueueView
+from app.ui.tasks import OwnedTasks
 
 if TYPE_CHECKING:  # loaded with the first account on a hub, not at start-up
     from app.live.hub_link import HubLink
@@ -151,9 +163,14 @@ class ConsoleTeam(QObject):
     """Wires the window's hub link (when the open account has one) to the History dock and the alerts."""
 
     def __init__(self, window: MainWindow, audit_tab: QWidget | None, review_panel: ReviewPanel | None,
-                 alerts: ConsoleAlerts | None) -> None:
+                 alerts: ConsoleAlerts | None, queue: ReviewQueueView | None = None) -> None:
         super().__init__(window)
         self.window = window
+        self.queue = queue
+        self._tasks = OwnedTasks()
+        if queue is not None:
+            queue.assigned.connect(self._share_assigned)
+            queue.rules_saved.connect(self._share_rules)
         self.alerts = alerts.engine if alerts is not None else None
         self.taken = TakenAlerts()
         if alerts is not None and (layout := alerts.queue.layout()) is not None:
@@ -189,6 +206,9 @@ class ConsoleTeam(QObject):
         self.audit.setVisible(hub is not None)
         if hub is not None:
             self._unsubscribe.append(hub.board.events.rows.connect(self._rows_arrived))
+            # The queue rows the board already holds (another account's link was open meanwhile).
+            self._apply_queue_rows(sorted(hub.board.rows(QUEUE_ASSIGNMENT) + hub.board.rows(QUEUE_RULES),
+                                          key=lambda row: row.id))
         self._rows_arrived([])
 
     def _call_shown(self, call: Call | None) -> None:
@@ -202,6 +222,17 @@ class ConsoleTeam(QObject):
         for row in rows:
             if row.kind == ALERT_ACK and hub is not None and row.author != hub.stream.user:
                 self._colleague_has_it(row)
+        self._apply_queue_rows([row for row in rows if row.kind in (QUEUE_ASSIGNMENT, QUEUE_RULES)])
+
+    def _apply_queue_rows(self, rows: list[TeamRow]) -> None:
+        hub, session, queue = self.hub, self.window.session, self.queue
+        if rows and hub is not None and session is not None and queue is not None:
+            self._tasks.start(self._apply_to_queue(queue, apply_rows(queue.db, hub.board, session.account.id, rows)))
+
+    @staticmethod
+    async def _apply_to_queue(queue: ReviewQueueView, applying: Coroutine[Any, Any, bool]) -> None:
+        rules_changed = await applying
+        await (queue.rebuild() if rules_changed else queue.reload())
 
     def _show_reviews(self) -> None:
         hub, call = self.hub, self._call
@@ -223,6 +254,15 @@ class ConsoleTeam(QObject):
             hub.board.share(COMMENT, review.call_id, {
                 "review": key, "text": comment.text,
                 "at_seconds": comment.at_seconds, "turn_index": comment.turn_index})
+
+    def _share_assigned(self, assigned: list[QueuedCall]) -> None:
+        hub, session = self.hub, self.window.session
+        if hub is not None and session is not None:
+            share_assignments(hub.board, session.account.id, assigned)
+
+    def _share_rules(self, rules: QueueRules) -> None:
+        if self.hub is not None:
+            share_rules(self.hub.board, rules)
 
     def _share_acknowledged(self, change: AlertChange) -> None:
         hub, session = self.hub, self.window.session

@@ -118,7 +118,7 @@ def test_states_and_next_call_follow_the_reviews(conn: sqlite3.Connection) -> No
     queue = ReviewQueue(conn)
     queue.save_rules(QueueRules(sample_percent=0))
     CallCache(conn).upsert("acct", [call(f"c{n}", minute=n, success="false") for n in range(4)])
-    assert queue.share_out(["ann", "bob"]) == 4
+    assert len(queue.share_out(["ann", "bob"])) == 4
     assert queue.next_for("ann").call_id == "c0"  # type: ignore[union-attr]
     assert queue.next_for("bob").call_id == "c1"  # type: ignore[union-attr]
     book = ReviewBook(conn)
