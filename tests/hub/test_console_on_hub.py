@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from app.domain import Account, CallStatus, Provider, Say, Turn, TurnRole
 from app.hub.team import Role, new_token, token_hash
 from app.live.hub_link import NO_TOKEN_TEXT, POLLING_TEXT, REFUSED_TEXT, STREAMING_TEXT
+from app.qa.queue_rules import QueueRules
 from app.sandbox.wire import base_url
+from app.store.calls import CallCache
+from app.store.review_queue import ReviewQueue
 from app.store.reviews import DEFAULT_TEMPLATE, Mark
 from app.ui.alert_desk import ConsoleAlerts
 from app.ui.history_area import ConsoleHistory, attach_history
@@ -141,7 +144,7 @@ def team_window(qtbot, qloop, tmp_path, user: str) -> tuple[MainWindow, ConsoleH
     history = attach_history(window, folder / "history.sqlite3", user=user)
     assert isinstance(history, ConsoleHistory)
     alerts = ConsoleAlerts(window, history.db, user=user, settings_path=folder / "alerts.toml")
-    ConsoleTeam(window, history.area.audit, history.area.review, alerts)
+    ConsoleTeam(window, history.area.audit, history.area.review, alerts, history.area.queue)
     return window, history, alerts
 
 
@@ -219,6 +222,49 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                 taken = bob_alerts.queue.findChild(object, "colleaguesHaveIt")
                 assert not taken.isHidden() and f"ann has it: {alert.message}" in taken.text()
                 assert [(r.author, r.call_id) for r in ann.hub.board.rows("alert-ack")] == [("ann", "c-person")]
+        finally:
+            for window in (ann, bob):
+                await window.close_session()
+            await hub.stop()
+
+    run_async(scenario())
+    for alerts, history in ((ann_alerts, ann_history), (bob_alerts, bob_history)):
+        qloop.run_until_complete(alerts.close())
+        qloop.run_until_complete(history.close())
+
+
+def test_calls_shared_out_in_one_queue_tab_are_assigned_in_the_others(qtbot, qloop, tmp_path, run_async):
+    ann, ann_history, ann_alerts = team_window(qtbot, qloop, tmp_path, "ann")
+    bob, bob_history, bob_alerts = team_window(qtbot, qloop, tmp_path, "bob")
+    failed = [make_call(f"qa-{n}", status=CallStatus.ENDED, success_evaluation="false") for n in range(4)]
+    rules = QueueRules(sample_percent=0, transferred=False, critical_alert=False, shorter_than_seconds=None)
+
+    def assigned(history: ConsoleHistory) -> dict[str, str]:
+        table = history.area.queue.table
+        cells = [[table.item(r, c).text() for c in (1, 3)] for r in range(table.rowCount())]
+        return {call: who for call, who in cells if call.startswith("qa-")}
+
+    async def scenario() -> None:
+        hub = await start_hub(tmp_path, EMBEDDED)
+        tokens = [await hub_user(hub, name, Role.REVIEWER) for name in ("ann", "bob")]
+        try:
+            async with webhook_sandbox([f"{hub.url}/webhooks"], live=0, speed=3.0) as sandbox:
+                account = on_hub(sandbox, hub.url)
+                for window, history, token in ((ann, ann_history, tokens[0]), (bob, bob_history, tokens[1])):
+                    await history.db.write(lambda c: ReviewQueue(c).save_rules(rules))
+                    await history.db.write(lambda c: CallCache(c).upsert(account.id, failed))
+                    await window.open_session(account, sandbox.state.api_key, hub_token=token)
+                    await until(lambda w=window: w.status.hub.text() == STREAMING_TEXT, what="streaming")
+                await bob_history.area.queue.reload()
+                assert set(assigned(bob_history).values()) == {"anyone"}
+
+                queue = ann_history.area.queue
+                queue.reviewers.setText("ann, bob")
+                queue.share_button.click()
+                await until(lambda: set(assigned(ann_history).values()) == {"ann", "bob"}, what="ann's share out")
+                await until(lambda: assigned(bob_history) == assigned(ann_history), what="the same on bob's console")
+                mine = await bob_history.area.queue.next_call()
+                assert mine is not None and assigned(bob_history)[mine.call_id] == "bob"  # Ctrl+N: his own first
         finally:
             for window in (ann, bob):
                 await window.close_session()
