@@ -285,6 +285,7 @@ class ConsoleHistory(QObject):
             return None
         call = await self.open_call(entry.account_id, entry.call_id)
         if call is not None:
+            await self.area.queue.take(entry)
             await review.show_call(entry.account_id, entry.call_id)
             self.area.setCurrentWidget(review)
             review.table.setFocus()

@@ -4,6 +4,7 @@ reviewers, take the next call (Ctrl+N)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -146,6 +147,15 @@ class ReviewQueueView(QWidget):
     async def next_call(self, skip: tuple[str, str] | None = None) -> QueuedCall | None:
         """The next call this reviewer should take (their own draft first, then the oldest queued)."""
         return await self.db.read(lambda conn: ReviewQueue(conn).next_for(self.reviewer, skip=skip))
+
+    async def take(self, entry: QueuedCall) -> QueuedCall:
+        """A call nobody had becomes this reviewer's (with a hub, colleagues' Ctrl+N then passes it by)."""
+        if entry.assigned_to is not None:
+            return entry
+        await self.db.write(lambda conn: ReviewQueue(conn).assign(entry.account_id, entry.call_id, self.reviewer))
+        taken = replace(entry, assigned_to=self.reviewer)
+        self.assigned.emit([taken])
+        return taken
 
     def rules(self) -> QueueRules:
         """The rules as the row of fields says them."""

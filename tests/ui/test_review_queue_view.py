@@ -76,6 +76,9 @@ def test_queued_calls_show_their_state_and_ctrl_n_opens_the_next(window, sandbox
         await history.area.queue.reload()
         states = {history.area.queue.table.item(r, 4).text() for r in range(history.area.queue.table.rowCount())}
         assert "in review" not in states  # opening a call starts no review until the reviewer scores it
+        taken = [history.area.queue.table.item(r, 3).text() for r in range(history.area.queue.table.rowCount())
+                 if history.area.queue.entries[r].call_id == first.call_id]
+        assert taken == ["ria"]  # taken: with a hub, colleagues' Ctrl+N passes it by
 
     run_async(scenario())
 
