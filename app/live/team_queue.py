@@ -4,8 +4,8 @@ Every console runs the same queue rules, which sample by call id, so consoles wi
 queue the same calls; what they share is who has which call (`queue-assignment` rows) and the rules
 when someone edits them (`queue-rules` rows). Offline-first like the other team rows: the local
 queue is written first, then the row is queued for the hub. Colleagues' rows are applied to the
-local queue in the hub's order (the last assignment of a call wins), except for calls this console
-assigned itself and has not delivered yet: its own row is the newer one.
+local queue in the hub's order (the last assignment of a call wins, the newest rules win), except
+what this console wrote itself and has not delivered yet: its own row is the newer one.
 """
 
 from __future__ import annotations
@@ -88,10 +88,12 @@ def _rules(data: Any) -> QueueRules | None:
 
 async def apply_rows(db: Database, board: TeamBoard, account_id: str, rows: list[TeamRow]) -> bool:
     """Apply the team's queue rows to the local queue; True when they changed its rules (then rebuild it)."""
-    waiting = {row["call_id"] for row in board.client.pending() if row.get("kind") == QUEUE_ASSIGNMENT}
+    pending = board.client.pending()
+    waiting = {row["call_id"] for row in pending if row.get("kind") == QUEUE_ASSIGNMENT}
     mine = [row for row in rows if row.account_id == board.account_id]
     assigned = assignments_in(mine, account_id, waiting)
-    rules = rules_in(mine)
+    # Rules this console saved and has not delivered yet are newer than any the hub sends now.
+    rules = None if any(row.get("kind") == QUEUE_RULES for row in pending) else rules_in(mine)
 
     def write(conn: Any) -> bool:
         queue = ReviewQueue(conn)

@@ -179,5 +179,11 @@ async def test_reviewers_share_assignments_and_supervisors_set_the_rules(tmp_pat
     await sue.board.client.flush()
     await bob.catch_up()
     assert await bob.db.read(lambda c: ReviewQueue(c).rules()) == wider
+    # Rules sue saves while the hub is away are not undone by the team's older ones meanwhile.
+    mine = QueueRules(sample_percent=50.0)
+    await sue.db.write(lambda c: ReviewQueue(c).save_rules(mine))
+    sue.board.client.queue("queue-rules", sue.board.account_id, "*", {"rules": {"sample_percent": 50.0}})
+    await apply_rows(sue.db, sue.board, sue.account_id, [TeamRow.from_json(r) for r in await bob.board.client.rows()])
+    assert await sue.db.read(lambda c: ReviewQueue(c).rules()) == mine
     await reviewer.aclose()
     await close(sue, bob)
