@@ -164,5 +164,6 @@ def test_the_assistant_turns_a_supervisor_made_say_are_marked(tmp_path, monkeypa
     db.close()
     said = supervisor_lines()
     from app.cli.export import export_record
-    turns = export_record(call, said.get("c1", ()))["turns"]
+    from app.store.supervision import supervisor_rows
+    turns = export_record(call, supervisor_rows(call.turns, said.get("c1", ())))["turns"]
     assert [t["supervisor"] for t in turns] == [False, True]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 
+from app.qa.redaction import redact
 from app.store.calls import CallCache
 from app.store.reviews import Mark
 from app.ui.call_list import CallMark
@@ -47,10 +48,16 @@ def test_a_reviewed_call_is_marked_with_its_score_and_exported_with_its_call(qtb
         assert cells == ["✓ 100 %"]
 
         path = tmp_path / "reviews.csv"
+        customer = ended.customer_name or ended.customer_number or ""
+        assert review.export_redacted.isChecked()  # exports redact unless the reviewer says otherwise
         assert await review.export_csv(path) == 1
         row = next(csv.DictReader(path.open(encoding="utf-8")))
         assert row["call"] == ended.id and row["account name"] == "Sandbox"
-        assert row["customer"].lstrip("'") == (ended.customer_name or ended.customer_number)  # formula-safe
+        assert row["customer"].lstrip("'") == redact(customer)
+        review.export_redacted.setChecked(False)
+        assert await review.export_csv(path) == 1
+        row = next(csv.DictReader(path.open(encoding="utf-8")))
+        assert row["customer"].lstrip("'") == customer  # formula-safe
         assert row["assistant"] == (ended.assistant_name or "") and row["call time"]
 
     run_async(scenario())
