@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+LIVE_SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # (live, sort key) in one call: sorting asks it n·log n times
 HIGHLIGHT_SECONDS = 4.0
 
 
@@ -256,6 +257,8 @@ class CallListModel(QAbstractTableModel):
             return call
         if role == SORT_ROLE:
             return self._sort_key(call, column)
+        if role == LIVE_SORT_ROLE:
+            return call.is_live, self._sort_key(call, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(self._tooltip(call, column))
         if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
@@ -432,19 +435,14 @@ class CallFilter(QSortFilterProxyModel):
 
     def lessThan(self, left: Index, right: Index) -> bool:
         ascending = self.sortOrder() is Qt.SortOrder.AscendingOrder
-        if self._live_first:
-            live_a, live_b = _is_live(left), _is_live(right)
-            if live_a != live_b:  # Qt swaps the arguments for a descending sort: live stays on top either way
-                return live_a if ascending else live_b
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        live_a, a = left.data(LIVE_SORT_ROLE) or (False, None)
+        live_b, b = right.data(LIVE_SORT_ROLE) or (False, None)
+        if self._live_first and live_a != live_b:
+            # Qt swaps the arguments for a descending sort: live stays on top either way
+            return bool(live_a if ascending else live_b)
         # Empty values sort last whichever way the column is sorted.
         if a is None or b is None:
             return (a is None) < (b is None) if ascending else (a is None) > (b is None)
         if type(a) is not type(b):
             a, b = str(a), str(b)
         return a < b
-
-
-def _is_live(index: Index) -> bool:
-    call = index.data(CALL_ROLE)
-    return isinstance(call, Call) and call.is_live

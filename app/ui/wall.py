@@ -19,12 +19,20 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -38,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Call, TurnRole
 from app.live.alerts.engine import NO_ALERTS, AlertChange, AlertEngine, CallAlerts
-from app.live.registry import CallRegistry, RegistryChange, Rows
+from app.live.registry import CallRegistry, RegistryChange
 from app.ui.alert_look import SEVERITY_WORDS, severity_colour, severity_fill
 from app.ui.call_list_model import customer
 from app.ui.formats import duration
@@ -49,7 +57,6 @@ Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 50
 ALERTS_ROLE = Qt.ItemDataRole.UserRole + 51
 LEVELS_ROLE = Qt.ItemDataRole.UserRole + 52
-ORDER_ROLE = Qt.ItemDataRole.UserRole + 53
 CLOCK_ROLE = Qt.ItemDataRole.UserRole + 54  # the duration moved: repaint, do not re-sort
 MOOD_ROLE = Qt.ItemDataRole.UserRole + 55
 
@@ -72,7 +79,13 @@ def last_line(call: Call) -> str:
 
 
 class WallModel(QAbstractListModel):
-    """One row per registry call, in registry order (new calls append); the proxy picks and orders."""
+    """The live calls in wall order: the most severe open alert first, then the oldest call.
+
+    A new live call appends and an ended one leaves at once (row signals); the order is made again
+    by `settle()` (once a second while the wall is shown) only when an alert or a new call may
+    have moved a tile — a thousand live calls change every second, and almost none of those
+    changes moves one. Re-ordering is one Python sort of keys, announced as a layout change that
+    keeps the current tile where it is."""
 
     def __init__(self, engine: AlertEngine, parent: QObject | None = None,
                  *, now: Callable[[], datetime] = lambda: datetime.now(UTC)):
@@ -82,6 +95,9 @@ class WallModel(QAbstractListModel):
         self._registry: CallRegistry | None = None
         self._disconnect: list[Callable[[], None]] = []
         self._levels: dict[str, tuple[float, float]] = {}
+        self._ids: list[str] = []  # live calls, in wall order
+        self._rows: dict[str, int] = {}
+        self.unsettled = False
         self._unsubscribe_alerts = engine.subscribe(self._on_alerts)
 
     def close(self) -> None:
@@ -89,36 +105,71 @@ class WallModel(QAbstractListModel):
         self.set_registry(None)
 
     def set_registry(self, registry: CallRegistry | None) -> None:
-        """Adapt the registry's row events (napari-style): its order is the model's, no copy kept."""
         for disconnect in self._disconnect:
             disconnect()
         self.beginResetModel()
         self._registry = registry
         self._levels.clear()
+        self._ids = [] if registry is None else sorted(registry.live_ids(), key=self._key)
+        self._rows = {call_id: row for row, call_id in enumerate(self._ids)}
         self.endResetModel()
-        self._disconnect = [] if registry is None else [
-            registry.events.inserting.connect(lambda rows: self.beginInsertRows(QModelIndex(), rows.first, rows.last)),
-            registry.events.inserted.connect(lambda _rows: self.endInsertRows()),
-            registry.events.removing.connect(lambda rows: self.beginRemoveRows(QModelIndex(), rows.first, rows.last)),
-            registry.events.removed.connect(self._removed),
-            registry.events.changed.connect(self._on_change),
-        ]
+        self._disconnect = [] if registry is None else [registry.events.changed.connect(self._on_change)]
+
+    def _key(self, call_id: str) -> tuple[int, float]:
+        call = self._registry.get(call_id) if self._registry is not None else None
+        worst = self.engine.summary(call_id).worst
+        started = (call.started_at or call.created_at) if call is not None else None
+        return (-(worst.rank + 1) if worst else 0, started.timestamp() if started else float("inf"))
 
     def _on_change(self, change: RegistryChange) -> None:
+        registry = self._registry
+        if registry is None:
+            return
+        gone = [i for i in (*change.changed, *change.removed)
+                if i in self._rows and ((c := registry.get(i)) is None or not c.is_live)]
+        for call_id in sorted(gone, key=self._rows.__getitem__, reverse=True):
+            row = self._rows[call_id]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self._levels.pop(call_id, None)
+            self._rows = {i: r for r, i in enumerate(self._ids)}
+            self.endRemoveRows()
+        new = [i for i in (*change.inserted, *change.changed)
+               if i not in self._rows and (c := registry.get(i)) is not None and c.is_live]
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(new) - 1)
+            for call_id in new:
+                self._rows[call_id] = len(self._ids)
+                self._ids.append(call_id)
+            self.endInsertRows()
+            self.unsettled = True
         for call_id in change.changed:
             self._changed(call_id)
 
-    def _removed(self, rows: Rows) -> None:
-        for call_id in rows.ids:
-            self._levels.pop(call_id, None)
-        self.endRemoveRows()
-
     def _on_alerts(self, change: AlertChange) -> None:
         for call_id in dict.fromkeys(a.call_id for a in (*change.raised, *change.updated, *change.cleared)):
-            self._changed(call_id, [ALERTS_ROLE, ORDER_ROLE])
+            self._changed(call_id, [ALERTS_ROLE])
+        self.unsettled = True
+
+    def settle(self) -> bool:
+        """Put the tiles in wall order if something may have moved one; True when it did."""
+        if not self.unsettled:
+            return False
+        self.unsettled = False
+        ordered = sorted(self._ids, key=self._key)
+        if ordered == self._ids:
+            return False
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        rows = {call_id: row for row, call_id in enumerate(ordered)}
+        after = [self.index(rows[self._ids[index.row()]]) for index in before]
+        self._ids, self._rows = ordered, rows
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+        return True
 
     def _changed(self, call_id: str, roles: list[int] | None = None) -> None:
-        row = self._registry.row_of(call_id) if self._registry is not None else None
+        row = self._rows.get(call_id)
         if row is not None:
             index = self.index(row)
             self.dataChanged.emit(index, index, roles or [])
@@ -138,10 +189,12 @@ class WallModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(rows - 1), [CLOCK_ROLE])
 
     def call_at(self, row: int) -> Call | None:
-        return None if self._registry is None else self._registry.at(row)
+        if self._registry is None or not 0 <= row < len(self._ids):
+            return None
+        return self._registry.get(self._ids[row])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self._registry is None else len(self._registry)
+        return 0 if parent.isValid() else len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         call = self.call_at(index.row()) if index.isValid() else None
@@ -155,10 +208,6 @@ class WallModel(QAbstractListModel):
             return self._levels.get(call.id)
         if role == MOOD_ROLE:
             return mood_text(self.engine.mood_trend(call.id))
-        if role == ORDER_ROLE:
-            summary = self.engine.summary(call.id)
-            started = call.started_at or call.created_at
-            return (-(summary.worst.rank + 1) if summary.worst else 0, started.timestamp() if started else float("inf"))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             summary = self.engine.summary(call.id)
             alert = f", {SEVERITY_WORDS[summary.worst]} alert" if summary.worst else ""
@@ -166,25 +215,6 @@ class WallModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
         return None
-
-
-class WallOrder(QSortFilterProxyModel):
-    """Live calls only; the most severe open alert first, then the oldest call."""
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self.setDynamicSortFilter(True)
-        self.setSortRole(ORDER_ROLE)
-        self.sort(0)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        call = model.call_at(source_row) if isinstance(model, WallModel) else None
-        return call is not None and call.is_live
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(ORDER_ROLE), right.data(ORDER_ROLE)
-        return bool(a is not None and b is not None and a < b)
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -310,8 +340,7 @@ class CallWall(QWidget):
         super().__init__(parent)
         self.setObjectName("callWall")
         self.model = WallModel(engine, self)
-        self.order = WallOrder(self)
-        self.order.setSourceModel(self.model)
+        self.order = self.model  # the model keeps the wall order itself
         self.heading = QLabel(objectName="wallHeading")
         font = self.heading.font()
         font.setBold(True)
@@ -335,14 +364,14 @@ class CallWall(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.heading)
         layout.addWidget(self.view, 1)
-        for signal in (self.order.rowsInserted, self.order.rowsRemoved, self.order.modelReset,
-                       self.order.layoutChanged):
-            signal.connect(self._count)
-        self.model.engine.subscribe(lambda _change: self._count())
+        self._counted = False
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._uncount)
+        self.model.engine.subscribe(lambda _change: self._uncount())
         self._ticker = QTimer(self, interval=1000)
-        self._ticker.timeout.connect(self.model.tick)
+        self._ticker.timeout.connect(self._tick)
         self._ticker.start()
-        self._count()
+        self._tick()
         self.setFocusProxy(self.view)
 
     def set_registry(self, registry: CallRegistry | None) -> None:
@@ -375,7 +404,26 @@ class CallWall(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
-    def _count(self, *_args: object) -> None:
+    def _uncount(self, *_args: object) -> None:
+        self._counted = False
+
+    def _tick(self) -> None:
+        """Once a second, and only while the wall is on screen (or has never counted)."""
+        if self.isVisible() or not self._counted:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Order and count the tiles if anything that orders them changed, then move the clocks."""
+        if self.model.settle() or not self._counted:
+            self._count()
+        self.model.tick()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._tick()
+
+    def _count(self) -> None:
+        self._counted = True
         live = self.order.rowCount()
         troubled = sum(1 for row in range(live)
                        if (s := self.order.index(row, 0).data(ALERTS_ROLE)) is not None and s.worst is not None)
