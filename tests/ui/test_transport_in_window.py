@@ -3,6 +3,7 @@ transcript line to seek, play with Space on the ALSA null device, and the transc
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.domain import Provider, TurnRole
@@ -30,8 +31,11 @@ def test_transcript_follows_playback_in_the_window(qtbot, window, sandbox, null_
         rect = transcript.list.visualRect(transcript.model.index(index))
         qtbot.mouseClick(transcript.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert area.engine.is_playing  # a clicked turn plays from there
+        _, frame = area.engine.state.seek_request
+        assert frame / area.engine.audio.sample_rate == pytest.approx(ended.turns[index].start, abs=0.01)
         area.toggle_play()
-        assert ended.turns[index].start - 0.1 <= area.position() < ended.turns[index].start + 1.5
+        # ALSA's null device plays faster than real time, so how far it got by now depends on the load
+        assert area.position() >= ended.turns[index].start - 0.1
 
         window.activateWindow()
         window.call_list.table.setFocus()

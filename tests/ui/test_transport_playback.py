@@ -62,8 +62,10 @@ def test_recording_plays_to_the_end_and_the_transcript_follows(qtbot, area_and_c
         index, turn = heard[1]
         transcript.turn_activated.emit(index, turn.start)  # a reviewer clicks a line of the transcript
         assert area.engine.is_playing  # it plays from there
+        _, frame = area.engine.state.seek_request
+        assert frame / area.engine.audio.sample_rate == pytest.approx(turn.start, abs=0.01)
         area.toggle_play()
-        assert turn.start - 0.1 <= area.position() < turn.start + 1.5  # the device buffer may already have played on
+        assert area.position() >= turn.start - 0.1  # ALSA's null device plays faster than real time: no upper bound
         assert abs(transcript.model.playing - index) <= 1  # the turn, or its neighbour at the edge
 
         area.transport.turn_step_requested.emit(1)  # N: on to the next turn
