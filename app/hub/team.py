@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from app.store.schema import statements
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -157,19 +159,9 @@ def migrate_sqlite(conn: sqlite3.Connection) -> None:
     current = row[0] or 0
     for version in sorted(v for v in SQLITE_MIGRATIONS if v > current):
         with conn:
-            for statement in _statements(SQLITE_MIGRATIONS[version]):
+            for statement in statements(SQLITE_MIGRATIONS[version]):
                 conn.execute(statement)
             conn.execute("INSERT INTO hub_schema VALUES (?)", (version,))
-
-
-def _statements(sql: str) -> list[str]:
-    statements, current = [], ""
-    for line in sql.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            statements.append(current.strip())
-            current = ""
-    return [s for s in statements if s]
 
 
 class SqliteTeamRecord:

@@ -244,13 +244,14 @@ CREATE TABLE calibration_reviewers (
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     # executescript() would COMMIT the surrounding migration transaction, so run statement by statement.
     def apply(conn: sqlite3.Connection) -> None:
-        for statement in _statements(sql):
+        for statement in statements(sql):
             conn.execute(statement)
 
     return apply
 
 
-def _statements(sql: str) -> list[str]:
+def statements(sql: str) -> list[str]:
+    """A script's statements, one by one (executescript would commit the surrounding transaction)."""
     statements, current = [], ""
     for line in sql.splitlines(keepends=True):
         current += line
