@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.domain import TurnRole
+from app.providers.wire import as_number
 
 MAX_TEXT_CHARS = 20_000  # one spoken line; a longer one is cut, not laid out whole
 ROLES = {"user": TurnRole.CUSTOMER, "customer": TurnRole.CUSTOMER, "assistant": TurnRole.ASSISTANT,
@@ -105,7 +106,7 @@ def parse_frame(text: str | bytes) -> ListenEvent:
 
 def _event(data: dict[str, Any]) -> ListenEvent:
     kind = data.get("type")
-    timestamp = _number(data.get("timestamp"))
+    timestamp = as_number(data.get("timestamp"))
     nested = data.get("format")
     fields: dict[str, Any] = nested if isinstance(nested, dict) else data
     if kind in (None, "start") and any(k in fields for k in ("sampleRate", "sample_rate", "channels", "encoding")):
@@ -161,7 +162,3 @@ def _int(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise TypeError("not a number")
     return int(float(value))
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
