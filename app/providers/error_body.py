@@ -17,13 +17,20 @@ from app.providers.errors import (
     ServerError,
 )
 
+MESSAGE_CHARS = 500  # a platform's words in an outcome line or an error: enough to act on, never a page
+
 
 def platform_message(content: bytes) -> str | None:
-    """The human part of an error body.
+    """The human part of an answer, at most MESSAGE_CHARS.
 
     Vapi: {"statusCode", "error", "message": str | [str]}; HMS flat {"error", "message"} or
     nested {"error": {"code", "message", "param", "type"}}. Anything else: the text, if short.
     """
+    message = _message(content)
+    return message[:MESSAGE_CHARS] if message else None
+
+
+def _message(content: bytes) -> str | None:
     try:
         body = json.loads(content)
     except ValueError:

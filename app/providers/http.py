@@ -207,7 +207,8 @@ class PlatformHttp:
     async def control(self, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> CommandResult:
         """POST a live-call command once. `headers` for a monitor URL (never the account key); else by origin."""
         async def answer(response: httpx.Response) -> tuple[int, bytes]:
-            return response.status_code, await self._body(response)
+            # an acceptance says at most a sentence: read no more of it than of an error
+            return response.status_code, await read_capped(response, MAX_ERROR_BODY_BYTES) or b""
 
         try:
             code, content = await self.request(Purpose.CONTROL, "POST", url, json=body, headers=headers,

@@ -183,3 +183,15 @@ async def test_waits_that_would_pass_the_deadline_are_not_taken():
     with pytest.raises(RateLimitError):
         await platform.client(Provider.HMS, deadline=10).get_call("x")
     assert platform.sleeps == [] and len(platform.requests) == 1
+
+
+@pytest.mark.parametrize("status", [200, 400])
+async def test_a_platforms_words_are_bounded_whatever_it_answers(status):
+    """An acceptance or a refusal carrying megabytes of text: the outcome line gets a sentence, not a page."""
+    from app.domain import Call, End
+    from app.providers.error_body import MESSAGE_CHARS
+
+    platform = ScriptedPlatform(answer(status, {"success": status == 200, "message": "x" * 50_000}))
+    client = platform.client(Provider.HMS)
+    result = await client.send(Call(id="c1", provider=Provider.HMS, status="in-progress"), End())
+    assert 0 < len(result.message) <= MESSAGE_CHARS + 200  # the platform's words, and at most our sentence
