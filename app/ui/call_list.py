@@ -59,11 +59,11 @@ from app.ui.call_list_model import (
     CallListModel,
     Column,
     Scope,
-    customer,
     customer_in_full,
 )
+from app.ui.formats import call_label
 from app.ui.history_filters import ChoiceBox
-from app.ui.plain import tooltip, wrapped
+from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.theme import badge_text_color, status_color, tinted
 from app.ui.tones import accent
 from app.ui.verdicts import outcome_words, sentiment_of
@@ -331,7 +331,7 @@ class CallListView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(search_row)
         layout.addLayout(filters)
-        self.left_view_note = QLabel(objectName="leftViewNote", wordWrap=True)
+        self.left_view_note = wrapped(QLabel(objectName="leftViewNote"))
         self.left_view_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.left_view_note.hide()
         layout.addWidget(self.left_view_note)
@@ -481,7 +481,7 @@ class CallListView(QWidget):
         call = self.model.call(self.selected_id) if self.selected_id else None
         hidden = call is not None and not self._index_of(call.id).isValid()
         if hidden and call is not None:
-            self.left_view_note.setText(f"The selected call ({customer(call) or call.id}, {call.status}) is no "
+            self.left_view_note.setText(f"The selected call ({call_label(call)}, {one_line(call.status, 40)}) is no "
                                         "longer in this view; it stays open on the right.")
         self.left_view_note.setVisible(hidden)
 

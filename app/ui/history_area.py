@@ -36,6 +36,7 @@ from app.ui.cached_calls import CachedCallsView
 from app.ui.calibration_view import CalibrationView
 from app.ui.call_exports import ask_save_path, save_redacted_audio, save_report
 from app.ui.call_list import CallMark
+from app.ui.formats import call_label
 from app.ui.history_model import review_words
 from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
@@ -58,8 +59,8 @@ SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before
 
 
 def review_label(call: Call) -> str:
-    """The call as a reviewer recognises it: who, and when."""
-    who = call.name or call.customer_name or call.customer_number or call.id
+    """The call as a reviewer recognises it: who (the one call label: bounded, controls shown), and when."""
+    who = call_label(call)
     when = call.started_at or call.created_at
     return f"{who}, {when.astimezone():%Y-%m-%d %H:%M}" if when else who
 

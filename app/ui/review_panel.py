@@ -54,7 +54,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import ask_csv_path, export_csv_file
-from app.ui.plain import plain, tooltip, wrapped
+from app.ui.plain import message_box, plain, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.tones import Tone, accent, style_color
 
@@ -416,7 +416,7 @@ class ReviewPanel(QWidget):
         else:
             state = "not started" if review is None else ("submitted" if review.submitted else "draft")
             self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
-        self.title.setToolTip(f"Call {self.call_id}" if has_call else "")
+        self.title.setToolTip(tooltip(f"Call {self.call_id}") if has_call else "")
         row = max(0, self.table.currentRow())
         self.table.setRowCount(len(template.criteria))
         for i, criterion in enumerate(template.criteria):
@@ -534,9 +534,9 @@ class ReviewPanel(QWidget):
 
     def _submit_now(self) -> None:
         """Submitting is final: ask first, naming the call."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Submit the review?",
-                          f"Submit your review of {self.call_label}? It can no longer change afterwards.",
-                          QMessageBox.StandardButton.Cancel, self)
+        box = message_box(QMessageBox(QMessageBox.Icon.Question, "Submit the review?",
+                                      f"Submit your review of {self.call_label}? It can no longer change afterwards.",
+                                      QMessageBox.StandardButton.Cancel, self))
         box.setObjectName("confirmSubmit")
         submit = box.addButton("Submit review", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -83,8 +83,8 @@ class ConnectionStatus(QStatusBar):
         self._wait_until = None
         self.dot.setStyleSheet(f"color: {style_color(_DOTS[Connection.CONNECTING], self.palette())};")
         self.connection.setText("Not connected")
-        self.connection.setToolTip(text)
-        self.dot.setToolTip(text)
+        self.connection.setToolTip(tooltip(text))
+        self.dot.setToolTip(tooltip(text))
         self.updated.setText("")
         self.waiting.hide()
         self.show_account(text)

@@ -47,7 +47,7 @@ from app.ui.alert_look import (
     severity_colour,
     severity_fill,
 )
-from app.ui.plain import notice, tooltip
+from app.ui.plain import notice, one_line, tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 40
@@ -121,7 +121,7 @@ class TriageModel(QAbstractTableModel):
         if role == ALERT_ROLE:
             return alert
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(alert, column)
+            return one_line(self._text(alert, column))
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(self._text(alert, column))
         return None

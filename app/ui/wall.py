@@ -50,7 +50,7 @@ from app.live.registry import CallRegistry, RegistryChange
 from app.ui.alert_look import SEVERITY_WORDS, severity_colour, severity_fill
 from app.ui.call_list_model import customer
 from app.ui.formats import duration
-from app.ui.plain import tooltip
+from app.ui.plain import one_line, tooltip
 from app.ui.tones import Tone, accent
 
 Index = QModelIndex | QPersistentModelIndex
@@ -74,7 +74,7 @@ def last_line(call: Call) -> str:
     for turn in reversed(call.turns):
         if turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and turn.text.strip():
             who = "Customer" if turn.role is TurnRole.CUSTOMER else "Assistant"
-            return f"{who}: {' '.join(turn.text.split())[:200]}"
+            return f"{who}: {one_line(turn.text, 200)}"
     return "Nobody has spoken yet"
 
 

@@ -261,3 +261,15 @@ def test_down_right_after_a_score_does_not_skip_and_submit_asks_naming_the_call(
     qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
     confirm_submit(panel, "Submit review")
     run_async(until(lambda: stored(history).submitted, what="the submit"))
+
+
+def test_the_submit_question_names_the_call_as_words(qtbot, history, run_async):  # noqa: F811
+    """A customer named with markup is named literally when Submit asks (Qt would render it as rich text)."""
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001", "<b>Dana</b> <i>Fox</i>"))
+    for criterion in panel.template.criteria:
+        run_async(panel.set_mark(criterion.id, Mark(4)))
+    qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+    assert panel.confirmation.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Dana</b> <i>Fox</i>" in panel.confirmation.text()
+    confirm_submit(panel, "Cancel")
