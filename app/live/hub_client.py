@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
-from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 from app.domain import Call, Provider, Turn
 from app.live.events import Event
 from app.live.registry import CallRegistry
+from app.live.sockets import connect_here
 from app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -158,8 +158,8 @@ class HubStream:
         """One connection until it drops; True when it got as far as the hub's hello."""
         url = self._url + (f"?after={self.last_id}" if self.last_id else "")
         greeted = False
-        async with connect(url, additional_headers={"Authorization": f"Bearer {self._token}"},
-                           max_size=MAX_FRAME, open_timeout=10) as ws:
+        async with connect_here(url, additional_headers={"Authorization": f"Bearer {self._token}"},
+                                max_size=MAX_FRAME, open_timeout=10) as ws:
             async for frame in ws:
                 message = json.loads(frame)
                 kind = message.get("type")

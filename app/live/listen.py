@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import websockets
-from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from app.audio.device import AudioUnavailable, open_in_background
@@ -28,6 +27,7 @@ from app.domain import Call
 from app.live.events import Event
 from app.live.listen_events import FrameError, ListenEvent, StartFrame, parse_frame
 from app.live.registry import CallRegistry
+from app.live.sockets import connect_here
 from app.live.tasks import KeptTasks
 from app.live.transcript_events import LiveTranscript
 from app.providers.base import MediaSource, PlatformClient
@@ -194,7 +194,7 @@ class ListenSession:
             self._set(ListenState.CONNECTING if lost_at is None else ListenState.RECONNECTING,
                       "Connecting…" if lost_at is None else "Reconnecting…")
             try:
-                async with connect(
+                async with connect_here(
                     self.source.url,
                     additional_headers=self.source.headers or None,
                     open_timeout=10,

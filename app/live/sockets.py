@@ -1,0 +1,15 @@
+"""WebSocket connections that follow no redirect.
+
+The headers a socket is opened with (a Vapi monitor URL's public key, a hub token) belong to the
+address asked for; the websockets library would send them again to whatever host a redirect names.
+A redirect is refused instead, like the HTTP policy refuses one on a control POST.
+"""
+
+from __future__ import annotations
+
+from websockets.asyncio.client import connect
+
+
+class connect_here(connect):  # noqa: N801 - used like websockets' own `connect`
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc  # the redirect answer itself: the caller sees its status, nothing is sent on
