@@ -18,7 +18,6 @@ class AccountClient:
     """Base of VapiClient, HmsClient and VoiceBotClient."""
 
     provider: Provider
-    control_503_means_nothing_done = False  # only where the platform documents it
 
     def __init__(
         self, base_url: str, api_key: str, *, public_key: str | None = None,
@@ -26,7 +25,6 @@ class AccountClient:
     ) -> None:
         self.session = PlatformHttp(
             self.provider, base_url, self.auth_headers(api_key), http=http, retry=retry or RetryPolicy(),
-            control_503_means_nothing_done=self.control_503_means_nothing_done,
         )
         self.public_key = public_key.strip() if public_key and public_key.strip() else None
         if self.public_key:

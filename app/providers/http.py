@@ -60,6 +60,7 @@ class Purpose(Enum):
     READ = "read"
     CHANGE = "change"
     CONTROL = "control"
+    CONTROL_SAFE_ON_503 = "control, 503 means nothing was done"  # where the platform documents it
     DOWNLOAD = "download"
 
     @property
@@ -161,7 +162,6 @@ class PlatformHttp:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_body_bytes: int = MAX_BODY_BYTES
     # Whether a 503 on a control command is documented to mean "nothing was done" (then it is resent).
-    control_503_means_nothing_done: bool = False
     secrets: list[str] = field(default_factory=list)  # masked wherever a platform's words are shown
 
     def __post_init__(self) -> None:
@@ -204,17 +204,21 @@ class PlatformHttp:
         """A recording: `save` streams the 2xx answer; a drop mid-body is retried like a read (save starts over)."""
         return await self.request(Purpose.DOWNLOAD, "GET", url, consume=save, on_wait=on_wait)
 
-    async def control(self, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> CommandResult:
-        """POST a live-call command once. `headers` for a monitor URL (never the account key); else by origin."""
+    async def control(self, url: str, body: dict[str, Any], headers: dict[str, str] | None = None, *,
+                      nothing_done_on_503: bool = False) -> CommandResult:
+        """POST a live-call command once. `headers` for a monitor URL (never the account key); else by origin.
+        `nothing_done_on_503`: the platform documents that a 503 from this call means nothing was done
+        (Vapi's newer call kinds), so only then is it resent."""
+        purpose = Purpose.CONTROL_SAFE_ON_503 if nothing_done_on_503 else Purpose.CONTROL
         async def answer(response: httpx.Response) -> tuple[int, bytes]:
             # an acceptance says at most a sentence: read no more of it than of an error
             return response.status_code, await read_capped(response, MAX_ERROR_BODY_BYTES) or b""
 
         try:
-            code, content = await self.request(Purpose.CONTROL, "POST", url, json=body, headers=headers,
+            code, content = await self.request(purpose, "POST", url, json=body, headers=headers,
                                                consume=answer)
         except ProviderError as error:
-            if error.status_code == 503 and self.control_503_means_nothing_done:
+            if error.status_code == 503 and nothing_done_on_503:
                 return CommandResult(outcome=Outcome.REFUSED, message=f"{error} Nothing was done.", status_code=503)
             result = command_result_of(error)
             if result.outcome is Outcome.UNKNOWN:
@@ -253,7 +257,7 @@ class PlatformHttp:
                 error = exc
                 code = exc.status_code or 0
                 resend = code in RETRYABLE_STATUS and (
-                    purpose.idempotent or (purpose is Purpose.CONTROL and code == 503 and self.control_503_means_nothing_done))
+                    purpose.idempotent or (purpose is Purpose.CONTROL_SAFE_ON_503 and code == 503))
                 delay = self.retry.delay(attempt, getattr(exc, "retry_after", None))
             if not resend or attempt >= self.retry.max_retries or loop.time() + delay > deadline:
                 raise error

@@ -92,7 +92,6 @@ def _moment(value: Any) -> datetime | None:
 
 class VapiClient(AccountClient):
     provider = Provider.VAPI
-    control_503_means_nothing_done = True  # documented for the newer call kinds: "503 = nothing done"
 
     @staticmethod
     def changes_since(mark: ChangeMark | None, first: datetime) -> list[CallFilter]:
@@ -142,7 +141,8 @@ class VapiClient(AccountClient):
         if not call.control_url:
             raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
         result = await self.session.control(call.control_url, control_body(command),
-                                            headers=self.monitor_headers(call.control_url))
+                                            headers=self.monitor_headers(call.control_url),
+                                            nothing_done_on_503=call.realtime)  # documented for the newer kinds only
         if result.status_code == 401:
             return result.model_copy(update={"message": self.monitor_refusal("Controlling this call")})
         return result

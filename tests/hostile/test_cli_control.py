@@ -18,9 +18,12 @@ def control(base: str, provider: str, call: str, *action: str) -> int:
     return switchboard("control", "--provider", provider, "--base-url", base, "--call", call, *action)
 
 
-def live_vapi(home_platform, monitor) -> None:
+REALTIME = {"assistantOverrides": {"model": {"provider": "openai", "model": "gpt-realtime-2025-08-28"}}}
+
+
+def live_vapi(home_platform, monitor, realtime: bool = False) -> None:
     """A live Vapi call on `home_platform` whose monitor URLs are on `monitor` (the call's own host)."""
-    home_platform.route("GET", "/call/live-1", answer(vapi_call(1, status="in-progress") | {
+    home_platform.route("GET", "/call/live-1", answer(vapi_call(1, status="in-progress") | (REALTIME if realtime else {}) | {
         "id": "live-1",
         "monitor": {"listenUrl": f"{monitor.url.replace('http', 'ws')}/live-1/listen",
                     "controlUrl": f"{monitor.url}/live-1/control"}}))
@@ -33,11 +36,22 @@ def test_hms_503_is_not_resent_and_the_outcome_is_unknown(home_platform, hostile
     assert "outcome unknown" in capsys.readouterr().err
 
 
-def test_vapi_503_is_documented_as_nothing_done_so_it_is_resent(home_platform, other_platform, hostile_key, capsys):
-    live_vapi(home_platform, other_platform)
+def test_vapi_503_is_documented_as_nothing_done_on_the_newer_call_kinds_so_it_is_resent(
+        home_platform, other_platform, hostile_key, capsys):
+    live_vapi(home_platform, other_platform, realtime=True)
     other_platform.route("POST", "/live-1/control", sequence(answer({"message": "busy"}, status=503), answer({"status": "ok"})))
     assert control(home_platform.url, "vapi", "live-1", "end") == 0, capsys.readouterr().err
     assert len(other_platform.to("POST", "/live-1/control")) == 2
+
+
+def test_vapi_503_on_a_classic_call_is_not_resent_and_the_outcome_is_unknown(home_platform, other_platform, hostile_key,
+                                                                          capsys):
+    """The brief documents "503 = nothing done" for the newer call kinds only."""
+    live_vapi(home_platform, other_platform)
+    other_platform.route("POST", "/live-1/control", sequence(answer({"message": "busy"}, status=503), answer({"status": "ok"})))
+    assert control(home_platform.url, "vapi", "live-1", "end") == 3
+    assert len(other_platform.to("POST", "/live-1/control")) == 1
+    assert "outcome unknown" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("provider", ["hms", "vapi"])

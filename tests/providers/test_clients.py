@@ -19,6 +19,7 @@ from tests.providers.payloads import T0, hms_call, vapi_call, voicebot_call
 CONTROL_URL = "https://phone.example/vapi-0001/control"
 LIVE_VAPI = Call(id="vapi-0001", provider=Provider.VAPI, status="in-progress", control_url=CONTROL_URL,
                  listen_url="wss://phone.example/vapi-0001/listen")
+LIVE_REALTIME = LIVE_VAPI.model_copy(update={"realtime": True})  # a newer call kind: its 503 means nothing done
 
 
 def parse_iso(value: str) -> datetime:
@@ -198,7 +199,7 @@ async def test_control_is_never_resent_once_it_may_have_arrived(failure):
 @pytest.mark.parametrize(("provider", "first"), [(Provider.VAPI, answer(503, {"message": "busy"})),
                                                (Provider.HMS, httpx.ConnectError("refused"))])
 async def test_control_is_resent_when_nothing_was_done(provider, first):
-    call = LIVE_VAPI if provider is Provider.VAPI else Call(id="x", provider=Provider.HMS)
+    call = LIVE_REALTIME if provider is Provider.VAPI else Call(id="x", provider=Provider.HMS)
     platform = ScriptedPlatform(first, answer(200, {}))
     result = await platform.client(provider).send(call, End())
     assert result.outcome == Outcome.ACCEPTED and len(platform.requests) == 2
@@ -212,8 +213,15 @@ async def test_hms_503_is_not_documented_so_the_command_is_never_resent():
 
 async def test_vapi_503_every_time_says_nothing_was_done():
     platform = ScriptedPlatform(answer(503, {"message": "busy"}))
-    result = await platform.client(Provider.VAPI).send(LIVE_VAPI, End())
+    result = await platform.client(Provider.VAPI).send(LIVE_REALTIME, End())
     assert result.outcome == Outcome.REFUSED and "Nothing was done" in result.message and len(platform.requests) == 3
+
+
+async def test_vapi_503_on_a_classic_call_is_not_resent():
+    """The brief documents "503 = nothing done" only for the newer call kinds."""
+    platform = ScriptedPlatform(answer(503, {"message": "busy"}), answer(200, {}))
+    result = await platform.client(Provider.VAPI).send(LIVE_VAPI, End())
+    assert result.outcome == Outcome.UNKNOWN and len(platform.requests) == 1
 
 
 async def test_a_redirect_on_a_control_post_is_not_followed_and_the_outcome_is_unknown():
