@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from app.domain.call import Call, CallStatus, Provider
 from app.domain.command import CommandKind
 
-# Command kinds by value: append-context is a newer kind only realtime calls take.
-REALTIME_COMMANDS = frozenset({"end", "transfer", "append-context"})
-ONLY_REALTIME = frozenset({"append-context"})
+# What the newer (realtime) call kinds take. How such a call is recognised is not documented, so this
+# only narrows a call known to be one; everywhere else a refusal (400) teaches the console (session).
+REALTIME_COMMANDS = frozenset({CommandKind.END, CommandKind.TRANSFER, CommandKind.APPEND_CONTEXT})
 
 
 class Capabilities(BaseModel):
@@ -92,10 +92,8 @@ def capabilities_for(call: Call, platform: Capabilities,
 
 
 def _call_rule(call: Call, kind: CommandKind) -> str | None:
-    if call.realtime and kind.value not in REALTIME_COMMANDS:
+    if call.realtime and kind not in REALTIME_COMMANDS:
         return "A realtime call takes only end-call, append-context and transfer."
-    if not call.realtime and kind.value in ONLY_REALTIME:
-        return "Only realtime calls take added context."
     # HMS says "connecting" (shown as ringing) until the call is set up; it refuses control until then.
     if call.provider is Provider.HMS and call.status == CallStatus.RINGING:
         return "HMS Sovereign cannot control a call that is still connecting; try again once it is in progress."

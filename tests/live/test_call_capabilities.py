@@ -20,10 +20,13 @@ def test_a_realtime_call_takes_only_end_transfer_and_append_context():
     assert "realtime" in (caps.why_not(CommandKind.SAY) or "")
 
 
-def test_append_context_is_only_for_calls_that_take_it():
+def test_append_context_is_offered_until_a_call_refuses_it():
+    """How a call that takes it is recognised is not documented: offered, and a 400 turns it off."""
     caps = capabilities_for(make_call("classic"), CAPABILITIES[Provider.VAPI])
-    assert all(caps.why_not(kind) is None for kind in CommandKind if kind.value != "append-context")
-    assert all(caps.why_not(kind) for kind in CommandKind if kind.value == "append-context")
+    assert all(caps.why_not(kind) is None for kind in CommandKind)
+    refused = capabilities_for(make_call("classic"), CAPABILITIES[Provider.VAPI],
+                               {CommandKind.APPEND_CONTEXT: "append-context is not supported"})
+    assert refused.why_not(CommandKind.APPEND_CONTEXT) == "append-context is not supported"
 
 
 def test_an_hms_call_still_connecting_cannot_be_controlled_yet():
