@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 SIP_URI = re.compile(r"^sips?:[^\s@]+@[^\s@]+$|^sips?:[A-Za-z0-9.\-]+(:\d+)?$")
-EXTENSION = re.compile(r"^[0-9*#,wW]{1,20}$")  # digits, * and #, pauses (',' or 'w') between them
+EXTENSION = re.compile(r"^[0-9*#,wW]{1,10}$")  # digits, * and #, pauses (',' or 'w'); the spec: at most 10
 MAX_CONTEXT_CHARS = 16_000  # Vapi's limit for append-context
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from app.domain import Provider, is_transfer_destination
+from app.domain.command import EXTENSION
 from app.sandbox.lookup import call_or_404
 from app.sandbox.player import CallPlayer, NotLive
 from app.sandbox.realtime import refusal
@@ -39,7 +40,6 @@ TRANSFER_MODES = (
     "warm-transfer-say-summary", "warm-transfer-twiml", "warm-transfer-wait-for-operator-to-speak-first-and-then-say-message",
     "warm-transfer-wait-for-operator-to-speak-first-and-then-say-summary", "warm-transfer-experimental",
 )
-EXTENSION = re.compile(r"^[0-9*#wW,]{1,10}$")
 CALLER_ID = re.compile(r"^(\+[1-9][0-9]{6,14}|\{\{\s*(customer|phoneNumber)\.number\s*\}\})$")
 
 

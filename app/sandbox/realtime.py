@@ -22,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.domain.command import MAX_CONTEXT_CHARS
 from app.sandbox.simcall import SimCall
 from app.sandbox.wire import PlatformError
 
 REALTIME_MODEL = {"provider": "openai", "model": "gpt-realtime-2025-08-28"}
 ACCEPTED = {"status": "ok"}
 CONTEXT_KINDS = ("instructions", "commentary", "thinking")
-MAX_CONTEXT = 16_000
 COMMANDS = ("end-call", "append-context", "transfer")
 
 
@@ -45,8 +45,8 @@ def refusal(body: dict[str, Any]) -> str | None:
             return f"append-context 'kind' must be one of {', '.join(CONTEXT_KINDS)}"
         if not isinstance(content, str) or not content.strip():
             return "append-context 'content' must be a non-empty string"
-        if len(content) > MAX_CONTEXT:
-            return f"append-context 'content' must be at most {MAX_CONTEXT} characters (got {len(content)})"
+        if len(content) > MAX_CONTEXT_CHARS:
+            return f"append-context 'content' must be at most {MAX_CONTEXT_CHARS} characters (got {len(content)})"
     return None
 
 
