@@ -46,3 +46,13 @@ def test_capabilities_give_reasons_for_what_a_platform_cannot_do():
 def test_unknown_status_is_kept_and_is_not_live():
     call = Call(id="c1", provider=Provider.VAPI, status="teleporting")
     assert call.status == "teleporting" and not call.is_live
+
+
+def test_an_extension_is_at_most_ten_characters_as_the_spec_says():
+    from pydantic import ValidationError
+
+    from app.domain import Transfer
+
+    assert Transfer(destination="+15551234567", extension="1234567890").extension == "1234567890"
+    with pytest.raises(ValidationError):
+        Transfer(destination="+15551234567", extension="12345678901")
