@@ -118,7 +118,10 @@ class StretchFeed:
     def _run(self) -> None:
         while not self._stop.is_set():
             if not self.fill_one():
-                self._wake.wait(IDLE_WAIT)
+                # Stretching: look again soon, as the callback drains the ring (it never signals: no
+                # lock in the audio thread). At 1× or paused: sleep until play, a seek, a speed or stop.
+                stretching = self.state.playing and self.state.speed != 1.0
+                self._wake.wait(IDLE_WAIT if stretching else None)
                 self._wake.clear()
 
     def fill_one(self) -> bool:
@@ -201,7 +204,6 @@ def _render_stretched(out: np.ndarray, state: PlaybackState, feed: StretchFeed) 
         state.position = min(float(state.frames), feed.source[slot] + feed.offset * speed)
         if feed.offset == feed.hop:
             feed.read, feed.offset = feed.read + 1, 0
-    feed.wake()
 
 
 class PlaybackEngine:
