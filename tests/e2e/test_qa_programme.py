@@ -121,7 +121,8 @@ def test_a_calibration_session_with_two_reviewers_ends_in_its_report(window, san
             await history.db.write(sam_reviews(call_id, 1 if index == 0 else 4))
             await history.open_call(vapi.id, call_id)
             await until(lambda c=call_id: panel.call_id == c, what="ria's review of the call")
-            assert panel.others.text() == "1 other reviewer scored this call — hidden until you submit."
+            hidden = "1 other reviewer scored this call — hidden until you submit."
+            await until(lambda: panel.others.text() == hidden, what="sam's review, counted but hidden")
             for criterion, mark in (("greeting", Mark(5)), ("understood", Mark(3)), ("tools", NOT_APPLICABLE),
                                     ("no-hallucination", Mark(5)), ("escalation", NOT_APPLICABLE),
                                     ("close", Mark(5 if index == 0 else 4))):
