@@ -50,6 +50,8 @@ class Column(IntEnum):
     ALERTS = 10
 
 
+_LISTED_COLUMNS = tuple(column for column in Column if column not in (Column.DURATION, Column.ALERTS))
+
 HEADERS = {
     Column.STATUS: "Status",
     Column.STARTED: "Started",
@@ -130,6 +132,7 @@ class CallListModel(QAbstractTableModel):
         self._registry: CallRegistry | None = None
         self._disconnect: list[Callable[[], None]] = []
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
+        self._shown: dict[str, tuple[object, ...]] = {}  # call id -> what its row showed when last signalled
         self._primed = False  # the first batch is history, not "new"
         self.alerts: Callable[[str], CallAlerts] = lambda _call_id: NO_ALERTS  # set by the alerts desk
         self.set_registry(registry)
@@ -141,6 +144,7 @@ class CallListModel(QAbstractTableModel):
         self.beginResetModel()
         self._registry = registry
         self._fresh.clear()
+        self._shown = {call.id: self._listed(call) for call in registry.calls()} if registry is not None else {}
         self._primed = bool(registry)
         self.endResetModel()
         if registry is not None:
@@ -164,12 +168,14 @@ class CallListModel(QAbstractTableModel):
 
     def _inserted(self, rows: Rows) -> None:
         self.endInsertRows()
-        if self._primed:
-            now = self._clock()
-            for call_id in rows.ids:
-                call = self.call(call_id)
-                if call is not None and call.is_live:
-                    self._fresh[call_id] = now
+        now = self._clock()
+        for call_id in rows.ids:
+            call = self.call(call_id)
+            if call is None:
+                continue
+            self._shown[call_id] = self._listed(call)
+            if self._primed and call.is_live:
+                self._fresh[call_id] = now
         self._primed = True
 
     def _removing(self, rows: Rows) -> None:
@@ -178,13 +184,35 @@ class CallListModel(QAbstractTableModel):
     def _removed(self, rows: Rows) -> None:
         for call_id in rows.ids:
             self._fresh.pop(call_id, None)
+            self._shown.pop(call_id, None)
         self.endRemoveRows()
 
     def _changed(self, change: RegistryChange) -> None:
-        rows = sorted(row for call_id in change.changed if (row := self.row_of(call_id)) is not None)
+        """Only rows whose cells (or what the filters read) changed signal: a live call's new turns change
+        nothing the list shows, and a signalled row is re-filtered, re-sorted and repainted."""
+        rows = []
+        for call_id in change.changed:
+            call, row = self.call(call_id), self.row_of(call_id)
+            if call is None or row is None:
+                continue
+            listed = self._listed(call)
+            if self._shown.get(call_id) != listed:
+                self._shown[call_id] = listed
+                rows.append(row)
+        rows.sort()
         last = self.columnCount() - 1
         for first_row, last_row in runs(rows):
             self.dataChanged.emit(self.index(first_row, 0), self.index(last_row, last))
+
+    def _listed(self, call: Call) -> tuple[object, ...]:
+        """Everything a row shows, sorts and filters on except the clock (live durations repaint on
+        their own) and the alerts (signalled by the alerts desk)."""
+        try:
+            texts = tuple(self._text(call, column) for column in _LISTED_COLUMNS)
+        except (TypeError, ValueError, OverflowError):  # as in data(): unreadable times; always signalled
+            return (object(),)
+        final = None if call.is_live else call.duration_seconds
+        return texts, final, customer_in_full(call), call.ended_reason, call.summary, outcome_words(call)
 
     def alerts_changed(self, call_ids: Iterable[str]) -> None:
         """Repaint (and re-filter) the alert cells of these calls."""

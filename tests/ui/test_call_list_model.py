@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from app.domain import Turn, TurnRole
 from app.live.registry import CallRegistry
 from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
 from tests.live.calls import T0, make_call
@@ -40,6 +41,19 @@ def test_only_changed_rows_emit_data_changed(qtbot):
     model.dataChanged.connect(lambda top, bottom, _roles=(): rows.append((top.row(), bottom.row())))
     registry.merge([make_call(i) for i in "abcde"] + [make_call("d", updated=3, status="ended")])
     assert rows == [(3, 3)]
+
+
+def test_a_change_the_list_does_not_show_signals_nothing(qtbot):
+    """A live call's new turns change no cell: with a thousand calls talking, the list neither repaints
+    nor re-sorts for them."""
+    registry, model = build(*(make_call(i) for i in "abc"))
+    rows: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): rows.append((top.row(), bottom.row())))
+    said = (Turn(role=TurnRole.CUSTOMER, text="Hello?", start=1.0),)
+    registry.merge([make_call("b", updated=2, turns=said)])
+    assert registry.get("b").turns == said and rows == []
+    registry.merge([make_call("b", updated=3, turns=said, summary="Asked for a refund")])  # search finds it now
+    assert rows == [(1, 1)]
 
 
 def test_removal_maps_to_the_right_rows(qtbot):
