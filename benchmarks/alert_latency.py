@@ -6,7 +6,7 @@ call's change — as the poller does after a poll — and times until the alert 
 a phrase (evaluated on the spot) and a customer-mood drop (scored on the mood worker thread, back
 on the loop). Meanwhile every other call keeps changing (a new assistant line) so the engine is
 busy as it is with many live calls. Budget: p95 ≤ 250 ms. A third row times one tick of the
-time-based rules as the window runs it, over a quarter of the live calls (budget: one 60 Hz frame).
+time-based rules as the window runs it, every 250 ms over all the live calls (budget: one 60 Hz frame).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from benchmarks.runner import WORK, Result, percentile, within_budget
 NAME = "alert_latency"
 P95_BUDGET_MS = 250.0
 TICK_BUDGET_MS = 16.0
-TICK_SLICES = 4  # as the window ticks: a quarter of the live calls every 250 ms
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 ANGRY = ("This is ridiculous and awful!", "Terrible service, I hate this.", "Useless. Horrible.")
 
@@ -87,7 +86,7 @@ async def _measure(sizes: Sizes) -> tuple[list[float], list[float], list[float]]
             engine.acknowledge(alert.id, "bench")
         registry.merge([_call(target, base, 2 * sample + 4)])
         start = time.perf_counter()
-        engine.tick(TICK_SLICES)
+        engine.tick()
         ticks.append((time.perf_counter() - start) * 1000)
         # The next sample's target is a fresh call, so it can be raised again.
     queue.close()
@@ -114,6 +113,6 @@ def measure(sizes: Sizes = FULL, work: Path = WORK) -> list[Result]:
     return [
         within_budget(f"{NAME} phrase, p95 ({calls} live calls)", "ms", percentile(phrase, 0.95), P95_BUDGET_MS),
         within_budget(f"{NAME} mood drop, p95 ({calls} live calls)", "ms", percentile(mood, 0.95), P95_BUDGET_MS),
-        within_budget(f"{NAME} rules tick (1/{TICK_SLICES} of {calls} live calls), p95", "ms",
+        within_budget(f"{NAME} rules tick ({calls} live calls), p95", "ms",
                       percentile(ticks, 0.95), TICK_BUDGET_MS),
     ]

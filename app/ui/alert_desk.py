@@ -36,8 +36,7 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-TICK_MS = 250  # a quarter of the live calls per tick: time-based rules (silence, long call, hang) each second
-TICK_SLICES = 4
+TICK_MS = 250  # time-based rules (silence, long call, hang) fire within this of their moment
 LEVELS_MS = 200  # how often the levels of listened calls reach the rules and the wall
 SILENCE_DB = -60.0
 
@@ -70,7 +69,7 @@ class ConsoleAlerts(QObject):
         window.session_changed.connect(self._session_changed)
         self._session_changed(window.session)
         self._ticker = QTimer(self, interval=TICK_MS)
-        self._ticker.timeout.connect(lambda: self.engine.tick(TICK_SLICES))
+        self._ticker.timeout.connect(self.engine.tick)
         self._ticker.start()
         self._levels = QTimer(self, interval=LEVELS_MS)
         self._levels.timeout.connect(self._feed_levels)

@@ -7,7 +7,7 @@ import json
 import re
 from collections import Counter
 
-from app.domain import TurnRole
+from app.domain import Turn, TurnRole
 from app.live.alerts.call_view import (
     CallView,
     Finding,
@@ -57,18 +57,35 @@ def tool_failure(view: CallView, rule: ToolFailure) -> list[Finding]:
     return []
 
 
-def hang(view: CallView, rule: Hang) -> list[Finding]:
-    found = [Finding("hang", f"event-{at:.1f}", rule.severity, "No answer in time (the platform's hang event)",
-                     call_seconds=at) for at in view.hang_events]
+def _unanswered(view: CallView) -> tuple[int, Turn, float] | None:
+    """The customer's last line, still unanswered, and when it ended."""
     latest = last_spoken(view.call)
     if view.answered and view.elapsed is not None and latest and latest[1].role is TurnRole.CUSTOMER:
         index, turn = latest
-        waited = view.elapsed - (turn_end(turn) or 0.0)
+        return index, turn, turn_end(turn) or 0.0
+    return None
+
+
+def hang(view: CallView, rule: Hang) -> list[Finding]:
+    found = [Finding("hang", f"event-{at:.1f}", rule.severity, "No answer in time (the platform's hang event)",
+                     call_seconds=at) for at in view.hang_events]
+    waiting = _unanswered(view)
+    if waiting is not None and view.elapsed is not None:
+        index, turn, ended = waiting
+        waited = view.elapsed - ended
         if waited >= rule.seconds:
             found.append(Finding("hang", f"turn-{index}", rule.severity,
                                  f"No answer for {seconds_text(waited)}", quote(turn.text),
                                  index, turn_end(turn)))
     return found
+
+
+def hang_due(view: CallView, rule: Hang) -> float | None:
+    """The call second at which the customer will have waited too long for an answer."""
+    waiting = _unanswered(view)
+    if waiting is None or view.elapsed is None or view.elapsed - waiting[2] >= rule.seconds:
+        return None
+    return waiting[2] + rule.seconds
 
 
 def turn_latency(view: CallView, rule: TurnLatency) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import statistics
 import time
 from collections import deque
@@ -21,7 +22,7 @@ from app.domain import Call, CallStatus, TurnRole
 from app.domain.alert import Alert, Severity, triage_key
 from app.live.alerts.call_view import CallView, Finding
 from app.live.alerts.mood import MoodScorer, trend
-from app.live.alerts.rules import CLEARS, RULES, TIMED, Rule, findings
+from app.live.alerts.rules import CLEARS, RULES, TIMED, Rule, findings, next_due
 from app.live.alerts.settings import AlertSettings
 from app.live.events import Event
 from app.live.registry import CallRegistry, RegistryChange
@@ -67,6 +68,12 @@ class _Watched:
     alerts: dict[tuple[str, str], str] = field(default_factory=dict)  # (rule, episode) -> alert id
     hang_events: list[float] = field(default_factory=list)
     ear: _Ear | None = None
+    due: float = 0.0  # epoch seconds when time alone could change a timed rule's verdict
+
+
+def _usual_key(call: Call) -> str:
+    """Whose usual duration a call counts towards and is measured against."""
+    return call.assistant_name or call.assistant_id or ""
 
 
 class _UsualDurations:
@@ -75,15 +82,18 @@ class _UsualDurations:
         self._medians: dict[str, float] = {}  # the tick asks for every live call: sort once per new sample
         self._counted: set[str] = set()
 
-    def add(self, call: Call) -> None:
-        key = call.assistant_name or call.assistant_id
+    def add(self, call: Call) -> str | None:
+        """Count an ended call's duration; returns its assistant when its usual duration may have moved."""
+        key = _usual_key(call)
         if key and call.duration_seconds and call.id not in self._counted and not call.is_live:
             self._counted.add(call.id)
             self._seconds.setdefault(key, deque(maxlen=USUAL_SAMPLE)).append(call.duration_seconds)
             self._medians.pop(key, None)
+            return key
+        return None
 
     def of(self, call: Call, min_calls: int) -> float | None:
-        key = call.assistant_name or call.assistant_id or ""
+        key = _usual_key(call)
         sample = self._seconds.get(key)
         if not sample or len(sample) < min_calls:
             return None
@@ -103,7 +113,6 @@ class AlertEngine:
         self.changed: Event[AlertChange] = Event("alerts changed")  # the live layer's one observer mechanism
         self._snoozed: set[str] = set()
         self._ticker: asyncio.Task[None] | None = None
-        self._slice = 0
 
     # --- being told ----------------------------------------------------------------------
     def watch(self, account_id: str, registry: CallRegistry) -> Callable[[], None]:
@@ -120,7 +129,8 @@ class AlertEngine:
         """New or changed calls of an account (a poll, a listen socket, the hub)."""
         change = _Collector()
         for call in calls:
-            self._usual.add(call)
+            if (assistant := self._usual.add(call)) is not None:
+                self._recheck(assistant)
             watched = self._calls.get(call.id)
             if watched is None:
                 if not call.is_live:
@@ -161,15 +171,13 @@ class AlertEngine:
         self._evaluate(watched, change)
         self._emit(change)
 
-    def tick(self, slices: int = 1) -> None:
-        """Re-check the rules that depend on time (silence, long call, hang) and snoozes that ran out.
-
-        With `slices` > 1 each tick checks the next share of the live calls, so a thousand calls
-        never hold the loop for long: tick `slices` times as often to check each call as often."""
+    def tick(self) -> None:
+        """Re-check the calls whose time has come for a timed rule (silence, long call, hang), and
+        snoozes that ran out: each evaluation says when its call next needs one, so a thousand live
+        calls cost a tick a comparison each."""
         change = _Collector()
-        live = [w for w in self._calls.values() if w.call.is_live]
-        self._slice = (self._slice + 1) % max(1, slices)
-        for watched in live[self._slice::max(1, slices)]:
+        clock = self._clock()
+        for watched in [w for w in self._calls.values() if w.due <= clock]:
             self._evaluate(watched, change, TIMED)  # only the rules time can change: the others ran on the last change
         now = self._now()
         for alert_id in list(self._snoozed):
@@ -202,6 +210,13 @@ class AlertEngine:
 
     def apply_settings(self, settings: AlertSettings) -> None:
         self.settings = settings
+        self._recheck()  # new thresholds: every live call's moment may move
+
+    def _recheck(self, assistant: str | None = None) -> None:
+        """The timed rules of live calls (of this assistant, else all) run on the next tick."""
+        for watched in self._calls.values():
+            if watched.call.is_live and (assistant is None or _usual_key(watched.call) == assistant):
+                watched.due = 0.0
 
     # --- telling -------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[AlertChange], None]) -> Callable[[], None]:
@@ -298,9 +313,12 @@ class AlertEngine:
 
     def _evaluate(self, watched: _Watched, change: _Collector, rules: tuple[Rule, ...] = RULES) -> None:
         try:
-            found = findings(self._view(watched, moods=rules is RULES), self.settings, rules)
+            view = self._view(watched, moods=rules is RULES)
+            found = findings(view, self.settings, rules)
+            watched.due = self._due(watched, view)
         except Exception:  # one odd call must not stop the others' alerts
             log.exception("alert rules failed on call %s", watched.call.id)
+            watched.due = math.inf  # until its next change
             return
         present = {(f.rule, f.episode) for f in found}
         checked = {rule.name for rule in rules}
@@ -314,6 +332,15 @@ class AlertEngine:
             if key[0] in checked and key not in present and CLEARS.get(key[0]) and alert.cleared_at is None:
                 alert = self._alerts[alert_id] = alert.with_changes(cleared_at=self._now())
                 change.cleared.append(alert)
+
+    def _due(self, watched: _Watched, view: CallView) -> float:
+        """When the tick should next evaluate this call: when a timed rule or the listen levels going
+        stale may change a verdict; never for a call that is over."""
+        second = next_due(view, self.settings) if watched.call.is_live else None
+        due = math.inf if second is None or view.elapsed is None else self._clock() + second - view.elapsed
+        if view.ear_quiet_since is not None and watched.ear is not None:
+            due = min(due, watched.ear.heard_at + EAR_FRESH)  # the ear goes deaf: back to the turn times
+        return due
 
     def _raise(self, watched: _Watched, finding: Finding) -> Alert:
         call = watched.call

@@ -23,3 +23,11 @@ def check(view: CallView, rule: LongCall) -> list[Finding]:
         message += (f", {view.elapsed / view.usual_seconds:.1f}× this assistant's usual "
                     f"{seconds_text(view.usual_seconds)}")
     return [Finding(RULE, "long", rule.severity, message, call_seconds=round(view.elapsed, 1))]
+
+
+def due(view: CallView, rule: LongCall) -> float | None:
+    """The call second at which the call becomes long."""
+    if not view.answered or view.elapsed is None:
+        return None
+    seconds = limit(view, rule)
+    return seconds if view.elapsed < seconds else None

@@ -8,11 +8,20 @@ the transcript once said, so a long line in progress looks like quiet: keep `sec
 
 from __future__ import annotations
 
-from app.domain import TurnRole
+from app.domain import Turn, TurnRole
 from app.live.alerts.call_view import CallView, Finding, last_spoken, quote, seconds_text, turn_end
 from app.live.alerts.settings import Silence
 
 RULE = "silence"
+
+
+def _quiet_since(view: CallView) -> tuple[int | None, Turn | None, float] | None:
+    """From the turn times: the last line (if any) and when it ended, while it is the customer's turn."""
+    latest = last_spoken(view.call)
+    if latest and latest[1].role is TurnRole.CUSTOMER:
+        return None
+    index, last = latest if latest else (None, None)
+    return index, last, (turn_end(last) if last is not None else 0.0) or 0.0
 
 
 def check(view: CallView, rule: Silence) -> list[Finding]:
@@ -25,13 +34,21 @@ def check(view: CallView, rule: Silence) -> list[Finding]:
         return [Finding(RULE, f"heard-{view.ear_quiet_since or 0:.1f}", rule.severity,
                         f"Nobody has spoken for {seconds_text(view.ear_quiet)} (listen levels)",
                         call_seconds=round(moment, 1))]
-    latest = last_spoken(view.call)
-    if latest and latest[1].role is TurnRole.CUSTOMER:
+    quiet = _quiet_since(view)
+    if quiet is None:
         return []
-    index, last = latest if latest else (None, None)
-    since = (turn_end(last) if last is not None else 0.0) or 0.0
-    quiet = view.elapsed - since
-    if quiet < rule.seconds:
+    index, last, since = quiet
+    if view.elapsed - since < rule.seconds:
         return []
-    return [Finding(RULE, f"after-{since:.1f}", rule.severity, f"Nobody has spoken for {seconds_text(quiet)}",
+    return [Finding(RULE, f"after-{since:.1f}", rule.severity, f"Nobody has spoken for {seconds_text(view.elapsed - since)}",
                     quote(last.text) if last is not None else "", index, round(since, 1))]
+
+
+def due(view: CallView, rule: Silence) -> float | None:
+    """The call second at which the quiet will have lasted long enough, if nothing is said before."""
+    if not view.answered or view.elapsed is None:
+        return None
+    if view.ear_quiet is not None:
+        return view.elapsed + rule.seconds - view.ear_quiet if view.ear_quiet < rule.seconds else None
+    quiet = _quiet_since(view)
+    return quiet[2] + rule.seconds if quiet is not None and view.elapsed - quiet[2] < rule.seconds else None

@@ -191,15 +191,24 @@ async def test_calls_sharing_lines_are_all_rescored_off_the_loop_thread():
     await engine.stop()
 
 
-def test_a_sliced_tick_checks_every_call_within_its_slices():
-    engine, registry, clock, _ = engine_with(line(A, "Hello?", 0, 1), at=2)
-    registry.merge([make_call(f"q{i}", turns=(line(A, "Hello?", 0, 1),)) for i in range(7)])
-    clock.now += 20
-    for _ in range(3):
-        engine.tick(4)
-    assert len({a.call_id for a in engine.alerts()}) < 8
-    engine.tick(4)
-    assert {a.call_id for a in engine.alerts()} == {"c1", *(f"q{i}" for i in range(7))}
+def test_the_tick_rechecks_a_call_only_when_time_could_change_its_verdict(monkeypatch):
+    """A thousand quiet live calls cost the tick a comparison each, not a run of the rules."""
+    from app.live.alerts import engine as engine_module
+
+    engine, registry, clock, _ = engine_with(line(A, "Hello?", 0, 1), at=2)  # silence due at 1 + 12 s
+    registry.merge([make_call(f"q{i}", turns=(line(A, "Hello?", 0, 1 + i),)) for i in range(3)])
+    checked: list[str] = []
+    real = engine_module.findings
+    monkeypatch.setattr(engine_module, "findings", lambda view, *a: checked.append(view.call.id) or real(view, *a))
+    clock.now += 5
+    engine.tick()
+    assert checked == [] and engine.alerts() == []
+    clock.now += 6.5  # 13.5 s into the calls: c1 (quiet since 1 s) and q0 (since 1 s) are due, q1, q2 not yet
+    engine.tick()
+    assert sorted(checked) == ["c1", "q0"] and {a.call_id for a in engine.alerts()} == {"c1", "q0"}
+    clock.now += 2
+    engine.tick()
+    assert {a.call_id for a in engine.alerts()} == {"c1", "q0", "q1", "q2"}
 
 
 def test_calls_that_end_without_alerts_are_not_kept():
