@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -12,6 +15,8 @@ from app.domain import CAPABILITIES, Call, Capabilities, Command, Provider
 from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind, RecordingLayout
 from app.providers.errors import BadResponseError, UnsupportedError
 from app.providers.http import Consume, Notice, PlatformHttp, RetryPolicy, T
+
+Parsed = TypeVar("Parsed")
 
 
 class AccountClient:
@@ -30,6 +35,9 @@ class AccountClient:
         if self.public_key:
             self.session.secrets.append(self.public_key)
         self.capabilities: Capabilities = CAPABILITIES[self.provider]
+        # One thread per account turns platform bytes into calls: a page of a thousand live calls takes
+        # tens of milliseconds to read, which the event loop (the window's thread) must not spend.
+        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.provider.value}-parse")
 
     @property
     def base_url(self) -> str:
@@ -67,8 +75,13 @@ class AccountClient:
     def auth_headers(api_key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"}
 
+    async def parsed(self, parse: Callable[[bytes], Parsed], content: bytes) -> Parsed:
+        """`parse(content)` on this account's parser thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._parser, parse, content)
+
     async def aclose(self) -> None:
         await self.session.aclose()
+        self._parser.shutdown(wait=False, cancel_futures=True)
 
     def check_supported(self, command: Command) -> None:
         """Raise UnsupportedError (nothing sent) when the platform cannot take this command."""

@@ -82,7 +82,7 @@ class HmsClient(AccountClient):
         seen: set[str] = set()
         offset = 0
         while True:
-            calls, count, total = parse_page(await self.session.read("/calls", params))
+            calls, count, total = await self.parsed(parse_page, await self.session.read("/calls", params))
             fresh = unseen(calls, seen)
             # HMS has no updated-since filter: that part is done here.
             if kept := [call for call in fresh if wanted.admits(call)]:
@@ -95,7 +95,7 @@ class HmsClient(AccountClient):
             params["offset"] = offset
 
     async def get_call(self, call_id: str) -> Call:
-        return parse_call(await self.session.read(f"/calls/{path_id(call_id)}"))
+        return await self.parsed(parse_call, await self.session.read(f"/calls/{path_id(call_id)}"))
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         raise UnsupportedError(self.capabilities.why_no_rename or "HMS Sovereign does not allow renaming calls.")

@@ -113,7 +113,7 @@ class VapiClient(AccountClient):
             params["updatedAtGt"] = iso(wanted.updated_since)
         seen: set[str] = set()
         while True:
-            page = parse_calls(await self.session.read("/call", params))
+            page = await self.parsed(parse_calls, await self.session.read("/call", params))
             fresh = unseen(page, seen)
             # Vapi cannot filter by status: that part is done here.
             if kept := [call for call in fresh if wanted.admits(call)]:
@@ -127,14 +127,14 @@ class VapiClient(AccountClient):
             params["createdAtLe"] = iso(oldest)
 
     async def get_call(self, call_id: str) -> Call:
-        return parse_call(await self.session.read(f"/call/{path_id(call_id)}"))
+        return await self.parsed(parse_call, await self.session.read(f"/call/{path_id(call_id)}"))
 
     async def read_name(self, kind: OwnerKind, owner_id: str) -> str | None:
         """`GET /assistant/{id}` (`/squad/{id}`, `/workflow/{id}`): only its name is kept."""
-        return parse_name(await self.session.read(f"/{kind}/{path_id(owner_id)}"))
+        return await self.parsed(parse_name, await self.session.read(f"/{kind}/{path_id(owner_id)}"))
 
     async def rename_call(self, call_id: str, name: str) -> Call:
-        return parse_call(await self.session.write("PATCH", f"/call/{path_id(call_id)}", {"name": name}))
+        return await self.parsed(parse_call, await self.session.write("PATCH", f"/call/{path_id(call_id)}", {"name": name}))
 
     async def send(self, call: Call, command: Command) -> CommandResult:
         self.check_supported(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 from app.domain import Call, Command, CommandResult, Provider
 from app.providers.account_client import AccountClient, CallFilter, path_id
@@ -19,7 +20,7 @@ class VoiceBotClient(AccountClient):
         return {"X-API-Key": api_key}
 
     async def pages(self, wanted: CallFilter) -> AsyncIterator[list[Call]]:
-        calls = parse_calls(await self.session.read("/calls"), Provider.VOICEBOT)
+        calls = await self.parsed(partial(parse_calls, provider=Provider.VOICEBOT), await self.session.read("/calls"))
         # No paging or filters on the platform: one list, filtered and chunked here.
         kept = list({call.id: call for call in calls if wanted.admits(call)}.values())
         size = max(1, wanted.page_size)
@@ -35,11 +36,11 @@ class VoiceBotClient(AccountClient):
                 raise NotAvailableError("VoiceBot Studio has no single-call read; calls are followed through "
                                         "the list.", status_code=error.status_code) from None
             raise
-        return parse_call(content, Provider.VOICEBOT)
+        return await self.parsed(partial(parse_call, provider=Provider.VOICEBOT), content)
 
     async def rename_call(self, call_id: str, name: str) -> Call:
         content = await self.session.write("PATCH", f"/calls/{path_id(call_id)}", {"name": name})
-        return parse_call(content, Provider.VOICEBOT)
+        return await self.parsed(partial(parse_call, provider=Provider.VOICEBOT), content)
 
     async def send(self, call: Call, command: Command) -> CommandResult:
         self.check_supported(command)

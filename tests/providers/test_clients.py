@@ -317,3 +317,21 @@ async def test_an_expired_presigned_url_makes_us_read_the_call_again():
     assert [str(r.url) for r in platform.requests] == ["https://api.vapi.ai/call/c1",
                                                         "https://storage.example/new.wav?sig=2"]
     assert "authorization" not in platform.requests[1].headers  # the storage host gets no key
+
+
+@pytest.mark.parametrize("provider", list(Provider))
+async def test_calls_are_parsed_off_the_event_loops_thread(provider, monkeypatch):
+    """A page of a thousand live calls takes tens of milliseconds to read: never on the window's thread."""
+    import threading
+
+    from app.providers import hms_parse, wire
+
+    threads: list[threading.Thread] = []
+    real = wire.kept_calls
+    for module in (wire, hms_parse):
+        monkeypatch.setattr(module, "kept_calls", lambda *a: threads.append(threading.current_thread()) or real(*a))
+    payloads = {Provider.VAPI: [vapi_call(1, T0)], Provider.HMS: {"calls": [hms_call(1, T0)], "total": 1},
+                Provider.VOICEBOT: [voicebot_call(1, T0)]}
+    platform = ScriptedPlatform(answer(200, payloads[provider]))
+    calls = await collect(platform.client(provider).list_calls())
+    assert len(calls) == 1 and threads and threading.main_thread() not in threads
