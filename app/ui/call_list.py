@@ -385,8 +385,9 @@ class CallListView(QWidget):
         self._refresh_state()
 
     def set_loaded(self) -> None:
-        self._loaded = True
-        self._refresh_state()
+        if not self._loaded:  # told again after every poll
+            self._loaded = True
+            self._refresh_state()
 
     def set_capabilities(self, capabilities: Capabilities | None) -> None:
         self._rename_reason = capabilities.why_no_rename if capabilities else "No account is open."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from math import ceil
 from urllib.parse import urlsplit
@@ -63,6 +64,7 @@ class ConnectionStatus(QStatusBar):
         for widget in (self.waiting, self.hub, self.dot, self.connection, self.updated):
             self.addPermanentWidget(widget)
         self._state = PollState()
+        self._shown: PollState | None = None  # the state the dot and the words show
         self._pushed: datetime | None = None  # the last change the hub pushed
         self._wait_until: float | None = None  # epoch seconds
         self._ticker = QTimer(self, interval=1000)
@@ -80,6 +82,7 @@ class ConnectionStatus(QStatusBar):
     def show_no_session(self, text: str) -> None:
         """No account is being polled (e.g. it has no key): say that, not a stale connection state."""
         self._state = PollState(message=text)
+        self._shown = None
         self._wait_until = None
         self.dot.setStyleSheet(f"color: {style_color(_DOTS[Connection.CONNECTING], self.palette())};")
         self.connection.setText("Not connected")
@@ -102,7 +105,11 @@ class ConnectionStatus(QStatusBar):
         self._tick()
 
     def show_state(self, state: PollState) -> None:
-        self._state = state
+        shown, self._state = self._shown, state
+        if shown is not None and replace(shown, last_update=None) == replace(state, last_update=None):
+            self._tick()  # another successful poll: only "Updated …" may move (a style sheet costs a re-polish)
+            return
+        self._shown = state
         self.dot.setStyleSheet(f"color: {style_color(_DOTS[state.connection], self.palette())};")
         self.connection.setText(_WORDS[state.connection])
         self.connection.setToolTip(tooltip(state.message))
