@@ -205,7 +205,9 @@ def test_audit_rows_and_reviews_written_on_one_console_appear_on_the_other_and_a
                 assert await review.submit() is not None
                 colleagues = ann_history.area.review.findChild(object, "colleagueReviews")
                 await until(lambda: "bob — 80 %" in colleagues.text(), what="bob's review on ann's console")
-                assert "“Greeted well, <b>rushed</b> the close”" in colleagues.text()  # plain text, as typed
+                # The comment travels as its own row of the team record: plain text, as typed.
+                await until(lambda: "“Greeted well, <b>rushed</b> the close”" in colleagues.text(),
+                            what="bob's comment on ann's console")
                 assert colleagues.textFormat().name == "PlainText"
 
                 # The same alert on both consoles: Ann says "I have it"; Bob's queue lets it go, saying who.
