@@ -32,8 +32,9 @@ from qasync import asyncSlot
 from app.store.calibration import CalibrationBook, CalibrationSession, Remark
 from app.store.database import Database
 from app.store.reviews import anchor_label
-from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.csv_dialog import export_csv_file
 from app.ui.plain import one_line
+from app.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
     from app.qa.calibration import Agreement, CalibrationReport
@@ -85,7 +86,7 @@ class CalibrationView(QWidget):
         self.remark_list.itemDoubleClicked.connect(self._open_remark)
         self.export_button = QPushButton("Export report…", objectName="calibrationExport")
         self.export_button.clicked.connect(
-            lambda: ask_csv_path(self, "Export the calibration report", "switchboard-calibration.csv",
+            lambda: ask_save_path(self, "Export the calibration report", "switchboard-calibration.csv",
                                  self._export_to))
         self.message = QLabel("", objectName="calibrationMessage")
 

@@ -53,9 +53,10 @@ from app.store.reviews import (
     anchor_label,
     overall_score,
 )
-from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.csv_dialog import export_csv_file
 from app.ui.plain import message_box, plain, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
+from app.ui.save_dialog import ask_save_path
 from app.ui.tones import Tone, accent, style_color
 
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 42
@@ -178,7 +179,7 @@ class ReviewPanel(QWidget):
         self.export_button = QPushButton("Export reviews…", objectName="reviewExport")
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
-            lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
+            lambda: ask_save_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
         self.export_redacted = QCheckBox("Redact", objectName="reviewExportRedact", checked=True)
         self.export_redacted.setToolTip("Hide phone numbers, e-mail addresses, card numbers and spelled-out "
                                         "numbers in exported comments")

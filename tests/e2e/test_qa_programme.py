@@ -117,11 +117,11 @@ def test_a_calibration_session_with_two_reviewers_ends_in_its_report(window, san
                                        "close": Mark(close)})
             return write
 
+        hidden = "1 other reviewer scored this call — hidden until you submit."
         for index, (_account, call_id) in enumerate(picked):
             await history.db.write(sam_reviews(call_id, 1 if index == 0 else 4))
             await history.open_call(vapi.id, call_id)
             await until(lambda c=call_id: panel.call_id == c, what="ria's review of the call")
-            hidden = "1 other reviewer scored this call — hidden until you submit."
             await until(lambda: panel.others.text() == hidden, what="sam's review, counted but hidden")
             for criterion, mark in (("greeting", Mark(5)), ("understood", Mark(3)), ("tools", NOT_APPLICABLE),
                                     ("no-hallucination", Mark(5)), ("escalation", NOT_APPLICABLE),
