@@ -207,18 +207,18 @@ class ConsoleTeam(QObject):
         if hub is not None:
             self._unsubscribe.append(hub.board.events.rows.connect(self._rows_arrived))
             # The queue rows the board already holds (another account's link was open meanwhile).
-            self._apply_queue_rows(sorted(hub.board.rows(QUEUE_ASSIGNMENT) + hub.board.rows(QUEUE_RULES),
-                                          key=lambda row: row.id))
+            self._apply_queue_rows([row for row in hub.board.rows() if row.kind in (QUEUE_ASSIGNMENT, QUEUE_RULES)])
         self._rows_arrived([])
 
     def _call_shown(self, call: Call | None) -> None:
         self._call = call
-        self._show_reviews()
+        self._show_reviews(self.hub.board.rows() if self.hub else [])
 
     def _rows_arrived(self, rows: list[TeamRow]) -> None:
         hub = self.hub
-        self.audit.model.set_rows(hub.board.rows(AUDIT) if hub else [])
-        self._show_reviews()
+        board = hub.board.rows() if hub else []  # sorted once per arrival, then split by kind
+        self.audit.model.set_rows([row for row in board if row.kind == AUDIT])
+        self._show_reviews(board)
         for row in rows:
             if row.kind == ALERT_ACK and hub is not None and row.author != hub.stream.user:
                 self._colleague_has_it(row)
@@ -234,14 +234,16 @@ class ConsoleTeam(QObject):
         rules_changed = await applying
         await (queue.rebuild() if rules_changed else queue.reload())
 
-    def _show_reviews(self) -> None:
+    def _show_reviews(self, board: list[TeamRow]) -> None:
+        """Colleagues' reviews of the shown call, from the board's rows (oldest first)."""
         hub, call = self.hub, self._call
         if hub is None or call is None:
             self.reviews.show_reviews([], [])
             return
         me = hub.stream.user
-        self.reviews.show_reviews([r for r in hub.board.rows(REVIEW, call.id) if r.author != me],
-                                  hub.board.rows(COMMENT, call.id))
+        of_call = [row for row in board if row.call_id == call.id]
+        self.reviews.show_reviews([r for r in of_call if r.kind == REVIEW and r.author != me],
+                                  [r for r in of_call if r.kind == COMMENT])
 
     # --- sharing what this console did ----------------------------------------------------
     def _share_review(self, review: Review) -> None:
