@@ -33,6 +33,7 @@ from app.store.calibration import CalibrationBook, CalibrationSession, Remark
 from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.ui.csv_dialog import export_csv_file
+from app.ui.formats import percent
 from app.ui.plain import one_line
 from app.ui.save_dialog import ask_save_path
 
@@ -45,7 +46,7 @@ REMARK_ROLE = Qt.ItemDataRole.UserRole + 45
 
 def agreement_cells(row: Agreement) -> list[str]:
     widest = row.widest if row.widest and row.widest[1] > 0 else None  # all alike: no call stands out
-    return [row.title, "—" if row.percent is None else f"{row.percent:.0f} %",
+    return [row.title, percent(row.percent),
             "—" if row.alpha is None else f"{row.alpha:.2f}", one_line(widest[0]) if widest else "—",
             str(widest[1]) if widest else "0"]
 
@@ -159,8 +160,8 @@ class CalibrationView(QWidget):
         self.report = report
         overall = report.overall
         alpha = "—" if overall.alpha is None else f"{overall.alpha:.2f}"
-        percent = "—" if overall.percent is None else f"{overall.percent:.0f} %"
-        self.progress.setText(f"Everyone has submitted ({done}). Overall: {percent} agreement, α {alpha}.")
+        self.progress.setText(f"Everyone has submitted ({done}). Overall: {percent(overall.percent)} agreement, "
+                              f"α {alpha}.")
         rows = [*report.criteria, overall]
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):

@@ -31,7 +31,7 @@ from app.domain.clock import clock
 from app.qa.redacted_call import redacted_call
 from app.qa.redaction import redact
 from app.store.reviews import Review, anchor_label
-from app.ui.formats import duration
+from app.ui.formats import call_label, duration, percent
 from app.ui.review_marks import waveform_marks
 from app.ui.review_panel import mark_text
 from app.ui.transcript_model import turn_as_text
@@ -106,7 +106,7 @@ def write_call_report(path: Path, call: Call, review: Review, *, peaks: PeakPyra
 
 
 def _header(pages: _Pages, call: Call, review: Review, now: datetime, redacted: bool) -> None:
-    who = call.name or call.customer_name or call.customer_number or "Unknown caller"
+    who = call_label(call, screen=False)  # the report's own redaction applies, not the screen's
     pages.text(f"Call report — {who}", 16, bold=True, gap=6)
     started = call.started_at or call.created_at
     facts = [call.provider.display_name, call.assistant_label or "", started.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -115,7 +115,7 @@ def _header(pages: _Pages, call: Call, review: Review, now: datetime, redacted: 
     pages.text(f"Call {call.id}", 8.5, colour=MUTED)
     overall = review.overall
     score = "critical fail (0 %)" if overall.critical_failed else (
-        "—" if overall.percent is None else f"{overall.percent:g} %")
+        percent(overall.percent))
     when = review.submitted_at or review.updated_at
     pages.text(f"Reviewed by {review.reviewer} · {review.status}"
                f"{' ' + when.astimezone().strftime('%Y-%m-%d %H:%M') if when else ''} · overall {score}", 11,

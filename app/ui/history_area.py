@@ -373,6 +373,8 @@ class ConsoleHistory(QObject):
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):
             await review.show_call(self.shown_account, call.id, review_label(call))
+        else:
+            review.rename(review_label(call))
 
     @asyncSlot(str, str)
     async def _review_changed(self, account_id: str, _call_id: str) -> None:

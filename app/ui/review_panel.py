@@ -54,6 +54,7 @@ from app.store.reviews import (
     overall_score,
 )
 from app.ui.csv_dialog import export_csv_file
+from app.ui.formats import percent
 from app.ui.plain import message_box, plain, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.save_dialog import ask_save_path
@@ -351,10 +352,9 @@ class ReviewPanel(QWidget):
             return f"{hidden} other reviewer{'s' if hidden > 1 else ''} scored this call — hidden until you submit."
         lines = []
         for other in seen:
-            percent = other.overall.percent
             marks = " · ".join(f"{c.title} {mark_text(other.marks.get(c.id), c.max_score)}"
                                for c in other.template.criteria)
-            lines.append(f"{other.reviewer}: {'—' if percent is None else f'{percent:g} %'} · {marks}")
+            lines.append(f"{other.reviewer}: {percent(other.overall.percent)} · {marks}")
         return "\n".join(lines)
 
     async def _draft(self) -> Review | None:
@@ -399,6 +399,20 @@ class ReviewPanel(QWidget):
     async def _store(self, job: Callable[[Any], Any]) -> Any:
         return await self.db.write(job)
 
+    def rename(self, label: str) -> None:
+        """The shown call is named anew (renamed, or the Redact switch flipped): the title says so."""
+        self.call_label = label or self.call_id or ""
+        self._show_title()
+
+    def _show_title(self) -> None:
+        review = self.review
+        if self.call_id is None:
+            self.title.setText(NO_CALL)
+        else:
+            state = "not started" if review is None else ("submitted" if review.submitted else "draft")
+            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
+        self.title.setToolTip(tooltip(f"Call {self.call_id}") if self.call_id is not None else "")
+
     def _render(self) -> None:
         review = self.review
         template = review.template if review else self.template
@@ -412,12 +426,7 @@ class ReviewPanel(QWidget):
         self.template_box.setEnabled(has_call and review is None)
         self.template_box.blockSignals(False)
 
-        if not has_call:
-            self.title.setText(NO_CALL)
-        else:
-            state = "not started" if review is None else ("submitted" if review.submitted else "draft")
-            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
-        self.title.setToolTip(tooltip(f"Call {self.call_id}") if has_call else "")
+        self._show_title()
         row = max(0, self.table.currentRow())
         self.table.setRowCount(len(template.criteria))
         for i, criterion in enumerate(template.criteria):
@@ -455,9 +464,8 @@ class ReviewPanel(QWidget):
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
             self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
-            percent = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)
-            text = f"Overall {percent}" + (f" · {open_count} to score" if open_count else " · complete")
+            text = f"Overall {percent(overall.percent)}" + (f" · {open_count} to score" if open_count else " · complete")
             self.overall.setStyleSheet("font-weight: 600;")
         self.overall.setText(text)
         locked = review is not None and review.submitted

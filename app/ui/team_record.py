@@ -32,6 +32,7 @@ from app.live.team_queue import (
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import QueuedCall
 from app.store.reviews import Review
+from app.ui.formats import percent
 from app.ui.main_window import MainWindow
 from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.record_table import record_table
@@ -111,7 +112,7 @@ class TeamAuditPanel(QWidget):
 
 def review_line(review: TeamRow, comments: list[TeamRow]) -> str:
     score = review.body.get("overall")
-    score_text = f"{score:g} %" if isinstance(score, int | float) and not isinstance(score, bool) else "no score"
+    score_text = percent(score) if isinstance(score, int | float) and not isinstance(score, bool) else "no score"
     failed = " (critical fail)" if review.body.get("critical_failed") is True else ""
     line = f"{one_line(review.author, 60)} — {score_text}{failed}, submitted {when(review)}"
     said = [one_line(c.text("text"), 120) for c in comments if c.text("review") == review.text("review")]

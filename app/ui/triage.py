@@ -48,6 +48,7 @@ from app.ui.alert_look import (
     severity_fill,
 )
 from app.ui.plain import notice, one_line, tooltip
+from app.ui.screen_redaction import SCREEN
 
 Index = QModelIndex | QPersistentModelIndex
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 40
@@ -137,9 +138,9 @@ class TriageModel(QAbstractTableModel):
             case Column.RULE:
                 return rule_title(alert.rule)
             case Column.WHAT:
-                return alert.message
+                return SCREEN.text(alert.message)
             case Column.SAID:
-                return alert.text
+                return SCREEN.text(alert.text)
         return ""
 
 

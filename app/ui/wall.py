@@ -48,9 +48,9 @@ from app.domain import Call, TurnRole
 from app.live.alerts.engine import NO_ALERTS, AlertChange, AlertEngine, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange
 from app.ui.alert_look import SEVERITY_WORDS, severity_colour, severity_fill
-from app.ui.call_list_model import customer
-from app.ui.formats import duration
+from app.ui.formats import call_label, duration
 from app.ui.plain import one_line, tooltip
+from app.ui.screen_redaction import SCREEN
 from app.ui.tones import Tone, accent
 
 Index = QModelIndex | QPersistentModelIndex
@@ -74,7 +74,7 @@ def last_line(call: Call) -> str:
     for turn in reversed(call.turns):
         if turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and turn.text.strip():
             who = "Customer" if turn.role is TurnRole.CUSTOMER else "Assistant"
-            return f"{who}: {one_line(turn.text, 200)}"
+            return f"{who}: {one_line(SCREEN.text(turn.text), 200)}"  # the Redact switch applies
     return "Nobody has spoken yet"
 
 
@@ -211,9 +211,9 @@ class WallModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             summary = self.engine.summary(call.id)
             alert = f", {SEVERITY_WORDS[summary.worst]} alert" if summary.worst else ""
-            return f"{customer(call) or 'Unknown caller'}, {call.status}{alert}"
+            return f"{call_label(call)}, {call.status}{alert}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
+            return tooltip(f"{call_label(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
         return None
 
 
@@ -259,7 +259,7 @@ class TileDelegate(QStyledItemDelegate):
         duration_width = QFontMetrics(bold).horizontalAdvance(lasted) + 6
         painter.drawText(QRect(inner.right() - duration_width, inner.top(), duration_width, line),
                          int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), lasted)
-        who = customer(call) or "Unknown caller"
+        who = call_label(call)
         painter.drawText(QRect(inner.left(), inner.top(), inner.width() - duration_width, line),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          QFontMetrics(bold).elidedText(who, Qt.TextElideMode.ElideRight, inner.width() - duration_width))
@@ -291,7 +291,7 @@ class TileDelegate(QStyledItemDelegate):
             painter.setPen(severity_colour(summary.worst, palette))
             painter.drawText(QRect(inner.left(), top, inner.width(), line),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             QFontMetrics(bold).elidedText(summary.headline, Qt.TextElideMode.ElideRight,
+                             QFontMetrics(bold).elidedText(SCREEN.text(summary.headline), Qt.TextElideMode.ElideRight,
                                                            inner.width()))
             painter.setFont(base_font)
             top += line
