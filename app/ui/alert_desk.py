@@ -221,6 +221,8 @@ class ConsoleAlerts(QObject):
         if self._unwatch is not None:
             self._unwatch()
         self.notifier.close()
+        self.queue.model.close()
+        self.wall.model.close()
         await self.engine.stop()
         if self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)

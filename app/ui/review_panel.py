@@ -110,11 +110,10 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
-    submitted = Signal(object)  # the submitted Review: the queue opens the next call
+    submitted = Signal(object)  # the submitted Review: the queue opens the next call, the team hub shares it
     report_asked = Signal(object)  # the submitted Review: save its call report (PDF)
     audio_asked = Signal()  # save the call's recording with the redacted moments toned out
     review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
-    submitted = Signal(object)  # Review: just submitted (the team hub shares it)
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)

@@ -7,6 +7,7 @@ through the system tray (and, if chosen, a beep).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -51,6 +52,7 @@ from app.ui.plain import notice, one_line, tooltip
 from app.ui.screen_redaction import SCREEN
 
 Index = QModelIndex | QPersistentModelIndex
+NOTIFIED_KEPT = 50
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 40
 
 
@@ -321,7 +323,7 @@ class CriticalNotifier(QObject):
         super().__init__(parent)
         self.describe = describe
         self.sound = sound
-        self.shown: list[Alert] = []  # what was notified (tests read it; the tray may be missing)
+        self.shown: deque[Alert] = deque(maxlen=NOTIFIED_KEPT)  # the latest notified (the tray may be missing)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon, self)

@@ -340,13 +340,12 @@ class CallWall(QWidget):
         super().__init__(parent)
         self.setObjectName("callWall")
         self.model = WallModel(engine, self)
-        self.order = self.model  # the model keeps the wall order itself
         self.heading = QLabel(objectName="wallHeading")
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
         self.view = QListView(objectName="wallTiles")
-        self.view.setModel(self.order)
+        self.view.setModel(self.model)  # the model keeps the wall order itself
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setFlow(QListView.Flow.LeftToRight)
         self.view.setWrapping(True)
@@ -376,8 +375,8 @@ class CallWall(QWidget):
 
     def set_registry(self, registry: CallRegistry | None) -> None:
         self.model.set_registry(registry)
-        if self.order.rowCount() and not self.view.currentIndex().isValid():
-            self.view.setCurrentIndex(self.order.index(0, 0))
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
 
     def current_call(self) -> Call | None:
         call = self.view.currentIndex().data(CALL_ROLE)
@@ -424,9 +423,9 @@ class CallWall(QWidget):
 
     def _count(self) -> None:
         self._counted = True
-        live = self.order.rowCount()
+        live = self.model.rowCount()
         troubled = sum(1 for row in range(live)
-                       if (s := self.order.index(row, 0).data(ALERTS_ROLE)) is not None and s.worst is not None)
+                       if (s := self.model.index(row, 0).data(ALERTS_ROLE)) is not None and s.worst is not None)
         if not live:
             self.heading.setText("No live calls right now")
         else:

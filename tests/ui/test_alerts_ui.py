@@ -82,7 +82,7 @@ def test_the_wall_puts_troubled_calls_first_and_repaints_only_what_changed(qtbot
     qtbot.addWidget(wall)
     wall.set_registry(registry)
     wall.refresh()  # the wall orders its tiles once a second while shown, not on every change
-    order = wall.order
+    order = wall.model
     assert order.rowCount() == 200 and wall.heading.text() == "200 live calls · all calm"
     changed: list[tuple[int, int, list[int]]] = []
     wall.model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row(), list(roles))))
@@ -110,8 +110,8 @@ def test_the_wall_keys_open_and_listen(qtbot):
     wall = CallWall(engine)
     qtbot.addWidget(wall)
     wall.set_registry(registry)
-    wall.view.setCurrentIndex(wall.order.index(1, 0))
-    expected = wall.order.index(1, 0).data(CALL_ROLE).id
+    wall.view.setCurrentIndex(wall.model.index(1, 0))
+    expected = wall.model.index(1, 0).data(CALL_ROLE).id
     with qtbot.waitSignal(wall.open_requested) as opened:
         qtbot.keyClick(wall.view, Qt.Key.Key_Return)
     with qtbot.waitSignal(wall.listen_requested) as listened:
