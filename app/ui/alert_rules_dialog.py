@@ -31,6 +31,7 @@ from app.domain.alert import Severity
 from app.live.alerts import settings as alert_settings
 from app.live.alerts.settings import AlertSettings, PhraseList, Phrases
 from app.ui.alert_look import rule_title
+from app.ui.plain import comma_list
 
 Editor = QCheckBox | QComboBox | QSpinBox | QDoubleSpinBox | QLineEdit
 
@@ -62,8 +63,7 @@ def _value(editor: Editor, default: Any) -> Any:
         return editor.value()
     if isinstance(editor, QDoubleSpinBox):
         return float(editor.value())
-    words = tuple(w.strip() for w in editor.text().split(",") if w.strip())
-    return words or default
+    return comma_list(editor.text()) or default
 
 
 class AlertRulesDialog(QDialog):

@@ -34,7 +34,7 @@ from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.ui.csv_dialog import export_csv_file
 from app.ui.formats import percent
-from app.ui.plain import one_line
+from app.ui.plain import comma_list, one_line
 from app.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ class CalibrationView(QWidget):
 
     @asyncSlot()
     async def _start_now(self) -> None:
-        await self.start(self.name.text(), [n.strip() for n in self.reviewers.text().split(",") if n.strip()],
+        await self.start(self.name.text(), list(comma_list(self.reviewers.text())),
                          self.calls_source())
 
     @asyncSlot(str)

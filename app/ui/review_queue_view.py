@@ -28,7 +28,7 @@ from qasync import asyncSlot
 from app.qa.queue_rules import QueueRules
 from app.store.database import Database
 from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
-from app.ui.plain import one_line
+from app.ui.plain import comma_list, one_line
 
 NEXT_KEYS = "Ctrl+N"
 REBUILD_DAYS = 7
@@ -196,4 +196,4 @@ class ReviewQueueView(QWidget):
 
     @asyncSlot()
     async def _share_now(self) -> None:
-        await self.share_out([name.strip() for name in self.reviewers.text().split(",") if name.strip()])
+        await self.share_out(list(comma_list(self.reviewers.text())))
