@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QIcon, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QBrush, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -50,6 +50,7 @@ from app.ui.alert_look import (
 )
 from app.ui.plain import notice, one_line, tooltip
 from app.ui.screen_redaction import SCREEN
+from app.ui.view_keys import ViewKeys
 
 Index = QModelIndex | QPersistentModelIndex
 NOTIFIED_KEPT = 50
@@ -218,7 +219,9 @@ class TriageQueue(QWidget):
                                (Column.WHAT, "Customer mood trending down (-0.44 over the last 3 turns)")):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.installEventFilter(self)
+        self.keys = ViewKeys(self.table, {
+            Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current, Qt.Key.Key_L: self.listen_current,
+            Qt.Key.Key_A: self.acknowledge_current, Qt.Key.Key_S: self.snooze_current})
 
         self.open_button = QPushButton("Open (Enter)", objectName="triageOpen")
         self.listen_button = QPushButton("Listen (L)", objectName="triageListen")
@@ -253,19 +256,6 @@ class TriageQueue(QWidget):
         self._ticker.start()
         self._restore_selection()
         self.setFocusProxy(self.table)
-
-    # --- keys ----------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        if watched is self.table and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            action = {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
-                      Qt.Key.Key_L: self.listen_current, Qt.Key.Key_A: self.acknowledge_current,
-                      Qt.Key.Key_S: self.snooze_current}.get(Qt.Key(event.key()))
-            if action is not None:
-                if not event.isAutoRepeat():  # holding a key must not acknowledge the whole queue
-                    action()
-                return True
-        return super().eventFilter(watched, event)
 
     # --- actions -------------------------------------------------------------------------
     def current_alert(self) -> Alert | None:

@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QBrush,
     QFont,
     QFontMetrics,
-    QKeyEvent,
     QPainter,
     QPalette,
     QPen,
@@ -52,6 +51,7 @@ from app.ui.formats import call_label, duration
 from app.ui.plain import one_line, tooltip
 from app.ui.screen_redaction import SCREEN
 from app.ui.tones import Tone, accent
+from app.ui.view_keys import ViewKeys
 
 Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 50
@@ -356,7 +356,8 @@ class CallWall(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setItemDelegate(TileDelegate(self.view))
-        self.view.installEventFilter(self)
+        self.keys = ViewKeys(self.view, {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
+                                         Qt.Key.Key_L: self.listen_current})
         self.view.doubleClicked.connect(lambda _index: self.open_current())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -391,17 +392,6 @@ class CallWall(QWidget):
         call = self.current_call()
         if call is not None:
             self.listen_requested.emit(call.id)
-
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        if watched is self.view and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            action = {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
-                      Qt.Key.Key_L: self.listen_current}.get(Qt.Key(event.key()))
-            if action is not None:
-                if not event.isAutoRepeat():
-                    action()
-                return True
-        return super().eventFilter(watched, event)
 
     def _uncount(self, *_args: object) -> None:
         self._counted = False
