@@ -206,7 +206,12 @@ class ConsoleAlerts(QObject):
 
     def open_rules_file(self) -> None:
         if not self.settings_path.exists():
-            alert_settings.save(self.engine.settings, self.settings_path)
+            try:
+                alert_settings.save(self.engine.settings, self.settings_path)
+            except OSError as error:
+                self.window.status.showMessage(f"The alert rules file could not be written to {self.settings_path}: "
+                                               f"{error.strerror or error}.", 15000)
+                return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings_path)))
 
     def reload_rules(self) -> None:

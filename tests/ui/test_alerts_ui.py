@@ -178,3 +178,35 @@ def test_a_tile_shows_which_way_the_customers_mood_goes():
     assert mood_text([0.4, -0.1]) == "mood −0.10 ↓"
     assert mood_text([-0.4, -0.1]) == "mood −0.10 ↑"
     assert mood_text([0.2, 0.22]) == "mood +0.22 →"
+
+
+def test_rules_that_cannot_be_saved_stay_in_the_dialog_and_the_old_file_stays_whole(qtbot, tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    from app.live.alerts.settings import AlertSettings, load, save
+    from app.ui.alert_rules_dialog import AlertRulesDialog
+
+    path = save(AlertSettings(), tmp_path / "alerts.toml")
+    before = path.read_text(encoding="utf-8")
+    write_text = Path.write_text
+
+    def disk_full(self: Path, text: str, *args: object, **kwargs: object) -> int:
+        write_text(self, text[: len(text) // 2], *args, **kwargs)  # half of it reached the disk
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    dialog = AlertRulesDialog(AlertSettings(), path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.editors[("silence", "seconds")].setValue(20.0)
+    applied: list[object] = []
+    dialog.applied.connect(applied.append)
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    dialog.save()
+    monkeypatch.undo()
+    assert dialog.isVisible() and not applied  # nothing applied that is not on disk
+    assert "could not be saved" in dialog.problem.text() and "No space left on device" in dialog.problem.text()
+    assert dialog.editors[("silence", "seconds")].value() == 20.0  # the edits are still there to save again
+    assert path.read_text(encoding="utf-8") == before and [p.name for p in tmp_path.iterdir()] == ["alerts.toml"]
+    dialog.save()
+    assert applied and load(path)[0].silence.seconds == 20.0 and not dialog.isVisible()

@@ -9,6 +9,7 @@ so one typo does not switch the other rules off.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -257,8 +258,15 @@ def _key(name: str) -> str:
 
 
 def save(settings: AlertSettings, path: Path | None = None) -> Path:
+    """Write the file whole or not at all: on OSError (a full disk, a read-only folder) the old file
+    is untouched, no temporary file is left, and the error is raised for the caller to say."""
     path = path or settings_path()
     temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(to_toml(settings), encoding="utf-8")
-    temporary.replace(path)  # never a half-written file
+    try:
+        temporary.write_text(to_toml(settings), encoding="utf-8")
+        temporary.replace(path)  # never a half-written file
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
     return path
