@@ -210,3 +210,15 @@ def test_rules_that_cannot_be_saved_stay_in_the_dialog_and_the_old_file_stays_wh
     assert path.read_text(encoding="utf-8") == before and [p.name for p in tmp_path.iterdir()] == ["alerts.toml"]
     dialog.save()
     assert applied and load(path)[0].silence.seconds == 20.0 and not dialog.isVisible()
+
+
+def test_a_rules_file_that_cannot_be_read_is_kept_aside_when_rules_are_saved(tmp_path):
+    from app.live.alerts.settings import AlertSettings, load, save
+
+    path = tmp_path / "alerts.toml"
+    mine = '[silence]\nseconds = 12\n[phrases.mine]\nwords = ["refund", "complaint"\n'  # one bracket short
+    path.write_text(mine, encoding="utf-8")
+    settings, problems = load(path)
+    assert settings == AlertSettings() and "could not be read" in problems[0] and "alerts.toml.unreadable" in problems[0]
+    save(AlertSettings(), path)
+    assert load(path) == (AlertSettings(), []) and (tmp_path / "alerts.toml.unreadable").read_text() == mine
