@@ -454,8 +454,7 @@ class CallListView(QWidget):
         self.live_first.toggled.connect(lambda on: self._remember("callList/liveFirst", on))
 
     def _remember(self, key: str, value: object) -> None:
-        self._settings.setValue(key, value)
-        self._settings.sync()
+        self._settings.setValue(key, value)  # on disk once the event loop turns (Qt's own sync)
 
     def _index_of(self, call_id: str | None) -> QModelIndex:
         row = self.model.row_of(call_id) if call_id else None
