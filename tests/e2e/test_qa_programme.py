@@ -23,6 +23,7 @@ from tests.fixtures.qt import until
 from tests.fixtures.sandbox import SANDBOX_KEY
 from tests.fixtures.window import open_window
 
+HIDDEN_OTHERS = "1 other reviewer scored this call — hidden until you submit."
 FAILED_ONLY = QueueRules(sample_percent=0, transferred=False, critical_alert=False, shorter_than_seconds=None)
 
 
@@ -117,12 +118,11 @@ def test_a_calibration_session_with_two_reviewers_ends_in_its_report(window, san
                                        "close": Mark(close)})
             return write
 
-        hidden = "1 other reviewer scored this call — hidden until you submit."
         for index, (_account, call_id) in enumerate(picked):
             await history.db.write(sam_reviews(call_id, 1 if index == 0 else 4))
             await history.open_call(vapi.id, call_id)
             await until(lambda c=call_id: panel.call_id == c, what="ria's review of the call")
-            await until(lambda: panel.others.text() == hidden, what="sam's review, counted but hidden")
+            await until(lambda: panel.others.text() == HIDDEN_OTHERS, what="sam's review, counted but hidden")
             for criterion, mark in (("greeting", Mark(5)), ("understood", Mark(3)), ("tools", NOT_APPLICABLE),
                                     ("no-hallucination", Mark(5)), ("escalation", NOT_APPLICABLE),
                                     ("close", Mark(5 if index == 0 else 4))):
