@@ -188,6 +188,10 @@ class WallModel(QAbstractListModel):
         if rows := self.rowCount():
             self.dataChanged.emit(self.index(0), self.index(rows - 1), [CLOCK_ROLE])
 
+    def troubled(self) -> int:
+        """How many tiles have an open alert (counted from the few open alerts, not the many tiles)."""
+        return sum(1 for call_id in {alert.call_id for alert in self.engine.open_alerts()} if call_id in self._rows)
+
     def call_at(self, row: int) -> Call | None:
         if self._registry is None or not 0 <= row < len(self._ids):
             return None
@@ -414,8 +418,7 @@ class CallWall(QWidget):
     def _count(self) -> None:
         self._counted = True
         live = self.model.rowCount()
-        troubled = sum(1 for row in range(live)
-                       if (s := self.model.index(row, 0).data(ALERTS_ROLE)) is not None and s.worst is not None)
+        troubled = self.model.troubled()
         if not live:
             self.heading.setText("No live calls right now")
         else:
