@@ -76,10 +76,10 @@ class TeamBoard:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # --- the team's rows -----------------------------------------------------------------
-    def rows(self, kind: str, call_id: str | None = None) -> list[TeamRow]:
-        """This account's rows of a kind (of one call), oldest first."""
+    def rows(self, kind: str | None = None, call_id: str | None = None) -> list[TeamRow]:
+        """This account's rows of a kind (every kind when None; of one call), oldest first."""
         return [row for row in sorted(self._rows.values(), key=lambda r: r.id)
-                if row.kind == kind and row.account_id == self.account_id and call_id in (None, row.call_id)]
+                if kind in (None, row.kind) and row.account_id == self.account_id and call_id in (None, row.call_id)]
 
     def add(self, data: dict[str, Any]) -> None:
         """A row from the hub's stream (or its list): kept once, told to the views."""

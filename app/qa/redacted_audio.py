@@ -52,9 +52,8 @@ def toned(samples: np.ndarray, rate: int, moments: list[tuple[float, float]]) ->
     return out
 
 
-def export_redacted_audio(recording: Path, turns: tuple[Turn, ...], target: Path) -> int:
-    """Write the recording as WAV with the redacted moments toned out; returns how many moments."""
-    samples, rate = soundfile.read(str(recording), dtype="float32", always_2d=False)
+def export_redacted_audio(samples: np.ndarray, rate: int, turns: tuple[Turn, ...], target: Path) -> int:
+    """Write the (already decoded) recording as WAV with the redacted moments toned out; returns how many."""
     moments = redacted_moments(turns)
     soundfile.write(str(target), toned(samples, rate, moments), rate, format="WAV", subtype="PCM_16")
     return len(moments)

@@ -27,7 +27,8 @@ from app.store.alerts import AlertLog
 from app.store.database import Database
 from app.ui.alert_look import rule_title
 from app.ui.alert_rules_dialog import AlertRulesDialog
-from app.ui.call_list_model import customer
+from app.ui.formats import call_label
+from app.ui.screen_redaction import SCREEN
 from app.ui.triage import CriticalNotifier, TriageQueue
 from app.ui.wall import CallWall
 
@@ -129,11 +130,12 @@ class ConsoleAlerts(QObject):
         call = session.registry.get(call_id) if session else None
         if call is None:
             return call_id
-        return " · ".join(b for b in (customer(call) or "Unknown caller", call.assistant_name or "") if b)
+        return " · ".join(b for b in (call_label(call), call.assistant_name or "") if b)
 
     def describe(self, alert: Alert) -> str:
-        said = f" — “{alert.text}”" if alert.text else ""
-        return f"{self.call_label(alert.call_id)}: {alert.message}{said}"
+        """The tray notification's words (the Redact switch applies: it shows on the shared screen too)."""
+        said = f" — “{SCREEN.text(alert.text)}”" if alert.text else ""
+        return f"{self.call_label(alert.call_id)}: {SCREEN.text(alert.message)}{said}"
 
     # --- acting on an alert ----------------------------------------------------------------
     def open_call(self, call_id: str) -> None:
@@ -203,7 +205,12 @@ class ConsoleAlerts(QObject):
 
     def open_rules_file(self) -> None:
         if not self.settings_path.exists():
-            alert_settings.save(self.engine.settings, self.settings_path)
+            try:
+                alert_settings.save(self.engine.settings, self.settings_path)
+            except OSError as error:
+                self.window.status.showMessage(f"The alert rules file could not be written to {self.settings_path}: "
+                                               f"{error.strerror or error}.", 15000)
+                return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings_path)))
 
     def reload_rules(self) -> None:
@@ -218,6 +225,8 @@ class ConsoleAlerts(QObject):
         if self._unwatch is not None:
             self._unwatch()
         self.notifier.close()
+        self.queue.model.close()
+        self.wall.model.close()
         await self.engine.stop()
         if self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)

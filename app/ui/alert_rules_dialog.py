@@ -31,6 +31,7 @@ from app.domain.alert import Severity
 from app.live.alerts import settings as alert_settings
 from app.live.alerts.settings import AlertSettings, PhraseList, Phrases
 from app.ui.alert_look import rule_title
+from app.ui.plain import comma_list, wrapped
 
 Editor = QCheckBox | QComboBox | QSpinBox | QDoubleSpinBox | QLineEdit
 
@@ -62,8 +63,7 @@ def _value(editor: Editor, default: Any) -> Any:
         return editor.value()
     if isinstance(editor, QDoubleSpinBox):
         return float(editor.value())
-    words = tuple(w.strip() for w in editor.text().split(",") if w.strip())
-    return words or default
+    return comma_list(editor.text()) or default
 
 
 class AlertRulesDialog(QDialog):
@@ -101,6 +101,9 @@ class AlertRulesDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._defaults)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Saved to {path}"))
+        self.problem = wrapped(QLabel("", objectName="alertRulesProblem"))
+        self.problem.hide()
+        layout.addWidget(self.problem)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
         self.resize(560, 720)
@@ -127,8 +130,15 @@ class AlertRulesDialog(QDialog):
         return AlertSettings(**rules)
 
     def save(self) -> None:
+        """Applied only once on disk; when the file cannot be written the dialog stays open with the edits."""
         settings = self.edited()
-        alert_settings.save(settings, self.path)
+        try:
+            alert_settings.save(settings, self.path)
+        except OSError as error:
+            self.problem.setText(f"The rules could not be saved to {self.path}: {error.strerror or error}. Your changes are "
+                                 "still here: free some space or fix the folder, then save again.")
+            self.problem.show()
+            return
         self.applied.emit(settings)
         self.accept()
 

@@ -146,18 +146,18 @@ def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, chi
         parent.addChild(node)
 
 
-def _fill_outputs(tree: QTreeWidget, fields: Call) -> None:
+def _fill_outputs(tree: QTreeWidget, call: Call) -> None:
     """Structured outputs (name = result), scorecards (name = score, points below), and the named
     structured data sets, in one tree."""
     rows = _Rows()
-    for output in (fields.structured_outputs or {}).values():
+    for output in (call.structured_outputs or {}).values():
         if isinstance(output, dict) and rows.left > 0:
             _add_node(tree, str(output.get("name") or "Output"), output.get("result"), rows=rows)
-    for card in (fields.scorecards or {}).values():
+    for card in (call.scorecards or {}).values():
         if isinstance(card, dict) and rows.left > 0:
             _add_node(tree, str(card.get("name") or "Scorecard"), card.get("score", card.get("normalizedScore")),
                       card.get("metricPoints"), rows=rows)
-    for data in fields.structured_data_multi:
+    for data in call.structured_data_multi:
         if rows.left > 0:
             _add_node(tree, str(data.get("name") or "Structured data"), data.get("structuredData"), rows=rows)
 
@@ -317,18 +317,17 @@ class AnalysisPanel(QWidget):
                        hint=call.ended_reason or "")
         self.summary.set_text(call.summary)
         self.summary_section.setVisible(bool(call.summary))
-        fields = call  # the newer report fields (ended message, outputs, transfers, latency, costs)
-        self._set_fact(self.ended_message, (fields.ended_message, Tone.NEUTRAL) if fields.ended_message else None,
+        self._set_fact(self.ended_message, (call.ended_message, Tone.NEUTRAL) if call.ended_message else None,
                        strong=False)
         self._show_tree(self.data_section, self.data_tree,
                         lambda: _fill_tree(self.data_tree, call.structured_data or {}))
-        self._show_tree(self.outputs_section, self.outputs_tree, lambda: _fill_outputs(self.outputs_tree, fields))
-        self.transfer_section.setVisible(bool(fields.transfers))
-        self._set_rows(self.transfer_table, [_transfer_row(t) for t in fields.transfers],
-                       tips=[t.transcript or "" for t in fields.transfers])
-        self.latency_section.setVisible(fields.performance is not None)
-        self._set_rows(self.latency_table, _latency_rows(fields.performance) if fields.performance else [])
-        self._fill_cost(call, fields.costs)
+        self._show_tree(self.outputs_section, self.outputs_tree, lambda: _fill_outputs(self.outputs_tree, call))
+        self.transfer_section.setVisible(bool(call.transfers))
+        self._set_rows(self.transfer_table, [_transfer_row(t) for t in call.transfers],
+                       tips=[t.transcript or "" for t in call.transfers])
+        self.latency_section.setVisible(call.performance is not None)
+        self._set_rows(self.latency_table, _latency_rows(call.performance) if call.performance else [])
+        self._fill_cost(call, call.costs)
 
     def _show_tree(self, section: QWidget, tree: QTreeWidget, fill: Callable[[], None]) -> None:
         tree.clear()

@@ -23,10 +23,11 @@ from qasync import asyncSlot
 from app.domain import Account, CommandKind, Outcome
 from app.store.audit import NOT_SENT, PENDING, AuditEntry, AuditFilters, AuditLog
 from app.store.database import Database
-from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.csv_dialog import export_csv_file
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.record_table import record_table
+from app.ui.save_dialog import ask_save_path
 from app.ui.tones import accent, outcome_tone
 
 SHOWN_LIMIT = 1000
@@ -183,7 +184,7 @@ class AuditLogView(QWidget):
         return rows
 
     def _ask_export_path(self) -> None:
-        self._export_dialog = ask_csv_path(self, "Export the audit log", "switchboard-audit.csv", self._export_to)
+        self._export_dialog = ask_save_path(self, "Export the audit log", "switchboard-audit.csv", self._export_to)
 
     @asyncSlot(str)
     async def _export_to(self, path: str) -> None:

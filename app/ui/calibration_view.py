@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,8 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,8 +29,12 @@ from qasync import asyncSlot
 from app.store.calibration import CalibrationBook, CalibrationSession, Remark
 from app.store.database import Database
 from app.store.reviews import anchor_label
-from app.ui.csv_dialog import ask_csv_path, export_csv_file
-from app.ui.plain import one_line
+from app.ui.csv_dialog import export_csv_file
+from app.ui.formats import percent
+from app.ui.plain import comma_list, one_line
+from app.ui.record_table import record_table
+from app.ui.save_dialog import ask_save_path
+from app.ui.text_table import TextTable
 
 if TYPE_CHECKING:
     from app.qa.calibration import Agreement, CalibrationReport
@@ -44,7 +45,7 @@ REMARK_ROLE = Qt.ItemDataRole.UserRole + 45
 
 def agreement_cells(row: Agreement) -> list[str]:
     widest = row.widest if row.widest and row.widest[1] > 0 else None  # all alike: no call stands out
-    return [row.title, "—" if row.percent is None else f"{row.percent:.0f} %",
+    return [row.title, percent(row.percent),
             "—" if row.alpha is None else f"{row.alpha:.2f}", one_line(widest[0]) if widest else "—",
             str(widest[1]) if widest else "0"]
 
@@ -70,22 +71,18 @@ class CalibrationView(QWidget):
         self.start_button.clicked.connect(self._start_now)
         self.progress = QLabel("", objectName="calibrationProgress")
         self.progress.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="calibrationReport")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.model = TextTable(COLUMNS, self)
+        self.table = record_table(self.model, "calibrationReport", self)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.currentCellChanged.connect(lambda row, *_: self._show_remarks(row))
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_remarks(current.row()))
         self.remark_list = QListWidget(objectName="calibrationRemarks")
         self.remark_list.setWordWrap(True)
         self.remark_list.itemActivated.connect(self._open_remark)
         self.remark_list.itemDoubleClicked.connect(self._open_remark)
         self.export_button = QPushButton("Export report…", objectName="calibrationExport")
         self.export_button.clicked.connect(
-            lambda: ask_csv_path(self, "Export the calibration report", "switchboard-calibration.csv",
+            lambda: ask_save_path(self, "Export the calibration report", "switchboard-calibration.csv",
                                  self._export_to))
         self.message = QLabel("", objectName="calibrationMessage")
 
@@ -138,7 +135,7 @@ class CalibrationView(QWidget):
 
     async def show_session(self, session_id: int | None) -> None:
         self.report, self.remarks = None, []
-        self.table.setRowCount(0)
+        self.model.set_rows([])
         self.remark_list.clear()
         session = next((s for s in self.sessions if s.id == session_id), None)
         if session is None:
@@ -158,15 +155,10 @@ class CalibrationView(QWidget):
         self.report = report
         overall = report.overall
         alpha = "—" if overall.alpha is None else f"{overall.alpha:.2f}"
-        percent = "—" if overall.percent is None else f"{overall.percent:.0f} %"
-        self.progress.setText(f"Everyone has submitted ({done}). Overall: {percent} agreement, α {alpha}.")
-        rows = [*report.criteria, overall]
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            for column, text in enumerate(agreement_cells(row)):
-                self.table.setItem(i, column, QTableWidgetItem(text))
-        if rows:
-            self.table.setCurrentCell(0, 0)
+        self.progress.setText(f"Everyone has submitted ({done}). Overall: {percent(overall.percent)} agreement, "
+                              f"α {alpha}.")
+        self.model.set_rows([agreement_cells(row) for row in (*report.criteria, overall)])
+        self.table.setCurrentIndex(self.model.index(0, 0))
 
     def _show_remarks(self, row: int) -> None:
         self.remark_list.clear()
@@ -203,7 +195,7 @@ class CalibrationView(QWidget):
 
     @asyncSlot()
     async def _start_now(self) -> None:
-        await self.start(self.name.text(), [n.strip() for n in self.reviewers.text().split(",") if n.strip()],
+        await self.start(self.name.text(), list(comma_list(self.reviewers.text())),
                          self.calls_source())
 
     @asyncSlot(str)

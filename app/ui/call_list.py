@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from functools import cache
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -146,15 +147,28 @@ class MarkedCalls(CallFilter):
         super().__init__(parent)
         self._marks: dict[str, dict[str, str]] = {}  # call id -> mark -> words for the tooltip
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        super().setSourceModel(model)
+        model.rowsAboutToBeRemoved.connect(self._forget)  # bounded: the marks live as long as their calls
+
+    def _forget(self, _parent: Index, first: int, last: int) -> None:
+        model = self.sourceModel()
+        for row in range(first, last + 1):
+            call = model.index(row, 0).data(CALL_ROLE)
+            if isinstance(call, Call):
+                self._marks.pop(call.id, None)
+
     def set_mark(self, call_id: str, mark: str, words: str | None) -> None:
         """Set (with the words a tooltip shows) or clear (None) one mark on one call."""
-        marks = self._marks.setdefault(call_id, {})
+        marks = self._marks.get(call_id, {})
         if marks.get(mark) == words:
             return
         if words is None:
             marks.pop(mark, None)
+            if not marks:
+                self._marks.pop(call_id, None)
         else:
-            marks[mark] = words
+            self._marks[call_id] = {**marks, mark: words}
         model = self.sourceModel()
         row = model.row_of(call_id) if isinstance(model, CallListModel) else None
         if row is not None:
@@ -441,8 +455,7 @@ class CallListView(QWidget):
         self.live_first.toggled.connect(lambda on: self._remember("callList/liveFirst", on))
 
     def _remember(self, key: str, value: object) -> None:
-        self._settings.setValue(key, value)
-        self._settings.sync()
+        self._settings.setValue(key, value)  # on disk once the event loop turns (Qt's own sync)
 
     def _index_of(self, call_id: str | None) -> QModelIndex:
         row = self.model.row_of(call_id) if call_id else None

@@ -2,7 +2,9 @@
 the recording's waveform with the turns and numbered comment flags, the scores with the reviewer's
 comments, the transcript (redacted unless asked otherwise), the reviewer and the time.
 
-Drawn with Qt's own QPdfWriter and QPainter; every platform string is drawn as plain text.
+Drawn with Qt's own QPdfWriter and QPainter; every platform string is drawn as plain text. Called on a
+worker thread: the writer is made, painted and dropped there (QPainter on a QPdfWriter, like on a
+QImage, needs no GUI thread), from the recording's existing peak pyramid.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from app.domain.clock import clock
 from app.qa.redacted_call import redacted_call
 from app.qa.redaction import redact
 from app.store.reviews import Review, anchor_label
-from app.ui.formats import duration
+from app.ui.formats import call_label, duration, percent
 from app.ui.review_marks import waveform_marks
 from app.ui.review_panel import mark_text
 from app.ui.transcript_model import turn_as_text
@@ -80,8 +82,8 @@ class _Pages:
         self.y += 12
 
 
-def write_call_report(path: Path, call: Call, review: Review, *, samples: np.ndarray | None = None,
-                      sample_rate: int = 0, redacted: bool = True, now: datetime | None = None) -> int:
+def write_call_report(path: Path, call: Call, review: Review, *, peaks: PeakPyramid | None = None,
+                      redacted: bool = True, now: datetime | None = None) -> int:
     """Write the PDF; returns its page count."""
     shown = redacted_call(call) if redacted else call
     writer = QPdfWriter(str(path))
@@ -95,7 +97,7 @@ def write_call_report(path: Path, call: Call, review: Review, *, samples: np.nda
         raise OSError(f"{path} could not be created")
     try:
         _header(pages, shown, review, now or datetime.now(UTC), redacted)
-        _waveform(pages, shown, review, samples, sample_rate)
+        _waveform(pages, shown, review, peaks)
         _scores(pages, review, redacted)
         _transcript(pages, shown)
     finally:
@@ -104,7 +106,7 @@ def write_call_report(path: Path, call: Call, review: Review, *, samples: np.nda
 
 
 def _header(pages: _Pages, call: Call, review: Review, now: datetime, redacted: bool) -> None:
-    who = call.name or call.customer_name or call.customer_number or "Unknown caller"
+    who = call_label(call, screen=False)  # the report's own redaction applies, not the screen's
     pages.text(f"Call report — {who}", 16, bold=True, gap=6)
     started = call.started_at or call.created_at
     facts = [call.provider.display_name, call.assistant_label or "", started.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -113,7 +115,7 @@ def _header(pages: _Pages, call: Call, review: Review, now: datetime, redacted: 
     pages.text(f"Call {call.id}", 8.5, colour=MUTED)
     overall = review.overall
     score = "critical fail (0 %)" if overall.critical_failed else (
-        "—" if overall.percent is None else f"{overall.percent:g} %")
+        percent(overall.percent))
     when = review.submitted_at or review.updated_at
     pages.text(f"Reviewed by {review.reviewer} · {review.status}"
                f"{' ' + when.astimezone().strftime('%Y-%m-%d %H:%M') if when else ''} · overall {score}", 11,
@@ -124,18 +126,17 @@ def _header(pages: _Pages, call: Call, review: Review, now: datetime, redacted: 
     pages.rule()
 
 
-def _waveform(pages: _Pages, call: Call, review: Review, samples: np.ndarray | None, rate: int) -> None:
+def _waveform(pages: _Pages, call: Call, review: Review, pyramid: PeakPyramid | None) -> None:
     ends = [t.end or t.start or 0.0 for t in call.turns if t.start is not None]
-    duration = (len(samples) / rate if samples is not None and rate else 0.0) or call.duration_seconds \
-        or max(ends, default=0.0)
+    duration = (pyramid.duration if pyramid is not None else 0.0) or call.duration_seconds or max(ends, default=0.0)
     height, band = 150.0, 16.0
     pages.ensure(height + band + 40)
     painter, top, width = pages.painter, pages.y, pages.width
     painter.fillRect(QRectF(0, top, width, height), QColor("#f5f6f9"))
     middle = top + height / 2
-    if samples is not None and rate and len(samples):
-        pyramid = PeakPyramid.from_samples(samples if samples.ndim == 2 else samples[:, None], rate)
-        scale = float(np.iinfo(samples.dtype).max) if np.issubdtype(samples.dtype, np.integer) else 1.0
+    if pyramid is not None and pyramid.frames:
+        dtype = pyramid.levels[0].mins.dtype
+        scale = float(np.iinfo(dtype).max) if np.issubdtype(dtype, np.integer) else 1.0
         for channel in range(pyramid.channels):
             times, mins, maxs = pyramid.envelope(channel, 0.0, duration, int(width))
             path = QPainterPath()

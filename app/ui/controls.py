@@ -257,9 +257,14 @@ class ControlBar(QWidget):
             "Transfer", lambda: self._send(command))
 
     def _send(self, command: Command) -> None:
+        """The one gate: a command per call at a time (a form opened earlier can be sent while another waits)."""
         self._open_dialog = self._open_key = None
         call = self._call
         if call is None or not call.is_live:
+            return
+        if self._in_flight.get(call.id):
+            self._set_outcome(f"✕ {_short(command)} — not sent: the platform has not answered the previous request "
+                              "yet. Send it again once it has.")
             return
         self._in_flight.setdefault(call.id, []).append(command)
         self._refresh()

@@ -1,4 +1,5 @@
-"""Saving CSV files from the history panels: the non-modal dialog and the write off the Qt thread."""
+"""Saving CSV files from the history panels: the write off the Qt thread (the path comes from
+app/ui/save_dialog.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from PySide6.QtWidgets import QFileDialog, QWidget
-
 from app.store.database import Database
-
-
-def ask_csv_path(parent: QWidget, title: str, file_name: str, chosen: Callable[[str], object]) -> QFileDialog:
-    """Open the dialog (never exec(): the asyncio loop keeps running); `chosen(path)` on Save."""
-    dialog = QFileDialog(parent, title, str(Path.home() / file_name), "CSV files (*.csv)")
-    dialog.setObjectName("csvDialog")
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setDefaultSuffix("csv")
-    dialog.fileSelected.connect(chosen)
-    dialog.finished.connect(dialog.deleteLater)
-    dialog.open()
-    return dialog
 
 
 async def export_csv_file(db: Database, path: Path | str, rows: Callable[[sqlite3.Connection, TextIO], int],

@@ -34,7 +34,7 @@ from app.store.sync import CallSync
 from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
 from app.ui.calibration_view import CalibrationView
-from app.ui.call_exports import ask_save_path, save_redacted_audio, save_report
+from app.ui.call_exports import save_redacted_audio, save_report
 from app.ui.call_list import CallMark
 from app.ui.formats import call_label
 from app.ui.history_model import review_words
@@ -42,6 +42,7 @@ from app.ui.plain import wrapped
 from app.ui.review_marks import transcript_marks, waveform_marks
 from app.ui.review_panel import ReviewPanel
 from app.ui.review_queue_view import NEXT_KEYS, ReviewQueueView
+from app.ui.save_dialog import ask_save_path
 from app.ui.search_panel import SearchPanel
 from app.ui.tasks import OwnedTasks
 
@@ -372,6 +373,8 @@ class ConsoleHistory(QObject):
             await review.show_call(None, None)
         elif (review.account_id, review.call_id) != (self.shown_account, call.id):
             await review.show_call(self.shown_account, call.id, review_label(call))
+        else:
+            review.rename(review_label(call))
 
     @asyncSlot(str, str)
     async def _review_changed(self, account_id: str, _call_id: str) -> None:
@@ -423,14 +426,17 @@ class ConsoleHistory(QObject):
         if call is None or call.id != review.call_id:
             return
         redacted = self.area.review.export_redacted.isChecked()
-        ask_save_path(self.area, "Save the call report", f"call-report-{call.id[:8]}.pdf", "PDF files (*.pdf)",
-                      "pdf", lambda path: self.area.review.message.setText(
-                          save_report(Path(path), call, review, self._shown_recording(), redacted)))
+        ask_save_path(self.area, "Save the call report", f"call-report-{call.id[:8]}.pdf",
+                      lambda path: self._tasks.start(self._save_report_to(Path(path), call, review, redacted)))
+
+    async def _save_report_to(self, path: Path, call: Call, review: Review, redacted: bool) -> None:
+        said = await save_report(path, call, review, self._shown_recording(), redacted)
+        self.area.review.message.setText(said)
 
     def _ask_audio(self) -> None:
         if self.shown_call is not None:
             ask_save_path(self.area, "Save the redacted recording", f"call-{self.shown_call.id[:8]}-redacted.wav",
-                          "WAV files (*.wav)", "wav", self._save_audio_to)
+                          self._save_audio_to)
 
     @asyncSlot(str)
     async def _save_audio_to(self, path: str) -> None:

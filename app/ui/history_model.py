@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
 from app.store.reviews import ReviewBook
-from app.ui.formats import call_label, duration
+from app.ui.formats import call_label, duration, percent
 from app.ui.plain import one_line, tooltip
 from app.ui.verdicts import success_verdict
 
@@ -56,9 +56,9 @@ def cell_text(row: CallRow, column: int) -> str:
     return ""
 
 
-def review_words(status: str, percent: float | None) -> str:
+def review_words(status: str, score_percent: float | None) -> str:
     """'✓ 86 %' for a submitted review (reviewed), 'draft 40 %' for one under way (in review)."""
-    score = "—" if percent is None else f"{percent:g} %"
+    score = percent(score_percent)
     return f"✓ {score}" if status == "submitted" else f"draft {score}"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -58,7 +57,6 @@ from app.ui.transcript import TranscriptView
 if TYPE_CHECKING:  # the hub client (and websockets) load with the first account on a hub
     from app.live.hub_link import HubLink
 
-log = logging.getLogger(__name__)
 SMALL_HEIGHT = 900  # below this the History dock and the audio area start smaller
 
 
@@ -108,7 +106,6 @@ class MainWindow(QMainWindow):
         self._accounts: list[Account] = []
         self._layout_restored = False
         self._switching = asyncio.Lock()
-        self._sending: set[str] = set()  # calls with a command on its way
 
         self._build_toolbar()
         self._build_central()
@@ -626,14 +623,7 @@ class MainWindow(QMainWindow):
         session, call_id = self.session, self._selected_id
         if session is None or call_id is None:
             return None
-        if call_id in self._sending:  # one at a time per call: the next waits for the platform's answer
-            log.warning("not sent to call %s: the previous command is still unanswered", call_id)
-            return None
-        self._sending.add(call_id)
-        try:
-            result = await session.send(call_id, command)
-        finally:
-            self._sending.discard(call_id)
+        result = await session.send(call_id, command)  # the control bar lets one through per call at a time
         self.controls.show_outcome(call_id, result, command)
         self.add_supervision(call_id, from_commands([(command.kind, command.model_dump(), result.outcome, "you")]))
         self.status.showMessage(f"{command.kind.value.capitalize()}: {result.outcome.value}"

@@ -76,6 +76,11 @@ def notice(text: str | None) -> str:
     return one_line(text).replace("&", "＆").replace("<", "‹").replace(">", "›")
 
 
+def comma_list(text: str) -> tuple[str, ...]:
+    """What a user typed as "ann, bob, …" (reviewers, phrases): the entries, trimmed, empty ones dropped."""
+    return tuple(part for part in (piece.strip() for piece in text.split(",")) if part)
+
+
 def plain(label: QLabel) -> QLabel:
     """A label whose text is never interpreted as markup."""
     label.setTextFormat(Qt.TextFormat.PlainText)

@@ -53,9 +53,11 @@ from app.store.reviews import (
     anchor_label,
     overall_score,
 )
-from app.ui.csv_dialog import ask_csv_path, export_csv_file
+from app.ui.csv_dialog import export_csv_file
+from app.ui.formats import percent
 from app.ui.plain import message_box, plain, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
+from app.ui.save_dialog import ask_save_path
 from app.ui.tones import Tone, accent, style_color
 
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 42
@@ -108,11 +110,10 @@ def mark_text(mark: Mark | None, max_score: int) -> str:
 class ReviewPanel(QWidget):
     anchor_clicked = Signal(object, object)  # seconds | None, turn index | None
     comments_changed = Signal(list)  # list[Comment]: markers for the waveform and transcript
-    submitted = Signal(object)  # the submitted Review: the queue opens the next call
+    submitted = Signal(object)  # the submitted Review: the queue opens the next call, the team hub shares it
     report_asked = Signal(object)  # the submitted Review: save its call report (PDF)
     audio_asked = Signal()  # save the call's recording with the redacted moments toned out
     review_changed = Signal(str, str)  # account id, call id: a review was written (marks elsewhere follow)
-    submitted = Signal(object)  # Review: just submitted (the team hub shares it)
 
     def __init__(self, db: Database, reviewer: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -178,7 +179,7 @@ class ReviewPanel(QWidget):
         self.export_button = QPushButton("Export reviews…", objectName="reviewExport")
         self.export_button.setToolTip("Save every submitted review as a CSV file")
         self.export_button.clicked.connect(
-            lambda: ask_csv_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
+            lambda: ask_save_path(self, "Export submitted reviews", "switchboard-reviews.csv", self._export_to))
         self.export_redacted = QCheckBox("Redact", objectName="reviewExportRedact", checked=True)
         self.export_redacted.setToolTip("Hide phone numbers, e-mail addresses, card numbers and spelled-out "
                                         "numbers in exported comments")
@@ -350,10 +351,9 @@ class ReviewPanel(QWidget):
             return f"{hidden} other reviewer{'s' if hidden > 1 else ''} scored this call — hidden until you submit."
         lines = []
         for other in seen:
-            percent = other.overall.percent
             marks = " · ".join(f"{c.title} {mark_text(other.marks.get(c.id), c.max_score)}"
                                for c in other.template.criteria)
-            lines.append(f"{other.reviewer}: {'—' if percent is None else f'{percent:g} %'} · {marks}")
+            lines.append(f"{other.reviewer}: {percent(other.overall.percent)} · {marks}")
         return "\n".join(lines)
 
     async def _draft(self) -> Review | None:
@@ -398,6 +398,20 @@ class ReviewPanel(QWidget):
     async def _store(self, job: Callable[[Any], Any]) -> Any:
         return await self.db.write(job)
 
+    def rename(self, label: str) -> None:
+        """The shown call is named anew (renamed, or the Redact switch flipped): the title says so."""
+        self.call_label = label or self.call_id or ""
+        self._show_title()
+
+    def _show_title(self) -> None:
+        review = self.review
+        if self.call_id is None:
+            self.title.setText(NO_CALL)
+        else:
+            state = "not started" if review is None else ("submitted" if review.submitted else "draft")
+            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
+        self.title.setToolTip(tooltip(f"Call {self.call_id}") if self.call_id is not None else "")
+
     def _render(self) -> None:
         review = self.review
         template = review.template if review else self.template
@@ -411,12 +425,7 @@ class ReviewPanel(QWidget):
         self.template_box.setEnabled(has_call and review is None)
         self.template_box.blockSignals(False)
 
-        if not has_call:
-            self.title.setText(NO_CALL)
-        else:
-            state = "not started" if review is None else ("submitted" if review.submitted else "draft")
-            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
-        self.title.setToolTip(tooltip(f"Call {self.call_id}") if has_call else "")
+        self._show_title()
         row = max(0, self.table.currentRow())
         self.table.setRowCount(len(template.criteria))
         for i, criterion in enumerate(template.criteria):
@@ -454,9 +463,8 @@ class ReviewPanel(QWidget):
             text = f"Critical fail: {', '.join(overall.failed_criteria)} — overall 0 %"
             self.overall.setStyleSheet(f"color: {style_color(Tone.BAD, self.palette())}; font-weight: 600;")
         else:
-            percent = "—" if overall.percent is None else f"{overall.percent:g} %"
             open_count = len(overall.missing)
-            text = f"Overall {percent}" + (f" · {open_count} to score" if open_count else " · complete")
+            text = f"Overall {percent(overall.percent)}" + (f" · {open_count} to score" if open_count else " · complete")
             self.overall.setStyleSheet("font-weight: 600;")
         self.overall.setText(text)
         locked = review is not None and review.submitted

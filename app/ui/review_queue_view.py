@@ -8,9 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,13 +25,14 @@ from qasync import asyncSlot
 from app.qa.queue_rules import QueueRules
 from app.store.database import Database
 from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
-from app.ui.plain import one_line
+from app.ui.plain import comma_list
+from app.ui.record_table import record_table
+from app.ui.text_table import TextTable
 
 NEXT_KEYS = "Ctrl+N"
 REBUILD_DAYS = 7
 SHOWN_LIMIT = 1000
 COLUMNS = ["Started", "Call", "Why", "Assigned to", "State"]
-KEY_ROLE = Qt.ItemDataRole.UserRole + 44
 
 
 def last_days(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -57,13 +55,9 @@ class ReviewQueueView(QWidget):
         self.reviewer = reviewer
         self.entries: list[QueuedCall] = []
         self.summary = QLabel("", objectName="queueSummary")
-        self.table = QTableWidget(0, len(COLUMNS), objectName="queueTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.model = TextTable(COLUMNS, self)
+        self.table = record_table(self.model, "queueTable", self)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setColumnWidth(0, 130)
         self.table.setColumnWidth(1, 300)
@@ -115,15 +109,11 @@ class ReviewQueueView(QWidget):
 
         self.entries, states, rules = await self.db.read(read)
         self._show_rules(rules)
-        self.table.setRowCount(len(self.entries))
-        for i, entry in enumerate(self.entries):
-            started = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.created_at else ""
-            state = states.get((entry.account_id, entry.call_id), ReviewState.TO_REVIEW)
-            for column, text in enumerate((started, one_line(entry.call_id), ", ".join(entry.reasons),
-                                           entry.assigned_to or "anyone", state.value)):
-                item = QTableWidgetItem(text)
-                item.setData(KEY_ROLE, (entry.account_id, entry.call_id))
-                self.table.setItem(i, column, item)
+        self.model.set_rows([
+            (entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.created_at else "", entry.call_id,
+             ", ".join(entry.reasons), entry.assigned_to or "anyone",
+             states.get((entry.account_id, entry.call_id), ReviewState.TO_REVIEW).value)
+            for entry in self.entries])
         left = sum(states.get((e.account_id, e.call_id), ReviewState.TO_REVIEW) is ReviewState.TO_REVIEW
                    for e in self.entries)
         shown = f"the newest {SHOWN_LIMIT}" if len(self.entries) >= SHOWN_LIMIT else str(len(self.entries))
@@ -181,10 +171,10 @@ class ReviewQueueView(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [(self.entries[r].account_id, self.entries[r].call_id) for r in rows if r < len(self.entries)]
 
-    def _open_row(self, index: Any) -> None:
-        item = self.table.item(index.row(), 0)
-        if item is not None:
-            self.call_opened.emit(*item.data(KEY_ROLE))
+    def _open_row(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self.entries):
+            entry = self.entries[index.row()]
+            self.call_opened.emit(entry.account_id, entry.call_id)
 
     @asyncSlot()
     async def _save_rules_now(self) -> None:
@@ -196,4 +186,4 @@ class ReviewQueueView(QWidget):
 
     @asyncSlot()
     async def _share_now(self) -> None:
-        await self.share_out([name.strip() for name in self.reviewers.text().split(",") if name.strip()])
+        await self.share_out(list(comma_list(self.reviewers.text())))

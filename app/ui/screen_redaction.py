@@ -1,5 +1,6 @@
-"""The Redact switch for screen sharing: while on, the transcript, the analysis and the call list's
-customer numbers show phone numbers, e-mail addresses, card numbers and spelled-out numbers as
+"""The Redact switch for screen sharing: while on, every view that shows a caller or what was said
+(the transcript, the analysis, call labels everywhere, the call list, the wall, the alerts and their
+notifications) shows phone numbers, e-mail addresses, card numbers and spelled-out numbers as
 "[phone number]"… Exports redact on their own (see app/qa/redacted_call.py), switch or not."""
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, overload
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from app.domain import Call
 from app.live.events import Event
 from app.qa.redacted_call import redacted_call
-from app.qa.redaction import Kind
+from app.qa.redaction import Kind, redact
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -41,6 +43,10 @@ class ScreenRedaction:
     def number(self, number: str | None) -> str | None:
         return f"[{Kind.PHONE}]" if self.on and number else number
 
+    def text(self, text: str) -> str:
+        """Anything a caller or the platform wrote (a name, a line said, an alert's words)."""
+        return redact(text) if self.on and text else text
+
 
 SCREEN = ScreenRedaction()
 
@@ -56,6 +62,8 @@ def add_redact_switch(window: MainWindow) -> QAction:
     def redraw(_on: bool) -> None:
         action.setChecked(SCREEN.on)
         window.redraw_call()
+        for widget in QApplication.topLevelWidgets():  # every view (and floating dock) paints its text again
+            widget.update()
 
     SCREEN.changed.connect(redraw)
     window.addAction(action)

@@ -32,6 +32,7 @@ from app.live.team_queue import (
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import QueuedCall
 from app.store.reviews import Review
+from app.ui.formats import percent
 from app.ui.main_window import MainWindow
 from app.ui.plain import one_line, tooltip, wrapped
 from app.ui.record_table import record_table
@@ -111,7 +112,7 @@ class TeamAuditPanel(QWidget):
 
 def review_line(review: TeamRow, comments: list[TeamRow]) -> str:
     score = review.body.get("overall")
-    score_text = f"{score:g} %" if isinstance(score, int | float) and not isinstance(score, bool) else "no score"
+    score_text = percent(score) if isinstance(score, int | float) and not isinstance(score, bool) else "no score"
     failed = " (critical fail)" if review.body.get("critical_failed") is True else ""
     line = f"{one_line(review.author, 60)} — {score_text}{failed}, submitted {when(review)}"
     said = [one_line(c.text("text"), 120) for c in comments if c.text("review") == review.text("review")]
@@ -207,18 +208,18 @@ class ConsoleTeam(QObject):
         if hub is not None:
             self._unsubscribe.append(hub.board.events.rows.connect(self._rows_arrived))
             # The queue rows the board already holds (another account's link was open meanwhile).
-            self._apply_queue_rows(sorted(hub.board.rows(QUEUE_ASSIGNMENT) + hub.board.rows(QUEUE_RULES),
-                                          key=lambda row: row.id))
+            self._apply_queue_rows([row for row in hub.board.rows() if row.kind in (QUEUE_ASSIGNMENT, QUEUE_RULES)])
         self._rows_arrived([])
 
     def _call_shown(self, call: Call | None) -> None:
         self._call = call
-        self._show_reviews()
+        self._show_reviews(self.hub.board.rows() if self.hub else [])
 
     def _rows_arrived(self, rows: list[TeamRow]) -> None:
         hub = self.hub
-        self.audit.model.set_rows(hub.board.rows(AUDIT) if hub else [])
-        self._show_reviews()
+        board = hub.board.rows() if hub else []  # sorted once per arrival, then split by kind
+        self.audit.model.set_rows([row for row in board if row.kind == AUDIT])
+        self._show_reviews(board)
         for row in rows:
             if row.kind == ALERT_ACK and hub is not None and row.author != hub.stream.user:
                 self._colleague_has_it(row)
@@ -234,14 +235,16 @@ class ConsoleTeam(QObject):
         rules_changed = await applying
         await (queue.rebuild() if rules_changed else queue.reload())
 
-    def _show_reviews(self) -> None:
+    def _show_reviews(self, board: list[TeamRow]) -> None:
+        """Colleagues' reviews of the shown call, from the board's rows (oldest first)."""
         hub, call = self.hub, self._call
         if hub is None or call is None:
             self.reviews.show_reviews([], [])
             return
         me = hub.stream.user
-        self.reviews.show_reviews([r for r in hub.board.rows(REVIEW, call.id) if r.author != me],
-                                  hub.board.rows(COMMENT, call.id))
+        of_call = [row for row in board if row.call_id == call.id]
+        self.reviews.show_reviews([r for r in of_call if r.kind == REVIEW and r.author != me],
+                                  [r for r in of_call if r.kind == COMMENT])
 
     # --- sharing what this console did ----------------------------------------------------
     def _share_review(self, review: Review) -> None:

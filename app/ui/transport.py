@@ -128,18 +128,13 @@ class TransportBar(QWidget):
 
     def _restore_preferences(self) -> None:
         """Speed and volume carry over between recordings and sessions (typed reads, safe defaults)."""
-        # One instance: its writes are batched (saved from the event loop), not an INI rewrite per slider step.
+        # One instance: Qt writes its changes from the event loop (batched, not an INI rewrite per slider step).
         stored = self._settings = settings()
         speed = setting("audio/speed", 1.0, stored)
         self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))
         self.volume.setValue(max(0, min(100, setting("audio/volume", 100, stored))))
-        self.speed_changed.connect(self._remember_speed)
+        self.speed_changed.connect(lambda speed: stored.setValue("audio/speed", speed))
         self.volume_changed.connect(lambda value: stored.setValue("audio/volume", round(value * 100)))
-
-    def _remember_speed(self, speed: float) -> None:
-        """Written through at once: a SIGTERM or a crash must not lose it."""
-        self._settings.setValue("audio/speed", speed)
-        self._settings.sync()
 
     def _install_shortcuts(self) -> list[QShortcut]:
         bindings = [

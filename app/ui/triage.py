@@ -7,6 +7,7 @@ through the system tray (and, if chosen, a beep).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -22,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QIcon, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QBrush, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,8 +49,11 @@ from app.ui.alert_look import (
     severity_fill,
 )
 from app.ui.plain import notice, one_line, tooltip
+from app.ui.screen_redaction import SCREEN
+from app.ui.view_keys import ViewKeys
 
 Index = QModelIndex | QPersistentModelIndex
+NOTIFIED_KEPT = 50
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 40
 
 
@@ -137,9 +141,9 @@ class TriageModel(QAbstractTableModel):
             case Column.RULE:
                 return rule_title(alert.rule)
             case Column.WHAT:
-                return alert.message
+                return SCREEN.text(alert.message)
             case Column.SAID:
-                return alert.text
+                return SCREEN.text(alert.text)
         return ""
 
 
@@ -215,7 +219,9 @@ class TriageQueue(QWidget):
                                (Column.WHAT, "Customer mood trending down (-0.44 over the last 3 turns)")):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.installEventFilter(self)
+        self.keys = ViewKeys(self.table, {
+            Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current, Qt.Key.Key_L: self.listen_current,
+            Qt.Key.Key_A: self.acknowledge_current, Qt.Key.Key_S: self.snooze_current})
 
         self.open_button = QPushButton("Open (Enter)", objectName="triageOpen")
         self.listen_button = QPushButton("Listen (L)", objectName="triageListen")
@@ -250,19 +256,6 @@ class TriageQueue(QWidget):
         self._ticker.start()
         self._restore_selection()
         self.setFocusProxy(self.table)
-
-    # --- keys ----------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        if watched is self.table and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            action = {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
-                      Qt.Key.Key_L: self.listen_current, Qt.Key.Key_A: self.acknowledge_current,
-                      Qt.Key.Key_S: self.snooze_current}.get(Qt.Key(event.key()))
-            if action is not None:
-                if not event.isAutoRepeat():  # holding a key must not acknowledge the whole queue
-                    action()
-                return True
-        return super().eventFilter(watched, event)
 
     # --- actions -------------------------------------------------------------------------
     def current_alert(self) -> Alert | None:
@@ -320,7 +313,7 @@ class CriticalNotifier(QObject):
         super().__init__(parent)
         self.describe = describe
         self.sound = sound
-        self.shown: list[Alert] = []  # what was notified (tests read it; the tray may be missing)
+        self.shown: deque[Alert] = deque(maxlen=NOTIFIED_KEPT)  # the latest notified (the tray may be missing)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon, self)

@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QBrush,
     QFont,
     QFontMetrics,
-    QKeyEvent,
     QPainter,
     QPalette,
     QPen,
@@ -48,10 +47,11 @@ from app.domain import Call, TurnRole
 from app.live.alerts.engine import NO_ALERTS, AlertChange, AlertEngine, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange
 from app.ui.alert_look import SEVERITY_WORDS, severity_colour, severity_fill
-from app.ui.call_list_model import customer
-from app.ui.formats import duration
+from app.ui.formats import call_label, duration
 from app.ui.plain import one_line, tooltip
+from app.ui.screen_redaction import SCREEN
 from app.ui.tones import Tone, accent
+from app.ui.view_keys import ViewKeys
 
 Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 50
@@ -74,7 +74,7 @@ def last_line(call: Call) -> str:
     for turn in reversed(call.turns):
         if turn.role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and turn.text.strip():
             who = "Customer" if turn.role is TurnRole.CUSTOMER else "Assistant"
-            return f"{who}: {one_line(turn.text, 200)}"
+            return f"{who}: {one_line(SCREEN.text(turn.text), 200)}"  # the Redact switch applies
     return "Nobody has spoken yet"
 
 
@@ -215,9 +215,9 @@ class WallModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             summary = self.engine.summary(call.id)
             alert = f", {SEVERITY_WORDS[summary.worst]} alert" if summary.worst else ""
-            return f"{customer(call) or 'Unknown caller'}, {call.status}{alert}"
+            return f"{call_label(call)}, {call.status}{alert}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(f"{customer(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
+            return tooltip(f"{call_label(call)} · {call.assistant_name or ''}\n{last_line(call)}\n{call.id}")
         return None
 
 
@@ -263,7 +263,7 @@ class TileDelegate(QStyledItemDelegate):
         duration_width = QFontMetrics(bold).horizontalAdvance(lasted) + 6
         painter.drawText(QRect(inner.right() - duration_width, inner.top(), duration_width, line),
                          int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), lasted)
-        who = customer(call) or "Unknown caller"
+        who = call_label(call)
         painter.drawText(QRect(inner.left(), inner.top(), inner.width() - duration_width, line),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          QFontMetrics(bold).elidedText(who, Qt.TextElideMode.ElideRight, inner.width() - duration_width))
@@ -295,7 +295,7 @@ class TileDelegate(QStyledItemDelegate):
             painter.setPen(severity_colour(summary.worst, palette))
             painter.drawText(QRect(inner.left(), top, inner.width(), line),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             QFontMetrics(bold).elidedText(summary.headline, Qt.TextElideMode.ElideRight,
+                             QFontMetrics(bold).elidedText(SCREEN.text(summary.headline), Qt.TextElideMode.ElideRight,
                                                            inner.width()))
             painter.setFont(base_font)
             top += line
@@ -344,13 +344,12 @@ class CallWall(QWidget):
         super().__init__(parent)
         self.setObjectName("callWall")
         self.model = WallModel(engine, self)
-        self.order = self.model  # the model keeps the wall order itself
         self.heading = QLabel(objectName="wallHeading")
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
         self.view = QListView(objectName="wallTiles")
-        self.view.setModel(self.order)
+        self.view.setModel(self.model)  # the model keeps the wall order itself
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setFlow(QListView.Flow.LeftToRight)
         self.view.setWrapping(True)
@@ -361,7 +360,8 @@ class CallWall(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setItemDelegate(TileDelegate(self.view))
-        self.view.installEventFilter(self)
+        self.keys = ViewKeys(self.view, {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
+                                         Qt.Key.Key_L: self.listen_current})
         self.view.doubleClicked.connect(lambda _index: self.open_current())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -380,8 +380,8 @@ class CallWall(QWidget):
 
     def set_registry(self, registry: CallRegistry | None) -> None:
         self.model.set_registry(registry)
-        if self.order.rowCount() and not self.view.currentIndex().isValid():
-            self.view.setCurrentIndex(self.order.index(0, 0))
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
 
     def current_call(self) -> Call | None:
         call = self.view.currentIndex().data(CALL_ROLE)
@@ -396,17 +396,6 @@ class CallWall(QWidget):
         call = self.current_call()
         if call is not None:
             self.listen_requested.emit(call.id)
-
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        if watched is self.view and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            action = {Qt.Key.Key_Return: self.open_current, Qt.Key.Key_Enter: self.open_current,
-                      Qt.Key.Key_L: self.listen_current}.get(Qt.Key(event.key()))
-            if action is not None:
-                if not event.isAutoRepeat():
-                    action()
-                return True
-        return super().eventFilter(watched, event)
 
     def _uncount(self, *_args: object) -> None:
         self._counted = False
@@ -428,7 +417,7 @@ class CallWall(QWidget):
 
     def _count(self) -> None:
         self._counted = True
-        live = self.order.rowCount()
+        live = self.model.rowCount()
         troubled = self.model.troubled()
         if not live:
             self.heading.setText("No live calls right now")

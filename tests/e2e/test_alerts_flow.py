@@ -28,7 +28,7 @@ def test_a_troubled_call_goes_from_alert_to_the_supervisors_ear(window, sandbox_
         await until(lambda: queue.model.rowCount() and queue.model.alert_at(0).call_id == call_id, timeout=30,
                     what="the angry customer's alert in the queue")
         desk.wall_action.trigger()
-        tile = desk.wall.order.index(0, 0)
+        tile = desk.wall.model.index(0, 0)
         assert tile.data(CALL_ROLE).id == call_id and tile.data(ALERTS_ROLE).worst is not None
         desk.wall.view.setCurrentIndex(tile)
         qtbot.keyClick(desk.wall.view, Qt.Key.Key_Return)

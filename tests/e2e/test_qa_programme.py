@@ -138,8 +138,8 @@ def test_a_calibration_session_with_two_reviewers_ends_in_its_report(window, san
         await until(lambda: calibration.report is not None, what="the report")
         assert calibration.progress.text().startswith("Everyone has submitted (ria 2/2 · sam 2/2)")
         top = calibration.report.criteria[0]
-        assert top.criterion_id == "close" and calibration.table.item(0, 0).text() == "Polite close"
-        assert calibration.table.item(0, 1).text() == "50 %" and top.widest == (picked[0][1], 4)
+        assert top.criterion_id == "close" and calibration.model.index(0, 0).data() == "Polite close"
+        assert calibration.model.index(0, 1).data() == "50 %" and top.widest == (picked[0][1], 4)
         remarks = [calibration.remark_list.item(i).text() for i in range(calibration.remark_list.count())]
         assert sorted(r.split(" · ")[0] for r in remarks) == ["ria", "sam"]
         item = next(calibration.remark_list.item(i) for i in range(calibration.remark_list.count())

@@ -23,9 +23,12 @@ def test_filters_and_speed_come_back_in_a_new_window(qtbot, qloop, tmp_path):
     first.call_list.status.setCurrentText("in-progress")
     first.call_list.live_first.setChecked(False)
     first.audio_area.transport.speed.setCurrentIndex(first.audio_area.transport.speed.findText("1.5×"))
-    # No close: the values are on disk as soon as they are chosen (a crash keeps them too).
-    stored = QSettings(str(config_dir() / "console.ini"), QSettings.Format.IniFormat)
-    assert stored.value("callList/scope") == Scope.LIVE.value and stored.value("audio/speed", type=float) == 1.5
+    # No close: the values reach the disk as soon as the event loop turns (a crash keeps them too).
+    def on_disk() -> bool:
+        stored = QSettings(str(config_dir() / "console.ini"), QSettings.Format.IniFormat)
+        return stored.value("callList/scope") == Scope.LIVE.value and stored.value("audio/speed", type=float) == 1.5
+
+    qtbot.waitUntil(on_disk, timeout=2000)
     second = open_window(qtbot, qloop, tmp_path / "second")
     assert second.call_list.scope.currentText() == Scope.LIVE.value
     assert second.call_list.status.value() == "in-progress"

@@ -242,8 +242,8 @@ def test_calls_shared_out_in_one_queue_tab_are_assigned_in_the_others(qtbot, qlo
     rules = QueueRules(sample_percent=0, transferred=False, critical_alert=False, shorter_than_seconds=None)
 
     def assigned(history: ConsoleHistory) -> dict[str, str]:
-        table = history.area.queue.table
-        cells = [[table.item(r, c).text() for c in (1, 3)] for r in range(table.rowCount())]
+        table = history.area.queue.model
+        cells = [[table.text(r, c) for c in (1, 3)] for r in range(table.rowCount())]
         return {call: who for call, who in cells if call.startswith("qa-")}
 
     async def scenario() -> None:

@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     wall.resize(1480, 940)
     wall.show()
     wall.view.setFocus()
-    wall.view.setCurrentIndex(wall.order.index(0, 0))
+    wall.view.setCurrentIndex(wall.model.index(0, 0))
     QTest.qWait(300)
     wall.grab().save(str(out / f"wall-50-{scheme}.png"))
 

@@ -82,7 +82,7 @@ def test_the_wall_puts_troubled_calls_first_and_repaints_only_what_changed(qtbot
     qtbot.addWidget(wall)
     wall.set_registry(registry)
     wall.refresh()  # the wall orders its tiles once a second while shown, not on every change
-    order = wall.order
+    order = wall.model
     assert order.rowCount() == 200 and wall.heading.text() == "200 live calls · all calm"
     changed: list[tuple[int, int, list[int]]] = []
     wall.model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row(), list(roles))))
@@ -110,8 +110,8 @@ def test_the_wall_keys_open_and_listen(qtbot):
     wall = CallWall(engine)
     qtbot.addWidget(wall)
     wall.set_registry(registry)
-    wall.view.setCurrentIndex(wall.order.index(1, 0))
-    expected = wall.order.index(1, 0).data(CALL_ROLE).id
+    wall.view.setCurrentIndex(wall.model.index(1, 0))
+    expected = wall.model.index(1, 0).data(CALL_ROLE).id
     with qtbot.waitSignal(wall.open_requested) as opened:
         qtbot.keyClick(wall.view, Qt.Key.Key_Return)
     with qtbot.waitSignal(wall.listen_requested) as listened:
@@ -178,3 +178,47 @@ def test_a_tile_shows_which_way_the_customers_mood_goes():
     assert mood_text([0.4, -0.1]) == "mood −0.10 ↓"
     assert mood_text([-0.4, -0.1]) == "mood −0.10 ↑"
     assert mood_text([0.2, 0.22]) == "mood +0.22 →"
+
+
+def test_rules_that_cannot_be_saved_stay_in_the_dialog_and_the_old_file_stays_whole(qtbot, tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    from app.live.alerts.settings import AlertSettings, load, save
+    from app.ui.alert_rules_dialog import AlertRulesDialog
+
+    path = save(AlertSettings(), tmp_path / "alerts.toml")
+    before = path.read_text(encoding="utf-8")
+    write_text = Path.write_text
+
+    def disk_full(self: Path, text: str, *args: object, **kwargs: object) -> int:
+        write_text(self, text[: len(text) // 2], *args, **kwargs)  # half of it reached the disk
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    dialog = AlertRulesDialog(AlertSettings(), path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.editors[("silence", "seconds")].setValue(20.0)
+    applied: list[object] = []
+    dialog.applied.connect(applied.append)
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    dialog.save()
+    monkeypatch.undo()
+    assert dialog.isVisible() and not applied  # nothing applied that is not on disk
+    assert "could not be saved" in dialog.problem.text() and "No space left on device" in dialog.problem.text()
+    assert dialog.editors[("silence", "seconds")].value() == 20.0  # the edits are still there to save again
+    assert path.read_text(encoding="utf-8") == before and [p.name for p in tmp_path.iterdir()] == ["alerts.toml"]
+    dialog.save()
+    assert applied and load(path)[0].silence.seconds == 20.0 and not dialog.isVisible()
+
+
+def test_a_rules_file_that_cannot_be_read_is_kept_aside_when_rules_are_saved(tmp_path):
+    from app.live.alerts.settings import AlertSettings, load, save
+
+    path = tmp_path / "alerts.toml"
+    mine = '[silence]\nseconds = 12\n[phrases.mine]\nwords = ["refund", "complaint"\n'  # one bracket short
+    path.write_text(mine, encoding="utf-8")
+    settings, problems = load(path)
+    assert settings == AlertSettings() and "could not be read" in problems[0] and "alerts.toml.unreadable" in problems[0]
+    save(AlertSettings(), path)
+    assert load(path) == (AlertSettings(), []) and (tmp_path / "alerts.toml.unreadable").read_text() == mine

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt
 
 from app.domain import CAPABILITIES, Provider
 from app.live.registry import CallRegistry
-from app.ui.call_list import CallListView
+from app.ui.call_list import CallListView, CallMark
 from app.ui.call_list_model import Column, Scope
 from tests.live.calls import make_call
 from tests.ui.shown import shown
@@ -110,3 +110,12 @@ def test_tick_repaints_only_the_duration_column_unless_sorted_by_it(qtbot):
     view.table.sortByColumn(Column.DURATION, Qt.SortOrder.AscendingOrder)
     view.tick()
     assert signalled == [(view.model.row_of("live"), Column.DURATION)]
+
+
+def test_a_call_leaving_the_list_takes_its_marks_along(qtbot):
+    view, registry = make_view(qtbot, make_call("c1"), make_call("c2"))
+    view.proxy.set_mark("c1", CallMark.LISTENING, "You are listening to this call")
+    view.proxy.set_mark("c2", CallMark.MUTED, "Assistant muted")
+    registry.remove(["c1"])
+    registry.merge([make_call("c1")])  # the same call back (polled again): no stale mark
+    assert view.proxy.marks("c1") == {} and view.proxy.marks("c2") == {CallMark.MUTED: "Assistant muted"}

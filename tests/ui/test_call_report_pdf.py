@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtGui import QImage
 
+from app.audio.peaks import PeakPyramid
 from app.domain import Call, Provider, Turn, TurnRole
 from app.store.database import connect
 from app.store.reviews import NOT_APPLICABLE, Mark, ReviewBook
@@ -50,7 +51,7 @@ def test_the_report_has_its_pages_and_redacts_by_default(qapp, tmp_path: Path) -
     samples = (np.stack([np.sin(2 * np.pi * 200 * t) * (t % 4 < 2), np.sin(2 * np.pi * 300 * t) * (t % 4 >= 2)],
                         axis=1) * 12000).astype(np.int16)
     path = tmp_path / "report.pdf"
-    pages = write_call_report(path, call, review, samples=samples, sample_rate=rate)  # type: ignore[arg-type]
+    pages = write_call_report(path, call, review, peaks=PeakPyramid.from_samples(samples, rate))  # type: ignore[arg-type]
     assert pages >= 2 and path.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
         text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", str(path), "-"], capture_output=True,

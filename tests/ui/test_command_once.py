@@ -1,13 +1,17 @@
 """A command for a call is not sent while the previous one for that call is still unanswered, whatever
-asks for it (issue 11, item 5): the window's sending gate, not only the control bar's buttons."""
+asks for it (issue 11, item 5). One gate, the control bar's: a form sent while another command is
+on its way is held back there and said so, and the bar never waits for an answer that cannot come."""
 
 from __future__ import annotations
 
 import asyncio
 
-from app.domain import CommandResult, Mute, Outcome, Side, Unmute
+from app.domain import CAPABILITIES, CommandResult, Mute, Outcome, Provider, Side
 from app.live.registry import CallRegistry
+from app.ui.command_dialogs import TextCommandDialog
 from app.ui.main_window import MainWindow
+from tests.fixtures.qt import until
+from tests.ui.sample_calls import live_call
 from tests.ui.shown import shown
 
 
@@ -28,24 +32,31 @@ class SlowSession:
         return None
 
 
-def test_a_second_command_for_the_call_is_not_sent_while_the_first_is_pending(qtbot, run_async):
-    window = shown(qtbot, MainWindow(), 900, 600)
+def test_a_form_sent_while_a_command_is_unanswered_is_held_back_and_nothing_hangs(qtbot, run_async):
+    window = shown(qtbot, MainWindow(), 1100, 600)
     session = SlowSession()
+    call = live_call()
     window.session = session  # type: ignore[assignment]
-    window._selected_id = "a"
+    window._selected_id = call.id
+    bar = window.controls
+    bar.set_call(call, CAPABILITIES[Provider.VAPI])
 
-    async def scenario() -> list[object]:
-        first = window.send_command(Mute(side=Side.ASSISTANT))  # an asyncSlot: a task
-        await asyncio.sleep(0)
-        second_task = window.send_command(Unmute(side=Side.ASSISTANT))
+    async def scenario() -> None:
+        bar.buttons["say"].click()  # the form opens before anything is on its way
+        form = bar.open_dialog
+        assert isinstance(form, TextCommandDialog)
+        form.text.setPlainText("One moment please")
+        bar.buttons["mute-assistant"].click()  # sent: now unanswered
+        await until(lambda: len(session.sent) == 1, what="the mute on its way")
+        form.ok_button.click()  # the Say, while the mute waits for its answer
         await asyncio.sleep(0.05)
-        session.answer.set()  # before awaiting the second: sent or not, nothing may hang
-        second = await asyncio.wait_for(second_task, 2)
-        return [await first, second]
+        assert "not sent" in bar.outcome.text()
+        session.answer.set()
+        await until(lambda: "accepted" in bar.outcome.text(), what="the mute's answer")
 
     try:
-        results = run_async(scenario())
+        run_async(scenario())
     finally:
         window.session = None
-    assert session.sent == [("a", Mute(side=Side.ASSISTANT))]
-    assert results[0] is not None and results[1] is None
+    assert session.sent == [(call.id, Mute(side=Side.ASSISTANT))]
+    assert "Sending" not in bar.outcome.text()  # the held-back Say is not waiting for an answer

@@ -153,7 +153,7 @@ def test_submitted_reviews_export_to_csv_from_the_save_dialog(qtbot, history, ru
     run_async(panel.set_mark("greeting", Mark(1)))  # a draft: not exported
 
     qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
-    dialog = panel.findChild(QFileDialog, "csvDialog")
+    dialog = panel.findChild(QFileDialog, "saveDialog")
     assert dialog is not None and dialog.isVisible()
     path = tmp_path / "reviews.csv"
     dialog.fileSelected.emit(str(path))

@@ -74,9 +74,10 @@ def test_queued_calls_show_their_state_and_ctrl_n_opens_the_next(window, sandbox
 
         history.area.setCurrentWidget(history.area.queue)
         await history.area.queue.reload()
-        states = {history.area.queue.table.item(r, 4).text() for r in range(history.area.queue.table.rowCount())}
+        queued = history.area.queue.model
+        states = {queued.text(r, 4) for r in range(queued.rowCount())}
         assert "in review" not in states  # opening a call starts no review until the reviewer scores it
-        taken = [history.area.queue.table.item(r, 3).text() for r in range(history.area.queue.table.rowCount())
+        taken = [queued.text(r, 3) for r in range(queued.rowCount())
                  if history.area.queue.entries[r].call_id == first.call_id]
         assert taken == ["ria"]  # taken: with a hub, colleagues' Ctrl+N passes it by
 
@@ -92,13 +93,13 @@ def test_the_rules_are_edited_in_the_queue_tab_and_the_day_rebuilt(window, sandb
                                                                  transferred=False, critical_alert=False,
                                                                  shorter_than_seconds=None))
         await queue.reload()
-        assert queue.table.rowCount() == 0 and queue.shorter.text() == "no duration rule"
+        assert queue.model.rowCount() == 0 and queue.shorter.text() == "no duration rule"
         queue.shorter.setValue(3600)  # every sandbox call is shorter than an hour
         queue.sample.setValue(2.5)
-        assert await queue.save_rules() == queue.table.rowCount() >= 20
+        assert await queue.save_rules() == queue.model.rowCount() >= 20
         saved = await history.db.read(lambda c: ReviewQueue(c).rules())
         assert (saved.not_successful, saved.sample_percent, saved.shorter_than_seconds) == (False, 2.5, 3600)
-        reasons = {queue.table.item(r, 2).text() for r in range(queue.table.rowCount())}
+        reasons = {queue.model.index(r, 2).data() for r in range(queue.model.rowCount())}
         assert reasons <= {"short", "sampled, short"} and "short" in reasons
 
     run_async(scenario())

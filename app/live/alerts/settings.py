@@ -9,6 +9,7 @@ so one typo does not switch the other rules off.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -152,12 +153,22 @@ def load(path: Path | None = None) -> tuple[AlertSettings, list[str]]:
     """The settings and the problems found; a missing file means the defaults, silently."""
     path = path or settings_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = _read(path)
     except FileNotFoundError:
         return AlertSettings(), []
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return AlertSettings(), [f"{path.name} could not be read ({error}); the default rules apply."]
+        return AlertSettings(), [f"{path.name} could not be read ({error}); the default rules apply. Saving the "
+                                 f"rules keeps that file as {_kept(path).name}."]
     return parse(raw)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _kept(path: Path) -> Path:
+    """Where a rules file the console could not read goes when rules are saved: the user's work, not lost."""
+    return path.with_suffix(".toml.unreadable")
 
 
 def parse(raw: dict[str, Any]) -> tuple[AlertSettings, list[str]]:
@@ -256,9 +267,28 @@ def _key(name: str) -> str:
     return name if name.replace("_", "").replace("-", "").isalnum() and name.isascii() else json.dumps(name)
 
 
+def _unreadable(path: Path) -> bool:
+    try:
+        _read(path)
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    return False
+
+
 def save(settings: AlertSettings, path: Path | None = None) -> Path:
+    """Write the file whole or not at all: on OSError (a full disk, a read-only folder) the old file
+    is untouched, no temporary file is left, and the error is raised for the caller to say."""
     path = path or settings_path()
     temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(to_toml(settings), encoding="utf-8")
-    temporary.replace(path)  # never a half-written file
+    try:
+        temporary.write_text(to_toml(settings), encoding="utf-8")
+        if _unreadable(path):
+            path.replace(_kept(path))
+        temporary.replace(path)  # never a half-written file
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
     return path
