@@ -17,8 +17,8 @@ from typing import Any
 
 from app.live.team_board import TeamBoard, TeamRow
 from app.qa.queue_rules import QueueRules
-from app.store.calls import from_epoch, to_epoch
 from app.store.database import Database
+from app.store.moments import from_epoch, to_epoch
 from app.store.review_queue import QueuedCall, ReviewQueue
 
 log = logging.getLogger(__name__)

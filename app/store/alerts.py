@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.alert import Alert, Severity
-from app.store.calls import from_epoch, to_epoch
 from app.store.database import transaction
+from app.store.moments import from_epoch, to_epoch
 from app.store.review_queue import ReviewQueue
 
 SEARCH_LIMIT = 500

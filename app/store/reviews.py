@@ -18,9 +18,9 @@ from typing import Literal, TextIO
 
 from app.domain.clock import clock
 from app.qa.redaction import redact
-from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import transaction
+from app.store.moments import from_epoch, to_epoch
 
 ReviewStatus = Literal["draft", "submitted"]
 
