@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from app.domain import Account, Call, Command, CommandResult, describe
+from app.domain.team_record import RecordKind
 from app.live.events import Event
 from app.live.session import CommandJournal
 from app.providers.base import PlatformClient
@@ -26,10 +27,6 @@ if TYPE_CHECKING:  # the hub client (and websockets) load with the first account
 
 log = logging.getLogger(__name__)
 
-AUDIT = "audit"
-REVIEW = "review"
-COMMENT = "comment"
-ALERT_ACK = "alert-ack"
 MAX_ROWS = 20_000  # what one console keeps in memory; older rows stay on the hub
 
 
@@ -76,7 +73,7 @@ class TeamBoard:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # --- the team's rows -----------------------------------------------------------------
-    def rows(self, kind: str, call_id: str | None = None) -> list[TeamRow]:
+    def rows(self, kind: RecordKind, call_id: str | None = None) -> list[TeamRow]:
         """This account's rows of a kind (of one call), oldest first."""
         return [row for row in sorted(self._rows.values(), key=lambda r: r.id)
                 if row.kind == kind and row.account_id == self.account_id and call_id in (None, row.call_id)]
@@ -118,7 +115,7 @@ class TeamBoard:
         self._keep(self.catch_up())
 
     # --- this console's rows -------------------------------------------------------------
-    def share(self, kind: str, call_id: str, body: dict[str, Any], client_id: str | None = None) -> None:
+    def share(self, kind: RecordKind, call_id: str, body: dict[str, Any], client_id: str | None = None) -> None:
         """Queue a row for the hub (after the local store has it); it goes out now or when the hub is back."""
         try:
             self.client.queue(kind, self.account_id, call_id, body, client_id)
@@ -154,6 +151,6 @@ class SharedJournal:
 
     async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult:
         result = await self.local.send(client, account, call, command)
-        self.board.share(AUDIT, call.id, {"command": command.kind.value, "description": describe(command),
+        self.board.share(RecordKind.AUDIT, call.id, {"command": command.kind.value, "description": describe(command),
                                           "outcome": result.outcome.value, "message": result.message})
         return result

@@ -19,16 +19,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain import Call
+from app.domain.team_record import RecordKind
 from app.live.alerts.engine import AlertChange
 from app.live.session import AccountSession
-from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
-from app.live.team_queue import (
-    QUEUE_ASSIGNMENT,
-    QUEUE_RULES,
-    apply_rows,
-    share_assignments,
-    share_rules,
-)
+from app.live.team_board import TeamRow
+from app.live.team_queue import apply_rows, share_assignments, share_rules
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import QueuedCall
 from app.store.reviews import Review
@@ -207,8 +202,8 @@ class ConsoleTeam(QObject):
         if hub is not None:
             self._unsubscribe.append(hub.board.events.rows.connect(self._rows_arrived))
             # The queue rows the board already holds (another account's link was open meanwhile).
-            self._apply_queue_rows(sorted(hub.board.rows(QUEUE_ASSIGNMENT) + hub.board.rows(QUEUE_RULES),
-                                          key=lambda row: row.id))
+            self._apply_queue_rows(sorted(hub.board.rows(RecordKind.QUEUE_ASSIGNMENT)
+                                          + hub.board.rows(RecordKind.QUEUE_RULES), key=lambda row: row.id))
         self._rows_arrived([])
 
     def _call_shown(self, call: Call | None) -> None:
@@ -217,12 +212,13 @@ class ConsoleTeam(QObject):
 
     def _rows_arrived(self, rows: list[TeamRow]) -> None:
         hub = self.hub
-        self.audit.model.set_rows(hub.board.rows(AUDIT) if hub else [])
+        self.audit.model.set_rows(hub.board.rows(RecordKind.AUDIT) if hub else [])
         self._show_reviews()
         for row in rows:
-            if row.kind == ALERT_ACK and hub is not None and row.author != hub.stream.user:
+            if row.kind == RecordKind.ALERT_ACK and hub is not None and row.author != hub.stream.user:
                 self._colleague_has_it(row)
-        self._apply_queue_rows([row for row in rows if row.kind in (QUEUE_ASSIGNMENT, QUEUE_RULES)])
+        self._apply_queue_rows([row for row in rows
+                                if row.kind in (RecordKind.QUEUE_ASSIGNMENT, RecordKind.QUEUE_RULES)])
 
     def _apply_queue_rows(self, rows: list[TeamRow]) -> None:
         hub, session, queue = self.hub, self.window.session, self.queue
@@ -240,8 +236,8 @@ class ConsoleTeam(QObject):
             self.reviews.show_reviews([], [])
             return
         me = hub.stream.user
-        self.reviews.show_reviews([r for r in hub.board.rows(REVIEW, call.id) if r.author != me],
-                                  hub.board.rows(COMMENT, call.id))
+        self.reviews.show_reviews([r for r in hub.board.rows(RecordKind.REVIEW, call.id) if r.author != me],
+                                  hub.board.rows(RecordKind.COMMENT, call.id))
 
     # --- sharing what this console did ----------------------------------------------------
     def _share_review(self, review: Review) -> None:
@@ -249,9 +245,9 @@ class ConsoleTeam(QObject):
         if hub is None or session is None or review.account_id != session.account.id:
             return
         key = hub.board.client.new_id()  # ties the comments to the review on every console
-        hub.board.share(REVIEW, review.call_id, review_body(review, key))
+        hub.board.share(RecordKind.REVIEW, review.call_id, review_body(review, key))
         for comment in review.comments:
-            hub.board.share(COMMENT, review.call_id, {
+            hub.board.share(RecordKind.COMMENT, review.call_id, {
                 "review": key, "text": comment.text,
                 "at_seconds": comment.at_seconds, "turn_index": comment.turn_index})
 
@@ -273,7 +269,7 @@ class ConsoleTeam(QObject):
             if (alert.acknowledged_by and alert.id.startswith(prefix) and alert.id not in self._acknowledged
                     and alert.acknowledged_at is not None):
                 self._acknowledged.add(alert.id)  # once: later updates are not new acknowledgements
-                hub.board.share(ALERT_ACK, alert.call_id, {
+                hub.board.share(RecordKind.ALERT_ACK, alert.call_id, {
                     "alert": alert.id[len(prefix):], "rule": alert.rule, "message": alert.message})
 
     def _colleague_has_it(self, row: TeamRow) -> None:
