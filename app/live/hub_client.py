@@ -4,8 +4,8 @@ team record written through the hub with an offline queue.
 `HubStream` keeps one WebSocket open, resumes from the last event id it applied after any
 disconnect (backing off with the project's RetryPolicy), and hands each event to a sink;
 `RegistryFeed` is the sink that turns hub events into `CallRegistry.merge` calls, the same
-changes the poller makes. `TeamRecordClient` queues rows on disk and posts them whenever the hub
-answers; each row carries its own id, so a replayed queue adds nothing twice.
+changes the poller makes. `TeamRecordClient` queues rows (kept on disk) and posts them whenever the
+hub answers; each row carries its own id, so a replayed queue adds nothing twice.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,9 +27,11 @@ import httpx
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 from app.domain import Call, Provider, Turn
+from app.domain.team_record import RecordKind
 from app.live.events import Event
 from app.live.registry import CallRegistry
 from app.live.sockets import connect_here
+from app.live.tasks import KeptTasks
 from app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -185,7 +188,10 @@ class HubStream:
 
 
 class TeamRecordClient:
-    """Writes rows through the hub; while it is away they wait in a file and go out in order later."""
+    """Writes rows through the hub; while it is away they wait in a file and go out in order later.
+
+    The queue lives in memory, read from its file once; the file is written on a worker thread
+    after each change (never on the loop's thread, which is the Qt thread in the window)."""
 
     def __init__(self, hub_url: str, token: str, queue_file: Path, *,
                  on_refused: Callable[[dict[str, Any], str], None] | None = None,
@@ -195,70 +201,62 @@ class TeamRecordClient:
         self._queue_file = queue_file
         self._on_refused = on_refused
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        self._rows: deque[dict[str, Any]] = deque()  # oldest first: the file's, then this session's
+        self._loaded = False
+        self._loading = asyncio.Lock()
         self._flushing = asyncio.Lock()
-        self._flushes: set[asyncio.Task[int]] = set()
+        self._dirty = False  # the file is behind the queue in memory
+        self._writer: asyncio.Task[None] | None = None
+        self._tasks = KeptTasks("hub record queue")
 
     @staticmethod
     def new_id() -> str:
         return uuid.uuid4().hex
 
-    def pending(self) -> list[dict[str, Any]]:
-        try:
-            return list(json.loads(self._queue_file.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return []
+    async def pending(self) -> list[dict[str, Any]]:
+        """The rows not yet delivered, oldest first."""
+        await self._load()
+        return list(self._rows)
 
-    def _save(self, rows: list[dict[str, Any]]) -> None:
-        self._queue_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._queue_file.with_suffix(".partial")
-        partial.write_text(json.dumps(rows), encoding="utf-8")
-        os.replace(partial, self._queue_file)
-
-    def queue(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
+    def queue(self, kind: RecordKind, account_id: str, call_id: str, body: dict[str, Any],
               client_id: str | None = None) -> str:
-        """Queue a row durably (without sending yet); returns the row's client id."""
+        """Queue a row (without sending yet): in order at once, on disk a moment later; returns its client id."""
         row_id = client_id or self.new_id()
-        row = {"kind": kind, "client_id": row_id, "account_id": account_id, "call_id": call_id, "body": body}
-        self._save([*self.pending(), row])
-        return row_id
-
-    async def submit(self, kind: str, account_id: str, call_id: str, body: dict[str, Any],
-                     client_id: str | None = None) -> str:
-        """Queue a row (durably) and try to send the queue; returns the row's client id."""
-        row_id = self.queue(kind, account_id, call_id, body, client_id)
-        await self.flush()
+        self._rows.append({"kind": kind, "client_id": row_id, "account_id": account_id, "call_id": call_id,
+                           "body": body})
+        self._save_soon()
         return row_id
 
     async def flush(self) -> int:
         """Send queued rows in order until the hub is unreachable; returns how many are still queued."""
         async with self._flushing:
-            rows = self.pending()
-            while rows:
+            await self._load()
+            while self._rows:
+                row = self._rows[0]  # rows queued while it is on its way go behind it
                 try:
-                    response = await self._http.post(f"{self._url}/records", json=rows[0], headers=self._headers)
+                    response = await self._http.post(f"{self._url}/records", json=row, headers=self._headers)
                 except httpx.HTTPError as error:
-                    log.info("hub unreachable, %d row(s) queued: %s", len(rows), error)
+                    log.info("hub unreachable, %d row(s) queued: %s", len(self._rows), error)
                     break
                 if response.status_code >= 500 or response.status_code == 401:
                     break  # the hub's trouble (or a token being replaced): keep the row for later
                 if response.status_code >= 400 and self._on_refused is not None:
-                    self._on_refused(rows[0], _reason(response))
-                # Re-read: rows queued while this one was on its way must stay in the file.
-                rows = [row for row in self.pending() if row["client_id"] != rows[0]["client_id"]]
-                self._save(rows)
-            return len(rows)
+                    self._on_refused(row, _reason(response))
+                self._rows.popleft()
+                self._save_soon()
+            left = len(self._rows)
+        await self._saved()
+        return left
 
     def follow(self, stream: HubStream) -> None:
         """Send the queue each time the stream is back: the hub answering again is the signal to retry."""
         def flush_when_back(state: HubState) -> None:
-            if state is HubState.STREAMING and self.pending():
-                task = asyncio.get_running_loop().create_task(self.flush())
-                self._flushes.add(task)
-                task.add_done_callback(self._flushes.discard)
+            if state is HubState.STREAMING:
+                self._tasks.spawn(self.flush())
 
         stream.events.state.connect(flush_when_back)
 
-    async def rows(self, after: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
+    async def rows(self, after: int = 0, kind: RecordKind | None = None) -> list[dict[str, Any]]:
         """The team's rows after a hub row id (raises httpx.HTTPError while the hub is away)."""
         params: dict[str, Any] = {"after": after, **({"kind": kind} if kind else {})}
         response = await self._http.get(f"{self._url}/records", params=params, headers=self._headers)
@@ -266,10 +264,48 @@ class TeamRecordClient:
         return list(response.json()["rows"])
 
     async def aclose(self) -> None:
-        for task in list(self._flushes):
-            task.cancel()
-        await asyncio.gather(*self._flushes, return_exceptions=True)
+        await self._saved()  # rows queued are on disk before the console lets go
+        await self._tasks.aclose()
         await self._http.aclose()
+
+    async def _load(self) -> None:
+        if self._loaded:
+            return
+        async with self._loading:
+            if not self._loaded:
+                saved = await asyncio.to_thread(_read_queue, self._queue_file)
+                self._rows.extendleft(reversed(saved))  # rows queued before the file was read are newer
+                self._loaded = True
+
+    def _save_soon(self) -> None:
+        self._dirty = True
+        if self._writer is None or self._writer.done():
+            self._writer = self._tasks.spawn(self._write())
+
+    async def _write(self) -> None:
+        """One writer at a time, each write the whole queue as it is then: the file ends as the memory is."""
+        await self._load()
+        while self._dirty:
+            self._dirty = False
+            await asyncio.to_thread(_write_queue, self._queue_file, list(self._rows))
+
+    async def _saved(self) -> None:
+        if self._writer is not None and not self._writer.done():
+            await asyncio.wait({self._writer})  # a failed write is reported by the task keeper
+
+
+def _read_queue(path: Path) -> list[dict[str, Any]]:
+    try:
+        return list(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return []
+
+
+def _write_queue(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(rows), encoding="utf-8")
+    os.replace(partial, path)
 
 
 def _reason(response: httpx.Response) -> str:

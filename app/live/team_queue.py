@@ -87,7 +87,7 @@ def _rules(data: Any) -> QueueRules | None:
 
 async def apply_rows(db: Database, board: TeamBoard, account_id: str, rows: list[TeamRow]) -> bool:
     """Apply the team's queue rows to the local queue; True when they changed its rules (then rebuild it)."""
-    pending = board.client.pending()
+    pending = await board.client.pending()
     waiting = {row["call_id"] for row in pending if row.get("kind") == RecordKind.QUEUE_ASSIGNMENT}
     mine = [row for row in rows if row.account_id == board.account_id]
     assigned = assignments_in(mine, account_id, waiting)
