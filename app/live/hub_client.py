@@ -30,7 +30,7 @@ from app.domain import Call, Provider, Turn
 from app.domain.team_record import RecordKind
 from app.live.events import Event
 from app.live.registry import CallRegistry
-from app.live.sockets import connect_here
+from app.live.sockets import LARGE_FRAME_CHARS, connect_here
 from app.live.tasks import KeptTasks
 from app.providers.http import RetryPolicy
 
@@ -104,6 +104,54 @@ def with_line(turns: tuple[Turn, ...], line: Turn) -> tuple[Turn, ...]:
     return (*finals, *partials, line) if line.partial else (*finals, line, *partials)
 
 
+class FrameError(ValueError):
+    """A frame from the hub that is not one we can read: skipped and counted, never the end of the stream."""
+
+
+@dataclass(frozen=True)
+class Hello:
+    id: str  # the hub's newest event id: where a console without one starts
+    user: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Events after the console's last id are no longer kept."""
+
+
+Batch = list[tuple[str, HubEvent] | None]  # (event id, event) in the hub's order; None: an unreadable one
+
+
+def read_frame(frame: str | bytes) -> Hello | Reset | Batch:
+    """One frame of the hub's stream; FrameError when it cannot be read. A frame of an unknown type is an
+    empty batch (a newer hub may say more)."""
+    try:
+        message = json.loads(frame)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep
+        raise FrameError(f"not JSON ({type(error).__name__})") from None
+    if not isinstance(message, dict):
+        raise FrameError("not a JSON object")
+    kind = message.get("type")
+    if kind == "hello":
+        if not isinstance(message.get("id"), str):
+            raise FrameError("a hello without an id")
+        return Hello(message["id"], _text(message.get("user")), _text(message.get("role")))
+    if kind == "reset":
+        return Reset()
+    if kind != "events":
+        return []
+    items = message.get("events")
+    if not isinstance(items, list):
+        raise FrameError("events that are not a list")
+    return [(item["id"], item["event"]) if isinstance(item, dict) and isinstance(item.get("id"), str)
+            and isinstance(item.get("event"), dict) else None for item in items]
+
+
+def _text(value: Any) -> str | None:
+    return value[:200] if isinstance(value, str) else None
+
+
 def _ws_url(hub_url: str) -> str:
     return hub_url.rstrip("/").replace("http", "ws", 1) + "/events"
 
@@ -122,6 +170,7 @@ class HubStream:
         self.user: str | None = None  # who the hub says the token belongs to, and their role (from its hello)
         self.role: str | None = None
         self.events = StreamEvents()
+        self.skipped = 0  # frames, or events in one, that could not be read (the stream goes on)
         self._task: asyncio.Task[None] | None = None
 
     def _set_state(self, state: HubState) -> None:
@@ -164,20 +213,32 @@ class HubStream:
         async with connect_here(url, additional_headers={"Authorization": f"Bearer {self._token}"},
                                 max_size=MAX_FRAME, open_timeout=10) as ws:
             async for frame in ws:
-                message = json.loads(frame)
-                kind = message.get("type")
-                if kind == "reset":
+                try:
+                    message = await asyncio.to_thread(read_frame, frame) if len(frame) > LARGE_FRAME_CHARS \
+                        else read_frame(frame)
+                except FrameError as error:
+                    self._skip(f"an unreadable frame ({error})")
+                    continue
+                if isinstance(message, Reset):
                     self.last_id = None
                     self._sink.reset()
-                elif kind == "hello":
+                elif isinstance(message, Hello):
                     greeted = True
-                    self.last_id = self.last_id or message["id"]
-                    self.user, self.role = message.get("user"), message.get("role")
+                    self.last_id = self.last_id or message.id
+                    self.user, self.role = message.user, message.role
                     self._set_state(HubState.STREAMING)
-                elif kind == "events":
-                    for item in message["events"]:
-                        self._apply(item["id"], item["event"])
+                else:
+                    for item in message:
+                        if item is None:
+                            self._skip("an unreadable event")
+                        else:
+                            self._apply(*item)
         return greeted
+
+    def _skip(self, what: str) -> None:
+        self.skipped += 1
+        if self.skipped in (1, 10, 100) or self.skipped % 1000 == 0:
+            log.warning("hub stream: skipped %s; %d so far", what, self.skipped)
 
     def _apply(self, event_id: str, event: HubEvent) -> None:
         try:
