@@ -29,9 +29,11 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 from app.domain import Call, Provider, Turn
 from app.domain.team_record import RecordKind
 from app.live.events import Event
-from app.live.registry import CallRegistry
+from app.live.listen_events import TranscriptEvent
+from app.live.registry import CallRegistry, RegistryChange
 from app.live.sockets import LARGE_FRAME_CHARS, connect_here
 from app.live.tasks import KeptTasks
+from app.live.transcript_events import LiveTranscript
 from app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,9 @@ class RegistryFeed:
         self.sources = set(sources) if sources is not None else None
         self.on_record = on_record
         self.on_reset = on_reset
+        # Pushed lines are merged as listened ones are: kept across polls until polling has them.
+        self._transcripts: dict[str, LiveTranscript] = {}
+        self._unsubscribe = registry.events.changed.connect(self._calls_changed)
 
     def apply(self, event_id: str, event: HubEvent) -> None:
         kind = event.get("kind")
@@ -81,27 +86,37 @@ class RegistryFeed:
         if kind == "call":
             self.registry.merge([Call.model_validate(event["call"])])
         elif kind == "turn":
-            known = self.registry.get(event["call_id"])
-            if known is not None:  # an unknown call's turns arrive with its next call event or poll
-                turn = Turn.model_validate(event["turn"]).model_copy(update={"partial": bool(event.get("partial"))})
-                self.registry.merge([known.model_copy(update={"turns": with_line(known.turns, turn)})])
+            call_id = event["call_id"]
+            known = self.registry.get(call_id)
+            if known is None or not known.is_live:  # an unknown call's turns arrive with its next call event or poll
+                return
+            turn = Turn.model_validate(event["turn"])
+            transcript = self._transcripts.get(call_id)
+            if transcript is None:
+                transcript = self._transcripts[call_id] = LiveTranscript(self.registry, call_id)
+            transcript.apply(TranscriptEvent(turn.role, turn.text, final=not event.get("partial")))
 
     def reset(self) -> None:
         if self.on_reset is not None:
             self.on_reset()
 
+    def close(self) -> None:
+        """Stop following the registry (the link is going); pushed final lines stay in their calls."""
+        self._unsubscribe()
+        for transcript in self._transcripts.values():
+            transcript.close()
+        self._transcripts.clear()
+
+    def _calls_changed(self, change: RegistryChange) -> None:
+        # An ended or removed call's transcript is done: its final lines stay, nobody finishes a partial one.
+        for call_id in (*change.changed, *change.removed):
+            if call_id in self._transcripts and not ((call := self.registry.get(call_id)) and call.is_live):
+                self._transcripts.pop(call_id).close()
+
 
 @dataclass(frozen=True)
 class StreamEvents:
     state: Event[HubState] = field(default_factory=lambda: Event("hub stream state"))
-
-
-def with_line(turns: tuple[Turn, ...], line: Turn) -> tuple[Turn, ...]:
-    """The transcript with a pushed line: final lines in order, then the line each speaker is still
-    saying (as the listen socket's live transcript has them); a line replaces its speaker's partial one."""
-    finals = [turn for turn in turns if not turn.partial]
-    partials = [turn for turn in turns if turn.partial and turn.role != line.role]
-    return (*finals, *partials, line) if line.partial else (*finals, line, *partials)
 
 
 class FrameError(ValueError):

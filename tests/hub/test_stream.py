@@ -7,7 +7,7 @@ import time
 
 from aiohttp import web
 
-from app.domain import Provider
+from app.domain import Call, Provider, Turn, TurnRole
 from app.hub.event_log import RETENTION_SECONDS, SqliteEventLog
 from app.hub.server import FRAME_BYTES, frames
 from app.hub.team import Role
@@ -202,3 +202,26 @@ async def test_an_unreadable_frame_is_skipped_and_counted_and_the_stream_goes_on
     finally:
         await stream.stop()
         await runner.cleanup()
+
+
+def test_pushed_lines_are_merged_like_listened_ones_polled_once_and_kept_across_polls():
+    registry = CallRegistry()
+    feed = RegistryFeed(registry, [Provider.VAPI])
+    polled = Call(id="c1", provider=Provider.VAPI, status="in-progress",
+                  turns=(Turn(role=TurnRole.ASSISTANT, text="Hello, how can I help?"),))
+    registry.merge([polled])
+
+    def line(event_id: str, text: str, role: str = "customer", partial: bool = False) -> None:
+        feed.apply(event_id, {"kind": "turn", "provider": "vapi", "source": "vapi", "call_id": "c1",
+                              "turn": {"role": role, "text": text}, "partial": partial})
+
+    def shown() -> list[tuple[str, bool]]:
+        return [(turn.text, turn.partial) for turn in registry.get("c1").turns]
+
+    line("1", "hello how can I help", role="assistant")  # polling has it already
+    line("2", "I would", partial=True)
+    line("3", "I would like a table")
+    assert shown() == [("Hello, how can I help?", False), ("I would like a table", False)]
+    registry.merge([polled.model_copy(update={"cost": 0.01})])  # a poll that has not the line yet
+    assert shown() == [("Hello, how can I help?", False), ("I would like a table", False)]
+    feed.close()
