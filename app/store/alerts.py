@@ -95,11 +95,6 @@ class AlertLog:
             (*args, query.limit)).fetchall()
         return [_alert(row) for row in rows]
 
-    def calls_with(self, severity: Severity, since: datetime | None = None) -> list[tuple[str, str]]:
-        """(account id, call id) of the calls that had an alert this severe or worse, newest first."""
-        return list(dict.fromkeys((a.account_id, a.call_id) for a in self.search(
-            AlertQuery(severity=severity, since=since, limit=100_000))))
-
     def acknowledgements(self, alert_id: str) -> list[Acknowledgement]:
         rows = self.conn.execute("SELECT alert_id, user, at FROM alert_acknowledgements WHERE alert_id = ? "
                                  "ORDER BY at", (alert_id,)).fetchall()

@@ -184,7 +184,7 @@ class ConsoleTeam(QObject):
         self._acknowledged: set[str] = set()  # alerts whose acknowledgement the team already has
         self._unsubscribe: list[Callable[[], None]] = []
         if self.alerts is not None:
-            self.alerts.subscribe(self._share_acknowledged)
+            self.alerts.changed.connect(self._share_acknowledged)
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
         self._session_changed(window.session)

@@ -204,9 +204,6 @@ class AlertEngine:
         self.settings = settings
 
     # --- telling -------------------------------------------------------------------------
-    def subscribe(self, listener: Callable[[AlertChange], None]) -> Callable[[], None]:
-        return self.changed.connect(listener)
-
     def get(self, alert_id: str) -> Alert | None:
         return self._alerts.get(alert_id)
 
