@@ -83,7 +83,7 @@ async def watch(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"switchboard watch: {problem}", file=sys.stderr)
     alerts = AlertEngine(rules)
-    alerts.subscribe(alerted)
+    alerts.changed.connect(alerted)
     stop_watching = alerts.watch(session.account.id if session else "hub", registry)
     alerts.start()
     headset = Headset(play_audio=False)

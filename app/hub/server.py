@@ -21,13 +21,13 @@ from pathlib import Path
 
 from aiohttp import WSMsgType, web
 
+from app.domain.team_record import RecordKind
 from app.hub.event_log import EventLog, HistoryGap, SqliteEventLog
 from app.hub.events import ANSWER_TYPES, BadWebhook, message_of, normalise
 from app.hub.sources import Source
 from app.hub.team import (
     ALLOWED,
     Conflict,
-    RecordKind,
     RowDraft,
     SqliteTeamRecord,
     TeamRecord,

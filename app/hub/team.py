@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from app.domain.team_record import RecordKind
 from app.store.schema import statements
 
 
@@ -25,15 +26,6 @@ class Role(StrEnum):
     ADMIN = "admin"
     SUPERVISOR = "supervisor"  # may send commands, so may write audit rows
     REVIEWER = "reviewer"
-
-
-class RecordKind(StrEnum):
-    AUDIT = "audit"
-    REVIEW = "review"
-    COMMENT = "comment"
-    ALERT_ACK = "alert-ack"
-    QUEUE_ASSIGNMENT = "queue-assignment"  # who reviews a queued call
-    QUEUE_RULES = "queue-rules"  # which calls the team's queue picks
 
 
 # Audit rows record commands sent and alert acknowledgements act on live calls: supervisors' work.

@@ -11,7 +11,8 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from app.hub.team import ROW_COLUMNS, RecordKind, Role, Row, RowDraft, User, row_of, same_row
+from app.domain.team_record import RecordKind
+from app.hub.team import ROW_COLUMNS, Role, Row, RowDraft, User, row_of, same_row
 
 MIGRATIONS: dict[int, str] = {
     1: """

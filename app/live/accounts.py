@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import time
+from enum import StrEnum
 from pathlib import Path
 
 import keyring
@@ -28,10 +29,21 @@ log = logging.getLogger(__name__)
 ENV_KEY = "SWITCHBOARD_API_KEY"
 ENV_PUBLIC_KEY = "SWITCHBOARD_PUBLIC_KEY"
 ENV_HUB_TOKEN = "SWITCHBOARD_HUB_TOKEN"
-PUBLIC_SUFFIX = ":public"  # the keyring entry of an account's public key: "<account id>:public"
-HUB_SUFFIX = ":hub"  # and of the user's token for the account's hub
 KEYRING_SERVICE = "switchboard"
 ACCOUNTS = TypeAdapter(list[Account])
+
+
+class Secret(StrEnum):
+    """An account's secrets, each in its own keyring entry (see `entry`)."""
+
+    KEY = ""  # the API key: the entry is the account id itself
+    PUBLIC_KEY = ":public"  # a Vapi account's public key, for its calls' monitor URLs
+    HUB_TOKEN = ":hub"  # the user's token for the account's team hub
+
+
+def entry(account: Account, secret: Secret) -> str:
+    """The keyring entry (and session key) of one of an account's secrets: "<account id><suffix>"."""
+    return f"{account.id}{secret.value}"
 
 
 class KeyStoreError(Exception):
@@ -78,49 +90,50 @@ class AccountBook:
 
     def key_for(self, account: Account | None) -> str | None:
         """The env var when set, else the account's keyring entry; None when there is neither."""
-        return self._secret(ENV_KEY, account, account.id if account else "")
+        return self._secret(ENV_KEY, account, Secret.KEY)
 
     def public_key_for(self, account: Account | None) -> str | None:
         """The account's public key (Vapi monitor URLs): SWITCHBOARD_PUBLIC_KEY when set, else the keyring."""
-        return self._secret(ENV_PUBLIC_KEY, account, f"{account.id}{PUBLIC_SUFFIX}" if account else "")
+        return self._secret(ENV_PUBLIC_KEY, account, Secret.PUBLIC_KEY)
 
-    def _secret(self, env: str, account: Account | None, entry: str) -> str | None:
+    def _secret(self, env: str, account: Account | None, secret: Secret) -> str | None:
         """The env var when set, else a key kept for this session (no keyring), else the keyring's."""
-        if account is not None and entry in self._session and not os.environ.get(env, "").strip():
-            return self._session[entry]
-        return _secret(env, account, entry)
+        name = entry(account, secret) if account is not None else ""
+        if account is not None and name in self._session and not os.environ.get(env, "").strip():
+            return self._session[name]
+        return _secret(env, account, name)
 
     def hub_token_for(self, account: Account | None) -> str | None:
         """The user's token for the account's hub: SWITCHBOARD_HUB_TOKEN when set, else the keyring."""
-        return self._secret(ENV_HUB_TOKEN, account, f"{account.id}{HUB_SUFFIX}" if account else "")
+        return self._secret(ENV_HUB_TOKEN, account, Secret.HUB_TOKEN)
 
     def set_key(self, account: Account, key: str) -> None:
-        _store(account.id, key, ENV_KEY)
+        _store(entry(account, Secret.KEY), key, ENV_KEY)
 
     def set_public_key(self, account: Account, key: str | None) -> None:
         """Save the public key, or remove it when `key` is None or blank."""
-        self._store_or_forget(f"{account.id}{PUBLIC_SUFFIX}", key, ENV_PUBLIC_KEY)
+        self._store_or_forget(entry(account, Secret.PUBLIC_KEY), key, ENV_PUBLIC_KEY)
 
     def set_hub_token(self, account: Account, token: str | None) -> None:
         """Save the hub token, or remove it when `token` is None or blank."""
-        self._store_or_forget(f"{account.id}{HUB_SUFFIX}", token, ENV_HUB_TOKEN)
+        self._store_or_forget(entry(account, Secret.HUB_TOKEN), token, ENV_HUB_TOKEN)
 
-    def _store_or_forget(self, entry: str, secret: str | None, env: str) -> None:
+    def _store_or_forget(self, name: str, secret: str | None, env: str) -> None:
         if secret and secret.strip():
-            _store(entry, secret.strip(), env)
+            _store(name, secret.strip(), env)
         else:
-            self._session.pop(entry, None)
-            _forget(entry)
+            self._session.pop(name, None)
+            _forget(name)
 
     def keep_for_session(self, account: Account, key: str, *, public: bool = False) -> None:
         """No keyring: hold the key in memory until the app closes (never written anywhere)."""
-        self._session[f"{account.id}{PUBLIC_SUFFIX}" if public else account.id] = key
+        self._session[entry(account, Secret.PUBLIC_KEY if public else Secret.KEY)] = key
 
     def delete_key(self, account: Account) -> None:
         """Remove all of the account's secrets."""
-        for entry in (account.id, f"{account.id}{PUBLIC_SUFFIX}", f"{account.id}{HUB_SUFFIX}"):
-            self._session.pop(entry, None)
-            _forget(entry)
+        for secret in Secret:
+            self._session.pop(entry(account, secret), None)
+            _forget(entry(account, secret))
 
     def _load(self) -> list[Account]:
         if not self.path.exists():
@@ -144,31 +157,31 @@ class AccountBook:
         tmp.replace(self.path)
 
 
-def _secret(env: str, account: Account | None, entry: str) -> str | None:
+def _secret(env: str, account: Account | None, name: str) -> str | None:
     value = os.environ.get(env, "").strip()
     if value:
         return value
     if account is None:
         return None
     try:
-        return keyring.get_password(KEYRING_SERVICE, entry)
+        return keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError as exc:
         log.warning("Could not read a key for %s from the keyring: %s", account.name, type(exc).__name__)
         return None
 
 
-def _store(entry: str, key: str, env: str) -> None:
+def _store(name: str, key: str, env: str) -> None:
     if not keyring_available():
         raise KeyStoreError(f"No keyring on this computer: set {env} instead.")
     try:
-        keyring.set_password(KEYRING_SERVICE, entry, key)
+        keyring.set_password(KEYRING_SERVICE, name, key)
     except keyring.errors.KeyringError as exc:
         raise KeyStoreError(f"The keyring refused to save the key ({type(exc).__name__}).") from None
 
 
-def _forget(entry: str) -> None:
+def _forget(name: str) -> None:
     try:
-        keyring.delete_password(KEYRING_SERVICE, entry)
+        keyring.delete_password(KEYRING_SERVICE, name)
     except keyring.errors.PasswordDeleteError:
         pass  # nothing saved: nothing to remove
     except keyring.errors.KeyringError as exc:

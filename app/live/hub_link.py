@@ -63,6 +63,7 @@ class HubLink:
         feed = RegistryFeed(session.registry, [session.account.provider],
                             sources=None if source is None else [source],
                             on_record=self.board.add, on_reset=session.poller.poll_list_soon)
+        self._feed = feed
         self.stream = HubStream(hub_url, token, feed, retry=retry)
         self.events = LinkEvents()
         self.stream.events.state.connect(self._follow)
@@ -91,6 +92,7 @@ class HubLink:
 
     async def stop(self) -> None:
         await self.stream.stop()
+        self._feed.close()
         await self.board.aclose()
         self._session.poller.set_plan(self._normal)
 

@@ -27,7 +27,7 @@ from app.domain import Call
 from app.live.events import Event
 from app.live.listen_events import FrameError, ListenEvent, StartFrame, parse_frame
 from app.live.registry import CallRegistry
-from app.live.sockets import connect_here
+from app.live.sockets import LARGE_FRAME_CHARS, connect_here
 from app.live.tasks import KeptTasks
 from app.live.transcript_events import LiveTranscript
 from app.providers.base import MediaSource, PlatformClient
@@ -59,7 +59,6 @@ FALLBACK_FORMAT = StreamFormat()  # rate and encoding when nothing says otherwis
 MEASURE_SECONDS = 1.0  # without a start frame, this much audio decides mono or stereo
 MAX_HELD_BYTES = 1 << 20  # a flood decides sooner: memory held while measuring stays bounded
 SLICE_SECONDS = 0.005  # the reader hands the loop back at least this often, even in a flood
-LARGE_FRAME_CHARS = 64 * 1024  # text frames above this are parsed on a worker thread
 
 
 def format_of(start: StartFrame) -> StreamFormat | None:

@@ -14,11 +14,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.domain import TurnRole
-from app.providers.wire import as_number
+from app.providers.wire import SPEAKER_ROLES, as_number
 
 MAX_TEXT_CHARS = 20_000  # one spoken line; a longer one is cut, not laid out whole
-ROLES = {"user": TurnRole.CUSTOMER, "customer": TurnRole.CUSTOMER, "assistant": TurnRole.ASSISTANT,
-         "bot": TurnRole.ASSISTANT, "system": TurnRole.SYSTEM}
 
 
 class FrameError(ValueError):
@@ -132,7 +130,7 @@ def _conversation(messages: Any) -> tuple[tuple[TurnRole, str], ...]:
     for item in messages if isinstance(messages, list) else []:
         if not isinstance(item, dict):
             continue
-        role = ROLES.get(str(item.get("role")))
+        role = SPEAKER_ROLES.get(str(item.get("role")).lower())
         text = item.get("message", item.get("content"))
         if role in (TurnRole.CUSTOMER, TurnRole.ASSISTANT) and isinstance(text, str):
             lines.append((role, _line(text)))
@@ -140,7 +138,7 @@ def _conversation(messages: Any) -> tuple[tuple[TurnRole, str], ...]:
 
 
 def _role(value: Any) -> TurnRole:
-    role = ROLES.get(str(value))
+    role = SPEAKER_ROLES.get(str(value).lower())
     if role is None:
         raise ValueError("unknown role")
     return role

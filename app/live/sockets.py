@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from websockets.asyncio.client import connect
 
+LARGE_FRAME_CHARS = 64 * 1024  # text frames above this are parsed on a worker thread, off the Qt thread
+
 
 class connect_here(connect):  # noqa: N801 - used like websockets' own `connect`
     def process_redirect(self, exc: Exception) -> Exception | str:

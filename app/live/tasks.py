@@ -34,10 +34,6 @@ class KeptTasks:
         task.add_done_callback(self._finished)
         return task
 
-    def cancel_all(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-
     async def aclose(self) -> None:
         """Cancel what still runs and wait until it has stopped."""
         running = list(self._tasks)

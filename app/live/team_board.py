@@ -3,22 +3,24 @@
 `TeamBoard` holds the rows the team wrote through the hub (read once the stream is up, then kept
 current by the stream's `record` events) and shares this console's own: audit rows, submitted
 reviews and their comments, alert acknowledgements. Offline-first: the local store is always
-written first by its own code; `share` then queues the row on disk (TeamRecordClient), and the
+written first by its own code; `share` then queues the row (TeamRecordClient keeps it on disk), and the
 queue goes out whenever the hub answers, so the console never waits for the hub.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from app.domain import Account, Call, Command, CommandResult, describe
+from app.domain.team_record import RecordKind
 from app.live.events import Event
 from app.live.session import CommandJournal
+from app.live.tasks import KeptTasks
 from app.providers.base import PlatformClient
 
 if TYPE_CHECKING:  # the hub client (and websockets) load with the first account on a hub
@@ -26,10 +28,6 @@ if TYPE_CHECKING:  # the hub client (and websockets) load with the first account
 
 log = logging.getLogger(__name__)
 
-AUDIT = "audit"
-REVIEW = "review"
-COMMENT = "comment"
-ALERT_ACK = "alert-ack"
 MAX_ROWS = 20_000  # what one console keeps in memory; older rows stay on the hub
 
 
@@ -72,13 +70,13 @@ class TeamBoard:
         self.client = client
         self.account_id = team_account_id(account)
         self.events = BoardEvents()
-        self._rows: dict[int, TeamRow] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._rows: OrderedDict[int, TeamRow] = OrderedDict()  # by id, oldest first (dropped first)
+        self._tasks = KeptTasks("team board")
 
     # --- the team's rows -----------------------------------------------------------------
-    def rows(self, kind: str | None = None, call_id: str | None = None) -> list[TeamRow]:
+    def rows(self, kind: RecordKind | None = None, call_id: str | None = None) -> list[TeamRow]:
         """This account's rows of a kind (every kind when None; of one call), oldest first."""
-        return [row for row in sorted(self._rows.values(), key=lambda r: r.id)
+        return [row for row in self._rows.values()
                 if kind in (None, row.kind) and row.account_id == self.account_id and call_id in (None, row.call_id)]
 
     def add(self, data: dict[str, Any]) -> None:
@@ -87,6 +85,7 @@ class TeamBoard:
 
     def _add(self, items: list[dict[str, Any]]) -> None:
         new: list[TeamRow] = []
+        disordered = False
         for data in items:
             try:
                 row = TeamRow.from_json(data)
@@ -94,54 +93,44 @@ class TeamBoard:
                 log.warning("a team row was skipped: %s", error)
                 continue
             if row.id not in self._rows:
+                disordered = disordered or row.id < self._newest()
                 self._rows[row.id] = row
                 new.append(row)
+        if disordered:  # rare (a page read while the stream ran): once per batch, put them in their places
+            self._rows = OrderedDict(sorted(self._rows.items()))
         while len(self._rows) > MAX_ROWS:
-            del self._rows[min(self._rows)]
+            self._rows.popitem(last=False)
         if new:
             self.events.rows.emit(new)
 
     async def catch_up(self) -> None:
         """Read the rows written since the newest one held (all of them the first time)."""
         while True:
-            after = max(self._rows, default=0)
+            after = self._newest()
             try:
                 page = await self.client.rows(after)
             except httpx.HTTPError as error:  # the stream's return will bring us here again
                 log.info("team rows could not be read: %s", error)
                 return
             self._add(page)
-            if not page or max(self._rows, default=0) == after:
+            if not page or self._newest() == after:
                 return
 
     def catch_up_soon(self) -> None:
-        self._keep(self.catch_up())
+        self._tasks.spawn(self.catch_up())
+
+    def _newest(self) -> int:
+        return next(reversed(self._rows), 0)
 
     # --- this console's rows -------------------------------------------------------------
-    def share(self, kind: str, call_id: str, body: dict[str, Any], client_id: str | None = None) -> None:
+    def share(self, kind: RecordKind, call_id: str, body: dict[str, Any], client_id: str | None = None) -> None:
         """Queue a row for the hub (after the local store has it); it goes out now or when the hub is back."""
-        try:
-            self.client.queue(kind, self.account_id, call_id, body, client_id)
-        except OSError as error:  # the local store has the row already; only the team misses it
-            log.error("a team row could not be queued: %s", error)
-            return
-        self._keep(self.client.flush())
-
-    def _keep(self, work: Any) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("team work failed: %s", task.exception())
+        self.client.queue(kind, self.account_id, call_id, body, client_id)
+        self._tasks.spawn(self.client.flush())
 
     async def aclose(self) -> None:
-        # Rows already queued are on disk: waiting for the hub here would only hold up the switch.
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        # Queued rows stay on disk (the client waits for that): waiting for the hub would only hold up the switch.
+        await self._tasks.aclose()
         await self.client.aclose()
 
 
@@ -154,6 +143,6 @@ class SharedJournal:
 
     async def send(self, client: PlatformClient, account: Account, call: Call, command: Command) -> CommandResult:
         result = await self.local.send(client, account, call, command)
-        self.board.share(AUDIT, call.id, {"command": command.kind.value, "description": describe(command),
+        self.board.share(RecordKind.AUDIT, call.id, {"command": command.kind.value, "description": describe(command),
                                           "outcome": result.outcome.value, "message": result.message})
         return result

@@ -15,16 +15,15 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from app.domain.team_record import RecordKind
 from app.live.team_board import TeamBoard, TeamRow
 from app.qa.queue_rules import QueueRules
-from app.store.calls import from_epoch, to_epoch
 from app.store.database import Database
+from app.store.moments import from_epoch, to_epoch
 from app.store.review_queue import QueuedCall, ReviewQueue
 
 log = logging.getLogger(__name__)
 
-QUEUE_ASSIGNMENT = "queue-assignment"
-QUEUE_RULES = "queue-rules"
 RULES_CALL = "*"  # a rules row belongs to no call
 MAX_NAME = 200
 MAX_REASONS = 10
@@ -35,7 +34,7 @@ def share_assignments(board: TeamBoard, account_id: str, assigned: Iterable[Queu
     shared = 0
     for entry in assigned:
         if entry.account_id == account_id:
-            board.share(QUEUE_ASSIGNMENT, entry.call_id, {
+            board.share(RecordKind.QUEUE_ASSIGNMENT, entry.call_id, {
                 "assigned_to": entry.assigned_to, "reasons": list(entry.reasons),
                 "created_at": to_epoch(entry.created_at)})
             shared += 1
@@ -43,7 +42,7 @@ def share_assignments(board: TeamBoard, account_id: str, assigned: Iterable[Queu
 
 
 def share_rules(board: TeamBoard, rules: QueueRules) -> None:
-    board.share(QUEUE_RULES, RULES_CALL, {"rules": json.loads(rules.to_json())})
+    board.share(RecordKind.QUEUE_RULES, RULES_CALL, {"rules": json.loads(rules.to_json())})
 
 
 def assignments_in(rows: Iterable[TeamRow], account_id: str, waiting: set[str]) -> list[QueuedCall]:
@@ -51,7 +50,7 @@ def assignments_in(rows: Iterable[TeamRow], account_id: str, waiting: set[str]) 
     whose assignment by this console has not reached the hub yet. A malformed row is skipped."""
     found: list[QueuedCall] = []
     for row in rows:
-        if row.kind != QUEUE_ASSIGNMENT or row.call_id in waiting:
+        if row.kind != RecordKind.QUEUE_ASSIGNMENT or row.call_id in waiting:
             continue
         who, reasons, created = row.body.get("assigned_to"), row.body.get("reasons"), row.body.get("created_at")
         if (who is not None and not (isinstance(who, str) and 0 < len(who) <= MAX_NAME)) or not (
@@ -68,7 +67,7 @@ def rules_in(rows: Iterable[TeamRow]) -> QueueRules | None:
     """The newest well-formed rules these rows set, if any."""
     newest: QueueRules | None = None
     for row in rows:
-        if row.kind == QUEUE_RULES:
+        if row.kind == RecordKind.QUEUE_RULES:
             newest = _rules(row.body.get("rules")) or newest
     return newest
 
@@ -88,12 +87,12 @@ def _rules(data: Any) -> QueueRules | None:
 
 async def apply_rows(db: Database, board: TeamBoard, account_id: str, rows: list[TeamRow]) -> bool:
     """Apply the team's queue rows to the local queue; True when they changed its rules (then rebuild it)."""
-    pending = board.client.pending()
-    waiting = {row["call_id"] for row in pending if row.get("kind") == QUEUE_ASSIGNMENT}
+    pending = await board.client.pending()
+    waiting = {row["call_id"] for row in pending if row.get("kind") == RecordKind.QUEUE_ASSIGNMENT}
     mine = [row for row in rows if row.account_id == board.account_id]
     assigned = assignments_in(mine, account_id, waiting)
     # Rules this console saved and has not delivered yet are newer than any the hub sends now.
-    rules = None if any(row.get("kind") == QUEUE_RULES for row in pending) else rules_in(mine)
+    rules = None if any(row.get("kind") == RecordKind.QUEUE_RULES for row in pending) else rules_in(mine)
 
     def write(conn: Any) -> bool:
         queue = ReviewQueue(conn)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.alert import Alert, Severity
-from app.store.calls import from_epoch, to_epoch
 from app.store.database import transaction
+from app.store.moments import from_epoch, to_epoch
 from app.store.review_queue import ReviewQueue
 
 SEARCH_LIMIT = 500
@@ -94,11 +94,6 @@ class AlertLog:
             f"SELECT * FROM alerts WHERE {' AND '.join(where)} ORDER BY raised_at DESC LIMIT ?",
             (*args, query.limit)).fetchall()
         return [_alert(row) for row in rows]
-
-    def calls_with(self, severity: Severity, since: datetime | None = None) -> list[tuple[str, str]]:
-        """(account id, call id) of the calls that had an alert this severe or worse, newest first."""
-        return list(dict.fromkeys((a.account_id, a.call_id) for a in self.search(
-            AlertQuery(severity=severity, since=since, limit=100_000))))
 
     def acknowledgements(self, alert_id: str) -> list[Acknowledgement]:
         rows = self.conn.execute("SELECT alert_id, user, at FROM alert_acknowledgements WHERE alert_id = ? "

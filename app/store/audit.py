@@ -20,9 +20,9 @@ from typing import TextIO
 from app.domain import Account, Call, Command, CommandResult, Outcome, describe
 from app.providers.base import PlatformClient
 from app.providers.errors import ProviderError, UnsupportedError, command_result_of
-from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import Database, transaction
+from app.store.moments import from_epoch, to_epoch
 
 PENDING = "pending"  # written, not answered yet (or the console stopped before the answer)
 NOT_SENT = "not-sent"  # cancelled before it left the console

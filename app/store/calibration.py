@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app.store.calls import from_epoch
 from app.store.database import transaction
+from app.store.moments import from_epoch
 from app.store.reviews import DEFAULT_TEMPLATE, Comment, Review, ReviewBook
 
 if TYPE_CHECKING:

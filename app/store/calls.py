@@ -14,28 +14,15 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.domain import LIVE_STATUSES, Call, Turn
-
-# The module, not its names: review_queue reads the epoch helpers from here (an import cycle).
-from app.store import review_queue
 from app.store.database import transaction
+from app.store.moments import from_epoch, to_epoch
+from app.store.review_queue import STATE_SQL, ReviewQueue
 
 # SQLite's default limit on host parameters is 32766; keep IN (...) lists well under it.
 _ID_CHUNK = 500
-
-
-def to_epoch(moment: datetime | None) -> float | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def from_epoch(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
 @dataclass(frozen=True)
@@ -222,7 +209,7 @@ class CallCache:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row for call in to_index for row in _turn_values(account_id, call, ids.base(call.created_at))],
             )
-            review_queue.ReviewQueue(self.conn).consider(account_id, to_index)  # picked for review as it is cached
+            ReviewQueue(self.conn).consider(account_id, to_index)  # picked for review as it is cached
         return report
 
     def _known(self, account_id: str, ids: Sequence[str]) -> dict[str, tuple[str, float | None]]:
@@ -244,7 +231,7 @@ class CallCache:
         where, params = self._where(account_id, filters)
         # The window is picked from the index alone; only its rows are read from the table.
         rows = self.conn.execute(
-            f"SELECT {_ROW_COLUMNS}, {review_queue.STATE_SQL} AS review_state FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
+            f"SELECT {_ROW_COLUMNS}, {STATE_SQL} AS review_state FROM calls JOIN (SELECT c.account_id AS a, c.id AS i FROM calls c {where}"
             f" ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?) w ON account_id = w.a AND id = w.i"
             f" ORDER BY {_NEWEST_FIRST}",
             [*params, max(0, limit), max(0, offset)],

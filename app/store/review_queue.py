@@ -18,10 +18,8 @@ from typing import Any
 
 from app.domain import Call
 from app.qa.queue_rules import CallFacts, QueueRules, reasons
-
-# The module, not its names: calls.py queues what it caches (an import cycle).
-from app.store import calls as cache
 from app.store.database import transaction
+from app.store.moments import from_epoch, to_epoch
 
 REASON_SEPARATOR = ", "
 # What the rules read of a cached call (`calls c`), in the order `_picked` takes them.
@@ -85,7 +83,7 @@ class ReviewQueue:
         critical = self._critical(account_id, [call.id for call in calls])
         rules = self.rules()
         self._write(
-            (account_id, call.id, cache.to_epoch(call.created_at),
+            (account_id, call.id, to_epoch(call.created_at),
              reasons(CallFacts(call.id, call.status, call.success_evaluation, call.ended_reason,
                                call.duration_seconds, call.id in critical), rules))
             for call in calls
@@ -94,7 +92,7 @@ class ReviewQueue:
     def build(self, since: datetime, until: datetime) -> int:
         """Run the rules over every call cached for [since, until); returns how many it queued."""
         rules = self.rules()
-        start, end = cache.to_epoch(since), cache.to_epoch(until)
+        start, end = to_epoch(since), to_epoch(until)
         critical = {tuple(row) for row in self.conn.execute(
             "SELECT DISTINCT account_id, call_id FROM alerts WHERE severity = 'critical' AND raised_at >= ?",
             (start,))}  # alerts are raised during their call, so not before the day's first call began
@@ -189,7 +187,7 @@ class ReviewQueue:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, call_id) DO UPDATE"
                 " SET assigned_to = excluded.assigned_to WHERE assigned_to IS NOT excluded.assigned_to",
                 [(e.account_id, e.call_id, REASON_SEPARATOR.join(e.reasons), e.assigned_to,
-                  cache.to_epoch(e.created_at), now) for e in assigned])
+                  to_epoch(e.created_at), now) for e in assigned])
 
     def entries(self, limit: int = 1000) -> list[QueuedCall]:
         """The queued calls, newest first."""
@@ -239,4 +237,4 @@ def _picked(row: Sequence[Any], critical: bool, rules: QueueRules) -> tuple[str,
 
 def _queued(row: sqlite3.Row | tuple[object, ...]) -> QueuedCall:
     return QueuedCall(str(row[0]), str(row[1]), tuple(str(row[2]).split(REASON_SEPARATOR)),
-                      None if row[3] is None else str(row[3]), cache.from_epoch(row[4]))  # type: ignore[arg-type]
+                      None if row[3] is None else str(row[3]), from_epoch(row[4]))  # type: ignore[arg-type]

@@ -18,9 +18,9 @@ from typing import Literal, TextIO
 
 from app.domain.clock import clock
 from app.qa.redaction import redact
-from app.store.calls import from_epoch, to_epoch
 from app.store.csv_export import write_csv
 from app.store.database import transaction
+from app.store.moments import from_epoch, to_epoch
 
 ReviewStatus = Literal["draft", "submitted"]
 
@@ -330,10 +330,26 @@ class ReviewBook:
 
     def scores_by_call(self, account_id: str | None = None) -> dict[tuple[str, str], tuple[str, float | None]]:
         """Each reviewed (account id, call id), of one account or all: (status, overall %) of its latest review."""
-        where, params = ("WHERE account_id = ?", (account_id,)) if account_id else ("", ())
-        rows = self.conn.execute(f"SELECT * FROM reviews {where} ORDER BY updated_at", params)
-        return {((review := self._review(row)).account_id, review.call_id): (review.status, review.overall.percent)
-                for row in rows}
+        where, params = ("WHERE r.account_id = ?", (account_id,)) if account_id else ("", ())
+        # One query: each review's row once per mark (the History lists every reviewed call with its score).
+        rows = self.conn.execute(
+            "SELECT r.id, r.account_id, r.call_id, r.status, r.template_id, r.template_name, r.criteria_json,"
+            " s.criterion_id, s.score, s.not_applicable FROM reviews r LEFT JOIN review_scores s ON s.review_id = r.id"
+            f" {where} ORDER BY r.updated_at, r.id", params)
+        reviews: dict[int, tuple[tuple[str, str], str, ScorecardTemplate, dict[str, Mark]]] = {}
+        templates: dict[tuple[str, str, str], ScorecardTemplate] = {}
+        for row in rows:
+            review = reviews.get(row[0])
+            if review is None:
+                key = (row[4], row[5], row[6])
+                if key not in templates:  # most reviews share a handful of templates: parse each once
+                    templates[key] = ScorecardTemplate.from_json(*key)
+                review = reviews[row[0]] = ((row[1], row[2]), row[3], templates[key], {})
+            if row[7] is not None:
+                review[3][row[7]] = Mark(score=row[8], not_applicable=bool(row[9]))
+        # Oldest first, so a call's latest review is the one kept.
+        return {call: (status, overall_score(template.criteria, marks).percent)
+                for call, status, template, marks in reviews.values()}
 
     def export_csv(self, stream: TextIO, *, status: ReviewStatus | None = None,
                    since: datetime | None = None, account_names: Mapping[str, str] | None = None,

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from app.store.calls import CallFilters, TurnIds, from_epoch
+from app.store.calls import CallFilters, TurnIds
+from app.store.moments import from_epoch
 
 MARK_START = "\x02"
 MARK_END = "\x03"

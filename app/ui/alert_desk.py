@@ -63,7 +63,7 @@ class ConsoleAlerts(QObject):
             panel.open_requested.connect(self.open_call)
             panel.listen_requested.connect(self.listen)
         window.call_list.model.alerts = self.engine.summary
-        self._unsubscribe_alerts = self.engine.subscribe(self._on_alerts)
+        self._unsubscribe_alerts = self.engine.changed.connect(self._on_alerts)
         self._unwatch: Callable[[], None] | None = None
         self._writes: set[asyncio.Future[Any]] = set()
         self._listened: set[str] = set()

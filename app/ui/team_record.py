@@ -19,16 +19,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain import Call
+from app.domain.team_record import RecordKind
 from app.live.alerts.engine import AlertChange
 from app.live.session import AccountSession
-from app.live.team_board import ALERT_ACK, AUDIT, COMMENT, REVIEW, TeamRow
-from app.live.team_queue import (
-    QUEUE_ASSIGNMENT,
-    QUEUE_RULES,
-    apply_rows,
-    share_assignments,
-    share_rules,
-)
+from app.live.team_board import TeamRow
+from app.live.team_queue import apply_rows, share_assignments, share_rules
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import QueuedCall
 from app.store.reviews import Review
@@ -190,7 +185,7 @@ class ConsoleTeam(QObject):
         self._acknowledged: set[str] = set()  # alerts whose acknowledgement the team already has
         self._unsubscribe: list[Callable[[], None]] = []
         if self.alerts is not None:
-            self.alerts.subscribe(self._share_acknowledged)
+            self.alerts.changed.connect(self._share_acknowledged)
         window.session_changed.connect(self._session_changed)
         window.selected_call_changed.connect(self._call_shown)
         self._session_changed(window.session)
@@ -208,7 +203,8 @@ class ConsoleTeam(QObject):
         if hub is not None:
             self._unsubscribe.append(hub.board.events.rows.connect(self._rows_arrived))
             # The queue rows the board already holds (another account's link was open meanwhile).
-            self._apply_queue_rows([row for row in hub.board.rows() if row.kind in (QUEUE_ASSIGNMENT, QUEUE_RULES)])
+            self._apply_queue_rows([row for row in hub.board.rows()
+                                    if row.kind in (RecordKind.QUEUE_ASSIGNMENT, RecordKind.QUEUE_RULES)])
         self._rows_arrived([])
 
     def _call_shown(self, call: Call | None) -> None:
@@ -217,13 +213,14 @@ class ConsoleTeam(QObject):
 
     def _rows_arrived(self, rows: list[TeamRow]) -> None:
         hub = self.hub
-        board = hub.board.rows() if hub else []  # sorted once per arrival, then split by kind
-        self.audit.model.set_rows([row for row in board if row.kind == AUDIT])
+        board = hub.board.rows() if hub else []  # read once per arrival, then split by kind
+        self.audit.model.set_rows([row for row in board if row.kind == RecordKind.AUDIT])
         self._show_reviews(board)
         for row in rows:
-            if row.kind == ALERT_ACK and hub is not None and row.author != hub.stream.user:
+            if row.kind == RecordKind.ALERT_ACK and hub is not None and row.author != hub.stream.user:
                 self._colleague_has_it(row)
-        self._apply_queue_rows([row for row in rows if row.kind in (QUEUE_ASSIGNMENT, QUEUE_RULES)])
+        self._apply_queue_rows([row for row in rows
+                                if row.kind in (RecordKind.QUEUE_ASSIGNMENT, RecordKind.QUEUE_RULES)])
 
     def _apply_queue_rows(self, rows: list[TeamRow]) -> None:
         hub, session, queue = self.hub, self.window.session, self.queue
@@ -243,8 +240,8 @@ class ConsoleTeam(QObject):
             return
         me = hub.stream.user
         of_call = [row for row in board if row.call_id == call.id]
-        self.reviews.show_reviews([r for r in of_call if r.kind == REVIEW and r.author != me],
-                                  [r for r in of_call if r.kind == COMMENT])
+        self.reviews.show_reviews([r for r in of_call if r.kind == RecordKind.REVIEW and r.author != me],
+                                  [r for r in of_call if r.kind == RecordKind.COMMENT])
 
     # --- sharing what this console did ----------------------------------------------------
     def _share_review(self, review: Review) -> None:
@@ -252,9 +249,9 @@ class ConsoleTeam(QObject):
         if hub is None or session is None or review.account_id != session.account.id:
             return
         key = hub.board.client.new_id()  # ties the comments to the review on every console
-        hub.board.share(REVIEW, review.call_id, review_body(review, key))
+        hub.board.share(RecordKind.REVIEW, review.call_id, review_body(review, key))
         for comment in review.comments:
-            hub.board.share(COMMENT, review.call_id, {
+            hub.board.share(RecordKind.COMMENT, review.call_id, {
                 "review": key, "text": comment.text,
                 "at_seconds": comment.at_seconds, "turn_index": comment.turn_index})
 
@@ -276,7 +273,7 @@ class ConsoleTeam(QObject):
             if (alert.acknowledged_by and alert.id.startswith(prefix) and alert.id not in self._acknowledged
                     and alert.acknowledged_at is not None):
                 self._acknowledged.add(alert.id)  # once: later updates are not new acknowledgements
-                hub.board.share(ALERT_ACK, alert.call_id, {
+                hub.board.share(RecordKind.ALERT_ACK, alert.call_id, {
                     "alert": alert.id[len(prefix):], "rule": alert.rule, "message": alert.message})
 
     def _colleague_has_it(self, row: TeamRow) -> None:

@@ -85,7 +85,7 @@ class TriageModel(QAbstractTableModel):
         self._call_label = call_label
         self._now = now
         self._alerts: list[Alert] = engine.open_alerts()
-        self._unsubscribe = engine.subscribe(self._on_change)
+        self._unsubscribe = engine.changed.connect(self._on_change)
 
     def close(self) -> None:
         self._unsubscribe()
@@ -319,7 +319,7 @@ class CriticalNotifier(QObject):
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip("Switchboard alerts")
             self.tray.show()
-        self._unsubscribe = engine.subscribe(self._on_change)
+        self._unsubscribe = engine.changed.connect(self._on_change)
 
     def close(self) -> None:
         self._unsubscribe()

@@ -98,7 +98,7 @@ class WallModel(QAbstractListModel):
         self._ids: list[str] = []  # live calls, in wall order
         self._rows: dict[str, int] = {}
         self.unsettled = False
-        self._unsubscribe_alerts = engine.subscribe(self._on_alerts)
+        self._unsubscribe_alerts = engine.changed.connect(self._on_alerts)
 
     def close(self) -> None:
         self._unsubscribe_alerts()
@@ -371,7 +371,7 @@ class CallWall(QWidget):
         self._counted = False
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._uncount)
-        self.model.engine.subscribe(lambda _change: self._uncount())
+        self.model.engine.changed.connect(lambda _change: self._uncount())
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()

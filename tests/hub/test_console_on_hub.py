@@ -97,12 +97,12 @@ def test_rows_written_while_the_hub_is_away_reach_it_when_it_is_back(qtbot, qloo
                 await until(lambda: window.status.hub.text() == POLLING_TEXT, what="polling")
                 result = await session.send(answered()[0], Say(text="Still there?"))
                 assert result.outcome.value == "accepted", result.message  # the hub's absence stops nothing
-                assert [row["kind"] for row in window.hub.board.client.pending()] == ["audit"]
+                assert [row["kind"] for row in await window.hub.board.client.pending()] == ["audit"]
 
                 hub = await start_hub(tmp_path, EMBEDDED, port)
                 await until(lambda: window.hub.board.rows("audit"), timeout=30, what="the queued row on the hub")
                 assert window.hub.board.rows("audit")[0].text("description") == "Say “Still there?”"
-                assert window.hub.board.client.pending() == []
+                assert await window.hub.board.client.pending() == []
                 await window.close_session()
         finally:
             await hub.stop()

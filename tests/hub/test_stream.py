@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import time
 
-from app.domain import Provider
+from aiohttp import web
+
+from app.domain import Call, Provider, Turn, TurnRole
 from app.hub.event_log import RETENTION_SECONDS, SqliteEventLog
 from app.hub.server import FRAME_BYTES, frames
 from app.hub.team import Role
@@ -13,6 +15,7 @@ from app.live.hub_client import HubState, HubStream, RegistryFeed
 from app.live.registry import CallRegistry
 from app.providers.http import RetryPolicy
 from tests.fixtures.qt import until
+from tests.fixtures.servers import free_port
 from tests.hub.conftest import vapi_call
 
 FAST = RetryPolicy(initial_delay=0.05, max_delay=0.2)
@@ -160,3 +163,65 @@ def test_a_feed_takes_only_its_accounts_calls():
     assert len(registry) == 0
     feed.apply("3", {"kind": "call", "provider": "vapi", "source": "vapi-eu", "call_id": "c1", "call": call})
     assert registry.get("c1").status == "ringing"
+
+
+async def test_an_unreadable_frame_is_skipped_and_counted_and_the_stream_goes_on():
+    """A hub (here a plain WebSocket server on loopback) that sends bad frames between good ones."""
+    connections = 0
+    good = {"kind": "turn", "call_id": "call-1", "partial": False}
+
+    async def events(request: web.Request) -> web.WebSocketResponse:
+        nonlocal connections
+        connections += 1
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "id": "0", "user": "ann", "role": "supervisor"})
+        await ws.send_json({"type": "events", "events": [{"id": "1", "event": {**good, "turn": {"text": "one"}}}]})
+        for bad in ("{not json", "[1, 2]", '{"type": "events"}', '{"type": "events", "events": 7}'):
+            await ws.send_str(bad)
+        await ws.send_json({"type": "events", "events": [{"event": {}}, {"id": "2", "event": {**good, "turn": {"text": "two"}}}]})
+        big = {"id": "3", "event": {**good, "turn": {"text": "three" + " " * 200_000}}}  # parsed on a worker thread
+        await ws.send_json({"type": "events", "events": [big]})
+        await ws.receive()  # open until the console goes
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/events", events)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    seen = Collected()
+    stream = HubStream(f"http://127.0.0.1:{port}", "token", seen, retry=FAST)
+    stream.start()
+    try:
+        await until(lambda: len(seen.events) == 3, timeout=5, what="the good events around the bad frames")
+        assert [text.strip() for text in seen.texts()] == ["one", "two", "three"]
+        assert stream.skipped == 5 and stream.last_id == "3"  # four frames and an event without an id
+        assert stream.state is HubState.STREAMING and connections == 1
+    finally:
+        await stream.stop()
+        await runner.cleanup()
+
+
+def test_pushed_lines_are_merged_like_listened_ones_polled_once_and_kept_across_polls():
+    registry = CallRegistry()
+    feed = RegistryFeed(registry, [Provider.VAPI])
+    polled = Call(id="c1", provider=Provider.VAPI, status="in-progress",
+                  turns=(Turn(role=TurnRole.ASSISTANT, text="Hello, how can I help?"),))
+    registry.merge([polled])
+
+    def line(event_id: str, text: str, role: str = "customer", partial: bool = False) -> None:
+        feed.apply(event_id, {"kind": "turn", "provider": "vapi", "source": "vapi", "call_id": "c1",
+                              "turn": {"role": role, "text": text}, "partial": partial})
+
+    def shown() -> list[tuple[str, bool]]:
+        return [(turn.text, turn.partial) for turn in registry.get("c1").turns]
+
+    line("1", "hello how can I help", role="assistant")  # polling has it already
+    line("2", "I would", partial=True)
+    line("3", "I would like a table")
+    assert shown() == [("Hello, how can I help?", False), ("I would like a table", False)]
+    registry.merge([polled.model_copy(update={"cost": 0.01})])  # a poll that has not the line yet
+    assert shown() == [("Hello, how can I help?", False), ("I would like a table", False)]
+    feed.close()

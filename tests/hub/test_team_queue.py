@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain import Account, Call, Provider
+from app.domain.team_record import RecordKind
 from app.hub.team import Role, new_token, token_hash
 from app.live.hub_client import TeamRecordClient
 from app.live.team_board import TeamBoard, TeamRow
-from app.live.team_queue import QUEUE_ASSIGNMENT, apply_rows, share_assignments, share_rules
+from app.live.team_queue import apply_rows, share_assignments, share_rules
 from app.qa.queue_rules import QueueRules
 from app.store.calls import CallCache
 from app.store.database import Database
@@ -115,11 +116,11 @@ async def test_a_row_replayed_twice_adds_nothing(tmp_path, running):
     bob = await console(tmp_path, "bob", url, tokens["bob"], range(2))
     await share_out(ann, ["bob"])
     await ann.board.client.flush()
-    sent = await ann.board.client.rows(kind=QUEUE_ASSIGNMENT)
+    sent = await ann.board.client.rows(kind=RecordKind.QUEUE_ASSIGNMENT)
     for row in sent:  # the offline queue sent again after an outage: the same rows, the same client ids
         ann.board.client.queue(row["kind"], row["account_id"], row["call_id"], row["body"], row["client_id"])
     assert await ann.board.client.flush() == 0
-    assert await ann.board.client.rows(kind=QUEUE_ASSIGNMENT) == sent
+    assert await ann.board.client.rows(kind=RecordKind.QUEUE_ASSIGNMENT) == sent
     await bob.catch_up()
     once = await bob.queue()
     await apply_rows(bob.db, bob.board, bob.account_id, list(bob.seen))  # every row applied a second time
@@ -156,7 +157,7 @@ async def test_an_assignment_not_yet_delivered_is_not_undone_by_an_older_one(tmp
     await ann.board.client.flush()
     await bob.db.write(lambda c: ReviewQueue(c).assign(bob.account_id, "call-0", None))
     moved = await bob.db.write(lambda c: ReviewQueue(c).share_out(["bob"]))  # bob takes it, offline
-    bob.board.client.queue(QUEUE_ASSIGNMENT, bob.board.account_id, "call-0", {
+    bob.board.client.queue(RecordKind.QUEUE_ASSIGNMENT, bob.board.account_id, "call-0", {
         "assigned_to": "bob", "reasons": list(moved[0].reasons), "created_at": None})
     await apply_rows(bob.db, bob.board, bob.account_id, [TeamRow.from_json(r) for r in await ann.board.client.rows()])
     assert await bob.queue() == [("call-0", "bob")]

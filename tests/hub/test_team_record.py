@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import sys
+import threading
+from typing import Any
 
 import httpx
 import psycopg
@@ -28,16 +31,23 @@ def client(hub_url: str, token: str, tmp_path, name: str, refused: list | None =
     return TeamRecordClient(hub_url, token, tmp_path / f"{name}-queue.json", on_refused=on_refused)
 
 
+async def submit(record: TeamRecordClient, *row: Any, client_id: str | None = None) -> str:
+    """What a console's share does: queue the row, then send the queue."""
+    row_id = record.queue(*row, client_id=client_id)
+    await record.flush()
+    return row_id
+
+
 async def test_rows_written_through_one_console_appear_on_another(hub, tmp_path):
     ann = client(hub.url, await hub.user("ann", Role.SUPERVISOR), tmp_path, "ann")
     bob = client(hub.url, await hub.user("bob", Role.REVIEWER), tmp_path, "bob")
-    await ann.submit("audit", "acct-1", "call-1", AUDIT)
-    await bob.submit("review", "acct-1", "call-1", REVIEW)
+    await submit(ann, "audit", "acct-1", "call-1", AUDIT)
+    await submit(bob, "review", "acct-1", "call-1", REVIEW)
     seen_by_bob = await bob.rows()
     seen_by_ann = await ann.rows(kind="review")
     assert [(r["author"], r["kind"], r["body"]) for r in seen_by_bob] == [("ann", "audit", AUDIT), ("bob", "review", REVIEW)]
     assert [r["author"] for r in seen_by_ann] == ["bob"]
-    assert ann.pending() == [] and bob.pending() == []
+    assert await ann.pending() == [] and await bob.pending() == []
     await ann.aclose()
     await bob.aclose()
 
@@ -45,11 +55,11 @@ async def test_rows_written_through_one_console_appear_on_another(hub, tmp_path)
 async def test_a_reviewers_token_cannot_write_an_audit_row(hub, tmp_path):
     refused: list = []
     bob = client(hub.url, await hub.user("bob", Role.REVIEWER), tmp_path, "bob", refused)
-    await bob.submit("audit", "acct-1", "call-1", AUDIT)
-    await bob.submit("alert-ack", "acct-1", "call-1", {"alert": "silence"})
+    await submit(bob, "audit", "acct-1", "call-1", AUDIT)
+    await submit(bob, "alert-ack", "acct-1", "call-1", {"alert": "silence"})
     assert refused == [("audit", "a reviewer may not write audit rows"),
                        ("alert-ack", "a reviewer may not write alert-ack rows")]
-    assert await bob.rows() == [] and bob.pending() == []
+    assert await bob.rows() == [] and await bob.pending() == []
     await bob.aclose()
 
 
@@ -64,9 +74,9 @@ async def test_an_unknown_token_is_refused(hub):
 async def test_a_replayed_row_is_stored_once_and_a_changed_replay_is_refused(hub, tmp_path):
     refused: list = []
     ann = client(hub.url, await hub.user("ann", Role.SUPERVISOR), tmp_path, "ann", refused)
-    row_id = await ann.submit("review", "acct-1", "call-1", REVIEW)
-    await ann.submit("review", "acct-1", "call-1", REVIEW, client_id=row_id)  # an offline queue replayed
-    await ann.submit("review", "acct-1", "call-1", {**REVIEW, "overall": 100.0}, client_id=row_id)
+    row_id = await submit(ann, "review", "acct-1", "call-1", REVIEW)
+    await submit(ann, "review", "acct-1", "call-1", REVIEW, client_id=row_id)  # an offline queue replayed
+    await submit(ann, "review", "acct-1", "call-1", {**REVIEW, "overall": 100.0}, client_id=row_id)
     assert [r["body"]["overall"] for r in await ann.rows()] == [80.0]
     assert refused == [("review", f"row {row_id} exists with other content")]
     await ann.aclose()
@@ -80,10 +90,10 @@ async def test_rows_queue_while_the_hub_is_away_and_go_out_in_order_when_it_is_b
     await server.stop()
     ann = client(f"http://127.0.0.1:{port}", token, tmp_path, "ann")
     for n in range(3):
-        await ann.submit("comment", "acct-1", "call-1", {"text": f"note {n}"})
-    assert [row["body"]["text"] for row in ann.pending()] == ["note 0", "note 1", "note 2"]
+        await submit(ann, "comment", "acct-1", "call-1", {"text": f"note {n}"})
+    assert [row["body"]["text"] for row in await ann.pending()] == ["note 0", "note 1", "note 2"]
     again = client(f"http://127.0.0.1:{port}", token, tmp_path, "ann")  # the console restarted meanwhile
-    assert len(again.pending()) == 3
+    assert len(await again.pending()) == 3
     server = await start_hub(tmp_path, engines, port)
     assert await again.flush() == 0
     assert [row["body"]["text"] for row in await again.rows()] == ["note 0", "note 1", "note 2"]
@@ -105,10 +115,13 @@ async def test_queued_rows_go_out_by_themselves_when_the_stream_is_back(tmp_path
     await until(lambda: stream.state is HubState.STREAMING)
     await server.stop()
     await until(lambda: stream.state is HubState.OFFLINE)
-    await ann.submit("audit", "acct-1", "call-1", AUDIT)
-    assert len(ann.pending()) == 1
+    await submit(ann, "audit", "acct-1", "call-1", AUDIT)
+    assert len(await ann.pending()) == 1
     server = await start_hub(tmp_path, engines, port)
-    await until(lambda: ann.pending() == [], what="the queue sent after the reconnect")
+    for _ in range(200):  # the queue goes out by itself after the reconnect
+        if not await ann.pending():
+            break
+        await asyncio.sleep(0.05)
     assert [row["body"] for row in await ann.rows()] == [AUDIT]
     await stream.stop()
     await ann.aclose()
@@ -157,5 +170,42 @@ async def test_a_row_queued_while_the_queue_is_being_sent_is_kept(hub, tmp_path)
     ann.queue("review", "acct-1", "call-1", REVIEW)  # e.g. a review submitted meanwhile
     await flushing
     await ann.flush()
-    assert [r["kind"] for r in await ann.rows()] == ["audit", "review"] and ann.pending() == []
+    assert [r["kind"] for r in await ann.rows()] == ["audit", "review"] and await ann.pending() == []
     await ann.aclose()
+
+
+_opened: list[tuple[str, str, int]] | None = None  # (path, mode, thread) while a test records
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], str | os.PathLike):
+        _opened.append((os.fspath(args[0]), str(args[1]), threading.get_ident()))
+
+
+sys.addaudithook(_record_opens)  # audit hooks stay for the process: it records only inside the test
+
+
+async def test_the_offline_queue_is_read_once_and_its_file_used_off_the_loops_thread(tmp_path):
+    global _opened
+    port = free_port()
+    server = await start_hub(tmp_path, {"redis": None, "database": None}, port)
+    token = new_token()
+    await server.hub.team.add_user("ann", Role.SUPERVISOR, token_hash(token))
+    await server.stop()
+    ann = client(f"http://127.0.0.1:{port}", token, tmp_path, "ann")
+    queue_file = str(tmp_path / "ann-queue.json")
+    _opened = []
+    try:
+        for n in range(3):
+            ann.queue("comment", "acct-1", "call-1", {"text": f"note {n}"})
+        assert await ann.flush() == 3  # the hub is away
+        server = await start_hub(tmp_path, {"redis": None, "database": None}, port)
+        assert await ann.flush() == 0
+        opened = [(mode, thread) for path, mode, thread in _opened if path.startswith(queue_file[:-5])]
+    finally:
+        _opened = None
+    assert [row["body"]["text"] for row in await ann.rows()] == ["note 0", "note 1", "note 2"]
+    assert opened and threading.get_ident() not in {thread for _, thread in opened}  # the Qt thread runs the loop
+    assert [mode for mode, _ in opened if "r" in mode] == ["r"]  # read once, then kept in memory
+    await ann.aclose()
+    await server.stop()

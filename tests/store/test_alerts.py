@@ -43,4 +43,3 @@ async def test_search_by_severity_rule_call_and_words(db: Database) -> None:
     assert await ids(AlertQuery(words="100%_")) == ["acct/c2/error_ending/x"]
     assert await ids(AlertQuery(words="1%0")) == []  # % and _ are literal, not wildcards
     assert await ids(AlertQuery(since=T0 + timedelta(minutes=2))) == ["acct/c2/error_ending/x", "acct/c3/long_call/x"]
-    assert await db.read(lambda c: AlertLog(c).calls_with(Severity.CRITICAL)) == [("acct", "c2")]

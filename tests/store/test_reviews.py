@@ -111,6 +111,22 @@ def test_one_review_per_reviewer_each_with_its_template(book: ReviewBook) -> Non
     assert {r.reviewer for r in book.for_call("acc", "call-1")} == {"ria", "sam"}
 
 
+def test_scores_by_call_reads_every_review_in_one_query(book: ReviewBook) -> None:
+    custom = ScorecardTemplate("short", "Short", (Criterion("ok", "Resolved", critical=True),))
+    first = book.start("acc", "call-1", "ria")
+    book.set_mark(first.id, "greeting", Mark(4))
+    book.add_comment(first.id, "fine")
+    later = book.start("acc", "call-1", "sam", custom)
+    book.submit(later.id, {"ok": Mark(0)})  # the latest review of the call is the one listed
+    book.start("acc", "call-2", "ria")
+    book.start("other", "call-3", "ria", custom)
+    statements: list[str] = []
+    book.conn.set_trace_callback(statements.append)
+    assert book.scores_by_call("acc") == {("acc", "call-1"): ("submitted", 0.0), ("acc", "call-2"): ("draft", None)}
+    assert len(statements) == 1
+    assert book.scores_by_call()[("other", "call-3")] == ("draft", None)
+
+
 def test_comments_are_anchored_and_ordered_by_moment(book: ReviewBook) -> None:
     review = book.start("acc", "call-1", "ria")
     book.add_comment(review.id, "closing was abrupt", at_seconds=95.0, turn_index=11)

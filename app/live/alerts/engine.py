@@ -219,9 +219,6 @@ class AlertEngine:
                 watched.due = 0.0
 
     # --- telling -------------------------------------------------------------------------
-    def subscribe(self, listener: Callable[[AlertChange], None]) -> Callable[[], None]:
-        return self.changed.connect(listener)
-
     def get(self, alert_id: str) -> Alert | None:
         return self._alerts.get(alert_id)
 

@@ -33,7 +33,7 @@ def engine_with(*turns: Turn, at: float = 3.0, settings: AlertSettings | None = 
     clock = Clock(at)
     engine = AlertEngine(settings, clock=clock)
     changes: list[AlertChange] = []
-    engine.subscribe(changes.append)
+    engine.changed.connect(changes.append)
     registry = CallRegistry()
     engine.watch("acct", registry)
     registry.merge([make_call("c1", turns=turns, **fields)])
