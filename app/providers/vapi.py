@@ -24,7 +24,7 @@ from app.providers.account_client import AccountClient, no_progress, path_id, un
 from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind, RecordingLayout
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls, parse_name
-from app.providers.wire import iso, utc
+from app.providers.wire import iso
 
 MAX_PAGE = 1000
 TRANSFER_MODES = {
@@ -32,9 +32,6 @@ TRANSFER_MODES = {
     TransferMode.WARM_MESSAGE: "warm-transfer-say-message",
     TransferMode.WARM_SUMMARY: "warm-transfer-say-summary",
 }
-# The presigned URL on the call for each recording (artifact.presigned*Url, until presignedUrlsExpiresAt).
-PRESIGNED = {"stereo": "presignedStereoUrl", "mono": "presignedMonoUrl",
-             "customer": "presignedCustomerUrl", "assistant": "presignedAssistantUrl"}
 # Overlap on updatedAt: calls updated in the same instant as the newest seen (or a little out of
 # order) are read again, harmlessly, rather than missed.
 CHANGE_OVERLAP = timedelta(seconds=5)
@@ -81,13 +78,6 @@ def transfer_destination(transfer: Transfer) -> dict[str, Any]:
             plan["message"] = transfer.handoff_message
         target["transferPlan"] = plan
     return target
-
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return utc(datetime.fromisoformat(value)) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 class VapiClient(AccountClient):
@@ -161,12 +151,10 @@ class VapiClient(AccountClient):
         """The presigned URL on the call while it is fresh, else the API endpoint (302 to a fresh one)."""
         if call.is_live or (call.status != "ended" and not _known(call, layout)):
             return None
-        artifact = call.raw.get("artifact") if isinstance(call.raw, dict) else None
-        if not isinstance(artifact, dict):
-            artifact = {}
-        presigned = artifact.get(PRESIGNED[layout])
-        if isinstance(presigned, str) and presigned.startswith(("https://", "http://")):
-            return MediaSource(presigned, expires_at=_moment(artifact.get("presignedUrlsExpiresAt")))
+        links = call.recordings.presigned
+        presigned = getattr(links, layout)
+        if presigned:
+            return MediaSource(presigned, expires_at=links.expires_at)
         return MediaSource(self.session.url(f"/call/{path_id(call.id)}/{layout}-recording"))
 
     def listen_source(self, call: Call) -> MediaSource | None:

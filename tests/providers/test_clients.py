@@ -12,6 +12,7 @@ import pytest
 from app.domain import Call, End, Inject, Mute, Outcome, Provider, Say, Side, Transfer, Unmute
 from app.providers import make_client
 from app.providers.errors import BadResponseError, UnsupportedError
+from app.providers.vapi_parse import parse_call
 from tests.providers.fake_platforms import hms_list, vapi_list
 from tests.providers.mock_platform import ScriptedPlatform, answer
 from tests.providers.payloads import T0, hms_call, vapi_call, voicebot_call
@@ -308,7 +309,7 @@ async def test_an_expired_presigned_url_makes_us_read_the_call_again():
 
     platform = ScriptedPlatform(serve)
     vapi = platform.client(Provider.VAPI, base_url="https://api.vapi.ai")
-    call = Call(id="c1", provider=Provider.VAPI, status="ended", raw={"artifact": expired})
+    call = parse_call(json.dumps(vapi_call(1) | {"id": "c1", "status": "ended", "artifact": expired}).encode())
 
     async def save(response: httpx.Response) -> bytes:
         return await response.aread()
