@@ -17,7 +17,7 @@ def open_session(args: argparse.Namespace) -> AccountSession:
     key = api_key(provider, args.base_url)
     account = Account(id=f"cli-{provider.value}", name=provider.display_name, provider=provider, base_url=args.base_url)
     return AccountSession.open(account, key, AuditUnavailable("listen and watch only read; use switchboard control"),
-                               public_key=public_key(provider, args.base_url))
+                               public_key=public_key(provider, args.base_url), deadline=args.timeout)
 
 
 async def read_call(session: AccountSession, call_id: str) -> Call:

@@ -162,3 +162,13 @@ def trickle(every: float = 1.0) -> Handler:
             await asyncio.sleep(every)
 
     return handler
+
+
+def silent() -> Handler:
+    """Takes the request and never answers (a hung platform)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    return handler
