@@ -21,7 +21,14 @@ from app.domain import (
     Unmute,
 )
 from app.providers.account_client import AccountClient, no_progress, path_id, unseen
-from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind, RecordingLayout
+from app.providers.base import (
+    CallFilter,
+    ChangeMark,
+    MediaSource,
+    OwnerKind,
+    RecordingLayout,
+    monitor_refusal,
+)
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls, parse_name
 from app.providers.wire import iso
@@ -131,21 +138,16 @@ class VapiClient(AccountClient):
         if not call.control_url:
             raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
         result = await self.session.control(call.control_url, control_body(command),
-                                            headers=self.monitor_headers(call.control_url),
+                                            headers=self.monitor_headers(),
                                             nothing_done_on_503=call.realtime)  # documented for the newer kinds only
         if result.status_code == 401:
-            return result.model_copy(update={"message": self.monitor_refusal("Controlling this call")})
+            refusal = monitor_refusal("Controlling this call", key_sent=self.public_key is not None)
+            return result.model_copy(update={"message": refusal})
         return result
 
-    def monitor_headers(self, url: str) -> dict[str, str]:
+    def monitor_headers(self) -> dict[str, str]:
         """The public key, and only it, for a monitor URL (listenUrl, controlUrl) when the account has one."""
         return {"Authorization": f"Bearer {self.public_key}"} if self.public_key else {}
-
-    def monitor_refusal(self, action: str = "Listening") -> str:
-        """What a 401 from a monitor URL means: which key is missing or refused (not the API key)."""
-        if self.public_key is None:
-            return f"{action} needs the account's public key: add it in Accounts (or set SWITCHBOARD_PUBLIC_KEY)."
-        return "The account's public key was refused: check it in Accounts."
 
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
         """The presigned URL on the call while it is fresh, else the API endpoint (302 to a fresh one)."""
@@ -160,7 +162,7 @@ class VapiClient(AccountClient):
     def listen_source(self, call: Call) -> MediaSource | None:
         if not call.listen_url:
             return None
-        return MediaSource(call.listen_url, self.monitor_headers(call.listen_url))
+        return MediaSource(call.listen_url, self.monitor_headers())
 
 
 def _known(call: Call, layout: RecordingLayout) -> str | None:

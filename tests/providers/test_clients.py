@@ -273,7 +273,7 @@ def test_the_public_key_goes_to_monitor_urls_only():
     http = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: answer(200, {})))
     vapi = make_client(Provider.VAPI, "https://api.vapi.ai", "sk-private", public_key="pk-public", http=http)
     assert vapi.listen_source(LIVE_VAPI).headers == {"Authorization": "Bearer pk-public"}
-    assert vapi.monitor_headers(CONTROL_URL) == {"Authorization": "Bearer pk-public"}
+    assert vapi.monitor_headers() == {"Authorization": "Bearer pk-public"}
 
 
 async def test_vapi_control_carries_the_public_key_never_the_api_key():
