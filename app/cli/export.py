@@ -19,6 +19,7 @@ from pydantic.alias_generators import to_camel
 from app.cli.platform_option import (
     CliError,
     add_platform_arguments,
+    json_line,
     open_client,
     run_safely,
     say_error,
@@ -144,7 +145,7 @@ class CallWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.csv is None:
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.write(json_line(record) + "\n")
             return
         # Lists and objects (turns, costs, …) as one JSON text cell each.
         row = {key: _cell(record[key]) for key in FIELDS[:-1]}

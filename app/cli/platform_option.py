@@ -1,13 +1,14 @@
-"""What export and control share: --provider/--base-url, the API key, one-line errors."""
+"""What the CLI commands share: --provider/--base-url, the keys, one-line errors, JSON lines."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from app.domain import Provider
@@ -88,6 +89,17 @@ def printable(text: str) -> str:
 
 def say(message: str) -> None:
     print(printable(message))
+
+
+def json_line(record: Mapping[str, Any]) -> str:
+    """A record as one JSON line fit for a terminal: every non-ASCII and control character escaped
+    (`\\u202e`, `\\u001b`), so a caller's words can neither reorder nor drive it; readers decode them back."""
+    return json.dumps(record, ensure_ascii=True).replace("\x7f", "\\u007f")  # DEL is ASCII: escaped by hand
+
+
+def say_json(record: Mapping[str, Any]) -> None:
+    """The one writer of the JSON lines `watch` and `listen --events` print, flushed for the reader."""
+    print(json_line(record), flush=True)
 
 
 def say_error(message: str) -> None:

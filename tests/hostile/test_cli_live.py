@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -9,8 +10,11 @@ import pytest
 
 from tests.fixtures.hostile_platform import PUBLIC_KEY
 from tests.hostile.cli import switchboard
-from tests.hostile.server import answer, silent
+from tests.hostile.server import answer, sequence, silent
 from tests.hostile.test_cli_control import live_vapi
+from tests.providers.payloads import vapi_call
+
+TERMINAL_TRICKS = "right-to-left \u202e override and \x1b]0;owned\x07 a title, \x9b a C1 CSI, \x7f"
 
 
 @pytest.mark.parametrize("command", [["listen", "-o", "call.wav"], ["watch"]], ids=["listen", "watch"])
@@ -40,3 +44,17 @@ def test_a_401_from_the_listen_url_says_which_key_like_control_does(
                        "-o", str(tmp_path / "call.wav"))
     err = capsys.readouterr().err
     assert code == 1 and said in err and "API key" not in err, err
+
+
+def test_watch_lines_carry_the_callers_words_escaped_never_raw(home_platform, hostile_key, capsys):
+    live = vapi_call(1, status="in-progress") | {"id": "c1", "name": TERMINAL_TRICKS}
+    live["artifact"]["messages"].append({"role": "user", "message": TERMINAL_TRICKS, "secondsFromStart": 9.0})
+    ended = live | {"status": "ended", "endedReason": "customer-ended-call", "updatedAt": "2030-01-01T00:00:00Z"}
+    home_platform.route("GET", "/call/c1", sequence(answer(live), answer(ended)))
+    code = switchboard("watch", "--provider", "vapi", "--base-url", home_platform.url, "--call", "c1")
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.isascii() and all(" " <= c < "\x7f" for c in out.replace("\n", ""))
+    lines = [json.loads(line) for line in out.splitlines()]
+    said = {line["type"]: line for line in lines if TERMINAL_TRICKS in (line.get("text"), line.get("name"))}
+    assert {"call-appeared", "turn", "alert"} <= set(said)  # the old call's silence alert quotes the last turn
