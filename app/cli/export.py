@@ -124,8 +124,7 @@ def supervisor_lines() -> dict[str, tuple[str, ...]]:
         finally:
             conn.close()
     except sqlite3.Error as exc:  # an older or damaged history: export the calls unmarked
-        print(f"switchboard: supervisor lines are not marked: the local history cannot be read ({exc}).",
-              file=sys.stderr)
+        say_error(f"supervisor lines are not marked: the local history cannot be read ({exc}).")
         return {}
 
 

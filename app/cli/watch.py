@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 
 from app.cli.hub_watch import HubWatch
 from app.cli.live_account import open_session, read_call
-from app.cli.platform_option import CliError, add_platform_arguments, run_safely, say_json
+from app.cli.platform_option import (
+    CliError,
+    add_platform_arguments,
+    run_safely,
+    say_error,
+    say_json,
+)
 from app.live.alerts import settings as alert_settings
 from app.live.alerts.engine import AlertChange, AlertEngine
 from app.live.alerts.json_line import alert_as_json
@@ -76,7 +81,7 @@ async def watch(args: argparse.Namespace) -> int:
     feed = CallChangeFeed(registry, tell, call_id=args.call)
     rules, problems = alert_settings.load()
     for problem in problems:
-        print(f"switchboard watch: {problem}", file=sys.stderr)
+        say_error(problem)
     alerts = AlertEngine(rules)
     alerts.subscribe(alerted)
     stop_watching = alerts.watch(session.account.id if session else "hub", registry)

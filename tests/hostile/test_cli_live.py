@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.live.alerts.settings import settings_path
 from tests.fixtures.hostile_platform import PUBLIC_KEY
 from tests.hostile.cli import switchboard
 from tests.hostile.server import answer, sequence, silent
@@ -58,3 +59,12 @@ def test_watch_lines_carry_the_callers_words_escaped_never_raw(home_platform, ho
     lines = [json.loads(line) for line in out.splitlines()]
     said = {line["type"]: line for line in lines if TERMINAL_TRICKS in (line.get("text"), line.get("name"))}
     assert {"call-appeared", "turn", "alert"} <= set(said)  # the old call's silence alert quotes the last turn
+
+
+def test_watchs_notes_on_stderr_are_said_like_every_error(home_platform, hostile_key, capsys):
+    settings_path().write_text('[phrases.lists."evil\\u001b]0;owned\\u0007\\u202e"]\nwords = 1\n', encoding="utf-8")
+    home_platform.route("GET", "/call/c1", silent())
+    assert switchboard("watch", "--provider", "vapi", "--base-url", home_platform.url, "--call", "c1",
+                       "--timeout", "1") == 1
+    err = capsys.readouterr().err
+    assert "switchboard: phrases.lists.evil" in err and "\x1b" not in err and "\u202e" not in err, err
