@@ -21,6 +21,7 @@ from app import paths
 from app.audio.peaks import PeakPyramid
 from app.domain import Call
 from app.providers.base import PlatformClient, RecordingLayout
+from app.providers.http import BodyTooLarge, capped_chunks
 
 if TYPE_CHECKING:
     from app.audio.decode import DecodedAudio
@@ -114,18 +115,18 @@ class RecordingSaver:
 
     async def __call__(self, response: httpx.Response) -> str:
         total = _content_length(response)
-        if total is not None and total > self.limit:
-            raise RecordingError(_too_large(self.limit))
         loop = asyncio.get_running_loop()
         received = 0
         with self.dest.open("wb") as f:
-            async for chunk in response.aiter_bytes():
-                received += len(chunk)
-                if received > self.limit:
-                    raise RecordingError(_too_large(self.limit))
-                await loop.run_in_executor(self.executor, f.write, chunk)
-                if self.progress:
-                    self.progress(f"Downloading recording… {_megabytes(received)}", received / total if total else None)
+            try:
+                async for chunk in capped_chunks(response, self.limit):
+                    received += len(chunk)
+                    await loop.run_in_executor(self.executor, f.write, chunk)
+                    if self.progress:
+                        self.progress(f"Downloading recording… {_megabytes(received)}",
+                                      received / total if total else None)
+            except BodyTooLarge:
+                raise RecordingError(_too_large(self.limit)) from None
         # h11 raises when a body ends before its Content-Length or its last chunk; an empty one is not audio.
         if received == 0:
             raise RecordingError("The platform sent an empty recording.")
@@ -205,6 +206,7 @@ def _too_large(limit: int) -> str:
 
 
 def _content_length(response: httpx.Response) -> int | None:
+    """The decoded size when the answer says it (not when compressed): for the progress fraction."""
     try:
         value = int(response.headers.get("content-length", ""))
     except ValueError:

@@ -93,12 +93,3 @@ class Wsola:
         region = self._read(fine_lo, self.frame + 2 * self.step).mean(axis=1)
         return fine_lo + int(np.argmax(np.correlate(region, template, mode="valid")))
 
-
-def stretch(samples: np.ndarray, sample_rate: int, speed: float) -> np.ndarray:
-    """A whole recording stretched at `speed` (float32): for tests, reports and exports."""
-    wsola = Wsola(samples, sample_rate, speed)
-    hops = []
-    while not wsola.done:
-        hops.append(wsola.next_hop())
-    out = np.concatenate(hops) if hops else np.zeros((0, wsola.channels), np.float32)
-    return out[: round(wsola.frames / speed)]

@@ -107,9 +107,6 @@ def run(args: argparse.Namespace) -> int:
 async def control(args: argparse.Namespace) -> int:
     provider = Provider(args.provider)
     command = command_from(args)
-    reason = CAPABILITIES[provider].why_not(command.kind)
-    if reason:
-        raise CliError(f"{reason} Nothing was sent.")
     client = open_client(args)
     try:
         history = open_audit_log()
@@ -120,7 +117,8 @@ async def control(args: argparse.Namespace) -> int:
     try:
         # Vapi's control URL lives on the call itself: read it fresh, never build it.
         call = await client.get_call(args.call) if provider is Provider.VAPI else Call(id=args.call, provider=provider)
-        reason = capabilities_for(call, CAPABILITIES[provider]).why_not(command.kind)  # e.g. a realtime call
+        # The platform's rules, then the call's (e.g. a realtime call): nothing is sent when either says no.
+        reason = capabilities_for(call, CAPABILITIES[provider]).why_not(command.kind)
         if reason:
             raise UnsupportedError(reason)
         # Written to the audit log before it is sent, completed with the outcome after.

@@ -19,6 +19,7 @@ from pydantic.alias_generators import to_camel
 from app.cli.platform_option import (
     CliError,
     add_platform_arguments,
+    json_line,
     open_client,
     run_safely,
     say_error,
@@ -123,8 +124,7 @@ def supervisor_lines() -> dict[str, tuple[str, ...]]:
         finally:
             conn.close()
     except sqlite3.Error as exc:  # an older or damaged history: export the calls unmarked
-        print(f"switchboard: supervisor lines are not marked: the local history cannot be read ({exc}).",
-              file=sys.stderr)
+        say_error(f"supervisor lines are not marked: the local history cannot be read ({exc}).")
         return {}
 
 
@@ -144,7 +144,7 @@ class CallWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.csv is None:
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.write(json_line(record) + "\n")
             return
         # Lists and objects (turns, costs, …) as one JSON text cell each.
         row = {key: _cell(record[key]) for key in FIELDS[:-1]}

@@ -7,10 +7,9 @@ The token comes from SWITCHBOARD_HUB_TOKEN, else from the saved account on that 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
-from app.cli.platform_option import CliError
+from app.cli.platform_option import CliError, say_error
 from app.domain import Provider
 from app.live.accounts import ENV_HUB_TOKEN, AccountBook, same_base_url
 from app.live.hub_client import HubState, HubStream, RegistryFeed
@@ -44,6 +43,6 @@ class HubWatch:
 
     def _state(self, state: HubState) -> None:
         if state is HubState.OFFLINE:
-            print("switchboard watch: the hub cannot be reached; retrying", file=sys.stderr, flush=True)
+            say_error("the hub cannot be reached; retrying.")
         elif state is HubState.REFUSED:
             self._on_refused()

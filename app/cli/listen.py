@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import wave
 from pathlib import Path
@@ -17,7 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from app.cli.live_account import open_session, read_call
-from app.cli.platform_option import CliError, add_platform_arguments, run_safely, say_error
+from app.cli.platform_option import (
+    CliError,
+    add_platform_arguments,
+    run_safely,
+    say_error,
+    say_json,
+)
 from app.live.listen import (
     ACTIVE_STATES,
     CallListener,
@@ -67,7 +72,7 @@ class WavRecorder:
 
 
 def print_event(call_id: str, event: ListenEvent) -> None:
-    print(json.dumps({"call_id": call_id, **event_as_json(event)}), flush=True)
+    say_json({"call_id": call_id, **event_as_json(event)})
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.platform_option import CliError, api_key, public_key
+from app.cli.platform_option import CliError, account_keys
 from app.domain import Account, Call, Provider
 from app.live.session import AccountSession
 from app.providers.errors import ProviderError
@@ -14,10 +14,10 @@ from app.store.audit import AuditUnavailable
 def open_session(args: argparse.Namespace) -> AccountSession:
     """The same live services as the window (client, registry, poller) for --provider/--base-url."""
     provider = Provider(args.provider)
-    key = api_key(provider, args.base_url)
+    key, public = account_keys(provider, args.base_url)
     account = Account(id=f"cli-{provider.value}", name=provider.display_name, provider=provider, base_url=args.base_url)
     return AccountSession.open(account, key, AuditUnavailable("listen and watch only read; use switchboard control"),
-                               public_key=public_key(provider, args.base_url))
+                               public_key=public, deadline=args.timeout)
 
 
 async def read_call(session: AccountSession, call_id: str) -> Call:

@@ -1,13 +1,14 @@
-"""What export and control share: --provider/--base-url, the API key, one-line errors."""
+"""What the CLI commands share: --provider/--base-url, the keys, one-line errors, JSON lines."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from app.domain import Provider
@@ -57,25 +58,21 @@ def positive_seconds(value: str) -> float:
 def open_client(args: argparse.Namespace) -> PlatformClient:
     """The platform client the options describe: keys from the env or the saved account, the deadline."""
     provider = Provider(args.provider)
-    return make_client(provider, args.base_url, api_key(provider, args.base_url),
-                       public_key=public_key(provider, args.base_url), retry=RetryPolicy(deadline=args.timeout))
+    key, public = account_keys(provider, args.base_url)
+    return make_client(provider, args.base_url, key, public_key=public, retry=RetryPolicy(deadline=args.timeout))
 
 
-def api_key(provider: Provider, base_url: str) -> str:
-    """SWITCHBOARD_API_KEY, else the key of the saved account for this platform and address."""
+def account_keys(provider: Provider, base_url: str) -> tuple[str, str | None]:
+    """The API key (SWITCHBOARD_API_KEY, else the saved account's for this platform and address) and
+    the public key for Vapi's monitor URLs (SWITCHBOARD_PUBLIC_KEY, else the saved account's; may be None)."""
     book = AccountBook()
-    key = book.key_for(book.find(provider, base_url))
+    account = book.find(provider, base_url)
+    key = book.key_for(account)
     if not key:
         raise CliError(
             f"No API key for {provider.display_name} at {base_url}: set {ENV_KEY} or save the account in the console."
         )
-    return key
-
-
-def public_key(provider: Provider, base_url: str) -> str | None:
-    """SWITCHBOARD_PUBLIC_KEY, else the saved account's public key (Vapi monitor URLs only); may be None."""
-    book = AccountBook()
-    return book.public_key_for(book.find(provider, base_url))
+    return key, book.public_key_for(account)
 
 
 # Terminal escape sequences (CSI, OSC, two-character ESC forms) and the control, C1 and bidi-override
@@ -92,6 +89,17 @@ def printable(text: str) -> str:
 
 def say(message: str) -> None:
     print(printable(message))
+
+
+def json_line(record: Mapping[str, Any]) -> str:
+    """A record as one JSON line fit for a terminal: every non-ASCII and control character escaped
+    (`\\u202e`, `\\u001b`), so a caller's words can neither reorder nor drive it; readers decode them back."""
+    return json.dumps(record, ensure_ascii=True).replace("\x7f", "\\u007f")  # DEL is ASCII: escaped by hand
+
+
+def say_json(record: Mapping[str, Any]) -> None:
+    """The one writer of the JSON lines `watch` and `listen --events` print, flushed for the reader."""
+    print(json_line(record), flush=True)
 
 
 def say_error(message: str) -> None:

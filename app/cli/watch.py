@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import sys
 
 from app.cli.hub_watch import HubWatch
 from app.cli.live_account import open_session, read_call
-from app.cli.platform_option import CliError, add_platform_arguments, run_safely
+from app.cli.platform_option import (
+    CliError,
+    add_platform_arguments,
+    run_safely,
+    say_error,
+    say_json,
+)
 from app.live.alerts import settings as alert_settings
 from app.live.alerts.engine import AlertChange, AlertEngine
-from app.live.alerts.json_line import alert_line
+from app.live.alerts.json_line import alert_as_json
 from app.live.call_changes import CallChange, CallChangeFeed
 from app.live.listen import Headset, ListenUnavailable
 from app.live.session import AccountSession
@@ -35,10 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--call", metavar="ID", help="only this call; stop when it ends")
     parser.add_argument("--listen", action="store_true",
                         help="with --call: also follow its listen socket (no sound) for the live transcript")
-
-
-def print_change(change: CallChange) -> None:
-    print(json.dumps(change.as_json(), ensure_ascii=False), flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,19 +69,19 @@ async def watch(args: argparse.Namespace) -> int:
         registry = session.registry
 
     def tell(change: CallChange) -> None:
-        print_change(change)
+        say_json(change.as_json())
         if args.call and change.type == "call-ended":
             ended.set()
 
     def alerted(change: AlertChange) -> None:
         for alert in change.raised:
             if not args.call or alert.call_id == args.call:
-                print(alert_line(alert), flush=True)
+                say_json(alert_as_json(alert))
 
     feed = CallChangeFeed(registry, tell, call_id=args.call)
     rules, problems = alert_settings.load()
     for problem in problems:
-        print(f"switchboard watch: {problem}", file=sys.stderr)
+        say_error(problem)
     alerts = AlertEngine(rules)
     alerts.changed.connect(alerted)
     stop_watching = alerts.watch(session.account.id if session else "hub", registry)

@@ -9,6 +9,7 @@ from app.domain.call import (
     CostItem,
     Direction,
     Performance,
+    PresignedRecordings,
     Provider,
     Recordings,
     TransferRecord,
@@ -39,7 +40,7 @@ from app.domain.command import (
 __all__ = [
     "Account", "AppendContext", "CAPABILITIES", "COMMAND_ADAPTER", "Call", "CallCapabilities", "CallStatus",
     "Capabilities", "Command", "CommandKind", "CommandResult", "CostBreakdown", "CostItem", "Direction", "End",
-    "Inject", "LIVE_STATUSES", "MAX_CONTEXT_CHARS", "Mute", "Outcome", "Performance", "Provider", "Recordings",
-    "Say", "Side", "Transfer", "TransferMode", "TransferRecord", "Turn", "TurnRole", "Unmute", "capabilities_for",
+    "Inject", "LIVE_STATUSES", "MAX_CONTEXT_CHARS", "Mute", "Outcome", "Performance", "PresignedRecordings", "Provider",
+    "Recordings",     "Say", "Side", "Transfer", "TransferMode", "TransferRecord", "Turn", "TurnRole", "Unmute", "capabilities_for",
     "describe", "is_transfer_destination",
 ]

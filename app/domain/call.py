@@ -117,6 +117,18 @@ class CostItem(BaseModel):
     completion_tokens: int | None = None
 
 
+class PresignedRecordings(BaseModel):
+    """Direct links to the recordings that need no key (Vapi's `artifact.presigned*Url`), good until `expires_at`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mono: str | None = None
+    stereo: str | None = None
+    customer: str | None = None
+    assistant: str | None = None
+    expires_at: datetime | None = None
+
+
 class Recordings(BaseModel):
     """Where a call's audio can be fetched from. URLs may be short-lived."""
 
@@ -126,6 +138,7 @@ class Recordings(BaseModel):
     stereo: str | None = None
     customer: str | None = None
     assistant: str | None = None
+    presigned: PresignedRecordings = Field(default_factory=PresignedRecordings)
 
     @property
     def any(self) -> str | None:

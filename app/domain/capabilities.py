@@ -70,14 +70,10 @@ class CallCapabilities(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    call_id: str
     reasons: dict[CommandKind, str]
 
     def why_not(self, kind: CommandKind) -> str | None:
         return self.reasons.get(kind)
-
-    def allows(self, kind: CommandKind) -> bool:
-        return kind not in self.reasons
 
 
 def capabilities_for(call: Call, platform: Capabilities,
@@ -88,7 +84,7 @@ def capabilities_for(call: Call, platform: Capabilities,
         reason = platform.why_not(kind) or _call_rule(call, kind) or (refused or {}).get(kind)
         if reason:
             reasons[kind] = reason
-    return CallCapabilities(call_id=call.id, reasons=reasons)
+    return CallCapabilities(reasons=reasons)
 
 
 def _call_rule(call: Call, kind: CommandKind) -> str | None:

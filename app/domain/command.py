@@ -156,8 +156,6 @@ def describe(command: Command) -> str:
             return f"Mute the {side.value}"
         case Unmute(side=side):
             return f"Unmute the {side.value}"
-        case AppendContext(text=text):
-            return f"Append context “{text}”"
     raise TypeError(command)
 
 

@@ -30,7 +30,7 @@ from app.live.registry import CallRegistry
 from app.live.sockets import LARGE_FRAME_CHARS, connect_here
 from app.live.tasks import KeptTasks
 from app.live.transcript_events import LiveTranscript
-from app.providers.base import MediaSource, PlatformClient
+from app.providers.base import MediaSource, PlatformClient, monitor_refusal
 from app.providers.http import RetryPolicy, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -212,9 +212,8 @@ class ListenSession:
                         failures = 0
             except InvalidStatus as err:
                 status = err.response.status_code
-                if status in (401, 403):  # monitor URLs take the public key, never the private one
-                    self._set(ListenState.FAILED, f"The platform refused to let us listen (HTTP {status}): listening "
-                              "needs the account's public key, or refused the one given (Accounts).")
+                if status in (401, 403):  # a listen source's only header is the public key, when there is one
+                    self._set(ListenState.FAILED, monitor_refusal("Listening", key_sent=bool(self.source.headers)))
                     return
                 if status in (400, 404, 410):  # the platform says the call is gone or no longer live
                     self._set(ListenState.ENDED, "The call has ended.")

@@ -31,6 +31,7 @@ from app.live.poller import CallPoller, PollPlan
 from app.live.registry import CallRegistry
 from app.providers.base import PlatformClient
 from app.providers.errors import UnsupportedError
+from app.providers.http import DEFAULT_DEADLINE
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,13 @@ class AccountSession:
     @classmethod
     def open(cls, account: Account, api_key: str, audit: CommandJournal, *, public_key: str | None = None,
              http: httpx.AsyncClient | None = None, plan: PollPlan | None = None,
-             names: NameArchive | None = None) -> AccountSession:
+             names: NameArchive | None = None, deadline: float = DEFAULT_DEADLINE) -> AccountSession:
+        """`deadline`: the most one request may take, in seconds (the CLI's --timeout)."""
         from app.providers import RetryPolicy, make_client
 
         # The poller retries reads itself (and says so in the status bar); commands are never retried.
         client = make_client(account.provider, account.base_url, api_key, public_key=public_key, http=http,
-                             retry=RetryPolicy(max_retries=0))
+                             retry=RetryPolicy(max_retries=0, deadline=deadline))
         return cls(account, client, audit, plan=plan, names=names)
 
     @property

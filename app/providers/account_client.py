@@ -89,15 +89,6 @@ class AccountClient:
         if reason:
             raise UnsupportedError(reason)
 
-    def monitor_headers(self, url: str) -> dict[str, str]:
-        """Headers for a call's monitor URL (listen socket, control URL): never the account's API key.
-        Only Vapi has a key for these (the public key)."""
-        return {}
-
-    def monitor_refusal(self, action: str = "Listening") -> str:
-        """What a 401 from a monitor URL means, in words (Vapi names its public key)."""
-        return f"{self.provider.display_name} refused: {action.lower()} is not allowed for this call."
-
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
         raise NotImplementedError
 

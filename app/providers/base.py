@@ -112,15 +112,15 @@ class PlatformClient(Protocol):
         ...
 
     def listen_source(self, call: Call) -> MediaSource | None:
-        """The call's listen socket with `monitor_headers(url)`: never the account's API key."""
-        ...
-
-    def monitor_headers(self, url: str) -> dict[str, str]:
-        """Headers for a monitor URL (listen socket or control URL): Vapi's public key when there is one."""
-        ...
-
-    def monitor_refusal(self, action: str = "Listening") -> str:
-        """What a 401 from a monitor URL says: which key is missing or refused (not "check the API key")."""
+        """The call's listen socket with its monitor headers (Vapi's public key): never the account's API key."""
         ...
 
     async def aclose(self) -> None: ...
+
+
+def monitor_refusal(action: str, *, key_sent: bool) -> str:
+    """What a 401 from a call's monitor URL (listenUrl, controlUrl) means: which key is missing or was
+    refused. Those URLs take the account's public key, never the API key, so it is never "check the API key"."""
+    if not key_sent:
+        return f"{action} needs the account's public key: add it in Accounts (or set SWITCHBOARD_PUBLIC_KEY)."
+    return "The account's public key was refused: check it in Accounts."

@@ -18,7 +18,7 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar
@@ -138,17 +138,30 @@ def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
     return scheme, (parsed.host or "").lower(), parsed.port or {"http": 80, "https": 443}.get(scheme)
 
 
-async def read_capped(response: httpx.Response, limit: int) -> bytes | None:
-    """The body as a stream, None as soon as it would pass `limit` bytes (checked before and while reading)."""
+class BodyTooLarge(Exception):
+    """An answer body would pass its cap: it was not read (any further)."""
+
+
+async def capped_chunks(response: httpx.Response, limit: int) -> AsyncIterator[bytes]:
+    """The body as it streams in; BodyTooLarge as soon as it would pass `limit` bytes: by its declared
+    Content-Length before the first byte, else while reading. The one place a body is capped."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
+        raise BodyTooLarge
+    received = 0
     async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
+        received += len(chunk)
+        if received > limit:
+            raise BodyTooLarge
+        yield chunk
+
+
+async def read_capped(response: httpx.Response, limit: int) -> bytes | None:
+    """The whole body, or None when it would pass `limit` bytes."""
+    try:
+        return b"".join([chunk async for chunk in capped_chunks(response, limit)])
+    except BodyTooLarge:
+        return None
 
 
 @dataclass

@@ -21,10 +21,17 @@ from app.domain import (
     Unmute,
 )
 from app.providers.account_client import AccountClient, no_progress, path_id, unseen
-from app.providers.base import CallFilter, ChangeMark, MediaSource, OwnerKind, RecordingLayout
+from app.providers.base import (
+    CallFilter,
+    ChangeMark,
+    MediaSource,
+    OwnerKind,
+    RecordingLayout,
+    monitor_refusal,
+)
 from app.providers.errors import UnsupportedError
 from app.providers.vapi_parse import parse_call, parse_calls, parse_name
-from app.providers.wire import iso, utc
+from app.providers.wire import iso
 
 MAX_PAGE = 1000
 TRANSFER_MODES = {
@@ -32,9 +39,6 @@ TRANSFER_MODES = {
     TransferMode.WARM_MESSAGE: "warm-transfer-say-message",
     TransferMode.WARM_SUMMARY: "warm-transfer-say-summary",
 }
-# The presigned URL on the call for each recording (artifact.presigned*Url, until presignedUrlsExpiresAt).
-PRESIGNED = {"stereo": "presignedStereoUrl", "mono": "presignedMonoUrl",
-             "customer": "presignedCustomerUrl", "assistant": "presignedAssistantUrl"}
 # Overlap on updatedAt: calls updated in the same instant as the newest seen (or a little out of
 # order) are read again, harmlessly, rather than missed.
 CHANGE_OVERLAP = timedelta(seconds=5)
@@ -81,13 +85,6 @@ def transfer_destination(transfer: Transfer) -> dict[str, Any]:
             plan["message"] = transfer.handoff_message
         target["transferPlan"] = plan
     return target
-
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return utc(datetime.fromisoformat(value)) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 class VapiClient(AccountClient):
@@ -141,38 +138,31 @@ class VapiClient(AccountClient):
         if not call.control_url:
             raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
         result = await self.session.control(call.control_url, control_body(command),
-                                            headers=self.monitor_headers(call.control_url),
+                                            headers=self.monitor_headers(),
                                             nothing_done_on_503=call.realtime)  # documented for the newer kinds only
         if result.status_code == 401:
-            return result.model_copy(update={"message": self.monitor_refusal("Controlling this call")})
+            refusal = monitor_refusal("Controlling this call", key_sent=self.public_key is not None)
+            return result.model_copy(update={"message": refusal})
         return result
 
-    def monitor_headers(self, url: str) -> dict[str, str]:
+    def monitor_headers(self) -> dict[str, str]:
         """The public key, and only it, for a monitor URL (listenUrl, controlUrl) when the account has one."""
         return {"Authorization": f"Bearer {self.public_key}"} if self.public_key else {}
-
-    def monitor_refusal(self, action: str = "Listening") -> str:
-        """What a 401 from a monitor URL means: which key is missing or refused (not the API key)."""
-        if self.public_key is None:
-            return f"{action} needs the account's public key: add it in Accounts (or set SWITCHBOARD_PUBLIC_KEY)."
-        return "The account's public key was refused: check it in Accounts."
 
     def recording_source(self, call: Call, layout: RecordingLayout) -> MediaSource | None:
         """The presigned URL on the call while it is fresh, else the API endpoint (302 to a fresh one)."""
         if call.is_live or (call.status != "ended" and not _known(call, layout)):
             return None
-        artifact = call.raw.get("artifact") if isinstance(call.raw, dict) else None
-        if not isinstance(artifact, dict):
-            artifact = {}
-        presigned = artifact.get(PRESIGNED[layout])
-        if isinstance(presigned, str) and presigned.startswith(("https://", "http://")):
-            return MediaSource(presigned, expires_at=_moment(artifact.get("presignedUrlsExpiresAt")))
+        links = call.recordings.presigned
+        presigned = getattr(links, layout)
+        if presigned:
+            return MediaSource(presigned, expires_at=links.expires_at)
         return MediaSource(self.session.url(f"/call/{path_id(call.id)}/{layout}-recording"))
 
     def listen_source(self, call: Call) -> MediaSource | None:
         if not call.listen_url:
             return None
-        return MediaSource(call.listen_url, self.monitor_headers(call.listen_url))
+        return MediaSource(call.listen_url, self.monitor_headers())
 
 
 def _known(call: Call, layout: RecordingLayout) -> str | None:

@@ -16,6 +16,7 @@ from app.domain import (
     CostItem,
     Direction,
     Performance,
+    PresignedRecordings,
     Provider,
     Recordings,
     TransferRecord,
@@ -89,6 +90,11 @@ class WireArtifact(WireModel):
     scorecards: Any = None
     transfers: Any = None
     performanceMetrics: Any = None
+    presignedMonoUrl: Any = None
+    presignedStereoUrl: Any = None
+    presignedCustomerUrl: Any = None
+    presignedAssistantUrl: Any = None
+    presignedUrlsExpiresAt: Any = None
 
 
 class WireAnalysis(WireModel):
@@ -335,7 +341,26 @@ def _recordings(wire: WireCall, artifact: WireArtifact) -> Recordings:
         mono=mono.combinedUrl or artifact.recordingUrl or wire.recordingUrl,
         customer=mono.customerUrl,
         assistant=mono.assistantUrl,
+        presigned=PresignedRecordings(
+            mono=_web_url(artifact.presignedMonoUrl),
+            stereo=_web_url(artifact.presignedStereoUrl),
+            customer=_web_url(artifact.presignedCustomerUrl),
+            assistant=_web_url(artifact.presignedAssistantUrl),
+            expires_at=_moment(artifact.presignedUrlsExpiresAt),
+        ),
     )
+
+
+def _web_url(value: Any) -> str | None:
+    """A link we may fetch without a key: http(s) only, never a file or another scheme a payload names."""
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return utc(datetime.fromisoformat(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def turns_from_messages(messages: list[WireMessage], started: datetime | None) -> tuple[Turn, ...]:

@@ -4,9 +4,19 @@ import numpy as np
 import pytest
 
 from app.audio.playback import PlaybackState, StretchFeed, render
-from app.audio.stretch import Wsola, stretch
+from app.audio.stretch import Wsola
 
 RATE = 16000
+
+
+def stretch(samples: np.ndarray, sample_rate: int, speed: float) -> np.ndarray:
+    """A whole recording stretched at `speed` (float32), hop by hop as playback does it."""
+    wsola = Wsola(samples, sample_rate, speed)
+    hops = []
+    while not wsola.done:
+        hops.append(wsola.next_hop())
+    out = np.concatenate(hops) if hops else np.zeros((0, wsola.channels), np.float32)
+    return out[: round(wsola.frames / speed)]
 
 
 def tone(freq: float, seconds: float = 3.0, rate: int = RATE, channels: int = 2) -> np.ndarray:

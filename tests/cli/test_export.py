@@ -10,8 +10,18 @@ import keyring
 import pytest
 
 from app.cli.export import CSV_FIELDS, FIELDS, CallWriter, export_record
-from app.domain import Account, Call, CostItem, Performance, Provider, TransferRecord
+from app.domain import (
+    Account,
+    Call,
+    CostItem,
+    Performance,
+    Provider,
+    TransferRecord,
+    Turn,
+    TurnRole,
+)
 from app.live.accounts import AccountBook
+from app.qa.redacted_call import redacted_call
 from tests.cli.conftest import switchboard
 from tests.cli.platform_server import CALLS, GOOD_KEY
 from tests.live.test_accounts import MemoryKeyring
@@ -167,3 +177,21 @@ def test_the_assistant_turns_a_supervisor_made_say_are_marked(tmp_path, monkeypa
     from app.store.supervision import supervisor_rows
     turns = export_record(call, supervisor_rows(call.turns, said.get("c1", ())))["turns"]
     assert [t["supervisor"] for t in turns] == [False, True]
+
+
+def test_redaction_covers_every_text_a_caller_can_be_in():
+    """Each field below can quote the caller (names, evaluations, scorecards, transfers' transcripts…)."""
+    secret = "call me on +1 415 555 0123 or ann@example.com"
+    call = Call(
+        id="c1", provider=Provider.VAPI, name=secret, customer_number="+14155550123", customer_name=secret,
+        summary=secret, success_evaluation=secret, ended_message=secret, structured_data={"note": secret},
+        structured_outputs={"so": {"result": secret}}, scorecards={"sc": {"name": "Politeness", "notes": [secret]}},
+        structured_data_multi=({"said": secret},), transfer_destination="+14155550123",
+        transfers=(TransferRecord(destination="+14155550123", transcript=secret),),
+        turns=(Turn(role=TurnRole.CUSTOMER, text=secret),
+               Turn(role=TurnRole.TOOL, tool_name="lookup", tool_arguments=secret, tool_result=secret)),
+    )
+    hidden = redacted_call(call)
+    for shown in (json.dumps(export_record(hidden)), hidden.model_dump_json()):
+        assert "555" not in shown and "ann@example.com" not in shown, shown
+    assert hidden.scorecards == {"sc": {"name": "Politeness", "notes": ["call me on [phone number] or [e-mail]"]}}

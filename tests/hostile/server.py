@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -47,7 +47,7 @@ class HostileServer:
         self._runner: web.AppRunner | None = None
 
     # --- set-up -----------------------------------------------------------------------------
-    def start(self) -> HostileServer:
+    def start(self) -> Self:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
         return self
@@ -160,5 +160,15 @@ def trickle(every: float = 1.0) -> Handler:
         while True:
             await response.write(b" ")
             await asyncio.sleep(every)
+
+    return handler
+
+
+def silent() -> Handler:
+    """Takes the request and never answers (a hung platform)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
 
     return handler

@@ -1,17 +1,15 @@
 """A hostile Vapi-shaped platform for the real window: markup in every text a caller or the platform
 chooses, huge texts, slow answers and error bodies that try to look like success.
 
-It runs on loopback in its own thread (its own asyncio loop), so its work never stalls the window's.
-Bodies are encoded once up front: what is measured is the console, not this server.
+It is the CLI tests' hostile server (tests/hostile/server.py: loopback, its own thread and asyncio
+loop, so its work never stalls the window's) with Vapi's routes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
-from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +17,7 @@ import pytest
 from aiohttp import web
 
 from app.domain import Account, Provider
+from tests.hostile.server import Handler, HostileServer, answer
 
 # Harmless markup: obeyed, it would render as bold/italic and drop the tags (and try to load a file).
 MARKUP = "<b>Zq</b><i>nd</i><img src='/nonexistent/switchboard.png'>&amp;"
@@ -54,82 +53,54 @@ def vapi_call(call_id: str, base: str, *, live: bool, text: str = MARKUP, summar
     return call
 
 
-class HostilePlatform:
-    """`calls(base_url)` builds the call list; every answer waits `delay` seconds; a control POST is
-    answered `control_status` with a Vapi error body whose message is `control_message`."""
+class HostilePlatform(HostileServer):
+    """The hostile server answering as Vapi: `serve_calls` sets the call list and each call's read;
+    every answer waits `delay` seconds; a control POST is answered `control_status` with a Vapi error
+    body whose message is `control_message`; the list answers `list_status` (an error body when not 200)."""
 
     def __init__(self, *, delay: float = 0.0, control_status: int = 400, control_message: str = FAKE_SUCCESS,
                  list_status: int = 200) -> None:
+        super().__init__()
         self.delay = delay
         self.control_status = control_status
         self.control_message = control_message
         self.list_status = list_status
-        self.requests: list[str] = []
         self._list = b"[]"
-        self._calls: dict[str, bytes] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.url
 
     def account(self) -> Account:
         return Account(id="hostile", name="Hostile platform", provider=Provider.VAPI, base_url=self.base_url)
 
     def serve_calls(self, calls: list[dict[str, Any]]) -> None:
-        self._calls = {c["id"]: json.dumps(c).encode() for c in calls}
+        """Bodies are encoded once here: what is measured is the console, not this server."""
         self._list = json.dumps(calls).encode()
+        self.route("GET", "/call", self._call_list)
+        for call in calls:
+            self.route("GET", f"/call/{call['id']}", self._after_delay(answer(json.dumps(call).encode())))
+            self.route("POST", f"/control/{call['id']}", self._control)
 
-    # -- the server --------------------------------------------------------------------------------
-    async def _answer(self, request: web.Request) -> web.Response:
-        self.requests.append(f"{request.method} {request.path}")
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        path = request.path
-        if request.method == "POST" and path.startswith("/control/"):
-            body = {"statusCode": self.control_status, "error": "Bad Request", "message": self.control_message}
-            return web.json_response(body, status=self.control_status)
-        if path == "/call":
-            if self.list_status != 200:
-                body = {"statusCode": self.list_status, "error": "Error", "message": self.control_message}
-                return web.json_response(body, status=self.list_status)
-            return web.Response(body=self._list, content_type="application/json")
-        if path.startswith("/call/") and path.count("/") == 2:
-            found = self._calls.get(path.rsplit("/", 1)[1])
-            if found is not None:
-                return web.Response(body=found, content_type="application/json")
-        return web.json_response({"statusCode": 404, "error": "Not Found", "message": "no such thing"}, status=404)
+    def _after_delay(self, handler: Handler) -> Handler:
+        async def delayed(request: web.Request) -> web.StreamResponse:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return await handler(request)
 
-    def start(self) -> HostilePlatform:
-        started: Future[None] = Future()
-        self._thread = threading.Thread(target=self._serve, args=(started,), name="hostile-platform", daemon=True)
-        self._thread.start()
-        started.result(timeout=30)
-        return self
+        return delayed
 
-    def _serve(self, started: Future[None]) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        app = web.Application(client_max_size=1 << 20)
-        app.router.add_route("*", "/{tail:.*}", self._answer)
-        self._runner = web.AppRunner(app, access_log=None)
-        loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        started.set_result(None)
-        loop.run_forever()
-        loop.run_until_complete(self._runner.cleanup())
-        loop.close()
+    async def _call_list(self, request: web.Request) -> web.StreamResponse:
+        if self.list_status != 200:
+            return await self._error(request, self.list_status, "Error")
+        return await self._after_delay(answer(self._list))(request)
 
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=10)
-        self._thread = None
+    async def _control(self, request: web.Request) -> web.StreamResponse:
+        return await self._error(request, self.control_status, "Bad Request")
+
+    async def _error(self, request: web.Request, status: int, error: str) -> web.StreamResponse:
+        body = {"statusCode": status, "error": error, "message": self.control_message}
+        return await self._after_delay(answer(body, status=status))(request)
 
 
 @pytest.fixture

@@ -235,7 +235,7 @@ async def test_refused_credentials_stop_without_retrying(listen_server):
     server.refuse_from, server.refuse_status = 1, 401
     session = ListenSession(source, lambda f, fmt: None, retry=quick(0.01))
     await asyncio.wait_for(session.run(), 5)
-    assert session.state == ListenState.FAILED and "needs the account's public key" in session.message
+    assert session.state == ListenState.FAILED and "public key was refused" in session.message  # it sent one
     assert server.attempts == 1
 
 

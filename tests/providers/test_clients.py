@@ -12,6 +12,7 @@ import pytest
 from app.domain import Call, End, Inject, Mute, Outcome, Provider, Say, Side, Transfer, Unmute
 from app.providers import make_client
 from app.providers.errors import BadResponseError, UnsupportedError
+from app.providers.vapi_parse import parse_call
 from tests.providers.fake_platforms import hms_list, vapi_list
 from tests.providers.mock_platform import ScriptedPlatform, answer
 from tests.providers.payloads import T0, hms_call, vapi_call, voicebot_call
@@ -272,7 +273,7 @@ def test_the_public_key_goes_to_monitor_urls_only():
     http = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: answer(200, {})))
     vapi = make_client(Provider.VAPI, "https://api.vapi.ai", "sk-private", public_key="pk-public", http=http)
     assert vapi.listen_source(LIVE_VAPI).headers == {"Authorization": "Bearer pk-public"}
-    assert vapi.monitor_headers(CONTROL_URL) == {"Authorization": "Bearer pk-public"}
+    assert vapi.monitor_headers() == {"Authorization": "Bearer pk-public"}
 
 
 async def test_vapi_control_carries_the_public_key_never_the_api_key():
@@ -308,7 +309,7 @@ async def test_an_expired_presigned_url_makes_us_read_the_call_again():
 
     platform = ScriptedPlatform(serve)
     vapi = platform.client(Provider.VAPI, base_url="https://api.vapi.ai")
-    call = Call(id="c1", provider=Provider.VAPI, status="ended", raw={"artifact": expired})
+    call = parse_call(json.dumps(vapi_call(1) | {"id": "c1", "status": "ended", "artifact": expired}).encode())
 
     async def save(response: httpx.Response) -> bytes:
         return await response.aread()

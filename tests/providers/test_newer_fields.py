@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -89,6 +90,18 @@ def test_wrongly_typed_newer_fields_are_dropped_not_the_call():
     assert call.ended_message is None and call.costs == () and call.transfers == ()
     assert call.structured_outputs is None and call.scorecards is None and call.performance is None
     assert call.structured_data_multi == ()
+
+
+def test_presigned_recording_links_reach_the_domain_and_odd_ones_are_dropped():
+    artifact = {"presignedStereoUrl": "https://storage.example/s.wav?sig=1", "presignedMonoUrl": "file:///etc/passwd",
+                "presignedCustomerUrl": 7, "presignedAssistantUrl": "http://storage.example/a.wav",
+                "presignedUrlsExpiresAt": "2026-11-21T13:00:00Z"}
+    links = parse_call(json.dumps({"id": "c", "status": "ended", "artifact": artifact}).encode()).recordings.presigned
+    assert (links.stereo, links.mono, links.customer, links.assistant) == (
+        "https://storage.example/s.wav?sig=1", None, None, "http://storage.example/a.wav")
+    assert links.expires_at == datetime(2026, 11, 21, 13, tzinfo=UTC)
+    odd = {"id": "c", "artifact": {"presignedStereoUrl": "https://x/s.wav", "presignedUrlsExpiresAt": "soon"}}
+    assert parse_call(json.dumps(odd).encode()).recordings.presigned.expires_at is None
 
 
 def test_a_realtime_call_is_known_by_its_model():

@@ -1,16 +1,16 @@
-"""An alert as one JSON line, for `switchboard watch` and the scripts that page someone."""
+"""An alert as a JSON object, for `switchboard watch` lines and the scripts that page someone."""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 from app.domain.alert import Alert
 
 
-def alert_line(alert: Alert) -> str:
-    """`{"type": "alert", "at", "rule", "severity", "call_id", "provider", "time", "text", ...}` on one line
+def alert_as_json(alert: Alert) -> dict[str, Any]:
+    """`{"type": "alert", "at", "rule", "severity", "call_id", "provider", "time", "text", ...}`
     (`at` as on every `switchboard watch` line; `time` the same moment, the name alert scripts use)."""
-    return json.dumps({
+    return {
         "type": "alert",
         "at": alert.raised_at.isoformat(),
         "rule": alert.rule,
@@ -23,4 +23,4 @@ def alert_line(alert: Alert) -> str:
         "text": alert.text,
         "call_seconds": alert.call_seconds,
         "turn": alert.turn,
-    }, ensure_ascii=False)
+    }

@@ -9,7 +9,7 @@ from datetime import timedelta
 from app.domain import Turn, TurnRole
 from app.domain.alert import Severity
 from app.live.alerts.engine import AlertChange, AlertEngine
-from app.live.alerts.json_line import alert_line
+from app.live.alerts.json_line import alert_as_json
 from app.live.alerts.settings import AlertSettings, load, parse, save, to_toml
 from app.live.registry import CallRegistry
 from tests.live.calls import T0, make_call
@@ -168,7 +168,7 @@ def test_settings_file_round_trips_and_a_bad_value_falls_back_alone(tmp_path):
 
 def test_an_alert_as_a_json_line():
     engine, *_ = engine_with(line(C, "get me a manager", 1))
-    payload = json.loads(alert_line(engine.alerts()[0]))
+    payload = alert_as_json(engine.alerts()[0])
     assert payload["type"] == "alert" and payload["rule"] == "phrases" and payload["severity"] == "warning"
     assert payload["call_id"] == "c1" and payload["provider"] == "vapi" and payload["text"] == "get me a manager"
     assert payload["time"] == (T0 + timedelta(seconds=3)).isoformat() and payload["call_seconds"] == 1
