@@ -58,7 +58,7 @@ class PollPlan:
     list_interval: float = 4.0
     calls_per_tick: int = 8
     first_window: timedelta = timedelta(days=7)
-    max_pages: int = 5
+    max_pages: int = 5  # of the first list
     max_backoff: float = 30.0
     analysis_wait: timedelta = timedelta(minutes=2)  # keep refreshing ended calls until analysis lands
 
@@ -192,15 +192,18 @@ class CallPoller:
             await self._gate()
             client = self._client
             queries = client.changes_since(self._mark, datetime.now(UTC) - self._plan.first_window)
+            first = self._mark is None
             mark = self._mark or ChangeMark()  # moved on only once the whole list has arrived
             for query in queries:
                 pages = 0
                 async for page in client.list_calls(**asdict(query)):
-                    await asyncio.sleep(0)  # the window gets a turn between parsing a page and showing it
+                    await asyncio.sleep(0)  # the window gets a turn between a page arriving and showing it
                     mark = mark.moved(page, client.change_time)
                     self._registry.merge(await self._names.named(page))
                     pages += 1
-                    if pages >= self._plan.max_pages:
+                    # Only the first list is cut short (older calls are the history's); a change left
+                    # unread after it would be lost, as the mark moves past it.
+                    if first and pages >= self._plan.max_pages:
                         break
             live = [call.created_at for call in self._registry.calls() if call.is_live and call.created_at]
             self._mark = replace(mark, oldest_live=min(live, default=None))

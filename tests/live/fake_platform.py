@@ -24,6 +24,7 @@ class FakePlatform:
         self.change_time = CLIENTS[provider].change_time
         self.http = httpx.AsyncClient()
         self.calls: dict[str, Call] = {}
+        self.page: int | None = None  # calls per page (None: all on one)
         self.failures: deque[Exception] = deque()  # raised by the next requests, one each
         self.list_failure: Exception | None = None  # raised by every list request while set
         self.delay = delay
@@ -58,7 +59,9 @@ class FakePlatform:
         calls = [c for c in self.calls.values() if status is None or c.status == status]
         if updated_since is not None:
             calls = [c for c in calls if c.updated_at and c.updated_at > updated_since]
-        yield calls
+        size = self.page or max(1, len(calls))
+        for start in range(0, max(1, len(calls)), size):
+            yield calls[start:start + size]
 
     async def get_call(self, call_id: str) -> Call:
         await self._request(call_id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from app.domain import Provider
@@ -221,3 +222,18 @@ async def test_a_failing_list_backs_off_while_live_calls_refresh_fine():
     waits = [s.retry_in for s in states if s.connection is Connection.FAILING and s.retry_in]
     assert max(waits) >= 0.75 * FAST.max_backoff  # grew to the cap instead of staying at the first step
     assert states[-1].connection is Connection.FAILING  # a live refresh does not paper over the failing list
+
+
+async def test_only_the_first_list_is_cut_short_every_change_after_it_is_read():
+    """More changed calls than the first list's page budget: none may be lost (a thousand live calls
+    changing every second filled the budget with the newest, and the older ones were never listed)."""
+    platform, registry, poller, _ = setup(plan=replace(FAST, max_pages=1))
+    platform.page = 2
+    platform.calls = {i: make_call(i) for i in "abc"}
+    poller.start()
+    try:
+        await wait_for(lambda: len(registry) == 2)  # the first list: one page, the rest is the history's
+        platform.calls = {i: make_call(i, updated=5) for i in "abcdefg"}
+        await wait_for(lambda: len(registry) == 7)
+    finally:
+        await poller.stop()
