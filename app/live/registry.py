@@ -52,6 +52,7 @@ class CallRegistry:
         self._calls: dict[str, Call] = {}
         self._order: list[str] = []  # row -> id
         self._rows: dict[str, int] = {}  # id -> row
+        self._live: set[str] = set()  # ids of live calls, kept as calls change: counted every second
         self.events = RegistryEvents()
 
     # --- reading -------------------------------------------------------------------------
@@ -77,7 +78,18 @@ class CallRegistry:
         return [self._calls[call_id] for call_id in self._order]
 
     def live_ids(self) -> list[str]:
-        return [call_id for call_id in self._order if self._calls[call_id].is_live]
+        """Live calls, in row order."""
+        return [call_id for call_id in self._order if call_id in self._live]
+
+    def live_count(self) -> int:
+        return len(self._live)
+
+    def _keep(self, call: Call) -> None:
+        self._calls[call.id] = call
+        if call.is_live:
+            self._live.add(call.id)
+        else:
+            self._live.discard(call.id)
 
     # --- writing -------------------------------------------------------------------------
     def merge(self, calls: Iterable[Call]) -> RegistryChange:
@@ -91,14 +103,14 @@ class CallRegistry:
                 if earlier is None or _is_newer(call, earlier):
                     new[call.id] = call
             elif _is_newer(call, known) and call != known:
-                self._calls[call.id] = call
+                self._keep(call)
                 changed[call.id] = None
         if new:
             first = len(self._order)
             rows = Rows(first, first + len(new) - 1, tuple(new))
             self.events.inserting.emit(rows)
             for call_id, call in new.items():
-                self._calls[call_id] = call
+                self._keep(call)
                 self._rows[call_id] = len(self._order)
                 self._order.append(call_id)
             self.events.inserted.emit(rows)
@@ -121,6 +133,7 @@ class CallRegistry:
             for call_id in run.ids:
                 del self._calls[call_id]
                 del self._rows[call_id]
+                self._live.discard(call_id)
             for row in range(first, len(self._order)):
                 self._rows[self._order[row]] = row
             self.events.removed.emit(run)

@@ -382,6 +382,7 @@ class CallListView(QWidget):
             signal.connect(self._remember_anchor)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged, self.proxy.modelReset):
             signal.connect(self._after_rows_moved)
+        self._assistants: set[str] = set()
         self.model.rowsInserted.connect(self._collect_assistants)
         self.model.modelReset.connect(self._collect_assistants)
 
@@ -555,10 +556,16 @@ class CallListView(QWidget):
         if call is not None:
             QGuiApplication.clipboard().setText(call.id)
 
-    def _collect_assistants(self, *_args: object) -> None:
+    def _collect_assistants(self, _parent: QModelIndex | None = None, first: int = 0, last: int | None = None) -> None:
+        """The assistant filter's choices: every assistant of the list (after a reset), plus those of new rows."""
         registry = self.model.registry
-        names = sorted({c.assistant_label for c in registry.calls()} - {""}) if registry else []
-        self.assistant.set_values(names)
+        if last is None:
+            self._assistants = set()
+        rows = range(first, len(registry) if last is None else last + 1) if registry is not None else range(0)
+        names = {call.assistant_label for row in rows if (call := self.model.call_at(row)) is not None} - {""}
+        if names - self._assistants or last is None:
+            self._assistants |= names
+            self.assistant.set_values(sorted(self._assistants))
 
     def _repaint_durations(self) -> None:
         """Repaints the Duration column's strip only: its cells read the clock as they paint, and no row
@@ -574,7 +581,7 @@ class CallListView(QWidget):
         """'3 live · 41 of 44 calls shown': what the supervisor is looking at, at a glance."""
         registry = self.model.registry
         total = len(registry) if registry is not None else 0
-        live = len(registry.live_ids()) if registry is not None else 0
+        live = registry.live_count() if registry is not None else 0
         shown = self.proxy.rowCount()
         self.summary.setText(f"{live} live · {shown} of {total} calls shown" if shown != total
                              else f"{live} live · {total} calls")

@@ -50,7 +50,10 @@ class Column(IntEnum):
     ALERTS = 10
 
 
-_LISTED_COLUMNS = tuple(column for column in Column if column not in (Column.DURATION, Column.ALERTS))
+# The columns whose text is compared to tell a change the list shows; the start time is compared as it
+# is (formatting it costs more than the rest together), the duration moves with the clock, and the
+# alerts desk signals its own column.
+_LISTED_COLUMNS = tuple(column for column in Column if column not in (Column.STARTED, Column.DURATION, Column.ALERTS))
 
 HEADERS = {
     Column.STATUS: "Status",
@@ -209,10 +212,10 @@ class CallListModel(QAbstractTableModel):
         their own) and the alerts (signalled by the alerts desk)."""
         try:
             texts = tuple(self._text(call, column) for column in _LISTED_COLUMNS)
-        except (TypeError, ValueError, OverflowError):  # as in data(): unreadable times; always signalled
+        except (TypeError, ValueError, OverflowError):  # as in data(): an odd payload is always signalled
             return (object(),)
         final = None if call.is_live else call.duration_seconds
-        return texts, final, customer_in_full(call), call.ended_reason, call.summary, outcome_words(call)
+        return texts, started(call), final, customer_in_full(call), call.ended_reason, call.summary
 
     def alerts_changed(self, call_ids: Iterable[str]) -> None:
         """Repaint (and re-filter) the alert cells of these calls."""

@@ -118,3 +118,12 @@ def test_unsubscribe_stops_events():
     unsubscribe()
     registry.merge([make_call("a")])
     assert seen == []
+
+
+def test_live_calls_are_counted_as_they_start_end_and_leave():
+    registry = CallRegistry()
+    registry.merge([make_call("a"), make_call("b"), make_call("c", status="ended")])
+    assert registry.live_count() == 2 and registry.live_ids() == ["a", "b"]
+    registry.merge([make_call("a", updated=1, status="ended")])
+    registry.remove(["b"])
+    assert registry.live_count() == 0 and registry.live_ids() == []

@@ -51,6 +51,8 @@ def test_filter_bar_drives_the_proxy(qtbot):
     view.assistant.setCurrentIndex(0)
     view.status.setCurrentText("in-progress")
     assert view.visible_call_ids() == ["a"]
+    view.model.registry.merge([make_call("c", assistant_name="Cy")])  # a new call's assistant joins the choices
+    assert [view.assistant.itemText(i) for i in range(1, view.assistant.count())] == ["Ava", "Bo", "Cy"]
 
 
 def test_keyboard_moves_the_selection_and_reports_it(qtbot):

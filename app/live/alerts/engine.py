@@ -69,6 +69,7 @@ class _Watched:
     hang_events: list[float] = field(default_factory=list)
     ear: _Ear | None = None
     due: float = 0.0  # epoch seconds when time alone could change a timed rule's verdict
+    usual_key: str = ""  # whose usual duration its long-call limit follows
 
 
 def _usual_key(call: Call) -> str:
@@ -135,8 +136,8 @@ class AlertEngine:
             if watched is None:
                 if not call.is_live:
                     continue  # ended before we saw it: history, not triage
-                watched = self._calls[call.id] = _Watched(account_id, call)
-            watched.call = call
+                watched = self._calls[call.id] = _Watched(account_id, call, usual_key=_usual_key(call))
+            watched.call, watched.usual_key = call, _usual_key(call)  # its assistant's name may come later
             self._evaluate(watched, change)
             if not call.is_live and not watched.alerts:
                 del self._calls[call.id]  # over and nothing to show: a day of calls must not pile up here
@@ -213,9 +214,9 @@ class AlertEngine:
         self._recheck()  # new thresholds: every live call's moment may move
 
     def _recheck(self, assistant: str | None = None) -> None:
-        """The timed rules of live calls (of this assistant, else all) run on the next tick."""
+        """The timed rules of the calls watched (of this assistant, else all) run on the next tick."""
         for watched in self._calls.values():
-            if watched.call.is_live and (assistant is None or _usual_key(watched.call) == assistant):
+            if assistant is None or watched.usual_key == assistant:
                 watched.due = 0.0
 
     # --- telling -------------------------------------------------------------------------
