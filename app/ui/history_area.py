@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SEARCH_KEYS = "Ctrl+Shift+F"
-CACHE_EVERY = 1.5  # seconds: live changes reach the history (and its Calls tab) in batches this often
+CACHE_EVERY = 1.5  # seconds: changes reach the history (and its Calls tab) in batches this often
+LIVE_CACHE_EVERY = 10.0  # seconds: a live call's new lines are written this often (a new status at once)
 DOCK_HEIGHT = 330
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 
@@ -134,7 +136,8 @@ class ConsoleHistory(QObject):
         self._unsaved: set[str] = set()  # ids of calls changed since the last cache write
         self._unsaved_session: AccountSession | None = None  # whose calls they are
         self._cache_timer = QTimer(self, singleShot=True, interval=int(CACHE_EVERY * 1000))
-        self._cache_timer.timeout.connect(self._write_unsaved)
+        self._cache_timer.timeout.connect(lambda: self._write_unsaved(everything=False))
+        self._live_written: dict[str, tuple[float, str]] = {}  # live call id -> when written, with which status
         self._seek: asyncio.Task[None] | None = None
         self._closing = False
         self._supervision_read: str | None = None  # the call whose audit rows were last read
@@ -225,20 +228,40 @@ class ConsoleHistory(QObject):
 
     def _cache_changes(self, session: AccountSession, change: RegistryChange) -> None:
         """Every call that appeared or changed (live ones too, so the Calls tab follows them), written at
-        most every CACHE_EVERY seconds in one batch."""
+        most every CACHE_EVERY seconds in one batch (a live call's new lines less often)."""
         if session is not self._unsaved_session:
             self._write_unsaved()  # another account's changes go first, with their own account
             self._unsaved_session = session
+            self._live_written.clear()
         self._unsaved.update(change.inserted, change.changed)
         if self._unsaved and not self._cache_timer.isActive():
             self._cache_timer.start()
 
-    def _write_unsaved(self) -> None:
+    def _write_unsaved(self, everything: bool = True) -> None:
+        """Write the calls changed since the last write: all of them (closing, switching accounts), or,
+        on the timer, all but the live calls whose status stands and that were written in the last
+        LIVE_CACHE_EVERY seconds — a thousand talking calls would rewrite (and re-index) every line
+        of every transcript each time."""
         self._cache_timer.stop()
         session, ids, self._unsaved = self._unsaved_session, self._unsaved, set()
         if session is None or not ids:
             return
-        calls = [call for i in ids if (call := session.registry.get(i)) is not None]
+        now, calls = time.monotonic(), []
+        for call_id in ids:
+            call = session.registry.get(call_id)
+            if call is None:
+                continue
+            written = self._live_written.pop(call_id, None)
+            if not everything and call.is_live and written is not None and written[1] == call.status \
+                    and now - written[0] < LIVE_CACHE_EVERY:
+                self._live_written[call_id] = written
+                self._unsaved.add(call_id)  # its new lines wait for a later turn
+                continue
+            if call.is_live:
+                self._live_written[call_id] = (now, call.status)
+            calls.append(call)
+        if self._unsaved:
+            self._cache_timer.start()
         if not calls:
             return
         account_id = session.account.id

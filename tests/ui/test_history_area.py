@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -240,5 +241,39 @@ def test_the_reviews_comments_show_on_the_waveform_and_transcript_of_the_selecte
         window.call_list.select_call(call.id)
         await until(lambda: badges() == {later: ("Never gave the reference number",)}, what="the comments back")
         assert [m.text for m in audio.waveform.comment_marks] == ["Never gave the reference number"]
+
+    run_async(scenario())
+
+
+def test_a_live_calls_new_lines_are_cached_at_a_slower_pace_its_status_at_once(window, run_async):
+    """A thousand talking calls must not rewrite and re-index every transcript every 1.5 s."""
+    from types import SimpleNamespace
+
+    from app.domain import Turn, TurnRole
+    from app.live.registry import CallRegistry
+
+    history = history_of(window)
+    session = SimpleNamespace(registry=CallRegistry(), account=SimpleNamespace(id="acct"))
+
+    async def cached_turns() -> tuple[str, int]:
+        await asyncio.gather(*list(history._writes))
+        row = (await history.db.read(lambda c: CallCache(c).page("acct", limit=5)))[0]
+        return row.status, row.turn_count
+
+    def change(call) -> None:
+        history._cache_changes(session, session.registry.merge([call]))  # type: ignore[arg-type]
+        history._write_unsaved(everything=False)  # the timer's turn
+
+    async def scenario() -> None:
+        live = make_call(1, status="in-progress", turns=())
+        change(live)
+        assert await cached_turns() == ("in-progress", 0)  # a new live call is written at once
+        said = (Turn(role=TurnRole.CUSTOMER, text="Hello?", start=1.0, end=2.0),)
+        change(live.model_copy(update={"turns": said, "updated_at": live.updated_at + timedelta(seconds=1)}))
+        assert await cached_turns() == ("in-progress", 0)  # its new line waits for a later turn
+        change(live.model_copy(update={"turns": said, "status": "ended",
+                                       "updated_at": live.updated_at + timedelta(seconds=2)}))
+        assert await cached_turns() == ("ended", 1)  # a new status goes at once
+        await history.close()
 
     run_async(scenario())
