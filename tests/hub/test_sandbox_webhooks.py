@@ -54,7 +54,7 @@ async def test_the_sandbox_posts_signed_webhooks_in_the_official_shapes(receiver
     receiver, url = receiver
     async with webhook_sandbox([url]):
         await until(lambda: receiver.reported("vapi") and receiver.reported("hms"), timeout=60)
-    vapi, hms = VapiCredential("hmac", SECRET, timestamp_header="x-vapi-timestamp"), HmsCredential(SECRET)
+    vapi, hms = VapiCredential("hmac", SECRET, timestamp_header="x-timestamp"), HmsCredential(SECRET)
     for source, headers, body in receiver.deliveries:
         credential = vapi if source == "vapi" else hms
         assert credential.verify(headers, body), (source, headers)
