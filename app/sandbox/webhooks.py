@@ -33,7 +33,7 @@ from app.sandbox.world import World
 log = logging.getLogger(__name__)
 
 SPOKEN = {"user": "user", "bot": "assistant"}
-REPORTED = ("analysis", "artifact", "cost", "costBreakdown")  # the call's fields an end-of-call report repeats
+REPORTED = ("analysis", "artifact", "cost", "costs")  # the call's fields ServerMessageEndOfCallReport repeats
 ATTEMPTS = 8
 FINISHED_KEPT = 10_000  # ended calls remembered, so a later touch (a rename) sends nothing again
 

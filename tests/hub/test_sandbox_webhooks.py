@@ -14,7 +14,7 @@ from app.providers import hms_parse
 from tests.fixtures.qt import until
 from tests.hub.conftest import SECRET
 from tests.hub.sandbox_hooks import webhook_sandbox
-from tests.sandbox.vapi_schema import validator
+from tests.sandbox.vapi_schema import unknown_fields, validator
 
 SCHEMAS = {"status-update": "ServerMessageStatusUpdate", "transcript": "ServerMessageTranscript",
            "conversation-update": "ServerMessageConversationUpdate",
@@ -61,6 +61,7 @@ async def test_the_sandbox_posts_signed_webhooks_in_the_official_shapes(receiver
     for message in receiver.messages("vapi"):
         errors = [e.message for e in validator(SCHEMAS[message["type"]]).iter_errors(message)]
         assert errors == [], (message["type"], errors[:3])
+        assert unknown_fields(SCHEMAS[message["type"]], message) == set(), message["type"]
     for message in receiver.messages("hms"):
         assert message["type"] in ("status-update", "end-of-call-report")
         hms_parse.parse_call(json.dumps(message["call"]).encode())
