@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", type=int, default=TrafficSettings.live, help="calls kept in progress on each platform")
     parser.add_argument("--history", type=int, default=TrafficSettings.history,
                         help="ended calls created at start on each platform")
-    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01,realtime_503_rate=0.1")
+    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
     parser.add_argument("--webhook-url", action="append", metavar="URL",

@@ -12,19 +12,16 @@ every realtime call with `"assistantOverrides": {"model": {"provider": "openai",
 
 Control (POST controlUrl): `end-call`; `append-context` `{"kind": "instructions|commentary|thinking",
 "content": "..."}` (at most 16 000 characters); `transfer` without `content`. Accepted commands answer
-`{"status": "ok"}`; anything else 400 with the reason in Vapi's error body. With the `realtime_503_rate`
-fault a command answers 503 and nothing was done (the one status that is safe to resend); the general
-`error_rate` fault's 502 still means "done, but the answer was lost".
+`{"status": "ok"}`; anything else 400 with the reason in Vapi's error body. Under the `error_rate` fault a
+503 means nothing was done (the brief: the one status safe to resend, for these calls only); any other
+failure may or may not have been carried out (see server.faults).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from app.domain.command import MAX_CONTEXT_CHARS
-from app.sandbox.simcall import SimCall
-from app.sandbox.wire import PlatformError
 
 REALTIME_MODEL = {"provider": "openai", "model": "gpt-realtime-2025-08-28"}
 ACCEPTED = {"status": "ok"}
@@ -49,12 +46,3 @@ def refusal(body: dict[str, Any]) -> str | None:
             return f"append-context 'content' must be at most {MAX_CONTEXT_CHARS} characters (got {len(content)})"
     return None
 
-
-def unavailable_gate(fails: Callable[[], bool]) -> Callable[[SimCall], None]:
-    """The control gate of a realtime call: when `fails()`, 503 before anything is done."""
-
-    def gate(call: SimCall) -> None:
-        if fails():
-            raise PlatformError(503, "Service unavailable: nothing was done, try again")
-
-    return gate

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from app.domain import Provider
 from app.paths import resources_dir
 from app.sandbox import monitor, recordings, routes_hms, routes_saved, routes_vapi, routes_voicebot
 from app.sandbox.access import Access, logged, monitor_auth
@@ -37,6 +38,15 @@ def _is_control(request: web.Request) -> bool:
     return request.method == "POST" and request.path.endswith("/control")
 
 
+def _nothing_done(request: web.Request, status: int) -> bool:
+    """Vapi documents "503 = nothing done" for its newer (realtime) call kinds only: every other failed
+    command may have been carried out."""
+    if status != 503 or not request.path.startswith("/vapi-monitor/"):
+        return False
+    call = request.app[STATE].world.find(Provider.VAPI, request.match_info.get("id", ""))
+    return call is not None and call.realtime
+
+
 @web.middleware
 async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Outermost: what a flaky network and an overloaded platform do to a client."""
@@ -50,8 +60,8 @@ async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(platform, 429, "Too many requests, slow down", headers={"Retry-After": "1"})
     if plan.fails():
         status = plan.failure_status()
-        if _is_control(request) and status == 502:
-            await handler(request)  # the command happened, but the client will never know: outcome unknown
+        if _is_control(request) and not _nothing_done(request, status) and plan.carried_out():
+            await handler(request)  # the command happened, but the client cannot know: outcome unknown
         return error_response(platform, status, "Simulated platform failure")
     response = await handler(request)
     if plan.mangles() and isinstance(response, web.Response) and response.content_type == "application/json":
