@@ -49,8 +49,9 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id-salt", type=int, help="repeat the call ids of an earlier run (default: new ids every run)")
     parser.add_argument("--listen-format", choices=("mono", "stereo"), default=TrafficSettings.listen_format,
                         help="Vapi listen sockets send mono or stereo (customer left) 16 kHz audio")
-    parser.add_argument("--no-start-frame", dest="listen_start_frame", action="store_false",
-                        help="Vapi listen sockets send audio without a JSON start frame")
+    parser.add_argument("--start-frame", dest="listen_start_frame", action="store_true",
+                        help="Vapi listen sockets begin with a JSON start frame (format, rate, channels); the brief "
+                             "documents none, so by default clients must measure the format")
     parser.add_argument("--trouble-rate", type=float, default=None, metavar="R",
                         help="share of new live calls (0 to 1) that play a troubled scenario: every alert rule "
                              "has one (default: the usual mix)")

@@ -50,7 +50,8 @@ def test_the_listen_switches_reach_the_traffic_settings(monkeypatch) -> None:
 
     built = {}
     monkeypatch.setattr(cli, "build_state", lambda **kwargs: built.update(kwargs) or (_ for _ in ()).throw(ValueError("stop")))
-    assert main(["sandbox", "--listen-format", "mono", "--no-start-frame"]) == 2
+    assert main(["sandbox", "--listen-format", "mono", "--start-frame"]) == 2
     traffic = built["traffic"]
-    assert (traffic.listen_format, traffic.listen_start_frame) == ("mono", False)
-    assert main(["sandbox"]) == 2 and (built["traffic"].listen_format, built["traffic"].listen_start_frame) == ("stereo", True)
+    assert (traffic.listen_format, traffic.listen_start_frame) == ("mono", True)
+    # The brief documents no start frame: by default the socket sends none and clients measure the format.
+    assert main(["sandbox"]) == 2 and (built["traffic"].listen_format, built["traffic"].listen_start_frame) == ("stereo", False)
