@@ -141,8 +141,7 @@ class VapiClient(AccountClient):
         if not call.control_url:
             raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
         result = await self.session.control(call.control_url, control_body(command),
-                                            headers=self.monitor_headers(call.control_url),
-                                            nothing_done_on_503=call.realtime)  # documented for the newer kinds only
+                                            headers=self.monitor_headers(call.control_url))
         if result.status_code == 401:
             return result.model_copy(update={"message": self.monitor_refusal("Controlling this call")})
         return result

@@ -33,7 +33,7 @@ def command(call: dict[str, Any], body: dict[str, Any]) -> httpx.Response:
 
 
 def is_realtime(call: dict[str, Any]) -> bool:
-    """The rule app.sandbox.realtime documents for clients."""
+    """The sandbox's own marker (app.sandbox.realtime): a convenience, not documented by Vapi."""
     model = (call.get("assistantOverrides", {}).get("model") or call.get("assistant", {}).get("model") or {})
     return "realtime" in model.get("model", "")
 
