@@ -27,7 +27,7 @@ ENDED_MESSAGES = {
     "silence-timed-out": "No speech was detected for 30 seconds.",
 }
 ERROR_WORDS = ("error", "failed", "fault", "closed-websocket", "timed-out")
-MODEL = {"provider": "openai", "model": "gpt-4o"}
+MODEL = {"provider": "openai", "model": "gpt-4o"}  # what saved assistants run on, and the bill names
 TRANSCRIBER = {"provider": "deepgram", "model": "nova-2"}
 VOICE = {"provider": "11labs", "voiceId": "burt"}
 # How a turn's latency splits over the pipeline (shares of the gap between the customer and the answer).

@@ -8,8 +8,8 @@ import os
 import sys
 
 from app.domain import Provider
-from app.sandbox.access import Access
 from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.state import Access
 from app.sandbox.wire import base_url
 from app.sandbox.world import TrafficSettings
 
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                 raise ValueError("--webhook-url needs --webhook-secret")
             from app.sandbox.webhooks import WebhookSender
 
-            state.webhooks = WebhookSender(state.world, args.webhook_url, args.webhook_secret, key)
+            state.webhooks = WebhookSender(state.world, args.webhook_url, args.webhook_secret)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
         return 2

@@ -10,12 +10,12 @@ from aiohttp import web
 from app.domain import Provider
 from app.paths import resources_dir
 from app.sandbox import monitor, recordings, routes_hms, routes_saved, routes_vapi, routes_voicebot
-from app.sandbox.access import Access, logged, monitor_auth
+from app.sandbox.access import logged, monitor_auth
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultPlan, FaultSpec
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SpeechBank
-from app.sandbox.state import STATE, Handler, SandboxState
+from app.sandbox.state import STATE, Access, Handler, SandboxState
 from app.sandbox.wire import (
     BASE_PATHS,
     UNAUTHORIZED,
@@ -125,12 +125,7 @@ def build_state(*, api_key: str, traffic: TrafficSettings, faults_spec: str | No
     world = World(traffic, load_scenarios(resources_dir() / "scenarios"), SpeechBank(resources_dir() / "audio"),
                   SandboxClock(traffic.speed))
     world.build_history()
-    access = access or Access()
-    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed), public_key=access.public_key,
-                        monitor_auth=access.monitor_auth, recording_ttl=access.recording_ttl)
-
-
-SITES = ("api", "monitor", "storage")
+    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed), access=access or Access())
 
 
 def build_apps(state: SandboxState) -> dict[str, web.Application]:

@@ -50,22 +50,19 @@ class _Sent:
 
 
 class WebhookSender:
-    def __init__(self, world: World, urls: list[str], secret: str, api_key: str,
-                 retry: RetryPolicy | None = None) -> None:
+    def __init__(self, world: World, urls: list[str], secret: str, retry: RetryPolicy | None = None) -> None:
         if not urls:
             raise ValueError("at least one webhook URL")
         self._world = world
         self._urls = itertools.cycle([url.rstrip("/") for url in urls])
         self._vapi = VapiCredential("hmac", secret, VAPI_SIGNATURE, VAPI_TIMESTAMP)
         self._hms = HmsCredential(secret)
-        self._api_key = api_key
         self._retry = retry or RetryPolicy(initial_delay=0.1, max_delay=2.0)
         self._calls: dict[str, _Sent] = {}
         self._finished: dict[str, None] = {}  # an ordered set, oldest first
         self._workers: set[asyncio.Task[None]] = set()
         self._http: aiohttp.ClientSession | None = None
         self._links: Callable[[], Links] | None = None
-        self.delivered = 0
 
     async def start(self, links: Callable[[], Links]) -> None:
         """`links`: the sandbox's own URLs (API, monitor, storage), for the links in the calls."""
@@ -167,7 +164,6 @@ class WebhookSender:
                     if response.status < 500:
                         if response.status >= 400:
                             log.warning("webhook %s refused by %s: %s", kind, url, response.status)
-                        self.delivered += 1
                         return
             except (aiohttp.ClientError, TimeoutError) as error:
                 log.info("webhook %s to %s failed: %s", kind, url, error)

@@ -11,13 +11,7 @@ import pytest
 import websockets
 
 from app.domain import Provider
-from tests.sandbox.helpers import client, vapi_call, wait_for
-
-
-def _in_progress(sandbox, scenario: str) -> dict:
-    call_id = sandbox.start_call(Provider.VAPI, scenario)
-    with client(sandbox, Provider.VAPI) as api:
-        return wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c, timeout=10)
+from tests.sandbox.helpers import client, in_progress
 
 
 async def _listen(url: str, seconds: float) -> tuple[list[dict], bytes, float]:
@@ -34,7 +28,7 @@ async def _listen(url: str, seconds: float) -> tuple[list[dict], bytes, float]:
 
 
 async def test_listen_streams_real_time_stereo_speech(sandbox) -> None:
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     events, pcm, elapsed = await _listen(call["monitor"]["listenUrl"], 2.5)
     assert events and not any(e["type"] == "start" for e in events)  # no start frame unless asked for
     samples = np.frombuffer(pcm, dtype="<i2").reshape(-1, 2)
@@ -58,7 +52,7 @@ async def test_listen_refuses_a_call_that_is_not_live(sandbox) -> None:
 
 
 async def test_listen_closes_when_the_call_ends(sandbox) -> None:
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     async with websockets.connect(call["monitor"]["listenUrl"]) as socket:
         await socket.recv()
         await socket.recv()
@@ -113,7 +107,7 @@ async def test_the_listen_socket_tells_each_line_partial_then_final_in_the_specs
     from tests.sandbox.vapi_schema import validator
 
     sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, speed=4.0, listen_start_frame=True)
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     events, _ = await _frames(call["monitor"]["listenUrl"], 4.0)
     assert events[0] == {"type": "start", "sampleRate": 16000, "channels": 2, "encoding": "s16le"}
     schemas = {"transcript": "ClientMessageTranscript", "speech-update": "ClientMessageSpeechUpdate",
@@ -139,7 +133,7 @@ async def test_the_listen_socket_tells_each_line_partial_then_final_in_the_specs
 async def test_the_listen_socket_runs_mono_without_a_start_frame(sandbox_factory) -> None:
     """Without --start-frame (the brief documents none) the socket sends audio and events only."""
     sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, listen_format="mono")
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     began = time.monotonic()
     events, pcm = await _frames(call["monitor"]["listenUrl"], 2.0)
     elapsed = time.monotonic() - began

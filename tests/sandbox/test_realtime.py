@@ -5,31 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 import pytest
 import websockets
 
 from app.domain import Provider
-from app.sandbox.embedded import EmbeddedSandbox
-from tests.sandbox.helpers import client, vapi_call, wait_for
+from tests.sandbox.helpers import client, command, in_progress, vapi_call, wait_for
 from tests.sandbox.vapi_schema import call_errors
 
 OK = {"status": "ok"}
-
-
-@pytest.fixture
-def brisk(sandbox_factory) -> EmbeddedSandbox:
-    return sandbox_factory(live=0, history=0, speed=4.0, analysis_delay=0.5)
-
-
-def realtime_call(sandbox: EmbeddedSandbox, scenario: str = "booking") -> dict[str, Any]:
-    call_id = sandbox.start_call(Provider.VAPI, scenario, realtime=True)
-    with client(sandbox, Provider.VAPI) as api:
-        return wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c, timeout=10)
-
-
-def command(call: dict[str, Any], body: dict[str, Any]) -> httpx.Response:
-    return httpx.post(call["monitor"]["controlUrl"], json=body)
 
 
 def is_realtime(call: dict[str, Any]) -> bool:
@@ -39,7 +22,7 @@ def is_realtime(call: dict[str, Any]) -> bool:
 
 
 def test_a_realtime_call_is_recognisable_and_valid(brisk) -> None:
-    call = realtime_call(brisk)
+    call = in_progress(brisk, realtime=True)
     assert is_realtime(call) and "listenUrl" not in call["monitor"] and "controlUrl" in call["monitor"]
     assert call_errors(call) == []
     classic = brisk.start_call(Provider.VAPI, "booking", realtime=False)
@@ -49,7 +32,7 @@ def test_a_realtime_call_is_recognisable_and_valid(brisk) -> None:
 
 
 async def test_no_listen_socket(brisk) -> None:
-    call = await asyncio.to_thread(realtime_call, brisk)
+    call = await asyncio.to_thread(in_progress, brisk, realtime=True)
     listen = call["monitor"]["controlUrl"].replace("http", "ws", 1).replace("/control", "/listen")
     with pytest.raises(websockets.InvalidStatus) as refused:
         async with websockets.connect(listen):
@@ -67,7 +50,7 @@ async def test_no_listen_socket(brisk) -> None:
     {"type": "append-context", "kind": "instructions", "content": "  "},
 ])
 def test_everything_else_is_refused_with_the_reason(brisk, body) -> None:
-    call = realtime_call(brisk)
+    call = in_progress(brisk, realtime=True)
     refused = command(call, body)
     assert refused.status_code == 400
     assert refused.json()["statusCode"] == 400 and refused.json()["error"] == "Bad Request"
@@ -76,7 +59,7 @@ def test_everything_else_is_refused_with_the_reason(brisk, body) -> None:
 
 
 def test_append_context_of_each_kind_then_transfer(brisk) -> None:
-    call = realtime_call(brisk)
+    call = in_progress(brisk, realtime=True)
     for kind in ("instructions", "commentary", "thinking"):
         accepted = command(call, {"type": "append-context", "kind": kind, "content": f"A {kind} note."})
         assert (accepted.status_code, accepted.json()) == (200, OK)
@@ -94,14 +77,14 @@ def test_append_context_of_each_kind_then_transfer(brisk) -> None:
 
 
 def test_end_call(brisk) -> None:
-    call = realtime_call(brisk)
+    call = in_progress(brisk, realtime=True)
     assert command(call, {"type": "end-call"}).json() == OK
     assert brisk.server.state.world.find(Provider.VAPI, call["id"]).status == "ended"
 
 
 def test_503_means_nothing_was_done(brisk) -> None:
     """The one documented safe failure, and only for this call kind: the general error_rate fault's 503."""
-    call = realtime_call(brisk)
+    call = in_progress(brisk, realtime=True)
     world = brisk.server.state.world
     brisk.set_faults("error_rate=1")
     outcomes = set()
