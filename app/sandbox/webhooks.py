@@ -24,6 +24,7 @@ import aiohttp
 from app.domain import Provider
 from app.hub.signatures import VAPI_SIGNATURE, VAPI_TIMESTAMP, HmsCredential, VapiCredential
 from app.providers.http import RetryPolicy
+from app.sandbox.call_events import ROLES, partial_text, status_update, transcript
 from app.sandbox.call_facts import Links
 from app.sandbox.hms_shape import hms_call, hms_status
 from app.sandbox.simcall import SimCall
@@ -32,7 +33,6 @@ from app.sandbox.world import World
 
 log = logging.getLogger(__name__)
 
-SPOKEN = {"user": "user", "bot": "assistant"}
 REPORTED = ("analysis", "artifact", "cost", "costs")  # the call's fields ServerMessageEndOfCallReport repeats
 ATTEMPTS = 8
 FINISHED_KEPT = 10_000  # ended calls remembered, so a later touch (a rename) sends nothing again
@@ -105,18 +105,13 @@ class WebhookSender:
         shape = vapi_call(call, links)
         if call.status != sent.status:
             sent.status = call.status
-            extra = {"endedReason": call.ended_reason} if call.ended_reason else {}
-            self._send(sent, "vapi", {"type": "status-update", "status": call.status, **extra}, shape)
+            self._send(sent, "vapi", status_update(call), shape)
         new = (call.live_messages or [])[sent.messages:]
         sent.messages += len(new)
-        for message in new:
-            if message.role in SPOKEN:
-                words = message.text.split()
-                heard = {"type": "transcript", "role": SPOKEN[message.role]}
-                if len(words) > 1:
-                    self._send(sent, "vapi", {**heard, "transcriptType": "partial",
-                                              "transcript": " ".join(words[: len(words) // 2])}, shape)
-                self._send(sent, "vapi", {**heard, "transcriptType": "final", "transcript": message.text}, shape)
+        for line in new:
+            if line.role in ROLES:
+                self._send(sent, "vapi", transcript(line, "partial", partial_text(line)), shape)
+                self._send(sent, "vapi", transcript(line, "final", line.text), shape)
         if new and call.started_ms is not None:
             messages = call.messages
             self._send(sent, "vapi", {"type": "conversation-update",
