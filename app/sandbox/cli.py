@@ -40,7 +40,8 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the Vapi public key monitor URLs take with --monitor-auth (default sandbox-public-key)")
     parser.add_argument("--monitor-auth", action="store_true",
                         help="Vapi monitor URLs (listen, control) require Authorization: Bearer <public key>")
-    parser.add_argument("--monitor-port", type=int, default=0, help="port of the Vapi monitor URLs (default: any free)")
+    parser.add_argument("--monitor-port", type=int, default=0, help="port of the Vapi monitor URLs (default: any free; a second host, as calls' "
+                             "monitor hosts differ, always takes a free port)")
     parser.add_argument("--storage-port", type=int, default=0, help="port of the signed recording files (default: any free)")
     parser.add_argument("--recording-ttl", type=float, default=Access.recording_ttl,
                         help="seconds a signed recording URL works (default 3600)")
@@ -61,8 +62,9 @@ async def _serve(server: SandboxServer) -> None:
     await server.start()
     for provider in Provider:
         print(f"{provider.display_name:16} {base_url(server.host, server.port, provider)}", flush=True)
-    print(f"{'Vapi monitor':16} {server.origin('monitor')}", flush=True)
-    print(f"{'Recordings':16} {server.origin('storage')}", flush=True)
+    for number, origin in enumerate(server.origins("monitor"), 1):
+        print(f"{f'Vapi monitor {number}':16} {origin}", flush=True)
+    print(f"{'Recordings':16} {server.origins('storage')[0]}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
         await asyncio.Event().wait()

@@ -63,9 +63,9 @@ class EmbeddedSandbox:
     def base_url(self, provider: Provider) -> str:
         return base_url(self.host, self.port, provider)
 
-    def origin(self, site: str) -> str:
-        """http://host:port of the api, monitor or storage site."""
-        return self.server.origin(site)
+    def origins(self, site: str) -> tuple[str, ...]:
+        """http://host:port of each socket of the api, monitor (two: hosts change between calls) or storage site."""
+        return self.server.origins(site)
 
     def received(self) -> list[Received]:
         """Every request the sandbox received (newest last), with where it arrived and its credentials."""

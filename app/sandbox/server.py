@@ -115,7 +115,7 @@ async def index(request: web.Request) -> web.Response:
     world = request.app[STATE].world
     urls = {name: f"{request.scheme}://{request.host}{path}" for name, path in BASE_PATHS.items()}
     links = request.app[STATE].links(request)
-    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "monitorOrigin": links.monitor,
+    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "monitorOrigins": list(links.monitor),
                       "storageOrigin": links.storage, "scenarios": sorted(world.scenarios)})
 
 
@@ -158,13 +158,14 @@ class SandboxServer:
 
     `port` is the API's; the monitor and storage sites take `monitor_port` / `storage_port` (0 = any free one),
     so the console meets what real accounts have: monitor and recording URLs on other hosts than the API.
+    The monitor site listens on a second (free) port too: Vapi's monitor host changes from call to call.
     """
 
     def __init__(self, state: SandboxState, host: str, port: int, monitor_port: int = 0, storage_port: int = 0) -> None:
         self.state = state
         self.host = host
         self.port = port
-        self._wanted = {"api": port, "monitor": monitor_port, "storage": storage_port}
+        self._wanted = {"api": (port,), "monitor": (monitor_port, 0), "storage": (storage_port,)}
         self._runners: list[web.AppRunner] = []
 
     async def start(self) -> None:
@@ -173,19 +174,21 @@ class SandboxServer:
                 runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
                 self._runners.append(runner)
                 await runner.setup()
-                await web.TCPSite(runner, self.host, self._wanted[site]).start()
-                self.state.ports[site] = runner.addresses[0][1]  # the port the system chose when asked for 0
+                for port in self._wanted[site]:
+                    await web.TCPSite(runner, self.host, port).start()
+                # the ports the system chose when asked for 0
+                self.state.ports[site] = tuple(address[1] for address in runner.addresses)
         except BaseException:
             await self.stop()
             raise
-        self.port = self.state.ports["api"]
+        self.port = self.state.ports["api"][0]
         if self.state.webhooks is not None:
             api_host = f"{self.host}:{self.port}"
             await self.state.webhooks.start(lambda: self.state.links_on("http", self.host, api_host))
 
-    def origin(self, site: str) -> str:
-        """http://host:port of a site (api, monitor, storage)."""
-        return f"http://{self.host}:{self.state.ports[site]}"
+    def origins(self, site: str) -> tuple[str, ...]:
+        """http://host:port of each socket of a site (api, monitor, storage)."""
+        return tuple(f"http://{self.host}:{port}" for port in self.state.ports[site])
 
     async def stop(self) -> None:
         if self.state.webhooks is not None:

@@ -86,7 +86,7 @@ class SandboxState:
     on_listen_frame: Callable[[str, int], None] | None = None
     listeners: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     access: Access = field(default_factory=Access)
-    ports: dict[str, int] = field(default_factory=dict)  # api, monitor, storage: set once the server listens
+    ports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # api, monitor, storage: set once listening
     received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
     webhooks: WebhookSender | None = None  # posts the live calls' events to a hub (--webhook-url)
 
@@ -97,11 +97,11 @@ class SandboxState:
         """The URLs calls point at when seen through `api_host` (the monitor and storage sites on `host`)."""
         expires = int(self.wall() + self.access.recording_ttl)
 
-        def origin(site: str) -> str:
-            return f"{scheme}://{host}:{self.ports[site]}" if site in self.ports else ""
+        def origins(site: str) -> tuple[str, ...]:
+            return tuple(f"{scheme}://{host}:{port}" for port in self.ports.get(site, ()))
 
         return Links(f"{scheme}://{api_host}", self.api_key, self.world.now_ms(), expires,
-                     monitor=origin("monitor"), storage=origin("storage"))
+                     monitor=origins("monitor"), storage=next(iter(origins("storage")), ""))
 
     @staticmethod
     def wall() -> float:
