@@ -3,7 +3,8 @@
 Watches every change the world makes to a live call and sends what a platform would:
 Vapi `status-update`, `transcript` (partial, then final), `conversation-update` and
 `end-of-call-report`; HMS `status-update` and `end-of-call-report`. Vapi goes to `{url}/vapi`
-(HMAC-SHA256 in `x-vapi-signature` over "{timestamp}.{body}"), HMS to `{url}/hms`
+(HMAC-SHA256 in `x-vapi-signature` over "{timestamp}.{body}", the timestamp in `x-timestamp` as the spec's
+HMACAuthenticationPlan defaults it), HMS to `{url}/hms`
 (`X-Webhook-Signature: sha256=…`). A call's deliveries go out one at a time, in order; each is
 retried (same body, fresh signature) on the next URL when a receiver fails, as a load balancer would.
 """
