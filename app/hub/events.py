@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Request types whose sender waits for an answer: the hub answers at once and stays out of the way.
 ANSWER_TYPES = frozenset({"assistant-request", "transfer-destination-request", "tool-calls"})
-REPORT_FIELDS = ("endedReason", "cost", "costBreakdown", "startedAt", "endedAt", "analysis")
+REPORT_FIELDS = ("endedReason", "cost", "costs", "startedAt", "endedAt", "analysis")  # ServerMessageEndOfCallReport
 Event = dict[str, Any]
 
 

@@ -17,8 +17,8 @@ REPLAY_WINDOW_SECONDS = 300.0
 HMS_SIGNATURE = "X-Webhook-Signature"
 HMS_TIMESTAMP = "X-Webhook-Timestamp"
 HMS_EVENT = "X-Webhook-Event"
-VAPI_SIGNATURE = "x-vapi-signature"
-VAPI_TIMESTAMP = "x-vapi-timestamp"
+VAPI_SIGNATURE = "x-vapi-signature"  # the brief: "commonly x-vapi-signature"
+VAPI_TIMESTAMP = "x-timestamp"  # the spec's HMACAuthenticationPlan.timestampHeader default
 VAPI_SECRET = "X-Vapi-Secret"
 
 

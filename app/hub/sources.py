@@ -1,7 +1,7 @@
 """Where webhooks come in: one named endpoint per platform credential, `/webhooks/{name}`.
 
 Configured from a JSON file (`--webhooks FILE`), e.g.
-`{"vapi": {"provider": "vapi", "auth": "hmac", "secret": "...", "timestamp_header": "x-vapi-timestamp"},
+`{"vapi": {"provider": "vapi", "auth": "hmac", "secret": "...", "timestamp_header": "x-timestamp"},
   "hms": {"provider": "hms", "secret": "..."}}`, or, for one shared secret, from
 `SWITCHBOARD_HUB_WEBHOOK_SECRET`: endpoints `vapi` (HMAC with timestamp) and `hms`.
 Secrets never come from the command line (they would show in the process list).

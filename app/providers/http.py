@@ -60,7 +60,6 @@ class Purpose(Enum):
     READ = "read"
     CHANGE = "change"
     CONTROL = "control"
-    CONTROL_SAFE_ON_503 = "control, 503 means nothing was done"  # where the platform documents it
     DOWNLOAD = "download"
 
     @property
@@ -217,22 +216,18 @@ class PlatformHttp:
         """A recording: `save` streams the 2xx answer; a drop mid-body is retried like a read (save starts over)."""
         return await self.request(Purpose.DOWNLOAD, "GET", url, consume=save, on_wait=on_wait)
 
-    async def control(self, url: str, body: dict[str, Any], headers: dict[str, str] | None = None, *,
-                      nothing_done_on_503: bool = False) -> CommandResult:
+    async def control(self, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> CommandResult:
         """POST a live-call command once. `headers` for a monitor URL (never the account key); else by origin.
-        `nothing_done_on_503`: the platform documents that a 503 from this call means nothing was done
-        (Vapi's newer call kinds), so only then is it resent."""
-        purpose = Purpose.CONTROL_SAFE_ON_503 if nothing_done_on_503 else Purpose.CONTROL
+        A 503 is not resent either: Vapi documents "503 = nothing done" only for newer call kinds that nothing
+        documented tells apart."""
         async def answer(response: httpx.Response) -> tuple[int, bytes]:
             # an acceptance says at most a sentence: read no more of it than of an error
             return response.status_code, await read_capped(response, MAX_ERROR_BODY_BYTES) or b""
 
         try:
-            code, content = await self.request(purpose, "POST", url, json=body, headers=headers,
+            code, content = await self.request(Purpose.CONTROL, "POST", url, json=body, headers=headers,
                                                consume=answer)
         except ProviderError as error:
-            if error.status_code == 503 and nothing_done_on_503:
-                return CommandResult(outcome=Outcome.REFUSED, message=f"{error} Nothing was done.", status_code=503)
             result = command_result_of(error)
             if result.outcome is Outcome.UNKNOWN:
                 return result.model_copy(
@@ -269,8 +264,7 @@ class PlatformHttp:
             except APIStatusError as exc:
                 error = exc
                 code = exc.status_code or 0
-                resend = code in RETRYABLE_STATUS and (
-                    purpose.idempotent or (purpose is Purpose.CONTROL_SAFE_ON_503 and code == 503))
+                resend = code in RETRYABLE_STATUS and purpose.idempotent
                 delay = self.retry.delay(attempt, getattr(exc, "retry_after", None))
             if not resend or attempt >= self.retry.max_retries or loop.time() + delay > deadline:
                 raise error

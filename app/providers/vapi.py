@@ -138,8 +138,7 @@ class VapiClient(AccountClient):
         if not call.control_url:
             raise UnsupportedError("This call has no control URL: it is not live, or Vapi monitoring is off.")
         result = await self.session.control(call.control_url, control_body(command),
-                                            headers=self.monitor_headers(),
-                                            nothing_done_on_503=call.realtime)  # documented for the newer kinds only
+                                            headers=self.monitor_headers())
         if result.status_code == 401:
             refusal = monitor_refusal("Controlling this call", key_sent=self.public_key is not None)
             return result.model_copy(update={"message": refusal})

@@ -280,8 +280,9 @@ def _count(value: Any) -> int | None:
 
 
 def _is_realtime(wire: WireCall) -> bool:
-    """Vapi's spec names no realtime call kind: the realtime model the call runs on tells
-    (`assistantOverrides.model.model`, else a transient assistant's)."""
+    """Nothing documented marks Vapi's realtime call kind; a realtime model (`assistantOverrides.model.model`,
+    else a transient assistant's) is the sandbox's marker and a hint at best: it only narrows the commands
+    offered (see app.sandbox.realtime)."""
     for holder in (wire.assistantOverrides, {"model": wire.assistant.model} if wire.assistant else None):
         model = holder.get("model") if isinstance(holder, dict) else None
         name = model.get("model") if isinstance(model, dict) else None

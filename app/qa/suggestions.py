@@ -61,8 +61,9 @@ def _platform(call: Call, template: ScorecardTemplate) -> list[Suggestion]:
     for kind, judgements in (("scorecard", call.scorecards), ("output", call.structured_outputs)):
         for judgement in _objects(judgements):
             name = plain(str(judgement.get("name") or ""))
-            value = judgement.get("normalizedScore", judgement.get("score")) if kind == "scorecard" \
-                else judgement.get("result")
+            # a scorecard's `scoreNormalized` is a percent (ceil(score / maxPoints * 100)); its `score` is
+            # points on a scale the call does not carry, so it suggests nothing
+            value = judgement.get("scoreNormalized") if kind == "scorecard" else judgement.get("result")
             criterion = named.get(name) or (template.criterion("understood") if name in UNDERSTOOD_OUTPUTS
                                             and "understood" in named else None)
             mark = _mark(value, criterion.max_score if criterion else 5, percent=kind == "scorecard")

@@ -9,44 +9,51 @@ never reached a host other than the API's.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from app.sandbox.call_facts import RECORDING_TTL_SECONDS
 from app.sandbox.state import STATE, Handler
 from app.sandbox.wire import UNAUTHORIZED, error_response, presented_key
 
 MISSING_PUBLIC_KEY = "Monitor authentication is on: send Authorization: Bearer <your public key>"
+PRIVATE_KEY_SHOWN, PUBLIC_KEY_SHOWN = "<private key>", "<public key>"  # the log's words for the sandbox's keys
+SHOWN_CHARS = 4  # of any other credential
 
 
-@dataclass(frozen=True)
-class Access:
-    """The sandbox's keys and links beyond the private key (`--public-key`, `--monitor-auth`, `--recording-ttl`)."""
-
-    public_key: str = "sandbox-public-key"
-    monitor_auth: bool = False
-    recording_ttl: float = RECORDING_TTL_SECONDS
-
-    def __post_init__(self) -> None:
-        if not self.public_key or self.recording_ttl <= 0:
-            raise ValueError("the public key must not be empty and the recording TTL must be above 0")
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Received:
-    """One request as an origin saw it: where it arrived and which credentials it carried."""
+    """One request as an origin saw it: where it arrived and which credentials it carried. No key is kept:
+    the headers are masked, and which of the sandbox's own keys they carried is kept as digests."""
 
     site: str  # api | monitor | storage
     origin: str  # scheme://host:port of the socket that received it (not the Host header)
     method: str
     path: str
-    authorization: str | None  # the Authorization header as sent
-    api_key: str | None  # the X-API-Key header as sent
+    authorization: str | None  # the Authorization header, masked: "Bearer <public key>", "Bearer abcd…"
+    api_key: str | None  # the X-API-Key header, masked the same way
+    carried: frozenset[str] = frozenset()  # digests of the sandbox's keys found anywhere in those headers
 
     def carries(self, key: str) -> bool:
-        return any(key in (header or "") for header in (self.authorization, self.api_key))
+        """Whether the request carried `key`, one of the sandbox's own (private or public) keys."""
+        return _digest(key) in self.carried
+
+
+def _masked(header: str | None, shown: dict[str, str]) -> str | None:
+    if header is None:
+        return None
+    for key, words in shown.items():
+        header = header.replace(key, words)
+    if any(words in header for words in shown.values()):
+        return header
+    scheme, _, credential = header.rpartition(" ")
+    return f"{scheme} {credential[:SHOWN_CHARS]}…".lstrip()
 
 
 def logged(site: str) -> Middleware:
@@ -54,11 +61,14 @@ def logged(site: str) -> Middleware:
 
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        state = request.app[STATE]
         sockname = request.transport.get_extra_info("sockname") if request.transport else None
         port = sockname[1] if sockname else request.url.port
-        request.app[STATE].received.append(Received(
-            site, f"{request.scheme}://{request.url.host}:{port}", request.method, request.path,
-            request.headers.get("Authorization"), request.headers.get("X-API-Key")))
+        shown = {state.api_key: PRIVATE_KEY_SHOWN, state.access.public_key: PUBLIC_KEY_SHOWN}
+        authorization, api_key = request.headers.get("Authorization"), request.headers.get("X-API-Key")
+        carried = frozenset(_digest(key) for key in shown if key in f"{authorization} {api_key}")
+        state.received.append(Received(site, f"{request.scheme}://{request.url.host}:{port}", request.method,
+                                       request.path, _masked(authorization, shown), _masked(api_key, shown), carried))
         return await handler(request)
 
     return record
@@ -67,8 +77,8 @@ def logged(site: str) -> Middleware:
 @web.middleware
 async def monitor_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     """With monitor authentication on, the public key and nothing else (the private key is refused)."""
-    state = request.app[STATE]
-    if state.monitor_auth and presented_key(request, "vapi") != state.public_key:
+    access = request.app[STATE].access
+    if access.monitor_auth and presented_key(request, "vapi") != access.public_key:
         message = MISSING_PUBLIC_KEY if presented_key(request, "vapi") is None else UNAUTHORIZED["vapi"]
         return error_response("vapi", 401, message)
     return await handler(request)

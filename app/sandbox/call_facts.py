@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -69,14 +70,18 @@ class Links:
     secret: str
     now_ms: int
     expires: int = 0  # unix seconds (wall clock, like a real signed URL) when recording links stop working
-    monitor: str = ""  # origin of the monitor URLs (like Vapi's per-call hosts); "" = the API's
+    monitor: tuple[str, ...] = ()  # origins of the monitor URLs (Vapi's per-call hosts); none = the API's
     storage: str = ""  # origin of the signed recording files (like a storage bucket); "" = the API's
 
+    def _monitor(self, call: SimCall) -> str:
+        """The call's monitor host: one of several, the same for the call's whole life."""
+        return self.monitor[zlib.crc32(call.id.encode()) % len(self.monitor)] if self.monitor else self.base
+
     def listen_url(self, call: SimCall) -> str:
-        return (self.monitor or self.base).replace("http", "ws", 1) + f"/vapi-monitor/{call.id}/listen"
+        return self._monitor(call).replace("http", "ws", 1) + f"/vapi-monitor/{call.id}/listen"
 
     def control_url(self, call: SimCall) -> str:
-        return f"{self.monitor or self.base}/vapi-monitor/{call.id}/control"
+        return f"{self._monitor(call)}/vapi-monitor/{call.id}/control"
 
     def recording_url(self, call: SimCall, kind: str) -> str:
         path = f"/recordings/{call.provider}/{call.id}/{kind}.wav"

@@ -3,9 +3,11 @@
 `endedMessage` (error endings), `artifact.transfers` (TransferArtifact), `artifact.performanceMetrics`
 (PerformanceMetrics with TurnLatency), `costs[]` (TransportCost, TranscriberCost, ModelCost, VoiceCost,
 VapiCost, AnalysisCost), and the three the spec types only as objects: `artifact.structuredOutputs`
-(by structured-output id: `{name, result}`), `artifact.scorecards` (by scorecard id: `{name, score,
-normalizedScore, metricPoints}`) and `analysis.structuredDataMulti` (a list of `{name, structuredData}`);
-those three shapes follow the docs' examples and are UNCONFIRMED.
+(by structured-output id, each a `StructuredOutputRunResult` `{name, result}`), `artifact.scorecards` (by
+scorecard id, the scorecard quickstart's example: `{name, score, scoreNormalized, metricPoints}`, points by
+structured-output id, `scoreNormalized` = ceil(score / maxPoints * 100)) and `analysis.structuredDataMulti`
+(one entry per `StructuredDataMultiPlan`, named by its `key`: `{key, structuredData}`, UNCONFIRMED: the
+spec says only "object").
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ ENDED_MESSAGES = {
     "silence-timed-out": "No speech was detected for 30 seconds.",
 }
 ERROR_WORDS = ("error", "failed", "fault", "closed-websocket", "timed-out")
-MODEL = {"provider": "openai", "model": "gpt-4o"}
+MODEL = {"provider": "openai", "model": "gpt-4o"}  # what saved assistants run on, and the bill names
 TRANSCRIBER = {"provider": "deepgram", "model": "nova-2"}
 VOICE = {"provider": "11labs", "voiceId": "burt"}
 # How a turn's latency splits over the pipeline (shares of the gap between the customer and the answer).
@@ -87,31 +89,32 @@ def costs(breakdown: dict[str, Any], minutes: float) -> list[dict[str, Any]]:
     return items
 
 
-def _id(kind: str, name: str) -> str:
-    return stable_uuid(kind, name)
+OUTPUT_IDS = {name: stable_uuid("structured-output", name) for name in ("CSAT", "Call objective achieved", "Intent")}
+SCORECARD_ID = stable_uuid("scorecard", "Call quality")
+# The scorecard's conditions: the objective met 50 points; CSAT >= 4 30, CSAT = 3 20. The points add up to
+# 100, but the CSAT tiers exclude each other, so the most a call can score (maxPoints) is 80.
+OBJECTIVE_POINTS, CSAT_TIERS = 50, ((4, 30), (3, 20))
+MAX_POINTS = OBJECTIVE_POINTS + CSAT_TIERS[0][1]
 
 
 def structured_outputs(analysis: dict[str, Any], sentiment: int) -> dict[str, Any]:
     resolved = analysis["successEvaluation"] == "true"
-    return {
-        _id("structured-output", "CSAT"): {"name": "CSAT", "result": max(1, min(5, round(sentiment / 2)))},
-        _id("structured-output", "Call objective achieved"): {"name": "Call objective achieved", "result": resolved},
-        _id("structured-output", "Intent"): {"name": "Intent", "result": analysis["structuredData"].get("intent", "other")},
-    }
+    results = {"CSAT": max(1, min(5, round(sentiment / 2))), "Call objective achieved": resolved,
+               "Intent": analysis["structuredData"].get("intent", "other")}
+    return {OUTPUT_IDS[name]: {"name": name, "result": result} for name, result in results.items()}
 
 
 def scorecards(outputs: dict[str, Any]) -> dict[str, Any]:
-    """Points from the structured outputs: 60 for the objective, 40 for a CSAT of 4 or more."""
-    results = {o["name"]: o["result"] for o in outputs.values()}
-    points = {"Call objective achieved": 60 if results["Call objective achieved"] else 0,
-              "CSAT of 4 or more": 40 if results["CSAT"] >= 4 else 0}
+    objective, csat = (outputs[OUTPUT_IDS[name]]["result"] for name in ("Call objective achieved", "CSAT"))
+    points = {OUTPUT_IDS["Call objective achieved"]: OBJECTIVE_POINTS if objective else 0,
+              OUTPUT_IDS["CSAT"]: next((p for least, p in CSAT_TIERS if csat >= least), 0)}
     score = sum(points.values())
-    return {_id("scorecard", "Call quality"): {"name": "Call quality", "score": score, "normalizedScore": score,
-                                               "metricPoints": points}}
+    return {SCORECARD_ID: {"name": "Call quality", "score": score, "scoreNormalized": -(-score * 100 // MAX_POINTS),
+                           "metricPoints": points}}
 
 
 def structured_data_multi(analysis: dict[str, Any], sentiment: int) -> list[dict[str, Any]]:
     return [
-        {"name": "Outcome", "structuredData": analysis["structuredData"]},
-        {"name": "Customer", "structuredData": {"sentiment": sentiment, "scale": "0-10"}},
+        {"key": "outcome", "structuredData": analysis["structuredData"]},
+        {"key": "customer", "structuredData": {"sentiment": sentiment, "scale": "0-10"}},
     ]

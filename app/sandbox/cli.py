@@ -8,8 +8,8 @@ import os
 import sys
 
 from app.domain import Provider
-from app.sandbox.access import Access
 from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.state import Access
 from app.sandbox.wire import base_url
 from app.sandbox.world import TrafficSettings
 
@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", type=int, default=TrafficSettings.live, help="calls kept in progress on each platform")
     parser.add_argument("--history", type=int, default=TrafficSettings.history,
                         help="ended calls created at start on each platform")
-    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01,realtime_503_rate=0.1")
+    parser.add_argument("--faults", help="e.g. latency=200ms,error_rate=0.05,429_every=20,drop_ws_after=30s,malformed_rate=0.01")
     parser.add_argument("--speed", type=float, default=TrafficSettings.speed,
                         help="run calls this many times faster than real time")
     parser.add_argument("--webhook-url", action="append", metavar="URL",
@@ -40,7 +40,8 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the Vapi public key monitor URLs take with --monitor-auth (default sandbox-public-key)")
     parser.add_argument("--monitor-auth", action="store_true",
                         help="Vapi monitor URLs (listen, control) require Authorization: Bearer <public key>")
-    parser.add_argument("--monitor-port", type=int, default=0, help="port of the Vapi monitor URLs (default: any free)")
+    parser.add_argument("--monitor-port", type=int, default=0, help="port of the Vapi monitor URLs (default: any free; a second host, as calls' "
+                             "monitor hosts differ, always takes a free port)")
     parser.add_argument("--storage-port", type=int, default=0, help="port of the signed recording files (default: any free)")
     parser.add_argument("--recording-ttl", type=float, default=Access.recording_ttl,
                         help="seconds a signed recording URL works (default 3600)")
@@ -49,8 +50,9 @@ def _add_platform_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id-salt", type=int, help="repeat the call ids of an earlier run (default: new ids every run)")
     parser.add_argument("--listen-format", choices=("mono", "stereo"), default=TrafficSettings.listen_format,
                         help="Vapi listen sockets send mono or stereo (customer left) 16 kHz audio")
-    parser.add_argument("--no-start-frame", dest="listen_start_frame", action="store_false",
-                        help="Vapi listen sockets send audio without a JSON start frame")
+    parser.add_argument("--start-frame", dest="listen_start_frame", action="store_true",
+                        help="Vapi listen sockets begin with a JSON start frame (format, rate, channels); the brief "
+                             "documents none, so by default clients must measure the format")
     parser.add_argument("--trouble-rate", type=float, default=None, metavar="R",
                         help="share of new live calls (0 to 1) that play a troubled scenario: every alert rule "
                              "has one (default: the usual mix)")
@@ -60,8 +62,9 @@ async def _serve(server: SandboxServer) -> None:
     await server.start()
     for provider in Provider:
         print(f"{provider.display_name:16} {base_url(server.host, server.port, provider)}", flush=True)
-    print(f"{'Vapi monitor':16} {server.origin('monitor')}", flush=True)
-    print(f"{'Recordings':16} {server.origin('storage')}", flush=True)
+    for number, origin in enumerate(server.origins("monitor"), 1):
+        print(f"{f'Vapi monitor {number}':16} {origin}", flush=True)
+    print(f"{'Recordings':16} {server.origins('storage')[0]}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
         await asyncio.Event().wait()
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                 raise ValueError("--webhook-url needs --webhook-secret")
             from app.sandbox.webhooks import WebhookSender
 
-            state.webhooks = WebhookSender(state.world, args.webhook_url, args.webhook_secret, key)
+            state.webhooks = WebhookSender(state.world, args.webhook_url, args.webhook_secret)
     except ValueError as error:
         print(f"switchboard sandbox: {error}", file=sys.stderr)
         return 2

@@ -9,10 +9,11 @@ from types import TracebackType
 from typing import Any
 
 from app.domain import Provider
-from app.sandbox.access import Access, Received
+from app.sandbox.access import Received
 from app.sandbox.call_factory import OWNERS
 from app.sandbox.faults import FaultSpec
 from app.sandbox.server import SandboxServer, build_state
+from app.sandbox.state import Access
 from app.sandbox.wire import base_url
 from app.sandbox.world import TrafficSettings
 
@@ -37,7 +38,6 @@ class EmbeddedSandbox:
         # Bad settings or a bad fault spec fail here, in the caller's thread (ValueError).
         self._traffic = TrafficSettings(**traffic)
         self._access = Access(public_key, monitor_auth, recording_ttl)
-        self.public_key = public_key
         FaultSpec.parse(faults)
         self.api_key = api_key
         self.host = host
@@ -63,9 +63,9 @@ class EmbeddedSandbox:
     def base_url(self, provider: Provider) -> str:
         return base_url(self.host, self.port, provider)
 
-    def origin(self, site: str) -> str:
-        """http://host:port of the api, monitor or storage site."""
-        return self.server.origin(site)
+    def origins(self, site: str) -> tuple[str, ...]:
+        """http://host:port of each socket of the api, monitor (two: hosts change between calls) or storage site."""
+        return self.server.origins(site)
 
     def received(self) -> list[Received]:
         """Every request the sandbox received (newest last), with where it arrived and its credentials."""

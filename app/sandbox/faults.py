@@ -32,7 +32,6 @@ class FaultSpec:
     every_429: int = 0  # every Nth API request starts a burst of 429s
     drop_ws_after: float = 0.0  # listen sockets are cut after this many seconds
     malformed_rate: float = 0.0  # share of JSON bodies sent truncated or corrupted
-    realtime_503_rate: float = 0.0  # share of realtime calls' commands answered 503, nothing done
 
     @classmethod
     def parse(cls, spec: str | None) -> FaultSpec:
@@ -54,10 +53,8 @@ class FaultSpec:
                     faults = replace(faults, drop_ws_after=_seconds(value, "s"))
                 elif key == "malformed_rate":
                     faults = replace(faults, malformed_rate=_rate(value))
-                elif key == "realtime_503_rate":
-                    faults = replace(faults, realtime_503_rate=_rate(value))
                 else:
-                    raise ValueError(f"unknown fault '{key}' (known: latency, error_rate, 429_every, drop_ws_after, malformed_rate, realtime_503_rate)")
+                    raise ValueError(f"unknown fault '{key}' (known: latency, error_rate, 429_every, drop_ws_after, malformed_rate)")
             except ValueError as error:
                 raise ValueError(f"bad fault '{item}': {error}") from error
         return faults
@@ -90,8 +87,9 @@ class FaultPlan:
     def failure_status(self) -> int:
         return self._rng.choice((500, 502, 503))
 
-    def realtime_unavailable(self) -> bool:
-        return self.spec.realtime_503_rate > 0 and self._rng.random() < self.spec.realtime_503_rate
+    def carried_out(self) -> bool:
+        """Whether a failed command was carried out anyway (the client cannot tell): a coin flip."""
+        return self._rng.random() < 0.5
 
     def mangles(self) -> bool:
         return self.spec.malformed_rate > 0 and self._rng.random() < self.spec.malformed_rate

@@ -102,9 +102,7 @@ def _mixed(stereo: np.ndarray, channels: int) -> np.ndarray:
 async def control(request: web.Request) -> web.Response:
     if not call_or_404(request, Provider.VAPI).realtime:
         return await commanded(request, Provider.VAPI, apply_vapi, {"success": True})
-    faults = request.app[STATE].faults
-    return await commanded(request, Provider.VAPI, apply_realtime, realtime.ACCEPTED,
-                           realtime.unavailable_gate(faults.realtime_unavailable))
+    return await commanded(request, Provider.VAPI, apply_realtime, realtime.ACCEPTED)
 
 
 async def close_listeners(app: web.Application) -> None:

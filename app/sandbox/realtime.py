@@ -1,30 +1,26 @@
 """Realtime Vapi calls (GPT-Live style, BRIEF.md "Live call control"): few commands, `{"status":"ok"}`, no listen socket.
 
-How a client recognises one. The official `Call` schema has no field naming this kind of call: `type` is
-inbound/outbound phone, web or websocket; `phoneCallTransport` is sip/pstn; `transport` names the carrier.
-What makes a call realtime is the model it runs on, an OpenAI realtime model (the spec's `OpenAIModel.model`
-enum: `gpt-realtime-2025-08-28`, `gpt-realtime-mini-*`, `gpt-4o-realtime-preview-*`). So the sandbox marks
-every realtime call with `"assistantOverrides": {"model": {"provider": "openai", "model": "gpt-realtime-2025-08-28"}}`
-(whatever the call runs on: saved assistant, squad, workflow or transient assistant), and gives it a
-`monitor` with a `controlUrl` and no `listenUrl`. The rule for a client:
-  realtime  <=>  "realtime" in call.assistantOverrides.model.model (else call.assistant.model.model);
-  listening <=>  call.monitor.listenUrl is present.
+How a client recognises one: nothing documented tells. The brief names these calls but no field that
+marks them, and the official `Call` schema has none (`type` is phone, web or websocket). The sandbox marks
+every realtime call with `"assistantOverrides": {"model": {"provider": "openai", "model":
+"gpt-realtime-2025-08-28"}}` (an OpenAI realtime model from the spec's enum) and gives it a `monitor` with a
+`controlUrl` and no `listenUrl`. That marker is a SANDBOX-ONLY CONVENIENCE, not Vapi's word: a classic call
+may run on a realtime model too. So the console may use it only to narrow the commands it offers on a call
+it takes for realtime, and must work without it (a refusal teaches it the rest); it never decides whether
+a failed command may be resent (see app.providers.http, `control`). Listening follows `monitor.listenUrl`.
 
 Control (POST controlUrl): `end-call`; `append-context` `{"kind": "instructions|commentary|thinking",
 "content": "..."}` (at most 16 000 characters); `transfer` without `content`. Accepted commands answer
-`{"status": "ok"}`; anything else 400 with the reason in Vapi's error body. With the `realtime_503_rate`
-fault a command answers 503 and nothing was done (the one status that is safe to resend); the general
-`error_rate` fault's 502 still means "done, but the answer was lost".
+`{"status": "ok"}`; anything else 400 with the reason in Vapi's error body. Under the `error_rate` fault a
+503 means nothing was done (the brief: the one status safe to resend, for these calls only); any other
+failure may or may not have been carried out (see server.faults).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from app.domain.command import MAX_CONTEXT_CHARS
-from app.sandbox.simcall import SimCall
-from app.sandbox.wire import PlatformError
 
 REALTIME_MODEL = {"provider": "openai", "model": "gpt-realtime-2025-08-28"}
 ACCEPTED = {"status": "ok"}
@@ -49,12 +45,3 @@ def refusal(body: dict[str, Any]) -> str | None:
             return f"append-context 'content' must be at most {MAX_CONTEXT_CHARS} characters (got {len(content)})"
     return None
 
-
-def unavailable_gate(fails: Callable[[], bool]) -> Callable[[SimCall], None]:
-    """The control gate of a realtime call: when `fails()`, 503 before anything is done."""
-
-    def gate(call: SimCall) -> None:
-        if fails():
-            raise PlatformError(503, "Service unavailable: nothing was done, try again")
-
-    return gate

@@ -9,11 +9,11 @@ from aiohttp import web
 
 from app.sandbox.call_factory import Saved
 from app.sandbox.call_facts import iso
+from app.sandbox.call_report import MODEL
 from app.sandbox.state import STATE
 from app.sandbox.wire import PlatformError, json_body
 
 CREATED_DAYS_AGO = 90  # saved things predate the history
-MODEL = {"provider": "openai", "model": "gpt-4o"}
 
 
 def saved_json(saved: Saved, org_id: str, created_ms: int) -> dict[str, Any]:

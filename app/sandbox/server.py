@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from app.domain import Provider
 from app.paths import resources_dir
 from app.sandbox import monitor, recordings, routes_hms, routes_saved, routes_vapi, routes_voicebot
-from app.sandbox.access import Access, logged, monitor_auth
+from app.sandbox.access import logged, monitor_auth
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultPlan, FaultSpec
 from app.sandbox.scenarios import load_scenarios
 from app.sandbox.speech import SpeechBank
-from app.sandbox.state import STATE, Handler, SandboxState
+from app.sandbox.state import STATE, Access, Handler, SandboxState
 from app.sandbox.wire import (
     BASE_PATHS,
     UNAUTHORIZED,
@@ -37,6 +38,15 @@ def _is_control(request: web.Request) -> bool:
     return request.method == "POST" and request.path.endswith("/control")
 
 
+def _nothing_done(request: web.Request, status: int) -> bool:
+    """Vapi documents "503 = nothing done" for its newer (realtime) call kinds only: every other failed
+    command may have been carried out."""
+    if status != 503 or not request.path.startswith("/vapi-monitor/"):
+        return False
+    call = request.app[STATE].world.find(Provider.VAPI, request.match_info.get("id", ""))
+    return call is not None and call.realtime
+
+
 @web.middleware
 async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Outermost: what a flaky network and an overloaded platform do to a client."""
@@ -50,8 +60,8 @@ async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(platform, 429, "Too many requests, slow down", headers={"Retry-After": "1"})
     if plan.fails():
         status = plan.failure_status()
-        if _is_control(request) and status == 502:
-            await handler(request)  # the command happened, but the client will never know: outcome unknown
+        if _is_control(request) and not _nothing_done(request, status) and plan.carried_out():
+            await handler(request)  # the command happened, but the client cannot know: outcome unknown
         return error_response(platform, status, "Simulated platform failure")
     response = await handler(request)
     if plan.mangles() and isinstance(response, web.Response) and response.content_type == "application/json":
@@ -105,7 +115,7 @@ async def index(request: web.Request) -> web.Response:
     world = request.app[STATE].world
     urls = {name: f"{request.scheme}://{request.host}{path}" for name, path in BASE_PATHS.items()}
     links = request.app[STATE].links(request)
-    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "monitorOrigin": links.monitor,
+    return json_body({"sandbox": "Switchboard", "baseUrls": urls, "monitorOrigins": list(links.monitor),
                       "storageOrigin": links.storage, "scenarios": sorted(world.scenarios)})
 
 
@@ -115,12 +125,7 @@ def build_state(*, api_key: str, traffic: TrafficSettings, faults_spec: str | No
     world = World(traffic, load_scenarios(resources_dir() / "scenarios"), SpeechBank(resources_dir() / "audio"),
                   SandboxClock(traffic.speed))
     world.build_history()
-    access = access or Access()
-    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed), public_key=access.public_key,
-                        monitor_auth=access.monitor_auth, recording_ttl=access.recording_ttl)
-
-
-SITES = ("api", "monitor", "storage")
+    return SandboxState(world=world, api_key=api_key, faults=FaultPlan(spec, traffic.seed), access=access or Access())
 
 
 def build_apps(state: SandboxState) -> dict[str, web.Application]:
@@ -153,13 +158,14 @@ class SandboxServer:
 
     `port` is the API's; the monitor and storage sites take `monitor_port` / `storage_port` (0 = any free one),
     so the console meets what real accounts have: monitor and recording URLs on other hosts than the API.
+    The monitor site listens on a second (free) port too: Vapi's monitor host changes from call to call.
     """
 
     def __init__(self, state: SandboxState, host: str, port: int, monitor_port: int = 0, storage_port: int = 0) -> None:
         self.state = state
         self.host = host
         self.port = port
-        self._wanted = {"api": port, "monitor": monitor_port, "storage": storage_port}
+        self._wanted = {"api": (port,), "monitor": (monitor_port, 0), "storage": (storage_port,)}
         self._runners: list[web.AppRunner] = []
 
     async def start(self) -> None:
@@ -168,19 +174,21 @@ class SandboxServer:
                 runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
                 self._runners.append(runner)
                 await runner.setup()
-                await web.TCPSite(runner, self.host, self._wanted[site]).start()
-                self.state.ports[site] = runner.addresses[0][1]  # the port the system chose when asked for 0
+                for port in self._wanted[site]:
+                    await web.TCPSite(runner, self.host, port).start()
+                # the ports the system chose when asked for 0
+                self.state.ports[site] = tuple(address[1] for address in runner.addresses)
         except BaseException:
             await self.stop()
             raise
-        self.port = self.state.ports["api"]
+        self.port = self.state.ports["api"][0]
         if self.state.webhooks is not None:
             api_host = f"{self.host}:{self.port}"
             await self.state.webhooks.start(lambda: self.state.links_on("http", self.host, api_host))
 
-    def origin(self, site: str) -> str:
-        """http://host:port of a site (api, monitor, storage)."""
-        return f"http://{self.host}:{self.state.ports[site]}"
+    def origins(self, site: str) -> tuple[str, ...]:
+        """http://host:port of each socket of a site (api, monitor, storage)."""
+        return tuple(f"http://{self.host}:{port}" for port in self.state.ports[site])
 
     async def stop(self) -> None:
         if self.state.webhooks is not None:

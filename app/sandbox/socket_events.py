@@ -1,8 +1,7 @@
 """The text frames of a Vapi listen socket: the call's events as the audio being sent reaches them.
 
-Shapes are the official spec's client messages (`ClientMessageTranscript`, `ClientMessageSpeechUpdate`)
-and the server's `status-update`: for each line, speech started, a partial transcript halfway, the
-final transcript and speech stopped as it ends. Lines already over when the socket opened are not
+Shapes are `call_events`' (the official spec's): for each line, speech started, a partial transcript
+halfway, the final transcript and speech stopped as it ends. Lines already over when the socket opened are not
 replayed (a live transcriber does not repeat itself).
 """
 
@@ -10,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.sandbox.conversation import Message
+from app.sandbox.call_events import partial_text, speech_update, status_update, transcript
 from app.sandbox.player import CallPlayer
 
-ROLES = {"user": "user", "bot": "assistant"}
 STARTED, PARTIAL, FINAL = 1, 2, 3
 
 
@@ -30,8 +28,7 @@ class SocketEvents:
         events: list[dict[str, Any]] = []
         if call.status != self._status:
             self._status = call.status
-            events.append(self._event({"type": "status-update", "status": call.status,
-                                       **({"endedReason": call.ended_reason} if call.ended_reason else {})}, seconds))
+            events.append(self._event(status_update(call), seconds))
         if seconds is None:
             return events
         for line in self._player.spoken_lines():
@@ -39,25 +36,18 @@ class SocketEvents:
             end = line.end if line.end is not None else line.start
             stage = self._stage.get(key, 0 if self._opened or end > seconds else FINAL)
             if stage < STARTED and seconds >= line.start:
-                events.append(self._speech(line, "started", line.start))
+                events.append(self._event(speech_update(line, "started"), line.start))
                 stage = STARTED
             if stage < PARTIAL and seconds >= (line.start + end) / 2:
-                words = line.text.split()
-                events.append(self._transcript(line, "partial", " ".join(words[: max(1, len(words) // 2)]), seconds))
+                events.append(self._event(transcript(line, "partial", partial_text(line)), seconds))
                 stage = PARTIAL
             if stage < FINAL and seconds >= end:
-                events += [self._transcript(line, "final", line.text, end), self._speech(line, "stopped", end)]
+                events += [self._event(transcript(line, "final", line.text), end),
+                           self._event(speech_update(line, "stopped"), end)]
                 stage = FINAL
             self._stage[key] = stage
         self._opened = True
         return events
-
-    def _transcript(self, line: Message, kind: str, text: str, at: float) -> dict[str, Any]:
-        return self._event({"type": "transcript", "role": ROLES[line.role], "transcriptType": kind,
-                            "transcript": text}, at)
-
-    def _speech(self, line: Message, status: str, at: float) -> dict[str, Any]:
-        return self._event({"type": "speech-update", "status": status, "role": ROLES[line.role]}, at)
 
     def _event(self, event: dict[str, Any], at: float | None) -> dict[str, Any]:
         started = self._player.call.started_ms

@@ -61,6 +61,19 @@ class CommandWindow:
         return 0
 
 
+@dataclass(frozen=True)
+class Access:
+    """The sandbox's keys and links beyond the private key (`--public-key`, `--monitor-auth`, `--recording-ttl`)."""
+
+    public_key: str = "sandbox-public-key"  # what monitor URLs take when monitor_auth is on
+    monitor_auth: bool = False  # off: the monitor URL itself is the capability (Vapi's default)
+    recording_ttl: float = RECORDING_TTL_SECONDS  # how long signed recording links work
+
+    def __post_init__(self) -> None:
+        if not self.public_key or self.recording_ttl <= 0:
+            raise ValueError("the public key must not be empty and the recording TTL must be above 0")
+
+
 @dataclass
 class SandboxState:
     world: World
@@ -72,10 +85,8 @@ class SandboxState:
     # benchmarks/listen.py times frames from here to the output callback. None in normal use.
     on_listen_frame: Callable[[str, int], None] | None = None
     listeners: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
-    public_key: str = "sandbox-public-key"  # what monitor URLs take when monitor_auth is on
-    monitor_auth: bool = False  # off: the monitor URL itself is the capability (Vapi's default)
-    recording_ttl: float = RECORDING_TTL_SECONDS  # how long signed recording links work
-    ports: dict[str, int] = field(default_factory=dict)  # api, monitor, storage: set once the server listens
+    access: Access = field(default_factory=Access)
+    ports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # api, monitor, storage: set once listening
     received: deque[Received] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
     webhooks: WebhookSender | None = None  # posts the live calls' events to a hub (--webhook-url)
 
@@ -84,13 +95,13 @@ class SandboxState:
 
     def links_on(self, scheme: str, host: str, api_host: str) -> Links:
         """The URLs calls point at when seen through `api_host` (the monitor and storage sites on `host`)."""
-        expires = int(self.wall() + self.recording_ttl)
+        expires = int(self.wall() + self.access.recording_ttl)
 
-        def origin(site: str) -> str:
-            return f"{scheme}://{host}:{self.ports[site]}" if site in self.ports else ""
+        def origins(site: str) -> tuple[str, ...]:
+            return tuple(f"{scheme}://{host}:{port}" for port in self.ports.get(site, ()))
 
         return Links(f"{scheme}://{api_host}", self.api_key, self.world.now_ms(), expires,
-                     monitor=origin("monitor"), storage=origin("storage"))
+                     monitor=origins("monitor"), storage=next(iter(origins("storage")), ""))
 
     @staticmethod
     def wall() -> float:

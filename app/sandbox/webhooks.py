@@ -3,7 +3,8 @@
 Watches every change the world makes to a live call and sends what a platform would:
 Vapi `status-update`, `transcript` (partial, then final), `conversation-update` and
 `end-of-call-report`; HMS `status-update` and `end-of-call-report`. Vapi goes to `{url}/vapi`
-(HMAC-SHA256 in `x-vapi-signature` over "{timestamp}.{body}"), HMS to `{url}/hms`
+(HMAC-SHA256 in `x-vapi-signature` over "{timestamp}.{body}", the timestamp in `x-timestamp` as the spec's
+HMACAuthenticationPlan defaults it), HMS to `{url}/hms`
 (`X-Webhook-Signature: sha256=…`). A call's deliveries go out one at a time, in order; each is
 retried (same body, fresh signature) on the next URL when a receiver fails, as a load balancer would.
 """
@@ -24,6 +25,7 @@ import aiohttp
 from app.domain import Provider
 from app.hub.signatures import VAPI_SIGNATURE, VAPI_TIMESTAMP, HmsCredential, VapiCredential
 from app.providers.http import RetryPolicy
+from app.sandbox.call_events import ROLES, partial_text, status_update, transcript
 from app.sandbox.call_facts import Links
 from app.sandbox.hms_shape import hms_call, hms_status
 from app.sandbox.simcall import SimCall
@@ -32,8 +34,7 @@ from app.sandbox.world import World
 
 log = logging.getLogger(__name__)
 
-SPOKEN = {"user": "user", "bot": "assistant"}
-REPORTED = ("analysis", "artifact", "cost", "costBreakdown")  # the call's fields an end-of-call report repeats
+REPORTED = ("analysis", "artifact", "cost", "costs")  # the call's fields ServerMessageEndOfCallReport repeats
 ATTEMPTS = 8
 FINISHED_KEPT = 10_000  # ended calls remembered, so a later touch (a rename) sends nothing again
 
@@ -50,22 +51,19 @@ class _Sent:
 
 
 class WebhookSender:
-    def __init__(self, world: World, urls: list[str], secret: str, api_key: str,
-                 retry: RetryPolicy | None = None) -> None:
+    def __init__(self, world: World, urls: list[str], secret: str, retry: RetryPolicy | None = None) -> None:
         if not urls:
             raise ValueError("at least one webhook URL")
         self._world = world
         self._urls = itertools.cycle([url.rstrip("/") for url in urls])
         self._vapi = VapiCredential("hmac", secret, VAPI_SIGNATURE, VAPI_TIMESTAMP)
         self._hms = HmsCredential(secret)
-        self._api_key = api_key
         self._retry = retry or RetryPolicy(initial_delay=0.1, max_delay=2.0)
         self._calls: dict[str, _Sent] = {}
         self._finished: dict[str, None] = {}  # an ordered set, oldest first
         self._workers: set[asyncio.Task[None]] = set()
         self._http: aiohttp.ClientSession | None = None
         self._links: Callable[[], Links] | None = None
-        self.delivered = 0
 
     async def start(self, links: Callable[[], Links]) -> None:
         """`links`: the sandbox's own URLs (API, monitor, storage), for the links in the calls."""
@@ -108,18 +106,13 @@ class WebhookSender:
         shape = vapi_call(call, links)
         if call.status != sent.status:
             sent.status = call.status
-            extra = {"endedReason": call.ended_reason} if call.ended_reason else {}
-            self._send(sent, "vapi", {"type": "status-update", "status": call.status, **extra}, shape)
+            self._send(sent, "vapi", status_update(call), shape)
         new = (call.live_messages or [])[sent.messages:]
         sent.messages += len(new)
-        for message in new:
-            if message.role in SPOKEN:
-                words = message.text.split()
-                heard = {"type": "transcript", "role": SPOKEN[message.role]}
-                if len(words) > 1:
-                    self._send(sent, "vapi", {**heard, "transcriptType": "partial",
-                                              "transcript": " ".join(words[: len(words) // 2])}, shape)
-                self._send(sent, "vapi", {**heard, "transcriptType": "final", "transcript": message.text}, shape)
+        for line in new:
+            if line.role in ROLES:
+                self._send(sent, "vapi", transcript(line, "partial", partial_text(line)), shape)
+                self._send(sent, "vapi", transcript(line, "final", line.text), shape)
         if new and call.started_ms is not None:
             messages = call.messages
             self._send(sent, "vapi", {"type": "conversation-update",
@@ -167,7 +160,6 @@ class WebhookSender:
                     if response.status < 500:
                         if response.status >= 400:
                             log.warning("webhook %s refused by %s: %s", kind, url, response.status)
-                        self.delivered += 1
                         return
             except (aiohttp.ClientError, TimeoutError) as error:
                 log.info("webhook %s to %s failed: %s", kind, url, error)

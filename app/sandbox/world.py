@@ -36,7 +36,7 @@ class TrafficSettings:
     ringing_seconds: tuple[float, float] = (1.5, 3.5)
     restart_seconds: tuple[float, float] = (1.0, 3.0)  # pause before a replacement live call
     listen_format: str = "stereo"  # mono | stereo: what the listen socket sends (the real one is not documented)
-    listen_start_frame: bool = True  # False: audio without a start frame, so clients must measure the format
+    listen_start_frame: bool = False  # True: a JSON start frame first (undocumented: clients must not need it)
     trouble_rate: float | None = None  # share of new live calls that play a troubled scenario (None: the usual mix)
 
     def __post_init__(self) -> None:

@@ -147,19 +147,31 @@ def _add_node(parent: QTreeWidget | QTreeWidgetItem, label: str, value: Any, chi
 
 
 def _fill_outputs(tree: QTreeWidget, call: Call) -> None:
-    """Structured outputs (name = result), scorecards (name = score, points below), and the named
-    structured data sets, in one tree."""
+    """Structured outputs (name = result), scorecards (name = normalised score, points below by output), and
+    the structured data catalog, in one tree."""
     rows = _Rows()
-    for output in (call.structured_outputs or {}).values():
-        if isinstance(output, dict) and rows.left > 0:
+    outputs = {key: o for key, o in (call.structured_outputs or {}).items() if isinstance(o, dict)}
+    for output in outputs.values():
+        if rows.left > 0:
             _add_node(tree, str(output.get("name") or "Output"), output.get("result"), rows=rows)
     for card in (call.scorecards or {}).values():
         if isinstance(card, dict) and rows.left > 0:
-            _add_node(tree, str(card.get("name") or "Scorecard"), card.get("score", card.get("normalizedScore")),
-                      card.get("metricPoints"), rows=rows)
-    for data in call.structured_data_multi:
+            points = card.get("metricPoints")
+            if isinstance(points, dict):  # keyed by structured output id: named by the output where known
+                points = {str(outputs.get(key, {}).get("name") or key): value for key, value in points.items()}
+            _add_node(tree, str(card.get("name") or "Scorecard"), _scorecard_value(card), points, rows=rows)
+    for data in call.structured_data_multi:  # the spec types the entries only as objects
         if rows.left > 0:
-            _add_node(tree, str(data.get("name") or "Structured data"), data.get("structuredData"), rows=rows)
+            label = data.get("key") or data.get("name") or "Structured data"
+            _add_node(tree, str(label), data["structuredData"] if "structuredData" in data else data, rows=rows)
+
+
+def _scorecard_value(card: dict[str, Any]) -> Any:
+    """The score normalised to 100 (the scorecard quickstart's `scoreNormalized`) as a percent, else the points."""
+    normalised = card.get("scoreNormalized")
+    if isinstance(normalised, int | float) and not isinstance(normalised, bool):
+        return f"{normalised:g}%"
+    return card.get("score")
 
 
 def _shown_part(call: Call) -> tuple[Any, ...]:

@@ -40,7 +40,8 @@ def listen(sandbox, call_id: str, *options: str) -> int:
                  *options])
 
 
-@pytest.mark.parametrize(("listen_format", "start_frame", "channels"), [("stereo", True, 2), ("mono", False, 1)])
+@pytest.mark.parametrize(("listen_format", "start_frame", "channels"), [("stereo", True, 2), ("mono", False, 1),
+                                                                         ("stereo", False, 2)])
 def test_listen_records_the_decided_channel_count(sandbox_factory, tmp_path: Path, capsys, listen_format: str,
                                                   start_frame: bool, channels: int) -> None:
     sandbox = sandbox_factory(live=0, history=0, listen_format=listen_format, listen_start_frame=start_frame)
@@ -56,7 +57,7 @@ def test_listen_records_the_decided_channel_count(sandbox_factory, tmp_path: Pat
 
 
 def test_listen_events_prints_the_sockets_transcript_as_json_lines(sandbox_factory, tmp_path: Path, capsys) -> None:
-    sandbox = sandbox_factory(live=0, history=0, speed=4.0)
+    sandbox = sandbox_factory(live=0, history=0, speed=4.0, listen_start_frame=True)
     call_id = in_progress(sandbox)
     assert listen(sandbox, call_id, "--events", "-o", str(tmp_path / "x.wav"), "--seconds", "4") == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -108,8 +109,7 @@ def test_watch_prints_the_alerts_a_troubled_call_raises(sandbox_factory) -> None
 
 async def test_a_listened_calls_transcript_grows_from_the_socket_within_a_second(sandbox_factory) -> None:
     """No poller runs: only the listen socket can bring the turns into the registry."""
-    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, listen_format="mono",
-                                      listen_start_frame=False)
+    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, listen_format="mono")
     call_id = await asyncio.to_thread(in_progress, sandbox)
     account = Account(id="a", name="Vapi", provider=Provider.VAPI, base_url=sandbox.base_url(Provider.VAPI))
     session = AccountSession.open(account, SANDBOX_KEY, AuditUnavailable("only listening"))

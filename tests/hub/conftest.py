@@ -41,7 +41,7 @@ class RunningHub:
     async def post_vapi(self, message: dict[str, Any], *, secret: str = SECRET, now: float | None = None,
                         body: bytes | None = None) -> Answer:
         body = body if body is not None else json.dumps({"message": message}).encode()
-        headers = VapiCredential("hmac", secret, timestamp_header="x-vapi-timestamp").sign(body, now=now)
+        headers = VapiCredential("hmac", secret, timestamp_header="x-timestamp").sign(body, now=now)
         return await self.post("vapi", body, headers)
 
     async def post_hms(self, message: dict[str, Any], *, now: float | None = None) -> Answer:

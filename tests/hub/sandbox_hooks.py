@@ -15,7 +15,7 @@ from tests.hub.conftest import SECRET
 async def webhook_sandbox(urls: list[str], *, live: int = 1, speed: float = 25.0) -> AsyncIterator[SandboxServer]:
     state = build_state(api_key="sandbox-key", faults_spec=None,
                         traffic=TrafficSettings(seed=7, live=live, history=0, speed=speed, analysis_delay=1.0))
-    state.webhooks = WebhookSender(state.world, urls, SECRET, state.api_key)
+    state.webhooks = WebhookSender(state.world, urls, SECRET)
     server = SandboxServer(state, "127.0.0.1", 0)
     await server.start()
     try:

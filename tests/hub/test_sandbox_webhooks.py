@@ -14,7 +14,7 @@ from app.providers import hms_parse
 from tests.fixtures.qt import until
 from tests.hub.conftest import SECRET
 from tests.hub.sandbox_hooks import webhook_sandbox
-from tests.sandbox.vapi_schema import validator
+from tests.sandbox.vapi_schema import unknown_fields, validator
 
 SCHEMAS = {"status-update": "ServerMessageStatusUpdate", "transcript": "ServerMessageTranscript",
            "conversation-update": "ServerMessageConversationUpdate",
@@ -54,13 +54,14 @@ async def test_the_sandbox_posts_signed_webhooks_in_the_official_shapes(receiver
     receiver, url = receiver
     async with webhook_sandbox([url]):
         await until(lambda: receiver.reported("vapi") and receiver.reported("hms"), timeout=60)
-    vapi, hms = VapiCredential("hmac", SECRET, timestamp_header="x-vapi-timestamp"), HmsCredential(SECRET)
+    vapi, hms = VapiCredential("hmac", SECRET, timestamp_header="x-timestamp"), HmsCredential(SECRET)
     for source, headers, body in receiver.deliveries:
         credential = vapi if source == "vapi" else hms
         assert credential.verify(headers, body), (source, headers)
     for message in receiver.messages("vapi"):
         errors = [e.message for e in validator(SCHEMAS[message["type"]]).iter_errors(message)]
         assert errors == [], (message["type"], errors[:3])
+        assert unknown_fields(SCHEMAS[message["type"]], message) == set(), message["type"]
     for message in receiver.messages("hms"):
         assert message["type"] in ("status-update", "end-of-call-report")
         hms_parse.parse_call(json.dumps(message["call"]).encode())

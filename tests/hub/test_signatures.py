@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
 from app.hub.signatures import HMS_SIGNATURE, HMS_TIMESTAMP, HmsCredential, VapiCredential
+from app.hub.sources import shared_secret_sources
 
 BODY = b'{"message": {"type": "status-update", "status": "ringing"}}'
 NOW = 1_800_000_000.0
@@ -14,7 +18,7 @@ NOW = 1_800_000_000.0
     VapiCredential("bearer", "tok"),
     VapiCredential("secret", "legacy"),
     VapiCredential("hmac", "key"),
-    VapiCredential("hmac", "key", timestamp_header="x-vapi-timestamp"),
+    VapiCredential("hmac", "key", timestamp_header="x-timestamp"),
 ], ids=["bearer", "x-vapi-secret", "hmac", "hmac+timestamp"])
 def test_a_vapi_request_signed_with_the_credential_passes_and_a_forged_one_does_not(credential):
     headers = credential.sign(BODY, now=NOW)
@@ -27,7 +31,7 @@ def test_a_vapi_request_signed_with_the_credential_passes_and_a_forged_one_does_
 
 
 def test_vapi_hmac_accepts_a_sha256_prefix_and_refuses_an_old_timestamp():
-    credential = VapiCredential("hmac", "key", timestamp_header="x-vapi-timestamp")
+    credential = VapiCredential("hmac", "key", timestamp_header="x-timestamp")
     headers = credential.sign(BODY, now=NOW)
     prefixed = {**headers, "x-vapi-signature": "sha256=" + headers["x-vapi-signature"]}
     assert credential.verify(prefixed, BODY, now=NOW)
@@ -43,3 +47,11 @@ def test_hms_signature_covers_timestamp_and_body_within_the_replay_window():
     assert not credential.verify({**headers, HMS_TIMESTAMP: str(int(NOW) + 5)}, BODY, now=NOW)  # moved timestamp
     assert not credential.verify(headers, BODY.replace(b"ringing", b"ended"), now=NOW)  # changed body
     assert not credential.verify({HMS_TIMESTAMP: str(int(NOW))}, BODY, now=NOW)
+
+
+def test_the_shared_secret_vapi_source_reads_the_timestamp_where_the_spec_puts_it():
+    """HMACAuthenticationPlan: `timestampHeader` defaults to `x-timestamp`, the payload to "{timestamp}.{body}"."""
+    signature = hmac.new(b"key", f"{int(NOW)}.".encode() + BODY, hashlib.sha256).hexdigest()
+    credential = shared_secret_sources("key")["vapi"].credential
+    assert credential.verify({"x-vapi-signature": signature, "x-timestamp": str(int(NOW))}, BODY, now=NOW)
+    assert not credential.verify({"x-vapi-signature": signature, "x-vapi-timestamp": str(int(NOW))}, BODY, now=NOW)

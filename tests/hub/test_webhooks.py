@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from app.domain import Call, Turn, TurnRole
+from app.domain import Call, Provider, Turn, TurnRole
+from app.hub.events import normalise
 from tests.hub.conftest import vapi_call
 
 
@@ -66,6 +67,16 @@ async def test_an_end_of_call_report_carries_the_analysis_and_the_transcript(hub
     call = call_of((await hub.stored())[0])
     assert call.status == "ended" and call.ended_reason == "customer-ended-call"
     assert call.summary == "Booked a table" and [t.text for t in call.turns] == ["Hi", "A table please"]
+
+
+def test_an_end_of_call_reports_bill_is_read_from_the_specs_fields():
+    """ServerMessageEndOfCallReport carries `cost` and `costs[]`; it has no `costBreakdown`."""
+    message = {"type": "end-of-call-report", "endedReason": "customer-ended-call", "call": vapi_call(),
+               "artifact": {}, "analysis": {}, "cost": 0.42,
+               "costs": [{"type": "vapi", "subType": "normal", "minutes": 1.5, "cost": 0.07}]}
+    [event] = normalise(Provider.VAPI, "vapi", message)
+    call = call_of(event)
+    assert call.cost == 0.42 and [(c.kind, c.cost) for c in call.costs] == [("vapi", 0.07)]
 
 
 async def test_an_hms_webhook_is_read_with_the_hms_parser(hub):

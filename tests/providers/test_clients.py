@@ -20,7 +20,7 @@ from tests.providers.payloads import T0, hms_call, vapi_call, voicebot_call
 CONTROL_URL = "https://phone.example/vapi-0001/control"
 LIVE_VAPI = Call(id="vapi-0001", provider=Provider.VAPI, status="in-progress", control_url=CONTROL_URL,
                  listen_url="wss://phone.example/vapi-0001/listen")
-LIVE_REALTIME = LIVE_VAPI.model_copy(update={"realtime": True})  # a newer call kind: its 503 means nothing done
+LIVE_REALTIME = LIVE_VAPI.model_copy(update={"realtime": True})  # marked realtime by the sandbox's own convention
 
 
 def parse_iso(value: str) -> datetime:
@@ -197,11 +197,10 @@ async def test_control_is_never_resent_once_it_may_have_arrived(failure):
     assert "may or may not have been carried out" in result.message
 
 
-@pytest.mark.parametrize(("provider", "first"), [(Provider.VAPI, answer(503, {"message": "busy"})),
-                                               (Provider.HMS, httpx.ConnectError("refused"))])
-async def test_control_is_resent_when_nothing_was_done(provider, first):
-    call = LIVE_REALTIME if provider is Provider.VAPI else Call(id="x", provider=Provider.HMS)
-    platform = ScriptedPlatform(first, answer(200, {}))
+@pytest.mark.parametrize("provider", [Provider.VAPI, Provider.HMS])
+async def test_control_is_resent_when_nothing_was_sent(provider):
+    call = LIVE_VAPI if provider is Provider.VAPI else Call(id="x", provider=Provider.HMS)
+    platform = ScriptedPlatform(httpx.ConnectError("refused"), answer(200, {}))
     result = await platform.client(provider).send(call, End())
     assert result.outcome == Outcome.ACCEPTED and len(platform.requests) == 2
 
@@ -212,10 +211,12 @@ async def test_hms_503_is_not_documented_so_the_command_is_never_resent():
     assert result.outcome == Outcome.UNKNOWN and len(platform.requests) == 1
 
 
-async def test_vapi_503_every_time_says_nothing_was_done():
-    platform = ScriptedPlatform(answer(503, {"message": "busy"}))
+async def test_vapi_503_on_a_call_that_looks_realtime_is_not_resent_either():
+    """"503 = nothing done" is documented for the newer call kinds, but nothing documented tells such a call
+    apart (the realtime model marker is the sandbox's): a classic call on a realtime model may have acted."""
+    platform = ScriptedPlatform(answer(503, {"message": "busy"}), answer(200, {}))
     result = await platform.client(Provider.VAPI).send(LIVE_REALTIME, End())
-    assert result.outcome == Outcome.REFUSED and "Nothing was done" in result.message and len(platform.requests) == 3
+    assert result.outcome == Outcome.UNKNOWN and len(platform.requests) == 1
 
 
 async def test_vapi_503_on_a_classic_call_is_not_resent():

@@ -44,7 +44,8 @@ def test_checks_greeting_goodbye_escalation_and_silence() -> None:
 def test_the_platforms_judgement_comes_before_the_checks() -> None:
     call = Call(id="c3", provider=Provider.VAPI, success_evaluation="false",
                 structured_outputs={"o1": {"name": "Greeting", "result": False}},
-                scorecards={"s1": {"name": "Polite close", "normalizedScore": 80}},
+                scorecards={"s1": {"name": "Polite close", "score": 40, "scoreNormalized": 80,
+                                   "metricPoints": {"o2": 40}}},  # the scorecard quickstart's shape
                 turns=(turn(A, "Hello!", 0, 1), turn(C, "Bye", 1, 2), turn(A, "Goodbye", 2, 3)))
     got = suggest(call)
     assert (got["greeting"].mark, got["greeting"].from_platform) == (Mark(0), True)  # the platform said no

@@ -1,4 +1,4 @@
-"""Small HTTP helpers for sandbox tests: authenticated clients per platform and polling."""
+"""Small HTTP helpers for sandbox tests: authenticated clients per platform, polling, live calls, commands."""
 
 from __future__ import annotations
 
@@ -34,3 +34,15 @@ def vapi_call(api: httpx.Client, call_id: str) -> dict[str, Any]:
     response = api.get(f"/call/{call_id}")
     response.raise_for_status()
     return response.json()
+
+
+def in_progress(sandbox: EmbeddedSandbox, scenario: str = "booking", **start: Any) -> dict[str, Any]:
+    """Start a Vapi call (`start`: owner=..., realtime=...) and return its Call once it is answered."""
+    call_id = sandbox.start_call(Provider.VAPI, scenario, **start)
+    with client(sandbox, Provider.VAPI) as api:
+        return wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c, timeout=10)
+
+
+def command(call: dict[str, Any], body: dict[str, Any], headers: dict[str, str] | None = None) -> httpx.Response:
+    """POST a control body to the call's controlUrl (no key unless `headers` bring one)."""
+    return httpx.post(call["monitor"]["controlUrl"], json=body, headers=headers)

@@ -6,6 +6,7 @@ import dataclasses
 
 from app.domain import Provider
 from app.sandbox.call_facts import Links
+from app.sandbox.call_report import MAX_POINTS
 from app.sandbox.vapi_shape import vapi_call
 from tests.sandbox.helpers import client
 from tests.sandbox.vapi_schema import call_errors, validator
@@ -21,10 +22,17 @@ def test_analysed_calls_carry_the_newer_fields(sandbox_factory) -> None:
     for call in calls:
         assert call_errors(call) == [], call["id"]
         artifact, analysis = call["artifact"], call["analysis"]
-        assert {o["name"] for o in artifact["structuredOutputs"].values()} == {"CSAT", "Call objective achieved", "Intent"}
+        outputs = artifact["structuredOutputs"]  # by id, each a StructuredOutputRunResult
+        assert {o["name"] for o in outputs.values()} == {"CSAT", "Call objective achieved", "Intent"}
+        assert all(validator("StructuredOutputRunResult").is_valid(o) for o in outputs.values())
+        # The scorecard quickstart's shape: points by structured output id, the score normalised to 100.
         card = next(iter(artifact["scorecards"].values()))
+        assert set(card) == {"name", "score", "scoreNormalized", "metricPoints"} and set(card["metricPoints"]) <= set(outputs)
         assert card["score"] == sum(card["metricPoints"].values())
-        assert [d["name"] for d in analysis["structuredDataMulti"]] == ["Outcome", "Customer"]
+        assert card["scoreNormalized"] == -(-card["score"] * 100 // MAX_POINTS)  # ceil(score / maxPoints * 100)
+        # One entry per StructuredDataMultiPlan, named by its `key`.
+        assert [(set(d), d["key"]) for d in analysis["structuredDataMulti"]] == [
+            ({"key", "structuredData"}, "outcome"), ({"key", "structuredData"}, "customer")]
         turns = artifact["performanceMetrics"]["turnLatencies"]
         assert all(t["turnLatency"] > 0 for t in turns)
         assert [validator("TurnLatency").is_valid(t) for t in turns] == [True] * len(turns)

@@ -31,7 +31,8 @@ def test_serves_until_interrupted() -> None:
         calls = httpx.get(f"{vapi}/call", headers={"Authorization": "Bearer from-the-environment"}).json()
         assert len(calls) == 13
         control = calls[0]["monitor"]["controlUrl"]
-        assert control.startswith(urls["Vapi monitor"] + "/") and not control.startswith(vapi)
+        monitors = [urls["Vapi monitor 1"], urls["Vapi monitor 2"]]
+        assert any(control.startswith(m + "/") for m in monitors) and not control.startswith(vapi)
         assert httpx.post(control, json={"type": "dance"}, headers={"Authorization": "Bearer from-the-environment"}).status_code == 401
         assert httpx.post(control, json={"type": "dance"}, headers={"Authorization": "Bearer cli-public-key"}).status_code in (400, 404)
     finally:
@@ -50,7 +51,8 @@ def test_the_listen_switches_reach_the_traffic_settings(monkeypatch) -> None:
 
     built = {}
     monkeypatch.setattr(cli, "build_state", lambda **kwargs: built.update(kwargs) or (_ for _ in ()).throw(ValueError("stop")))
-    assert main(["sandbox", "--listen-format", "mono", "--no-start-frame"]) == 2
+    assert main(["sandbox", "--listen-format", "mono", "--start-frame"]) == 2
     traffic = built["traffic"]
-    assert (traffic.listen_format, traffic.listen_start_frame) == ("mono", False)
-    assert main(["sandbox"]) == 2 and (built["traffic"].listen_format, built["traffic"].listen_start_frame) == ("stereo", True)
+    assert (traffic.listen_format, traffic.listen_start_frame) == ("mono", True)
+    # The brief documents no start frame: by default the socket sends none and clients measure the format.
+    assert main(["sandbox"]) == 2 and (built["traffic"].listen_format, built["traffic"].listen_start_frame) == ("stereo", False)

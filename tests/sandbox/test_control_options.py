@@ -6,14 +6,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
 import pytest
 
 from app.domain import Provider
 from app.sandbox.call_facts import parse_iso
 from app.sandbox.embedded import EmbeddedSandbox
 from app.sandbox.player import INJECT_REPLY
-from tests.sandbox.helpers import client, vapi_call, wait_for
+from tests.sandbox.helpers import client, command, in_progress, vapi_call, wait_for
 from tests.sandbox.vapi_schema import call_errors, validator
 
 NUMBER = {"type": "number", "number": "+15557654321"}
@@ -32,21 +31,6 @@ ACCEPTED_BODIES = [  # every kind of body the sandbox takes on a classic call
 ]
 
 
-@pytest.fixture
-def brisk(sandbox_factory) -> EmbeddedSandbox:
-    return sandbox_factory(live=0, history=0, speed=4.0, analysis_delay=0.5)
-
-
-def answered(sandbox: EmbeddedSandbox, scenario: str = "booking") -> dict[str, Any]:
-    call_id = sandbox.start_call(Provider.VAPI, scenario, realtime=False)
-    with client(sandbox, Provider.VAPI) as api:
-        return wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c, timeout=10)
-
-
-def command(call: dict[str, Any], body: dict[str, Any]) -> httpx.Response:
-    return httpx.post(call["monitor"]["controlUrl"], json=body)
-
-
 def ended(sandbox: EmbeddedSandbox, call_id: str) -> dict[str, Any]:
     with client(sandbox, Provider.VAPI) as api:
         return wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "ended" and c, timeout=20)
@@ -60,7 +44,7 @@ def test_accepted_bodies_are_client_inbound_messages() -> None:
 
 @pytest.mark.parametrize("body", ACCEPTED_BODIES, ids=lambda b: b["type"] + ":" + str(b.get("control") or ""))
 def test_the_sandbox_accepts_each_of_them(brisk, body) -> None:
-    assert command(answered(brisk), body).status_code == 200
+    assert command(in_progress(brisk, realtime=False), body).status_code == 200
 
 
 def _mid_greeting(sandbox: EmbeddedSandbox, call: dict[str, Any]) -> None:
@@ -74,7 +58,7 @@ def _mid_greeting(sandbox: EmbeddedSandbox, call: dict[str, Any]) -> None:
 @pytest.mark.parametrize("interrupt", [True, False])
 def test_say_waits_for_the_assistant_unless_told_to_interrupt(sandbox_factory, interrupt: bool) -> None:
     brisk = sandbox_factory(live=0, history=0, speed=2.0)  # the greeting lasts over 2 s: room for a slow machine
-    call = answered(brisk)
+    call = in_progress(brisk, realtime=False)
     _mid_greeting(brisk, call)
     line = INJECT_REPLY  # pre-rendered: the line is ready at once, so timings are the player's, not espeak's
     assert command(call, {"type": "say", "content": line, "interruptAssistantEnabled": interrupt}).status_code == 200
@@ -94,7 +78,7 @@ def test_say_waits_for_the_assistant_unless_told_to_interrupt(sandbox_factory, i
 
 @pytest.mark.parametrize("mode", ["blind-transfer", "warm-transfer-say-message", "warm-transfer-say-summary"])
 def test_transfer_modes_extension_and_caller_id_are_reflected(brisk, mode: str) -> None:
-    call = answered(brisk)
+    call = in_progress(brisk, realtime=False)
     plan = {"mode": mode, **({"message": "Customer asking about a refund."} if mode.endswith("message") else {})}
     destination = {**NUMBER, "extension": "204", "callerId": "+15550001111", "transferPlan": plan}
     assert command(call, {"type": "transfer", "destination": destination}).status_code == 200
@@ -117,13 +101,13 @@ def test_transfer_modes_extension_and_caller_id_are_reflected(brisk, mode: str) 
     ({**NUMBER, "callerId": "my office"}, "callerId"),
 ])
 def test_bad_transfers_are_refused_with_the_reason(brisk, destination, reason: str) -> None:
-    call = answered(brisk)
+    call = in_progress(brisk, realtime=False)
     refused = command(call, {"type": "transfer", "destination": destination})
     assert refused.status_code == 400 and reason in refused.json()["message"]
     assert brisk.server.state.world.find(Provider.VAPI, call["id"]).status == "in-progress"
 
 
 def test_bad_flags_are_refused_with_the_reason(brisk) -> None:
-    call = answered(brisk)
+    call = in_progress(brisk, realtime=False)
     refused = command(call, {"type": "say", "content": "Hi.", "interruptAssistantEnabled": "yes"})
     assert refused.status_code == 400 and "interruptAssistantEnabled" in refused.json()["message"]

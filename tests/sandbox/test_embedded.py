@@ -85,7 +85,8 @@ def test_bad_settings_fail_in_the_callers_thread(bad) -> None:
 def test_the_root_says_where_each_platform_is(sandbox: EmbeddedSandbox) -> None:
     index = httpx.get(f"http://127.0.0.1:{sandbox.port}/").json()
     assert index["baseUrls"] == {p.value: sandbox.base_url(p) for p in Provider}
-    assert (index["monitorOrigin"], index["storageOrigin"]) == (sandbox.origin("monitor"), sandbox.origin("storage"))
+    assert (index["monitorOrigins"], index["storageOrigin"]) == (list(sandbox.origins("monitor")),
+                                                                 sandbox.origins("storage")[0])
     assert "booking" in index["scenarios"]
 
 

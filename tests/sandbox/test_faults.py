@@ -84,19 +84,18 @@ async def test_listen_socket_is_dropped(sandbox) -> None:
     assert 0.4 < time.monotonic() - began < 3
 
 
-def test_control_5xx_either_did_nothing_or_is_unknown(sandbox_factory) -> None:
-    """503 means nothing was done; 502 means it was done but the answer was lost."""
+def test_a_classic_calls_failed_command_may_have_been_carried_out(sandbox_factory) -> None:
+    """The brief documents "503 = nothing done" for the newer call kinds only: on a classic call every
+    5xx, 503 included, leaves the outcome unknown (sometimes it was carried out, sometimes not)."""
     sandbox = sandbox_factory(live=0, history=0, speed=4.0)
-    call_id = sandbox.start_call(Provider.VAPI, "booking")
+    call_id = sandbox.start_call(Provider.VAPI, "booking", realtime=False)
     with client(sandbox, Provider.VAPI) as api:
         call = wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c)
         sandbox.set_faults("error_rate=1")
         world = sandbox.server.state.world
-        outcomes = []
-        for _ in range(12):
+        outcomes = set()
+        for _ in range(30):
             before = len(world.find(Provider.VAPI, call_id).controls)
             status = api.post(call["monitor"]["controlUrl"], json={"type": "control", "control": "mute-customer"}).status_code
-            outcomes.append((status, len(world.find(Provider.VAPI, call_id).controls) - before))
-    assert {o for o in outcomes if o[0] == 503} <= {(503, 0)}
-    assert {o for o in outcomes if o[0] == 502} <= {(502, 1)}
-    assert {s for s, _ in outcomes} >= {502, 503}
+            outcomes.add((status, len(world.find(Provider.VAPI, call_id).controls) - before))
+    assert {(503, 0), (503, 1), (502, 1)} <= outcomes and {s for s, _ in outcomes} <= {500, 502, 503}

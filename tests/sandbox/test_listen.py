@@ -11,31 +11,26 @@ import pytest
 import websockets
 
 from app.domain import Provider
-from tests.sandbox.helpers import client, vapi_call, wait_for
+from tests.sandbox.helpers import client, in_progress
 
 
-def _in_progress(sandbox, scenario: str) -> dict:
-    call_id = sandbox.start_call(Provider.VAPI, scenario)
-    with client(sandbox, Provider.VAPI) as api:
-        return wait_for(lambda: (c := vapi_call(api, call_id))["status"] == "in-progress" and c, timeout=10)
-
-
-async def _listen(url: str, seconds: float) -> tuple[dict, bytes, float]:
+async def _listen(url: str, seconds: float) -> tuple[list[dict], bytes, float]:
     async with websockets.connect(url) as socket:
-        start = json.loads(await socket.recv())
         began = time.monotonic()
-        pcm = bytearray()
+        events, pcm = [], bytearray()
         while time.monotonic() - began < seconds:
             frame = await socket.recv()
-            if isinstance(frame, bytes):  # text frames are the call's events
+            if isinstance(frame, bytes):
                 pcm += frame
-        return start, bytes(pcm), time.monotonic() - began
+            else:  # text frames are the call's events
+                events.append(json.loads(frame))
+        return events, bytes(pcm), time.monotonic() - began
 
 
 async def test_listen_streams_real_time_stereo_speech(sandbox) -> None:
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
-    start, pcm, elapsed = await _listen(call["monitor"]["listenUrl"], 2.5)
-    assert start == {"type": "start", "sampleRate": 16000, "channels": 2, "encoding": "s16le"}
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
+    events, pcm, elapsed = await _listen(call["monitor"]["listenUrl"], 2.5)
+    assert events and not any(e["type"] == "start" for e in events)  # no start frame unless asked for
     samples = np.frombuffer(pcm, dtype="<i2").reshape(-1, 2)
     streamed_seconds = len(samples) / 16000
     assert abs(streamed_seconds - elapsed) < 0.25 * elapsed, (streamed_seconds, elapsed)  # paced, not dumped
@@ -57,7 +52,7 @@ async def test_listen_refuses_a_call_that_is_not_live(sandbox) -> None:
 
 
 async def test_listen_closes_when_the_call_ends(sandbox) -> None:
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     async with websockets.connect(call["monitor"]["listenUrl"]) as socket:
         await socket.recv()
         await socket.recv()
@@ -111,8 +106,8 @@ async def _frames(url: str, seconds: float) -> tuple[list[dict], bytes]:
 async def test_the_listen_socket_tells_each_line_partial_then_final_in_the_specs_shapes(sandbox_factory) -> None:
     from tests.sandbox.vapi_schema import validator
 
-    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, speed=4.0)
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, speed=4.0, listen_start_frame=True)
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     events, _ = await _frames(call["monitor"]["listenUrl"], 4.0)
     assert events[0] == {"type": "start", "sampleRate": 16000, "channels": 2, "encoding": "s16le"}
     schemas = {"transcript": "ClientMessageTranscript", "speech-update": "ClientMessageSpeechUpdate",
@@ -136,9 +131,9 @@ async def test_the_listen_socket_tells_each_line_partial_then_final_in_the_specs
 
 
 async def test_the_listen_socket_runs_mono_without_a_start_frame(sandbox_factory) -> None:
-    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, listen_format="mono",
-                                      listen_start_frame=False)
-    call = await asyncio.to_thread(_in_progress, sandbox, "booking")
+    """Without --start-frame (the brief documents none) the socket sends audio and events only."""
+    sandbox = await asyncio.to_thread(sandbox_factory, live=0, history=0, listen_format="mono")
+    call = await asyncio.to_thread(in_progress, sandbox, "booking")
     began = time.monotonic()
     events, pcm = await _frames(call["monitor"]["listenUrl"], 2.0)
     elapsed = time.monotonic() - began

@@ -21,7 +21,7 @@ def test_per_side_recordings_redirect_to_the_storage_origin(sandbox) -> None:
         for side in ("customer", "assistant"):
             redirect = api.get(f"/call/{ended['id']}/{side}-recording")
             location = redirect.headers["location"]
-            assert redirect.status_code == 302 and location.startswith(sandbox.origin("storage") + "/")
+            assert redirect.status_code == 302 and location.startswith(sandbox.origins("storage")[0] + "/")
             assert urlsplit(location).path == urlsplit(mono[f"{side}Url"]).path
             assert urlsplit(location).path == urlsplit(ended["artifact"][f"presigned{side.capitalize()}Url"]).path
             assert httpx.get(location).headers["content-type"] == "audio/wav"

@@ -52,6 +52,11 @@ def validator(schema_name: str) -> Draft4Validator:
                            format_checker=FormatChecker())
 
 
+def unknown_fields(schema_name: str, document: dict[str, Any]) -> set[str]:
+    """Top-level fields of `document` that the schema does not name (JSON Schema lets them through)."""
+    return set(document) - set(_components()["schemas"][schema_name].get("properties", {}))
+
+
 def call_errors(call: dict[str, Any]) -> list[str]:
     """Every way `call` breaks the official schema, in plain words (empty when valid)."""
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator("Call").iter_errors(call)]

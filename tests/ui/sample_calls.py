@@ -95,16 +95,16 @@ def long_call(turns: int, call_id: str = "c-long-1", live: bool = True) -> Call:
 NEWER_REPORT = {
     "endedMessage": "The phone provider closed the audio connection unexpectedly.",
     "analysis": {"structuredDataMulti": [
-        {"name": "Outcome", "structuredData": {"intent": "reschedule", "resolved": True}},
-        {"name": "Customer", "structuredData": {"sentiment": 8, "scale": "0-10"}},
+        {"key": "outcome", "structuredData": {"intent": "reschedule", "resolved": True}},
+        {"customer": {"sentiment": 8, "scale": "0-10"}},  # the spec types the entries only as objects
     ]},
     "artifact": {
         "structuredOutputs": {
             "5f0c-csat": {"name": "CSAT", "result": 4},
             "9a1e-objective": {"name": "Call objective achieved", "result": True},
         },
-        "scorecards": {"c2d4-quality": {"name": "Call quality", "score": 100, "normalizedScore": 100,
-                                        "metricPoints": {"Call objective achieved": 60, "CSAT of 4 or more": 40}}},
+        "scorecards": {"c2d4-quality": {"name": "Call quality", "score": 70, "scoreNormalized": 88,
+                                        "metricPoints": {"9a1e-objective": 50, "5f0c-csat": 20}}},
         "transfers": [{"destination": {"type": "number", "number": "+4930123456"}, "mode": "warm-transfer-say-summary",
                        "status": "completed", "transcript": "Agent: Hello, Maria? I have your booking here."}],
         "performanceMetrics": {

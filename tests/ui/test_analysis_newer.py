@@ -26,9 +26,10 @@ def test_every_newer_field_has_its_place(qtbot):
     panel.show_call(reported_call())
     assert panel.ended_message.text() == "The phone provider closed the audio connection unexpectedly."
     assert "CSAT=4" in tree_texts(panel.outputs_tree) and "Call objective achieved=true" in tree_texts(panel.outputs_tree)
-    assert "Call quality=100" in tree_texts(panel.outputs_tree)  # scorecards with their points
-    assert "CSAT of 4 or more=40" in tree_texts(panel.outputs_tree)
-    assert "Outcome=2 items" in tree_texts(panel.outputs_tree) and "intent=reschedule" in tree_texts(panel.outputs_tree)
+    assert "Call quality=88%" in tree_texts(panel.outputs_tree)  # scorecards, normalised, with their points
+    assert "CSAT=20" in tree_texts(panel.outputs_tree)  # points by structured output id, named by the output
+    assert "outcome=2 items" in tree_texts(panel.outputs_tree) and "intent=reschedule" in tree_texts(panel.outputs_tree)
+    assert "sentiment=8" in tree_texts(panel.outputs_tree)  # an entry of another shape is shown whole
     assert table_rows(panel.transfer_table) == [["+4930123456", "warm transfer say summary", "completed"]]
     latency = dict((r[0], r[1]) for r in table_rows(panel.latency_table))
     assert latency["Turn (average)"] == "990 ms" and latency["Slowest turn"] == "1,240 ms"
