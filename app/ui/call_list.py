@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -23,10 +22,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QFocusEvent,
     QGuiApplication,
-    QIcon,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -35,7 +32,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -44,7 +40,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedLayout,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -60,14 +55,11 @@ from app.ui.call_list_model import (
     CallListModel,
     Column,
     Scope,
-    customer_in_full,
 )
 from app.ui.formats import call_label
 from app.ui.history_filters import ChoiceBox
-from app.ui.plain import one_line, tooltip, wrapped
-from app.ui.theme import badge_text_color, status_color, tinted
-from app.ui.tones import accent
-from app.ui.verdicts import outcome_words, sentiment_of
+from app.ui.plain import one_line, wrapped
+from app.ui.theme import badge_text_color, status_color
 
 Index = QModelIndex | QPersistentModelIndex
 ALL_STATUSES = "Any status"
@@ -118,93 +110,33 @@ class StatusBadge(QStyledItemDelegate):
         return QSize(hint.width() + 16, hint.height())
 
 
-class CallMark:
-    """What the console itself knows about a call and shows next to the customer in the list."""
-
-    MUTED = "muted"
-    LISTENING = "listening"
-    REVIEWED = "reviewed"
-    TO_REVIEW = "to-review"  # picked by the review queue, nobody has started it
-    ENDED_BY = "ended-by"  # words for the Ended reason column, e.g. "Ended by supervisor"
-
-
-_MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
-               CallMark.MUTED: QStyle.StandardPixmap.SP_MediaVolumeMuted,
-               CallMark.REVIEWED: QStyle.StandardPixmap.SP_DialogApplyButton,
-               CallMark.TO_REVIEW: QStyle.StandardPixmap.SP_FileDialogContentsView}
-
-
-@cache
-def _mark_icon(mark: str, colour: str) -> QIcon:
-    return tinted(QApplication.style().standardIcon(_MARK_ICONS[mark]), QColor(colour))
-
-
 class MarkedCalls(CallFilter):
-    """The filter/sort proxy plus the console's own marks (listened to, muted, reviewed) as an icon and
-    words on the customer cell: the platform's data stays in the source model."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._marks: dict[str, dict[str, str]] = {}  # call id -> mark -> words for the tooltip
+    """The filter/sort proxy, and where the window sets the console's own marks on calls (listened to,
+    muted, reviewed); the source model shows them, so painting a cell costs one Python call."""
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:
         super().setSourceModel(model)
-        model.rowsAboutToBeRemoved.connect(self._forget)  # bounded: the marks live as long as their calls
+        if isinstance(model, CallListModel):
+            model.rowsAboutToBeRemoved.connect(self._forget)  # bounded: the marks live as long as their calls
 
     def _forget(self, _parent: Index, first: int, last: int) -> None:
         model = self.sourceModel()
+        if not isinstance(model, CallListModel):
+            return
         for row in range(first, last + 1):
-            call = model.index(row, 0).data(CALL_ROLE)
-            if isinstance(call, Call):
-                self._marks.pop(call.id, None)
+            call = model.call_at(row)
+            if call is not None:
+                model.marks.pop(call.id, None)
 
     def set_mark(self, call_id: str, mark: str, words: str | None) -> None:
         """Set (with the words a tooltip shows) or clear (None) one mark on one call."""
-        marks = self._marks.get(call_id, {})
-        if marks.get(mark) == words:
-            return
-        if words is None:
-            marks.pop(mark, None)
-            if not marks:
-                self._marks.pop(call_id, None)
-        else:
-            self._marks[call_id] = {**marks, mark: words}
         model = self.sourceModel()
-        row = model.row_of(call_id) if isinstance(model, CallListModel) else None
-        if row is not None:
-            index = self.mapFromSource(model.index(row, Column.CUSTOMER))
-            if index.isValid():
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+        if isinstance(model, CallListModel):
+            model.set_mark(call_id, mark, words)
 
     def marks(self, call_id: str) -> dict[str, str]:
-        return dict(self._marks.get(call_id, {}))
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if index.column() == Column.OUTCOME and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
-            call = super().data(index, CALL_ROLE)
-            if not isinstance(call, Call):
-                return None
-            if role == Qt.ItemDataRole.ForegroundRole:  # the analysis pane's colours
-                return accent(outcome_words(call)[1], QApplication.palette())
-            sentiment = sentiment_of(call)
-            return tooltip("\n".join(filter(None, (f"Success: {call.success_evaluation}" if call.success_evaluation
-                                                    else "", f"Sentiment: {sentiment.words}" if sentiment else ""))))
-        if index.column() == Column.ENDED_REASON and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            call = super().data(index, CALL_ROLE)
-            ended_by = self._marks.get(call.id, {}).get(CallMark.ENDED_BY) if isinstance(call, Call) else None
-            if ended_by and role == Qt.ItemDataRole.DisplayRole:
-                return ended_by
-            if ended_by and isinstance(call, Call):
-                return tooltip(f"{ended_by}; the platform says: {call.ended_reason or 'nothing'}")
-        if index.column() == Column.CUSTOMER and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
-            call = super().data(index, CALL_ROLE)
-            marks = self._marks.get(call.id, {}) if isinstance(call, Call) else {}
-            shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon
-            if shown and role == Qt.ItemDataRole.DecorationRole:
-                return _mark_icon(shown[0], QApplication.palette().color(QPalette.ColorRole.Text).name())
-            if shown and isinstance(call, Call):
-                return tooltip("\n".join([customer_in_full(call), *(marks[m] for m in shown)]).strip())
-        return super().data(index, role)
+        model = self.sourceModel()
+        return dict(model.marks.get(call_id, {})) if isinstance(model, CallListModel) else {}
 
 
 class CallTable(QTableView):

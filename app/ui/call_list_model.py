@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,6 +18,8 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
 
 from app.domain import Call
 from app.live.alerts.engine import NO_ALERTS, CallAlerts
@@ -25,7 +28,8 @@ from app.ui.analysis import ended_reason_words
 from app.ui.formats import duration, money
 from app.ui.plain import one_line, tooltip
 from app.ui.screen_redaction import SCREEN
-from app.ui.theme import new_call_highlight
+from app.ui.theme import new_call_highlight, tinted
+from app.ui.tones import accent
 from app.ui.verdicts import outcome_words, sentiment_of
 
 log = logging.getLogger(__name__)
@@ -122,6 +126,33 @@ def started(call: Call) -> datetime | None:
     return call.started_at or call.created_at
 
 
+class CallMark:
+    """What the console itself knows about a call and shows next to the customer in the list."""
+
+    MUTED = "muted"
+    LISTENING = "listening"
+    REVIEWED = "reviewed"
+    TO_REVIEW = "to-review"  # picked by the review queue, nobody has started it
+    ENDED_BY = "ended-by"  # words for the Ended reason column, e.g. "Ended by supervisor"
+
+
+_MARK_ICONS = {CallMark.LISTENING: QStyle.StandardPixmap.SP_MediaVolume,
+               CallMark.MUTED: QStyle.StandardPixmap.SP_MediaVolumeMuted,
+               CallMark.REVIEWED: QStyle.StandardPixmap.SP_DialogApplyButton,
+               CallMark.TO_REVIEW: QStyle.StandardPixmap.SP_FileDialogContentsView}
+
+
+@cache
+def _mark_icon(mark: str, colour: str) -> QIcon:
+    return tinted(QApplication.style().standardIcon(_MARK_ICONS[mark]), QColor(colour))
+
+
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
+                    CALL_ROLE, SORT_ROLE, LIVE_SORT_ROLE})  # the others (font, check state…) are Qt's defaults
+_COLUMNS = tuple(Column)
+
+
 class CallListModel(QAbstractTableModel):
     """One row per registry call, in registry order: the registry's before/after row events become
     Qt's begin…/end…Rows, and rows are read from the registry itself (no copy of its order)."""
@@ -138,6 +169,7 @@ class CallListModel(QAbstractTableModel):
         self._shown: dict[str, tuple[object, ...]] = {}  # call id -> what its row showed when last signalled
         self._primed = False  # the first batch is history, not "new"
         self.alerts: Callable[[str], CallAlerts] = lambda _call_id: NO_ALERTS  # set by the alerts desk
+        self.marks: dict[str, dict[str, str]] = {}  # call id -> the console's marks -> words for the tooltip
         self.set_registry(registry)
 
     # --- registry binding ----------------------------------------------------------------
@@ -217,6 +249,22 @@ class CallListModel(QAbstractTableModel):
         final = None if call.is_live else call.duration_seconds
         return texts, started(call), final, customer_in_full(call), call.ended_reason, call.summary
 
+    def set_mark(self, call_id: str, mark: str, words: str | None) -> None:
+        """Set (with the words a tooltip shows) or clear (None) one mark on one call."""
+        marks = self.marks.get(call_id, {})
+        if marks.get(mark) == words:
+            return
+        if words is None:
+            marks.pop(mark, None)
+            if not marks:
+                self.marks.pop(call_id, None)
+        else:
+            self.marks[call_id] = {**marks, mark: words}
+        row = self.row_of(call_id)
+        if row is not None:
+            roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+            self.dataChanged.emit(self.index(row, Column.CUSTOMER), self.index(row, Column.ENDED_REASON), roles)
+
     def alerts_changed(self, call_ids: Iterable[str]) -> None:
         """Repaint (and re-filter) the alert cells of these calls."""
         for call_id in call_ids:
@@ -272,20 +320,29 @@ class CallListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:  # asked for every cell painted: answered before looking anything up
+            return None
         call = self.call_at(index.row()) if index.isValid() else None
         if call is None:
             return None
         try:
-            return self._data(call, Column(index.column()), role)
+            return self._data(call, _COLUMNS[index.column()], role)
         except (TypeError, ValueError, OverflowError):  # e.g. a payload mixing naive and aware times
             log.warning("call %s: cannot show column %s", call.id, index.column(), exc_info=True)
             return None
 
     def _data(self, call: Call, column: Column, role: int) -> Any:
+        marks = self.marks.get(call.id)
+        if marks and column in (Column.CUSTOMER, Column.ENDED_REASON):
+            marked = self._marked(call, column, role, marks)
+            if marked is not None:
+                return marked
         if role == Qt.ItemDataRole.DisplayRole:
             return one_line(self._text(call, column))
         if role == CALL_ROLE:
             return call
+        if column is Column.OUTCOME and role == Qt.ItemDataRole.ForegroundRole:  # the analysis pane's colours
+            return accent(outcome_words(call)[1], QApplication.palette())
         if role == SORT_ROLE:
             return self._sort_key(call, column)
         if role == LIVE_SORT_ROLE:
@@ -296,6 +353,23 @@ class CallListModel(QAbstractTableModel):
             return new_call_highlight()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.DURATION, Column.COST):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _marked(call: Call, column: Column, role: int, marks: dict[str, str]) -> Any:
+        """The console's marks: who ended the call (Ended reason), an icon and words (Customer)."""
+        ended_by = marks.get(CallMark.ENDED_BY)
+        if column is Column.ENDED_REASON and ended_by:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return ended_by
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tooltip(f"{ended_by}; the platform says: {call.ended_reason or 'nothing'}")
+        shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon
+        if column is Column.CUSTOMER and shown:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return _mark_icon(shown[0], QApplication.palette().color(QPalette.ColorRole.Text).name())
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tooltip("\n".join([customer_in_full(call), *(marks[m] for m in shown)]).strip())
         return None
 
     def _text(self, call: Call, column: Column) -> str:
@@ -350,6 +424,10 @@ class CallListModel(QAbstractTableModel):
             return customer_in_full(call) or None
         if column is Column.ENDED_REASON:
             return call.ended_reason
+        if column is Column.OUTCOME:
+            sentiment = sentiment_of(call)
+            return "\n".join(filter(None, (f"Success: {call.success_evaluation}" if call.success_evaluation else "",
+                                           f"Sentiment: {sentiment.words}" if sentiment else ""))) or None
         text = self._text(call, column)
         return text or None
 

@@ -36,7 +36,7 @@ from app.ui.audit_view import AuditLogView
 from app.ui.cached_calls import CachedCallsView
 from app.ui.calibration_view import CalibrationView
 from app.ui.call_exports import save_redacted_audio, save_report
-from app.ui.call_list import CallMark
+from app.ui.call_list_model import CallMark
 from app.ui.formats import call_label
 from app.ui.history_model import review_words
 from app.ui.plain import wrapped

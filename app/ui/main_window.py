@@ -45,7 +45,8 @@ from app.ui.accounts_dialog import AccountsDialog, off_thread
 from app.ui.analysis import AnalysisPanel
 from app.ui.app import readable, setting, settings
 from app.ui.audio_area import AudioArea
-from app.ui.call_list import CallListView, CallMark
+from app.ui.call_list import CallListView
+from app.ui.call_list_model import CallMark
 from app.ui.controls import ControlBar
 from app.ui.formats import call_label
 from app.ui.history_filters import account_label

@@ -8,7 +8,7 @@ import csv
 from app.qa.redaction import redact
 from app.store.calls import CallCache
 from app.store.reviews import Mark
-from app.ui.call_list import CallMark
+from app.ui.call_list_model import CallMark
 from app.ui.history_area import ConsoleHistory
 from app.ui.history_model import COLUMNS
 from tests.e2e.conftest import open_sandbox

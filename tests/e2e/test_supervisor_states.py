@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.domain import CallStatus, End
-from app.ui.call_list import CallMark
+from app.ui.call_list_model import CallMark
 from tests.e2e.conftest import open_sandbox
 from tests.e2e.test_call_control import open_form, select_new_live_call
 from tests.fixtures.qt import until

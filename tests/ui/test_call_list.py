@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt
 
 from app.domain import CAPABILITIES, Provider
 from app.live.registry import CallRegistry
-from app.ui.call_list import CallListView, CallMark
-from app.ui.call_list_model import Column, Scope
+from app.ui.call_list import CallListView
+from app.ui.call_list_model import CallMark, Column, Scope
 from tests.live.calls import make_call
 from tests.ui.shown import shown
 

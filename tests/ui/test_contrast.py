@@ -95,8 +95,7 @@ def test_play_button_seek_bar_and_check_boxes_stand_out(themed, qtbot):
 
 
 def test_list_marks_read_on_the_list(themed, qtbot):
-    from app.ui.call_list import CallMark
-    from app.ui.call_list_model import Column
+    from app.ui.call_list_model import CallMark, Column
     from tests.live.calls import make_call
     from tests.ui.test_call_list import make_view
 

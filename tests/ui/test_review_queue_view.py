@@ -15,7 +15,7 @@ from app.providers import make_client
 from app.qa.queue_rules import QueueRules
 from app.store.review_queue import ReviewQueue
 from app.store.sync import CallSync
-from app.ui.call_list import CallMark
+from app.ui.call_list_model import CallMark
 from app.ui.history_area import ConsoleHistory
 from app.ui.history_model import COLUMNS
 from app.ui.main_window import MainWindow
