@@ -161,7 +161,7 @@ class ConsoleAlerts(QObject):
             self._writes.add(write)
             write.add_done_callback(self._written)
         for alert in change.raised:
-            log.info("alert %s on call %s: %s", rule_title(alert.rule), alert.call_id, alert.message)
+            log.debug("alert %s on call %s: %s", rule_title(alert.rule), alert.call_id, alert.message)  # kept in the store
 
     def _written(self, write: asyncio.Future[Any]) -> None:
         self._writes.discard(write)

@@ -266,11 +266,10 @@ class CallListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, Column.CUSTOMER), self.index(row, Column.ENDED_REASON), roles)
 
     def alerts_changed(self, call_ids: Iterable[str]) -> None:
-        """Repaint (and re-filter) the alert cells of these calls."""
-        for call_id in call_ids:
-            row = self.row_of(call_id)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, Column.ALERTS), self.index(row, Column.ALERTS))
+        """Repaint (and re-filter) the alert cells of these calls, consecutive rows as one signal."""
+        rows = sorted(row for call_id in call_ids if (row := self.row_of(call_id)) is not None)
+        for first, last in runs(rows):
+            self.dataChanged.emit(self.index(first, Column.ALERTS), self.index(last, Column.ALERTS))
 
     # --- the ticking clock ---------------------------------------------------------------
     def tick(self) -> None:

@@ -108,6 +108,7 @@ class AlertEngine:
         self.settings = settings or AlertSettings()
         self._clock = clock
         self._alerts: dict[str, Alert] = {}
+        self._summaries: dict[str, CallAlerts] = {}  # call id -> summary, until its alerts change
         self._calls: dict[str, _Watched] = {}  # calls seen live: the only ones rules look at
         self._usual = _UsualDurations()
         self._scorer = MoodScorer()
@@ -236,14 +237,22 @@ class AlertEngine:
         return [self._alerts[i] for i in watched.alerts.values()] if watched else []
 
     def summary(self, call_id: str) -> CallAlerts:
+        """What a list row or a wall tile shows; kept until the call's alerts change (the wall orders a
+        thousand tiles by it every second)."""
+        known = self._summaries.get(call_id)
+        if known is not None:
+            return known
         alerts = self.alerts_for(call_id)
         if not alerts:
             return NO_ALERTS
         now = self._now()
         open_ones = sorted((a for a in alerts if a.is_open(now)), key=triage_key)
         if not open_ones:
-            return CallAlerts(None, 0, len(alerts))
-        return CallAlerts(open_ones[0].severity, len(open_ones), len(alerts), open_ones[0].message)
+            summary = CallAlerts(None, 0, len(alerts))
+        else:
+            summary = CallAlerts(open_ones[0].severity, len(open_ones), len(alerts), open_ones[0].message)
+        self._summaries[call_id] = summary
+        return summary
 
     def mood_trend(self, call_id: str) -> list[float]:
         """The customer's mood so far (running mean per scored turn, -1..1); empty until scored."""
@@ -352,6 +361,8 @@ class AlertEngine:
         return alert
 
     def _emit(self, change: _Collector) -> None:
+        for alert in (*change.raised, *change.updated, *change.cleared):
+            self._summaries.pop(alert.call_id, None)
         if change:
             self.changed.emit(AlertChange(tuple(change.raised), tuple(change.updated),
                                          tuple(change.cleared)))

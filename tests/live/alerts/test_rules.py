@@ -215,3 +215,19 @@ def test_calls_that_end_without_alerts_are_not_kept():
     engine, registry, *_ = engine_with(line(A, "Hi", 0, 1), at=2)
     registry.merge([make_call("c1", updated=1, status="ended", turns=(line(A, "Hi", 0, 1),))])
     assert engine.alerts_for("c1") == [] and "c1" not in engine._calls
+
+
+def test_a_calls_summary_follows_its_alerts_being_raised_acknowledged_snoozed_and_back():
+    quiet = replace(AlertSettings(), hang=replace(AlertSettings().hang, enabled=False))
+    engine, registry, clock, _ = engine_with(line(C, "get me a manager"), settings=quiet)
+    [alert] = engine.open_alerts()
+    assert engine.summary("c1").open == 1
+    engine.snooze(alert.id, 5)
+    assert engine.summary("c1").open == 0 and engine.summary("c1").total == 1
+    clock.now += 301
+    engine.tick()
+    assert engine.summary("c1").worst is alert.severity
+    engine.acknowledge(alert.id, "sam")
+    assert engine.summary("c1").worst is None
+    registry.merge([make_call("c1", updated=1, turns=(line(C, "get me a manager"), line(C, "my lawyer")))])
+    assert engine.summary("c1").open == 1 and engine.summary("c1").total == 2
