@@ -311,7 +311,15 @@ class CallListModel(QAbstractTableModel):
         return 0 if parent.isValid() or self._registry is None else len(self._registry)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """Qt's own checks the bounds with two more Python calls (rowCount, columnCount): painting a
+        cell asks for its index several times."""
+        rows = len(self._registry) if self._registry is not None else 0
+        if parent.isValid() or not (0 <= row < rows and 0 <= column < len(_COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
