@@ -268,13 +268,17 @@ class CallPoller:
             await asyncio.sleep(delay)
 
     def _due_calls(self, now: float) -> list[str]:
-        """The watched call first, then live calls and calls awaiting analysis, stalest first."""
-        cutoff = datetime.now(UTC) - self._plan.analysis_wait
+        """The watched call first, then live calls and calls awaiting analysis, stalest first — unless
+        there are more than single reads could refresh faster than the list does: then only the watched one."""
+        plan = self._plan
+        cutoff = datetime.now(UTC) - plan.analysis_wait
         candidates = [
             call.id
             for call in self._registry.calls()
             if call.is_live or _awaits_analysis(call, cutoff)
         ]
+        if len(candidates) > plan.calls_per_tick * plan.list_interval / plan.live_interval:
+            candidates = []  # each would be read alone less often than the list brings it
         candidates.sort(key=lambda i: self._last_refresh.get(i, 0.0))
         due = [i for i in candidates if i not in self._in_flight]
         watched = self._watched

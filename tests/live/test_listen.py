@@ -391,10 +391,12 @@ async def test_a_sandbox_socket_cut_mid_call_reconnects_and_marks_the_gap(sandbo
     client = make_client(Provider.VAPI, sandbox.base_url(Provider.VAPI), SANDBOX_KEY)
     try:
         call = await client.get_call(sandbox.start_call(Provider.VAPI, "booking"))
-        sandbox.set_faults("drop_ws_after=1s")  # the platform cuts every listen socket after a second
+        # The platform cuts every listen socket after two seconds: time to measure the format (no start
+        # frame says it; a measurement cut by a drop starts again), then the gap.
+        sandbox.set_faults("drop_ws_after=2s")
         listener = CallListener(call, client.listen_source(call), play_audio=False)
         listener.start()
-        for _ in range(400):
+        for _ in range(1000):
             if listener.envelope is not None and listener.envelope.gaps and listener.session.bytes_received > 64000 * 1.5:
                 break
             await asyncio.sleep(0.01)

@@ -237,3 +237,22 @@ async def test_only_the_first_list_is_cut_short_every_change_after_it_is_read():
         await wait_for(lambda: len(registry) == 7)
     finally:
         await poller.stop()
+
+
+async def test_with_more_live_calls_than_single_reads_can_keep_up_with_only_the_watched_one_is_read_alone():
+    """The list brings every live call each list_interval; eight single reads a second among a thousand
+    live calls would refresh each one every two minutes, costing requests and the window's time for nothing."""
+    plan = PollPlan(live_interval=0.02, list_interval=0.1, calls_per_tick=2, max_backoff=0.2)  # 10 calls' worth
+    platform, registry, poller, _ = setup(Provider.VAPI, plan)
+    platform.calls = {f"c{i}": make_call(f"c{i}") for i in range(11)}
+    registry.merge(platform.calls.values())
+    poller.watch("c3")
+    poller.start()
+    try:
+        await wait_for(lambda: platform.requests["c3"] >= 3 and platform.requests["list"] >= 3)
+        assert sum(platform.requests[f"c{i}"] for i in range(11) if i != 3) == 0
+        platform.calls = {f"c{i}": make_call(f"c{i}", updated=1, status="ended" if i else "in-progress")
+                          for i in range(11)}
+        await wait_for(lambda: platform.requests["c0"] >= 2)  # one live call left: read alone again
+    finally:
+        await poller.stop()
