@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -107,6 +107,7 @@ class ReviewQueueView(QWidget):
             entries = queue.entries(limit=SHOWN_LIMIT)
             return entries, queue.states((e.account_id, e.call_id) for e in entries), queue.rules()
 
+        picked = set(self.selected_calls())  # a reload (a tab shown, a call joining) keeps what was picked
         self.entries, states, rules = await self.db.read(read)
         self._show_rules(rules)
         self.model.set_rows([
@@ -114,6 +115,11 @@ class ReviewQueueView(QWidget):
              ", ".join(entry.reasons), entry.assigned_to or "anyone",
              states.get((entry.account_id, entry.call_id), ReviewState.TO_REVIEW).value)
             for entry in self.entries])
+        selection = self.table.selectionModel()
+        for row, entry in enumerate(self.entries):
+            if (entry.account_id, entry.call_id) in picked:
+                selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
         left = sum(states.get((e.account_id, e.call_id), ReviewState.TO_REVIEW) is ReviewState.TO_REVIEW
                    for e in self.entries)
         shown = f"the newest {SHOWN_LIMIT}" if len(self.entries) >= SHOWN_LIMIT else str(len(self.entries))

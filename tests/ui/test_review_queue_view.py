@@ -80,6 +80,11 @@ def test_queued_calls_show_their_state_and_ctrl_n_opens_the_next(window, sandbox
         taken = [queued.text(r, 3) for r in range(queued.rowCount())
                  if history.area.queue.entries[r].call_id == first.call_id]
         assert taken == ["ria"]  # taken: with a hub, colleagues' Ctrl+N passes it by
+        view = history.area.queue
+        view.table.selectRow(1)
+        picked = view.selected_calls()
+        await view.reload()  # as when the tab is shown again or a call joins the queue
+        assert view.selected_calls() == picked and len(picked) == 1  # still picked for a calibration
 
     run_async(scenario())
 
