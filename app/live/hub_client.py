@@ -31,7 +31,7 @@ from app.domain.team_record import RecordKind
 from app.live.events import Event
 from app.live.listen_events import TranscriptEvent
 from app.live.registry import CallRegistry, RegistryChange
-from app.live.sockets import LARGE_FRAME_CHARS, connect_here
+from app.live.sockets import LARGE_FRAME_CHARS, FrameError, connect_here, json_object
 from app.live.tasks import KeptTasks
 from app.live.transcript_events import LiveTranscript
 from app.providers.http import RetryPolicy
@@ -119,10 +119,6 @@ class StreamEvents:
     state: Event[HubState] = field(default_factory=lambda: Event("hub stream state"))
 
 
-class FrameError(ValueError):
-    """A frame from the hub that is not one we can read: skipped and counted, never the end of the stream."""
-
-
 @dataclass(frozen=True)
 class Hello:
     id: str  # the hub's newest event id: where a console without one starts
@@ -141,12 +137,7 @@ Batch = list[tuple[str, HubEvent] | None]  # (event id, event) in the hub's orde
 def read_frame(frame: str | bytes) -> Hello | Reset | Batch:
     """One frame of the hub's stream; FrameError when it cannot be read. A frame of an unknown type is an
     empty batch (a newer hub may say more)."""
-    try:
-        message = json.loads(frame)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep
-        raise FrameError(f"not JSON ({type(error).__name__})") from None
-    if not isinstance(message, dict):
-        raise FrameError("not a JSON object")
+    message = json_object(frame)
     kind = message.get("type")
     if kind == "hello":
         if not isinstance(message.get("id"), str):

@@ -25,9 +25,9 @@ from app.audio.live_envelope import LiveEnvelope
 from app.audio.live_output import LiveOutput
 from app.domain import Call
 from app.live.events import Event
-from app.live.listen_events import FrameError, ListenEvent, StartFrame, parse_frame
+from app.live.listen_events import ListenEvent, StartFrame, parse_frame
 from app.live.registry import CallRegistry
-from app.live.sockets import LARGE_FRAME_CHARS, connect_here
+from app.live.sockets import LARGE_FRAME_CHARS, FrameError, connect_here
 from app.live.tasks import KeptTasks
 from app.live.transcript_events import LiveTranscript
 from app.providers.base import MediaSource, PlatformClient, monitor_refusal

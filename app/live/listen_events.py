@@ -9,18 +9,14 @@ with or without an outer `message`. A frame is platform data: anything we cannot
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.domain import TurnRole
+from app.live.sockets import FrameError, json_object
 from app.providers.wire import SPEAKER_ROLES, as_number
 
 MAX_TEXT_CHARS = 20_000  # one spoken line; a longer one is cut, not laid out whole
-
-
-class FrameError(ValueError):
-    """A text frame that is not an event we can read (bad JSON, nested too deep, wrong types)."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +83,7 @@ def event_as_json(event: ListenEvent) -> dict[str, Any]:
 
 def parse_frame(text: str | bytes) -> ListenEvent:
     """One text frame as an event; FrameError when it cannot be read."""
-    try:
-        data = json.loads(text)
-    except (ValueError, UnicodeDecodeError, RecursionError) as err:  # RecursionError: nested too deep
-        raise FrameError(f"not JSON ({type(err).__name__})") from None
-    if not isinstance(data, dict):
-        raise FrameError("not a JSON object")
+    data = json_object(text)
     inner = data.get("message")
     if isinstance(inner, dict) and "type" in inner:
         data = inner

@@ -7,9 +7,28 @@ A redirect is refused instead, like the HTTP policy refuses one on a control POS
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from websockets.asyncio.client import connect
 
 LARGE_FRAME_CHARS = 64 * 1024  # text frames above this are parsed on a worker thread, off the Qt thread
+
+
+class FrameError(ValueError):
+    """A text frame we cannot read (bad JSON, nested too deep, wrong types): skipped and counted by the
+    reader, never the end of the stream."""
+
+
+def json_object(frame: str | bytes) -> dict[str, Any]:
+    """A frame's JSON object; FrameError for anything else."""
+    try:
+        message = json.loads(frame)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep
+        raise FrameError(f"not JSON ({type(error).__name__})") from None
+    if not isinstance(message, dict):
+        raise FrameError("not a JSON object")
+    return message
 
 
 class connect_here(connect):  # noqa: N801 - used like websockets' own `connect`
