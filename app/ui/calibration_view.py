@@ -60,6 +60,7 @@ class CalibrationView(QWidget):
         self.user = user or getpass.getuser()
         self.calls_source: Callable[[], list[tuple[str, str]]] = list  # the window hands the Queue's picks
         self.sessions: list[CalibrationSession] = []
+        self._reloads = 0  # which reload is the latest: an older one's answer is not shown over a newer one
         self.report: CalibrationReport | None = None
         self.remarks: list[Remark] = []
 
@@ -114,7 +115,12 @@ class CalibrationView(QWidget):
 
     async def reload(self, session_id: int | None = None) -> None:
         wanted = session_id if session_id is not None else self.session_box.currentData()
-        self.sessions = await self.db.read(lambda conn: CalibrationBook(conn).sessions())
+        self._reloads += 1
+        reload = self._reloads
+        sessions = await self.db.read(lambda conn: CalibrationBook(conn).sessions())
+        if reload != self._reloads:
+            return  # a later reload (the tab shown while a session starts) has newer sessions: it shows them
+        self.sessions = sessions
         self.session_box.clear()
         for session in self.sessions:
             self.session_box.addItem(f"{session.name} · {len(session.calls)} calls", session.id)

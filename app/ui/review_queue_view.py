@@ -107,8 +107,9 @@ class ReviewQueueView(QWidget):
             entries = queue.entries(limit=SHOWN_LIMIT)
             return entries, queue.states((e.account_id, e.call_id) for e in entries), queue.rules()
 
-        picked = set(self.selected_calls())  # a reload (a tab shown, a call joining) keeps what was picked
-        self.entries, states, rules = await self.db.read(read)
+        entries, states, rules = await self.db.read(read)
+        picked = set(self.selected_calls())  # a reload (a tab shown, a call joining) keeps what is picked now
+        self.entries = entries
         self._show_rules(rules)
         self.model.set_rows([
             (entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.created_at else "", entry.call_id,
