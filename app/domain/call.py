@@ -117,8 +117,8 @@ class CostItem(BaseModel):
     completion_tokens: int | None = None
 
 
-class PresignedRecordings(BaseModel):
-    """Direct links to the recordings that need no key (Vapi's `artifact.presigned*Url`), good until `expires_at`."""
+class RecordingLinks(BaseModel):
+    """One link per recording layout."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -126,18 +126,17 @@ class PresignedRecordings(BaseModel):
     stereo: str | None = None
     customer: str | None = None
     assistant: str | None = None
+
+
+class PresignedRecordings(RecordingLinks):
+    """Direct links to the recordings that need no key (Vapi's `artifact.presigned*Url`), good until `expires_at`."""
+
     expires_at: datetime | None = None
 
 
-class Recordings(BaseModel):
+class Recordings(RecordingLinks):
     """Where a call's audio can be fetched from. URLs may be short-lived."""
 
-    model_config = ConfigDict(frozen=True)
-
-    mono: str | None = None
-    stereo: str | None = None
-    customer: str | None = None
-    assistant: str | None = None
     presigned: PresignedRecordings = Field(default_factory=PresignedRecordings)
 
     @property

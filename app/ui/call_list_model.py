@@ -368,7 +368,7 @@ class CallListModel(QAbstractTableModel):
         ended_by = marks.get(CallMark.ENDED_BY)
         if column is Column.ENDED_REASON and ended_by:
             if role == Qt.ItemDataRole.DisplayRole:
-                return ended_by
+                return one_line(ended_by)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return tooltip(f"{ended_by}; the platform says: {call.ended_reason or 'nothing'}")
         shown = [mark for mark in _MARK_ICONS if mark in marks]  # the most urgent mark wins the icon

@@ -168,11 +168,11 @@ class WallModel(QAbstractListModel):
         self.layoutChanged.emit()
         return True
 
-    def _changed(self, call_id: str, roles: list[int] | None = None) -> None:
+    def _changed(self, call_id: str, roles: list[int]) -> None:
         row = self._rows.get(call_id)
         if row is not None:
             index = self.index(row)
-            self.dataChanged.emit(index, index, roles or [])
+            self.dataChanged.emit(index, index, roles)
 
     def set_levels(self, call_id: str, customer_level: float, assistant_level: float) -> None:
         """Levels 0..1 of a call being listened to; only its tile repaints."""
