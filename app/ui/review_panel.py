@@ -55,7 +55,7 @@ from app.store.reviews import (
 )
 from app.ui.csv_dialog import export_csv_file
 from app.ui.formats import percent
-from app.ui.plain import message_box, plain, tooltip, wrapped
+from app.ui.plain import LineLabel, message_box, tooltip, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.save_dialog import ask_save_path
 from app.ui.tones import Tone, accent, style_color
@@ -133,7 +133,7 @@ class ReviewPanel(QWidget):
         # Where playback is right now (the window's player); asked when a comment is written.
         self.position_source: Callable[[], tuple[float | None, int | None]] | None = None
 
-        self.title = plain(QLabel(NO_CALL, objectName="reviewTitle"))
+        self.title = LineLabel(NO_CALL, objectName="reviewTitle")  # a long call name never sets the width
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -406,10 +406,10 @@ class ReviewPanel(QWidget):
     def _show_title(self) -> None:
         review = self.review
         if self.call_id is None:
-            self.title.setText(NO_CALL)
+            self.title.set_line(NO_CALL)
         else:
             state = "not started" if review is None else ("submitted" if review.submitted else "draft")
-            self.title.setText(f"Review of {self.call_label} · by {self.reviewer} · {state}")
+            self.title.set_line(f"Review of {self.call_label} · by {self.reviewer} · {state}")
         self.title.setToolTip(tooltip(f"Call {self.call_id}") if self.call_id is not None else "")
 
     def _render(self) -> None:

@@ -273,3 +273,9 @@ def test_the_submit_question_names_the_call_as_words(qtbot, history, run_async):
     assert panel.confirmation.textFormat() == Qt.TextFormat.PlainText
     assert "<b>Dana</b> <i>Fox</i>" in panel.confirmation.text()
     confirm_submit(panel, "Cancel")
+
+
+def test_a_long_call_name_in_the_title_never_sets_the_windows_width(qtbot, history, run_async):  # noqa: F811
+    panel = make_panel(qtbot, history)
+    run_async(panel.show_call("acc-vapi", "call-00001", "Maria " * 60))
+    assert panel.title.text().startswith("Review of Maria") and panel.title.minimumSizeHint().width() < 200
