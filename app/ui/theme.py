@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication
 
 from app.ui.tones import is_dark, muted_text
 
@@ -59,28 +59,19 @@ def badge_text_color(fill: QColor) -> QColor:
 
 
 def indicator_outline(palette: QPalette) -> QColor:
-    """The outline drawn round check boxes and radio buttons, so an unticked one is still seen."""
+    """The outline drawn round check boxes, so an unticked one is still seen."""
     return muted_text(palette)
 
 
-class ConsoleStyle(QProxyStyle):
-    """Fusion, with check box and radio outlines in a colour that stands out in both themes (Fusion's own
-    is the window colour darkened, invisible on a dark window)."""
-
-    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
-                      widget: QWidget | None = None) -> None:
-        super().drawPrimitive(element, option, painter, widget)
-        if element in (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton):
-            painter.save()
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(indicator_outline(option.palette))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            rect: QRect = option.rect.adjusted(0, 0, -1, -1)
-            if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
-                painter.drawEllipse(rect)
-            else:
-                painter.drawRoundedRect(rect, 2, 2)
-            painter.restore()
+def _check_box_palette(palette: QPalette) -> QPalette:
+    """Fusion outlines a check box in its Window colour darkened 1.4 times then lightened 1.1 times (on a
+    dark window, invisible): a check box's Window lightened by as much comes out as the outline wanted.
+    A check box paints no background of its own, so nothing else shows that colour. (A style drawing the
+    outline itself would put a Python call under every item any view paints.)"""
+    check_boxes = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+        check_boxes.setColor(group, QPalette.ColorRole.Window, indicator_outline(palette).lighter(127))
+    return check_boxes
 
 
 def new_call_highlight() -> QColor:
@@ -130,7 +121,7 @@ def _light_palette(app: QApplication) -> QPalette:
 
 def apply_theme(app: QApplication) -> None:
     """Fusion everywhere (same look on every desktop), dark palette when the system is dark."""
-    app.setStyle(ConsoleStyle("Fusion"))
+    app.setStyle("Fusion")
     apply_palette(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
 
@@ -143,4 +134,6 @@ def wants_dark() -> bool:
 
 
 def apply_palette(app: QApplication) -> None:
-    app.setPalette(_dark_palette() if wants_dark() else _light_palette(app))
+    palette = _dark_palette() if wants_dark() else _light_palette(app)
+    app.setPalette(palette)
+    app.setPalette(_check_box_palette(palette), "QCheckBox")  # type: ignore[arg-type]  # stubs say bytes; PySide takes str

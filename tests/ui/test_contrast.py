@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 from app.ui import theme, tones
 from app.ui.transport import TransportBar
@@ -89,9 +97,23 @@ def test_play_button_seek_bar_and_check_boxes_stand_out(themed, qtbot):
     assert ratio(icon_colour(bar.play_button), window_colour) >= AA
     slider = bar.slider.palette()
     assert ratio(slider.color(R.Highlight), slider.color(R.Window)) >= AA  # the played part of the bar
-    box = QCheckBox("Live first")
-    qtbot.addWidget(box)
-    assert ratio(theme.indicator_outline(box.palette()), box.palette().color(R.Window)) >= AA
+    assert ratio(check_box_outline(qtbot), window_colour) >= AA
+
+
+def check_box_outline(qtbot) -> QColor:
+    """The colour drawn on the left edge of an unticked check box's square, as the window shows it."""
+    parent = QWidget()
+    parent.setAutoFillBackground(True)
+    qtbot.addWidget(parent)
+    box = QCheckBox("Live first", parent)
+    box.adjustSize()
+    parent.resize(box.size())
+    parent.show()
+    qtbot.waitExposed(parent)
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    square = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    return parent.grab().toImage().pixelColor(square.left(), square.center().y())
 
 
 def test_list_marks_read_on_the_list(themed, qtbot):
