@@ -13,9 +13,11 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QRectF,
     QSize,
+    QSizeF,
     Qt,
     QTimer,
     Signal,
@@ -23,12 +25,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QFocusEvent,
+    QFont,
+    QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
     QPalette,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -84,30 +89,58 @@ VISUAL_ORDER = (Column.STATUS, Column.ALERTS, Column.CUSTOMER, Column.STARTED, C
 
 
 class StatusBadge(QStyledItemDelegate):
-    """Paints the status as a coloured pill so live calls stand out at a glance."""
+    """Paints the status as a coloured pill so live calls stand out at a glance; each look of a pill is
+    drawn once and kept (a list repaints its statuses many times a second)."""
+
+    PILLS_KEPT = 64
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pills: dict[tuple[object, ...], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
-        status = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        status = option.text
         option.text = ""
         option.widget.style().drawControl(option.widget.style().ControlElement.CE_ItemViewItem, option, painter, option.widget)
         if not status:
             return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = option.fontMetrics
-        pill = QRectF(option.rect.x() + 4, option.rect.center().y() - metrics.height() / 2 - 1,
-                      min(metrics.horizontalAdvance(status) + 14, option.rect.width() - 8), metrics.height() + 2)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(status_color(status))
-        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        painter.setPen(badge_text_color(status_color(status)))
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(status, Qt.TextElideMode.ElideRight, int(pill.width()) - 8))
-        painter.restore()
+        pill = self._pill(status, option.rect.width() - 8, option.font, painter.device().devicePixelRatioF())
+        painter.drawPixmap(option.rect.x() + 4, option.rect.center().y() - round(pill.deviceIndependentSize().height() / 2), pill)
+
+    def _pill(self, status: str, room: int, font: QFont, ratio: float) -> QPixmap:
+        key = (status, room, font.key(), ratio, QGuiApplication.palette().cacheKey())
+        pill = self._pills.get(key)
+        if pill is None:
+            if len(self._pills) >= self.PILLS_KEPT:
+                self._pills.clear()
+            pill = self._pills[key] = draw_pill(status, room, font, ratio)
+        return pill
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width() + 16, hint.height())
+
+
+def draw_pill(status: str, room: int, font: QFont, ratio: float) -> QPixmap:
+    """The status in its colour's pill, at most `room` wide."""
+    metrics = QFontMetrics(font)
+    size = QSizeF(max(1, min(metrics.horizontalAdvance(status) + 14, room)), metrics.height() + 2)
+    pixmap = QPixmap((size * ratio).toSize())
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setFont(font)
+    shape = QRectF(QPointF(0, 0), size)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(status_color(status))
+    painter.drawRoundedRect(shape, size.height() / 2, size.height() / 2)
+    painter.setPen(badge_text_color(status_color(status)))
+    painter.drawText(shape, Qt.AlignmentFlag.AlignCenter,
+                     metrics.elidedText(status, Qt.TextElideMode.ElideRight, int(size.width()) - 8))
+    painter.end()
+    return pixmap
 
 
 class MarkedCalls(CallFilter):
@@ -323,6 +356,11 @@ class CallListView(QWidget):
         self._ticker.start()
         self._refresh_state()
         self.setFocusProxy(self.table)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the outcome's colour, the marks' icons, the highlight
+            self.model.forget_looks()
+        super().changeEvent(event)
 
     # --- public --------------------------------------------------------------------------
     def set_loading(self, message: str) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -151,6 +153,9 @@ _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt
                     Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
                     CALL_ROLE, SORT_ROLE, LIVE_SORT_ROLE})  # the others (font, check state…) are Qt's defaults
 _COLUMNS = tuple(Column)
+_PAINTED_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole,
+                  Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole)  # what a delegate asks of _ROLES
+_CLOCK_COLUMNS = frozenset({Column.STARTED, Column.DURATION})
 
 
 class CallListModel(QAbstractTableModel):
@@ -167,6 +172,8 @@ class CallListModel(QAbstractTableModel):
         self._disconnect: list[Callable[[], None]] = []
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
         self._shown: dict[str, tuple[object, ...]] = {}  # call id -> what its row showed when last signalled
+        self._cells: dict[str, list[dict[int, Any] | None]] = {}  # call id -> by column, what its cells painted
+        self._cells_redacted = SCREEN.on
         self._primed = False  # the first batch is history, not "new"
         self.alerts: Callable[[str], CallAlerts] = lambda _call_id: NO_ALERTS  # set by the alerts desk
         self.marks: dict[str, dict[str, str]] = {}  # call id -> the console's marks -> words for the tooltip
@@ -179,6 +186,7 @@ class CallListModel(QAbstractTableModel):
         self.beginResetModel()
         self._registry = registry
         self._fresh.clear()
+        self._cells.clear()
         self._shown = {call.id: self._listed(call) for call in registry.calls()} if registry is not None else {}
         self._primed = bool(registry)
         self.endResetModel()
@@ -208,6 +216,7 @@ class CallListModel(QAbstractTableModel):
             call = self.call(call_id)
             if call is None:
                 continue
+            self._cells.pop(call_id, None)
             self._shown[call_id] = self._listed(call)
             if self._primed and call.is_live:
                 self._fresh[call_id] = now
@@ -220,6 +229,7 @@ class CallListModel(QAbstractTableModel):
         for call_id in rows.ids:
             self._fresh.pop(call_id, None)
             self._shown.pop(call_id, None)
+            self._cells.pop(call_id, None)
         self.endRemoveRows()
 
     def _changed(self, change: RegistryChange) -> None:
@@ -233,6 +243,7 @@ class CallListModel(QAbstractTableModel):
             listed = self._listed(call)
             if self._shown.get(call_id) != listed:
                 self._shown[call_id] = listed
+                self._cells.pop(call_id, None)
                 rows.append(row)
         rows.sort()
         last = self.columnCount() - 1
@@ -260,6 +271,7 @@ class CallListModel(QAbstractTableModel):
                 self.marks.pop(call_id, None)
         else:
             self.marks[call_id] = {**marks, mark: words}
+        self._cells.pop(call_id, None)
         row = self.row_of(call_id)
         if row is not None:
             roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
@@ -267,7 +279,12 @@ class CallListModel(QAbstractTableModel):
 
     def alerts_changed(self, call_ids: Iterable[str]) -> None:
         """Repaint (and re-filter) the alert cells of these calls, consecutive rows as one signal."""
-        rows = sorted(row for call_id in call_ids if (row := self.row_of(call_id)) is not None)
+        rows = []
+        for call_id in call_ids:
+            self._cells.pop(call_id, None)
+            if (row := self.row_of(call_id)) is not None:
+                rows.append(row)
+        rows.sort()
         for first, last in runs(rows):
             self.dataChanged.emit(self.index(first, Column.ALERTS), self.index(last, Column.ALERTS))
 
@@ -278,6 +295,7 @@ class CallListModel(QAbstractTableModel):
         for call_id, since in list(self._fresh.items()):
             if now - since >= HIGHLIGHT_SECONDS:
                 del self._fresh[call_id]
+                self._cells.pop(call_id, None)
                 row = self.row_of(call_id)
                 if row is None:
                     continue
@@ -337,6 +355,52 @@ class CallListModel(QAbstractTableModel):
         except (TypeError, ValueError, OverflowError):  # e.g. a payload mixing naive and aware times
             log.warning("call %s: cannot show column %s", call.id, index.column(), exc_info=True)
             return None
+
+    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a painted cell asks for, in one call (Qt's delegates ask seven at once)."""
+        self.fill(index.row(), index.column(), roles)
+
+    def fill(self, row: int, column: int, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Answers a painted cell's roles from what it showed last time, unless its call changed since."""
+        call = self._registry.at(row) if self._registry is not None and 0 <= row < len(self._registry) else None
+        if call is None:
+            return
+        try:
+            shown = self._painted(call, column)
+        except (TypeError, ValueError, OverflowError):  # as in data()
+            log.warning("call %s: cannot show column %s", call.id, column, exc_info=True)
+            return
+        asked_for = [roles] if isinstance(roles, QModelRoleData) else cast("Sequence[QModelRoleData]", roles)
+        for position in range(len(asked_for)):  # every role answered: a delegate hands in the last cell's answers
+            asked = asked_for[position]
+            value = shown.get(asked.role())
+            if value is None:
+                asked.clearData()
+            else:
+                asked.setData(value)
+
+    def _painted(self, call: Call, column: int) -> dict[int, Any]:
+        """What a cell shows, by role: kept until its call, marks or alerts change, the screen's redaction
+        is switched or the palette changes; the clock's columns have their text worked out at each paint."""
+        if SCREEN.on is not self._cells_redacted:
+            self.forget_looks()
+        cells = self._cells.get(call.id)
+        if cells is None:
+            cells = self._cells[call.id] = [None] * len(_COLUMNS)
+        cell = cells[column]
+        if cell is None:
+            cell = cells[column] = self._cell(call, _COLUMNS[column])
+        if column in _CLOCK_COLUMNS:
+            return {**cell, Qt.ItemDataRole.DisplayRole: one_line(self._text(call, _COLUMNS[column]))}
+        return cell
+
+    def _cell(self, call: Call, column: Column) -> dict[int, Any]:
+        return {role: value for role in _PAINTED_ROLES if (value := self._data(call, column, role)) is not None}
+
+    def forget_looks(self) -> None:
+        """Every cell is worked out again when next painted (the palette or the screen's redaction changed)."""
+        self._cells.clear()
+        self._cells_redacted = SCREEN.on
 
     def _data(self, call: Call, column: Column, role: int) -> Any:
         marks = self.marks.get(call.id)
@@ -548,6 +612,12 @@ class CallFilter(QSortFilterProxyModel):
         if self._scope is Scope.TODAY:
             return when.astimezone().date() == local_now.date()
         return local_now - when.astimezone() <= timedelta(days=7)
+
+    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        model = self.sourceModel()
+        if isinstance(model, CallListModel) and index.isValid():
+            source = self.mapToSource(index)
+            model.fill(source.row(), source.column(), roles)
 
     def lessThan(self, left: Index, right: Index) -> bool:
         ascending = self.sortOrder() is Qt.SortOrder.AscendingOrder

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from app.domain import CAPABILITIES, Provider
 from app.live.registry import CallRegistry
+from app.ui import theme
 from app.ui.call_list import CallListView
 from app.ui.call_list_model import CallMark, Column, Scope
+from app.ui.tones import Tone, accent
 from tests.live.calls import make_call
 from tests.ui.shown import shown
+from tests.ui.test_call_list_model import painted
 
 
 def make_view(qtbot, *calls) -> tuple[CallListView, CallRegistry]:
@@ -121,3 +126,25 @@ def test_a_call_leaving_the_list_takes_its_marks_along(qtbot):
     registry.remove(["c1"])
     registry.merge([make_call("c1")])  # the same call back (polled again): no stale mark
     assert view.proxy.marks("c1") == {} and view.proxy.marks("c2") == {CallMark.MUTED: "Assistant muted"}
+
+
+def test_a_palette_change_recolours_cells_already_painted(qtbot, monkeypatch):
+    view, _ = make_view(qtbot, make_call("a", status="ended", sentiment=-0.8))
+    app = QApplication.instance()
+    monkeypatch.setenv(theme.THEME_ENV, "light")
+    theme.apply_palette(app)
+    app.processEvents()  # widgets hear of a new palette through posted events
+    light = text_colour(painted(view.proxy, 0, Column.OUTCOME))
+    monkeypatch.setenv(theme.THEME_ENV, "dark")
+    theme.apply_palette(app)
+    app.processEvents()
+    try:
+        dark = text_colour(painted(view.proxy, 0, Column.OUTCOME))
+    finally:
+        monkeypatch.setenv(theme.THEME_ENV, "light")  # as the contrast tests leave it
+        theme.apply_palette(app)
+    assert dark != light and dark == accent(Tone.BAD, theme._dark_palette())
+
+
+def text_colour(option: QStyleOptionViewItem) -> QColor:
+    return QColor(option.palette.color(QPalette.ColorRole.Text))

@@ -3,10 +3,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import Turn, TurnRole
+from app.domain.alert import Severity
+from app.live.alerts.engine import NO_ALERTS, CallAlerts
 from app.live.registry import CallRegistry
-from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, Column, Scope
+from app.ui.call_list_model import CALL_ROLE, CallFilter, CallListModel, CallMark, Column, Scope
+from app.ui.screen_redaction import SCREEN
 from tests.live.calls import T0, make_call
 from tests.ui.literal import rendered
 
@@ -223,3 +227,71 @@ def test_an_ended_call_from_yesterday_leaves_today_after_midnight(qtbot):
     now[0] = evening + timedelta(seconds=45)
     proxy.follow_clock()
     assert _ids(proxy) == ["live"]
+
+
+def painted(proxy: CallFilter, row: int, column: Column) -> QStyleOptionViewItem:
+    """What a delegate paints in a cell: Qt's own asks the model for seven roles in one call."""
+    option = QStyleOptionViewItem()
+    PAINTER.initStyleOption(option, proxy.index(row, column))
+    return option
+
+
+PAINTER = QStyledItemDelegate()
+
+
+def test_a_painted_cell_shows_what_data_says_and_follows_every_change(qtbot):
+    """Painted cells are answered from what they showed last (one Python call per cell): each thing that
+    changes a cell's look must make it be worked out again."""
+    clock = Clock()
+    registry, model = build(make_call("a", customer_name="Maria"), make_call("b", ended_reason="customer-ended-call",
+                                                                             status="ended"), clock=clock)
+    proxy = _proxy(model)
+    row = {_ids(proxy)[r]: r for r in range(2)}
+    for r in range(2):
+        for column in Column:
+            source = proxy.mapToSource(proxy.index(r, column))
+            option = painted(proxy, r, column)
+            assert option.text == (source.data() or ""), column
+    assert painted(proxy, row["a"], Column.CUSTOMER).text == "Maria"
+    registry.merge([make_call("a", updated=2, customer_name="Maria Lopez")])
+    assert painted(proxy, row["a"], Column.CUSTOMER).text == "Maria Lopez"
+    model.set_mark("b", CallMark.ENDED_BY, "Ended by supervisor")
+    assert painted(proxy, row["b"], Column.ENDED_REASON).text == "Ended by supervisor"
+    model.set_mark("a", CallMark.LISTENING, "You are listening")
+    assert not painted(proxy, row["a"], Column.CUSTOMER).icon.isNull()
+    assert painted(proxy, row["a"], Column.ALERTS).text == ""
+    alerts = {"a": CallAlerts(open=1, total=1, worst=Severity.CRITICAL)}
+    model.alerts = lambda call_id: alerts.get(call_id, NO_ALERTS)
+    model.alerts_changed(["a"])
+    assert painted(proxy, row["a"], Column.ALERTS).text == "critical"
+    registry.merge([make_call("c", customer_number="+15550123")])  # new and live: highlighted, then not
+    row_c = _ids(proxy).index("c")
+    assert painted(proxy, row_c, Column.CUSTOMER).backgroundBrush.style() != Qt.BrushStyle.NoBrush
+    clock.t += 10
+    model.tick()
+    assert painted(proxy, row_c, Column.CUSTOMER).backgroundBrush.style() == Qt.BrushStyle.NoBrush
+    SCREEN.set_on(True)
+    try:
+        assert painted(proxy, row_c, Column.CUSTOMER).text == "[phone number]"
+    finally:
+        SCREEN.set_on(False)
+    assert painted(proxy, row_c, Column.CUSTOMER).text == "+15550123"
+
+
+def test_a_painted_cell_answers_every_role_it_is_asked(qtbot):
+    """A delegate hands in the roles as the previous cell answered them: a right-aligned duration must
+    not leave the next cell right-aligned."""
+    _, model = build(make_call("a", customer_name="Maria"))
+    proxy = _proxy(model)
+    assert painted(proxy, 0, Column.DURATION).displayAlignment & Qt.AlignmentFlag.AlignRight
+    assert not painted(proxy, 0, Column.CUSTOMER).displayAlignment & Qt.AlignmentFlag.AlignRight
+
+
+def test_a_painted_duration_moves_with_the_clock(qtbot):
+    now = [T0 + timedelta(minutes=1)]
+    registry = CallRegistry()
+    registry.merge([make_call("live")])
+    proxy = _proxy(CallListModel(registry, now=lambda: now[0], clock=Clock()))
+    assert painted(proxy, 0, Column.DURATION).text == "1:00"
+    now[0] += timedelta(seconds=5)
+    assert painted(proxy, 0, Column.DURATION).text == "1:05"
