@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-LIVE_SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # (live, sort key) in one call: sorting asks it n·log n times
 HIGHLIGHT_SECONDS = 4.0
 
 
@@ -128,6 +127,23 @@ def started(call: Call) -> datetime | None:
     return call.started_at or call.created_at
 
 
+class Listed(NamedTuple):
+    """What a row shows, per column, and what else decides where it goes."""
+
+    cells: tuple[object, ...]
+    live: bool
+    filtered_on: object
+
+
+def _changed_columns(before: Listed | None, after: Listed) -> tuple[tuple[int, int], ...]:
+    """The runs of columns to signal: all of them when the call went live or ended (it moves between the
+    live calls and the rest, whichever column sorts), one when only what the filters read changed."""
+    if before is None or before.live != after.live or len(before.cells) != len(after.cells):
+        return ((0, len(_COLUMNS) - 1),)
+    columns = [column for column, (old, new) in enumerate(zip(before.cells, after.cells, strict=True)) if old != new]
+    return tuple(runs(columns)) or ((Column.NAME, Column.NAME),)
+
+
 class CallMark:
     """What the console itself knows about a call and shows next to the customer in the list."""
 
@@ -151,7 +167,7 @@ def _mark_icon(mark: str, colour: str) -> QIcon:
 
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
                     Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
-                    CALL_ROLE, SORT_ROLE, LIVE_SORT_ROLE})  # the others (font, check state…) are Qt's defaults
+                    CALL_ROLE, SORT_ROLE})  # the others (font, check state…) are Qt's defaults
 _COLUMNS = tuple(Column)
 _PAINTED_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole,
                   Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole)  # what a delegate asks of _ROLES
@@ -171,7 +187,7 @@ class CallListModel(QAbstractTableModel):
         self._registry: CallRegistry | None = None
         self._disconnect: list[Callable[[], None]] = []
         self._fresh: dict[str, float] = {}  # new live calls -> when they arrived (for the highlight)
-        self._shown: dict[str, tuple[object, ...]] = {}  # call id -> what its row showed when last signalled
+        self._shown: dict[str, Listed] = {}  # call id -> what its row showed when last signalled
         self._cells: dict[str, list[dict[int, Any] | None]] = {}  # call id -> by column, what its cells painted
         self._cells_redacted = SCREEN.on
         self._primed = False  # the first batch is history, not "new"
@@ -233,32 +249,45 @@ class CallListModel(QAbstractTableModel):
         self.endRemoveRows()
 
     def _changed(self, change: RegistryChange) -> None:
-        """Only rows whose cells (or what the filters read) changed signal: a live call's new turns change
-        nothing the list shows, and a signalled row is re-filtered, re-sorted and repainted."""
-        rows = []
+        """Only rows whose cells (or what the filters read) changed signal, and only over the columns that
+        changed: a live call's new turns change nothing the list shows, a signalled row is re-filtered and
+        repainted, and re-sorted only when the sort column is among those signalled (or it went live or
+        ended: the live calls are pinned on top)."""
+        by_columns: dict[tuple[tuple[int, int], ...], list[int]] = {}
         for call_id in change.changed:
             call, row = self.call(call_id), self.row_of(call_id)
             if call is None or row is None:
                 continue
-            listed = self._listed(call)
-            if self._shown.get(call_id) != listed:
-                self._shown[call_id] = listed
-                self._cells.pop(call_id, None)
-                rows.append(row)
-        rows.sort()
-        last = self.columnCount() - 1
-        for first_row, last_row in runs(rows):
-            self.dataChanged.emit(self.index(first_row, 0), self.index(last_row, last))
+            listed, before = self._listed(call), self._shown.get(call_id)
+            if before == listed:
+                continue
+            self._shown[call_id] = listed
+            self._cells.pop(call_id, None)
+            by_columns.setdefault(_changed_columns(before, listed), []).append(row)
+        for columns, rows in by_columns.items():
+            rows.sort()
+            for first_row, last_row in runs(rows):
+                for first, last in columns:
+                    self.dataChanged.emit(self.index(first_row, first), self.index(last_row, last))
 
-    def _listed(self, call: Call) -> tuple[object, ...]:
-        """Everything a row shows, sorts and filters on except the clock (live durations repaint on
-        their own) and the alerts (signalled by the alerts desk)."""
+    def _listed(self, call: Call) -> Listed:
+        """Per column, what its cell shows and sorts on, except the clock (live durations repaint on their
+        own) and the alerts (signalled by the alerts desk); then whether the call is live, and what only
+        the filters read."""
         try:
-            texts = tuple(self._text(call, column) for column in _LISTED_COLUMNS)
+            shown: list[object] = [None] * len(_COLUMNS)
+            for column in _LISTED_COLUMNS:
+                shown[column] = self._text(call, column)
+            sentiment = sentiment_of(call)
+            shown[Column.STARTED] = started(call)
+            shown[Column.DURATION] = None if call.is_live else call.duration_seconds
+            shown[Column.CUSTOMER] = shown[Column.CUSTOMER], customer_in_full(call)
+            shown[Column.ENDED_REASON] = shown[Column.ENDED_REASON], call.ended_reason
+            shown[Column.COST] = call.cost
+            shown[Column.OUTCOME] = shown[Column.OUTCOME], sentiment.score if sentiment is not None else None
         except (TypeError, ValueError, OverflowError):  # as in data(): an odd payload is always signalled
-            return (object(),)
-        final = None if call.is_live else call.duration_seconds
-        return texts, started(call), final, customer_in_full(call), call.ended_reason, call.summary
+            return Listed((), call.is_live, object())
+        return Listed(tuple(shown), call.is_live, call.summary)
 
     def set_mark(self, call_id: str, mark: str, words: str | None) -> None:
         """Set (with the words a tooltip shows) or clear (None) one mark on one call."""
@@ -416,8 +445,6 @@ class CallListModel(QAbstractTableModel):
             return accent(outcome_words(call)[1], QApplication.palette())
         if role == SORT_ROLE:
             return self._sort_key(call, column)
-        if role == LIVE_SORT_ROLE:
-            return call.is_live, self._sort_key(call, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(self._tooltip(call, column))
         if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
@@ -467,6 +494,16 @@ class CallListModel(QAbstractTableModel):
                 return outcome(call)
             case Column.ALERTS:
                 return alerts_text(self.alerts(call.id))
+
+    def live_sort_key(self, row: int, column: int) -> tuple[bool, Any]:
+        """Whether the row's call is live, and its sort key in the column."""
+        call = self.call_at(row)
+        if call is None:
+            return False, None
+        try:
+            return call.is_live, self._sort_key(call, _COLUMNS[column])
+        except (TypeError, ValueError, OverflowError):  # as in data()
+            return call.is_live, None
 
     def _sort_key(self, call: Call, column: Column) -> Any:
         match column:
@@ -620,9 +657,12 @@ class CallFilter(QSortFilterProxyModel):
             model.fill(source.row(), source.column(), roles)
 
     def lessThan(self, left: Index, right: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, CallListModel):
+            return False
         ascending = self.sortOrder() is Qt.SortOrder.AscendingOrder
-        live_a, a = left.data(LIVE_SORT_ROLE) or (False, None)
-        live_b, b = right.data(LIVE_SORT_ROLE) or (False, None)
+        live_a, a = model.live_sort_key(left.row(), left.column())  # asked n·log n times: no Qt in between
+        live_b, b = model.live_sort_key(right.row(), right.column())
         if self._live_first and live_a != live_b:
             # Qt swaps the arguments for a descending sort: live stays on top either way
             return bool(live_a if ascending else live_b)

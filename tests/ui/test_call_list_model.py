@@ -295,3 +295,42 @@ def test_a_painted_duration_moves_with_the_clock(qtbot):
     assert painted(proxy, 0, Column.DURATION).text == "1:00"
     now[0] += timedelta(seconds=5)
     assert painted(proxy, 0, Column.DURATION).text == "1:05"
+
+
+class CountingFilter(CallFilter):
+    def __init__(self) -> None:
+        super().__init__(now=lambda: T0 + timedelta(minutes=1))
+        self.compared = 0
+
+    def lessThan(self, left, right) -> bool:
+        self.compared += 1
+        return super().lessThan(left, right)
+
+
+def test_a_change_signals_only_its_columns_and_re_sorts_only_when_the_sort_column_changed(qtbot):
+    """With a thousand live calls changing every second, re-sorting every changed row was most of the
+    list's work: a call's cost changing does not move it in a list sorted by start time."""
+    registry, model = build(*(make_call(i, started_at=T0 + timedelta(seconds=n)) for n, i in enumerate("abcd")))
+    proxy = CountingFilter()
+    proxy.setSourceModel(model)
+    proxy.sort(Column.STARTED, Qt.SortOrder.DescendingOrder)
+    cells: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda top, bottom, _roles=(): cells.append((top.row(), bottom.row(), top.column(), bottom.column())))
+    proxy.compared = 0
+    registry.merge([make_call("b", updated=1, started_at=T0 + timedelta(seconds=1), cost=0.25, name="VIP")])
+    assert cells == [(1, 1, Column.COST, Column.COST), (1, 1, Column.NAME, Column.NAME)]
+    assert proxy.compared == 0 and _ids(proxy) == list("dcba")
+    cells.clear()
+    registry.merge([make_call("c", updated=1, started_at=T0 - timedelta(seconds=9))])  # started earlier: moves
+    assert cells == [(2, 2, Column.STARTED, Column.STARTED)] and proxy.compared > 0
+    assert _ids(proxy) == list("dbac")
+    cells.clear()
+    registry.merge([make_call("d", updated=1, status="ended", started_at=T0 + timedelta(seconds=3))])
+    assert cells == [(3, 3, 0, len(Column) - 1)]  # ended: below the live calls, whatever sorts
+    assert _ids(proxy) == list("bacd")
+    cells.clear()
+    registry.merge([make_call("a", updated=1, summary="Asked for a refund")])  # only the search reads it
+    assert len(cells) == 1
+    proxy.set_text("refund")
+    assert _ids(proxy) == ["a"]
