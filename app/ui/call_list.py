@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QPoint,
     QPointF,
     QRect,
-    QRectF,
     QSize,
     QSizeF,
     Qt,
@@ -25,15 +24,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QFocusEvent,
-    QFont,
-    QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
     QPalette,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,6 +57,7 @@ from app.ui.call_list_model import (
     Column,
     Scope,
 )
+from app.ui.chips import Chips
 from app.ui.formats import call_label
 from app.ui.history_filters import ChoiceBox
 from app.ui.plain import one_line, wrapped
@@ -89,14 +86,11 @@ VISUAL_ORDER = (Column.STATUS, Column.ALERTS, Column.CUSTOMER, Column.STARTED, C
 
 
 class StatusBadge(QStyledItemDelegate):
-    """Paints the status as a coloured pill so live calls stand out at a glance; each look of a pill is
-    drawn once and kept (a list repaints its statuses many times a second)."""
-
-    PILLS_KEPT = 64
+    """Paints the status as a coloured pill so live calls stand out at a glance."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pills: dict[tuple[object, ...], QPixmap] = {}
+        self._chips = Chips()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
@@ -105,42 +99,16 @@ class StatusBadge(QStyledItemDelegate):
         option.widget.style().drawControl(option.widget.style().ControlElement.CE_ItemViewItem, option, painter, option.widget)
         if not status:
             return
-        pill = self._pill(status, option.rect.width() - 8, option.font, painter.device().devicePixelRatioF())
-        painter.drawPixmap(option.rect.x() + 4, option.rect.center().y() - round(pill.deviceIndependentSize().height() / 2), pill)
-
-    def _pill(self, status: str, room: int, font: QFont, ratio: float) -> QPixmap:
-        key = (status, room, font.key(), ratio, QGuiApplication.palette().cacheKey())
-        pill = self._pills.get(key)
-        if pill is None:
-            if len(self._pills) >= self.PILLS_KEPT:
-                self._pills.clear()
-            pill = self._pills[key] = draw_pill(status, room, font, ratio)
-        return pill
+        metrics = option.fontMetrics
+        size = QSizeF(min(metrics.horizontalAdvance(status) + 14, option.rect.width() - 8), metrics.height() + 2)
+        fill = status_color(status)
+        pill = self._chips.chip(status, fill, badge_text_color(fill), option.font, size, size.height() / 2,
+                                painter.device().devicePixelRatioF())
+        painter.drawPixmap(QPointF(option.rect.x() + 4, option.rect.center().y() - size.height() / 2), pill)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width() + 16, hint.height())
-
-
-def draw_pill(status: str, room: int, font: QFont, ratio: float) -> QPixmap:
-    """The status in its colour's pill, at most `room` wide."""
-    metrics = QFontMetrics(font)
-    size = QSizeF(max(1, min(metrics.horizontalAdvance(status) + 14, room)), metrics.height() + 2)
-    pixmap = QPixmap((size * ratio).toSize())
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setFont(font)
-    shape = QRectF(QPointF(0, 0), size)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(status_color(status))
-    painter.drawRoundedRect(shape, size.height() / 2, size.height() / 2)
-    painter.setPen(badge_text_color(status_color(status)))
-    painter.drawText(shape, Qt.AlignmentFlag.AlignCenter,
-                     metrics.elidedText(status, Qt.TextElideMode.ElideRight, int(size.width()) - 8))
-    painter.end()
-    return pixmap
 
 
 class MarkedCalls(CallFilter):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 from functools import cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,6 +27,7 @@ from app.domain import Call
 from app.live.alerts.engine import NO_ALERTS, CallAlerts
 from app.live.registry import CallRegistry, RegistryChange, Rows, runs
 from app.ui.analysis import ended_reason_words
+from app.ui.cell_roles import answer
 from app.ui.formats import duration, money
 from app.ui.plain import one_line, tooltip
 from app.ui.screen_redaction import SCREEN
@@ -393,20 +394,14 @@ class CallListModel(QAbstractTableModel):
         """Answers a painted cell's roles from what it showed last time, unless its call changed since."""
         call = self._registry.at(row) if self._registry is not None and 0 <= row < len(self._registry) else None
         if call is None:
+            answer(roles, {})
             return
         try:
             shown = self._painted(call, column)
         except (TypeError, ValueError, OverflowError):  # as in data()
             log.warning("call %s: cannot show column %s", call.id, column, exc_info=True)
-            return
-        asked_for = [roles] if isinstance(roles, QModelRoleData) else cast("Sequence[QModelRoleData]", roles)
-        for position in range(len(asked_for)):  # every role answered: a delegate hands in the last cell's answers
-            asked = asked_for[position]
-            value = shown.get(asked.role())
-            if value is None:
-                asked.clearData()
-            else:
-                asked.setData(value)
+            shown = {}
+        answer(roles, shown)
 
     def _painted(self, call: Call, column: int) -> dict[int, Any]:
         """What a cell shows, by role: kept until its call, marks or alerts change, the screen's redaction

@@ -16,14 +16,17 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QRect,
+    QSizeF,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QIcon, QPainter, QPalette
+from PySide6.QtGui import QFont, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +51,8 @@ from app.ui.alert_look import (
     severity_colour,
     severity_fill,
 )
+from app.ui.cell_roles import answer
+from app.ui.chips import Chips
 from app.ui.plain import notice, one_line, tooltip
 from app.ui.screen_redaction import SCREEN
 from app.ui.view_keys import ViewKeys
@@ -91,9 +96,12 @@ class TriageModel(QAbstractTableModel):
         self._unsubscribe()
 
     def _on_change(self, _change: AlertChange) -> None:
-        self.beginResetModel()
-        self._alerts = self.engine.open_alerts()
-        self.endResetModel()
+        """Rebuilt only when the open alerts changed: most changes are to alerts the queue does not show."""
+        alerts = self.engine.open_alerts()
+        if alerts != self._alerts:
+            self.beginResetModel()
+            self._alerts = alerts
+            self.endResetModel()
 
     def tick(self) -> None:
         """Once a second: the waiting times move."""
@@ -117,18 +125,25 @@ class TriageModel(QAbstractTableModel):
             return HEADERS[Column(section)]
         return None
 
+    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """A painted cell's roles in one call."""
+        alert = self.alert_at(index.row()) if index.isValid() else None
+        answer(roles, self._cell(alert, Column(index.column())) if alert is not None else {})
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         alert = self.alert_at(index.row()) if index.isValid() else None
         if alert is None:
             return None
-        column = Column(index.column())
-        if role == ALERT_ROLE:
-            return alert
-        if role == Qt.ItemDataRole.DisplayRole:
-            return one_line(self._text(alert, column))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(self._text(alert, column))
-        return None
+            return tooltip(self._text(alert, Column(index.column())))
+        return self._cell(alert, Column(index.column())).get(role)
+
+    def _cell(self, alert: Alert, column: Column) -> dict[int, Any]:
+        """Its words, and the row tinted by the severity (the severity's own chip is its colour)."""
+        shown: dict[int, Any] = {Qt.ItemDataRole.DisplayRole: one_line(self._text(alert, column)), ALERT_ROLE: alert}
+        if column is not Column.SEVERITY:
+            shown[Qt.ItemDataRole.BackgroundRole] = severity_fill(alert.severity, QApplication.palette())
+        return shown
 
     def _text(self, alert: Alert, column: Column) -> str:
         match column:
@@ -150,6 +165,10 @@ class TriageModel(QAbstractTableModel):
 class SeverityChip(QStyledItemDelegate):
     """The severity as a coloured chip with its word: colour to find it, the word to be sure."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._chips = Chips()
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         alert = index.data(ALERT_ROLE)
         if not isinstance(alert, Alert):
@@ -158,27 +177,12 @@ class SeverityChip(QStyledItemDelegate):
         self.initStyleOption(option, index)
         palette = option.palette
         rect: QRect = option.rect.adjusted(3, 3, -3, -3)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(severity_colour(alert.severity, palette)))
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(palette.color(QPalette.ColorRole.Base))
-        font = painter.font()
+        font = QFont(option.font)
         font.setBold(True)
-        painter.setFont(font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, SEVERITY_WORDS[alert.severity])
-        painter.restore()
-
-
-class RowTint(QStyledItemDelegate):
-    """The rest of a row, tinted by its severity."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
-        super().initStyleOption(option, index)
-        alert = index.data(ALERT_ROLE)
-        if isinstance(alert, Alert):
-            option.backgroundBrush = QBrush(severity_fill(alert.severity, option.palette))
+        chip = self._chips.chip(SEVERITY_WORDS[alert.severity], severity_colour(alert.severity, palette),
+                                palette.color(QPalette.ColorRole.Base), font, QSizeF(rect.size()), 4,
+                                painter.device().devicePixelRatioF())
+        painter.drawPixmap(rect.topLeft(), chip)
 
 
 class TriageQueue(QWidget):
@@ -208,7 +212,6 @@ class TriageQueue(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setItemDelegate(RowTint(self.table))
         self.table.setItemDelegateForColumn(Column.SEVERITY, SeverityChip(self.table))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QIcon, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from app.domain import Turn, TurnRole
 from app.domain.alert import Severity
 from app.live.alerts.engine import AlertEngine
 from app.live.registry import CallRegistry
+from app.ui.alert_look import severity_fill
 from app.ui.call_list import CallListView
 from app.ui.call_list_model import Column
 from app.ui.triage import CriticalNotifier, TriageQueue
@@ -224,3 +225,31 @@ def test_a_rules_file_that_cannot_be_read_is_kept_aside_when_rules_are_saved(tmp
     assert settings == AlertSettings() and "could not be read" in problems[0] and "alerts.toml.unreadable" in problems[0]
     save(AlertSettings(), path)
     assert load(path) == (AlertSettings(), []) and (tmp_path / "alerts.toml.unreadable").read_text() == mine
+
+
+def test_the_queue_is_rebuilt_only_when_its_open_alerts_change(qtbot):
+    """A thousand live calls change alerts many times a second; a rebuilt queue re-lays out and repaints."""
+    engine, registry, _ = setup()
+    queue = TriageQueue(engine, "sam", lambda call_id: f"label {call_id}")
+    qtbot.addWidget(queue)
+    registry.merge([make_call("c1", updated=1, turns=said("get me your manager"))])
+    engine.acknowledge(engine.alerts_for("c1")[0].id, "sam")
+    resets: list[bool] = []
+    queue.model.modelReset.connect(lambda: resets.append(True))
+    changes: list[object] = []
+    engine.changed.connect(changes.append)
+    engine.acknowledge(engine.alerts_for("c1")[0].id, "kim")  # a colleague has it too: still not in the queue
+    assert changes and resets == []
+    registry.merge([make_call("c2", updated=1, turns=said("I am calling my lawyer"))])
+    assert resets == [True] and queue.model.rowCount() == 1
+
+
+def test_a_queued_alert_is_painted_tinted_by_its_severity(qtbot):
+    engine, registry, _ = setup()
+    queue = TriageQueue(engine, "sam", lambda call_id: f"label {call_id}")
+    qtbot.addWidget(queue)
+    registry.merge([make_call("c2", updated=1, turns=said("I am calling my lawyer"))])
+    option = QStyleOptionViewItem()
+    queue.table.itemDelegate().initStyleOption(option, queue.model.index(0, 2))
+    assert option.text == "label c2"
+    assert option.backgroundBrush.color() == severity_fill(Severity.CRITICAL, QApplication.palette())
