@@ -120,10 +120,26 @@ class AlertEngine:
     def watch(self, account_id: str, registry: CallRegistry) -> Callable[[], None]:
         """Follow an account's calls. The one place alerts subscribe to call changes."""
 
-        def on_change(change: RegistryChange) -> None:
-            self.on_calls(account_id, (c for i in (*change.inserted, *change.changed) if (c := registry.get(i))))
+        watching = True
 
-        unsubscribe = registry.events.changed.connect(on_change)
+        def on_change(change: RegistryChange) -> None:
+            calls = [c for i in (*change.inserted, *change.changed) if (c := registry.get(i))]
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop (a script, a test): at once
+                self.on_calls(account_id, calls)
+                return
+            # In the loop's next turn: a poll's page showing and its rules running are two short pauses of
+            # the window, not one long one (a hundred changed calls a page, with a thousand live).
+            loop.call_soon(lambda: self.on_calls(account_id, calls) if watching else None)
+
+        disconnect = registry.events.changed.connect(on_change)
+
+        def unsubscribe() -> None:
+            nonlocal watching
+            watching = False
+            disconnect()
+
         self.on_calls(account_id, registry.calls())
         return unsubscribe
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from datetime import timedelta
@@ -231,3 +232,18 @@ def test_a_calls_summary_follows_its_alerts_being_raised_acknowledged_snoozed_an
     assert engine.summary("c1").worst is None
     registry.merge([make_call("c1", updated=1, turns=(line(C, "get me a manager"), line(C, "my lawyer")))])
     assert engine.summary("c1").open == 1 and engine.summary("c1").total == 2
+
+
+async def test_in_the_window_a_merge_returns_before_its_rules_run_and_they_run_next():
+    """A poll's page showing and its rules running are two short pauses of the window, not one long one."""
+    engine = AlertEngine(clock=Clock(3.0))
+    registry = CallRegistry()
+    unwatch = engine.watch("acct", registry)
+    registry.merge([make_call("c1", turns=(line(C, "get me a manager"),))])
+    assert rules_of(engine) == set()
+    await asyncio.sleep(0)
+    assert rules_of(engine) == {"phrases"}
+    registry.merge([make_call("c2", turns=(line(C, "I will call my lawyer"),))])
+    unwatch()  # the account closed before its rules ran: nothing is raised for it
+    await asyncio.sleep(0)
+    assert [a.call_id for a in engine.alerts()] == ["c1"]
