@@ -56,7 +56,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SEARCH_KEYS = "Ctrl+Shift+F"
 CACHE_EVERY = 1.5  # seconds: changes reach the history (and its Calls tab) in batches this often
-LIVE_CACHE_EVERY = 10.0  # seconds: a live call's new lines are written this often (a new status at once)
+# Seconds between writes of a live call's new lines (a new status at once, all of it when it ends): with a
+# thousand talking calls each write re-serialises every transcript, on a thread the window shares a GIL with.
+LIVE_CACHE_EVERY = 60.0
 DOCK_HEIGHT = 330
 SEEK_PATIENCE = 600  # tenths of a second to wait for a recording to load before seeking into it
 

@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -24,6 +26,7 @@ from PySide6.QtCore import (
 from app.store.calls import CallCache, CallFilters, CallRow
 from app.store.database import Database
 from app.store.reviews import ReviewBook
+from app.ui.cell_roles import answer_each
 from app.ui.formats import call_label, duration, percent
 from app.ui.plain import one_line, tooltip
 from app.ui.verdicts import success_verdict
@@ -120,6 +123,10 @@ class CallHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
+
+    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """A painted cell's seven roles in one call."""
+        answer_each(roles, lambda role: self.data(index, role))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

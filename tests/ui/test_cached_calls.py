@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import Account, Provider
 from app.store.calls import CallCache
@@ -105,3 +106,17 @@ def test_backfill_shows_progress_and_cancel_keeps_what_was_fetched(qtbot, run_as
         assert view.model.rowCount() == 1000
     finally:
         db.close()
+
+
+def test_a_painted_cell_shows_what_data_says(qtbot, many_calls, run_async):
+    """Cells are painted from one multiData call each: the same words as data(), the row's loading
+    placeholder included."""
+    view = make_view(qtbot, many_calls)
+    model = view.model
+    run_async(view.reload())
+    first = model.index(0, 0)
+    run_async(until(lambda: model.data(first) != LOADING, what="the first window"))
+    for column in range(model.columnCount()):
+        option = QStyleOptionViewItem()
+        QStyledItemDelegate().initStyleOption(option, model.index(0, column))
+        assert option.text == (model.index(0, column).data() or ""), column
