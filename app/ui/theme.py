@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
@@ -133,7 +135,11 @@ def wants_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() is Qt.ColorScheme.Dark
 
 
+# PySide takes the class name as a str (its stubs say bytes, which it refuses).
+_set_class_palette = cast("Callable[[QPalette, str], None]", QApplication.setPalette)
+
+
 def apply_palette(app: QApplication) -> None:
     palette = _dark_palette() if wants_dark() else _light_palette(app)
     app.setPalette(palette)
-    app.setPalette(_check_box_palette(palette), "QCheckBox")  # type: ignore[arg-type]  # stubs say bytes; PySide takes str
+    _set_class_palette(_check_box_palette(palette), "QCheckBox")
