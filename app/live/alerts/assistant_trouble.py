@@ -3,6 +3,7 @@ a slow answer, an ended reason that names an error."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -35,6 +36,7 @@ def repeated_reply(view: CallView, rule: RepeatedReply) -> list[Finding]:
     return []
 
 
+@functools.lru_cache(maxsize=20_000)  # a live call's tool results are read again on every poll
 def failed(result: str | None) -> bool:
     """A tool result that reports an error: {"error": ...}, {"status": "error"|"failed"}, or "Error: …"."""
     if not result:

@@ -31,6 +31,12 @@ def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)")
 
 
+@functools.lru_cache(maxsize=50_000)  # a live call's lines are checked again on every poll: each once per list
+def first_said(regex: re.Pattern[str], text: str) -> str | None:
+    match = regex.search(text)
+    return match.group(0) if match else None
+
+
 def check(view: CallView, rule: Phrases) -> list[Finding]:
     found: list[Finding] = []
     customer_lines = [(i, plain(t.text), t) for i, t in enumerate(view.call.turns) if t.role is TurnRole.CUSTOMER]
@@ -39,9 +45,8 @@ def check(view: CallView, rule: Phrases) -> list[Finding]:
         if regex is None:
             continue
         for index, text, turn in customer_lines:
-            match = regex.search(text)
-            if match:
-                said = match.group(0)
+            said = first_said(regex, text)
+            if said is not None:
                 message = f"Said “{said}”" + (f" ({name})" if plain(name) != said else "")
                 found.append(Finding(RULE, name, phrase_list.severity, message, quote(turn.text), index, turn.start))
                 break
