@@ -68,6 +68,7 @@ def mood_text(trend: list[float]) -> str:
     arrow = "↓" if trend[-1] < trend[-2] - 0.05 else "↑" if trend[-1] > trend[-2] + 0.05 else "→"
     return f"mood {trend[-1]:+.2f} {arrow}".replace("-", "−")
 TILE = QSize(280, 120)
+MIN_TILE_WIDTH = 160  # narrower than this, the wall scrolls sideways rather than squeeze a tile
 
 
 def last_line(call: Call) -> str:
@@ -225,6 +226,12 @@ class TileDelegate(QStyledItemDelegate):
     """Paints one call as a tile; no widgets, so hundreds of tiles cost only what is on screen."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """A tile, narrowed to the wall when the wall is narrower (docked beside the list): whole tiles, no
+        sideways scrolling."""
+        view = option.widget
+        if isinstance(view, QListView):
+            room = view.viewport().width() - 2 * view.spacing() - 1
+            return QSize(max(MIN_TILE_WIDTH, min(TILE.width(), room)), TILE.height())
         return TILE
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:

@@ -253,3 +253,19 @@ def test_a_queued_alert_is_painted_tinted_by_its_severity(qtbot):
     queue.table.itemDelegate().initStyleOption(option, queue.model.index(0, 2))
     assert option.text == "label c2"
     assert option.backgroundBrush.color() == severity_fill(Severity.CRITICAL, QApplication.palette())
+
+
+def test_a_wall_narrower_than_a_tile_shows_whole_tiles_without_scrolling_sideways(qtbot):
+    """Docked narrow beside the list, the wall's tiles used to be cut at the right edge."""
+    engine, registry, _ = setup()
+    wall = CallWall(engine)
+    qtbot.addWidget(wall)
+    wall.set_registry(registry)
+    wall.resize(220, 500)
+    wall.show()
+    qtbot.waitExposed(wall)
+    wall.refresh()
+    qtbot.wait(150)  # the view lays its items out again after a resize
+    first = wall.view.visualRect(wall.model.index(0, 0))
+    assert first.width() > 100 and first.right() < wall.view.viewport().width()
+    assert not wall.view.horizontalScrollBar().isVisible()
