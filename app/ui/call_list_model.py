@@ -646,10 +646,13 @@ class CallFilter(QSortFilterProxyModel):
         return local_now - when.astimezone() <= timedelta(days=7)
 
     def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """A painted cell's roles straight from the list's model: one Python call, not one per role."""
         model = self.sourceModel()
         if isinstance(model, CallListModel) and index.isValid():
             source = self.mapToSource(index)
             model.fill(source.row(), source.column(), roles)
+        else:
+            answer(roles, {})
 
     def lessThan(self, left: Index, right: Index) -> bool:
         model = self.sourceModel()
