@@ -1,9 +1,6 @@
-"""The guard every Qt test runs under: a timer or thread left running is reported; and the loop the tests
-run coroutines on."""
+"""The guard every Qt test runs under: a timer or thread left running is reported."""
 
 from __future__ import annotations
-
-import asyncio
 
 from PySide6.QtCore import QObject, QThread, QTimer
 
@@ -42,22 +39,3 @@ def test_a_running_thread_is_a_leak(qapp, monkeypatch):
         thread.quit()
         thread.wait()
     assert recorder.leaks() == []
-
-
-def test_a_task_stepped_in_the_loops_last_pass_finds_the_loop(qloop, run_async):
-    """qasync handles pending events once more after run_until_complete's loop stopped: a task stepped
-    there must still find a running loop (a recording load opening its device once failed there)."""
-    seen: list[object] = []
-
-    async def later() -> None:
-        await asyncio.sleep(0)
-        try:
-            seen.append(asyncio.get_running_loop())
-        except RuntimeError as error:
-            seen.append(error)
-
-    async def scenario() -> None:
-        asyncio.get_running_loop().create_task(later())  # steps after the scenario ends
-
-    run_async(scenario())
-    assert seen == [qloop]
