@@ -38,7 +38,6 @@ from app.ui.verdicts import outcome_words, sentiment_of
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 CALL_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 HIGHLIGHT_SECONDS = 4.0
 
 
@@ -168,7 +167,7 @@ def _mark_icon(mark: str, colour: str) -> QIcon:
 
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
                     Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
-                    CALL_ROLE, SORT_ROLE})  # the others (font, check state…) are Qt's defaults
+                    CALL_ROLE})  # the others (font, check state…) are Qt's defaults
 _COLUMNS = tuple(Column)
 _PAINTED_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole,
                   Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole)  # what a delegate asks of _ROLES
@@ -339,7 +338,7 @@ class CallListModel(QAbstractTableModel):
         live = [row for row, call in enumerate(calls) if call.is_live]
         for first, last in runs(live):
             self.dataChanged.emit(self.index(first, Column.DURATION), self.index(last, Column.DURATION),
-                                  [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
+                                  [Qt.ItemDataRole.DisplayRole])
 
     def is_fresh(self, call_id: str) -> bool:
         return call_id in self._fresh
@@ -438,8 +437,6 @@ class CallListModel(QAbstractTableModel):
             return call
         if column is Column.OUTCOME and role == Qt.ItemDataRole.ForegroundRole:  # the analysis pane's colours
             return accent(outcome_words(call)[1], QApplication.palette())
-        if role == SORT_ROLE:
-            return self._sort_key(call, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(self._tooltip(call, column))
         if role == Qt.ItemDataRole.BackgroundRole and call.id in self._fresh:
@@ -556,7 +553,6 @@ class CallFilter(QSortFilterProxyModel):
         self._live_first = True  # live calls pinned above ended ones, whichever column sorts
         self._minute = self._minute_now()  # the rows were last checked against the clock in this minute
         self.setDynamicSortFilter(True)
-        self.setSortRole(SORT_ROLE)
 
     @property
     def scope(self) -> Scope:
