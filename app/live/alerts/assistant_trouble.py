@@ -3,7 +3,6 @@ a slow answer, an ended reason that names an error."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from app.live.alerts.call_view import (
     spoken,
     turn_end,
 )
+from app.live.alerts.line_cache import per_line
 from app.live.alerts.phrases import plain
 from app.live.alerts.settings import ErrorEnding, Hang, RepeatedReply, ToolFailure, TurnLatency
 
@@ -36,7 +36,7 @@ def repeated_reply(view: CallView, rule: RepeatedReply) -> list[Finding]:
     return []
 
 
-@functools.lru_cache(maxsize=20_000)  # a live call's tool results are read again on every poll
+@per_line(maxsize=20_000)
 def failed(result: str | None) -> bool:
     """A tool result that reports an error: {"error": ...}, {"status": "error"|"failed"}, or "Error: …"."""
     if not result:

@@ -9,12 +9,13 @@ import unicodedata
 
 from app.domain import TurnRole
 from app.live.alerts.call_view import CallView, Finding, quote
+from app.live.alerts.line_cache import per_line
 from app.live.alerts.settings import Phrases
 
 RULE = "phrases"
 
 
-@functools.lru_cache(maxsize=20_000)  # live transcripts come again on every poll: normalise each line once
+@per_line(maxsize=20_000)
 def plain(text: str) -> str:
     """Casefolded, accents dropped ("Réclamation" → "reclamation"), spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -31,7 +32,7 @@ def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)")
 
 
-@functools.lru_cache(maxsize=50_000)  # a live call's lines are checked again on every poll: each once per list
+@per_line(maxsize=50_000)  # a line and a phrase list
 def first_said(regex: re.Pattern[str], text: str) -> str | None:
     match = regex.search(text)
     return match.group(0) if match else None

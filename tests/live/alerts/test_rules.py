@@ -11,6 +11,7 @@ from app.domain import Turn, TurnRole
 from app.domain.alert import Severity
 from app.live.alerts.engine import AlertChange, AlertEngine
 from app.live.alerts.json_line import alert_as_json
+from app.live.alerts.line_cache import CACHED_CHARS, per_line
 from app.live.alerts.settings import AlertSettings, load, parse, save, to_toml
 from app.live.registry import CallRegistry
 from tests.live.calls import T0, make_call
@@ -247,3 +248,19 @@ async def test_in_the_window_a_merge_returns_before_its_rules_run_and_they_run_n
     unwatch()  # the account closed before its rules ran: nothing is raised for it
     await asyncio.sleep(0)
     assert [a.call_id for a in engine.alerts()] == ["c1"]
+
+
+def test_the_rules_keep_their_work_only_for_lines_of_ordinary_length():
+    """A line's work is kept as polls bring it again; platform text of any size must not fill memory."""
+    worked: list[str] = []
+
+    @per_line(maxsize=10)
+    def work(line: str) -> int:
+        worked.append(line)
+        return len(line)
+
+    long = "x" * (CACHED_CHARS + 1)
+    assert [work("short"), work("short"), work(long), work(long)] == [5, 5, CACHED_CHARS + 1, CACHED_CHARS + 1]
+    assert worked == ["short", long, long]
+    engine, *_ = engine_with(line(C, "word " * 2_000 + "I will call my lawyer"))
+    assert rules_of(engine) == {"phrases"}  # a long line is still checked, every time
