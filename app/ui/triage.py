@@ -134,13 +134,15 @@ class TriageModel(QAbstractTableModel):
         alert = self.alert_at(index.row()) if index.isValid() else None
         if alert is None:
             return None
+        if role == ALERT_ROLE:  # a chip's question, asked before it paints
+            return alert
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(self._text(alert, Column(index.column())))
         return self._cell(alert, Column(index.column())).get(role)
 
     def _cell(self, alert: Alert, column: Column) -> dict[int, Any]:
         """Its words, and the row tinted by the severity (the severity's own chip is its colour)."""
-        shown: dict[int, Any] = {Qt.ItemDataRole.DisplayRole: one_line(self._text(alert, column)), ALERT_ROLE: alert}
+        shown: dict[int, Any] = {Qt.ItemDataRole.DisplayRole: one_line(self._text(alert, column))}
         if column is not Column.SEVERITY:
             shown[Qt.ItemDataRole.BackgroundRole] = severity_fill(alert.severity, QApplication.palette())
         return shown
@@ -174,8 +176,7 @@ class SeverityChip(QStyledItemDelegate):
         if not isinstance(alert, Alert):
             super().paint(painter, option, index)
             return
-        self.initStyleOption(option, index)
-        palette = option.palette
+        palette = option.palette  # the view's: the chip needs no more of the cell than its place
         rect: QRect = option.rect.adjusted(3, 3, -3, -3)
         font = QFont(option.font)
         font.setBold(True)
