@@ -34,6 +34,7 @@ from app.ui.formats import percent
 from app.ui.plain import comma_list, one_line
 from app.ui.record_table import record_table
 from app.ui.save_dialog import ask_save_path
+from app.ui.tasks import Newest
 from app.ui.text_table import TextTable
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class CalibrationView(QWidget):
         self.user = user or getpass.getuser()
         self.calls_source: Callable[[], list[tuple[str, str]]] = list  # the window hands the Queue's picks
         self.sessions: list[CalibrationSession] = []
-        self._reloads = 0  # which reload is the latest: an older one's answer is not shown over a newer one
+        self._reloads = Newest()
         self.report: CalibrationReport | None = None
         self.remarks: list[Remark] = []
 
@@ -115,11 +116,10 @@ class CalibrationView(QWidget):
 
     async def reload(self, session_id: int | None = None) -> None:
         wanted = session_id if session_id is not None else self.session_box.currentData()
-        self._reloads += 1
-        reload = self._reloads
+        reload = self._reloads.ask()
         sessions = await self.db.read(lambda conn: CalibrationBook(conn).sessions())
-        if reload != self._reloads:
-            return  # a later reload (the tab shown while a session starts) has newer sessions: it shows them
+        if not self._reloads.show(reload):
+            return  # a later reload (the tab shown while a session starts) already shows newer sessions
         self.sessions = sessions
         self.session_box.clear()
         for session in self.sessions:

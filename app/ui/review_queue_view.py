@@ -27,6 +27,7 @@ from app.store.database import Database
 from app.store.review_queue import QueuedCall, ReviewQueue, ReviewState
 from app.ui.plain import comma_list
 from app.ui.record_table import record_table
+from app.ui.tasks import Newest
 from app.ui.text_table import TextTable
 
 NEXT_KEYS = "Ctrl+N"
@@ -52,6 +53,7 @@ class ReviewQueueView(QWidget):
         super().__init__(parent)
         self.setObjectName("reviewQueue")
         self.db = db
+        self._reloads = Newest()
         self.reviewer = reviewer
         self.entries: list[QueuedCall] = []
         self.summary = QLabel("", objectName="queueSummary")
@@ -107,7 +109,10 @@ class ReviewQueueView(QWidget):
             entries = queue.entries(limit=SHOWN_LIMIT)
             return entries, queue.states((e.account_id, e.call_id) for e in entries), queue.rules()
 
+        reload = self._reloads.ask()
         entries, states, rules = await self.db.read(read)
+        if not self._reloads.show(reload):
+            return len(entries)  # a newer reload already shows the queue (a hub's assignment, the tab shown)
         picked = set(self.selected_calls())  # a reload (a tab shown, a call joining) keeps what is picked now
         self.entries = entries
         self._show_rules(rules)

@@ -119,3 +119,50 @@ def test_the_week_rebuilt_is_seven_local_days_ending_today() -> None:
     since, until = last_days(7, now)
     assert since <= now - timedelta(days=6) < now < until and until - since == timedelta(days=7)
     assert since.astimezone().hour == 0 and since.astimezone().minute == 0
+
+
+def test_an_older_reload_answering_last_does_not_show_over_a_newer_one(qtbot, run_async, tmp_path):
+    """Reads go to two reader threads: an older reload can answer after a newer one (a hub's assignment
+    arriving while the tab is shown). The newer answer stays on screen."""
+    from app.store.calls import CallCache
+    from app.store.database import Database
+    from app.ui.review_queue_view import ReviewQueueView
+    from tests.store.fake_platform import make_call
+
+    db = Database(tmp_path / "history.sqlite3")
+    view = ReviewQueueView(db, "bob")
+    qtbot.addWidget(view)
+    rules = QueueRules(sample_percent=0, transferred=False, critical_alert=False, shorter_than_seconds=None)
+    db.submit_write(lambda c: ReviewQueue(c).save_rules(rules)).result()
+    db.submit_write(lambda c: CallCache(c).upsert("acct", [make_call(1, success_evaluation="false")])).result()
+    read, held = db.read, asyncio.Event()
+    reads = 0
+
+    async def slow_first_read(fn):
+        nonlocal reads
+        reads += 1
+        answer = await read(fn)
+        if reads == 1:
+            await held.wait()  # the older reload's answer comes back last
+        return answer
+
+    view.db.read = slow_first_read  # type: ignore[method-assign]
+
+    def who() -> list[str]:
+        return [view.model.text(row, 3) for row in range(view.model.rowCount())]
+
+    async def scenario() -> None:
+        older = asyncio.ensure_future(view.reload())
+        await until(lambda: reads == 1, what="the older read")
+        [entry] = await read(lambda c: ReviewQueue(c).entries())
+        await db.write(lambda c: ReviewQueue(c).assign(entry.account_id, entry.call_id, "bob"))
+        await view.reload()
+        assert who() == ["bob"]
+        held.set()
+        await older
+        assert who() == ["bob"]
+
+    try:
+        run_async(scenario())
+    finally:
+        db.close()
