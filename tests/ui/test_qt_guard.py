@@ -1,6 +1,9 @@
-"""The guard every Qt test runs under: a timer or thread left running is reported."""
+"""The guard every Qt test runs under: a timer or thread left running is reported; and the loop the tests
+run coroutines on."""
 
 from __future__ import annotations
+
+import asyncio
 
 from PySide6.QtCore import QObject, QThread, QTimer
 
@@ -39,3 +42,20 @@ def test_a_running_thread_is_a_leak(qapp, monkeypatch):
         thread.quit()
         thread.wait()
     assert recorder.leaks() == []
+
+
+def test_what_is_pending_when_a_scenario_ends_runs_with_the_loop_running(qloop, run_async):
+    """qasync handled pending Qt events once more after run_until_complete's loop had stopped: work done
+    there found no running loop (a recording load opening its device once failed so). It now waits for
+    the loop's next run, as in the app, whose loop runs until it quits."""
+    seen: list[object] = []
+
+    def post() -> None:  # runs just before the loop is told to stop: its event is handled after
+        QTimer.singleShot(0, lambda: seen.append(asyncio.events._get_running_loop()))
+
+    async def scenario() -> None:
+        asyncio.get_running_loop().call_soon(post)
+
+    run_async(scenario())
+    run_async(asyncio.sleep(0.05))
+    assert seen == [qloop]
