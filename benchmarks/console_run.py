@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.runner import HERE
+from benchmarks.runner import HERE, WORK
 
 
 def fresh_home(folder: Path, history: Path | None = None) -> dict[str, str]:
@@ -31,8 +31,10 @@ def fresh_home(folder: Path, history: Path | None = None) -> dict[str, str]:
 def console_events(probe_args: list[str], console_args: list[str], env: dict[str, str],
                    timeout: float = 180) -> tuple[float, dict[str, dict[str, float]]]:
     """Start the watched console offscreen; returns its start time (time.monotonic) and its events by name."""
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **env}
+    # Compiled modules kept between runs, outside the source tree, as an installed copy has them.
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(WORK / "pycache"), **env}
     environment.pop("SWITCHBOARD_TEST", None)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "benchmarks.window_probe", *probe_args, "--", *console_args],
                           cwd=HERE.parent, env=environment, capture_output=True, text=True, timeout=timeout,
