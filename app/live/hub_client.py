@@ -34,6 +34,7 @@ from app.live.registry import CallRegistry, RegistryChange
 from app.live.sockets import LARGE_FRAME_CHARS, FrameError, connect_here, json_object
 from app.live.tasks import KeptTasks
 from app.live.transcript_events import LiveTranscript
+from app.providers import tls
 from app.providers.http import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -267,7 +268,7 @@ class TeamRecordClient:
         self._headers = {"Authorization": f"Bearer {token}"}
         self._queue_file = queue_file
         self._on_refused = on_refused
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0), verify=tls.trusted())
         self._rows: deque[dict[str, Any]] = deque()  # oldest first: the file's, then this session's
         self._loaded = False
         self._loading = asyncio.Lock()

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import httpx
 
 from app.domain import CommandResult, Outcome, Provider
+from app.providers import tls
 from app.providers.error_body import mask_secrets, platform_message, status_error
 from app.providers.errors import (
     APIConnectionError,
@@ -180,7 +181,7 @@ class PlatformHttp:
         self.base_url = self.base_url.rstrip("/")
         self._owns_http = self.http is None
         if self.http is None:
-            self.http = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
+            self.http = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False, verify=tls.trusted())
         self.secrets.extend(_secret_of(value) for value in self.auth_headers.values())
 
     @property

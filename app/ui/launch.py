@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"switchboard: {problem}", file=sys.stderr)
         return 2
+    from app.providers import tls
+
+    tls.load_soon()  # on a worker thread while the window's modules load
     from app.ui.console import run_console  # Qt is imported only once a window is wanted
 
     return run_console(args)
