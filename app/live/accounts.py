@@ -16,9 +16,6 @@ import time
 from enum import StrEnum
 from pathlib import Path
 
-import keyring
-import keyring.errors
-from keyring.backends import fail, null
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain import Account, Provider
@@ -163,6 +160,8 @@ def _secret(env: str, account: Account | None, name: str) -> str | None:
         return value
     if account is None:
         return None
+    import keyring  # its backends load on import (~35 ms): only once a key is asked for
+
     try:
         return keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError as exc:
@@ -173,6 +172,8 @@ def _secret(env: str, account: Account | None, name: str) -> str | None:
 def _store(name: str, key: str, env: str) -> None:
     if not keyring_available():
         raise KeyStoreError(f"No keyring on this computer: set {env} instead.")
+    import keyring
+
     try:
         keyring.set_password(KEYRING_SERVICE, name, key)
     except keyring.errors.KeyringError as exc:
@@ -180,6 +181,8 @@ def _store(name: str, key: str, env: str) -> None:
 
 
 def _forget(name: str) -> None:
+    import keyring
+
     try:
         keyring.delete_password(KEYRING_SERVICE, name)
     except keyring.errors.PasswordDeleteError:
@@ -190,4 +193,7 @@ def _forget(name: str) -> None:
 
 def keyring_available() -> bool:
     """False when keyring found no real backend; the UI then offers the env var."""
+    import keyring
+    from keyring.backends import fail, null
+
     return not isinstance(keyring.get_keyring(), fail.Keyring | null.Keyring)

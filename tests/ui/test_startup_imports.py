@@ -1,7 +1,8 @@
 """Start-up pays only for what the first screen shows (benchmarks/startup): the plotting library
 (pyqtgraph) loads with the first recording or live call, the audio stack (numpy, soundfile,
 sounddevice, websockets) with the first recording or listen, the sandbox (aiohttp) with the demo,
-and the headless subcommands (app.cli, app.sandbox) never with the window."""
+the headless subcommands (app.cli, app.sandbox) never with the window, the keyring once a key is asked
+for, and the phone numbering plans once a line is redacted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFERRED = ["pyqtgraph", "numpy", "soundfile", "sounddevice", "websockets", "aiohttp", "app.cli", "app.sandbox",
-            "app.hub", "app.live.hub_client", "redis", "psycopg"]
+            "app.hub", "app.live.hub_client", "redis", "psycopg", "keyring", "phonenumbers"]
 
 # The console's own start-up path from `switchboard` with no arguments (the entry point's parser),
 # up to the window shown with its History dock; no account opened.
