@@ -41,15 +41,19 @@ class DemoPlatform:
     async def start(self) -> Account:
         """Start the sandbox (once) and return the demo account pointing at it."""
         if self._sandbox is None:
-            # The console imports the sandbox only here, to run the demo account.
-            from app.sandbox.embedded import EmbeddedSandbox
-
-            sandbox = EmbeddedSandbox(
-                api_key=self._key, live=self._live, history=self._history, seed=self._seed, faults=self._faults
-            )
-            await asyncio.get_running_loop().run_in_executor(None, sandbox.start)
-            self._sandbox = sandbox
+            self._sandbox = await asyncio.get_running_loop().run_in_executor(None, self._started)
         return demo_account(self._sandbox.base_url(DEMO_PROVIDER))
+
+    def _started(self) -> EmbeddedSandbox:
+        # The console imports the sandbox only here, to run the demo account; on a worker thread, as
+        # it starts, so the window stays responsive meanwhile.
+        from app.sandbox.embedded import EmbeddedSandbox
+
+        sandbox = EmbeddedSandbox(
+            api_key=self._key, live=self._live, history=self._history, seed=self._seed, faults=self._faults
+        )
+        sandbox.start()
+        return sandbox
 
     async def stop(self) -> None:
         sandbox, self._sandbox = self._sandbox, None
