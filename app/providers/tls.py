@@ -10,6 +10,8 @@ from concurrent.futures import Future
 
 import httpx
 
+from app.background import started
+
 _loading: Future[ssl.SSLContext] | None = None
 _lock = threading.Lock()
 
@@ -18,10 +20,8 @@ def load_soon() -> None:
     """Start loading them (once), so they are ready by the time the first account opens."""
     global _loading
     with _lock:
-        if _loading is not None:
-            return
-        _loading = Future()
-    threading.Thread(target=_load, args=(_loading,), name="trusted certificates", daemon=True).start()
+        if _loading is None:
+            _loading = started(_load, "trusted certificates")
 
 
 def trusted() -> ssl.SSLContext:
@@ -31,8 +31,5 @@ def trusted() -> ssl.SSLContext:
     return _loading.result()
 
 
-def _load(into: Future[ssl.SSLContext]) -> None:
-    try:
-        into.set_result(httpx.create_ssl_context())
-    except BaseException as error:  # handed to whoever asks for the context
-        into.set_exception(error)
+def _load() -> ssl.SSLContext:
+    return httpx.create_ssl_context()

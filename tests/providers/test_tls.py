@@ -36,9 +36,9 @@ def test_the_certificates_load_once_on_a_worker_thread(monkeypatch):
     loaded_on: list[str] = []
     original = tls._load
 
-    def watched(into):
+    def watched():
         loaded_on.append(threading.current_thread().name)
-        original(into)
+        return original()
 
     monkeypatch.setattr(tls, "_load", watched)
     monkeypatch.setattr(tls, "_loading", None)
