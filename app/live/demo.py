@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
+from app.background import started
 from app.domain import Account, Provider
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ class DemoPlatform:
 
     def __init__(self, *, live: int = 4, history: int = 40, seed: int = 1, faults: str | None = None):
         self._live, self._history, self._seed, self._faults = live, history, seed, faults
+        self._starting: Future[EmbeddedSandbox] | None = None
         self._sandbox: EmbeddedSandbox | None = None
         self._key = secrets.token_urlsafe(24)
 
@@ -38,15 +41,25 @@ class DemoPlatform:
     def api_key(self) -> str:
         return self._key
 
+    def start_soon(self) -> None:
+        """Begin starting the sandbox (once) on a worker thread, e.g. while the window's modules load."""
+        if self._starting is None:
+            self._starting = started(self._started, "demo start")
+
     async def start(self) -> Account:
-        """Start the sandbox (once) and return the demo account pointing at it."""
-        if self._sandbox is None:
-            self._sandbox = await asyncio.get_running_loop().run_in_executor(None, self._started)
+        """Start the sandbox (once, or wait for the start under way) and return the demo account on it."""
+        self.start_soon()
+        assert self._starting is not None
+        try:
+            self._sandbox = await asyncio.wrap_future(self._starting)
+        except Exception:
+            self._starting = None  # the next start tries again
+            raise
         return demo_account(self._sandbox.base_url(DEMO_PROVIDER))
 
     def _started(self) -> EmbeddedSandbox:
-        # The console imports the sandbox only here, to run the demo account; on a worker thread, as
-        # it starts, so the window stays responsive meanwhile.
+        # The console imports the sandbox only here, to run the demo account (its modules load on
+        # this thread too: ~0.4 s the window's thread does not wait for).
         from app.sandbox.embedded import EmbeddedSandbox
 
         sandbox = EmbeddedSandbox(
@@ -56,6 +69,11 @@ class DemoPlatform:
         return sandbox
 
     async def stop(self) -> None:
-        sandbox, self._sandbox = self._sandbox, None
-        if sandbox is not None:
-            await asyncio.get_running_loop().run_in_executor(None, sandbox.stop)
+        starting, self._starting, self._sandbox = self._starting, None, None
+        if starting is None:
+            return
+        try:
+            sandbox = await asyncio.wrap_future(starting)  # a start under way finishes, then stops
+        except Exception:
+            return  # it never ran
+        await asyncio.get_running_loop().run_in_executor(None, sandbox.stop)

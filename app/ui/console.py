@@ -65,8 +65,8 @@ async def console_window(demo: DemoPlatform | None = None) -> AsyncIterator[Main
         await history.close()
 
 
-async def _main(args: argparse.Namespace, reporter: ErrorReporter) -> int:
-    async with console_window() as window:
+async def _main(args: argparse.Namespace, reporter: ErrorReporter, demo: DemoPlatform | None) -> int:
+    async with console_window(demo) as window:
         reporter.parent = window
         closed = window.wait_closed()
         CloseOnSigterm(window)
@@ -87,7 +87,7 @@ async def _main(args: argparse.Namespace, reporter: ErrorReporter) -> int:
         return 0
 
 
-def run_console(args: argparse.Namespace) -> int:
+def run_console(args: argparse.Namespace, demo: DemoPlatform | None = None) -> int:
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -96,4 +96,4 @@ def run_console(args: argparse.Namespace) -> int:
     reporter = ErrorReporter()
     reporter.install()
     with loop:
-        return loop.run_until_complete(_main(args, reporter))
+        return loop.run_until_complete(_main(args, reporter, demo))

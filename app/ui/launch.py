@@ -34,9 +34,14 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"switchboard: {problem}", file=sys.stderr)
         return 2
+    from app.live.demo import DemoPlatform
     from app.providers import tls
 
-    tls.load_soon()  # on a worker thread while the window's modules load
+    # On worker threads while the window's modules load: the certificates, and the demo when asked for.
+    tls.load_soon()
+    demo = DemoPlatform()
+    if args.demo:
+        demo.start_soon()
     from app.ui.console import run_console  # Qt is imported only once a window is wanted
 
-    return run_console(args)
+    return run_console(args, demo)

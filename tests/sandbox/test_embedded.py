@@ -102,3 +102,28 @@ async def test_a_restarted_demo_never_reuses_a_call_id() -> None:
         seen.append({c.id for book in world.books.values() for c in book.calls.values()})
         await demo.stop()
     assert len(seen[0]) == len(seen[1]) == 30 and not seen[0] & seen[1]
+
+
+async def test_a_demo_started_early_is_the_one_the_window_opens_and_stops() -> None:
+    """`switchboard --demo` starts the sandbox while the window's modules load; the window's start waits
+    for that one (no second sandbox), and a stop during the start stops it once it is up."""
+    from app.live.demo import DemoPlatform
+
+    demo = DemoPlatform(live=0, history=5)
+    demo.start_soon()
+    demo.start_soon()
+    first = await demo.start()
+    sandbox = demo.sandbox
+    assert await demo.start() == first and demo.sandbox is sandbox
+    await demo.stop()
+    assert not _sandbox_running()
+
+    demo.start_soon()
+    await demo.stop()  # while it is still starting
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = demo.sandbox
+    assert not _sandbox_running()
+
+
+def _sandbox_running() -> bool:
+    return any(thread.name == "sandbox" and thread.is_alive() for thread in threading.enumerate())
