@@ -64,6 +64,35 @@ def redact(text: str, spans: Iterable[Span] | None = None) -> str:
     return "".join(out)
 
 
+def redact_parts(parts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Pieces of one text with a flag each (a snippet and its highlighted matches), redacted as the whole
+    text would be: a number split over pieces is still found. A hidden stretch becomes its label in the
+    piece it starts in."""
+    text = "".join(piece for piece, _flag in parts)
+    spans = find(text)
+    if not spans:
+        return parts
+    out: list[tuple[str, bool]] = []
+    start, k = 0, 0
+    for piece, flag in parts:
+        end, at, kept = start + len(piece), start, []
+        while at < end:
+            while k < len(spans) and spans[k].end <= at:
+                k += 1
+            if k < len(spans) and spans[k].start <= at:  # inside a hidden stretch
+                if at == spans[k].start:
+                    kept.append(f"[{spans[k].kind}]")
+                at = min(end, spans[k].end)
+            else:
+                upto = min(end, spans[k].start) if k < len(spans) else end
+                kept.append(text[at:upto])
+                at = upto
+        if kept:
+            out.append(("".join(kept), flag))
+        start = end
+    return out
+
+
 def _emails(text: str) -> Iterable[Span]:
     for pattern in (EMAIL, SPOKEN_EMAIL):
         for match in pattern.finditer(text):

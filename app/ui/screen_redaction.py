@@ -1,6 +1,6 @@
 """The Redact switch for screen sharing: while on, every view that shows a caller or what was said
 (the transcript, the analysis, call labels everywhere, the call list, the wall, the alerts and their
-notifications) shows phone numbers, e-mail addresses, card numbers and spelled-out numbers as
+notifications, search results) shows phone numbers, e-mail addresses, card numbers and spelled-out numbers as
 "[phone number]"… Exports redact on their own (see app/qa/redacted_call.py), switch or not."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain import Call
 from app.live.events import Event
 from app.qa.redacted_call import redacted_call
-from app.qa.redaction import Kind, redact
+from app.qa.redaction import Kind, redact, redact_parts
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -46,6 +46,10 @@ class ScreenRedaction:
     def text(self, text: str) -> str:
         """Anything a caller or the platform wrote (a name, a line said, an alert's words)."""
         return redact(text) if self.on and text else text
+
+    def parts(self, parts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+        """A text in flagged pieces (a search snippet and its highlighted matches)."""
+        return redact_parts(parts) if self.on else parts
 
 
 SCREEN = ScreenRedaction()

@@ -10,9 +10,16 @@ from __future__ import annotations
 import html
 import sqlite3
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,10 +43,12 @@ from app.ui.formats import label
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.plain import wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
+from app.ui.screen_redaction import SCREEN
 from app.ui.tones import is_dark
 from app.ui.transcript_model import SUPERVISOR_TITLE, role_title
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 41
+SUPERVISOR_ROLE = Qt.ItemDataRole.UserRole + 42  # the hit is a line a supervisor made the assistant say
 RESULT_LIMIT = 200
 ROLES = {"Anyone said": None, "Customer said": "customer", "Assistant said": "assistant"}
 ORDERS: dict[str, Literal["newest", "relevance"]] = {"Newest first": "newest", "Best match": "relevance"}
@@ -47,13 +56,19 @@ ANY_STATUS = "Any status"
 HINT = 'Words, "an exact phrase", refund* for every word starting so, a OR b'
 
 
+def hit_text(hit: Hit) -> str:
+    """The snippet as plain words (for the keyboard and screen readers); on screen, as the Redact switch says."""
+    return "".join(text for text, _marked in SCREEN.parts(hit.snippet_parts()))
+
+
 def hit_html(hit: Hit, dark: bool, supervisor: bool = False) -> str:
-    """Two lines: the call's headline, then who spoke when and the snippet with the matches marked."""
+    """Two lines: the call's headline, then who spoke when and the snippet with the matches marked; on
+    screen, as the Redact switch says."""
     mark = "#8d6e00" if dark else "#ffe082"
     snippet = "".join(
         f'<span style="background-color:{mark}; font-weight:600">{html.escape(text)}</span>' if marked
         else html.escape(text)
-        for text, marked in hit.snippet_parts()
+        for text, marked in SCREEN.parts(hit.snippet_parts())
     )
     when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
     who = label(hit.call_name, hit.customer, None, hit.call_id)
@@ -62,6 +77,36 @@ def hit_html(hit: Hit, dark: bool, supervisor: bool = False) -> str:
     where = anchor_label(hit.start_seconds, hit.turn_index)
     return (f"<div><b>{headline}</b></div>"
             f"<div><span style='color:gray'>{html.escape(speaker)} · {where}</span>&nbsp; {snippet}</div>")
+
+
+class HitList(QStandardItemModel):
+    """The hits shown. A row's words are worked out when it is first painted, as the Redact switch and the
+    palette are then, and kept: redacting a snippet takes about a millisecond, so only rows on screen pay."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.dark = False
+        self._looks: dict[tuple[int, bool, bool], tuple[str, str]] = {}  # (row, redacted, dark) -> text, HTML
+
+    def add(self, hit: Hit, supervisor: bool) -> None:
+        item = QStandardItem()
+        item.setData(hit, HIT_ROLE)
+        item.setData(supervisor, SUPERVISOR_ROLE)
+        self.appendRow(item)
+
+    def clear(self) -> None:
+        self._looks.clear()
+        super().clear()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in (RICH_TEXT, Qt.ItemDataRole.DisplayRole) or not index.isValid():
+            return super().data(index, role)
+        key = (index.row(), SCREEN.on, self.dark)
+        look = self._looks.get(key)
+        if look is None:
+            hit = super().data(index, HIT_ROLE)
+            look = self._looks[key] = (hit_text(hit), hit_html(hit, self.dark, super().data(index, SUPERVISOR_ROLE)))
+        return look[1] if role == RICH_TEXT else look[0]
 
 
 class SearchPanel(QWidget):
@@ -95,7 +140,7 @@ class SearchPanel(QWidget):
         for box in (self.account, self.period, self.role, self.status, self.order):
             box.activated.connect(self._search_if_query)
 
-        self.model = QStandardItemModel(self)
+        self.model = HitList(self)
         self.results = QListView(objectName="searchResults")
         self.results.setModel(self.model)
         self.results.setItemDelegate(RichTextDelegate(self.results))
@@ -163,13 +208,9 @@ class SearchPanel(QWidget):
     def _show(self, result: SearchResult, query: str) -> None:
         self.result = result
         self.model.clear()
-        dark = is_dark(self.palette())
+        self.model.dark = is_dark(self.palette())
         for hit in result.hits:
-            item = QStandardItem("".join(text for text, _marked in hit.snippet_parts()))
-            supervisor = (hit.account_id, hit.call_id, hit.turn_index) in self.supervisor_lines
-            item.setData(hit_html(hit, dark, supervisor), RICH_TEXT)
-            item.setData(hit, HIT_ROLE)
-            self.model.appendRow(item)
+            self.model.add(hit, (hit.account_id, hit.call_id, hit.turn_index) in self.supervisor_lines)
         if not query.strip():
             self.summary.setText("Type words to search every cached transcript.")
         elif not result.hits:
@@ -183,6 +224,12 @@ class SearchPanel(QWidget):
         if result.hits:  # current for the keyboard, not painted as selected
             self.results.selectionModel().setCurrentIndex(self.model.index(0, 0),
                                                           QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: the matches' marks follow
+            self.model.dark = is_dark(self.palette())
+            self.results.viewport().update()
 
     def open_hit(self, row: int) -> None:
         hit: Hit = self.model.item(row).data(HIT_ROLE)

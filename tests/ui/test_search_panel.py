@@ -6,11 +6,15 @@ import asyncio
 
 from PySide6.QtCore import Qt
 
-from app.domain import Account, Provider
+from app.domain import Account, Provider, Turn, TurnRole
+from app.store.calls import CallCache
+from app.store.database import Database
 from app.ui.rich_text_delegate import RICH_TEXT
+from app.ui.screen_redaction import SCREEN
 from app.ui.search_panel import HIT_ROLE, SearchPanel
 from tests.fixtures.qt import until
-from tests.ui.history_samples import history  # noqa: F401 - fixture
+from tests.store.fake_platform import make_call
+from tests.ui.history_samples import RECENT, history  # noqa: F401 - fixture
 from tests.ui.shown import shown
 
 ACCOUNT = Account(id="acc-vapi", name="Vapi production", provider=Provider.VAPI, base_url="https://api.vapi.ai")
@@ -31,9 +35,9 @@ def test_folded_diacritics_and_highlighted_snippets(qtbot, history, run_async): 
     result = run_async(panel.search("cafe"))
     assert {(h.call_id, h.turn_index) for h in result.hits} == {
         ("call-00000", 0), ("call-00000", 1), ("call-00003", 0)}
-    html = panel.model.item(0).data(RICH_TEXT)
+    html = panel.model.index(0, 0).data(RICH_TEXT)  # what the view paints
     assert "font-weight:600\">Café</span>" in html and "Léa Martin" in html
-    plain = panel.model.item(0).text()  # what the keyboard and screen readers get: no match markers
+    plain = panel.model.index(0, 0).data()  # what the keyboard and screen readers get: no match markers
     assert "Café" in plain and "\x02" not in plain and "\x03" not in plain
     assert panel.summary.text().startswith("3 matches")
 
@@ -77,3 +81,29 @@ def test_the_newest_query_wins_and_odd_input_is_harmless(qtbot, history, run_asy
     assert panel.model.rowCount() == 0 and "No cached transcript matches" in panel.summary.text()
     run_async(panel.search("   "))
     assert panel.summary.text().startswith("Type words")
+
+
+def test_with_redact_on_a_hit_hides_the_callers_numbers_and_keeps_the_match_marked(qtbot, run_async):
+    """Search results were left out of the Redact switch: a snippet and its headline showed the numbers."""
+    line = "Call me back on 415 555 0123 about the refund please."
+    call = make_call(0, turns=(Turn(role=TurnRole.CUSTOMER, text=line, start=0.5, end=4.0),),
+                     customer_name="+1 415 555 0199")
+    call = call.model_copy(update={"created_at": RECENT, "started_at": RECENT, "updated_at": RECENT})
+    db = Database()
+    db.submit_write(lambda conn: CallCache(conn).upsert("acc-vapi", [call])).result()
+    try:
+        panel = make_panel(qtbot, db)
+        run_async(panel.search("refund"))
+        row = panel.model.index(0, 0)
+        assert "415 555 0123" in row.data(RICH_TEXT) and "415 555 0199" in row.data(RICH_TEXT)
+        SCREEN.set_on(True)
+        try:
+            html, plain = row.data(RICH_TEXT), row.data()
+            assert "0123" not in html and "0199" not in html and html.count("[phone number]") == 2
+            assert 'font-weight:600">refund</span>' in html  # the match is still marked
+            assert plain == "Call me back on [phone number] about the refund please."
+        finally:
+            SCREEN.set_on(False)
+        assert "415 555 0123" in row.data(RICH_TEXT)  # switched off: shown again
+    finally:
+        db.close()
