@@ -7,6 +7,7 @@ threshold and at least `negative_turns` of them negative, so one sharp word does
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app.domain import TurnRole
 from app.live.alerts.call_view import CallView, Finding, quote
+from app.live.alerts.line_cache import CACHED_CHARS
 from app.live.alerts.settings import Sentiment
 
 RULE = "sentiment"
@@ -45,45 +47,51 @@ def check(view: CallView, rule: Sentiment) -> list[Finding]:
     return []
 
 
+def _key(text: str) -> str | bytes:
+    """A line as the scores are kept: itself when of ordinary length, else its digest (platform text of
+    any size never fills memory through the cache)."""
+    return text if len(text) <= CACHED_CHARS else hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 class MoodScorer:
     """VADER compound scores of lines, computed on one worker thread and cached by text."""
 
     def __init__(self) -> None:
-        self._scores: OrderedDict[str, float] = OrderedDict()
-        self._pending: set[str] = set()
-        self._waiting: list[tuple[set[str], Callable[[], object]]] = []  # who to tell when their texts are scored
+        self._scores: OrderedDict[str | bytes, float] = OrderedDict()  # by line (see _key)
+        self._pending: set[str | bytes] = set()
+        self._waiting: list[tuple[set[str | bytes], Callable[[], object]]] = []  # who to tell when their texts are scored
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="mood")
         self._analyzer: object | None = None
 
     def known(self, texts: Sequence[str]) -> tuple[float | None, ...]:
         with self._lock:
-            return tuple(self._scores.get(t) for t in texts)
+            return tuple(self._scores.get(_key(t)) for t in texts)
 
     def score_later(self, texts: Sequence[str], done: Callable[[], object]) -> None:
         """Score the unknown texts off this thread; `done` runs on the worker once all of them are known,
         also when another caller's job is the one scoring some of them."""
         with self._lock:
-            wanted = {t for t in texts if t not in self._scores}
+            wanted = {key for key in map(_key, texts) if key not in self._scores}
             if not wanted:
                 return
-            missing = [t for t in dict.fromkeys(texts) if t in wanted and t not in self._pending]
-            self._pending.update(missing)
+            missing = [t for t in dict.fromkeys(texts) if (key := _key(t)) in wanted and key not in self._pending]
+            self._pending.update(map(_key, missing))
             self._waiting.append((wanted, done))
         if missing:
             self._pool.submit(self._score, missing)
 
     def score_now(self, texts: Sequence[str]) -> tuple[float | None, ...]:
         """Blocking, for callers without an event loop (scripts, benchmarks' set-up)."""
-        self._score([t for t in texts if t not in self._scores])
+        self._score([t for t in texts if _key(t) not in self._scores])
         return self.known(texts)
 
     def _score(self, texts: list[str]) -> None:
         analyzer = self._vader()
-        scores = {t: float(analyzer.polarity_scores(t)["compound"]) for t in texts}  # type: ignore[attr-defined]
+        scores = {_key(t): float(analyzer.polarity_scores(t)["compound"]) for t in texts}  # type: ignore[attr-defined]
         with self._lock:
             self._scores.update(scores)
-            self._pending.difference_update(texts)
+            self._pending.difference_update(scores)
             while len(self._scores) > CACHE_SIZE:
                 self._scores.popitem(last=False)
             ready = [done for wanted, done in self._waiting if wanted <= self._scores.keys()]

@@ -12,6 +12,7 @@ from app.domain.alert import Severity
 from app.live.alerts.engine import AlertChange, AlertEngine
 from app.live.alerts.json_line import alert_as_json
 from app.live.alerts.line_cache import CACHED_CHARS, per_line
+from app.live.alerts.mood import MoodScorer
 from app.live.alerts.settings import AlertSettings, load, parse, save, to_toml
 from app.live.registry import CallRegistry
 from tests.live.calls import T0, make_call
@@ -264,3 +265,16 @@ def test_the_rules_keep_their_work_only_for_lines_of_ordinary_length():
     assert worked == ["short", long, long]
     engine, *_ = engine_with(line(C, "word " * 2_000 + "I will call my lawyer"))
     assert rules_of(engine) == {"phrases"}  # a long line is still checked, every time
+
+
+def test_the_mood_scores_keep_a_long_line_by_its_digest_not_its_text():
+    """Scores are kept by line as polls bring them again; a line of any size must not be held whole."""
+    scorer = MoodScorer()
+    try:
+        long = "I am furious, this is useless. " * 2_000
+        assert scorer.score_now(["Thank you so much!", long]) == scorer.known(["Thank you so much!", long])
+        short_score, long_score = scorer.known(["Thank you so much!", long])
+        assert short_score is not None and short_score > 0 and long_score is not None and long_score < 0
+        assert max(len(key) for key in scorer._scores) <= CACHED_CHARS
+    finally:
+        scorer.close()
