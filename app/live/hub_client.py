@@ -51,7 +51,14 @@ class HubState(StrEnum):
 
 
 class EventSink(Protocol):
-    def apply(self, event_id: str, event: HubEvent) -> None: ...
+    def prepare(self, event: HubEvent) -> HubEvent:
+        """The event made ready to apply (its payload read into the console's types). Pure: the stream
+        calls it on the worker thread that parsed a large frame. Raises ValueError on a malformed one."""
+        ...
+
+    def apply(self, event_id: str, event: HubEvent) -> None:
+        """A prepared event, on the loop's thread, in the hub's order."""
+        ...
 
     def reset(self) -> None:
         """Events were missed for good (older than the hub keeps): re-read from the platform."""
@@ -75,27 +82,37 @@ class RegistryFeed:
         self._transcripts: dict[str, LiveTranscript] = {}
         self._unsubscribe = registry.events.changed.connect(self._calls_changed)
 
+    def prepare(self, event: HubEvent) -> HubEvent:
+        kind = event.get("kind")
+        if kind == "call" and self._follows(event):
+            return {**event, "call": Call.model_validate(event["call"])}
+        if kind == "turn" and self._follows(event):
+            return {**event, "turn": Turn.model_validate(event["turn"])}
+        return event
+
     def apply(self, event_id: str, event: HubEvent) -> None:
         kind = event.get("kind")
         if kind == "record":
             if self.on_record is not None:
                 self.on_record(event["record"])
             return
-        if event.get("provider") not in self.providers or (
-                self.sources is not None and event.get("source") not in self.sources):
+        if not self._follows(event):
             return
         if kind == "call":
-            self.registry.merge([Call.model_validate(event["call"])])
+            self.registry.merge([event["call"]])
         elif kind == "turn":
             call_id = event["call_id"]
             known = self.registry.get(call_id)
             if known is None or not known.is_live:  # an unknown call's turns arrive with its next call event or poll
                 return
-            turn = Turn.model_validate(event["turn"])
+            turn: Turn = event["turn"]
             transcript = self._transcripts.get(call_id)
             if transcript is None:
                 transcript = self._transcripts[call_id] = LiveTranscript(self.registry, call_id)
             transcript.apply(TranscriptEvent(turn.role, turn.text, final=not event.get("partial")))
+
+    def _follows(self, event: HubEvent) -> bool:
+        return event.get("provider") in self.providers and (self.sources is None or event.get("source") in self.sources)
 
     def reset(self) -> None:
         if self.on_reset is not None:
@@ -221,8 +238,8 @@ class HubStream:
                                 max_size=MAX_FRAME, open_timeout=10) as ws:
             async for frame in ws:
                 try:
-                    message = await asyncio.to_thread(read_frame, frame) if len(frame) > LARGE_FRAME_CHARS \
-                        else read_frame(frame)
+                    message = await asyncio.to_thread(self._read, frame) if len(frame) > LARGE_FRAME_CHARS \
+                        else self._read(frame)
                 except FrameError as error:
                     self._skip(f"an unreadable frame ({error})")
                     continue
@@ -241,6 +258,21 @@ class HubStream:
                         else:
                             self._apply(*item)
         return greeted
+
+    def _read(self, frame: str | bytes) -> Hello | Reset | Batch:
+        """A frame read and its events prepared by the sink (on a worker thread for a large frame: reading
+        an end-of-call report's transcript into a call is work the window's thread need not do)."""
+        message = read_frame(frame)
+        return [self._prepared(item) for item in message] if isinstance(message, list) else message
+
+    def _prepared(self, item: tuple[str, HubEvent] | None) -> tuple[str, HubEvent] | None:
+        if item is None:
+            return None
+        try:
+            return item[0], self._sink.prepare(item[1])
+        except (ValueError, KeyError, TypeError) as error:  # skipped (and counted) without losing its neighbours
+            log.info("hub event %s is malformed: %s", item[0], type(error).__name__)
+            return None
 
     def _skip(self, what: str) -> None:
         self.skipped += 1

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -31,6 +35,9 @@ class Collected:
     def __init__(self) -> None:
         self.events: list[tuple[str, dict]] = []
         self.resets = 0
+
+    def prepare(self, event: dict) -> dict:
+        return event
 
     def apply(self, event_id: str, event: dict) -> None:
         self.events.append((event_id, event))
@@ -157,32 +164,36 @@ def test_a_feed_takes_only_its_accounts_calls():
     registry = CallRegistry()
     feed = RegistryFeed(registry, [Provider.VAPI], sources=["vapi-eu"])
     call = {"id": "c1", "provider": "vapi", "status": "ringing"}
-    feed.apply("1", {"kind": "call", "provider": "vapi", "source": "vapi-us", "call_id": "c1", "call": call})
-    feed.apply("2", {"kind": "call", "provider": "hms", "source": "vapi-eu", "call_id": "c1",
-                     "call": {**call, "provider": "hms"}})
+    feed.apply("1", feed.prepare({"kind": "call", "provider": "vapi", "source": "vapi-us", "call_id": "c1",
+                                  "call": call}))
+    feed.apply("2", feed.prepare({"kind": "call", "provider": "hms", "source": "vapi-eu", "call_id": "c1",
+                                  "call": {**call, "provider": "hms"}}))
     assert len(registry) == 0
-    feed.apply("3", {"kind": "call", "provider": "vapi", "source": "vapi-eu", "call_id": "c1", "call": call})
+    feed.apply("3", feed.prepare({"kind": "call", "provider": "vapi", "source": "vapi-eu", "call_id": "c1",
+                                  "call": call}))
     assert registry.get("c1").status == "ringing"
 
 
-async def test_an_unreadable_frame_is_skipped_and_counted_and_the_stream_goes_on():
-    """A hub (here a plain WebSocket server on loopback) that sends bad frames between good ones."""
-    connections = 0
-    good = {"kind": "turn", "call_id": "call-1", "partial": False}
+@dataclass
+class ScriptedHub:
+    url: str = ""
+    connections: int = 0
+
+
+@asynccontextmanager
+async def scripted_hub(frames: list[str | dict]) -> AsyncIterator[ScriptedHub]:
+    """A plain WebSocket server on loopback standing in for a hub: a hello, the given frames, then open
+    until the console goes."""
+    hub = ScriptedHub()
 
     async def events(request: web.Request) -> web.WebSocketResponse:
-        nonlocal connections
-        connections += 1
+        hub.connections += 1
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         await ws.send_json({"type": "hello", "id": "0", "user": "ann", "role": "supervisor"})
-        await ws.send_json({"type": "events", "events": [{"id": "1", "event": {**good, "turn": {"text": "one"}}}]})
-        for bad in ("{not json", "[1, 2]", '{"type": "events"}', '{"type": "events", "events": 7}'):
-            await ws.send_str(bad)
-        await ws.send_json({"type": "events", "events": [{"event": {}}, {"id": "2", "event": {**good, "turn": {"text": "two"}}}]})
-        big = {"id": "3", "event": {**good, "turn": {"text": "three" + " " * 200_000}}}  # parsed on a worker thread
-        await ws.send_json({"type": "events", "events": [big]})
-        await ws.receive()  # open until the console goes
+        for frame in frames:
+            await (ws.send_str(frame) if isinstance(frame, str) else ws.send_json(frame))
+        await ws.receive()
         return ws
 
     app = web.Application()
@@ -191,17 +202,34 @@ async def test_an_unreadable_frame_is_skipped_and_counted_and_the_stream_goes_on
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    seen = Collected()
-    stream = HubStream(f"http://127.0.0.1:{port}", "token", seen, retry=FAST)
-    stream.start()
+    hub.url = f"http://127.0.0.1:{port}"
     try:
-        await until(lambda: len(seen.events) == 3, timeout=5, what="the good events around the bad frames")
-        assert [text.strip() for text in seen.texts()] == ["one", "two", "three"]
-        assert stream.skipped == 5 and stream.last_id == "3"  # four frames and an event without an id
-        assert stream.state is HubState.STREAMING and connections == 1
+        yield hub
     finally:
-        await stream.stop()
         await runner.cleanup()
+
+
+async def test_an_unreadable_frame_is_skipped_and_counted_and_the_stream_goes_on():
+    """A hub that sends bad frames between good ones."""
+    good = {"kind": "turn", "call_id": "call-1", "partial": False}
+    big = {"id": "3", "event": {**good, "turn": {"text": "three" + " " * 200_000}}}  # parsed on a worker thread
+    frames: list[str | dict] = [
+        {"type": "events", "events": [{"id": "1", "event": {**good, "turn": {"text": "one"}}}]},
+        "{not json", "[1, 2]", '{"type": "events"}', '{"type": "events", "events": 7}',
+        {"type": "events", "events": [{"event": {}}, {"id": "2", "event": {**good, "turn": {"text": "two"}}}]},
+        {"type": "events", "events": [big]},
+    ]
+    seen = Collected()
+    async with scripted_hub(frames) as hub:
+        stream = HubStream(hub.url, "token", seen, retry=FAST)
+        stream.start()
+        try:
+            await until(lambda: len(seen.events) == 3, timeout=5, what="the good events around the bad frames")
+            assert [text.strip() for text in seen.texts()] == ["one", "two", "three"]
+            assert stream.skipped == 5 and stream.last_id == "3"  # four frames and an event without an id
+            assert stream.state is HubState.STREAMING and hub.connections == 1
+        finally:
+            await stream.stop()
 
 
 def test_pushed_lines_are_merged_like_listened_ones_polled_once_and_kept_across_polls():
@@ -212,8 +240,8 @@ def test_pushed_lines_are_merged_like_listened_ones_polled_once_and_kept_across_
     registry.merge([polled])
 
     def line(event_id: str, text: str, role: str = "customer", partial: bool = False) -> None:
-        feed.apply(event_id, {"kind": "turn", "provider": "vapi", "source": "vapi", "call_id": "c1",
-                              "turn": {"role": role, "text": text}, "partial": partial})
+        feed.apply(event_id, feed.prepare({"kind": "turn", "provider": "vapi", "source": "vapi", "call_id": "c1",
+                                           "turn": {"role": role, "text": text}, "partial": partial}))
 
     def shown() -> list[tuple[str, bool]]:
         return [(turn.text, turn.partial) for turn in registry.get("c1").turns]
@@ -225,3 +253,36 @@ def test_pushed_lines_are_merged_like_listened_ones_polled_once_and_kept_across_
     registry.merge([polled.model_copy(update={"cost": 0.01})])  # a poll that has not the line yet
     assert shown() == [("Hello, how can I help?", False), ("I would like a table", False)]
     feed.close()
+
+
+async def test_a_large_frames_calls_are_read_off_the_loop_thread_and_a_malformed_one_is_skipped():
+    """Reading an end-of-call report's transcript into a call was done on the window's thread for every
+    event; for a large frame it is now done on the worker thread that parsed the frame."""
+    call = {"id": "c1", "provider": "vapi", "status": "ended",
+            "turns": [{"role": "customer", "text": "word " * 40}] * 400}  # an end-of-call report: > 64 KB
+    event = {"kind": "call", "provider": "vapi", "source": "vapi", "call_id": "c1"}
+    frame = {"type": "events", "events": [
+        {"id": "1", "event": {**event, "call": call}},
+        {"id": "2", "event": {**event, "call": {**call, "status": 7}}},  # malformed: skipped
+        {"id": "3", "event": {**event, "call": {**call, "cost": 0.5}}}]}
+    registry = CallRegistry()
+    feed = RegistryFeed(registry, [Provider.VAPI])
+    read_on: list[str] = []
+    prepare = feed.prepare
+
+    def watched(event):
+        read_on.append(threading.current_thread().name)
+        return prepare(event)
+
+    feed.prepare = watched  # type: ignore[method-assign]
+    async with scripted_hub([frame]) as hub:
+        stream = HubStream(hub.url, "token", feed, retry=FAST)
+        stream.start()
+        try:
+            await until(lambda: stream.last_id == "3", timeout=5, what="the frame's events")
+            assert registry.get("c1").cost == 0.5 and len(registry.get("c1").turns) == 400
+            assert stream.skipped == 1
+            assert len(read_on) == 3 and threading.main_thread().name not in read_on
+        finally:
+            await stream.stop()
+            feed.close()
