@@ -74,6 +74,9 @@ class Arrivals:
     latencies: list[float] = field(default_factory=list)
     seen: dict[int, int] = field(default_factory=dict)
 
+    def prepare(self, event: dict) -> dict:
+        return event
+
     def apply(self, event_id: str, event: dict) -> None:
         sequence, sent = event["turn"]["text"].split("@")
         self.latencies.append(time.time() - float(sent))
