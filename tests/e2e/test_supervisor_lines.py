@@ -67,7 +67,7 @@ def test_say_lines_and_the_end_are_the_supervisors(qtbot, qloop, tmp_path, sandb
 
         async def hit_titles() -> list[str]:
             result = await search.search('"supervisor is joining"')
-            return [search.model.item(r).data(RICH_TEXT) for r in range(len(result.hits))
+            return [search.model.index(r, 0).data(RICH_TEXT) for r in range(len(result.hits))
                     if result.hits[r].call_id == call_id]
 
         for _ in range(100):
