@@ -12,6 +12,7 @@ T = TypeVar("T")
 
 def started(work: Callable[[], T], name: str) -> Future[T]:
     done: Future[T] = Future()
+    done.set_running_or_notify_cancel()  # whoever waits may give up waiting; the work itself is not cancelled
 
     def run() -> None:
         try:

@@ -49,13 +49,18 @@ class DemoPlatform:
     async def start(self) -> Account:
         """Start the sandbox (once, or wait for the start under way) and return the demo account on it."""
         self.start_soon()
-        assert self._starting is not None
+        starting = self._starting
+        assert starting is not None
         try:
-            self._sandbox = await asyncio.wrap_future(self._starting)
+            sandbox = await asyncio.wrap_future(starting)
         except Exception:
-            self._starting = None  # the next start tries again
+            if self._starting is starting:
+                self._starting = None  # the next start tries again
             raise
-        return demo_account(self._sandbox.base_url(DEMO_PROVIDER))
+        if self._starting is not starting:
+            raise RuntimeError("the demo platform was stopped while it started")
+        self._sandbox = sandbox
+        return demo_account(sandbox.base_url(DEMO_PROVIDER))
 
     def _started(self) -> EmbeddedSandbox:
         # The console imports the sandbox only here, to run the demo account (its modules load on

@@ -26,9 +26,17 @@ def load_soon() -> None:
 
 def trusted() -> ssl.SSLContext:
     """The shared context (what httpx would make for each client), waiting for it if it is on its way."""
+    global _loading
     load_soon()
-    assert _loading is not None
-    return _loading.result()
+    loading = _loading
+    assert loading is not None
+    try:
+        return loading.result()
+    except Exception:
+        with _lock:
+            if _loading is loading:
+                _loading = None  # the next client tries again
+        raise
 
 
 def _load() -> ssl.SSLContext:

@@ -7,6 +7,8 @@ import ssl
 import threading
 from pathlib import Path
 
+import pytest
+
 from app.domain import Provider
 from app.live.hub_client import TeamRecordClient
 from app.providers import tls
@@ -46,3 +48,19 @@ def test_the_certificates_load_once_on_a_worker_thread(monkeypatch):
     tls.load_soon()
     assert tls.trusted().verify_mode is ssl.CERT_REQUIRED
     assert loaded_on == ["trusted certificates"]
+
+
+def test_a_failed_load_is_tried_again_by_the_next_client(monkeypatch):
+    original, calls = tls._load, []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("the certificate file could not be read")
+        return original()
+
+    monkeypatch.setattr(tls, "_load", flaky)
+    monkeypatch.setattr(tls, "_loading", None)
+    with pytest.raises(OSError):
+        tls.trusted()
+    assert tls.trusted().verify_mode is ssl.CERT_REQUIRED and len(calls) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import httpx
@@ -127,3 +128,32 @@ async def test_a_demo_started_early_is_the_one_the_window_opens_and_stops() -> N
 
 def _sandbox_running() -> bool:
     return any(thread.name == "sandbox" and thread.is_alive() for thread in threading.enumerate())
+
+
+async def test_a_stop_while_the_window_waits_for_the_start_leaves_nothing_running() -> None:
+    from app.live.demo import DemoPlatform
+
+    demo = DemoPlatform(live=0, history=5)
+    starting = asyncio.ensure_future(demo.start())
+    await asyncio.sleep(0)  # the window is waiting for the start
+    await demo.stop()
+    with pytest.raises(RuntimeError, match="stopped while it started"):
+        await starting
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = demo.sandbox
+    assert not _sandbox_running()
+
+
+async def test_giving_up_waiting_for_the_start_does_not_cancel_it() -> None:
+    from app.live.demo import DemoPlatform
+
+    demo = DemoPlatform(live=0, history=5)
+    waiting = asyncio.ensure_future(demo.start())
+    await asyncio.sleep(0)
+    waiting.cancel()  # e.g. the window closed while the demo started
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    account = await demo.start()  # the start under way is still the one
+    assert account.base_url.startswith("http://127.0.0.1:")
+    await demo.stop()
+    assert not _sandbox_running()
