@@ -12,6 +12,8 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
+from app.providers import tls
+
 LARGE_FRAME_CHARS = 64 * 1024  # text frames above this are parsed on a worker thread, off the Qt thread
 
 
@@ -32,5 +34,10 @@ def json_object(frame: str | bytes) -> dict[str, Any]:
 
 
 class connect_here(connect):  # noqa: N801 - used like websockets' own `connect`
+    def __init__(self, uri: str, **kwargs: Any) -> None:
+        if uri.lower().startswith("wss:"):  # the shared trusted certificates, not ones loaded anew per socket
+            kwargs.setdefault("ssl", tls.trusted())
+        super().__init__(uri, **kwargs)
+
     def process_redirect(self, exc: Exception) -> Exception | str:
         return exc  # the redirect answer itself: the caller sees its status, nothing is sent on

@@ -1,5 +1,5 @@
-"""The trusted certificates every platform and hub client checks servers against: loaded once, on a
-worker thread. Loading them takes 40-70 ms; each client used to load its own, on the thread that made
+"""The trusted certificates every platform and hub client (HTTP and WebSocket) checks servers against:
+loaded once, on a worker thread. Loading them takes 40-70 ms; each client used to load its own, on the thread that made
 it (the window's, whenever an account opened)."""
 
 from __future__ import annotations

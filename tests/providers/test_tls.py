@@ -64,3 +64,10 @@ def test_a_failed_load_is_tried_again_by_the_next_client(monkeypatch):
     with pytest.raises(OSError):
         tls.trusted()
     assert tls.trusted().verify_mode is ssl.CERT_REQUIRED and len(calls) == 2
+
+
+def test_secure_sockets_check_servers_against_the_shared_context():
+    from app.live.sockets import connect_here
+
+    assert connect_here("wss://api.vapi.example/listen").connection_kwargs["ssl"] is tls.trusted()
+    assert "ssl" not in connect_here("ws://127.0.0.1:9/listen").connection_kwargs
