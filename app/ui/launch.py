@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
     # On worker threads while the window's modules load: the certificates, and the demo when asked for.
     tls.load_soon()
-    demo = DemoPlatform()
-    if args.demo:
+    demo = DemoPlatform() if args.demo else None
+    if demo is not None:
         demo.start_soon()
     from app.ui.console import run_console  # Qt is imported only once a window is wanted
 
