@@ -16,6 +16,8 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -39,9 +41,10 @@ from app.store.database import Database
 from app.store.reviews import anchor_label
 from app.store.search import Hit, SearchFilters, SearchResult, TranscriptSearch
 from app.store.supervision import audited_lines
-from app.ui.formats import label
+from app.ui.cell_roles import answer_each
+from app.ui.formats import LABEL_LIMIT, label
 from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
-from app.ui.plain import wrapped
+from app.ui.plain import one_line, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.screen_redaction import SCREEN
 from app.ui.tones import is_dark
@@ -56,23 +59,24 @@ ANY_STATUS = "Any status"
 HINT = 'Words, "an exact phrase", refund* for every word starting so, a OR b'
 
 
-def hit_text(hit: Hit) -> str:
-    """The snippet as plain words (for the keyboard and screen readers); on screen, as the Redact switch says."""
-    return "".join(text for text, _marked in SCREEN.parts(hit.snippet_parts()))
+def hit_parts(hit: Hit) -> list[tuple[str, bool]]:
+    """The snippet in pieces, each marked or not as a match; on screen, as the Redact switch says."""
+    return SCREEN.parts(hit.snippet_parts())
 
 
-def hit_html(hit: Hit, dark: bool, supervisor: bool = False) -> str:
-    """Two lines: the call's headline, then who spoke when and the snippet with the matches marked; on
-    screen, as the Redact switch says."""
+def hit_html(hit: Hit, dark: bool, supervisor: bool = False, parts: list[tuple[str, bool]] | None = None) -> str:
+    """Two lines: the call's headline, then who spoke when and the snippet (`parts`, else `hit_parts`) with
+    the matches marked."""
     mark = "#8d6e00" if dark else "#ffe082"
     snippet = "".join(
         f'<span style="background-color:{mark}; font-weight:600">{html.escape(text)}</span>' if marked
         else html.escape(text)
-        for text, marked in SCREEN.parts(hit.snippet_parts())
+        for text, marked in (hit_parts(hit) if parts is None else parts)
     )
     when = hit.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if hit.created_at else "unknown time"
     who = label(hit.call_name, hit.customer, None, hit.call_id)
-    headline = " · ".join(html.escape(part) for part in (who, hit.assistant_name or "", when, hit.status) if part)
+    headline = " · ".join(html.escape(one_line(part, LABEL_LIMIT))
+                          for part in (who, hit.assistant_name or "", when, hit.status) if part)
     speaker = SUPERVISOR_TITLE if supervisor else role_title(hit.role)
     where = anchor_label(hit.start_seconds, hit.turn_index)
     return (f"<div><b>{headline}</b></div>"
@@ -105,8 +109,14 @@ class HitList(QStandardItemModel):
         look = self._looks.get(key)
         if look is None:
             hit = super().data(index, HIT_ROLE)
-            look = self._looks[key] = (hit_text(hit), hit_html(hit, self.dark, super().data(index, SUPERVISOR_ROLE)))
+            parts = hit_parts(hit)  # redacted once for both: the plain words (keyboard, screen readers) and the HTML
+            look = self._looks[key] = ("".join(text for text, _marked in parts),
+                                       hit_html(hit, self.dark, super().data(index, SUPERVISOR_ROLE), parts))
         return look[1] if role == RICH_TEXT else look[0]
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """The delegate's style option asks here: the same words as data()."""
+        answer_each(roles, lambda role: self.data(index, role))
 
 
 class SearchPanel(QWidget):

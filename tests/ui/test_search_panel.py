@@ -107,3 +107,12 @@ def test_with_redact_on_a_hit_hides_the_callers_numbers_and_keeps_the_match_mark
         assert "415 555 0123" in row.data(RICH_TEXT)  # switched off: shown again
     finally:
         db.close()
+
+
+def test_a_hits_headline_is_bounded_whatever_the_platform_named_things():
+    from app.store.search import Hit
+    from app.ui.search_panel import hit_html
+
+    hit = Hit(account_id="a", call_id="c1", turn_index=0, role="user", start_seconds=1.0, snippet="hi",
+              call_name=None, customer=None, assistant_name="A" * 5_000, status="s" * 5_000, created_at=None)
+    assert len(hit_html(hit, dark=False)) < 1_000
