@@ -270,8 +270,8 @@ class HubStream:
             return None
         try:
             return item[0], self._sink.prepare(item[1])
-        except Exception as error:  # one bad event is skipped (and counted) without losing its neighbours
-            log.warning("hub event %s could not be read (%s)", item[0], type(error).__name__)
+        except Exception as error:  # one bad event is skipped (counted, and logged now and then, by _skip)
+            log.debug("hub event %s could not be read (%s)", item[0], type(error).__name__)
             return None
 
     def _skip(self, what: str) -> None:
