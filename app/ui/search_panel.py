@@ -47,6 +47,7 @@ from app.ui.history_filters import AccountBox, ChoiceBox, PeriodBox
 from app.ui.plain import one_line, wrapped
 from app.ui.rich_text_delegate import RICH_TEXT, RichTextDelegate
 from app.ui.screen_redaction import SCREEN
+from app.ui.tasks import Newest
 from app.ui.tones import is_dark
 from app.ui.transcript_model import SUPERVISOR_TITLE, role_title
 
@@ -126,9 +127,8 @@ class SearchPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("searchPanel")
         self.db = db
-        self._generation = 0
+        self._searches = Newest()
         self.result = SearchResult([], False)
-        self.supervisor_lines: set[tuple[str, str, int]] = set()  # (account, call, turn) of the hits shown
 
         self.query = QLineEdit(objectName="searchQuery", placeholderText=HINT, clearButtonEnabled=True)
         self.query.setToolTip(HINT)
@@ -192,13 +192,12 @@ class SearchPanel(QWidget):
         )
 
     async def search(self, text: str | None = None) -> SearchResult:
-        """Run the query (the box's text unless given) and show the hits; an older query's
-        answer arriving late is dropped."""
+        """Run the query (the box's text unless given) and show the hits; an older query's answer arriving
+        after a newer one's is dropped."""
         if text is not None:
             self.query.setText(text)
         query, filters, order = self.query.text(), self.filters(), ORDERS[self.order.currentText()]
-        self._generation += 1
-        generation = self._generation
+        search = self._searches.ask()
         self.summary.setText("Searching…")
         try:
             def find(conn: sqlite3.Connection) -> tuple[SearchResult, set[tuple[str, str, int]]]:
@@ -206,21 +205,22 @@ class SearchPanel(QWidget):
                 spoken = [(h.account_id, h.call_id) for h in found.hits if h.role == TurnRole.ASSISTANT]
                 return found, audited_lines(conn, spoken)  # which assistant hits were a supervisor's lines
 
-            result, self.supervisor_lines = await self.db.read(find)
+            result, supervisor_lines = await self.db.read(find)
         except Exception as error:  # noqa: BLE001 - a broken file must not take the window down
-            if generation == self._generation:
+            if self._searches.show(search):
                 self.summary.setText(f"Search failed: {error}")
             return SearchResult([], False)
-        if generation == self._generation:
-            self._show(result, query)
+        if self._searches.show(search):
+            self._show(result, query, supervisor_lines)
         return result
 
-    def _show(self, result: SearchResult, query: str) -> None:
+    def _show(self, result: SearchResult, query: str, supervisor_lines: set[tuple[str, str, int]]) -> None:
+        """The hits; `supervisor_lines`: (account, call, turn) of those that were a supervisor's lines."""
         self.result = result
         self.model.clear()
         self.model.dark = is_dark(self.palette())
         for hit in result.hits:
-            self.model.add(hit, (hit.account_id, hit.call_id, hit.turn_index) in self.supervisor_lines)
+            self.model.add(hit, (hit.account_id, hit.call_id, hit.turn_index) in supervisor_lines)
         if not query.strip():
             self.summary.setText("Type words to search every cached transcript.")
         elif not result.hits:
